@@ -1,0 +1,100 @@
+"""The one unit registry of carbonkit, defined as data in ``units.txt``.
+
+pint costs tens of microseconds per scalar operation, so hot paths never build a Quantity per row:
+:func:`multiplier` resolves a (unit, target unit) pair once (cached) and the arithmetic is done on
+numpy arrays.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import pint
+
+from carbonkit.errors import Problem, UnitMismatch
+
+# Spellings pint's own preprocessing would misread ("Nm³" would become N·m³) or that users type in
+# full-width forms. Applied before pint sees the string.
+_SPELLINGS = [
+    (re.compile(r"Nm\s*(\^|\*\*)?\s*3|Nm³"), "Nm3"),
+    (re.compile(r"（"), "("),
+    (re.compile(r"）"), ")"),
+    (re.compile(r"／"), "/"),
+]
+
+
+def _preprocess(text: str) -> str:
+    for pattern, repl in _SPELLINGS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """The carbonkit registry: pint's defaults plus ``units.txt``. Built once, on first use."""
+    ureg = pint.UnitRegistry(preprocessors=[_preprocess], autoconvert_offset_to_baseunit=True)
+    with resources.as_file(resources.files("carbonkit") / "units.txt") as path:
+        ureg.load_definitions(str(path))
+    return ureg
+
+
+def Q_(value, unit: str) -> pint.Quantity:
+    """A quantity in the carbonkit registry."""
+    return registry().Quantity(value, parse_unit(unit))
+
+
+@cache
+def parse_unit(text: str) -> pint.Unit:
+    """Parse a unit string once. Raises :class:`UnitMismatch` naming the string if it does not parse."""
+    ureg = registry()
+    cleaned = text.strip() if isinstance(text, str) else text
+    if not cleaned:
+        raise UnitMismatch(Problem("unit_missing", "no unit given", field="unit", expected="a unit such as t, kWh, m3, 万元"))
+    try:
+        quantity = ureg.parse_expression(cleaned)
+    except Exception as exc:  # pint raises several unrelated types for unparsable text
+        raise UnitMismatch(
+            Problem("unit_unknown", f"'{text}' is not a unit carbonkit knows ({exc.__class__.__name__})", field="unit",
+                    expected="a unit such as t, kg, kWh, MWh, 万千瓦时, m3, 万立方米, GJ, 万元")
+        ) from None
+    if not isinstance(quantity, pint.Quantity):
+        raise UnitMismatch(Problem("unit_unknown", f"'{text}' is a number, not a unit", field="unit"))
+    if quantity.magnitude != 1:
+        raise UnitMismatch(Problem("unit_scaled", f"'{text}' carries a number; put numbers in the amount, not the unit",
+                                   field="unit", expected="a unit without a number, e.g. 万立方米 rather than 10000 m3"))
+    return quantity.units
+
+
+@cache
+def dimension_of(text: str) -> str:
+    """A readable dimensionality of a unit string, e.g. '[mass]' or '[length] ** 3'."""
+    return str(parse_unit(text).dimensionality)
+
+
+@cache
+def multiplier(unit: str, target: str) -> float:
+    """Factor that converts an amount in ``unit`` to ``target`` (a plain float, resolved once).
+
+    Raises :class:`UnitMismatch` if the dimensions differ.
+    """
+    ureg = registry()
+    source = parse_unit(unit)
+    dest = parse_unit(target)
+    try:
+        return float(ureg.Quantity(1.0, source).to(dest).magnitude)
+    except pint.DimensionalityError:
+        raise UnitMismatch(
+            Problem("unit_dimension", f"'{unit}' ({source.dimensionality}) cannot be converted to '{target}' ({dest.dimensionality})",
+                    field="unit", expected=f"a unit of {dest.dimensionality}")
+        ) from None
+
+
+def compatible(unit: str, target: str) -> bool:
+    """Whether ``unit`` parses and has the dimension of ``target``."""
+    try:
+        multiplier(unit, target)
+    except UnitMismatch:
+        return False
+    return True
