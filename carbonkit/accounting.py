@@ -1,0 +1,337 @@
+"""The orchestrator: account a batch of enterprise-periods (a single report is a batch of one).
+
+Each distinct item, unit, region-year and factor is resolved once; the arithmetic is on numpy
+arrays, summed per (enterprise, period) with ``np.bincount``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
+
+from carbonkit import energy, emissions
+from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
+from carbonkit.errors import MissingFactor
+from carbonkit.factors import Factor, Release, load_release
+from carbonkit.intensity import add_intensities
+from carbonkit.units import multiplier
+from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
+from carbonkit.water import water_columns
+
+CONSUMPTION, FEEDSTOCK, EXPORT = (FLOWS.index(f) for f in ("consumption", "feedstock", "export"))
+FUEL, ELECTRICITY, HEAT, STEAM, WATER, ECONOMIC = range(6)
+_KIND_CODES = {"fuel": FUEL, "electricity": ELECTRICITY, "heat": HEAT, "steam": STEAM, "water": WATER,
+               "economic": ECONOMIC}
+ECONOMIC_COLUMNS = {  # item -> (summary column, unit of the column)
+    "value_added": ("value_added_10k_cny", "万元"),
+    "revenue": ("revenue_10k_cny", "万元"),
+    "gross_output": ("gross_output_10k_cny", "万元"),
+    "tax": ("tax_10k_cny", "万元"),
+    "rd_expense": ("rd_expense_10k_cny", "万元"),
+    "land_area": ("land_area_mu", "mu"),
+    "employees": ("employees", "person"),
+    "product_output": ("product_output", None),
+}
+
+
+class AccountingOptions(BaseModel):
+    """The choices an accounting run binds. Echoed in every result."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    location_purpose: Literal["average", "fossil", "carbon_market"] = Field(
+        "average", description="grid factor for location-based scope 2")
+    grid_level: Literal["province", "grid", "national"] = Field(
+        "province", description="where the region fallback starts (province → regional grid → national)")
+    year_fallback: Literal["earlier", "nearest"] = Field(
+        "earlier", description="for a year with no factor: the nearest earlier year, or the nearest either way")
+    power_coal_rate: PositiveFloat | None = Field(
+        None, description="coal rate of power supply for the equal-value method [kgce/kWh]; default: the release's")
+    require_value_added: bool = Field(False, description="refuse an enterprise-period without value added")
+
+
+@dataclass
+class AccountingResult:
+    """Summary per (enterprise, period), the release and options used, and the factors used."""
+
+    summary: pd.DataFrame
+    release: str
+    options: AccountingOptions
+    factors: pd.DataFrame = field(repr=False)
+
+    def record(self, enterprise: str, period: str) -> dict:
+        """One summary row as a dict (NaN as None)."""
+        hit = self.summary[(self.summary["enterprise"] == enterprise) & (self.summary["period"] == str(period))]
+        if hit.empty:
+            raise KeyError(f"no result for enterprise {enterprise}, period {period}")
+        return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in hit.iloc[0].to_dict().items()}
+
+    def records(self) -> list[dict]:
+        clean = self.summary.astype(object).where(self.summary.notna(), None)
+        return clean.to_dict("records")
+
+    @property
+    def unverified_factors(self) -> pd.DataFrame:
+        """The factors used whose status is 'unverified' (results resting on them say so)."""
+        return self.factors[self.factors["status"] == "unverified"]
+
+
+@cache
+def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
+    """Per-item properties as arrays indexed like vocab.items (plus a trailing entry for unknown = -1)."""
+    items = vocab.items
+    return {
+        "kind": np.array([_KIND_CODES[it.kind] for it in items] + [-1]),
+        "renewable": np.array([it.renewable for it in items] + [False]),
+        "grid_delivered": np.array([it.delivery == "grid" for it in items] + [False]),
+        "market_grid": np.array([it.market_scope2 == "grid" for it in items] + [False]),
+    }
+
+
+def to_frame(data) -> pd.DataFrame:
+    """The long table from a DataFrame, a document (dict or model) or a list of documents."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, (dict, EnterprisePeriod)):
+        data = [data]
+    return documents_to_frame(list(data))
+
+
+def account(data, release: Release | str | None = None, options: AccountingOptions | dict | None = None) -> AccountingResult:
+    """Account energy [tce], water [m3] and CO2 [tCO2] with intensities per enterprise and period.
+
+    ``data`` is the long table (see :mod:`carbonkit.activity`) or JSON documents. Raises
+    :class:`~carbonkit.errors.InvalidInput` listing every problem; nothing is returned half-way.
+    """
+    if not isinstance(release, Release):
+        release = load_release(release)
+    options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
+    frame = to_frame(data)
+    vocab = vocabulary()
+    acts, problems = validate(frame, vocab, raise_now=False)
+    engine = _Engine(acts, release, options, vocab, problems)
+    summary = engine.run()
+    problems.raise_if_any()
+    return AccountingResult(summary=summary, release=release.name, options=options, factors=engine.used_factors())
+
+
+class _Engine:
+    """One accounting run over validated activities."""
+
+    def __init__(self, acts: Activities, release: Release, options: AccountingOptions, vocab: Vocabulary,
+                 problems: Collector):
+        self.a, self.release, self.options, self.vocab, self.problems = acts, release, options, vocab, problems
+        arrays = _item_arrays(vocab)
+        self.kind = arrays["kind"][acts.item]
+        self.renewable = arrays["renewable"][acts.item]
+        self.grid_delivered = arrays["grid_delivered"][acts.item]
+        self.market_grid = arrays["market_grid"][acts.item]
+        self.sign = np.where(acts.flow == EXPORT, -1.0, 1.0)
+        self.G = acts.n_groups
+        self.fids: dict[str, int] = {}
+        self.factor_objs: dict[str, Factor] = {}
+        self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
+
+    # --- helpers ---
+    def gsum(self, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(self.a.group, weights=weights, minlength=self.G)
+
+    def _fid(self, factor: Factor) -> int:
+        if factor.id not in self.fids:
+            self.fids[factor.id] = len(self.fids)
+            self.factor_objs[factor.id] = factor
+        return self.fids[factor.id]
+
+    def _trace_rows(self, mask: np.ndarray, factors) -> None:
+        for f in factors:
+            self.trace.append((self.a.group[mask], np.full(int(mask.sum()), self._fid(f))))
+
+    def _missing(self, mask: np.ndarray, field_name: str, message) -> None:
+        self.problems.add(mask, "factor_missing", field_name, message,
+                          "a factor in the release, or your own table (--factors / Release.with_table)", kind=MissingFactor)
+
+    def per_item(self, resolve, mask: np.ndarray, what: str) -> np.ndarray:
+        """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none)."""
+        out = np.zeros(len(mask))
+        for idx in np.unique(self.a.item[mask]):
+            if idx < 0:
+                continue
+            rows = mask & (self.a.item == idx)
+            found = resolve(self.vocab.items[idx])
+            if found is None:
+                label = self.vocab.items[idx].label
+                self._missing(rows, "item", f"release {self.release.name} has no {what} for {label}")
+                continue
+            out[rows] = found.value
+            self._trace_rows(rows, found.factors)
+        return out
+
+    def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> np.ndarray:
+        """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``."""
+        out = np.zeros(self.G)
+        gt = self.a.groups
+        if not groups.any():
+            return out
+        keys = gt.loc[groups, ["province", "year"]].drop_duplicates()
+        for province, year in keys.itertuples(index=False):
+            sel = groups & (gt["province"].to_numpy() == province) & (gt["year"].to_numpy() == year)
+            found = resolve(province, int(year))
+            if found is None:
+                first_rows = np.isin(self.a.group, np.flatnonzero(sel)) & rows_mask
+                hint = "" if self.options.year_fallback == "nearest" else "; year_fallback='nearest' uses a later year"
+                self._missing(first_rows, "period",
+                              f"release {self.release.name} has no {what} for region {province} in {year} or earlier{hint}")
+                continue
+            out[sel] = found.value
+            code = [self._fid(f) for f in found.factors]
+            for c in code:
+                self.trace.append((np.flatnonzero(sel), np.full(int(sel.sum()), c)))
+        return out
+
+    # --- the run ---
+    def run(self) -> pd.DataFrame:
+        a, rel, opt = self.a, self.release, self.options
+        known = a.item >= 0
+        fuel, elec, heat, steam = (self.kind == k for k in (FUEL, ELECTRICITY, HEAT, STEAM))
+        feed, export = a.flow == FEEDSTOCK, a.flow == EXPORT
+        consumption = a.flow == CONSUMPTION
+        steam_h = steam & ~np.isnan(a.enthalpy)
+        coal_rows = (fuel | elec | heat | (steam & ~steam_h)) & known
+        out = self.a.groups[["enterprise", "period", "year", "region", "industry", "name"]].copy()
+
+        # energy, equivalent value: k_i per row; steam with enthalpy through heat
+        coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
+        steam_mj = np.zeros(len(known))
+        if steam_h.any():
+            steam_mj[steam_h] = energy.steam_heat_mj(a.amount[steam_h], a.enthalpy[steam_h], "t")
+            heat_k = energy.heat_coefficient(rel)
+            if heat_k is None:
+                self._missing(steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
+            else:
+                coef[steam_h] = heat_k.value * steam_mj[steam_h] / np.where(a.amount[steam_h] > 0, a.amount[steam_h], 1)
+                self._trace_rows(steam_h, heat_k.factors)
+        tce_equiv = a.amount * coef
+
+        # equal value: electricity at the coal rate of power supply of the region and year
+        has_elec = self.gsum(elec.astype(float)) > 0
+        rate = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
+                              has_elec, "coal rate of power supply", elec)
+        tce_equal = np.where(elec, a.amount * rate[a.group], tce_equiv)
+
+        for method, tce in (("equivalent", tce_equiv), ("equal", tce_equal)):
+            out[f"energy_{method}_tce"] = self.gsum(self.sign * tce)
+            out[f"feedstock_{method}_tce"] = self.gsum(tce * feed)
+            out[f"renewable_electricity_{method}_tce"] = self.gsum(tce * (elec & self.renewable & consumption))
+            out[f"exported_{method}_tce"] = self.gsum(tce * export)
+            out[f"energy_{method}_excl_feedstock_tce"] = out[f"energy_{method}_tce"] - out[f"feedstock_{method}_tce"]
+            out[f"energy_{method}_excl_feedstock_renewables_tce"] = (
+                out[f"energy_{method}_excl_feedstock_tce"] - out[f"renewable_electricity_{method}_tce"])
+        out["electricity_kwh"] = self.gsum(self.sign * a.amount * elec)
+        out["renewable_electricity_kwh"] = self.gsum(a.amount * (elec & self.renewable & consumption))
+
+        out = pd.concat([out, water_columns(self)], axis=1)
+        self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
+        self._economics(out)
+        add_intensities(out)
+        out.insert(6, "release", rel.name)
+        out["grid_factor_location"] = self._grid_ids.get("location", "")
+        out["grid_factor_market"] = self._grid_ids.get("market", "")
+        out["factor_ids"] = self._factor_ids()
+        return out
+
+    def _co2(self, out, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
+        a, rel, opt = self.a, self.release, self.options
+        combustion = fuel & ~feed & (a.item >= 0)
+        ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
+        out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
+
+        self._grid_ids: dict[str, np.ndarray] = {}
+        for scope, purpose, rows in (("location", opt.location_purpose, elec & self.grid_delivered),
+                                     ("market", "excl_market_nonfossil", elec & self.market_grid)):
+            before = len(self.trace)
+            groups = has_elec & (self.gsum(rows.astype(float)) > 0)
+            factor = self.per_group(
+                lambda p, y, purpose=purpose: emissions.grid_emission_factor(
+                    rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
+                groups, f"grid emission factor ({purpose})", rows)
+            out[f"co2_electricity_{scope}_tco2"] = self.gsum(self.sign * a.amount * rows) * factor
+            ids = np.full(self.G, "", dtype=object)
+            for g, codes in self.trace[before:]:
+                ids[g] = [list(self.fids)[c] for c in codes[:1]] * len(g) if len(g) else ids[g]
+            self._grid_ids[scope] = ids
+
+        heat_rows = (heat | steam) & (a.item >= 0)
+        heat_mj = np.where(heat, a.amount, 0.0)
+        if steam.any():
+            hfw = emissions.feedwater_enthalpy(rel)
+            steam_row = rel.lookup("standard_coal", "steam")
+            default_h = dict(steam_row.extra).get("lhv") if steam_row is not None else None
+            if default_h is not None:
+                default_h *= multiplier(dict(steam_row.extra)["lhv_unit"], "kJ/kg")
+            missing_h = steam & ~steam_h
+            if missing_h.any() and default_h is None:
+                self._missing(missing_h, "enthalpy", "no enthalpy given and the release has no default steam heat")
+            enthalpy = np.where(steam_h, a.enthalpy, default_h if default_h is not None else np.nan)
+            heat_mj[steam] = energy.steam_heat_mj(a.amount[steam], enthalpy[steam] - hfw.value, "t")
+            self._trace_rows(steam, hfw.factors)
+        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")
+        out["co2_heat_tco2"] = self.gsum(self.sign * heat_mj * ef_heat)
+        for scope in ("location", "market"):
+            out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
+            out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
+
+    def _economics(self, out: pd.DataFrame) -> None:
+        a, vocab = self.a, self.vocab
+        econ = self.kind == ECONOMIC
+        idx = {name: vocab.index[name] for name in (*ECONOMIC_COLUMNS, "value_added_comparable", "va_price_index")}
+        k_of = np.full(len(vocab) + 1, -1)
+        for k, i in enumerate(idx.values()):
+            k_of[i] = k
+        g, k, amt = a.group[econ], k_of[a.item[econ]], a.amount[econ]
+        K = len(idx)
+        sums = np.bincount(g * K + k, weights=amt, minlength=self.G * K).reshape(self.G, K)
+        counts = np.bincount(g * K + k, minlength=self.G * K).reshape(self.G, K)
+        table = np.where(counts > 0, sums, np.nan)
+        col = {name: table[:, j] for j, name in enumerate(idx)}
+        for name, (column, _unit) in ECONOMIC_COLUMNS.items():
+            out[column] = col[name]
+        product_unit = np.full(self.G, None, dtype=object)
+        prod = a.item == idx["product_output"]
+        if prod.any():
+            product_unit[a.group[prod]] = np.array(a.units + [""], dtype=object)[a.unit_code[prod]]
+        out["product_unit"] = product_unit
+        comparable = np.where(np.isnan(col["value_added_comparable"]),
+                              col["value_added"] / col["va_price_index"], col["value_added_comparable"])
+        out.insert(out.columns.get_loc("value_added_10k_cny") + 1, "value_added_comparable_10k_cny", comparable)
+        out.insert(out.columns.get_loc("value_added_comparable_10k_cny") + 1, "price_basis",
+                   np.where(np.isnan(comparable), "current", "comparable"))
+        va_rows = a.item == idx["value_added"]
+        self.problems.add(va_rows & (a.amount <= 0), "value_added_nonpositive", "amount",
+                          "value added must be positive to give an intensity", "a positive value added")
+        if self.options.require_value_added:
+            no_va = np.isnan(col["value_added"])
+            self.problems.add(a.first_row[no_va], "value_added_missing", "item",
+                              "no value_added for this enterprise and period", "a row with item value_added")
+
+    def _factor_ids(self) -> np.ndarray:
+        """';'-joined sorted factor ids per group, built once per distinct set."""
+        if not self.trace:
+            return np.full(self.G, "", dtype=object)
+        names = list(self.fids)
+        member = np.zeros((self.G, len(names)), dtype=bool)
+        for g, codes in self.trace:
+            member[g, codes] = True
+        order = np.argsort(names)
+        packed = np.packbits(member[:, order], axis=1)
+        uniq, inverse = np.unique(packed, axis=0, return_inverse=True)
+        sorted_names = [names[i] for i in order]
+        joined = np.array([";".join(n for n, bit in zip(sorted_names, np.unpackbits(row)[: len(names)]) if bit)
+                           for row in uniq], dtype=object)
+        return joined[inverse.ravel()]
+
+    def used_factors(self) -> pd.DataFrame:
+        return pd.DataFrame([f.to_dict() for f in self.factor_objs.values()])

@@ -1,0 +1,332 @@
+"""Activity data: the long table (one row per enterprise, period and item), its JSON document form,
+and its validation into arrays.
+
+Validation is vectorised: each distinct item name, unit, flow, period and region is resolved once and
+mapped back onto the rows. Every problem found is collected with its row, enterprise, period and field,
+and the batch is refused whole.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
+from carbonkit.units import multiplier
+from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
+
+REQUIRED = ("enterprise", "period", "item", "amount", "unit")
+OPTIONAL = ("flow", "enthalpy", "region", "industry", "name", "row", "path")
+MAX_PROBLEMS = 10_000
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+
+
+class ItemIn(BaseModel):
+    """One activity of a document: an item, its amount and unit."""
+
+    model_config = ConfigDict(extra="forbid")
+    item: str = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
+    amount: float = Field(description="amount in `unit`; finite and not negative")
+    unit: str = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
+    flow: str | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
+    enthalpy: float | None = Field(None, description="steam enthalpy [kJ/kg]; steam rows only")
+
+
+class EnterprisePeriod(BaseModel):
+    """One enterprise and one period with its activities: the JSON document form of the long table."""
+
+    model_config = ConfigDict(extra="forbid")
+    enterprise: str = Field(min_length=1, description="enterprise id (unified social credit code)")
+    period: str = Field(description="'YYYY' or 'YYYY-MM'")
+    name: str | None = None
+    region: str | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
+    industry: str | None = Field(None, description="GB/T 4754 code, e.g. C2911")
+    items: list[ItemIn]
+
+
+def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame:
+    """Flatten documents into the long table; ``path`` keeps each row's place, e.g. '[0].items[2]'."""
+    problems: list[Problem] = []
+    models: list[EnterprisePeriod] = []
+    for i, doc in enumerate(documents):
+        if isinstance(doc, EnterprisePeriod):
+            models.append(doc)
+            continue
+        try:
+            models.append(EnterprisePeriod.model_validate(doc))
+        except Exception as exc:  # pydantic.ValidationError, reported per field below
+            for err in getattr(exc, "errors", lambda: [])():
+                loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
+                problems.append(Problem("document_invalid", err["msg"], field=f"[{i}]{loc}",
+                                        enterprise=doc.get("enterprise") if isinstance(doc, dict) else None,
+                                        period=doc.get("period") if isinstance(doc, dict) else None))
+            if not hasattr(exc, "errors"):
+                problems.append(Problem("document_invalid", str(exc), field=f"[{i}]"))
+    if problems:
+        raise InvalidInput(problems)
+    rows = []
+    for i, doc in enumerate(models):
+        head = {"enterprise": doc.enterprise, "period": doc.period, "region": doc.region, "industry": doc.industry,
+                "name": doc.name}
+        for j, it in enumerate(doc.items):
+            rows.append({**head, "item": it.item, "amount": it.amount, "unit": it.unit, "flow": it.flow,
+                         "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]"})
+    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path"])
+    frame["row"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+@dataclass
+class Activities:
+    """A validated batch: per-row arrays and the per-group (enterprise, period) table."""
+
+    group: np.ndarray  # group index of each row
+    item: np.ndarray  # index into vocabulary().items
+    flow: np.ndarray  # index into FLOWS
+    amount: np.ndarray  # in the item's canonical unit
+    enthalpy: np.ndarray  # kJ/kg, NaN where not given
+    unit_code: np.ndarray  # index into ``units``
+    units: list[str]
+    rows: np.ndarray  # row numbers for messages
+    groups: pd.DataFrame  # enterprise, period, year, month, region, province, industry, name
+    first_row: np.ndarray  # first input row of each group
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(np.int64), list(series.cat.categories)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes.astype(np.int64), list(uniques)
+
+
+def _sorted_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes whose order follows the sorted distinct values (as strings)."""
+    codes, uniques = _codes(series)
+    labels = [str(u) for u in uniques]
+    order = np.argsort(np.array(labels, dtype=object), kind="stable")
+    rank = np.empty(len(labels) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    rank[-1] = -1
+    return rank[codes], [labels[k] for k in order]
+
+
+class Collector:
+    """Collects problems with the context of their rows."""
+
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray):
+        self.frame = frame
+        self.rows = rows
+        self.problems: list[Problem] = []
+        self.kinds: set[type] = set()
+        self.paths = frame["path"].to_numpy() if "path" in frame.columns else None
+
+    def add(self, mask_or_index, code: str, field: str, message, expected: str | None = None, kind=InvalidInput):
+        index = np.flatnonzero(mask_or_index) if np.asarray(mask_or_index).dtype == bool else np.asarray(mask_or_index)
+        if len(index) == 0:
+            return
+        self.kinds.add(kind)
+        ent = self.frame["enterprise"].to_numpy()
+        per = self.frame["period"].to_numpy()
+        for i in index[: max(0, MAX_PROBLEMS - len(self.problems))]:
+            text = message(i) if callable(message) else message
+            where = f"{self.paths[i]}.{field}" if self.paths is not None and isinstance(self.paths[i], str) else field
+            self.problems.append(Problem(code, text, field=where, row=int(self.rows[i]), enterprise=_text(ent[i]),
+                                         period=_text(per[i]), expected=expected))
+
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        kind = self.kinds.pop() if len(self.kinds) == 1 else InvalidInput
+        raise kind(self.problems)
+
+
+def _text(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
+def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now: bool = True):
+    """Check the long table and resolve it into arrays. Raises :class:`InvalidInput` with every problem.
+
+    With ``raise_now=False`` returns ``(activities, collector)`` so the caller can add the problems it
+    finds later (missing factors) and report all of them at once.
+    """
+    vocab = vocab or vocabulary()
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InvalidInput([Problem("column_missing", f"the table has no column '{c}'", field=c,
+                                    expected="columns " + ", ".join(REQUIRED)) for c in missing])
+    n = len(frame)
+    rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1)
+    out = Collector(frame, rows)
+
+    for col in ("enterprise", "period", "item"):
+        blank = frame[col].isna().to_numpy() | (frame[col].astype(str).str.strip() == "").to_numpy()
+        out.add(blank, f"{col}_missing", col, f"no {col} given")
+
+    # items: each distinct name resolved once
+    item_codes, item_names = _codes(frame["item"])
+    resolved = [vocab.resolve(str(name)) for name in item_names]
+    item_map = np.array([vocab.index[r.item] if r else -1 for r in resolved] + [-1], dtype=np.int64)
+    item = item_map[item_codes]
+    unknown = (item < 0) & (item_codes >= 0)
+
+    def _unknown_message(i: int) -> str:
+        name = frame["item"].iat[i]
+        hints = vocab.suggest(str(name))
+        return f"'{name}' is not a known item" + (f"; did you mean {', '.join(hints)}?" if hints else "")
+
+    out.add(unknown, "item_unknown", "item", _unknown_message, "an item id or name from factors/items.csv",
+            kind=UnknownItem)
+
+    # flows
+    if "flow" in frame.columns:
+        flow_codes, flow_names = _codes(frame["flow"])
+        flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int64)
+        flow = flow_map[flow_codes]
+        out.add(flow < 0, "flow_unknown", "flow", lambda i: f"'{frame['flow'].iat[i]}' is not a flow",
+                "consumption, feedstock or export (消费, 原料用能, 外销)")
+        flow = np.where(flow < 0, 0, flow)
+    else:
+        flow = np.zeros(n, dtype=np.int64)
+    kinds = np.array([it.kind for it in vocab.items] + [""], dtype=object)
+    row_kind = kinds[item]
+    only_consumption = np.isin(row_kind, ["water", "economic"]) & (flow != 0)
+    out.add(only_consumption, "flow_not_allowed", "flow",
+            lambda i: f"{vocab.items[item[i]].label} is counted as used; flow '{FLOWS[flow[i]]}' does not apply",
+            "consumption (or leave the flow empty)")
+
+    # units: each distinct (item, unit) pair converted once
+    unit_series = frame["unit"].fillna("").astype(str) if frame["unit"].dtype == object else frame["unit"]
+    unit_codes, unit_names = _codes(unit_series)
+    unit_names = [str(u) for u in unit_names]
+    pair = np.where(item >= 0, item, len(vocab)) * (len(unit_names) + 1) + np.where(unit_codes >= 0, unit_codes, len(unit_names))
+    pairs, pair_inv = np.unique(pair, return_inverse=True)
+    pair_factor = np.full(len(pairs), np.nan)
+    pair_problem: dict[int, Problem] = {}
+    for k, key in enumerate(pairs):
+        it_idx, u_idx = divmod(int(key), len(unit_names) + 1)
+        if it_idx >= len(vocab):
+            continue
+        it = vocab.items[it_idx]
+        unit = unit_names[u_idx].strip() if u_idx < len(unit_names) else ""
+        if it.unit == "any":
+            pair_factor[k] = 1.0
+            continue
+        if it.unit == "dimensionless" and unit in ("", "1", "-"):
+            pair_factor[k] = 1.0
+            continue
+        try:
+            pair_factor[k] = multiplier(unit, "dimensionless" if it.unit == "dimensionless" else it.unit)
+        except UnitMismatch as exc:
+            p = exc.problems[0]
+            msg = (f"'{unit}' is not a unit of {it.label}, which is measured in units like {it.unit}"
+                   if p.code == "unit_dimension" else p.message)
+            pair_problem[k] = Problem(p.code, msg, expected=f"a unit convertible to {it.unit}")
+    if pair_problem:
+        for k, p in pair_problem.items():
+            out.add(pair_inv == k, p.code, "unit", p.message, p.expected, kind=UnitMismatch)
+    factor = pair_factor[pair_inv]
+
+    # amounts
+    raw_amount = frame["amount"]
+    amount = pd.to_numeric(raw_amount, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    missing_amount = np.isnan(amount) & ~np.isinf(amount)
+    out.add(missing_amount, "amount_missing", "amount", lambda i: f"'{raw_amount.iat[i]}' is not a number",
+            "a finite number")
+    out.add(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
+    out.add(amount < 0, "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
+            "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
+
+    # steam enthalpy
+    if "enthalpy" in frame.columns:
+        enthalpy = pd.to_numeric(frame["enthalpy"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        given = frame["enthalpy"].notna().to_numpy() & (frame["enthalpy"].astype(str).str.strip() != "").to_numpy()
+        out.add(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
+                lambda i: f"'{frame['enthalpy'].iat[i]}' is not a positive enthalpy", "a steam enthalpy in kJ/kg")
+        out.add(given & (row_kind != "steam") & (item >= 0), "enthalpy_not_allowed", "enthalpy",
+                "an enthalpy applies to steam only", "an empty enthalpy")
+    else:
+        enthalpy = np.full(n, np.nan)
+
+    # periods
+    per_codes, per_names = _sorted_codes(frame["period"].astype(str) if frame["period"].dtype != object else frame["period"])
+    years = np.zeros(len(per_names) + 1, dtype=np.int64)
+    months = np.zeros(len(per_names) + 1, dtype=np.int64)
+    bad_period = np.zeros(len(per_names) + 1, dtype=bool)
+    for k, name in enumerate(per_names):
+        m = _PERIOD.match(name.strip())
+        if m and 1900 < int(m.group(1)) < 2200 and (m.group(2) is None or 1 <= int(m.group(2)) <= 12):
+            years[k], months[k] = int(m.group(1)), int(m.group(2) or 0)
+        else:
+            bad_period[k] = True
+    out.add(bad_period[per_codes] & (per_codes >= 0), "period_invalid", "period",
+            lambda i: f"'{frame['period'].iat[i]}' is not a period", "'YYYY' for a year or 'YYYY-MM' for a month")
+
+    # groups: (enterprise, period), sorted
+    ent_codes, ent_names = _sorted_codes(frame["enterprise"])
+    key = ent_codes * (len(per_names) + 1) + per_codes
+    group_keys, first, group = np.unique(key, return_index=True, return_inverse=True)
+    g_ent, g_per = np.divmod(group_keys, len(per_names) + 1)
+
+    # duplicates: the same item and flow (and enthalpy) twice in one group
+    ent_h = np.nan_to_num(enthalpy, nan=-1.0)
+    dup_frame = pd.DataFrame({"g": group, "i": item, "f": flow, "h": ent_h})
+    dup = dup_frame.duplicated(keep=False).to_numpy() & (item >= 0)
+    out.add(dup, "duplicate_item", "item",
+            lambda i: f"{vocab.items[item[i]].label} with flow {FLOWS[flow[i]]} appears more than once for this enterprise and period",
+            "one row per item and flow; add the amounts up")
+
+    # regions, per group (first given)
+    groups = pd.DataFrame({
+        "enterprise": np.array(ent_names, dtype=object)[g_ent] if len(ent_names) else np.array([], dtype=object),
+        "period": np.array(per_names + [""], dtype=object)[g_per],
+        "year": years[g_per], "month": months[g_per],
+    })
+    for col in ("region", "industry", "name"):
+        groups[col] = _first_per_group(frame, col, group, len(groups))
+    reg_names = pd.unique(groups["region"].fillna("CN").astype(str))
+    province = {r: vocab.province_of(r) for r in reg_names}
+    groups["province"] = groups["region"].fillna("CN").astype(str).map(province)
+    bad_region = groups["province"].isna().to_numpy()
+    if bad_region.any():
+        out.add(first[bad_region], "region_unknown", "region",
+                lambda i: f"'{frame['region'].iat[i]}' is not a region code",
+                "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
+    acts = Activities(group=group, item=item, flow=flow, amount=np.nan_to_num(amount * factor), enthalpy=enthalpy,
+                      unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)
+    if raise_now:
+        out.raise_if_any()
+        return acts
+    return acts, out
+
+
+def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """The first non-empty value of ``col`` in each group (None where the column or value is absent)."""
+    out = np.full(n_groups, None, dtype=object)
+    if col not in frame.columns:
+        return out
+    values = frame[col]
+    present = values.notna().to_numpy().copy()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        present &= (values.astype(str).str.strip() != "").to_numpy()
+    idx = np.flatnonzero(present)[::-1]  # reversed: the first occurrence is written last
+    out[group[idx]] = values.to_numpy(dtype=object)[idx]
+    return _strip(out)
+
+
+def _strip(values: np.ndarray) -> np.ndarray:
+    uniq = {v: (None if v is None else str(v).strip()) for v in pd.unique(values)}
+    return np.array([uniq[v] for v in values], dtype=object)

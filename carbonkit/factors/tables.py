@@ -1,0 +1,186 @@
+"""Factor tables: one per source and edition, a TOML of provenance beside a CSV of rows.
+
+Every table is validated on load; problems name the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from carbonkit.errors import FactorDataError, UnitMismatch
+from carbonkit.units import multiplier, parse_unit
+from carbonkit.vocabulary import vocabulary
+
+STATUSES = ("verified", "corroborated", "unconfirmed", "unverified")
+PURPOSES = ("average", "excl_market_nonfossil", "fossil", "carbon_market")
+META_REQUIRED = ("id", "kind", "title", "source", "edition", "issuing_body", "published", "region")
+
+# For each kind: the columns a row must have, and for each value column the unit column and the
+# dimension the unit must have. "{item}" stands for the item's canonical unit.
+KINDS: dict[str, dict] = {
+    "standard_coal": {
+        "columns": ("id", "item", "value", "unit", "status", "note"),
+        "optional": ("lhv", "lhv_unit"),
+        "values": {"value": ("unit", "kgce/{item}"), "lhv": ("lhv_unit", "kJ/{item}")},
+    },
+    "fuel_parameters": {
+        "columns": ("id", "item", "ncv", "ncv_unit", "carbon_content", "carbon_content_unit", "oxidation", "status", "note"),
+        "optional": (),
+        "values": {"ncv": ("ncv_unit", "GJ/{item}"), "carbon_content": ("carbon_content_unit", "tC/TJ"),
+                   "oxidation": (None, None)},
+    },
+    "grid_emission": {
+        "columns": ("id", "region", "year", "purpose", "value", "unit", "status", "note"),
+        "optional": (),
+        "values": {"value": ("unit", "tCO2/MWh")},
+    },
+    "heat_emission": {
+        "columns": ("id", "item", "value", "unit", "status", "note"),
+        "optional": (),
+        "values": {"value": ("unit", "tCO2/GJ")},
+    },
+    "power_coal_rate": {
+        "columns": ("id", "region", "year", "value", "unit", "status", "note"),
+        "optional": (),
+        "values": {"value": ("unit", "kgce/kWh")},
+    },
+    "constant": {
+        "columns": ("id", "name", "value", "unit", "status", "note"),
+        "optional": (),
+        "values": {"value": ("unit", None)},
+    },
+}
+
+
+@dataclass
+class Table:
+    """A validated factor table: its provenance and its rows (strings, values as floats)."""
+
+    meta: dict
+    rows: pd.DataFrame
+    path: Path | None = None
+    user: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+    @property
+    def kind(self) -> str:
+        return self.meta["kind"]
+
+    def source_line(self) -> str:
+        m = self.meta
+        return f"{m['source']} (edition {m['edition']}, {m['issuing_body']}, {m['published']})"
+
+
+def read_table(path: str | Path, meta: dict | None = None, *, user: bool = False) -> Table:
+    """Read and validate a table from its CSV (and the TOML of the same stem, unless ``meta`` is given).
+
+    Raises :class:`FactorDataError` listing every problem with file, line and column.
+    """
+    path = Path(path)
+    csv_path = path.with_suffix(".csv")
+    toml_path = path.with_suffix(".toml")
+    problems: list[str] = []
+    if meta is None:
+        if not toml_path.is_file():
+            raise FactorDataError(f"{csv_path}: no provenance file {toml_path.name} beside it "
+                                  f"(it must give {', '.join(META_REQUIRED)})")
+        try:
+            meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise FactorDataError(f"{toml_path}: not valid TOML: {exc}") from None
+    meta = dict(meta)
+    for key in META_REQUIRED:
+        if not str(meta.get(key, "")).strip():
+            problems.append(f"{toml_path.name}: provenance field '{key}' is missing or empty")
+    kind = meta.get("kind")
+    if kind not in KINDS:
+        raise FactorDataError("\n".join(problems + [f"{toml_path.name}: kind '{kind}' is not one of {', '.join(KINDS)}"]))
+    if meta.get("id") and meta["id"] != csv_path.stem and not user:
+        problems.append(f"{toml_path.name}: id '{meta['id']}' differs from the file name '{csv_path.stem}'")
+    if not csv_path.is_file():
+        raise FactorDataError(f"{csv_path}: file not found")
+    rows = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    rows.columns = [c.strip() for c in rows.columns]
+    problems += _validate_rows(csv_path.name, kind, rows)
+    if problems:
+        raise FactorDataError(f"{len(problems)} problem(s) in factor table {csv_path}:\n" + "\n".join("  - " + p for p in problems))
+    spec = KINDS[kind]
+    for col in spec["values"]:
+        if col in rows.columns:
+            rows[col] = pd.to_numeric(rows[col].replace("", None), errors="coerce")
+    if "year" in rows.columns:
+        rows["year"] = pd.to_numeric(rows["year"].replace("", None), errors="coerce").astype("Int64")
+    return Table(meta=meta, rows=rows, path=csv_path, user=user)
+
+
+def _validate_rows(name: str, kind: str, rows: pd.DataFrame) -> list[str]:
+    spec = KINDS[kind]
+    vocab = vocabulary()
+    problems = [f"{name}: column '{c}' is missing" for c in spec["columns"] if c not in rows.columns]
+    if problems:
+        return problems
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(rows.to_dict("records")):
+        line = i + 2  # header is line 1
+
+        def bad(column: str, text: str) -> None:
+            problems.append(f"{name} line {line}, column '{column}': {text}")
+
+        rid = rec["id"].strip()
+        if not rid:
+            bad("id", "empty id")
+        elif rid in seen:
+            bad("id", f"id '{rid}' repeats line {seen[rid]}")
+        else:
+            seen[rid] = line
+        if rec["status"] not in STATUSES:
+            bad("status", f"'{rec['status']}' is not one of {', '.join(STATUSES)}")
+        item_unit = None
+        if "item" in spec["columns"]:
+            it = vocab.resolve(rec["item"]) if rec["item"] else None
+            if it is None or it.item != rec["item"]:
+                bad("item", f"'{rec['item']}' is not an item id of items.csv")
+            else:
+                item_unit = it.unit
+        if "region" in spec["columns"] and vocab.province_of(rec["region"]) != rec["region"]:
+            bad("region", f"'{rec['region']}' is not a code of regions.csv")
+        if "year" in spec["columns"] and rec["year"] and not (rec["year"].isdigit() and 1990 <= int(rec["year"]) <= 2100):
+            bad("year", f"'{rec['year']}' is not a year")
+        if "year" in spec["columns"] and not rec["year"] and kind == "grid_emission":
+            bad("year", "grid factors need a year")
+        if "purpose" in spec["columns"] and rec["purpose"] not in PURPOSES:
+            bad("purpose", f"'{rec['purpose']}' is not one of {', '.join(PURPOSES)}")
+        for col, (unit_col, dim) in spec["values"].items():
+            raw = rec.get(col, "")
+            if raw == "" and col in spec.get("optional", ()):
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                bad(col, f"'{raw}' is not a number")
+                continue
+            if not math.isfinite(value) or value <= 0:
+                bad(col, f"{raw} is not a positive finite number")
+            if col == "oxidation" and value > 1:
+                bad(col, f"{raw} is above 1 (give the oxidation rate as a fraction)")
+            if unit_col is None:
+                continue
+            unit = rec.get(unit_col, "")
+            try:
+                parse_unit(unit)
+                if dim is not None:
+                    target = dim.replace("{item}", item_unit) if "{item}" in dim else dim
+                    if "{item}" not in dim or item_unit not in (None, "any", "dimensionless"):
+                        multiplier(unit, target)
+            except UnitMismatch as exc:
+                bad(unit_col, f"'{unit}' {exc.problems[0].message.split(': ', 1)[-1]}")
+    return problems

@@ -1,0 +1,77 @@
+"""Intensities per unit of value added, revenue, output value and product, and their change over time.
+
+    intensity = numerator / denominator      e.g. [tce / 10^4 CNY]
+
+Value added at comparable prices of the base year: VA_comp = VA_current / P, P the value-added price
+index of the period (base year = 1), or as supplied. The decline of an intensity between two periods
+is x_t / x_0 − 1 (NBS: (1 + energy growth) / (1 + real VA growth) − 1, the same number).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# (column, numerator, denominator). Denominators: value added at current or comparable prices [10^4 CNY],
+# revenue and gross output [10^4 CNY], product output [its own unit].
+INTENSITIES: tuple[tuple[str, str, str], ...] = (
+    ("energy_intensity_tce_per_10k_cny", "energy_equivalent_tce", "value_added_10k_cny"),
+    ("energy_intensity_comparable_tce_per_10k_cny", "energy_equivalent_tce", "value_added_comparable_10k_cny"),
+    ("energy_equal_intensity_tce_per_10k_cny", "energy_equal_tce", "value_added_10k_cny"),
+    ("water_intensity_m3_per_10k_cny", "water_withdrawal_m3", "value_added_10k_cny"),
+    ("water_intensity_comparable_m3_per_10k_cny", "water_withdrawal_m3", "value_added_comparable_10k_cny"),
+    ("fresh_water_intensity_m3_per_10k_cny", "fresh_water_m3", "value_added_10k_cny"),
+    ("co2_intensity_tco2_per_10k_cny", "co2_location_tco2", "value_added_10k_cny"),
+    ("co2_intensity_comparable_tco2_per_10k_cny", "co2_location_tco2", "value_added_comparable_10k_cny"),
+    ("co2_market_intensity_tco2_per_10k_cny", "co2_market_tco2", "value_added_10k_cny"),
+    ("energy_per_revenue_tce_per_10k_cny", "energy_equivalent_tce", "revenue_10k_cny"),
+    ("energy_per_output_value_tce_per_10k_cny", "energy_equivalent_tce", "gross_output_10k_cny"),
+    ("co2_per_output_value_tco2_per_10k_cny", "co2_location_tco2", "gross_output_10k_cny"),
+    ("energy_per_product_tce", "energy_equivalent_tce", "product_output"),
+    ("water_per_product_m3", "water_withdrawal_m3", "product_output"),
+    ("co2_per_product_tco2", "co2_location_tco2", "product_output"),
+)
+INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
+
+
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is missing or not positive."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def add_intensities(summary: pd.DataFrame) -> None:
+    """Add every intensity column of :data:`INTENSITIES` to a summary frame, in place."""
+    for name, num, den in INTENSITIES:
+        summary[name] = ratio(summary[num].to_numpy(), summary[den].to_numpy())
+
+
+def changes(summary: pd.DataFrame, base_year: int = 2020, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Change of each intensity against the previous period and against the base year.
+
+    For each column c: ``c_change_prev`` = c_t / c_prev − 1, the enterprise's previous period of the
+    same kind (year after year, month after month), and ``c_change_base`` = c_t / c_base − 1, the
+    base year (for months, the same month of the base year). NaN where there is no such period.
+    """
+    columns = tuple(c for c in (columns or INTENSITY_COLUMNS) if c in summary.columns)
+    frame = summary[["enterprise", "period", *columns]].copy()
+    frame["_year"] = frame["period"].str.slice(0, 4).astype(int)
+    frame["_month"] = frame["period"].str.slice(5).replace("", "0").astype(int)
+    frame["_monthly"] = frame["_month"] > 0
+    frame["_seq"] = frame["_year"] * 12 + frame["_month"]
+    frame = frame.sort_values(["enterprise", "_monthly", "_seq"], kind="stable")
+    out = frame[["enterprise", "period"]].copy()
+    keys = [frame["enterprise"], frame["_monthly"]]
+    step = np.where(frame["_monthly"], 1, 12)
+    prev_seq = frame.groupby(keys, sort=False)["_seq"].shift(1)
+    consecutive = (frame["_seq"] - prev_seq).to_numpy() == step
+    base = frame[frame["_year"] == base_year].set_index(["enterprise", "_monthly", "_month"])
+    base_index = pd.MultiIndex.from_arrays([frame["enterprise"], frame["_monthly"], frame["_month"]])
+    for c in columns:
+        previous = frame.groupby(keys, sort=False)[c].shift(1).to_numpy()
+        out[f"{c}_change_prev"] = np.where(consecutive, ratio(frame[c].to_numpy(), previous) - 1, np.nan)
+        base_values = base[c].reindex(base_index).to_numpy() if len(base) else np.full(len(frame), np.nan)
+        out[f"{c}_change_base"] = ratio(frame[c].to_numpy(), base_values) - 1
+    return out.sort_index().reset_index(drop=True)
