@@ -327,7 +327,15 @@ class _Engine:
             member[g, codes] = True
         order = np.argsort(names)
         packed = np.packbits(member[:, order], axis=1)
-        uniq, inverse = np.unique(packed, axis=0, return_inverse=True)
+        width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words
+        words = np.zeros((self.G, width), dtype=np.uint8)
+        words[:, : packed.shape[1]] = packed
+        words = words.view(np.uint64)
+        if words.shape[1] == 1:  # up to 64 factors: one integer per group
+            codes, first = pd.factorize(words[:, 0])
+            uniq, inverse = packed[np.unique(codes, return_index=True)[1]], codes
+        else:
+            uniq, inverse = np.unique(packed, axis=0, return_inverse=True)
         sorted_names = [names[i] for i in order]
         joined = np.array([";".join(n for n, bit in zip(sorted_names, np.unpackbits(row)[: len(names)]) if bit)
                            for row in uniq], dtype=object)

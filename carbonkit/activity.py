@@ -110,15 +110,17 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
     return codes.astype(np.int64), list(uniques)
 
 
-def _sorted_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes whose order follows the sorted distinct values (as strings)."""
+def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes over the distinct trimmed texts, sorted; -1 where the value is missing or blank."""
     codes, uniques = _codes(series)
-    labels = [str(u) for u in uniques]
-    order = np.argsort(np.array(labels, dtype=object), kind="stable")
-    rank = np.empty(len(labels) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(labels))
-    rank[-1] = -1
-    return rank[codes], [labels[k] for k in order]
+    labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    lab_codes, lab_uniques = pd.factorize(labels, sort=True)
+    blank = np.flatnonzero(lab_uniques == "")
+    remap = lab_codes.astype(np.int64)
+    if len(blank):
+        remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
+        lab_uniques = np.delete(lab_uniques, blank[0])
+    return remap[codes], [str(x) for x in lab_uniques]
 
 
 class Collector:
@@ -172,12 +174,13 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1)
     out = Collector(frame, rows)
 
-    for col in ("enterprise", "period", "item"):
-        blank = frame[col].isna().to_numpy() | (frame[col].astype(str).str.strip() == "").to_numpy()
-        out.add(blank, f"{col}_missing", col, f"no {col} given")
+    ent_codes, ent_names = _labels(frame["enterprise"])
+    per_codes, per_names = _labels(frame["period"])
+    item_codes, item_names = _labels(frame["item"])
+    for col, codes in (("enterprise", ent_codes), ("period", per_codes), ("item", item_codes)):
+        out.add(codes < 0, f"{col}_missing", col, f"no {col} given")
 
     # items: each distinct name resolved once
-    item_codes, item_names = _codes(frame["item"])
     resolved = [vocab.resolve(str(name)) for name in item_names]
     item_map = np.array([vocab.index[r.item] if r else -1 for r in resolved] + [-1], dtype=np.int64)
     item = item_map[item_codes]
@@ -193,7 +196,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     # flows
     if "flow" in frame.columns:
-        flow_codes, flow_names = _codes(frame["flow"])
+        flow_codes, flow_names = _labels(frame["flow"])
         flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int64)
         flow = flow_map[flow_codes]
         out.add(flow < 0, "flow_unknown", "flow", lambda i: f"'{frame['flow'].iat[i]}' is not a flow",
@@ -209,9 +212,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             "consumption (or leave the flow empty)")
 
     # units: each distinct (item, unit) pair converted once
-    unit_series = frame["unit"].fillna("").astype(str) if frame["unit"].dtype == object else frame["unit"]
-    unit_codes, unit_names = _codes(unit_series)
-    unit_names = [str(u) for u in unit_names]
+    unit_codes, unit_names = _labels(frame["unit"])
     pair = np.where(item >= 0, item, len(vocab)) * (len(unit_names) + 1) + np.where(unit_codes >= 0, unit_codes, len(unit_names))
     pairs, pair_inv = np.unique(pair, return_inverse=True)
     pair_factor = np.full(len(pairs), np.nan)
@@ -253,7 +254,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     # steam enthalpy
     if "enthalpy" in frame.columns:
         enthalpy = pd.to_numeric(frame["enthalpy"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
-        given = frame["enthalpy"].notna().to_numpy() & (frame["enthalpy"].astype(str).str.strip() != "").to_numpy()
+        given = _labels(frame["enthalpy"])[0] >= 0
         out.add(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
                 lambda i: f"'{frame['enthalpy'].iat[i]}' is not a positive enthalpy", "a steam enthalpy in kJ/kg")
         out.add(given & (row_kind != "steam") & (item >= 0), "enthalpy_not_allowed", "enthalpy",
@@ -262,7 +263,6 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         enthalpy = np.full(n, np.nan)
 
     # periods
-    per_codes, per_names = _sorted_codes(frame["period"].astype(str) if frame["period"].dtype != object else frame["period"])
     years = np.zeros(len(per_names) + 1, dtype=np.int64)
     months = np.zeros(len(per_names) + 1, dtype=np.int64)
     bad_period = np.zeros(len(per_names) + 1, dtype=bool)
@@ -276,22 +276,30 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             lambda i: f"'{frame['period'].iat[i]}' is not a period", "'YYYY' for a year or 'YYYY-MM' for a month")
 
     # groups: (enterprise, period), sorted
-    ent_codes, ent_names = _sorted_codes(frame["enterprise"])
     key = ent_codes * (len(per_names) + 1) + per_codes
-    group_keys, first, group = np.unique(key, return_index=True, return_inverse=True)
-    g_ent, g_per = np.divmod(group_keys, len(per_names) + 1)
+    key_codes, key_uniques = pd.factorize(key)
+    order = np.argsort(key_uniques, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    group = rank[key_codes]
+    first = np.empty(len(order), dtype=np.int64)
+    first[group[::-1]] = np.arange(n)[::-1]  # the last write wins: each group's first row
+    g_ent, g_per = np.divmod(key_uniques[order], len(per_names) + 1)
 
-    # duplicates: the same item and flow (and enthalpy) twice in one group
-    ent_h = np.nan_to_num(enthalpy, nan=-1.0)
-    dup_frame = pd.DataFrame({"g": group, "i": item, "f": flow, "h": ent_h})
-    dup = dup_frame.duplicated(keep=False).to_numpy() & (item >= 0)
+    # duplicates: the same item and flow (and steam enthalpy) twice in one group
+    dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
+    dup = pd.Series(dup_key).duplicated(keep=False).to_numpy() & (item >= 0)
+    if dup.any() and not np.isnan(enthalpy[dup]).all():
+        idx = np.flatnonzero(dup)
+        again = pd.DataFrame({"k": dup_key[idx], "h": np.nan_to_num(enthalpy[idx], nan=-1.0)}).duplicated(keep=False)
+        dup[idx[~again.to_numpy()]] = False
     out.add(dup, "duplicate_item", "item",
             lambda i: f"{vocab.items[item[i]].label} with flow {FLOWS[flow[i]]} appears more than once for this enterprise and period",
             "one row per item and flow; add the amounts up")
 
     # regions, per group (first given)
     groups = pd.DataFrame({
-        "enterprise": np.array(ent_names, dtype=object)[g_ent] if len(ent_names) else np.array([], dtype=object),
+        "enterprise": np.array(ent_names + [""], dtype=object)[g_ent],
         "period": np.array(per_names + [""], dtype=object)[g_per],
         "year": years[g_per], "month": months[g_per],
     })
@@ -314,19 +322,11 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
 
 def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """The first non-empty value of ``col`` in each group (None where the column or value is absent)."""
-    out = np.full(n_groups, None, dtype=object)
+    """The first non-blank value of ``col`` in each group (None where the column or value is absent)."""
     if col not in frame.columns:
-        return out
-    values = frame[col]
-    present = values.notna().to_numpy().copy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        present &= (values.astype(str).str.strip() != "").to_numpy()
-    idx = np.flatnonzero(present)[::-1]  # reversed: the first occurrence is written last
-    out[group[idx]] = values.to_numpy(dtype=object)[idx]
-    return _strip(out)
-
-
-def _strip(values: np.ndarray) -> np.ndarray:
-    uniq = {v: (None if v is None else str(v).strip()) for v in pd.unique(values)}
-    return np.array([uniq[v] for v in values], dtype=object)
+        return np.full(n_groups, None, dtype=object)
+    codes, labels = _labels(frame[col])
+    chosen = np.full(n_groups, -1, dtype=np.int64)
+    idx = np.flatnonzero(codes >= 0)[::-1]  # reversed: the first occurrence is written last
+    chosen[group[idx]] = codes[idx]
+    return np.array([*labels, None], dtype=object)[chosen]
