@@ -54,20 +54,29 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
     """Flatten documents into the long table; ``path`` keeps each row's place, e.g. '[0].items[2]'."""
     problems: list[Problem] = []
     models: list[EnterprisePeriod] = []
+    rows_before = 0  # data rows of the documents before this one: rows number items across documents
     for i, doc in enumerate(documents):
+        items = doc.items if isinstance(doc, EnterprisePeriod) else (doc.get("items") if isinstance(doc, dict) else None)
+        n_items = len(items) if isinstance(items, list) else 0
         if isinstance(doc, EnterprisePeriod):
             models.append(doc)
+            rows_before += n_items
             continue
         try:
             models.append(EnterprisePeriod.model_validate(doc))
         except Exception as exc:  # pydantic.ValidationError, reported per field below
             for err in getattr(exc, "errors", lambda: [])():
-                loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
-                problems.append(Problem("document_invalid", err["msg"], field=f"[{i}]{loc}",
-                                        enterprise=doc.get("enterprise") if isinstance(doc, dict) else None,
-                                        period=doc.get("period") if isinstance(doc, dict) else None))
+                loc = err["loc"]
+                path = f"[{i}]" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+                field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
+                code = f"{field}_missing" if err["type"] == "missing" and field else "document_invalid"
+                row = rows_before + loc[1] + 1 if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None
+                problems.append(Problem(code, err["msg"], field=field, row=row, path=path,
+                                        enterprise=str(doc.get("enterprise")) if isinstance(doc, dict) else None,
+                                        period=str(doc.get("period")) if isinstance(doc, dict) else None))
             if not hasattr(exc, "errors"):
-                problems.append(Problem("document_invalid", str(exc), field=f"[{i}]"))
+                problems.append(Problem("document_invalid", str(exc), path=f"[{i}]"))
+        rows_before += n_items
     if problems:
         raise InvalidInput(problems)
     rows = []
@@ -142,9 +151,9 @@ class Collector:
         per = self.frame["period"].to_numpy()
         for i in index[: max(0, MAX_PROBLEMS - len(self.problems))]:
             text = message(i) if callable(message) else message
-            where = f"{self.paths[i]}.{field}" if self.paths is not None and isinstance(self.paths[i], str) else field
-            self.problems.append(Problem(code, text, field=where, row=int(self.rows[i]), enterprise=_text(ent[i]),
-                                         period=_text(per[i]), expected=expected))
+            path = f"{self.paths[i]}.{field}" if self.paths is not None and isinstance(self.paths[i], str) else None
+            self.problems.append(Problem(code, text, field=field, row=int(self.rows[i]), enterprise=_text(ent[i]),
+                                         period=_text(per[i]), expected=expected, path=path))
 
     def raise_if_any(self) -> None:
         if not self.problems:
@@ -248,7 +257,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     out.add(missing_amount, "amount_missing", "amount", lambda i: f"'{raw_amount.iat[i]}' is not a number",
             "a finite number")
     out.add(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
-    out.add(amount < 0, "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
+    out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
             "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
 
     # steam enthalpy
@@ -288,7 +297,9 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     # duplicates: the same item and flow (and steam enthalpy) twice in one group
     dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
-    dup = pd.Series(dup_key).duplicated(keep=False).to_numpy() & (item >= 0)
+    resolved_unit = np.isfinite(factor)
+    dup_key = np.where((item >= 0) & resolved_unit, dup_key, -1 - np.arange(n))  # unusable rows never clash
+    dup = pd.Series(dup_key).duplicated(keep=False).to_numpy().copy()
     if dup.any() and not np.isnan(enthalpy[dup]).all():
         idx = np.flatnonzero(dup)
         again = pd.DataFrame({"k": dup_key[idx], "h": np.nan_to_num(enthalpy[idx], nan=-1.0)}).duplicated(keep=False)
@@ -313,7 +324,9 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         out.add(first[bad_region], "region_unknown", "region",
                 lambda i: f"'{frame['region'].iat[i]}' is not a region code",
                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
-    acts = Activities(group=group, item=item, flow=flow, amount=np.nan_to_num(amount * factor), enthalpy=enthalpy,
+    usable = resolved_unit & np.isfinite(amount) & (amount >= 0)
+    acts = Activities(group=group, item=np.where(usable, item, -1), flow=flow,
+                      amount=np.where(usable, amount * factor, 0.0), enthalpy=enthalpy,
                       unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)
     if raise_now:
         out.raise_if_any()

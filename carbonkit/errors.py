@@ -15,7 +15,8 @@ class Problem:
     """One thing wrong with one input record.
 
     ``row`` is the 1-based data row of the input table (CSV: the line number when read from a file),
-    ``field`` the column or JSON field, ``code`` a stable machine-readable kind.
+    ``field`` the column or JSON field name, ``path`` its place in a JSON input (``[0].items[2].unit``),
+    ``code`` a stable machine-readable kind.
     """
 
     code: str
@@ -25,6 +26,7 @@ class Problem:
     enterprise: str | None = None
     period: str | None = None
     expected: str | None = None
+    path: str | None = None
 
     def describe(self) -> str:
         where = []
@@ -34,7 +36,9 @@ class Problem:
             where.append(f"enterprise {self.enterprise}")
         if self.period is not None:
             where.append(f"period {self.period}")
-        if self.field is not None:
+        if self.path is not None:
+            where.append(f"at {self.path}")
+        elif self.field is not None:
             where.append(f"field '{self.field}'")
         text = (", ".join(where) + ": " if where else "") + self.message
         if self.expected:

@@ -9,8 +9,8 @@ enterprise     18-character unified-social-credit-like code ("91" + county + org
 period         "YYYY", or "YYYY-MM" with ``months=True`` [categorical]
 item           an item id of ``factors/items.csv`` [categorical]
 amount         the quantity in ``unit`` [float]
-unit           a unit string the carbonkit registry parses (kWh, MWh, 万千瓦时, m3, 万立方米, t, kg,
-               GJ, 万元, 亩, 人; empty for the dimensionless ``va_price_index``) [categorical]
+unit           a unit string the carbonkit registry parses (kWh, MWh, 万千瓦时, m3, 万立方米, t, 吨,
+               kg, GJ, 万元, 亩, 人; empty for the dimensionless ``va_price_index``) [categorical]
 flow           "consumption", or "feedstock" for the feedstock natural gas of chemical makers [categorical]
 region         6-digit Shandong county code, e.g. "370211" [categorical]
 industry       GB/T 4754 manufacturing division, "C13" ... "C43" [categorical]
@@ -271,8 +271,7 @@ def province(n_enterprises: int = PROVINCE_ENTERPRISES, years=range(2020, 2026),
         values = amounts[item].ravel()
         rows = np.flatnonzero(values > 0)
         name = "natural_gas" if item == "feedstock_gas" else item
-        canonical, spellings = _UNITS.get(name, ("m3", ["m3"]) if name in _WATER or name == "recycled_water"
-                                          else ("", [""]))
+        canonical, spellings = _unit_choices(name)
         choice = rng.integers(0, len(spellings), size=len(rows))
         scale = np.array([multiplier(u, canonical) if canonical else 1.0 for u in spellings])
         unit_code = np.array([unit_cats.index(u) for u in spellings])[choice]
@@ -303,6 +302,13 @@ def province(n_enterprises: int = PROVINCE_ENTERPRISES, years=range(2020, 2026),
         "industry": pd.Categorical.from_codes(ent["industry"].cat.codes.to_numpy()[ent_idx],
                                               categories=ent["industry"].cat.categories),
     })
+
+
+def _unit_choices(item: str) -> tuple[str, list[str]]:
+    """The canonical unit of ``item`` and the spellings drawn for it (water in m3; the index unitless)."""
+    if item in _UNITS:
+        return _UNITS[item]
+    return ("m3", ["m3"]) if item in (*_WATER, "recycled_water") else ("", [""])
 
 
 def _split_months(ey, flow, amount, unit, item, period, rng):

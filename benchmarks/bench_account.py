@@ -1,0 +1,172 @@
+"""Benchmark: carbonkit.account on a synthetic province against a naive per-row pint loop.
+
+    python benchmarks/bench_account.py [--rows N] [--sample N] [--repeat N]
+
+Both run in this process on the same machine, so the ratio is what matters (STYLE.md: benchmarks
+print ratios against a baseline run in the same process). The vectorised engine is timed on the
+whole frame (best of --repeat runs, after a warm-up on a small frame); the naive loop on --sample
+rows drawn at random from the same frame (best of --repeat), extrapolated to the whole frame by its
+time per row. The garbage collector runs as in real use; --gc-off switches it off while timing (as
+timeit does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import platform
+import sys
+import time
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+import carbonkit as ck
+from carbonkit.factors import load_release
+from carbonkit.synthetic import PROVINCE_ENTERPRISES, province
+from carbonkit.units import Q_
+from carbonkit.vocabulary import vocabulary
+
+AIM_SECONDS_PER_MILLION = 1.0  # 1 M rows in under a second
+AIM_RATIO = 50.0  # at least 50x the naive loop
+# The synthetic province starts in 2020; grid factors are published from data year 2021 on.
+OPTIONS = ck.AccountingOptions(year_fallback="nearest")
+
+
+def frame_of(rows: int | None, seed: int = 0) -> pd.DataFrame:
+    """The default province, or about ``rows`` rows of one (cut at an enterprise boundary, >= rows)."""
+    if rows is None:
+        return province(seed=seed)
+    per_enterprise = len(province(500, seed=seed)) / 500
+    n = math.ceil(rows / per_enterprise * 1.05) + 10
+    frame = province(n, seed=seed)
+    while len(frame) < rows:
+        n = math.ceil(n * 1.2)
+        frame = province(n, seed=seed)
+    codes = frame["enterprise"].cat.codes.to_numpy()
+    later = np.flatnonzero(codes[rows:] != codes[rows - 1])  # rows sorted by enterprise
+    cut = rows + int(later[0]) if len(later) else len(frame)
+    return frame.iloc[:cut].reset_index(drop=True)
+
+
+def naive_account(frame: pd.DataFrame, release, location_purpose: str = "average") -> dict:
+    """The obvious pint implementation: one Quantity per row, converted and multiplied row by row.
+
+    Accumulates, per (enterprise, period): energy by the equivalent value [tce], CO2 location-based
+    [tCO2] (fuel combustion + grid electricity + heat), water withdrawal [m3] and value added
+    [10^4 CNY]. Factors are looked up in the release for every row, as a loop would.
+    """
+    vocab = vocabulary()
+    feedwater = release.constant("steam_feedwater_enthalpy")
+    heat_ef = release.lookup("heat_emission", "heat")
+    totals: dict = defaultdict(lambda: defaultdict(float))
+    for row in frame.itertuples(index=False):
+        item = vocab.resolve(row.item)
+        acc = totals[(row.enterprise, row.period)]
+        flow = getattr(row, "flow", "consumption")
+        sign = -1.0 if flow == "export" else 1.0
+        unit = row.unit if isinstance(row.unit, str) and row.unit else "dimensionless"
+        q = Q_(row.amount, unit)
+        if item.unit not in ("any", "dimensionless"):
+            q = q.to(item.unit)  # the item's canonical unit
+        if item.kind in ("fuel", "electricity", "heat", "steam"):
+            coef = release.lookup("standard_coal", item.factor_key)
+            acc["energy_equivalent_tce"] += sign * (q * Q_(coef.value, coef.unit)).to("tce").magnitude
+            if item.kind == "fuel" and flow != "feedstock":
+                p = dict(release.lookup("fuel_parameters", item.item).extra)
+                ef = Q_(p["ncv"], p["ncv_unit"]) * Q_(p["carbon_content"], p["carbon_content_unit"]) * p["oxidation"]
+                acc["co2_location_tco2"] += sign * (q * ef).to("tCO2").magnitude
+            elif item.kind == "electricity" and item.delivery == "grid":
+                year = int(str(row.period)[:4])
+                province_code = vocab.province_of(str(row.region))
+                grid = release.dated("grid_emission", province_code, year, location_purpose, year_fallback="nearest")
+                acc["co2_location_tco2"] += sign * (q * Q_(grid.value, grid.unit)).to("tCO2").magnitude
+            elif item.kind == "heat":
+                acc["co2_location_tco2"] += sign * (q * Q_(heat_ef.value, heat_ef.unit)).to("tCO2").magnitude
+            elif item.kind == "steam":
+                lhv = dict(coef.extra)
+                enthalpy = Q_(lhv["lhv"], lhv["lhv_unit"]) - Q_(feedwater.value, feedwater.unit)
+                acc["co2_location_tco2"] += sign * (q * enthalpy * Q_(heat_ef.value, heat_ef.unit)).to("tCO2").magnitude
+        elif item.kind == "water" and item.water_class in ("fresh", "nonconventional"):
+            acc["water_withdrawal_m3"] += q.magnitude
+        elif item.item == "value_added":
+            acc["value_added_10k_cny"] += q.magnitude
+    return totals
+
+
+def best_of(fn, repeat: int, gc_off: bool = False) -> tuple[float, object]:
+    """Best wall-clock time of ``repeat`` calls; with ``gc_off`` the garbage collector is off while timing."""
+    best, out = math.inf, None
+    for _ in range(repeat):
+        out = None
+        gc.collect()
+        if gc_off:
+            gc.disable()
+        try:
+            t0 = time.perf_counter()
+            out = fn()
+            best = min(best, time.perf_counter() - t0)
+        finally:
+            gc.enable()
+    return best, out
+
+
+def check_agreement(sample: pd.DataFrame, naive: dict, release) -> float:
+    """Largest relative difference between the naive totals and carbonkit on the same sample rows."""
+    summary = ck.account(sample, release=release, options=OPTIONS).summary.set_index(["enterprise", "period"])
+    worst = 0.0
+    for key, acc in naive.items():
+        row = summary.loc[(str(key[0]), str(key[1]))]
+        for col, value in acc.items():
+            ref = row[col]
+            ref = 0.0 if pd.isna(ref) else ref
+            worst = max(worst, abs(value - ref) / max(abs(ref), 1e-9) if ref or value else 0.0)
+    return worst
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=None,
+                        help=f"activity rows (default: the whole province, {PROVINCE_ENTERPRISES:,} enterprises x 6 years)")
+    parser.add_argument("--sample", type=int, default=2_000, help="rows for the naive loop (default 2,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the vectorised engine; the best counts")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--gc-off", action="store_true", help="switch the garbage collector off while timing")
+    args = parser.parse_args(argv)
+
+    print(f"carbonkit {ck.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
+          f"pandas {pd.__version__}, {platform.machine()}; garbage collector {'off' if args.gc_off else 'on'} while timing")
+    t0 = time.perf_counter()
+    frame = frame_of(args.rows, args.seed)
+    generated = time.perf_counter() - t0
+    rows = len(frame)
+    print(f"generated {rows:,} rows ({frame['enterprise'].nunique():,} enterprises, "
+          f"{frame['period'].nunique()} periods) in {generated:.2f} s")
+
+    release = load_release()
+    ck.account(province(50, seed=args.seed + 1), release=release, options=OPTIONS)  # warm-up: registry, factors
+    vec, result = best_of(lambda: ck.account(frame, release=release, options=OPTIONS), args.repeat, args.gc_off)
+    print(f"vectorised  carbonkit.account: {vec:.3f} s (best of {args.repeat}), {rows / vec:,.0f} rows/s, "
+          f"{len(result.summary):,} enterprise-periods")
+
+    sample = frame.sample(n=min(args.sample, rows), random_state=args.seed).reset_index(drop=True)
+    naive_s, naive = best_of(lambda: naive_account(sample, release), args.repeat, args.gc_off)
+    per_row = naive_s / len(sample)
+    naive_total = per_row * rows
+    print(f"naive       per-row pint loop: {naive_s:.3f} s (best of {args.repeat}) for {len(sample):,} rows = {per_row * 1e6:.1f} us/row; "
+          f"x {rows:,} rows = {naive_total:,.1f} s (extrapolated)")
+    worst = check_agreement(sample, naive, release)
+    print(f"agreement on the sample (energy, CO2 location, water, VA): max relative difference {worst:.1e}")
+
+    ratio = naive_total / vec
+    per_million = vec / rows * 1e6
+    print(f"ratio naive/vectorised: {ratio:,.0f}x   (aim >= {AIM_RATIO:.0f}x: {'met' if ratio >= AIM_RATIO else 'NOT met'})")
+    print(f"vectorised per 1 M rows: {per_million:.3f} s   (aim < {AIM_SECONDS_PER_MILLION:.0f} s: "
+          f"{'met' if per_million < AIM_SECONDS_PER_MILLION else 'NOT met'})")
+    return 0 if worst < 1e-6 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

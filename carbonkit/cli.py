@@ -1,0 +1,274 @@
+"""The ``carbonkit`` command line: account files, browse factors, run the demo."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carbonkit.accounting import AccountingOptions, AccountingResult, account
+from carbonkit.datafiles import examples_dir
+from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput
+from carbonkit.factors import load_release, read_table, release_names
+from carbonkit.readers import read_activities
+
+app = typer.Typer(help="Energy (tce), water and CO2 accounting for Chinese manufacturing enterprises.",
+                  no_args_is_help=True, add_completion=False)
+factors_app = typer.Typer(help="Browse and check the factor library.", no_args_is_help=True)
+app.add_typer(factors_app, name="factors")
+out = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+# (column, heading, unit, decimals) of the readable views
+ENERGY_VIEW = [
+    ("energy_equivalent_tce", "Comprehensive energy, equivalent value (当量值)", "tce", 2),
+    ("energy_equal_tce", "Comprehensive energy, equal value (等价值)", "tce", 2),
+    ("feedstock_equivalent_tce", "  of which raw-material use (原料用能)", "tce", 2),
+    ("renewable_electricity_equivalent_tce", "  of which renewable electricity", "tce", 2),
+    ("exported_equivalent_tce", "  exported / sold (deducted)", "tce", 2),
+    ("energy_equivalent_excl_feedstock_renewables_tce", "Energy excl. raw-material use and renewables", "tce", 2),
+    ("electricity_kwh", "Electricity, net", "kWh", 0),
+]
+CO2_VIEW = [
+    ("co2_combustion_tco2", "Scope 1, fuel combustion", "tCO2", 2),
+    ("co2_electricity_location_tco2", "Scope 2, electricity (location-based)", "tCO2", 2),
+    ("co2_electricity_market_tco2", "Scope 2, electricity (market-based)", "tCO2", 2),
+    ("co2_heat_tco2", "Scope 2, purchased heat and steam", "tCO2", 2),
+    ("co2_location_tco2", "Total, location-based", "tCO2", 2),
+    ("co2_market_tco2", "Total, market-based", "tCO2", 2),
+]
+WATER_VIEW = [
+    ("water_withdrawal_m3", "Water withdrawal (取水量)", "m3", 0),
+    ("fresh_water_m3", "  fresh water", "m3", 0),
+    ("nonconventional_water_m3", "  non-conventional water", "m3", 0),
+    ("nonconventional_share", "Non-conventional share", "%", 1),
+    ("water_reuse_rate", "Reuse rate (重复利用率)", "%", 1),
+]
+INTENSITY_VIEW = [
+    ("value_added_10k_cny", "Value added, current prices", "10^4 CNY", 1),
+    ("value_added_comparable_10k_cny", "Value added, comparable prices", "10^4 CNY", 1),
+    ("energy_intensity_tce_per_10k_cny", "Energy per value added", "tce/10^4 CNY", 4),
+    ("energy_intensity_comparable_tce_per_10k_cny", "Energy per value added (comparable)", "tce/10^4 CNY", 4),
+    ("water_intensity_m3_per_10k_cny", "Water per value added", "m3/10^4 CNY", 3),
+    ("co2_intensity_tco2_per_10k_cny", "CO2 per value added (location)", "tCO2/10^4 CNY", 4),
+    ("energy_per_product_tce", "Energy per unit of product", "tce/unit", 6),
+]
+WIDE_VIEW = [("energy_equivalent_tce", "tce"), ("co2_location_tco2", "tCO2"), ("water_withdrawal_m3", "m3"),
+             ("energy_intensity_tce_per_10k_cny", "tce/万元"), ("co2_intensity_tco2_per_10k_cny", "tCO2/万元")]
+
+
+def _fmt(value, unit: str = "", decimals: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "%":
+        return f"{value * 100:,.{decimals}f} %"
+    return f"{value:,.{decimals}f}"
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, InvalidInput):
+        err.print(f"[bold red]Refused:[/] {len(exc.problems)} problem(s); nothing was accounted.")
+        for p in exc.problems[:200]:
+            err.print("  • " + p.describe(), markup=False, highlight=False)
+        if len(exc.problems) > 200:
+            err.print(f"  ... and {len(exc.problems) - 200} more")
+    else:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _print_result(result: AccountingResult, fmt: Format) -> None:
+    summary = result.summary
+    if fmt is Format.csv:
+        sys.stdout.write(summary.to_csv(index=False))
+        return
+    if fmt is Format.json:
+        payload = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
+                   "factors": json.loads(result.factors.to_json(orient="records", force_ascii=False))}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if len(summary) <= 3:
+        for rec in result.records():
+            _print_detail(rec)
+    else:
+        _print_wide(summary)
+    out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor of the region and year "
+              f"({result.options.location_purpose}); market-based uses the residual factor.", highlight=False)
+    shaky = result.unverified_factors
+    if len(shaky):
+        out.print(f"[yellow]Note:[/] {len(shaky)} factor(s) used are marked unverified: "
+                  + ", ".join(shaky["id"]) + ". See `carbonkit factors show ID`.", highlight=False)
+
+
+def _print_detail(rec: dict) -> None:
+    title = f"{rec['enterprise']}" + (f" {rec['name']}" if rec.get("name") else "") + f" — {rec['period']}"
+    table = Table(title=title, show_header=True, header_style="bold", title_justify="left")
+    table.add_column("Indicator")
+    table.add_column("Value", justify="right")
+    table.add_column("Unit")
+    for section, view in (("Energy (GB/T 2589-2020)", ENERGY_VIEW), ("CO2", CO2_VIEW), ("Water", WATER_VIEW),
+                          ("Intensities", INTENSITY_VIEW)):
+        table.add_section()
+        table.add_row(f"[bold]{section}[/]", "", "")
+        for col, label, unit, dec in view:
+            shown_unit = (f"tce/{rec.get('product_unit') or 'unit'}" if col == "energy_per_product_tce" else unit)
+            table.add_row(label, _fmt(rec.get(col), unit, dec), shown_unit if unit != "%" else "")
+    out.print(table)
+
+
+def _print_wide(summary: pd.DataFrame, limit: int = 60) -> None:
+    table = Table(show_header=True, header_style="bold", caption="energy: equivalent value; CO2: location-based; "
+                  "per 万元 (10^4 CNY) of value added at current prices", caption_justify="left")
+    table.add_column("Enterprise", no_wrap=True, max_width=22)
+    table.add_column("Period", no_wrap=True)
+    for _, head in WIDE_VIEW:
+        table.add_column(head, justify="right", no_wrap=True)
+    for rec in summary.head(limit).to_dict("records"):
+        label = rec.get("name") or rec["enterprise"]
+        table.add_row(str(label), str(rec["period"]),
+                      *[_fmt(rec[c], decimals=3 if "per" in c else 0) for c, _ in WIDE_VIEW])
+    out.print(table)
+    if len(summary) > limit:
+        out.print(f"... {len(summary) - limit} more rows; use --format csv for all of them.")
+
+
+@app.command("account")
+def account_cmd(
+    input: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .json or .jsonl documents")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")] = Format.table,
+    release: Annotated[Optional[str], typer.Option(help="factor release name (default: the current one)")] = None,
+    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
+    power_coal_rate: Annotated[Optional[float], typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
+    location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
+    year_fallback: Annotated[str, typer.Option(help="earlier (default) or nearest, for years without a factor")] = "earlier",
+    require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
+) -> None:
+    """Account energy, water and CO2 for every enterprise and period in INPUT."""
+    try:
+        rel = load_release(release, extra=factors)
+        options = AccountingOptions(power_coal_rate=power_coal_rate, location_purpose=location_purpose,
+                                    year_fallback=year_fallback, require_value_added=require_value_added)
+        result = account(read_activities(input), release=rel, options=options)
+    except (CarbonkitError, FileNotFoundError) as exc:
+        _fail(exc)
+    except ValueError as exc:  # pydantic validation of the options
+        _fail(exc)
+    _print_result(result, format)
+
+
+@app.command("demo")
+def demo_cmd(format: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
+    """Account the bundled example enterprises (a Shandong tyre maker and a park of ten) and print them."""
+    folder = examples_dir()
+    for name, title in (("tyre_maker.json", "A Shandong tyre maker, 2023"), ("park.json", "A park of ten enterprises, 2023")):
+        if format is Format.table:
+            out.rule(f"[bold]{title}[/]  ({folder / name})")
+        _print_result(account(read_activities(folder / name)), format)
+
+
+@factors_app.command("list")
+def factors_list(
+    release: Annotated[Optional[str], typer.Option(help="release name")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="only this kind (standard_coal, fuel_parameters, grid_emission, ...)")] = None,
+    status: Annotated[Optional[str], typer.Option(help="only this status (verified, corroborated, unconfirmed, unverified)")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """List the factors of a release."""
+    try:
+        rel = load_release(release)
+    except CarbonkitError as exc:
+        _fail(exc)
+    frame = rel.frame()
+    if kind:
+        frame = frame[frame["kind"] == kind]
+    if status:
+        frame = frame[frame["status"] == status]
+    if format is Format.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    if format is Format.json:
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"Release {rel.name}: {len(frame)} factors", title_justify="left")
+    for col in ("id", "value", "unit", "year", "status"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    for rec in frame.to_dict("records"):
+        year = "" if rec.get("year") is None or pd.isna(rec.get("year")) else str(int(rec["year"]))
+        style = {"unverified": "yellow", "unconfirmed": "cyan"}.get(rec["status"], "")
+        table.add_row(rec["id"], f"{rec['value']:g}", rec["unit"], year, f"[{style}]{rec['status']}[/]" if style else rec["status"])
+    out.print(table)
+
+
+@factors_app.command("show")
+def factors_show(factor_id: Annotated[str, typer.Argument(help="factor id, e.g. gbt2589-2020-a.raw_coal")],
+                 release: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """Show one factor with its source, edition and status."""
+    rel = load_release(release)
+    try:
+        factor = rel.get(factor_id)
+    except KeyError:
+        import difflib
+        close = difflib.get_close_matches(factor_id, list(rel.factors), n=3, cutoff=0.5)
+        _fail(CarbonkitError(f"no factor '{factor_id}' in release {rel.name}" + (f"; did you mean {', '.join(close)}?" if close else "")))
+    table = rel.table(factor.table)
+    view = Table(show_header=False, title=factor.id, title_justify="left")
+    view.add_column("field", style="bold")
+    view.add_column("value")
+    rows = [("value", f"{factor.value:g} {factor.unit}"), ("status", factor.status), ("kind", factor.kind),
+            ("key", factor.key), ("year", "" if factor.year is None else str(factor.year)), ("purpose", factor.purpose or ""),
+            *[(k, f"{v:g}" if isinstance(v, float) else str(v)) for k, v in factor.extra], ("note", factor.note),
+            ("table", f"{table.id}: {table.meta.get('title', '')}"), ("source", table.meta["source"]),
+            ("edition", str(table.meta["edition"])), ("issuing body", table.meta["issuing_body"]),
+            ("published", str(table.meta["published"])), ("urls", ", ".join(table.meta.get("urls", []))),
+            ("release", rel.name)]
+    for k, v in rows:
+        if v:
+            view.add_row(k, v)
+    out.print(view)
+
+
+@factors_app.command("releases")
+def factors_releases() -> None:
+    """List the shipped factor releases."""
+    for name in release_names():
+        rel = load_release(name)
+        out.print(f"{rel.name}: {len(rel.tables)} tables, {len(rel.factors)} factors. {rel.description}", highlight=False)
+
+
+@factors_app.command("validate")
+def factors_validate(paths: Annotated[Optional[list[Path]], typer.Argument(help="tables to check (default: the shipped releases)")] = None) -> None:
+    """Check factor tables: ids, items, regions, units and dimensions, values, provenance."""
+    try:
+        if paths:
+            for path in paths:
+                table = read_table(path, user=True)
+                out.print(f"[green]ok[/] {path}: {len(table.rows)} rows, kind {table.kind}", highlight=False)
+        else:
+            for name in release_names():
+                rel = load_release(name)
+                out.print(f"[green]ok[/] release {rel.name}: {len(rel.tables)} tables, {len(rel.factors)} factors", highlight=False)
+    except (FactorDataError, FileNotFoundError) as exc:
+        _fail(exc)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
