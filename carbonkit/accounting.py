@@ -227,9 +227,10 @@ class _Engine:
             out[f"feedstock_{method}_tce"] = self.gsum(tce * feed)
             out[f"renewable_electricity_{method}_tce"] = self.gsum(tce * (elec & self.renewable & consumption))
             out[f"exported_{method}_tce"] = self.gsum(tce * export)
-            out[f"energy_{method}_excl_feedstock_tce"] = out[f"energy_{method}_tce"] - out[f"feedstock_{method}_tce"]
-            out[f"energy_{method}_excl_feedstock_renewables_tce"] = (
-                out[f"energy_{method}_excl_feedstock_tce"] - out[f"renewable_electricity_{method}_tce"])
+            # the exclusions are sums over the rows they keep, not differences, so nothing cancels
+            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(self.sign * tce * ~feed)
+            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(
+                self.sign * tce * ~(feed | (elec & self.renewable & consumption)))
         out["electricity_kwh"] = self.gsum(self.sign * a.amount * elec)
         out["renewable_electricity_kwh"] = self.gsum(a.amount * (elec & self.renewable & consumption))
 

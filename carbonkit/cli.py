@@ -25,7 +25,7 @@ app = typer.Typer(help="Energy (tce), water and CO2 accounting for Chinese manuf
 factors_app = typer.Typer(help="Browse and check the factor library.", no_args_is_help=True)
 app.add_typer(factors_app, name="factors")
 out = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):

@@ -177,10 +177,9 @@ def _validate_rows(name: str, kind: str, rows: pd.DataFrame) -> list[str]:
             unit = rec.get(unit_col, "")
             try:
                 parse_unit(unit)
-                if dim is not None:
-                    target = dim.replace("{item}", item_unit) if "{item}" in dim else dim
-                    if "{item}" not in dim or item_unit not in (None, "any", "dimensionless"):
-                        multiplier(unit, target)
+                if dim is None or ("{item}" in dim and item_unit in (None, "any", "dimensionless")):
+                    continue  # no dimension to check (constants), or the item column is already reported
+                multiplier(unit, dim.replace("{item}", item_unit or ""))
             except UnitMismatch as exc:
                 bad(unit_col, f"'{unit}' {exc.problems[0].message.split(': ', 1)[-1]}")
     return problems

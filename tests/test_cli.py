@@ -1,0 +1,87 @@
+"""The command line: account in three formats, factors, demo, and refusals with exit code 2."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from carbonkit.cli import app
+
+runner = CliRunner()
+
+DOC = {"enterprise": "91370211000000000X", "period": "2023", "region": "370211",
+       "items": [{"item": "原煤", "amount": 1000, "unit": "吨"},
+                 {"item": "电力", "amount": 1200, "unit": "万千瓦时"},
+                 {"item": "工业增加值", "amount": 5, "unit": "亿元"}]}
+
+
+@pytest.fixture
+def doc_file(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(DOC, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_account_json(doc_file):
+    """1000 t raw coal = 714.3 tce; 1200 万kWh × 0.1229 kgce/kWh = 1474.8 tce; VA 5 亿元 = 50 000 万元."""
+    result = runner.invoke(app, ["account", str(doc_file), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    rec = payload["results"][0]
+    assert rec["energy_equivalent_tce"] == pytest.approx(714.3 + 1474.8)
+    assert rec["value_added_10k_cny"] == pytest.approx(50_000)
+    assert rec["energy_intensity_tce_per_10k_cny"] == pytest.approx((714.3 + 1474.8) / 50_000)
+    assert payload["release"] == rec["release"]
+    assert {f["id"] for f in payload["factors"]} >= {"gbt2589-2020-a.raw_coal", "gbt2589-2020-a.electricity"}
+
+
+def test_account_csv_and_table(doc_file, tmp_path):
+    result = runner.invoke(app, ["account", str(doc_file), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout), dtype={"enterprise": str, "period": str})
+    assert frame.loc[0, "energy_equivalent_tce"] == pytest.approx(2189.1)
+    result = runner.invoke(app, ["account", str(doc_file)])
+    assert result.exit_code == 0 and "2,189.10" in result.stdout and "tce" in result.stdout
+
+
+def test_account_refuses_bad_input_with_every_problem(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("enterprise,period,item,amount,unit\nE1,2023,原媒,10,t\nE1,2023,electricity,-5,kWh\n", encoding="utf-8")
+    result = runner.invoke(app, ["account", str(bad)])
+    assert result.exit_code == 2
+    assert "row 2" in result.stderr and "原煤" in result.stderr  # suggestion for the typo 原媒
+    assert "row 3" in result.stderr and "negative" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_is_a_clear_error():
+    result = runner.invoke(app, ["account", "no-such-file.csv"])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_power_coal_rate_option(doc_file):
+    """Equal value with 0.30 kgce/kWh: 714.3 + 12 000 000 kWh × 0.30 kgce/kWh = 714.3 + 3600 tce."""
+    result = runner.invoke(app, ["account", str(doc_file), "-f", "json", "--power-coal-rate", "0.30"])
+    assert json.loads(result.stdout)["results"][0]["energy_equal_tce"] == pytest.approx(4314.3)
+
+
+def test_factors_list_show_validate():
+    result = runner.invoke(app, ["factors", "list", "--kind", "grid_emission", "--format", "csv"])
+    assert result.exit_code == 0
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert set(frame["kind"]) == {"grid_emission"} and "mee-nbs-grid-2022.37.average" in set(frame["id"])
+    result = runner.invoke(app, ["factors", "show", "gbt2589-2020-a.electricity"])
+    assert result.exit_code == 0 and "0.1229" in result.stdout and "GB/T 2589-2020" in result.stdout
+    result = runner.invoke(app, ["factors", "show", "gbt2589-2020-a.electricty"])
+    assert result.exit_code == 2 and "did you mean gbt2589-2020-a.electricity" in result.stderr
+    assert runner.invoke(app, ["factors", "validate"]).exit_code == 0
+
+
+def test_demo_runs():
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "tce" in result.stdout and "tCO2" in result.stdout
