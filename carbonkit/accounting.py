@@ -201,7 +201,7 @@ class _Engine:
         consumption = a.flow == CONSUMPTION
         steam_h = steam & ~np.isnan(a.enthalpy)
         coal_rows = (fuel | elec | heat | (steam & ~steam_h)) & known
-        out = self.a.groups[["enterprise", "period", "year", "region", "industry", "name"]].copy()
+        out = self.a.groups[["enterprise", "period", "year", "region", "industry", "park", "name"]].copy()
 
         # energy, equivalent value: k_i per row; steam with enthalpy through heat
         coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
@@ -238,7 +238,7 @@ class _Engine:
         self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
         self._economics(out)
         add_intensities(out)
-        out.insert(6, "release", rel.name)
+        out.insert(7, "release", rel.name)
         out["grid_factor_location"] = self._grid_ids.get("location", "")
         out["grid_factor_market"] = self._grid_ids.get("market", "")
         out["factor_ids"] = self._factor_ids()

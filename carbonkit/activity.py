@@ -21,7 +21,7 @@ from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
 
 REQUIRED = ("enterprise", "period", "item", "amount", "unit")
-OPTIONAL = ("flow", "enthalpy", "region", "industry", "name", "row", "path")
+OPTIONAL = ("flow", "enthalpy", "region", "industry", "park", "name", "row", "path")
 MAX_PROBLEMS = 10_000
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
@@ -47,6 +47,7 @@ class EnterprisePeriod(BaseModel):
     name: str | None = None
     region: str | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
     industry: str | None = Field(None, description="GB/T 4754 code, e.g. C2911")
+    park: str | None = Field(None, description="id of the industrial park the enterprise belongs to")
     items: list[ItemIn]
 
 
@@ -82,7 +83,7 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
     rows = []
     for i, doc in enumerate(models):
         head = {"enterprise": doc.enterprise, "period": doc.period, "region": doc.region, "industry": doc.industry,
-                "name": doc.name}
+                "park": doc.park, "name": doc.name}
         for j, it in enumerate(doc.items):
             rows.append({**head, "item": it.item, "amount": it.amount, "unit": it.unit, "flow": it.flow,
                          "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]"})
@@ -103,7 +104,7 @@ class Activities:
     unit_code: np.ndarray  # index into ``units``
     units: list[str]
     rows: np.ndarray  # row numbers for messages
-    groups: pd.DataFrame  # enterprise, period, year, month, region, province, industry, name
+    groups: pd.DataFrame  # enterprise, period, year, month, region, province, industry, park, name
     first_row: np.ndarray  # first input row of each group
 
     @property
@@ -314,7 +315,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         "period": np.array(per_names + [""], dtype=object)[g_per],
         "year": years[g_per], "month": months[g_per],
     })
-    for col in ("region", "industry", "name"):
+    for col in ("region", "industry", "park", "name"):
         groups[col] = _first_per_group(frame, col, group, len(groups))
     reg_names = pd.unique(groups["region"].fillna("CN").astype(str))
     province = {r: vocab.province_of(r) for r in reg_names}
