@@ -135,6 +135,7 @@ class _Engine:
         self.fids: dict[str, int] = {}
         self.factor_objs: dict[str, Factor] = {}
         self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
+        self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
 
     # --- helpers ---
     def gsum(self, weights: np.ndarray) -> np.ndarray:
@@ -170,27 +171,31 @@ class _Engine:
             self._trace_rows(rows, found.factors)
         return out
 
-    def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> np.ndarray:
-        """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``."""
-        out = np.zeros(self.G)
+    def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``.
+
+        Returns the value per group (0 where not needed or missing) and the id of its first factor.
+        """
+        values = np.zeros(self.G)
+        ids = np.full(self.G, "", dtype=object)
         gt = self.a.groups
         if not groups.any():
-            return out
-        keys = gt.loc[groups, ["province", "year"]].drop_duplicates()
-        for province, year in keys.itertuples(index=False):
-            sel = groups & (gt["province"].to_numpy() == province) & (gt["year"].to_numpy() == year)
+            return values, ids
+        provinces, years = gt["province"].to_numpy(), gt["year"].to_numpy()
+        for province, year in gt.loc[groups, ["province", "year"]].drop_duplicates().itertuples(index=False):
+            sel = groups & (provinces == province) & (years == year)
             found = resolve(province, int(year))
             if found is None:
-                first_rows = np.isin(self.a.group, np.flatnonzero(sel)) & rows_mask
                 hint = "" if self.options.year_fallback == "nearest" else "; year_fallback='nearest' uses a later year"
-                self._missing(first_rows, "period",
+                self._missing(np.isin(self.a.group, np.flatnonzero(sel)) & rows_mask, "period",
                               f"release {self.release.name} has no {what} for region {province} in {year} or earlier{hint}")
                 continue
-            out[sel] = found.value
-            code = [self._fid(f) for f in found.factors]
-            for c in code:
-                self.trace.append((np.flatnonzero(sel), np.full(int(sel.sum()), c)))
-        return out
+            values[sel] = found.value
+            if found.factors:
+                ids[sel] = found.factors[0].id
+            for factor in found.factors:
+                self.trace.append((np.flatnonzero(sel), np.full(int(sel.sum()), self._fid(factor))))
+        return values, ids
 
     # --- the run ---
     def run(self) -> pd.DataFrame:
@@ -205,21 +210,19 @@ class _Engine:
 
         # energy, equivalent value: k_i per row; steam with enthalpy through heat
         coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
-        steam_mj = np.zeros(len(known))
-        if steam_h.any():
-            steam_mj[steam_h] = energy.steam_heat_mj(a.amount[steam_h], a.enthalpy[steam_h], "t")
+        tce_equiv = a.amount * coef
+        if steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
             heat_k = energy.heat_coefficient(rel)
             if heat_k is None:
                 self._missing(steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
             else:
-                coef[steam_h] = heat_k.value * steam_mj[steam_h] / np.where(a.amount[steam_h] > 0, a.amount[steam_h], 1)
+                tce_equiv[steam_h] = energy.steam_heat_mj(a.amount[steam_h], a.enthalpy[steam_h], "t") * heat_k.value
                 self._trace_rows(steam_h, heat_k.factors)
-        tce_equiv = a.amount * coef
 
         # equal value: electricity at the coal rate of power supply of the region and year
         has_elec = self.gsum(elec.astype(float)) > 0
-        rate = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
-                              has_elec, "coal rate of power supply", elec)
+        rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
+                                 has_elec, "coal rate of power supply", elec)
         tce_equal = np.where(elec, a.amount * rate[a.group], tce_equiv)
 
         for method, tce in (("equivalent", tce_equiv), ("equal", tce_equal)):
@@ -239,8 +242,8 @@ class _Engine:
         self._economics(out)
         add_intensities(out)
         out.insert(7, "release", rel.name)
-        out["grid_factor_location"] = self._grid_ids.get("location", "")
-        out["grid_factor_market"] = self._grid_ids.get("market", "")
+        out["grid_factor_location"] = self.grid_ids["location"]
+        out["grid_factor_market"] = self.grid_ids["market"]
         out["factor_ids"] = self._factor_ids()
         return out
 
@@ -250,20 +253,15 @@ class _Engine:
         ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
         out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
 
-        self._grid_ids: dict[str, np.ndarray] = {}
         for scope, purpose, rows in (("location", opt.location_purpose, elec & self.grid_delivered),
                                      ("market", "excl_market_nonfossil", elec & self.market_grid)):
-            before = len(self.trace)
             groups = has_elec & (self.gsum(rows.astype(float)) > 0)
-            factor = self.per_group(
+            factor, ids = self.per_group(
                 lambda p, y, purpose=purpose: emissions.grid_emission_factor(
                     rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
                 groups, f"grid emission factor ({purpose})", rows)
             out[f"co2_electricity_{scope}_tco2"] = self.gsum(self.sign * a.amount * rows) * factor
-            ids = np.full(self.G, "", dtype=object)
-            for g, codes in self.trace[before:]:
-                ids[g] = [list(self.fids)[c] for c in codes[:1]] * len(g) if len(g) else ids[g]
-            self._grid_ids[scope] = ids
+            self.grid_ids[scope] = ids
 
         heat_rows = (heat | steam) & (a.item >= 0)
         heat_mj = np.where(heat, a.amount, 0.0)
