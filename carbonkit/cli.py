@@ -18,6 +18,7 @@ from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.datafiles import examples_dir
 from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput
 from carbonkit.factors import load_release, read_table, release_names
+from carbonkit.intensity import changes
 from carbonkit.readers import read_activities
 
 app = typer.Typer(help="Energy (tce), water and CO2 accounting for Chinese manufacturing enterprises.",
@@ -92,14 +93,22 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def _print_result(result: AccountingResult, fmt: Format) -> None:
+CHANGE_VIEW = [("energy_intensity_comparable_tce_per_10k_cny", "energy/VA (comp.)"),
+               ("energy_intensity_tce_per_10k_cny", "energy/VA"), ("water_intensity_m3_per_10k_cny", "water/VA"),
+               ("co2_intensity_tco2_per_10k_cny", "CO2/VA")]
+
+
+def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | None = None) -> None:
     summary = result.summary
     if fmt is Format.csv:
-        sys.stdout.write(summary.to_csv(index=False))
+        frame = summary if change is None else summary.merge(change, on=["enterprise", "period"], how="left")
+        sys.stdout.write(frame.to_csv(index=False))
         return
     if fmt is Format.json:
         payload = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
                    "factors": json.loads(result.factors.to_json(orient="records", force_ascii=False))}
+        if change is not None:
+            payload["changes"] = json.loads(change.to_json(orient="records", force_ascii=False))
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if len(summary) <= 3:
@@ -107,6 +116,8 @@ def _print_result(result: AccountingResult, fmt: Format) -> None:
             _print_detail(rec)
     else:
         _print_wide(summary)
+    if change is not None:
+        _print_changes(change)
     out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor of the region and year "
               f"({result.options.location_purpose}); market-based uses the residual factor.", highlight=False)
     shaky = result.unverified_factors
@@ -147,6 +158,18 @@ def _print_wide(summary: pd.DataFrame, limit: int = 60) -> None:
         out.print(f"... {len(summary) - limit} more rows; use --format csv for all of them.")
 
 
+def _print_changes(change: pd.DataFrame, limit: int = 60) -> None:
+    table = Table(title="Change of intensities: against the previous period / against the base year", title_justify="left")
+    table.add_column("Enterprise", no_wrap=True, max_width=22)
+    table.add_column("Period")
+    for _, head in CHANGE_VIEW:
+        table.add_column(head, justify="right", no_wrap=True)
+    for rec in change.head(limit).to_dict("records"):
+        cells = [f"{_fmt(rec[c + '_change_prev'], '%', 1)} / {_fmt(rec[c + '_change_base'], '%', 1)}" for c, _ in CHANGE_VIEW]
+        table.add_row(str(rec["enterprise"]), str(rec["period"]), *cells)
+    out.print(table)
+
+
 @app.command("account")
 def account_cmd(
     input: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .json or .jsonl documents")],
@@ -157,6 +180,8 @@ def account_cmd(
     location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
     year_fallback: Annotated[str, typer.Option(help="earlier (default) or nearest, for years without a factor")] = "earlier",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
+    show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
+    base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
 ) -> None:
     """Account energy, water and CO2 for every enterprise and period in INPUT."""
     try:
@@ -168,7 +193,7 @@ def account_cmd(
         _fail(exc)
     except ValueError as exc:  # pydantic validation of the options
         _fail(exc)
-    _print_result(result, format)
+    _print_result(result, format, changes(result.summary, base_year) if show_changes else None)
 
 
 @app.command("demo")

@@ -85,3 +85,17 @@ def test_demo_runs():
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "tce" in result.stdout and "tCO2" in result.stdout
+
+
+def test_changes_in_json(tmp_path):
+    """VA 10 000 万元 and 1 000 t raw coal in 2020 (0.07143 tce/万元); 2021 VA 12 500: intensity −20 %."""
+    rows = ["enterprise,period,item,amount,unit", "E1,2020,raw_coal,1000,t", "E1,2020,value_added,10000,万元",
+            "E1,2021,raw_coal,1000,t", "E1,2021,value_added,12500,万元"]
+    path = tmp_path / "series.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["account", str(path), "-f", "json", "--changes"])
+    assert result.exit_code == 0, result.output
+    change = {c["period"]: c for c in json.loads(result.stdout)["changes"]}
+    assert change["2021"]["energy_intensity_tce_per_10k_cny_change_prev"] == pytest.approx(-0.2)
+    assert change["2021"]["energy_intensity_tce_per_10k_cny_change_base"] == pytest.approx(-0.2)
+    assert change["2020"]["energy_intensity_tce_per_10k_cny_change_prev"] is None
