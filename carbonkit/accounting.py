@@ -182,7 +182,7 @@ class _Engine:
         if not groups.any():
             return values, ids
         provinces, years = gt["province"].to_numpy(), gt["year"].to_numpy()
-        for province, year in gt.loc[groups, ["province", "year"]].drop_duplicates().itertuples(index=False):
+        for province, year in dict.fromkeys(zip(provinces[groups], years[groups])):
             sel = groups & (provinces == province) & (years == year)
             found = resolve(province, int(year))
             if found is None:
@@ -206,7 +206,10 @@ class _Engine:
         consumption = a.flow == CONSUMPTION
         steam_h = steam & ~np.isnan(a.enthalpy)
         coal_rows = (fuel | elec | heat | (steam & ~steam_h)) & known
-        out = self.a.groups[["enterprise", "period", "year", "region", "industry", "park", "name"]].copy()
+        groups = self.a.groups
+        out: dict[str, np.ndarray] = {c: groups[c].to_numpy() for c in ("enterprise", "period", "year", "region",
+                                                                           "industry", "park", "name")}
+        out["release"] = np.full(self.G, rel.name, dtype=object)
 
         # energy, equivalent value: k_i per row; steam with enthalpy through heat
         coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
@@ -237,17 +240,16 @@ class _Engine:
         out["electricity_kwh"] = self.gsum(self.sign * a.amount * elec)
         out["renewable_electricity_kwh"] = self.gsum(a.amount * (elec & self.renewable & consumption))
 
-        out = pd.concat([out, water_columns(self)], axis=1)
+        out.update(water_columns(self))
         self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
         self._economics(out)
         add_intensities(out)
-        out.insert(7, "release", rel.name)
         out["grid_factor_location"] = self.grid_ids["location"]
         out["grid_factor_market"] = self.grid_ids["market"]
         out["factor_ids"] = self._factor_ids()
-        return out
+        return pd.DataFrame(out)
 
-    def _co2(self, out, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
+    def _co2(self, out: dict, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
         a, rel, opt = self.a, self.release, self.options
         combustion = fuel & ~feed & (a.item >= 0)
         ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
@@ -283,7 +285,7 @@ class _Engine:
             out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
             out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
 
-    def _economics(self, out: pd.DataFrame) -> None:
+    def _economics(self, out: dict) -> None:
         a, vocab = self.a, self.vocab
         econ = self.kind == ECONOMIC
         idx = {name: vocab.index[name] for name in (*ECONOMIC_COLUMNS, "value_added_comparable", "va_price_index")}
@@ -296,18 +298,19 @@ class _Engine:
         counts = np.bincount(g * K + k, minlength=self.G * K).reshape(self.G, K)
         table = np.where(counts > 0, sums, np.nan)
         col = {name: table[:, j] for j, name in enumerate(idx)}
-        for name, (column, _unit) in ECONOMIC_COLUMNS.items():
-            out[column] = col[name]
         product_unit = np.full(self.G, None, dtype=object)
         prod = a.item == idx["product_output"]
         if prod.any():
             product_unit[a.group[prod]] = np.array(a.units + [""], dtype=object)[a.unit_code[prod]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            comparable = np.where(np.isnan(col["value_added_comparable"]),
+                                  col["value_added"] / col["va_price_index"], col["value_added_comparable"])
+        for name, (column, _unit) in ECONOMIC_COLUMNS.items():
+            out[column] = col[name]
+            if name == "value_added":
+                out["value_added_comparable_10k_cny"] = comparable
+                out["price_basis"] = np.where(np.isnan(comparable), "current", "comparable").astype(object)
         out["product_unit"] = product_unit
-        comparable = np.where(np.isnan(col["value_added_comparable"]),
-                              col["value_added"] / col["va_price_index"], col["value_added_comparable"])
-        out.insert(out.columns.get_loc("value_added_10k_cny") + 1, "value_added_comparable_10k_cny", comparable)
-        out.insert(out.columns.get_loc("value_added_comparable_10k_cny") + 1, "price_basis",
-                   np.where(np.isnan(comparable), "current", "comparable"))
         va_rows = a.item == idx["value_added"]
         self.problems.add(va_rows & (a.amount <= 0), "value_added_nonpositive", "amount",
                           "value added must be positive to give an intensity", "a positive value added")

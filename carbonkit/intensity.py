@@ -42,10 +42,10 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def add_intensities(summary: pd.DataFrame) -> None:
-    """Add every intensity column of :data:`INTENSITIES` to a summary frame, in place."""
+def add_intensities(summary: dict) -> None:
+    """Add every intensity column of :data:`INTENSITIES` to a summary (column name -> array), in place."""
     for name, num, den in INTENSITIES:
-        summary[name] = ratio(summary[num].to_numpy(), summary[den].to_numpy())
+        summary[name] = ratio(summary[num], summary[den])
 
 
 def changes(summary: pd.DataFrame, base_year: int = 2020, columns: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -11,12 +11,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from carbonkit.vocabulary import vocabulary
 
 
-def water_columns(engine) -> pd.DataFrame:
+def water_columns(engine) -> dict[str, np.ndarray]:
     """Water columns per group from the engine's validated rows."""
     a = engine.a
     vocab = vocabulary()
@@ -38,4 +37,4 @@ def water_columns(engine) -> pd.DataFrame:
         total = by_class["recycled"] + withdrawal
         out["water_reuse_rate"] = np.where(total > 0, by_class["recycled"] / total, np.nan)
     out.update(sources)
-    return pd.DataFrame(out, index=a.groups.index)
+    return out
