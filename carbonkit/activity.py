@@ -92,6 +92,28 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
     return frame
 
 
+def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
+    """The long table as JSON documents, one per (enterprise, period), in order of first appearance."""
+    head_cols = [c for c in ("region", "industry", "park", "name") if c in frame.columns]
+    item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy") if c in frame.columns]
+    docs: dict[tuple[str, str], dict] = {}
+    for rec in frame.to_dict("records"):
+        key = (str(rec["enterprise"]).strip(), str(rec["period"]).strip())
+        doc = docs.get(key)
+        if doc is None:
+            doc = docs[key] = {"enterprise": key[0], "period": key[1], "items": []}
+        for c in head_cols:
+            if c not in doc and _present(rec.get(c)):
+                doc[c] = str(rec[c]).strip()
+        doc["items"].append({c: (float(rec[c]) if c in ("amount", "enthalpy") else str(rec[c]).strip())
+                             for c in item_cols if _present(rec.get(c))})
+    return list(docs.values())
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
+
+
 @dataclass
 class Activities:
     """A validated batch: per-row arrays and the per-group (enterprise, period) table."""

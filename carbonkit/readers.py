@@ -49,11 +49,14 @@ def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFram
     return frame.rename(columns=mapping)
 
 
-def read_csv(path: str | Path) -> pd.DataFrame:
-    """The long table from a CSV file (UTF-8, with or without BOM). ``row`` is the file's line number."""
-    path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
-    frame = canonical_columns(frame, path.name)
+def read_csv(source) -> pd.DataFrame:
+    """The long table from a CSV file or text stream (UTF-8, with or without BOM). ``row`` is the line number."""
+    name = Path(source).name if isinstance(source, (str, Path)) else "CSV"
+    try:
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InvalidInput(Problem("csv_invalid", f"{name}: not a readable CSV table: {exc}")) from None
+    frame = canonical_columns(frame, name)
     for col in frame.columns:
         if col in _TEXT_COLUMNS:
             frame[col] = frame[col].str.strip()

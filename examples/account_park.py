@@ -11,14 +11,13 @@ from pathlib import Path
 import carbonkit as ck
 
 HERE = Path(__file__).resolve().parent
-PARK = "P0001"  # the park id; park membership is not a field of the activity documents
 
 
 def main() -> None:
     data = ck.read_activities(HERE / "park.json")
     names = data.drop_duplicates("enterprise").set_index("enterprise")["name"]
     s = ck.account(data).summary
-    print(f"Park {PARK}, 2023: {len(s)} enterprises")
+    print(f"Park {', '.join(sorted(set(s['park'])))}, 2023: {len(s)} enterprises")
     print(f"  {'industry':<9}{'energy tce':>12}{'excl. feed':>12}{'CO2 loc t':>12}{'CO2 mkt t':>12}"
           f"{'water m3':>12}{'tce/10^4 CNY':>14}  name")
     industry = data.drop_duplicates("enterprise").set_index("enterprise")["industry"]

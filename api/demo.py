@@ -1,0 +1,42 @@
+"""The demo's service part: the examples go through the same ingest as the API, into the default database."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import func, select
+
+import carbonkit as ck
+from api.db import session_scope, upgrade
+from api.ingest import ReportIn, submit
+from api.keys import Principal
+from api.models import Enterprise, Report, Result
+from api.settings import Settings
+from carbonkit.activity import frame_to_documents
+from carbonkit.datafiles import examples_dir
+
+
+def run_demo(settings: Settings, out: Console) -> None:
+    upgrade(settings.database_url)
+    province = Principal(key_id=None, role="province", name="demo")
+    folder = examples_dir()
+    docs = [*frame_to_documents(ck.read_activities(folder / "park.csv")),
+            *frame_to_documents(ck.read_activities(folder / "tyre_maker_series.csv"))]
+    outcomes = submit(settings, province, [ReportIn(report=d) for d in docs])
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
+    out.rule(f"[bold]Stored in {settings.database_url}[/]")
+    out.print(f"{len(outcomes)} reports: {counts['created']} created, {counts['revised']} revised, "
+              f"{counts['unchanged']} unchanged (run it again: all unchanged).", highlight=False)
+    with session_scope(settings) as session:
+        rows = session.exec(
+            select(Enterprise.park_id, Report.period, func.count(), func.sum(Result.energy_equivalent_tce),
+                   func.sum(Result.co2_location_tco2), func.sum(Result.value_added_10k_cny))
+            .join(Report, Report.enterprise_id == Enterprise.id).join(Result, Result.report_id == Report.id)
+            .where(Report.is_latest).group_by(Enterprise.park_id, Report.period).order_by(Enterprise.park_id, Report.period)
+        ).all()
+    table = Table(title="Latest reports in the database, by park and period", title_justify="left")
+    for col in ("park", "period", "enterprises", "energy tce", "CO2 t (loc.)", "tce/万元"):
+        table.add_column(col, justify="left" if col in ("park", "period") else "right")
+    for park, period, n, tce, co2, va in rows:
+        table.add_row(park or "(none)", period, str(n), f"{tce:,.0f}", f"{co2:,.0f}", f"{tce / va:.3f}" if va else "—")
+    out.print(table)

@@ -1,0 +1,54 @@
+"""Dependencies of the routes, as Annotated aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from api.db import engine_for
+from api.keys import Principal, authenticate
+from api.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    with Session(engine_for(settings.database_url)) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <key>")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: <key>")
+
+
+def get_principal(session: SessionDep, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+                  header: Annotated[str | None, Depends(_header)]) -> Principal:
+    plain = bearer.credentials if bearer is not None else header
+    principal = authenticate(session, plain) if plain else None
+    if principal is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid API key is required (Authorization: Bearer <key>)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_province(principal: PrincipalDep) -> Principal:
+    if not principal.is_province:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a province key may do this")
+    return principal
+
+
+ProvinceDep = Annotated[Principal, Depends(require_province)]

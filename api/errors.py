@@ -1,0 +1,52 @@
+"""The one place where errors become HTTP answers. Nothing reaches a client as a traceback or a 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.ingest import Forbidden
+from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput, MissingFactor, UnitMismatch, UnknownItem
+
+log = logging.getLogger("carbonkit.api")
+
+# core exception -> HTTP status
+STATUS = {UnknownItem: 422, UnitMismatch: 422, MissingFactor: 422, InvalidInput: 422, FactorDataError: 422,
+          CarbonkitError: 422, Forbidden: 403}
+
+
+def _problems(exc: InvalidInput) -> list[dict]:
+    return [p.to_dict() for p in exc.problems]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(_request: Request, exc: InvalidInput) -> JSONResponse:
+        return JSONResponse({"detail": f"{len(exc.problems)} problem(s) in the input; nothing was stored",
+                             "problems": _problems(exc)}, status_code=STATUS[type(exc)])
+
+    @app.exception_handler(CarbonkitError)
+    async def carbonkit_error(_request: Request, exc: CarbonkitError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

@@ -1,0 +1,95 @@
+"""API keys: created once and shown once, stored as SHA-256 hashes, looked up by a public prefix.
+
+A key is ``ck_<prefix>_<secret>``. The secret carries 256 bits of randomness, so a fast unsalted hash is
+the right tool (as for GitHub-style tokens); the comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlmodel import Session, select
+
+from api.models import ApiKey, ApiKeyEnterprise, ApiKeyPark, utcnow
+
+Role = Literal["enterprise", "park", "province"]
+ROLES = ("enterprise", "park", "province")
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id, role and scope."""
+
+    key_id: int
+    role: str
+    name: str
+    enterprises: frozenset[str] = field(default_factory=frozenset)
+    parks: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_province(self) -> bool:
+        return self.role == "province"
+
+    def may_see(self, enterprise_id: str, park_id: str | None) -> bool:
+        if self.role == "province":
+            return True
+        if self.role == "park":
+            return park_id is not None and park_id in self.parks
+        return enterprise_id in self.enterprises
+
+
+def create_key(session: Session, role: str, *, enterprises: list[str] | None = None, parks: list[str] | None = None,
+               name: str = "") -> tuple[int, str]:
+    """Create a key; returns (id, plain key). The plain key is not stored and cannot be shown again."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "enterprise" and not enterprises:
+        raise ValueError("an enterprise key needs at least one enterprise id")
+    if role == "park" and not parks:
+        raise ValueError("a park key needs at least one park id")
+    prefix = secrets.token_hex(6)
+    plain = f"ck_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(prefix=prefix, key_hash=_hash(plain), role=role, name=name)
+    session.add(key)
+    session.flush()
+    for ent in dict.fromkeys(enterprises or []):
+        session.add(ApiKeyEnterprise(key_id=key.id, enterprise_id=ent))
+    for park in dict.fromkeys(parks or []):
+        session.add(ApiKeyPark(key_id=key.id, park_id=park))
+    session.flush()
+    return key.id, plain
+
+
+def authenticate(session: Session, plain: str) -> Principal | None:
+    """The principal of a valid, unrevoked key, or None."""
+    parts = plain.split("_")
+    if len(parts) < 3 or parts[0] != "ck":
+        return None
+    key = session.exec(select(ApiKey).where(ApiKey.prefix == parts[1])).first()
+    if key is None or key.revoked_at is not None or not hmac.compare_digest(key.key_hash, _hash(plain)):
+        return None
+    return principal_of(session, key)
+
+
+def principal_of(session: Session, key: ApiKey) -> Principal:
+    ents = session.exec(select(ApiKeyEnterprise.enterprise_id).where(ApiKeyEnterprise.key_id == key.id)).all()
+    parks = session.exec(select(ApiKeyPark.park_id).where(ApiKeyPark.key_id == key.id)).all()
+    return Principal(key_id=key.id, role=key.role, name=key.name, enterprises=frozenset(ents), parks=frozenset(parks))
+
+
+def revoke(session: Session, key_id: int) -> bool:
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        return False
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.add(key)
+    return True

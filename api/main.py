@@ -1,0 +1,81 @@
+"""The FastAPI application: ``create_app(settings)``. Run it with ``carbonkit serve``."""
+
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.db import upgrade
+from api.routers import calculate, enterprises, factors, health, keys, parks, reports
+from api.settings import Settings
+from carbonkit import __version__
+
+
+class BodyLimit:
+    """Pure ASGI middleware: a request body over ``limit`` bytes answers 413 before it is read whole."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+        started = False
+
+        async def counted_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        async def tracked_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send):
+        body = json.dumps({"detail": f"request body larger than {self.limit} bytes"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if settings.auto_migrate:
+            upgrade(settings.database_url)
+        yield
+
+    app = FastAPI(title="carbonkit", version=__version__, lifespan=lifespan,
+                  description="Energy (tce, GB/T 2589-2020), water and CO2 accounting for enterprises, parks and provinces.",
+                  docs_url="/docs" if settings.docs else None, openapi_url="/openapi.json" if settings.docs else None)
+    app.state.settings = settings
+    errors.install(app)
+    for module in (health, calculate, reports, enterprises, parks, factors, keys):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

@@ -1,0 +1,111 @@
+"""SQLModel tables (one family per resource) and the public models the routes answer with."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Result columns kept as real columns (for aggregation in the database); the full summary row is JSON.
+RESULT_COLUMNS = (
+    "energy_equivalent_tce", "energy_equal_tce", "feedstock_equivalent_tce", "renewable_electricity_equivalent_tce",
+    "co2_location_tco2", "co2_market_tco2", "water_withdrawal_m3", "fresh_water_m3",
+    "value_added_10k_cny", "value_added_comparable_10k_cny",
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Park(SQLModel, table=True):
+    __tablename__ = "park"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=12)
+
+
+class EnterpriseBase(SQLModel):
+    id: str = Field(primary_key=True, max_length=64, description="unified social credit code or other id")
+    name: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=12, index=True, description="administrative code")
+    industry: str | None = Field(default=None, max_length=16, index=True, description="GB/T 4754 code")
+    park_id: str | None = Field(default=None, foreign_key="park.id", index=True, max_length=64)
+
+
+class Enterprise(EnterpriseBase, table=True):
+    __tablename__ = "enterprise"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EnterprisePublic(EnterpriseBase):
+    pass
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(max_length=16, unique=True, index=True, description="public part, used to find the key")
+    key_hash: str = Field(max_length=64, description="SHA-256 of the whole key; the key itself is never stored")
+    role: str = Field(max_length=16)
+    name: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class ApiKeyEnterprise(SQLModel, table=True):
+    __tablename__ = "api_key_enterprise"
+    key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    enterprise_id: str = Field(primary_key=True, max_length=64)
+
+
+class ApiKeyPark(SQLModel, table=True):
+    __tablename__ = "api_key_park"
+    key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    park_id: str = Field(primary_key=True, max_length=64)
+
+
+class Report(SQLModel, table=True):
+    """One revision of one enterprise's report for one period. The latest revision counts."""
+
+    __tablename__ = "report"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "period", "revision", name="uq_report_revision"),
+        Index("ix_report_latest", "enterprise_id", "period", "is_latest"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(foreign_key="enterprise.id", max_length=64)
+    period: str = Field(max_length=7, index=True)
+    revision: int
+    is_latest: bool = Field(default=True, index=True)
+    content_hash: str = Field(max_length=64)
+    submission_id: str | None = Field(default=None, max_length=200, unique=True)
+    document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    submitted_by: int | None = Field(default=None, foreign_key="api_key.id")
+    submitted_at: datetime = Field(default_factory=utcnow)
+
+
+class Result(SQLModel, table=True):
+    """The accounting of one report revision with one factor release and options."""
+
+    __tablename__ = "result"
+    __table_args__ = (UniqueConstraint("report_id", "release", "options_hash", name="uq_result_release"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    release: str = Field(max_length=100)
+    options_hash: str = Field(max_length=64)
+    options: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    computed_at: datetime = Field(default_factory=utcnow)
+    summary: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    energy_equivalent_tce: float | None = None
+    energy_equal_tce: float | None = None
+    feedstock_equivalent_tce: float | None = None
+    renewable_electricity_equivalent_tce: float | None = None
+    co2_location_tco2: float | None = None
+    co2_market_tco2: float | None = None
+    water_withdrawal_m3: float | None = None
+    fresh_water_m3: float | None = None
+    value_added_10k_cny: float | None = None
+    value_added_comparable_10k_cny: float | None = None

@@ -1,0 +1,56 @@
+"""Reads shared by the routers: tenant-scoped enterprise lookups and stored results."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, status
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from api.keys import Principal
+from api.models import ApiKey, Enterprise, Report, Result
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
+
+
+def visible_enterprise(session: Session, principal: Principal, enterprise_id: str) -> Enterprise:
+    """The enterprise if the key may see it; 404 otherwise, so that existence does not leak."""
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None or not principal.may_see(ent.id, ent.park_id):
+        raise not_found(f"enterprise {enterprise_id}")
+    return ent
+
+
+def scope_filter(principal: Principal):
+    """A WHERE clause on Enterprise limiting rows to the key's tenants (None for the province)."""
+    if principal.is_province:
+        return None
+    if principal.role == "park":
+        return Enterprise.park_id.in_(sorted(principal.parks))
+    return Enterprise.id.in_(sorted(principal.enterprises))
+
+
+def result_public(result: Result) -> dict:
+    return {"release": result.release, "options": result.options, "computed_at": result.computed_at,
+            "summary": result.summary}
+
+
+def stored_result(session: Session, report_id: int) -> dict | None:
+    """The newest result stored for a report revision."""
+    result = session.exec(select(Result).where(Result.report_id == report_id).order_by(Result.id.desc())).first()
+    return None if result is None else result_public(result)
+
+
+def report_public(session: Session, report: Report, with_document: bool = True) -> dict:
+    key = session.get(ApiKey, report.submitted_by) if report.submitted_by is not None else None
+    out = {"enterprise": report.enterprise_id, "period": report.period, "revision": report.revision,
+           "is_latest": report.is_latest, "submitted_at": report.submitted_at, "content_hash": report.content_hash,
+           "submission_id": report.submission_id,
+           "submitted_by": None if key is None else {"key_id": key.id, "name": key.name, "role": key.role}}
+    if with_document:
+        out["document"] = report.document
+    return out
+
+
+__all__ = ["visible_enterprise", "scope_filter", "stored_result", "report_public", "not_found", "or_"]

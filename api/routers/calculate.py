@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+import carbonkit as ck
+from api.deps import PrincipalDep, SettingsDep
+from api.ingest import options_for
+from carbonkit.activity import EnterprisePeriod
+
+router = APIRouter(prefix="/v1", tags=["calculate"])
+
+
+@router.post("/calculate", operation_id="calculate")
+def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: SettingsDep,
+              release: str | None = Query(None, description="factor release (default: the current one)"),
+              power_coal_rate: float | None = Query(None, gt=0, description="[kgce/kWh] for the equal value"),
+              year_fallback: Literal["earlier", "nearest"] | None = Query(None)) -> dict:
+    """Account one enterprise-period without storing anything."""
+    if principal.role == "enterprise" and document.enterprise not in principal.enterprises:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only calculate for its own enterprise")
+    overrides = {"power_coal_rate": power_coal_rate}
+    if year_fallback:
+        overrides["year_fallback"] = year_fallback
+    options = options_for(settings, **{k: v for k, v in overrides.items() if v is not None})
+    result = ck.account(document, release=release, options=options)
+    return {"release": result.release, "options": options.model_dump(), "result": result.records()[0],
+            "factors": result.factors.astype(object).where(result.factors.notna(), None).to_dict("records")}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import difflib
+
+from fastapi import APIRouter
+
+from api.deps import PrincipalDep
+from api.queries import not_found
+from carbonkit.factors import load_release, release_names
+
+router = APIRouter(prefix="/v1/factors", tags=["factors"])
+
+
+def _clean(record: dict) -> dict:
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+
+
+@router.get("/releases", operation_id="list_releases")
+def releases(_principal: PrincipalDep) -> list[dict]:
+    out = []
+    for name in release_names():
+        rel = load_release(name)
+        out.append({"name": rel.name, "description": rel.description, "tables": [
+            {"id": t.id, "kind": t.kind, **{k: t.meta.get(k) for k in ("title", "source", "edition", "issuing_body", "published")}}
+            for t in rel.tables]})
+    return out
+
+
+@router.get("", operation_id="list_factors")
+def factors(_principal: PrincipalDep, release: str | None = None, kind: str | None = None,
+            status: str | None = None) -> list[dict]:
+    frame = load_release(release).frame()
+    if kind:
+        frame = frame[frame["kind"] == kind]
+    if status:
+        frame = frame[frame["status"] == status]
+    return [_clean(r) for r in frame.astype(object).to_dict("records")]
+
+
+@router.get("/{factor_id}", operation_id="get_factor")
+def factor(factor_id: str, _principal: PrincipalDep, release: str | None = None) -> dict:
+    rel = load_release(release)
+    if factor_id not in rel.factors:
+        close = difflib.get_close_matches(factor_id, list(rel.factors), n=3, cutoff=0.5)
+        raise not_found(f"factor {factor_id}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+    f = rel.get(factor_id)
+    table = rel.table(f.table)
+    return {**_clean(f.to_dict()), "release": rel.name, "table_meta": {k: v for k, v in table.meta.items()}}

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+
+from api.deps import ProvinceDep, SessionDep
+from api.keys import create_key, principal_of, revoke
+from api.models import ApiKey
+from api.queries import not_found
+
+router = APIRouter(prefix="/v1/keys", tags=["keys"])
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["enterprise", "park", "province"]
+    enterprises: list[str] = Field(default_factory=list)
+    parks: list[str] = Field(default_factory=list)
+    name: str = Field("", max_length=200)
+
+
+@router.post("", operation_id="create_key", status_code=status.HTTP_201_CREATED)
+def create(body: KeyCreate, session: SessionDep, _principal: ProvinceDep) -> dict:
+    """Create a key. The key is in this answer only; it is stored hashed."""
+    try:
+        key_id, plain = create_key(session, body.role, enterprises=body.enterprises, parks=body.parks, name=body.name)
+    except ValueError as exc:
+        from fastapi import HTTPException
+
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    session.commit()
+    return {"id": key_id, "key": plain, "role": body.role}
+
+
+@router.get("", operation_id="list_keys")
+def list_keys(session: SessionDep, _principal: ProvinceDep) -> list[dict]:
+    out = []
+    for key in session.exec(select(ApiKey).order_by(ApiKey.id)).all():
+        p = principal_of(session, key)
+        out.append({"id": key.id, "role": key.role, "name": key.name, "prefix": key.prefix, "created_at": key.created_at,
+                    "revoked_at": key.revoked_at, "enterprises": sorted(p.enterprises), "parks": sorted(p.parks)})
+    return out
+
+
+@router.delete("/{key_id}", operation_id="revoke_key")
+def delete(key_id: int, session: SessionDep, _principal: ProvinceDep) -> dict:
+    if not revoke(session, key_id):
+        raise not_found(f"key {key_id}")
+    session.commit()
+    return {"id": key_id, "revoked": True}

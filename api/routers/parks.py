@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlmodel import select
+
+from api.deps import PrincipalDep, SessionDep
+from api.models import Enterprise, EnterprisePublic, Park
+from api.queries import not_found
+
+router = APIRouter(prefix="/v1/parks", tags=["parks"])
+
+
+@router.get("", operation_id="list_parks")
+def list_parks(session: SessionDep, principal: PrincipalDep) -> list[Park]:
+    query = select(Park).order_by(Park.id)
+    if principal.role == "park":
+        query = query.where(Park.id.in_(sorted(principal.parks)))
+    elif principal.role == "enterprise":
+        query = query.where(Park.id.in_(select(Enterprise.park_id).where(Enterprise.id.in_(sorted(principal.enterprises)))))
+    return list(session.exec(query).all())
+
+
+@router.get("/{park_id}/enterprises", operation_id="list_park_enterprises", response_model=list[EnterprisePublic])
+def park_enterprises(park_id: str, session: SessionDep, principal: PrincipalDep) -> list[Enterprise]:
+    if not (principal.is_province or (principal.role == "park" and park_id in principal.parks)):
+        raise not_found(f"park {park_id}")
+    if session.get(Park, park_id) is None:
+        raise not_found(f"park {park_id}")
+    return list(session.exec(select(Enterprise).where(Enterprise.park_id == park_id).order_by(Enterprise.id)).all())

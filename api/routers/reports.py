@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import io
+import json
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from pydantic import TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+import carbonkit as ck
+from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.ingest import ReportIn, submit
+from api.queries import stored_result
+from carbonkit.activity import frame_to_documents
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.readers import read_csv
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+_batch = TypeAdapter(list[ReportIn])
+
+
+@router.post("", operation_id="submit_report", status_code=status.HTTP_201_CREATED)
+def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep, session: SessionDep,
+                  response: Response) -> dict:
+    """Store one report. Identical content or a known submission id changes nothing (200, "unchanged")."""
+    outcome = submit(settings, principal, [body])[0]
+    if outcome.status == "unchanged":
+        response.status_code = status.HTTP_200_OK
+    return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
+
+
+def _validation_problems(exc: ValidationError, prefix: str = "") -> InvalidInput:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+        field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
+        problems.append(Problem(f"{field}_missing" if err["type"] == "missing" and field else "document_invalid",
+                                err["msg"], field=field, path=path or None))
+    return InvalidInput(problems)
+
+
+def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in ("text/csv", "application/csv"):
+        try:
+            frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
+        except UnicodeDecodeError:
+            raise InvalidInput(Problem("csv_invalid", "the CSV body is not UTF-8")) from None
+        ck.account(frame)  # every problem with its CSV line number, before anything else
+        return [ReportIn(report=doc) for doc in frame_to_documents(frame)]
+    try:
+        text = raw.decode("utf-8-sig")
+        if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            items = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(Problem("json_invalid", f"the body is not valid JSON: {exc}")) from None
+    try:
+        return _batch.validate_python(items)
+    except ValidationError as exc:
+        raise _validation_problems(exc) from None
+
+
+@router.post("/bulk", operation_id="submit_reports_bulk",
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ReportIn"}}},
+                 "application/x-ndjson": {"schema": {"type": "string"}},
+                 "text/csv": {"schema": {"type": "string"}}}, "required": True}})
+async def submit_bulk(request: Request, principal: PrincipalDep, settings: SettingsDep) -> dict:
+    """Store many reports at once: a JSON array, JSON lines, or a CSV of the long format. All or nothing."""
+    raw = await request.body()
+    reports = _parse_bulk(raw, request.headers.get("content-type", "application/json"))
+    if len(reports) > settings.max_bulk_reports:
+        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                            f"{len(reports)} reports in one submission; the limit is {settings.max_bulk_reports}")
+    outcomes = await run_in_threadpool(submit, settings, principal, reports)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
+    return {**counts, "reports": [{"enterprise": o.enterprise, "period": o.period, "revision": o.revision,
+                                   "status": o.status} for o in outcomes]}
+

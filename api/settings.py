@@ -1,0 +1,32 @@
+"""Service settings, read from the environment (prefix CARBONKIT_). Unsafe defaults are refused outside development."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./carbonkit.sqlite"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CARBONKIT_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL; SQLite file by default, "
+                              "postgresql+psycopg://user:password@host/db for PostgreSQL")
+    max_body_bytes: int = Field(20 * 1024 * 1024, gt=0, description="request bodies above this answer 413")
+    max_bulk_reports: int = Field(5000, gt=0, description="reports per bulk submission; more answer 413")
+    auto_migrate: bool = Field(True, description="apply Alembic migrations when the service starts")
+    year_fallback: Literal["earlier", "nearest"] = Field(
+        "nearest", description="grid factors for years before the earliest published (the 2020 base year uses 2021's); "
+        "the factor ids of every stored result show which year was used")
+    docs: bool = Field(True, description="serve /docs and /openapi.json")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> "Settings":
+        if self.env == "production" and self.database_url == DEFAULT_DATABASE_URL:
+            raise ValueError("CARBONKIT_DATABASE_URL must be set explicitly in production "
+                             "(the default is a SQLite file in the working directory)")
+        return self
