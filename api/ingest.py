@@ -79,7 +79,7 @@ def canonical(document: dict) -> dict:
 
 
 def options_for(settings: Settings, **overrides) -> ck.AccountingOptions:
-    return ck.AccountingOptions(year_fallback=settings.year_fallback, **overrides)
+    return ck.AccountingOptions(**{"year_fallback": settings.year_fallback, **overrides})
 
 
 def options_hash(options: ck.AccountingOptions) -> str:
@@ -120,7 +120,7 @@ def submit(settings: Settings, principal: Principal, reports: list[ReportIn], pa
         key = (doc["enterprise"], doc["period"])
         if key in seen:
             problems.append(Problem("report_duplicate", f"enterprise {key[0]}, period {key[1]} is also report [{seen[key]}] "
-                                    "of this batch", path=f"[{i}]{path_prefix}", enterprise=key[0], period=key[1],
+                                    "of this batch", path=f"[{i}]{path_prefix}", index=i, enterprise=key[0], period=key[1],
                                     expected="one report per enterprise and period in a batch"))
         seen.setdefault(key, i)
     if problems:

@@ -40,8 +40,18 @@ class Enterprise(EnterpriseBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class EnterprisePublic(EnterpriseBase):
-    pass
+class EnterprisePublic(SQLModel):
+    """An enterprise as the API shows it."""
+
+    id: str
+    name: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    park: str | None = None
+
+    @classmethod
+    def of(cls, ent: Enterprise) -> "EnterprisePublic":
+        return cls(id=ent.id, name=ent.name, region=ent.region, industry=ent.industry, park=ent.park_id)
 
 
 class ApiKey(SQLModel, table=True):

@@ -72,11 +72,11 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
                 field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
                 code = f"{field}_missing" if err["type"] == "missing" and field else "document_invalid"
                 row = rows_before + loc[1] + 1 if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None
-                problems.append(Problem(code, err["msg"], field=field, row=row, path=path,
+                problems.append(Problem(code, err["msg"], field=field, row=row, path=path, index=i,
                                         enterprise=str(doc.get("enterprise")) if isinstance(doc, dict) else None,
                                         period=str(doc.get("period")) if isinstance(doc, dict) else None))
             if not hasattr(exc, "errors"):
-                problems.append(Problem("document_invalid", str(exc), path=f"[{i}]"))
+                problems.append(Problem("document_invalid", str(exc), path=f"[{i}]", index=i))
         rows_before += n_items
     if problems:
         raise InvalidInput(problems)
@@ -175,8 +175,9 @@ class Collector:
         for i in index[: max(0, MAX_PROBLEMS - len(self.problems))]:
             text = message(i) if callable(message) else message
             path = f"{self.paths[i]}.{field}" if self.paths is not None and isinstance(self.paths[i], str) else None
+            index = int(path[1:path.index("]")]) if path and path.startswith("[") else None
             self.problems.append(Problem(code, text, field=field, row=int(self.rows[i]), enterprise=_text(ent[i]),
-                                         period=_text(per[i]), expected=expected, path=path))
+                                         period=_text(per[i]), expected=expected, path=path, index=index))
 
     def raise_if_any(self) -> None:
         if not self.problems:

@@ -16,7 +16,7 @@ class Problem:
 
     ``row`` is the 1-based data row of the input table (CSV: the line number when read from a file),
     ``field`` the column or JSON field name, ``path`` its place in a JSON input (``[0].items[2].unit``),
-    ``code`` a stable machine-readable kind.
+    ``index`` the position of the document in a list of documents, ``code`` a stable machine-readable kind.
     """
 
     code: str
@@ -27,6 +27,7 @@ class Problem:
     period: str | None = None
     expected: str | None = None
     path: str | None = None
+    index: int | None = None
 
     def describe(self) -> str:
         where = []

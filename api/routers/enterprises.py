@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 @router.get("", operation_id="list_enterprises", response_model=list[EnterprisePublic])
 def list_enterprises(session: SessionDep, principal: PrincipalDep, park: str | None = None,
                      region: str | None = Query(None, description="administrative code prefix, e.g. 37 or 3702"),
-                     limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0)) -> list[Enterprise]:
+                     limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0)) -> list[EnterprisePublic]:
     """Enterprises the key may see, optionally of one park or region."""
     query = select(Enterprise)
     scope = scope_filter(principal)
@@ -25,12 +25,12 @@ def list_enterprises(session: SessionDep, principal: PrincipalDep, park: str | N
         query = query.where(Enterprise.park_id == park)
     if region:
         query = query.where(Enterprise.region.startswith(region))
-    return list(session.exec(query.order_by(Enterprise.id).offset(offset).limit(limit)).all())
+    return [EnterprisePublic.of(e) for e in session.exec(query.order_by(Enterprise.id).offset(offset).limit(limit)).all()]
 
 
 @router.get("/{enterprise_id}", operation_id="get_enterprise", response_model=EnterprisePublic)
-def get_enterprise(enterprise_id: str, session: SessionDep, principal: PrincipalDep) -> Enterprise:
-    return visible_enterprise(session, principal, enterprise_id)
+def get_enterprise(enterprise_id: str, session: SessionDep, principal: PrincipalDep) -> EnterprisePublic:
+    return EnterprisePublic.of(visible_enterprise(session, principal, enterprise_id))
 
 
 @router.get("/{enterprise_id}/reports", operation_id="list_reports")

@@ -21,9 +21,10 @@ def list_parks(session: SessionDep, principal: PrincipalDep) -> list[Park]:
 
 
 @router.get("/{park_id}/enterprises", operation_id="list_park_enterprises", response_model=list[EnterprisePublic])
-def park_enterprises(park_id: str, session: SessionDep, principal: PrincipalDep) -> list[Enterprise]:
+def park_enterprises(park_id: str, session: SessionDep, principal: PrincipalDep) -> list[EnterprisePublic]:
     if not (principal.is_province or (principal.role == "park" and park_id in principal.parks)):
         raise not_found(f"park {park_id}")
     if session.get(Park, park_id) is None:
         raise not_found(f"park {park_id}")
-    return list(session.exec(select(Enterprise).where(Enterprise.park_id == park_id).order_by(Enterprise.id)).all())
+    rows = session.exec(select(Enterprise).where(Enterprise.park_id == park_id).order_by(Enterprise.id)).all()
+    return [EnterprisePublic.of(e) for e in rows]

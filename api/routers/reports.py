@@ -36,7 +36,8 @@ def _validation_problems(exc: ValidationError, prefix: str = "") -> InvalidInput
         path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
         field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
         problems.append(Problem(f"{field}_missing" if err["type"] == "missing" and field else "document_invalid",
-                                err["msg"], field=field, path=path or None))
+                                err["msg"], field=field, path=path or None,
+                                index=loc[0] if loc and isinstance(loc[0], int) else None))
     return InvalidInput(problems)
 
 
