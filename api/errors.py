@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.ingest import Forbidden
@@ -45,6 +46,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RecursionError)
+    async def too_deep(_request: Request, _exc: RecursionError) -> JSONResponse:
+        return JSONResponse({"detail": "the body is nested too deeply"}, status_code=422)
+
+    @app.exception_handler(DataError)
+    async def database_refused(_request: Request, exc: DataError) -> JSONResponse:
+        # a value the database cannot hold (out-of-range integer, text it refuses); never stored
+        return JSONResponse({"detail": f"a value was refused by the database: {exc.orig.__class__.__name__}"},
+                            status_code=422)
+
+    @app.exception_handler(OverflowError)
+    async def overflow(_request: Request, _exc: OverflowError) -> JSONResponse:
+        return JSONResponse({"detail": "a number is out of range"}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
@@ -37,7 +37,8 @@ class ReportIn(BaseModel):
     """A report as submitted: the document, and an optional client-chosen id that makes re-sending safe."""
 
     model_config = ConfigDict(extra="forbid")
-    submission_id: str | None = Field(None, max_length=200, description="client id; the same id is stored once")
+    submission_id: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[\x20-\x7e]+$")] | None = Field(
+        None, description="client id (printable ASCII); the same id is stored once")
     report: EnterprisePeriod
 
 

@@ -83,6 +83,27 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def machine_busy_seconds() -> float:
+    """CPU [s] all processes of the machine have used since boot (every core; /proc/stat, 0 elsewhere).
+
+    The difference over a phase, minus the server's and the load generator's CPU, is what other
+    processes took from the cores meanwhile: on a shared machine it explains slow runs.
+    """
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 class Service:
     """uvicorn serving ``api.main:create_app`` on a free loopback port, with its own log file."""
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.units import multiplier
@@ -27,14 +29,22 @@ MAX_PROBLEMS = 10_000
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
 
 
+def _bounded(max_length: int):
+    """A string of at most ``max_length`` characters without NUL or other control characters."""
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")]
+
+
+MAX_AMOUNT = 1e15  # in the item's canonical unit (t, m3, kWh, MJ, 10^4 CNY): beyond any enterprise's year
+
+
 class ItemIn(BaseModel):
     """One activity of a document: an item, its amount and unit."""
 
     model_config = ConfigDict(extra="forbid")
-    item: str = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
+    item: _bounded(100) = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
     amount: float = Field(description="amount in `unit`; finite and not negative")
-    unit: str = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
-    flow: str | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
+    unit: _bounded(64) = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
+    flow: _bounded(32) | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
     enthalpy: float | None = Field(None, description="steam enthalpy [kJ/kg]; steam rows only")
 
 
@@ -42,13 +52,13 @@ class EnterprisePeriod(BaseModel):
     """One enterprise and one period with its activities: the JSON document form of the long table."""
 
     model_config = ConfigDict(extra="forbid")
-    enterprise: str = Field(min_length=1, description="enterprise id (unified social credit code)")
-    period: str = Field(description="'YYYY' or 'YYYY-MM'")
-    name: str | None = None
-    region: str | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
-    industry: str | None = Field(None, description="GB/T 4754 code, e.g. C2911")
-    park: str | None = Field(None, description="id of the industrial park the enterprise belongs to")
-    items: list[ItemIn]
+    enterprise: _bounded(64) = Field(min_length=1, description="enterprise id (unified social credit code)")
+    period: _bounded(7) = Field(description="'YYYY' or 'YYYY-MM'")
+    name: _bounded(200) | None = None
+    region: _bounded(12) | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
+    industry: _bounded(16) | None = Field(None, description="GB/T 4754 code, e.g. C2911")
+    park: _bounded(64) | None = Field(None, description="id of the industrial park the enterprise belongs to")
+    items: list[ItemIn] = Field(min_length=1)
 
 
 def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame:
@@ -281,6 +291,10 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     out.add(missing_amount, "amount_missing", "amount", lambda i: f"'{raw_amount.iat[i]}' is not a number",
             "a finite number")
     out.add(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
+    with np.errstate(over="ignore", invalid="ignore"):
+        too_large = np.isfinite(amount) & np.isfinite(factor) & (np.abs(amount * factor) > MAX_AMOUNT)
+    out.add(too_large, "amount_out_of_range", "amount", lambda i: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
+            f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
     out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
             "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
 
@@ -348,7 +362,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         out.add(first[bad_region], "region_unknown", "region",
                 lambda i: f"'{frame['region'].iat[i]}' is not a region code",
                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
-    usable = resolved_unit & np.isfinite(amount) & (amount >= 0)
+    usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
     acts = Activities(group=group, item=np.where(usable, item, -1), flow=flow,
                       amount=np.where(usable, amount * factor, 0.0), enthalpy=enthalpy,
                       unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)

@@ -25,6 +25,9 @@ _SPELLINGS = [
 ]
 
 
+MAX_UNIT_LENGTH = 64  # pint's parser is quadratic in the length of what it is given
+
+
 def _preprocess(text: str) -> str:
     for pattern, repl in _SPELLINGS:
         text = pattern.sub(repl, text)
@@ -52,6 +55,9 @@ def parse_unit(text: str) -> pint.Unit:
     cleaned = text.strip() if isinstance(text, str) else text
     if not cleaned:
         raise UnitMismatch(Problem("unit_missing", "no unit given", field="unit", expected="a unit such as t, kWh, m3, 万元"))
+    if len(cleaned) > MAX_UNIT_LENGTH:
+        raise UnitMismatch(Problem("unit_unknown", f"a unit of {len(cleaned)} characters is not a unit", field="unit",
+                                   expected=f"at most {MAX_UNIT_LENGTH} characters, e.g. t, kWh, 万立方米"))
     try:
         quantity = ureg.parse_expression(cleaned)
     except Exception as exc:  # pint raises several unrelated types for unparsable text

@@ -78,7 +78,7 @@ class Vocabulary:
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest known names, as 'id (中文名)'."""
         names = list(self._aliases)
-        close = difflib.get_close_matches(normalise_name(name), names, n=n * 3, cutoff=0.3)
+        close = difflib.get_close_matches(normalise_name(name)[:40], names, n=n * 3, cutoff=0.3)
         seen: list[str] = []
         for c in close:
             label = self.items[self.index[self._aliases[c]]].label

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 @router.get("", operation_id="list_enterprises", response_model=list[EnterprisePublic])
 def list_enterprises(session: SessionDep, principal: PrincipalDep, park: str | None = None,
                      region: str | None = Query(None, description="administrative code prefix, e.g. 37 or 3702"),
-                     limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0)) -> list[EnterprisePublic]:
+                     limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0, le=10**9)) -> list[EnterprisePublic]:
     """Enterprises the key may see, optionally of one park or region."""
     query = select(Enterprise)
     scope = scope_filter(principal)
@@ -53,7 +53,7 @@ def _report(session, enterprise_id: str, period: str, revision: int | None) -> R
 
 @router.get("/{enterprise_id}/reports/{period}", operation_id="get_report")
 def get_report(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
-               revision: int | None = Query(None, ge=1)) -> dict:
+               revision: int | None = Query(None, ge=1, le=10**6)) -> dict:
     """A report (the latest revision unless one is asked for) with its newest result."""
     visible_enterprise(session, principal, enterprise_id)
     report = _report(session, enterprise_id, period, revision)

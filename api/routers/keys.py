@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, HTTPException, Path, status
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import select
 
 from api.deps import ProvinceDep, SessionDep
@@ -14,12 +16,16 @@ from api.queries import not_found
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 
 
+ScopeId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+KeyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
 class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["enterprise", "park", "province"]
-    enterprises: list[str] = Field(default_factory=list)
-    parks: list[str] = Field(default_factory=list)
-    name: str = Field("", max_length=200)
+    enterprises: list[ScopeId] = Field(default_factory=list, max_length=10000)
+    parks: list[ScopeId] = Field(default_factory=list, max_length=1000)
+    name: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00-\x1f]*$")] = ""
 
 
 @router.post("", operation_id="create_key", status_code=status.HTTP_201_CREATED)
@@ -28,8 +34,6 @@ def create(body: KeyCreate, session: SessionDep, _principal: ProvinceDep) -> dic
     try:
         key_id, plain = create_key(session, body.role, enterprises=body.enterprises, parks=body.parks, name=body.name)
     except ValueError as exc:
-        from fastapi import HTTPException
-
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     session.commit()
     return {"id": key_id, "key": plain, "role": body.role}
@@ -46,7 +50,7 @@ def list_keys(session: SessionDep, _principal: ProvinceDep) -> list[dict]:
 
 
 @router.delete("/{key_id}", operation_id="revoke_key")
-def delete(key_id: int, session: SessionDep, _principal: ProvinceDep) -> dict:
+def delete(key_id: KeyId, session: SessionDep, _principal: ProvinceDep) -> dict:
     if not revoke(session, key_id):
         raise not_found(f"key {key_id}")
     session.commit()

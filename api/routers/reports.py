@@ -58,6 +58,8 @@ def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
             items = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(Problem("json_invalid", f"the body is not valid JSON: {exc}")) from None
+    except RecursionError:
+        raise InvalidInput(Problem("json_invalid", "the body is nested too deeply")) from None
     try:
         return _batch.validate_python(items)
     except ValidationError as exc:
