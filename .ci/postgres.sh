@@ -2,6 +2,7 @@
 # Install (Debian's packages) and start a PostgreSQL server on loopback for the API tests, then print the
 # URL the tests read from CARBONKIT_TEST_POSTGRES_URL. Idempotent; needs root (CI runs as root).
 set -euo pipefail
+exec 3>&1 1>&2  # everything but the URL goes to stderr; the URL is written to the original stdout
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
@@ -11,7 +12,7 @@ version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$"; then
   pg_createcluster "$version" main >/dev/null
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true
+pg_ctlcluster "$version" main start || true
 for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='carbonkit'\"" | grep -q 1 \
   || su postgres -c "psql -qc \"CREATE ROLE carbonkit LOGIN PASSWORD 'carbonkit'\""
@@ -19,4 +20,4 @@ for db in carbonkit_test carbonkit_bench; do
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='$db'\"" | grep -q 1 \
     || su postgres -c "createdb -O carbonkit $db"
 done
-echo "postgresql+psycopg://carbonkit:carbonkit@127.0.0.1:5432/carbonkit_test"
+echo "postgresql+psycopg://carbonkit:carbonkit@127.0.0.1:5432/carbonkit_test" >&3
