@@ -63,8 +63,16 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
           port: Annotated[int, typer.Option(help="port")] = 8000,
           workers: Annotated[int, typer.Option(help="worker processes")] = 1) -> None:
     """Start the service (uvicorn). Settings come from CARBONKIT_* environment variables."""
+    import os
+
     import uvicorn
 
+    from api.db import upgrade
+
+    settings = _settings()
+    if settings.auto_migrate:  # once, here, so that several workers do not race to migrate
+        upgrade(settings.database_url)
+        os.environ["CARBONKIT_AUTO_MIGRATE"] = "false"
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 

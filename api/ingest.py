@@ -99,7 +99,7 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[i: i + size]
 
 
-def account_documents(documents: list[dict], settings: Settings, path_prefix: str = "") -> ck.AccountingResult:
+def account_documents(documents: list, settings: Settings, path_prefix: str = "") -> ck.AccountingResult:
     """Account documents with the service's options; problems name the document by its index."""
     try:
         return ck.account(documents, options=options_for(settings))
@@ -126,7 +126,7 @@ def submit(settings: Settings, principal: Principal, reports: list[ReportIn], pa
         seen.setdefault(key, i)
     if problems:
         raise InvalidInput(problems)
-    result = account_documents(documents, settings, path_prefix)
+    result = account_documents([r.report for r in reports], settings, path_prefix)  # validated once, by pydantic
     records = {(r["enterprise"], r["period"]): r for r in result.records()}
     engine = engine_for(settings.database_url)
     for attempt in range(5):

@@ -61,23 +61,40 @@ class AccountingResult:
     summary: pd.DataFrame
     release: str
     options: AccountingOptions
-    factors: pd.DataFrame = field(repr=False)
+    used: list[Factor] = field(repr=False, default_factory=list)
+
+    @property
+    def factors(self) -> pd.DataFrame:
+        """The factors used, one row each, with value, unit, status and source."""
+        return pd.DataFrame(self.factor_records())
+
+    def factor_records(self) -> list[dict]:
+        return [_clean(f.to_dict()) for f in self.used]
 
     def record(self, enterprise: str, period: str) -> dict:
         """One summary row as a dict (NaN as None)."""
         hit = self.summary[(self.summary["enterprise"] == enterprise) & (self.summary["period"] == str(period))]
         if hit.empty:
             raise KeyError(f"no result for enterprise {enterprise}, period {period}")
-        return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in hit.iloc[0].to_dict().items()}
+        return _clean(hit.iloc[0].to_dict())
 
     def records(self) -> list[dict]:
-        clean = self.summary.astype(object).where(self.summary.notna(), None)
-        return clean.to_dict("records")
+        """Summary rows as dicts of plain Python values (NaN as None), ready for JSON."""
+        return [_clean(rec) for rec in self.summary.to_dict("records")]
 
     @property
-    def unverified_factors(self) -> pd.DataFrame:
+    def unverified_factors(self) -> list[Factor]:
         """The factors used whose status is 'unverified' (results resting on them say so)."""
-        return self.factors[self.factors["status"] == "unverified"]
+        return [f for f in self.used if f.status == "unverified"]
+
+
+def _clean(record: dict) -> dict:
+    out = {}
+    for k, v in record.items():
+        if isinstance(v, np.generic):
+            v = v.item()
+        out[k] = None if (isinstance(v, float) and v != v) or v is pd.NA else v
+    return out
 
 
 @cache
@@ -116,7 +133,7 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     engine = _Engine(acts, release, options, vocab, problems)
     summary = engine.run()
     problems.raise_if_any()
-    return AccountingResult(summary=summary, release=release.name, options=options, factors=engine.used_factors())
+    return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 
 
 class _Engine:
@@ -343,5 +360,3 @@ class _Engine:
                            for row in uniq], dtype=object)
         return joined[inverse.ravel()]
 
-    def used_factors(self) -> pd.DataFrame:
-        return pd.DataFrame([f.to_dict() for f in self.factor_objs.values()])

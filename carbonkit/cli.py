@@ -106,7 +106,7 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
         return
     if fmt is Format.json:
         payload = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
-                   "factors": json.loads(result.factors.to_json(orient="records", force_ascii=False))}
+                   "factors": result.factor_records()}
         if change is not None:
             payload["changes"] = json.loads(change.to_json(orient="records", force_ascii=False))
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -121,9 +121,9 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
     out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor of the region and year "
               f"({result.options.location_purpose}); market-based uses the residual factor.", highlight=False)
     shaky = result.unverified_factors
-    if len(shaky):
+    if shaky:
         out.print(f"[yellow]Note:[/] {len(shaky)} factor(s) used are marked unverified: "
-                  + ", ".join(shaky["id"]) + ". See `carbonkit factors show ID`.", highlight=False)
+                  + ", ".join(f.id for f in shaky) + ". See `carbonkit factors show ID`.", highlight=False)
 
 
 def _print_detail(rec: dict) -> None:

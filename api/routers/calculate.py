@@ -26,4 +26,4 @@ def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: Set
     options = options_for(settings, **{k: v for k, v in overrides.items() if v is not None})
     result = ck.account(document, release=release, options=options)
     return {"release": result.release, "options": options.model_dump(), "result": result.records()[0],
-            "factors": result.factors.astype(object).where(result.factors.notna(), None).to_dict("records")}
+            "factors": result.factor_records()}

@@ -74,7 +74,7 @@ def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
 async def submit_bulk(request: Request, principal: PrincipalDep, settings: SettingsDep) -> dict:
     """Store many reports at once: a JSON array, JSON lines, or a CSV of the long format. All or nothing."""
     raw = await request.body()
-    reports = _parse_bulk(raw, request.headers.get("content-type", "application/json"))
+    reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"))
     if len(reports) > settings.max_bulk_reports:
         raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
                             f"{len(reports)} reports in one submission; the limit is {settings.max_bulk_reports}")
