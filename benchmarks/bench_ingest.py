@@ -1,14 +1,16 @@
 """Benchmark: ingesting a synthetic province through POST /v1/reports/bulk, against carbonkit.account alone.
 
     python benchmarks/bench_ingest.py [--enterprises 31600] [--years 2023] [--batch 1000]
-                                      [--backend sqlite|postgres|both] [--clients 1,2] [--workers 1]
+                                      [--backend sqlite|postgres|both] [--clients 1,2] [--workers 1] [--spread]
 
 One year of the synthetic province (31,600 enterprise-year reports by default) is turned into JSON
 documents; the service runs under uvicorn in a subprocess on 127.0.0.1 (a fresh SQLite file in a temporary
 directory, or the PostgreSQL bench database with its public schema dropped and recreated); a province
 key is made in this process with ``api.keys.create_key``; the reports are POSTed in batches of --batch as
 a JSON array of ``{"report": document}`` by one client, or by several threads sharing the batches
-(--clients 2). Afterwards the stored reports are counted (GET /v1/enterprises and SQL), the stored results
+(--clients 2), each with its keep-alive connection opened before the clock starts. With --workers > 1 the
+spread of those connections over the worker processes is printed (a burst of connections often lands on
+one worker); --spread reconnects until they are even, as a load balancer would. Afterwards the stored reports are counted (GET /v1/enterprises and SQL), the stored results
 are compared with the in-process accounting, and the first batch is sent again: every report must come
 back "unchanged".
 
@@ -36,7 +38,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -96,6 +97,7 @@ class Run:
         self.client_cpu = math.nan
         self.other_cpu = math.nan
         self.health: list[float] = []
+        self.connections: list[int] = []  # clients' connections per server process
         self.stored: dict[str, int] = {}
         self.listed = -1
         self.worst_difference = math.nan
@@ -104,52 +106,85 @@ class Run:
         self.log_problems: list[str] = []
         self.startup = math.nan
 
-    def ok(self, expected: int) -> bool:
-        return (not self.errors and self.counts["created"] == expected and self.listed == expected
+    def ok(self, expected: int, enterprises: int) -> bool:
+        return (not self.errors and self.counts["created"] == expected and self.listed == enterprises
                 and self.stored.get("latest reports") == expected and self.stored.get("results") == expected
                 and self.resend_ok and self.worst_difference < 1e-9)
 
 
-def post_batches(svc: Service, key: str, bodies: list[bytes], sizes: list[int], run: Run, deadline: float) -> None:
-    """POST every body once; ``run.clients`` threads take the next body from a shared index. Bounded by count and time."""
+def open_clients(svc: Service, key: str, n: int, spread: bool) -> list[httpx.Client]:
+    """``n`` clients with their keep-alive connection open (one GET /healthz each).
+
+    The kernel gives each new connection to whichever worker accepts first, so with --workers 2 both clients'
+    connections often land on one worker. With ``spread``, a connection landing on a worker that already has
+    its share is made again (at most 20 tries per client), as a load balancer in front would spread them.
+    """
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    share = math.ceil(n / svc.workers)
+    clients: list[httpx.Client] = []
+    for _ in range(n * 20 if spread and svc.workers > 1 else n):
+        if len(clients) == n:
+            break
+        client = httpx.Client(base_url=svc.url, headers=headers, trust_env=False, timeout=httpx.Timeout(300.0))
+        client.get("/healthz").raise_for_status()
+        if spread and svc.workers > 1 and max(svc.connections().values(), default=0) > share:
+            client.close()
+            continue
+        clients.append(client)
+    while len(clients) < n:  # could not spread them: take what comes
+        clients.append(httpx.Client(base_url=svc.url, headers=headers, trust_env=False, timeout=httpx.Timeout(300.0)))
+    return clients
+
+
+def post_batches(clients: list[httpx.Client], bodies: list[bytes], sizes: list[int], run: Run, deadline: float) -> None:
+    """POST every body once; one thread per client takes the next body from a shared index. Bounded by count and time."""
     lock = threading.Lock()
     next_index = iter(range(len(bodies)))
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
-    def worker() -> None:
-        with httpx.Client(base_url=svc.url, headers=headers, trust_env=False, timeout=httpx.Timeout(300.0)) as client:
-            while True:
-                with lock:
-                    i = next(next_index, None)
-                    if i is None or run.errors or time.monotonic() > deadline:
-                        if i is not None and not run.errors:
-                            run.errors.append(f"stopped: the time limit ran out before batch {i}")
-                        return
-                t0 = time.perf_counter()
-                try:
-                    r = client.post("/v1/reports/bulk", content=bodies[i])
-                except httpx.HTTPError as exc:
-                    with lock:
-                        run.errors.append(f"batch {i}: {type(exc).__name__}: {exc}")
+    def worker(client: httpx.Client) -> None:
+        try:
+            send(client)
+        except Exception as exc:  # noqa: BLE001 - a failed thread must fail the run, not vanish
+            with lock:
+                run.errors.append(f"{threading.current_thread().name}: {type(exc).__name__}: {exc}")
+        finally:
+            client.close()
+
+    def send(client: httpx.Client) -> None:
+        while True:
+            with lock:
+                i = next(next_index, None)
+                if i is None or run.errors or time.monotonic() > deadline:
+                    if i is not None and not run.errors:
+                        run.errors.append(f"stopped: the time limit ran out before batch {i}")
                     return
-                dt = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            try:
+                r = client.post("/v1/reports/bulk", content=bodies[i])
+            except httpx.HTTPError as exc:
                 with lock:
-                    run.batch_seconds.append(dt)
-                    if r.status_code != 200:
-                        run.errors.append(f"batch {i}: HTTP {r.status_code}: {r.text[:300]}")
-                        return
-                    body = r.json()
-                    for k in run.counts:
-                        run.counts[k] += body.get(k, 0)
-                    if body.get("created") != sizes[i] or len(body.get("reports", [])) != sizes[i]:
-                        run.errors.append(f"batch {i}: expected {sizes[i]} created, got "
-                                          f"{ {k: body.get(k) for k in run.counts} }")
+                    run.errors.append(f"batch {i}: {type(exc).__name__}: {exc}")
+                return
+            dt = time.perf_counter() - t0
+            with lock:
+                run.batch_seconds.append(dt)
+                if r.status_code != 200:
+                    run.errors.append(f"batch {i}: HTTP {r.status_code}: {r.text[:300]}")
+                    return
+                body = r.json()
+                for k in run.counts:
+                    run.counts[k] += body.get(k, 0)
+                if body.get("created") != sizes[i] or len(body.get("reports", [])) != sizes[i]:
+                    run.errors.append(f"batch {i}: expected {sizes[i]} created, got "
+                                      f"{ {k: body.get(k) for k in run.counts} }")
 
-    threads = [threading.Thread(target=worker, name=f"client-{c}") for c in range(run.clients)]
+    threads = [threading.Thread(target=worker, args=(c,), name=f"client-{i}") for i, c in enumerate(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    if not run.errors and len(run.batch_seconds) != len(bodies):
+        run.errors.append(f"{len(run.batch_seconds)} of {len(bodies)} batches answered")
 
 
 def probe_health(svc: Service, done: threading.Event, out: list[float], every: float = 0.2) -> None:
@@ -206,7 +241,7 @@ def check_database(url: str, expected: pd.DataFrame) -> tuple[dict[str, int], fl
 
 
 def ingest(backend: str, clients: int, workers: int, bodies: list[bytes], sizes: list[int], expected: pd.DataFrame,
-           time_limit: float) -> Run:
+           time_limit: float, spread: bool = False) -> Run:
     run = Run(backend, clients, workers)
     n = sum(sizes)
     with tempfile.TemporaryDirectory(prefix="carbonkit-bench-") as tmp:
@@ -221,21 +256,24 @@ def ingest(backend: str, clients: int, workers: int, bodies: list[bytes], sizes:
         with Service(url, workers=workers) as svc:
             run.startup = svc.startup_seconds
             key = svc.province_key()
+            pool = open_clients(svc, key, clients, spread)
+            conns = sorted(svc.connections().values(), reverse=True)
+            run.connections = conns + [0] * (svc.workers - len(conns))
             cpu0, ccpu0, mcpu0 = svc.cpu_seconds(), time.process_time(), machine_busy_seconds()
             done = threading.Event()
             prober = threading.Thread(target=probe_health, args=(svc, done, run.health), name="healthz-probe")
             prober.start()
             t0 = time.perf_counter()
             try:
-                post_batches(svc, key, bodies, sizes, run, time.monotonic() + time_limit)
+                post_batches(pool, bodies, sizes, run, time.monotonic() + time_limit)
             finally:
                 done.set()
                 prober.join()
             run.wall = time.perf_counter() - t0
             run.server_cpu, run.client_cpu = svc.cpu_seconds() - cpu0, time.process_time() - ccpu0
-            run.other_cpu = machine_busy_seconds() - mcpu0 - run.server_cpu - run.client_cpu
+            run.other_cpu = max(0.0, machine_busy_seconds() - mcpu0 - run.server_cpu - run.client_cpu)
             if not run.errors:
-                run.listed = count_listed(svc, key, n)
+                run.listed = count_listed(svc, key, expected["enterprise"].nunique())
                 run.stored, run.worst_difference = check_database(url, expected)
                 with httpx.Client(base_url=svc.url, headers={"Authorization": f"Bearer {key}",
                                   "Content-Type": "application/json"}, trust_env=False, timeout=300) as c:
@@ -269,7 +307,9 @@ def report(run: Run, n: int, rows: int, batch: int, accounting_s: float) -> None
     if run.health:
         h = sorted(run.health)
         print(f"{'':8s} GET /healthz meanwhile (every 0.2 s, {len(h)} probes): median {statistics.median(h) * 1e3:.0f} ms, "
-              f"max {h[-1] * 1e3:.0f} ms")
+              f"max {h[-1] * 1e3:.0f} ms"
+              + (f"; client connections per worker: {'/'.join(map(str, run.connections)) or 'not sampled'}"
+                 if run.workers > 1 else ""))
     print(f"{'':8s} answered: {run.counts}; GET /v1/enterprises lists {run.listed:,}; database: "
           + ", ".join(f"{k} {v:,}" for k, v in run.stored.items())
           + f"; stored results vs in-process accounting: max relative difference {run.worst_difference:.1e}")
@@ -293,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--clients", default="1", help="concurrent clients, or a list of them: '1', '2', '1,2'")
     parser.add_argument("--workers", default="1", help="uvicorn worker processes, or a list: '1', '1,2'")
+    parser.add_argument("--spread", action="store_true",
+                        help="with --workers > 1, reconnect until the clients' connections are spread over the workers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds allowed for one ingest (default 900)")
     args = parser.parse_args(argv)
@@ -334,9 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     for backend in backends:
         for workers in parse_ints(args.workers):
             for clients in parse_ints(args.clients):
-                run = ingest(backend, clients, workers, bodies, sizes, summary, args.time_limit)
+                run = ingest(backend, clients, workers, bodies, sizes, summary, args.time_limit, args.spread)
                 report(run, n, rows, args.batch, accounting_s)
-                failed |= not run.ok(n)
+                failed |= not run.ok(n, frame["enterprise"].nunique())
     return 1 if failed else 0
 
 

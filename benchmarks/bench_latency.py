@@ -1,12 +1,15 @@
 """Benchmark: latency of POST /v1/calculate under concurrent clients, against GET /healthz and carbonkit.account.
 
-    python benchmarks/bench_latency.py [--clients 16] [--requests 2000] [--seconds 30] [--workers 1,2]
+    python benchmarks/bench_latency.py [--clients 16] [--requests 2000] [--seconds 30] [--workers 1,2] [--spread]
 
 The service runs under uvicorn in a subprocess on 127.0.0.1 with a fresh SQLite file; an enterprise key
 for the tyre maker is made in this process with ``api.keys.create_key``. --clients asyncio tasks, each
-with its own ``httpx.AsyncClient`` (one keep-alive connection), send requests back to back until
---requests have been sent or --seconds have passed, whichever comes first; every request's latency is
-the time from sending to the whole answer read.
+with its own ``httpx.AsyncClient`` (one keep-alive connection, opened before the clock starts), send
+requests back to back until --requests have been sent or --seconds have passed, whichever comes first;
+every request's latency is the time from sending to the whole answer read. With --workers > 1 the
+spread of the connections over the worker processes is printed: the kernel hands a burst of new
+connections to whichever worker accepts first, often all to one; --spread reconnects until they are
+even (what a load balancer in front would do).
 
 Baselines in the same run: ``GET /healthz`` under the same load (the framework floor: routing, a session
 and ``SELECT 1``, JSON), and ``carbonkit.account(document)`` in this process (the work the endpoint has to
@@ -55,6 +58,7 @@ class Load:
     client_cpu: float = math.nan
     server_cpu: float = math.nan
     other_cpu: float = math.nan
+    connections: list[int] = field(default_factory=list)  # per server process, most first
     first_body: dict | None = None
 
     def q(self, p: float) -> float:
@@ -72,14 +76,51 @@ class Load:
                 f"p50 {self.q(50):6.1f}  p90 {self.q(90):6.1f}  p99 {self.q(99):6.1f}  max {self.q(100):6.1f} ms; "
                 f"CPU: server {self.server_cpu / self.wall:.0%}, load generator {self.client_cpu / self.wall:.0%} "
                 f"({self.client_cpu / max(n, 1) * 1e3:.2f} ms/request), other processes {self.other_cpu / self.wall:.0%}"
+                + (f"; connections per worker {'/'.join(map(str, self.connections))}" if len(self.connections) > 1 else "")
                 + (f"; non-200: {bad}" if bad else "") + (f"; errors: {dict(self.errors)}" if self.errors else ""))
 
 
+async def connect(svc: Service, clients: int, headers: dict[str, str], timeout: httpx.Timeout,
+                  spread: bool) -> list[httpx.AsyncClient]:
+    """``clients`` clients, each with its keep-alive connection open (one GET /healthz each, not timed).
+
+    The kernel gives each new connection to whichever worker accepts first, and an idle asyncio worker accepts
+    every connection waiting: with --workers 2 a burst of connections often lands on one worker. With ``spread``
+    the clients connect one by one, and a connection that lands on a worker which already has its share is
+    closed and made again (at most 20 tries per client): what a load balancer in front of the workers would do.
+    """
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+    def new_client() -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=svc.url, headers=headers, limits=limits, timeout=timeout, trust_env=False)
+
+    if not (spread and svc.workers > 1):
+        pool = [new_client() for _ in range(clients)]
+        await asyncio.gather(*(c.get("/healthz") for c in pool))
+        return pool
+    share = math.ceil(clients / svc.workers)
+    pool: list[httpx.AsyncClient] = []
+    for _ in range(clients * 20):
+        if len(pool) == clients:
+            break
+        client = new_client()
+        await client.get("/healthz")
+        if max(svc.connections().values(), default=0) > share:
+            await client.aclose()
+            continue
+        pool.append(client)
+    while len(pool) < clients:  # could not spread them: take what comes
+        pool.append(new_client())
+        await pool[-1].get("/healthz")
+    return pool
+
+
 async def load(svc: Service, method: str, path: str, clients: int, requests: int, seconds: float,
-               headers: dict[str, str], body: bytes | None = None) -> Load:
+               headers: dict[str, str], body: bytes | None = None, spread: bool = False) -> Load:
     """``clients`` tasks with one keep-alive connection each, until ``requests`` are sent or ``seconds`` pass."""
     out = Load(path, clients)
     remaining = requests
+    pool = await connect(svc, clients, headers, httpx.Timeout(max(seconds, 5.0)), spread)
     deadline = time.monotonic() + seconds
 
     async def client_task(client: httpx.AsyncClient) -> None:
@@ -98,17 +139,15 @@ async def load(svc: Service, method: str, path: str, clients: int, requests: int
             if out.first_body is None:
                 out.first_body = r.json()
 
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    timeout = httpx.Timeout(max(seconds, 5.0))
-    pool = [httpx.AsyncClient(base_url=svc.url, headers=headers, limits=limits, timeout=timeout, trust_env=False)
-            for _ in range(clients)]
     try:
         cpu0, scpu0, mcpu0 = time.process_time(), svc.cpu_seconds(), machine_busy_seconds()
         t0 = time.perf_counter()
         await asyncio.gather(*(client_task(c) for c in pool))
         out.wall = time.perf_counter() - t0
         out.client_cpu, out.server_cpu = time.process_time() - cpu0, svc.cpu_seconds() - scpu0
-        out.other_cpu = machine_busy_seconds() - mcpu0 - out.client_cpu - out.server_cpu
+        out.other_cpu = max(0.0, machine_busy_seconds() - mcpu0 - out.client_cpu - out.server_cpu)  # jiffies round
+        conns = sorted(svc.connections().values(), reverse=True)
+        out.connections = conns + [0] * (svc.workers - len(conns))
     finally:
         for c in pool:
             await c.aclose()
@@ -148,9 +187,9 @@ async def run_server(workers: int, client_counts: list[int], args, document: dic
             await load(svc, "POST", "/v1/calculate", args.clients_max, args.warmup, args.seconds,
                        {**auth, "Content-Type": "application/json"}, body)
             for clients in client_counts:
-                health = await load(svc, "GET", "/healthz", clients, args.requests, args.seconds, {})
+                health = await load(svc, "GET", "/healthz", clients, args.requests, args.seconds, {}, spread=args.spread)
                 calc = await load(svc, "POST", "/v1/calculate", clients, args.requests, args.seconds,
-                                  {**auth, "Content-Type": "application/json"}, body)
+                                  {**auth, "Content-Type": "application/json"}, body, spread=args.spread)
                 print("  " + health.line())
                 print("  " + calc.line())
                 got = (calc.first_body or {}).get("result", {})
@@ -180,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1", help="uvicorn worker processes, or a list: '1', '1,2'")
     parser.add_argument("--warmup", type=int, default=100, help="requests before measuring (default 100)")
     parser.add_argument("--document", type=Path, default=DOCUMENT)
+    parser.add_argument("--spread", action="store_true",
+                        help="with --workers > 1, reconnect until the connections are spread evenly over the workers")
     args = parser.parse_args(argv)
     client_counts = parse_ints(args.clients)
     args.clients_max = max(client_counts)

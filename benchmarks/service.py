@@ -198,6 +198,36 @@ class Service:
             return 0.0
         return _proc_cpu(self.proc.pid) + sum(_proc_cpu(c) for c in _children(self.proc.pid))
 
+    def connections(self) -> dict[int, int]:
+        """Established client connections to our port held by each server process (pid -> count; Linux /proc).
+
+        With --workers N the kernel hands each new connection to whichever worker accepts first, and a
+        keep-alive connection stays with it: a burst of connections can all land on one worker.
+        """
+        if self.proc is None:
+            return {}
+        pids = [self.proc.pid, *_children(self.proc.pid)]
+        established = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = Path(table).read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for line in lines:
+                cols = line.split()
+                if cols[3] == "01" and int(cols[1].rsplit(":", 1)[1], 16) == self.port:  # ESTABLISHED, our side
+                    established.add(cols[9])
+        out = {}
+        for pid in pids:
+            try:
+                fds = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
+            except OSError:
+                continue
+            n = sum(1 for fd in fds if fd.startswith("socket:[") and fd[8:-1] in established)
+            if n:
+                out[pid] = n
+        return out
+
     def __enter__(self) -> "Service":
         return self.start()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import JSONResponse
 
 import carbonkit as ck
 from api.deps import PrincipalDep, SettingsDep
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["calculate"])
 def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: SettingsDep,
               release: str | None = Query(None, description="factor release (default: the current one)"),
               power_coal_rate: float | None = Query(None, gt=0, description="[kgce/kWh] for the equal value"),
-              year_fallback: Literal["earlier", "nearest"] | None = Query(None)) -> dict:
+              year_fallback: Literal["earlier", "nearest"] | None = Query(None)) -> JSONResponse:
     """Account one enterprise-period without storing anything."""
     if principal.role == "enterprise" and document.enterprise not in principal.enterprises:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only calculate for its own enterprise")
@@ -25,5 +26,6 @@ def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: Set
         overrides["year_fallback"] = year_fallback
     options = options_for(settings, **{k: v for k, v in overrides.items() if v is not None})
     result = ck.account(document, release=release, options=options)
-    return {"release": result.release, "options": options.model_dump(), "result": result.records()[0],
-            "factors": result.factor_records()}
+    # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder
+    return JSONResponse({"release": result.release, "options": options.model_dump(), "result": result.records()[0],
+                         "factors": result.factor_records()})
