@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
+from pydantic import BaseModel, ConfigDict, Field
 
 from carbonkit import energy, emissions
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
@@ -49,8 +49,10 @@ class AccountingOptions(BaseModel):
         "province", description="where the region fallback starts (province → regional grid → national)")
     year_fallback: Literal["earlier", "nearest"] = Field(
         "earlier", description="for a year with no factor: the nearest earlier year, or the nearest either way")
-    power_coal_rate: PositiveFloat | None = Field(
-        None, description="coal rate of power supply for the equal-value method [kgce/kWh]; default: the release's")
+    power_coal_rate: float | None = Field(
+        None, gt=0, le=1, allow_inf_nan=False,
+        description="coal rate of power supply for the equal-value method [kgce/kWh] (published values are about "
+                    "0.3; 1 kgce/kWh would be 12 % efficiency); default: the release's")
     require_value_added: bool = Field(False, description="refuse an enterprise-period without value added")
 
 
