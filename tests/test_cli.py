@@ -81,7 +81,9 @@ def test_factors_list_show_validate():
     assert runner.invoke(app, ["factors", "validate"]).exit_code == 0
 
 
-def test_demo_runs():
+def test_demo_runs(tmp_path, monkeypatch):
+    # with the service installed, demo also stores the examples: keep them out of the working directory
+    monkeypatch.setenv("CARBONKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite'}")
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "tce" in result.stdout and "tCO2" in result.stdout
