@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import HTTPException, status
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from api.keys import Principal
@@ -51,6 +50,3 @@ def report_public(session: Session, report: Report, with_document: bool = True) 
     if with_document:
         out["document"] = report.document
     return out
-
-
-__all__ = ["visible_enterprise", "scope_filter", "stored_result", "report_public", "not_found", "or_"]

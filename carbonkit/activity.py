@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.units import multiplier
@@ -61,6 +61,23 @@ class EnterprisePeriod(BaseModel):
     items: list[ItemIn] = Field(min_length=1)
 
 
+def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None, row_of=None,
+                        **context) -> list[Problem]:
+    """pydantic's errors as Problems: the JSON path (after ``prefix``), the field, ``<field>_missing`` for an
+    absent field. ``index`` is the document's place in a list (else the first int of the path); ``row_of``
+    maps an error location to a data row."""
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+        field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
+        code = f"{field}_missing" if err["type"] == "missing" and field else "document_invalid"
+        at = index if index is not None else (loc[0] if loc and isinstance(loc[0], int) else None)
+        problems.append(Problem(code, err["msg"], field=field, path=path or None, index=at,
+                                row=row_of(loc) if row_of else None, **context))
+    return problems
+
+
 def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame:
     """Flatten documents into the long table; ``path`` keeps each row's place, e.g. '[0].items[2]'."""
     problems: list[Problem] = []
@@ -75,18 +92,12 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
             continue
         try:
             models.append(EnterprisePeriod.model_validate(doc))
-        except Exception as exc:  # pydantic.ValidationError, reported per field below
-            for err in getattr(exc, "errors", lambda: [])():
-                loc = err["loc"]
-                path = f"[{i}]" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-                field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
-                code = f"{field}_missing" if err["type"] == "missing" and field else "document_invalid"
-                row = rows_before + loc[1] + 1 if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None
-                problems.append(Problem(code, err["msg"], field=field, row=row, path=path, index=i,
-                                        enterprise=str(doc.get("enterprise")) if isinstance(doc, dict) else None,
-                                        period=str(doc.get("period")) if isinstance(doc, dict) else None))
-            if not hasattr(exc, "errors"):
-                problems.append(Problem("document_invalid", str(exc), path=f"[{i}]", index=i))
+        except ValidationError as exc:
+            first = rows_before
+            context = {k: str(doc.get(k)) if isinstance(doc, dict) else None for k in ("enterprise", "period")}
+            problems += validation_problems(
+                exc, f"[{i}]", index=i, **context,
+                row_of=lambda loc: first + loc[1] + 1 if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None)
         rows_before += n_items
     if problems:
         raise InvalidInput(problems)

@@ -262,7 +262,7 @@ def province(n_enterprises: int = PROVINCE_ENTERPRISES, years=range(2020, 2026),
     ent = enterprises(n_enterprises, seed)
     rng = np.random.default_rng([seed, 1])
     amounts = _annual(ent, years, rng)
-    n, ny = len(ent), len(years)
+    ny = len(years)
 
     unit_cats = sorted({u for _, units in _UNITS.values() for u in units} | {"m3", ""})
     item_cats = ITEMS

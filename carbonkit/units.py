@@ -73,11 +73,6 @@ def parse_unit(text: str) -> pint.Unit:
     return quantity.units
 
 
-@cache
-def dimension_of(text: str) -> str:
-    """A readable dimensionality of a unit string, e.g. '[mass]' or '[length] ** 3'."""
-    return str(parse_unit(text).dimensionality)
-
 
 @cache
 def multiplier(unit: str, target: str) -> float:
@@ -95,12 +90,3 @@ def multiplier(unit: str, target: str) -> float:
             Problem("unit_dimension", f"'{unit}' ({source.dimensionality}) cannot be converted to '{target}' ({dest.dimensionality})",
                     field="unit", expected=f"a unit of {dest.dimensionality}")
         ) from None
-
-
-def compatible(unit: str, target: str) -> bool:
-    """Whether ``unit`` parses and has the dimension of ``target``."""
-    try:
-        multiplier(unit, target)
-    except UnitMismatch:
-        return False
-    return True

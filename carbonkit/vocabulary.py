@@ -17,7 +17,6 @@ import pandas as pd
 from carbonkit.datafiles import data_path
 
 KINDS = ("fuel", "electricity", "heat", "steam", "water", "economic")
-ENERGY_KINDS = ("fuel", "electricity", "heat", "steam")
 
 FLOWS = ("consumption", "feedstock", "export")
 _FLOW_ALIASES = {

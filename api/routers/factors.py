@@ -11,10 +11,6 @@ from carbonkit.factors import load_release, release_names
 router = APIRouter(prefix="/v1/factors", tags=["factors"])
 
 
-def _clean(record: dict) -> dict:
-    return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
-
-
 @router.get("/releases", operation_id="list_releases")
 def releases(_principal: PrincipalDep) -> list[dict]:
     out = []
@@ -29,12 +25,8 @@ def releases(_principal: PrincipalDep) -> list[dict]:
 @router.get("", operation_id="list_factors")
 def factors(_principal: PrincipalDep, release: str | None = None, kind: str | None = None,
             status: str | None = None) -> list[dict]:
-    frame = load_release(release).frame()
-    if kind:
-        frame = frame[frame["kind"] == kind]
-    if status:
-        frame = frame[frame["status"] == status]
-    return [_clean(r) for r in frame.astype(object).to_dict("records")]
+    return [f.to_dict() for f in load_release(release).factors.values()
+            if (kind is None or f.kind == kind) and (status is None or f.status == status)]
 
 
 @router.get("/{factor_id}", operation_id="get_factor")
@@ -45,4 +37,4 @@ def factor(factor_id: str, _principal: PrincipalDep, release: str | None = None)
         raise not_found(f"factor {factor_id}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
     f = rel.get(factor_id)
     table = rel.table(f.table)
-    return {**_clean(f.to_dict()), "release": rel.name, "table_meta": {k: v for k, v in table.meta.items()}}
+    return {**f.to_dict(), "release": rel.name, "table_meta": {k: v for k, v in table.meta.items()}}

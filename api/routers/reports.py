@@ -11,7 +11,7 @@ import carbonkit as ck
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import ReportIn, submit
 from api.queries import stored_result
-from carbonkit.activity import frame_to_documents
+from carbonkit.activity import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers import read_csv
 
@@ -27,18 +27,6 @@ def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep
     if outcome.status == "unchanged":
         response.status_code = status.HTTP_200_OK
     return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
-
-
-def _validation_problems(exc: ValidationError, prefix: str = "") -> InvalidInput:
-    problems = []
-    for err in exc.errors():
-        loc = err["loc"]
-        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-        field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
-        problems.append(Problem(f"{field}_missing" if err["type"] == "missing" and field else "document_invalid",
-                                err["msg"], field=field, path=path or None,
-                                index=loc[0] if loc and isinstance(loc[0], int) else None))
-    return InvalidInput(problems)
 
 
 def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
@@ -63,7 +51,7 @@ def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
     try:
         return _batch.validate_python(items)
     except ValidationError as exc:
-        raise _validation_problems(exc) from None
+        raise InvalidInput(validation_problems(exc)) from None
 
 
 @router.post("/bulk", operation_id="submit_reports_bulk",
