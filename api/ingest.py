@@ -76,7 +76,8 @@ def canonical(document: dict) -> dict:
             entry["enthalpy"] = float(it["enthalpy"])
         items.append(entry)
     head = {k: v for k, v in document.items() if k != "items" and v is not None}
-    return {**head, "items": sorted(items, key=lambda e: json.dumps(e, sort_keys=True, ensure_ascii=False))}
+    order = lambda e: (e["item"], e.get("flow", ""), e["unit"], e["amount"], e.get("enthalpy", -1.0))  # noqa: E731
+    return {**head, "items": sorted(items, key=order)}
 
 
 def options_for(settings: Settings, **overrides) -> ck.AccountingOptions:
