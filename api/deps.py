@@ -10,7 +10,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlmodel import Session
 
 from api.db import engine_for
-from api.keys import Principal, authenticate
+from api.keys import PRINCIPALS, Principal, authenticate
 from api.settings import Settings
 
 
@@ -32,10 +32,17 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <key>"
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: <key>")
 
 
-def get_principal(session: SessionDep, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+def get_principal(settings: SettingsDep, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
                   header: Annotated[str | None, Depends(_header)]) -> Principal:
     plain = bearer.credentials if bearer is not None else header
-    principal = authenticate(session, plain) if plain else None
+    principal = None
+    if plain:
+        principal = PRINCIPALS.get(settings.database_url, plain)
+        if principal is None:
+            with Session(engine_for(settings.database_url)) as session:
+                principal = authenticate(session, plain)
+            if principal is not None:
+                PRINCIPALS.put(settings.database_url, plain, principal, settings.key_cache_seconds)
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid API key is required (Authorization: Bearer <key>)",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -92,4 +94,42 @@ def revoke(session: Session, key_id: int) -> bool:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)
+    PRINCIPALS.forget(key_id)
     return True
+
+
+class PrincipalCache:
+    """Principals of recently seen keys, for a few seconds, so that a busy client does not cost two queries
+    per request. Keyed by the SHA-256 of the key (the plain key is not kept) and the database URL. A key
+    revoked in this process is forgotten at once; in other worker processes it stays valid for at most
+    ``CARBONKIT_KEY_CACHE_SECONDS`` (0 turns the cache off)."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: dict[tuple[str, str], tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, database_url: str, plain: str) -> Principal | None:
+        entry = self._entries.get((database_url, _hash(plain)))
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, database_url: str, plain: str, principal: Principal, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[(database_url, _hash(plain))] = (time.monotonic() + seconds, principal)
+
+    def forget(self, key_id: int | None = None) -> None:
+        with self._lock:
+            if key_id is None:
+                self._entries.clear()
+            else:
+                for k in [k for k, (_, p) in self._entries.items() if p.key_id == key_id]:
+                    del self._entries[k]
+
+
+PRINCIPALS = PrincipalCache()

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     year_fallback: Literal["earlier", "nearest"] = Field(
         "nearest", description="grid factors for years before the earliest published (the 2020 base year uses 2021's); "
         "the factor ids of every stored result show which year was used")
+    key_cache_seconds: float = Field(5.0, ge=0, le=300, description="how long a worker trusts a key it has checked; "
+                                     "a key revoked through another worker stays valid this long (0: check every request)")
     docs: bool = Field(True, description="serve /docs and /openapi.json")
 
     @model_validator(mode="after")

@@ -82,12 +82,17 @@ class AccountingResult:
 
     def records(self) -> list[dict]:
         """Summary rows as dicts of plain Python values (NaN as None), ready for JSON."""
-        return [_clean(rec) for rec in self.summary.to_dict("records")]
+        columns = {name: self.summary[name].tolist() for name in self.summary.columns}  # plain Python values
+        return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(self.summary))]
 
     @property
     def unverified_factors(self) -> list[Factor]:
         """The factors used whose status is 'unverified' (results resting on them say so)."""
         return [f for f in self.used if f.status == "unverified"]
+
+
+def _plain(v):
+    return None if (isinstance(v, float) and v != v) or v is pd.NA else v
 
 
 def _clean(record: dict) -> dict:

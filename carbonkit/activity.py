@@ -374,8 +374,10 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
                 lambda i: f"'{frame['region'].iat[i]}' is not a region code",
                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
     usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
+    with np.errstate(over="ignore", invalid="ignore"):  # rejected rows (inf, 1e300) may overflow; they are masked
+        converted = np.where(usable, amount * factor, 0.0)
     acts = Activities(group=group, item=np.where(usable, item, -1), flow=flow,
-                      amount=np.where(usable, amount * factor, 0.0), enthalpy=enthalpy,
+                      amount=converted, enthalpy=enthalpy,
                       unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)
     if raise_now:
         out.raise_if_any()

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import select
 
 from api.deps import ProvinceDep, SessionDep
-from api.keys import create_key, principal_of, revoke
+from api.keys import PRINCIPALS, create_key, principal_of, revoke
 from api.models import ApiKey
 from api.queries import not_found
 
@@ -54,4 +54,5 @@ def delete(key_id: KeyId, session: SessionDep, _principal: ProvinceDep) -> dict:
     if not revoke(session, key_id):
         raise not_found(f"key {key_id}")
     session.commit()
+    PRINCIPALS.forget(key_id)  # again after the commit: a request between revoke() and commit may have cached it
     return {"id": key_id, "revoked": True}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
+from conftest import new_key
 from service_kit import (ENT_A, ENT_B, ENT_C, PARK_A, PARK_B, RELEASE, as_list, auth, doc_a, doc_b, ids_of,
                          simple_doc)
 
@@ -335,3 +336,29 @@ def test_plain_keys_are_not_stored(client, seeded, keys, settings):
                             assert key not in text, f"plain key stored in {name}"
     finally:
         engine.dispose()
+
+
+def test_key_revoked_in_another_process_is_refused_after_the_cache_time(make_client, make_settings):
+    """A key revoked outside this worker (here: straight in the database, as another worker or the CLI
+    would) stays valid for at most CARBONKIT_KEY_CACHE_SECONDS; with 0 it is refused at once."""
+    from sqlmodel import Session
+
+    from api.db import engine_for
+    from api.keys import revoke
+    from api.models import ApiKey, utcnow
+
+    for seconds, refused_at_once in ((0, True), (300, False)):
+        client = make_client(key_cache_seconds=seconds)
+        settings = make_settings()
+        key = new_key(settings, "province", name=f"cache-{seconds}")
+        assert client.get("/v1/parks", headers=auth(key)).status_code == 200  # checked once, maybe cached
+        kid = key_id(client, key, f"cache-{seconds}")
+        with Session(engine_for(settings.database_url)) as session:
+            session.get(ApiKey, kid).revoked_at = utcnow()
+            session.commit()
+        status_after = client.get("/v1/parks", headers=auth(key)).status_code
+        assert (status_after == 401) is refused_at_once, (seconds, status_after)
+        with Session(engine_for(settings.database_url)) as session:
+            assert revoke(session, kid)  # revoking in this process forgets the cached principal
+            session.commit()
+        assert client.get("/v1/parks", headers=auth(key)).status_code == 401
