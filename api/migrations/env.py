@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, pool, text
 from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers the tables
 
 config = context.config
 target_metadata = SQLModel.metadata
+# Several workers starting at once each migrate in their lifespan. On PostgreSQL they queue on this
+# transaction-scoped advisory lock, so the first migrates and the others find the schema at head (without it
+# two workers created the same table and one failed). On SQLite the driver does not open a transaction
+# before DDL, so the same race happened there; BEGIN IMMEDIATE takes the write lock before the version is read.
+MIGRATION_LOCK = 0x636B_6D69_6772  # "ckmigr"
 
 
 def run_migrations_offline() -> None:
@@ -25,6 +30,10 @@ def run_migrations_online() -> None:
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            elif connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
             context.run_migrations()
 
 

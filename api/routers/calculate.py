@@ -14,7 +14,7 @@ router = APIRouter(prefix="/v1", tags=["calculate"])
 
 
 @router.post("/calculate", operation_id="calculate")
-def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: SettingsDep,
+async def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: SettingsDep,
               release: str | None = Query(None, description="factor release (default: the current one)"),
               power_coal_rate: float | None = Query(None, gt=0, le=1, allow_inf_nan=False,
                                                     description="[kgce/kWh] for the equal value"),
