@@ -297,3 +297,11 @@ def main() -> None:  # pragma: no cover - console entry
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Domain sub-commands (assessments, targets and decomposition, benefit screening and grading) live in
+# carbonkit.commands; they use the helpers above, so they are registered after them.
+from carbonkit.commands import assess as _assess, benefit as _benefit, targets as _targets  # noqa: E402
+
+for _module in (_assess, _targets, _benefit):
+    _module.register(app)
