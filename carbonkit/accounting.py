@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import PurePath
 from typing import Literal
 
 import numpy as np
@@ -19,6 +20,7 @@ from carbonkit.activity import Activities, Collector, EnterprisePeriod, document
 from carbonkit.errors import MissingFactor
 from carbonkit.factors import Factor, Release, load_release
 from carbonkit.intensity import add_intensities
+from carbonkit.readers import read_activities
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -117,9 +119,12 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
 
 
 def to_frame(data) -> pd.DataFrame:
-    """The long table from a DataFrame, a document (dict or model) or a list of documents."""
+    """The long table from a DataFrame, a document (dict or model), a list of documents, or a file path
+    (.csv, .json, .jsonl)."""
     if isinstance(data, pd.DataFrame):
         return data
+    if isinstance(data, (str, PurePath)):
+        return read_activities(data)
     if isinstance(data, (dict, EnterprisePeriod)):
         data = [data]
     return documents_to_frame(list(data))

@@ -105,3 +105,11 @@ def test_unparsable_unit_is_unit_unknown(text):
     with pytest.raises(UnitMismatch) as info:
         parse_unit(text)
     assert info.value.problems[0].code == "unit_unknown"
+
+
+def test_square_kilometre_is_a_million_square_metres():
+    # pint alone reads "km2" as kilo-(m2) = 1,000 m2; the park land-output rate is in 亿元/km2.
+    # 1 万元/m2 = 10^4 yuan/m2 = 10^4 x 10^6 yuan/km2 = 10^10 yuan/km2 = 100 亿元/km2
+    assert multiplier("km2", "m2") == pytest.approx(1e6)
+    assert multiplier("平方公里", "亩") == pytest.approx(1500.0)  # 10^6 m2 / (10,000/15 m2)
+    assert multiplier("万元/m2", "亿元/km2") == pytest.approx(100.0)
