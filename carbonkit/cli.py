@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
+from carbonkit.commands.output import Format, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
 from carbonkit.datafiles import examples_dir
-from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput
+from carbonkit.errors import CarbonkitError, FactorDataError
 from carbonkit.factors import load_release, read_table, release_names
 from carbonkit.intensity import changes
 from carbonkit.readers import read_activities
@@ -25,14 +23,6 @@ app = typer.Typer(help="Energy (tce), water and CO2 accounting for Chinese manuf
                   no_args_is_help=True, add_completion=False)
 factors_app = typer.Typer(help="Browse and check the factor library.", no_args_is_help=True)
 app.add_typer(factors_app, name="factors")
-out = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, soft_wrap=True)
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 # (column, heading, unit, decimals) of the readable views
@@ -71,26 +61,6 @@ INTENSITY_VIEW = [
 ]
 WIDE_VIEW = [("energy_equivalent_tce", "tce"), ("co2_location_tco2", "tCO2"), ("water_withdrawal_m3", "m3"),
              ("energy_intensity_tce_per_10k_cny", "tce/万元"), ("co2_intensity_tco2_per_10k_cny", "tCO2/万元")]
-
-
-def _fmt(value, unit: str = "", decimals: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if unit == "%":
-        return f"{value * 100:,.{decimals}f} %"
-    return f"{value:,.{decimals}f}"
-
-
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, InvalidInput):
-        err.print(f"[bold red]Refused:[/] {len(exc.problems)} problem(s); nothing was accounted.")
-        for p in exc.problems[:200]:
-            err.print("  • " + p.describe(), markup=False, highlight=False)
-        if len(exc.problems) > 200:
-            err.print(f"  ... and {len(exc.problems) - 200} more")
-    else:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
-    raise typer.Exit(2)
 
 
 CHANGE_VIEW = [("energy_intensity_comparable_tce_per_10k_cny", "energy/VA (comp.)"),
@@ -291,17 +261,17 @@ def factors_validate(paths: Annotated[Optional[list[Path]], typer.Argument(help=
         _fail(exc)
 
 
+# Domain sub-commands (assessments, targets and decomposition, benefit screening and grading) live in
+# carbonkit.commands; they use the helpers above, so they are registered after them.
+from carbonkit.commands import assess as _assess, benefit as _benefit, targets as _targets  # noqa: E402, I001
+
+for _module in (_assess, _targets, _benefit):
+    _module.register(app)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-# Domain sub-commands (assessments, targets and decomposition, benefit screening and grading) live in
-# carbonkit.commands; they use the helpers above, so they are registered after them.
-from carbonkit.commands import assess as _assess, benefit as _benefit, targets as _targets  # noqa: E402
-
-for _module in (_assess, _targets, _benefit):
-    _module.register(app)
