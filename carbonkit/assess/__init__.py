@@ -26,7 +26,7 @@ from carbonkit.errors import InvalidInput, Problem, UnitMismatch
 from carbonkit.factors import Release
 from carbonkit.units import multiplier
 
-__all__ = ["Assessment", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult", "ParkAssessmentInput",
+__all__ = ["Assessment", "AssessmentInputs", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult", "ParkAssessmentInput", "Supplied",
            "assess_factory", "assess_park", "load_criteria"]
 
 
@@ -83,6 +83,8 @@ class ParkAssessmentInput(AssessmentInputs):
 def _parse(model: type[BaseModel], data) -> BaseModel:
     if isinstance(data, model):
         return data
+    if isinstance(data, BaseModel):  # e.g. the statements alone, for a stored enterprise-period
+        data = data.model_dump(exclude_none=True)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from carbonkit.factors.documents import find_shipped, load_document
 from carbonkit.errors import FactorDataError
+from carbonkit.factors.documents import find_shipped, load_document
 from carbonkit.units import parse_unit
 
 Status = Literal["verified", "corroborated", "unconfirmed", "unverified"]
