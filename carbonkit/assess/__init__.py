@@ -148,6 +148,14 @@ def _criteria(criteria: Criteria | str | Path | None, kind: str) -> Criteria:
     return criteria if isinstance(criteria, Criteria) else load_criteria(criteria, kind)
 
 
+def _score(crit: Criteria, inputs: AssessmentInputs, metrics: dict, subject: dict, release: str | None) -> Assessment:
+    return assess(crit, subject=subject, values=_values(crit, inputs, metrics), gates=inputs.gates,
+                  benchmarks={k: v.model_dump() for k, v in inputs.benchmarks.items()},
+                  not_applicable=set(inputs.not_applicable), tier_values={k: v for k, (v, _) in metrics.items()},
+                  metrics={k: {"value": v, "unit": UNITS[k], "note": n} for k, (v, n) in metrics.items()},
+                  release=release)
+
+
 def assess_factory(data: FactoryAssessmentInput | Mapping, criteria: Criteria | str | Path | None = None, *,
                    summary: Mapping | None = None, release: Release | str | None = None,
                    options: AccountingOptions | dict | None = None) -> Assessment:
@@ -166,11 +174,7 @@ def assess_factory(data: FactoryAssessmentInput | Mapping, criteria: Criteria | 
         release_name = summary.get("release")
     metrics = factory_metrics(summary or {})
     subject = {k: (summary or {}).get(k) for k in ("enterprise", "period", "name", "region", "industry", "park")}
-    return assess(crit, subject=subject, values=_values(crit, inputs, metrics), gates=inputs.gates,
-                  benchmarks={k: v.model_dump() for k, v in inputs.benchmarks.items()},
-                  not_applicable=set(inputs.not_applicable), tier_values={k: v for k, (v, _) in metrics.items()},
-                  metrics={k: {"value": v, "unit": UNITS[k], "note": n} for k, (v, n) in metrics.items()},
-                  release=release_name)
+    return _score(crit, inputs, metrics, subject, release_name)
 
 
 def assess_park(data: ParkAssessmentInput | Mapping, criteria: Criteria | str | Path | None = None, *,
@@ -213,8 +217,4 @@ def assess_park(data: ParkAssessmentInput | Mapping, criteria: Criteria | str | 
     metrics = park_metrics(this_year, before, land_mu) if len(this_year) else {}
     subject = {"park": inputs.park, "year": inputs.year, "enterprises": sorted(map(str, this_year.get("enterprise", []))),
                "enterprises_year_before": sorted(map(str, before.get("enterprise", [])))}
-    return assess(crit, subject=subject, values=_values(crit, inputs, metrics), gates=inputs.gates,
-                  benchmarks={k: v.model_dump() for k, v in inputs.benchmarks.items()},
-                  not_applicable=set(inputs.not_applicable), tier_values={k: v for k, (v, _) in metrics.items()},
-                  metrics={k: {"value": v, "unit": UNITS[k], "note": n} for k, (v, n) in metrics.items()},
-                  release=release_name)
+    return _score(crit, inputs, metrics, subject, release_name)
