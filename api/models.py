@@ -13,6 +13,8 @@ RESULT_COLUMNS = (
     "energy_equivalent_tce", "energy_equal_tce", "feedstock_equivalent_tce", "renewable_electricity_equivalent_tce",
     "co2_location_tco2", "co2_market_tco2", "water_withdrawal_m3", "fresh_water_m3",
     "value_added_10k_cny", "value_added_comparable_10k_cny",
+    # for the CO2 decomposition (electricity vs other energy): migration 0002_progress
+    "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2",
 )
 
 
@@ -119,3 +121,7 @@ class Result(SQLModel, table=True):
     fresh_water_m3: float | None = None
     value_added_10k_cny: float | None = None
     value_added_comparable_10k_cny: float | None = None
+    electricity_kwh: float | None = None
+    co2_combustion_tco2: float | None = None
+    co2_electricity_location_tco2: float | None = None
+    co2_heat_tco2: float | None = None

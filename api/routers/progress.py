@@ -1,7 +1,210 @@
-"""Routes: progress."""
+"""Aggregates, target progress and LMDI decomposition over the stored results.
+
+The province key sees every enterprise; a park key the enterprises of its own parks (asking for another
+park answers 404, as ``/v1/parks`` does); an enterprise key is refused (403). The latest revision of each
+report counts, with its newest stored result; the numeric result columns of those rows are loaded in one
+query (joined to the enterprise register for region, industry and park) and handed to the core
+(``carbonkit.aggregation``, ``carbonkit.targets``, ``carbonkit.decomposition``) as a frame.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections import Counter
+from typing import Annotated, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from api.deps import PrincipalDep, SessionDep
+from api.keys import Principal
+from api.models import RESULT_COLUMNS, Enterprise, Report, Result
+from api.queries import not_found
+from carbonkit.aggregation import LEVELS, aggregate
+from carbonkit.decomposition import NUMERATORS, decompose
+from carbonkit.deflators import shipped_deflators
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.factors.documents import shipped
+from carbonkit.targets import load_profile, profile_for, progress
+from carbonkit.vocabulary import vocabulary
 
 router = APIRouter(prefix="/v1", tags=["progress"])
+
+Level = Literal["province", "city", "county", "park", "section", "division", "enterprise"]
+assert set(Level.__args__) == set(LEVELS)
+Period = Annotated[str, Query(pattern=r"^\d{4}(-\d{2})?$", description="'YYYY' or 'YYYY-MM'")]
+Region = Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}){0,2}$", description="administrative code prefix: 37, 3702 "
+                                     "or 370211")]
+ParkId = Annotated[str | None, Query(min_length=1, max_length=64, description="one park (a park key: one of its own)")]
+Industry = Annotated[str | None, Query(pattern=r"^[A-Za-z]?\d{0,4}$", description="GB/T 4754 prefix: C, C26, C2611")]
+ProfileId = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$", description="a shipped target profile "
+                                        "(GET /v1/targets); default: the profile of the region's province")]
+TableId = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$",
+                                      description="a shipped deflator table (factors/deflators), e.g. nbs-ppi-cn")]
+
+
+def regional(principal: PrincipalDep) -> Principal:
+    """Province and park keys; an enterprise key is refused."""
+    if principal.role not in ("province", "park"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "aggregates, progress and decomposition need a province or a park key")
+    return principal
+
+
+RegionalDep = Annotated[Principal, Depends(regional)]
+
+
+def _parks(principal: Principal, park: str | None) -> list[str] | None:
+    """The parks the answer covers: None for the whole province (province key without ``park``)."""
+    if principal.is_province:
+        return [park] if park else None
+    if park is not None and park not in principal.parks:
+        raise not_found(f"park {park}")
+    return [park] if park else sorted(principal.parks)
+
+
+def _deflators(table: str | None) -> str | None:
+    if table is not None and table not in shipped_deflators():
+        raise InvalidInput(Problem("deflators_unknown", f"no shipped deflator table '{table}'", field="deflators",
+                                   expected=", ".join(shipped_deflators()) or "none"))
+    return table
+
+
+def _scoped(query, parks: list[str] | None, region: str | None):
+    if parks is not None:
+        query = query.where(Enterprise.park_id.in_(parks))
+    if region:
+        query = query.where(Enterprise.region.startswith(region, autoescape=True))
+    return query
+
+
+def load_register(session: Session, parks: list[str] | None, region: str | None) -> pd.DataFrame:
+    """The enterprises expected to report: every registered enterprise in scope."""
+    query = _scoped(select(Enterprise.id, Enterprise.region, Enterprise.industry, Enterprise.park_id, Enterprise.name),
+                    parks, region)
+    rows = session.connection().execute(query).all()
+    return pd.DataFrame.from_records(rows, columns=["enterprise", "region", "industry", "park", "name"])
+
+
+def load_results(session: Session, parks: list[str] | None, region: str | None, periods: list[str]) -> pd.DataFrame:
+    """The newest result of the latest revision of each report of ``periods`` in scope, numeric columns only."""
+    newer = aliased(Result)
+    newest = select(func.max(newer.id)).where(newer.report_id == Report.id).scalar_subquery()
+    columns = [getattr(Result, c) for c in RESULT_COLUMNS]
+    query = (select(Report.enterprise_id, Report.period, Enterprise.region, Enterprise.industry, Enterprise.park_id,
+                    Enterprise.name, Result.release, *columns)
+             .join(Enterprise, Enterprise.id == Report.enterprise_id)
+             .join(Result, Result.report_id == Report.id)
+             .where(Report.is_latest, Report.period.in_(sorted(set(periods))), Result.id == newest))
+    rows = session.connection().execute(_scoped(query, parks, region)).all()
+    names = ["enterprise", "period", "region", "industry", "park", "name", "release", *RESULT_COLUMNS]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    for c in RESULT_COLUMNS:
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    return frame
+
+
+def annual_periods(session: Session, parks: list[str] | None, region: str | None) -> list[str]:
+    query = (select(distinct(Report.period)).join(Enterprise, Enterprise.id == Report.enterprise_id)
+             .where(Report.is_latest, func.length(Report.period) == 4))
+    return sorted(p for (p,) in session.connection().execute(_scoped(query, parks, region)).all())
+
+
+@router.get("/aggregates", operation_id="get_aggregates")
+def get_aggregates(session: SessionDep, principal: RegionalDep, period: Annotated[list[str], Query(
+                       description="one or more periods, e.g. period=2020&period=2023")],
+                   level: Level = "province", region: Region = None, park: ParkId = None, industry: Industry = None,
+                   by_industry: Literal["section", "division"] | None = Query(None, description="also cut by industry"),
+                   deflators: TableId = None, override_deflators: bool = False,
+                   base_year: int = Query(2020, ge=1990, le=2100, description="price base of the deflated value added"),
+                   missing_limit: int = Query(100, ge=0, le=100_000)) -> dict:
+    """Sums, total-over-total intensities and coverage (expected, reporting, missing) per group and period."""
+    bad = [p for p in period if not _period_ok(p)]
+    if bad:
+        raise InvalidInput([Problem("period_invalid", f"period '{p}' is not 'YYYY' or 'YYYY-MM'", field="period") for p in bad])
+    parks = _parks(principal, park)
+    frame = load_results(session, parks, region, period)
+    register = load_register(session, parks, region)
+    by = (level, by_industry) if by_industry else level
+    answer = aggregate(frame, by, periods=period, register=register, deflators=_deflators(deflators),
+                       base_year=base_year, override=override_deflators, industry=industry)
+    return {"scope": _scope_of(principal, parks, region), **answer.to_dict(missing_limit)}
+
+
+def _period_ok(p: str) -> bool:
+    return len(p) in (4, 7) and p[:4].isdigit() and (len(p) == 4 or (p[4] == "-" and p[5:].isdigit()))
+
+
+def _scope_of(principal: Principal, parks: list[str] | None, region: str | None) -> dict:
+    return {"role": principal.role, "parks": parks, "region": region}
+
+
+@router.get("/progress", operation_id="get_progress")
+def get_progress(session: SessionDep, principal: RegionalDep, region: Region = None, park: ParkId = None,
+                 year: int | None = Query(None, ge=1990, le=2100, description="default: the latest annual period"),
+                 profile: ProfileId = None,
+                 count: Annotated[list[str], Query(description="counts for count targets, indicator:N, e.g. "
+                                                   "green_factories:120")] = [],
+                 deflators: TableId = None, override_deflators: bool = False,
+                 panel: Literal["all", "balanced"] = "all", series: bool = Query(False, description="every year from "
+                                                                                 "the base year, not only the two compared")) -> dict:
+    """Cumulative change since the base year, required and achieved pace, on track or not, the decline still
+    needed per remaining year and the projected final-year value, with and without the profile's exclusions."""
+    parks = _parks(principal, park)
+    counts = _counts(count)
+    chosen = load_profile(profile) if profile else None
+    if chosen is None:
+        province = vocabulary().province_of(region) if region else None
+        if province is None:
+            register = load_register(session, parks, region)
+            seen = Counter(vocabulary().province_of(r) for r in register["region"].dropna())
+            seen.pop(None, None)
+            province = seen.most_common(1)[0][0] if seen else None
+        if province is None:
+            raise InvalidInput(Problem("profile_missing", "give a profile or a region", field="profile"))
+        chosen = profile_for(province, year)
+    if year is None:
+        years = annual_periods(session, parks, region)
+        year = int(years[-1]) if years else chosen.base_year
+    wanted = range(chosen.base_year, year + 1) if series else (chosen.base_year, year)
+    frame = load_results(session, parks, region, [str(y) for y in wanted])
+    register = load_register(session, parks, region)
+    answer = progress(frame, chosen, year, region=region if (region or not parks) else None, park=parks,
+                      register=register, counts=counts, deflators=_deflators(deflators), override=override_deflators,
+                      panel=panel)
+    return {"scope": _scope_of(principal, parks, region), **answer.to_dict()}
+
+
+def _counts(items: list[str]) -> dict[str, int]:
+    out, problems = {}, []
+    for item in items:
+        name, _, number = item.partition(":")
+        if not name or not number.isdigit() or len(number) > 9:
+            problems.append(Problem("count_invalid", f"'{item}' is not indicator:N (a whole number)", field="count"))
+            continue
+        out[name] = int(number)
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+@router.get("/decomposition", operation_id="get_decomposition")
+def get_decomposition(session: SessionDep, principal: RegionalDep, start: Period, end: Period,
+                      by: Level = "division",
+                      indicator: Literal[tuple(NUMERATORS)] = Query("energy", description=", ".join(NUMERATORS)),
+                      region: Region = None, park: ParkId = None, industry: Industry = None, deflators: TableId = None,
+                      override_deflators: bool = False, zero: Literal["limit", "delta"] = "limit",
+                      top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first")) -> dict:
+    """Additive and multiplicative LMDI-I of the change of an intensity, with each group's contribution."""
+    parks = _parks(principal, park)
+    frame = load_results(session, parks, region, [start, end])
+    answer = decompose(frame, start, end, by, indicator=indicator, industry=industry,
+                       deflators=_deflators(deflators), base_year=int(start[:4]), override=override_deflators, zero=zero)
+    return {"scope": _scope_of(principal, parks, region), **answer.to_dict(top)}
+
+
+@router.get("/targets", operation_id="list_target_profiles")
+def list_profiles(_principal: PrincipalDep) -> list[dict]:
+    """The shipped target profiles, with their targets, exclusions and status marks."""
+    return [load_profile(p.stem).model_dump(mode="json", by_alias=True) for p in shipped("targets")]

@@ -1,9 +1,258 @@
-"""CLI commands: targets."""
+"""CLI commands: ``aggregate``, ``progress`` and ``decompose``.
+
+Each takes activity data (accounted first, as ``carbonkit account`` does) or a results CSV written by
+``carbonkit account --format csv`` (recognised by its ``energy_equivalent_tce`` column).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pandas as pd
 import typer
+from rich.table import Table
+
+from carbonkit.accounting import AccountingOptions, account
+from carbonkit.aggregation import LEVELS, aggregate
+from carbonkit.commands.output import Format, _fail, _fmt, out
+from carbonkit.decomposition import NUMERATORS, decompose
+from carbonkit.errors import CarbonkitError, InvalidInput, Problem
+from carbonkit.factors import load_release
+from carbonkit.readers import read_activities
+from carbonkit.targets import load_profile, profiles, progress
+
+InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
+RegionOpt = Annotated[Optional[str], typer.Option(help="administrative code prefix: 37, 3702 or 370211")]
+ParkOpt = Annotated[Optional[str], typer.Option(help="only this park")]
+DeflatorOpt = Annotated[Optional[str], typer.Option(help="deflator table: a shipped id (nbs-ppi-cn) or a CSV path "
+                                                    "with its TOML beside it")]
+OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
+                                           "without comparable value added")]
+FallbackOpt = Annotated[str, typer.Option(help="earlier or nearest: the grid-factor year for activity data")]
+TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name")}
+
+
+def _results(path: Path, release: str | None, factors: list[Path] | None, year_fallback: str):
+    """A results frame: read from a results CSV, or accounted from activity data."""
+    if not path.is_file():
+        raise InvalidInput(Problem("file_missing", f"{path}: file not found", field="input"))
+    if path.suffix.lower() == ".csv":
+        head = pd.read_csv(path, nrows=0, encoding="utf-8-sig")
+        if "energy_equivalent_tce" in head.columns:
+            return pd.read_csv(path, dtype=TEXT_COLUMNS, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    rel = load_release(release, extra=factors)
+    return account(read_activities(path), release=rel, options=AccountingOptions(year_fallback=year_fallback))
+
+
+def _register(path: Path | None) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    return pd.read_csv(path, dtype=TEXT_COLUMNS, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+
+
+def _json(payload: dict) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _notes(notes: list[str], unverified: list[str] = ()) -> None:
+    for note in notes:
+        out.print(f"[dim]Note:[/] {note}", highlight=False)
+    if unverified:
+        out.print("[yellow]Resting on values marked unverified:[/] " + ", ".join(unverified), highlight=False)
+
+
+AGG_VIEW = [("n_expected", "expected", 0), ("n_reporting", "reporting", 0), ("n_missing", "missing", 0),
+            ("energy_equivalent_tce", "energy tce", 0), ("value_added_10k_cny", "VA 10^4 CNY (current)", 0),
+            ("energy_intensity_comparable_tce_per_10k_cny", "energy/VA comp.", 4),
+            ("water_intensity_comparable_m3_per_10k_cny", "water/VA comp.", 3),
+            ("co2_intensity_comparable_tco2_per_10k_cny", "CO2/VA comp.", 4), ("price_basis", "price basis", None)]
+
+
+def aggregate_cmd(
+    input: InputArg,
+    level: Annotated[list[str], typer.Option("--by", "-b", help=f"level(s): {', '.join(LEVELS)}; repeat to cross, e.g. --by city --by section")] = ["province"],  # noqa: B006
+    period: Annotated[Optional[list[str]], typer.Option(help="period(s) to show (default: all)")] = None,
+    region: RegionOpt = None, park: ParkOpt = None,
+    industry: Annotated[Optional[str], typer.Option(help="GB/T 4754 prefix: C, C26")] = None,
+    register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report (enterprise, region, industry, park, name); default: every enterprise of the input")] = None,
+    deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
+    base_year: Annotated[int, typer.Option(help="price base year of deflated value added")] = 2020,
+    missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
+    release: Annotated[Optional[str], typer.Option(help="factor release for activity data")] = None,
+    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table")] = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """Roll enterprise results up to province, city, county, park or industry: sums, intensities, coverage."""
+    try:
+        data = _results(input, release, factors, year_fallback)
+        answer = aggregate(data, tuple(level), periods=period, register=_register(register), deflators=deflators,
+                           base_year=base_year, override=override_deflators, region=region, park=park, industry=industry)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is Format.csv:
+        sys.stdout.write(answer.table.to_csv(index=False))
+        return
+    if format is Format.json:
+        _json(answer.to_dict(missing))
+        return
+    table = Table(title=f"Aggregate by {' x '.join(answer.keys)}", title_justify="left")
+    for key in (*answer.keys, "period"):
+        table.add_column(key, no_wrap=True)
+    for _, head, _ in AGG_VIEW:
+        table.add_column(head, justify="right")
+    for rec in answer.records()[:200]:
+        cells = [str(rec[k]) if rec[k] is not None else "—" for k in (*answer.keys, "period")]
+        cells += [str(rec.get(c) or "—") if d is None else _fmt(rec.get(c), decimals=d) for c, _, d in AGG_VIEW]
+        table.add_row(*cells)
+    out.print(table)
+    if len(answer.table) > 200:
+        out.print(f"... {len(answer.table) - 200} more groups; use --format csv for all of them.")
+    if len(answer.missing):
+        shown = answer.missing.head(missing)
+        out.print(f"Missing reports: {len(answer.missing)} (enterprise-periods expected but not reported)"
+                  + (f"; first {len(shown)}:" if len(shown) else ""), highlight=False)
+        for rec in shown.to_dict("records"):
+            out.print(f"  {rec['period']}  {rec['enterprise']}  {rec.get('name') or ''}", highlight=False)
+    _notes(answer.notes, [i for i, s in answer.deflator_rows.items() if s == "unverified"])
+
+
+def _counts(items: list[str] | None) -> dict[str, int]:
+    result, problems = {}, []
+    for item in items or []:
+        name, _, number = item.partition("=")
+        if not name or not number.strip().isdigit():
+            problems.append(Problem("count_invalid", f"'{item}' is not NAME=N (a whole number)", field="count"))
+        else:
+            result[name.strip()] = int(number)
+    if problems:
+        raise InvalidInput(problems)
+    return result
+
+
+def progress_cmd(
+    input: Annotated[Optional[Path], typer.Argument(help="activity data or a results CSV (not needed with --list)")] = None,
+    year: Annotated[Optional[int], typer.Option(help="the year to assess (default: the latest annual period)")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", "--targets", help="target profile: a shipped id or a TOML path (default: the region's)")] = None,
+    region: RegionOpt = None, park: ParkOpt = None,
+    count: Annotated[Optional[list[str]], typer.Option(help="a count for a count target, NAME=N, e.g. green_factories=120")] = None,
+    register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
+    deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
+    panel: Annotated[str, typer.Option(help="all, or balanced (enterprises with value added in both years)")] = "all",
+    list_profiles: Annotated[bool, typer.Option("--list", help="list the shipped target profiles and stop")] = False,
+    release: Annotated[Optional[str], typer.Option(help="factor release for activity data")] = None,
+    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table")] = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """Progress toward the region's intensity targets (e.g. Shandong −17 % energy, −5 % water by 2025)."""
+    try:
+        if list_profiles:
+            for p in profiles():
+                targets = ", ".join(f"{t.id} {t.value:g} ({t.form}, {t.status})" for t in p.targets)
+                out.print(f"[bold]{p.id}[/] region {p.region}, {p.base_year}->{p.target_year}: {targets}", highlight=False)
+            return
+        if input is None:
+            raise InvalidInput(Problem("input_missing", "give the input data (or --list)", field="input"))
+        if panel not in ("all", "balanced"):
+            raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not all or balanced", field="panel"))
+        chosen = load_profile(profile) if profile else None
+        data = _results(input, release, factors, year_fallback)
+        answer = progress(data, chosen, year, region=region,
+                          park=park, register=_register(register), counts=_counts(count), deflators=deflators,
+                          override=override_deflators, panel=panel)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is Format.json:
+        _json(answer.to_dict())
+        return
+    if format is Format.csv:
+        sys.stdout.write(answer.frame().to_csv(index=False))
+        return
+    p = answer.profile
+    where = f"park {', '.join(answer.park)}" if answer.park else f"region {answer.region}"
+    table = Table(title=f"{p.id}: {where}, {answer.year} against {p.base_year} (target {p.target_year})",
+                  title_justify="left")
+    for head in ("target (variant)", f"{p.base_year}", f"{answer.year}", "change", "required/yr", "achieved/yr",
+                 "on track", "needed/yr", f"proj. {p.target_year}", "status"):
+        table.add_column(head, justify="left" if head in ("target (variant)", "status") else "right",
+                         no_wrap=head != "target (variant)")
+    for r in answer.indicators:
+        on = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["on_track"]]
+        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r["base_value"], decimals=4), _fmt(r["value"], decimals=4),
+                      _fmt(r["cumulative_change"], "%", 2), _fmt(r["required_annual_pace"], "%", 2),
+                      _fmt(r["achieved_annual_pace"], "%", 2), on, _fmt(r["needed_annual_pace"], "%", 2),
+                      _fmt(r["projected_cumulative_change"], "%", 2), r["status"])
+    out.print(table)
+    for c in answer.counts:
+        got = (f"count not available ({c['reason']})" if c["count"] is None
+               else f"{c['count']} ({c['share'] * 100:.1f} %), {c['remaining']} to go")
+        out.print(f"{c['target']}: target {c['target_count']}, {got}", highlight=False)
+    for y, cov in answer.coverage.items():
+        out.print(f"coverage {y}: {cov['n_reporting']} of {cov['n_expected']} enterprises reported, "
+                  f"{cov['n_value_added']} with value added", highlight=False)
+    _notes(answer.notes, answer.unverified)
+
+
+def decompose_cmd(
+    input: InputArg,
+    start: Annotated[str, typer.Option("--from", help="the first period, e.g. 2020")],
+    end: Annotated[str, typer.Option("--to", help="the last period, e.g. 2023")],
+    by: Annotated[str, typer.Option(help=f"sectors: {', '.join(LEVELS)}")] = "division",
+    indicator: Annotated[str, typer.Option(help=", ".join(NUMERATORS))] = "energy",
+    region: RegionOpt = None, park: ParkOpt = None,
+    industry: Annotated[Optional[str], typer.Option(help="GB/T 4754 prefix")] = None,
+    deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
+    zero: Annotated[str, typer.Option(help="limit (analytical limits) or delta (replace zeros by 1e-20)")] = "limit",
+    top: Annotated[int, typer.Option(help="contributions to list, largest first")] = 15,
+    release: Annotated[Optional[str], typer.Option(help="factor release for activity data")] = None,
+    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table")] = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """LMDI-I decomposition of an intensity change into structure and intensity (CO2: mix, factor) effects."""
+    try:
+        if zero not in ("limit", "delta"):
+            raise InvalidInput(Problem("zero_invalid", f"'{zero}' is not limit or delta", field="zero"))
+        data = _results(input, release, factors, year_fallback)
+        answer = decompose(data, start, end, by, indicator=indicator, region=region, park=park, industry=industry,
+                           deflators=deflators, override=override_deflators, zero=zero)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is Format.json:
+        _json(answer.to_dict(top))
+        return
+    if format is Format.csv:
+        sys.stdout.write(answer.contributions.to_csv(index=False))
+        return
+    out.print(f"[bold]{answer.indicator}[/] intensity {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
+              f"{_fmt(answer.IT, decimals=4)} {answer.unit} (change {_fmt(answer.change, decimals=4)}, "
+              f"ratio {_fmt(answer.IT / answer.I0 if answer.I0 else None, decimals=4)})", highlight=False)
+    summary = Table(title="Effects (LMDI-I)", title_justify="left")
+    for head in ("effect", "additive", "multiplicative"):
+        summary.add_column(head, justify="left" if head == "effect" else "right")
+    for name in (*answer.effects, "total"):
+        summary.add_row(name, _fmt(answer.additive[name], decimals=5), _fmt(answer.multiplicative[name], decimals=5))
+    out.print(summary)
+    table = Table(title=f"Largest contributions by {' x '.join(answer.keys)}", title_justify="left")
+    for key in answer.keys:
+        table.add_column(key)
+    for head in (*answer.effects, "total", "share"):
+        table.add_column(head, justify="right")
+    for rec in answer.contributions.head(top).to_dict("records"):
+        table.add_row(*[str(rec[k]) if rec[k] is not None else "—" for k in answer.keys],
+                      *[_fmt(rec[e], decimals=5) for e in (*answer.effects, "total")],
+                      _fmt(rec["share_of_change"], "%", 1))
+    out.print(table)
+    _notes(answer.notes)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("aggregate")(aggregate_cmd)
+    app.command("progress")(progress_cmd)
+    app.command("decompose")(decompose_cmd)

@@ -54,6 +54,13 @@ KINDS: dict[str, dict] = {
         "optional": (),
         "values": {"value": ("unit", None)},
     },
+    # value-added price indices (carbonkit.deflators): index of `year` with `base_year` = 100, or with the
+    # previous year = 100 when base_year is empty (a chain index, as NBS publishes 上年=100)
+    "va_deflator": {
+        "columns": ("id", "region", "industry", "year", "value", "base_year", "status", "note"),
+        "optional": (),
+        "values": {"value": (None, None)},
+    },
 }
 
 

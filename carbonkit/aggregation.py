@@ -1,0 +1,387 @@
+"""Roll enterprise results up to parks, counties, cities, the province, and industries.
+
+The 6-digit administrative codes nest: province ``37`` → city ``3702`` → county ``370211``. A code that
+stops at a higher level (``370200``, ``370000``, ``37``) has no key below it (None). Industries nest by
+GB/T 4754: section ``C`` → division ``C29`` (from ``C2911``).
+
+An aggregate intensity is total over total, never an average of ratios:
+
+    I_g = Σ_{e∈g} E_e / Σ_{e∈g} VA_e      [tce / 10^4 CNY]
+
+over the enterprise-periods of group g that have a positive value added (the others still count in the
+level sums and in ``n_reporting``; ``n_value_added`` says how many carry the intensity). Value added at
+comparable prices comes from the enterprise's own report (comparable value added or price index), else
+from a deflator table (:mod:`carbonkit.deflators`), else it stays at current prices and the answer says
+the comparison is nominal. Levels are reported at current prices beside.
+
+Coverage: the *register* lists the enterprises expected to report (by default, every enterprise seen in
+any period of the data); each group and period reports how many are expected, how many reported and
+which are missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.accounting import AccountingResult
+from carbonkit.deflators import CURRENT, DEFLATED, REPORTED, Deflators, comparable_value_added, load_deflators
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.intensity import ratio
+
+# level -> the key columns of its groups (parents first, so that groups nest)
+LEVELS: dict[str, tuple[str, ...]] = {
+    "province": ("province",),
+    "city": ("province", "city"),
+    "county": ("province", "city", "county"),
+    "park": ("park",),
+    "section": ("section",),
+    "division": ("section", "division"),
+    "enterprise": ("enterprise",),
+}
+# result columns summed per group [their units are those of the accounting summary]
+SUM_COLUMNS = (
+    "energy_equivalent_tce", "energy_equal_tce", "feedstock_equivalent_tce", "renewable_electricity_equivalent_tce",
+    "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2", "co2_location_tco2",
+    "co2_market_tco2", "water_withdrawal_m3", "fresh_water_m3", "value_added_10k_cny",
+)
+ATTRIBUTES = ("region", "industry", "park", "name")
+# (intensity column, numerator, denominator): "va" current prices, "vac" comparable prices [10^4 CNY]
+INTENSITIES = (
+    ("energy_intensity_tce_per_10k_cny", "energy_equivalent_tce", "va"),
+    ("energy_intensity_comparable_tce_per_10k_cny", "energy_equivalent_tce", "vac"),
+    ("energy_excl_feedstock_intensity_comparable_tce_per_10k_cny", "energy_excl_feedstock_tce", "vac"),
+    ("water_intensity_m3_per_10k_cny", "water_withdrawal_m3", "va"),
+    ("water_intensity_comparable_m3_per_10k_cny", "water_withdrawal_m3", "vac"),
+    ("co2_intensity_tco2_per_10k_cny", "co2_location_tco2", "va"),
+    ("co2_intensity_comparable_tco2_per_10k_cny", "co2_location_tco2", "vac"),
+)
+NUMERATORS = ("energy_equivalent_tce", "energy_excl_feedstock_tce", "feedstock_equivalent_tce",
+              "renewable_electricity_equivalent_tce", "water_withdrawal_m3", "fresh_water_m3", "co2_location_tco2",
+              "co2_market_tco2", "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2",
+              "co2_heat_tco2")
+
+
+def results_frame(data) -> pd.DataFrame:
+    """Enterprise results as one frame: ``enterprise``, ``period``, ``year``, the attributes and the sums.
+
+    ``data`` is an :class:`AccountingResult` or a frame of its summary rows (e.g. read back from
+    ``carbonkit account --format csv`` or from the service's database). Columns it lacks are NaN.
+    """
+    frame = data.summary if isinstance(data, AccountingResult) else data
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidInput(Problem("results_invalid", "expected an AccountingResult or a DataFrame of results"))
+    missing = [c for c in ("enterprise", "period", "value_added_10k_cny") if c not in frame.columns]
+    if missing:
+        raise InvalidInput([Problem("column_missing", f"the results have no column '{c}'", field=c,
+                                    expected="a summary frame of carbonkit.account") for c in missing])
+    out = {"enterprise": frame["enterprise"].astype(str).to_numpy(dtype=object),
+           "period": frame["period"].astype(str).to_numpy(dtype=object)}
+    period = pd.Series(out["period"])
+    good = period.str.fullmatch(r"\d{4}(-\d{2})?")
+    if not good.all():
+        bad = period[~good].iloc[0]
+        raise InvalidInput(Problem("period_invalid", f"period '{bad}' is not 'YYYY' or 'YYYY-MM'", field="period",
+                                   period=str(bad)))
+    out["year"] = period.str.slice(0, 4).astype(int).to_numpy()
+    for col in ATTRIBUTES:
+        out[col] = _text(frame[col]) if col in frame.columns else np.full(len(frame), None, dtype=object)
+    for col in (*SUM_COLUMNS, "value_added_comparable_10k_cny"):
+        out[col] = (pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float) if col in frame.columns
+                    else np.full(len(frame), np.nan))
+    if "release" in frame.columns:
+        out["release"] = frame["release"].astype(str).to_numpy(dtype=object)
+    result = pd.DataFrame(out)
+    dup = result.duplicated(["enterprise", "period"])
+    if dup.any():
+        first = result[dup].iloc[0]
+        raise InvalidInput(Problem("result_duplicate", "two results for one enterprise and period",
+                                   enterprise=first["enterprise"], period=first["period"]))
+    return result
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """Strings with None for missing or blank values (each distinct value handled once)."""
+    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    clean = np.array([None if v is None or (isinstance(v, float) and v != v) or not str(v).strip() else str(v).strip()
+                      for v in uniques] + [None], dtype=object)
+    return clean[codes]
+
+
+def _per_unique(values: np.ndarray, fn) -> np.ndarray:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)
+    return mapped[codes]
+
+
+def _region_part(code, level: str):
+    if code is None or not code[:2].isdigit():
+        return None
+    if level == "province":
+        return code[:2]
+    if level == "city":
+        return code[:4] if len(code) >= 4 and code[2:4].isdigit() and code[2:4] != "00" else None
+    return code[:6] if len(code) >= 6 and code[2:6].isdigit() and code[2:4] != "00" and code[4:6] != "00" else None
+
+
+def _section(code):
+    return code[0].upper() if code and code[0].isalpha() else None
+
+
+def _division(code):
+    if not code:
+        return None
+    if code[0].isalpha():
+        return code[:3].upper() if len(code) >= 3 and code[1:3].isdigit() else None
+    return code[:2] if len(code) >= 2 and code[:2].isdigit() else None
+
+
+def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The group key of every row for each key name (``province``, ``city``, ``county``, ``park``, ...)."""
+    out = {}
+    for key in keys:
+        if key in ("province", "city", "county"):
+            out[key] = _per_unique(frame["region"].to_numpy(), lambda c, k=key: _region_part(c, k))
+        elif key == "section":
+            out[key] = _per_unique(frame["industry"].to_numpy(), _section)
+        elif key == "division":
+            out[key] = _per_unique(frame["industry"].to_numpy(), _division)
+        elif key in ("park", "enterprise"):
+            out[key] = frame[key].to_numpy(dtype=object)
+        else:
+            raise InvalidInput(Problem("level_unknown", f"'{key}' is not a level", field="by",
+                                       expected=", ".join(LEVELS)))
+    return out
+
+
+def group_keys(by) -> tuple[str, ...]:
+    """Key columns for one level or several (``("city", "section")``), parents first, no repeats."""
+    levels = (by,) if isinstance(by, str) else tuple(by)
+    keys: list[str] = []
+    for level in levels:
+        if level not in LEVELS:
+            raise InvalidInput(Problem("level_unknown", f"'{level}' is not a level", field="by",
+                                       expected=", ".join(LEVELS)))
+        keys += [k for k in LEVELS[level] if k not in keys]
+    return tuple(keys)
+
+
+def select(frame: pd.DataFrame, region: str | None = None, park: str | list[str] | None = None,
+           industry: str | None = None) -> pd.DataFrame:
+    """Rows of a region (code prefix, ``37`` or ``3702``), of a park (or parks), of an industry (prefix)."""
+    keep = np.ones(len(frame), dtype=bool)
+    if region:
+        keep &= _per_unique(frame["region"].to_numpy(), lambda c: bool(c) and c.startswith(region)).astype(bool)
+    if park:
+        parks = {park} if isinstance(park, str) else set(park)
+        keep &= frame["park"].isin(parks).to_numpy()
+    if industry:
+        keep &= _per_unique(frame["industry"].to_numpy(),
+                            lambda c: bool(c) and c.upper().startswith(industry.upper())).astype(bool)
+    return frame[keep]
+
+
+@dataclass
+class Prepared:
+    """Results with comparable value added per row, and what it rests on."""
+
+    frame: pd.DataFrame
+    deflators: str | None = None
+    deflator_rows: dict[str, str] = field(default_factory=dict)  # row id -> status
+
+
+def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_year: int = 2020,
+            override: bool = False) -> Prepared:
+    """Add ``va`` / ``vac`` (value added at current / comparable prices, 0 where not positive), ``basis``,
+    ``has_va`` and the intensity numerators restricted to rows with value added (``iv_<column>``)."""
+    table = load_deflators(deflators)
+    vac, basis, used = comparable_value_added(frame, table, base_year, override)
+    va = frame["value_added_10k_cny"].to_numpy(dtype=float)
+    has_va = (va > 0) & (vac > 0)
+    out = frame.copy()
+    out["energy_excl_feedstock_tce"] = (frame["energy_equivalent_tce"].fillna(0)
+                                        - frame["feedstock_equivalent_tce"].fillna(0)).where(
+        frame["energy_equivalent_tce"].notna())
+    out["has_va"] = has_va
+    out["va"] = np.where(has_va, va, 0.0)
+    out["vac"] = np.where(has_va, vac, 0.0)
+    out["basis"] = np.where(has_va, basis, None)
+    for col in NUMERATORS:
+        out[f"iv_{col}"] = np.where(has_va, np.nan_to_num(out[col].to_numpy(dtype=float)), 0.0)
+    return Prepared(out, None if table is None else table.id, used)
+
+
+def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = True) -> pd.DataFrame:
+    """Per group (and period): level sums, intensity sums, counts and price basis, no intensities yet."""
+    frame = prepared.frame
+    cols = key_columns(frame, keys)
+    work = pd.DataFrame({**cols, "period": frame["period"].to_numpy()}) if with_period else pd.DataFrame(cols)
+    by = [*keys, "period"] if with_period else list(keys)
+    if not by:  # one group: the whole selection
+        work["_all"] = 0
+        by = ["_all"]
+    for col in SUM_COLUMNS:
+        work[col] = frame[col].to_numpy()
+    for col in (c for c in frame.columns if c.startswith("iv_")):  # the NUMERATORS and any a caller added
+        work[col] = frame[col].to_numpy()
+    work["va"], work["vac"] = frame["va"].to_numpy(), frame["vac"].to_numpy()
+    work["n_reporting"] = 1
+    work["n_value_added"] = frame["has_va"].to_numpy().astype(int)
+    basis = frame["basis"].to_numpy()
+    for name in (REPORTED, DEFLATED, CURRENT):
+        work[f"n_{name}"] = (basis == name).astype(int)
+    grouped = work.groupby(by, dropna=False, sort=True)
+    level = grouped[list(SUM_COLUMNS)].sum(min_count=1)
+    rest = grouped[[c for c in work.columns if c not in by and c not in SUM_COLUMNS]].sum()
+    out = level.join(rest).reset_index()
+    return out.drop(columns="_all") if "_all" in out.columns else out
+
+
+def price_basis(n_comparable, n_current, n_value_added) -> np.ndarray:
+    """``comparable``, ``nominal`` or ``mixed`` per group (None without value added)."""
+    n_comparable, n_current = np.asarray(n_comparable), np.asarray(n_current)
+    return np.where(np.asarray(n_value_added) == 0, None,
+                    np.where(n_current == 0, "comparable", np.where(n_comparable == 0, "nominal", "mixed")))
+
+
+def add_intensities(sums: pd.DataFrame) -> pd.DataFrame:
+    """Total-over-total intensities and the price basis of each group."""
+    for name, num, den in INTENSITIES:
+        sums[name] = ratio(sums[f"iv_{num}"].to_numpy(), sums[den].to_numpy())
+    sums["n_comparable"] = sums[f"n_{REPORTED}"] + sums[f"n_{DEFLATED}"]
+    sums["price_basis"] = price_basis(sums["n_comparable"], sums[f"n_{CURRENT}"], sums["n_value_added"])
+    sums["value_added_comparable_10k_cny"] = np.where(sums["n_value_added"] > 0, sums["vac"], np.nan)
+    return sums
+
+
+@dataclass
+class Aggregate:
+    """Groups with their sums, intensities and coverage; the missing enterprises; what the numbers rest on."""
+
+    table: pd.DataFrame
+    missing: pd.DataFrame
+    by: tuple[str, ...]
+    keys: tuple[str, ...]
+    periods: list[str]
+    price_basis: str | None
+    deflators: str | None = None
+    deflator_rows: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        return _records(self.table)
+
+    def to_dict(self, missing_limit: int | None = 100) -> dict:
+        missing = self.missing if missing_limit is None else self.missing.head(missing_limit)
+        return {"by": list(self.by), "keys": list(self.keys), "periods": self.periods, "price_basis": self.price_basis,
+                "deflators": self.deflators, "deflator_rows": self.deflator_rows,
+                "unverified": sorted(i for i, s in self.deflator_rows.items() if s == "unverified"),
+                "notes": self.notes, "groups": self.records(), "missing_total": len(self.missing),
+                "missing": _records(missing)}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    columns = {c: frame[c].tolist() for c in frame.columns}
+    plain = lambda v: None if v is None or (isinstance(v, float) and v != v) else v  # noqa: E731
+    return [{c: plain(values[i]) for c, values in columns.items()} for i in range(len(frame))]
+
+
+OUTPUT_ORDER = ("n_expected", "n_reporting", "n_missing", "coverage", "n_value_added", "n_comparable", "price_basis",
+                *SUM_COLUMNS, "value_added_comparable_10k_cny", *(name for name, _, _ in INTENSITIES))
+
+
+def register_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The default register: every enterprise of the results, with its attributes of its latest period."""
+    latest = frame.sort_values("period", kind="stable").drop_duplicates("enterprise", keep="last")
+    return latest[["enterprise", *ATTRIBUTES]].reset_index(drop=True)
+
+
+def aggregate(data, by="province", *, periods: list[str] | None = None, register: pd.DataFrame | None = None,
+              deflators: Deflators | str | None = None, base_year: int = 2020, override: bool = False,
+              region: str | None = None, park: str | list[str] | None = None, industry: str | None = None) -> Aggregate:
+    """Sums, total-over-total intensities and coverage per group of ``by`` and period.
+
+    ``register``: the enterprises expected to report (columns ``enterprise`` and the attributes region,
+    industry, park, name); default every enterprise of ``data``. ``deflators``: a table id or path for
+    comparable value added where the results lack it, at prices of ``base_year``.
+    """
+    frame = results_frame(data)
+    keys = group_keys(by)
+    register = register_of(frame) if register is None else _register(register)
+    frame = select(frame, region, park, industry)
+    register = select(register, region, park, industry)
+    periods = sorted(frame["period"].unique()) if periods is None else [str(p) for p in periods]
+    frame = frame[frame["period"].isin(periods)]
+    prepared = prepare(frame, deflators, base_year, override)
+    sums = add_intensities(group_sums(prepared, keys)) if len(frame) else pd.DataFrame(columns=[*keys, "period"])
+
+    reg_keys = pd.DataFrame(key_columns(register, keys))
+    reg_keys["enterprise"] = register["enterprise"].to_numpy()
+    expected = reg_keys.groupby(list(keys), dropna=False).size().rename("n_expected").reset_index()
+    grid = expected.merge(pd.DataFrame({"period": periods}), how="cross")
+    miss = reg_keys.merge(pd.DataFrame({"period": periods}), how="cross")
+    miss = miss.merge(frame[["enterprise", "period"]], on=["enterprise", "period"], how="left", indicator=True)
+    missing = miss[miss["_merge"] == "left_only"].drop(columns="_merge")
+    n_missing = missing.groupby([*keys, "period"], dropna=False).size().rename("n_missing").reset_index()
+    table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(sums, on=[*keys, "period"], how="outer")
+    table["n_expected"] = table["n_expected"].fillna(0).astype(int)
+    table["n_missing"] = table["n_missing"].fillna(0).astype(int)
+    table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
+    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
+    for col in ("n_value_added", "n_comparable"):
+        table[col] = table[col].fillna(0).astype(int) if col in table else 0
+    table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]
+    table = table.sort_values([*keys, "period"], na_position="last", kind="stable").reset_index(drop=True)
+    extra = [c for c in ATTRIBUTES if c not in keys]
+    attrs = register.set_index("enterprise")[extra]
+    missing = missing.sort_values(["period", *keys, "enterprise"], na_position="last", kind="stable")
+    keys_out = [k for k in keys if k != "enterprise"]
+    missing = missing.join(attrs, on="enterprise")[["period", *keys_out, "enterprise", *extra]].reset_index(drop=True)
+
+    basis = add_intensities(group_sums(prepared, (), with_period=False)) if len(frame) else None
+    overall = None if basis is None or basis.empty else basis["price_basis"].iloc[0]
+    notes = basis_notes(basis, prepared)
+    return Aggregate(table, missing, (by,) if isinstance(by, str) else tuple(by), keys, periods, overall,
+                     prepared.deflators, prepared.deflator_rows, notes)
+
+
+def basis_notes(totals: pd.DataFrame | None, prepared: Prepared) -> list[str]:
+    """Plain-language notes on the price basis and the deflator rows of an answer."""
+    if totals is None or totals.empty:
+        return ["no results for the selection"]
+    row = totals.iloc[0]
+    notes = []
+    n_va, n_cur = int(row["n_value_added"]), int(row[f"n_{CURRENT}"])
+    n_rep, n_def = int(row[f"n_{REPORTED}"]), int(row[f"n_{DEFLATED}"])
+    if n_va == 0:
+        notes.append("no enterprise-period has a positive value added: no intensity")
+    elif n_cur == n_va:
+        notes.append("value added at current prices only (no comparable value added, no deflator): the comparison "
+                     "is nominal")
+    elif n_cur:
+        notes.append(f"{n_cur} of {n_va} enterprise-periods have value added at current prices only; the others are "
+                     "at comparable prices: the comparison is partly nominal")
+    if n_rep:
+        notes.append(f"{n_rep} enterprise-periods at comparable prices as reported (comparable value added or price "
+                     "index)")
+    if n_def:
+        notes.append(f"{n_def} enterprise-periods deflated with table {prepared.deflators}")
+    shaky = sorted(i for i, s in prepared.deflator_rows.items() if s == "unverified")
+    if shaky:
+        notes.append("deflator rows marked unverified: " + ", ".join(shaky))
+    missing_va = int(row["n_reporting"]) - n_va
+    if missing_va:
+        notes.append(f"{missing_va} enterprise-periods without a positive value added are in the level sums but not "
+                     "in the intensities")
+    return notes
+
+
+def _register(register: pd.DataFrame) -> pd.DataFrame:
+    if "enterprise" not in register.columns:
+        raise InvalidInput(Problem("column_missing", "the register has no column 'enterprise'", field="enterprise"))
+    out = pd.DataFrame({"enterprise": register["enterprise"].astype(str).to_numpy(dtype=object)})
+    for col in ATTRIBUTES:
+        out[col] = _text(register[col]) if col in register.columns else np.full(len(register), None, dtype=object)
+    return out.drop_duplicates("enterprise", keep="last").reset_index(drop=True)

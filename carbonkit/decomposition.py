@@ -1,0 +1,314 @@
+"""LMDI-I decomposition of the change of an aggregate intensity (Ang 2005; Ang 2015).
+
+Energy (or water, or CO2) intensity of a group of sectors i (industries, cities, enterprises):
+
+    I = E / Y = Σ_i S_i · I_i,   S_i = Y_i / Y (share of value added),  I_i = E_i / Y_i,  w_i = E_i / Y
+
+Additive:        ΔI = I^T − I^0 = ΔI_str + ΔI_int,
+                 ΔI_x = Σ_i L(w_i^T, w_i^0) · ln(x_i^T / x_i^0)            for x = S (structure), I (intensity)
+Multiplicative:  D = I^T / I^0 = D_str · D_int,   ln D_x = ΔI_x / L(I^T, I^0)
+                 L(a, b) = (a − b) / (ln a − ln b), L(a, a) = a
+
+CO2 intensity with an energy-carrier split j (electricity, other energy):
+
+    C / Y = Σ_i Σ_j S_i · I_i · M_ij · F_ij,   I_i = E_i / Y_i,  M_ij = E_ij / E_i (mix),  F_ij = C_ij / E_ij
+
+gives structure, energy-intensity, fuel-mix and emission-factor effects.
+
+Zero values (a sector entering or leaving, a carrier not used, zero CO2 of green power): by default the
+analytical limits of Wood & Lenzen (2006) and Ang & Liu (2007): a term with w^0 = 0 < w^T gives its whole
+w^T to the first factor that is zero in period 0 (a new sector: structure; a sector with value added but no
+energy yet: intensity), and a term with w^T = 0 < w^0 gives −w^0 likewise; a term zero in both periods
+gives nothing. The effects then sum exactly to ΔI. ``zero="delta"`` instead replaces zeros by a small δ
+(Ang's 10^-20 suggestion) before computing; it is exact for the replaced data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.aggregation import basis_notes, group_keys, group_sums, prepare, results_frame, select, add_intensities
+from carbonkit.deflators import Deflators
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.factors import Release, load_release
+from carbonkit.units import multiplier
+
+DELTA = 1e-20
+# indicator -> (numerator column of the prepared results, unit)
+NUMERATORS = {"energy": ("iv_energy_equivalent_tce", "tce/10^4 CNY"),
+              "energy_excl_feedstock": ("iv_energy_excl_feedstock_tce", "tce/10^4 CNY"),
+              "water": ("iv_water_withdrawal_m3", "m3/10^4 CNY"),
+              "co2": ("iv_co2_location_tco2", "tCO2/10^4 CNY")}
+
+
+def logmean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """L(a, b) = (a − b) / (ln a − ln b), with L(a, a) = a and L(a, 0) = 0 (a, b ≥ 0)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a - b) / (np.log(a) - np.log(b))
+    out = np.where(np.isclose(a, b, rtol=1e-12, atol=0.0), a, out)
+    return np.where((a <= 0) | (b <= 0), 0.0, out)
+
+
+def lmdi_terms(w0: np.ndarray, wT: np.ndarray, x0: list[np.ndarray], xT: list[np.ndarray]) -> np.ndarray:
+    """Additive LMDI-I effect of each factor on each term: shape (factors, terms).
+
+    ``w`` is the term's contribution to the aggregate (the product of its factors); ``x0`` / ``xT`` the
+    factor values per term. Zero terms follow the analytical limits of the module docstring.
+    """
+    w0, wT = np.asarray(w0, dtype=float), np.asarray(wT, dtype=float)
+    L = logmean(wT, w0)
+    both = (w0 > 0) & (wT > 0)
+    effects = np.zeros((len(x0), len(w0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k, (a, b) in enumerate(zip(x0, xT)):
+            effects[k] = np.where(both, L * np.log(np.where(both, b, 1.0) / np.where(both, a, 1.0)), 0.0)
+    for w_from, w_to, xs, sign in ((w0, wT, x0, 1.0), (wT, w0, xT, -1.0)):
+        rows = np.flatnonzero((w_from <= 0) & (w_to > 0))  # entering (sign +) or leaving (sign −)
+        if len(rows) == 0:
+            continue
+        zero = np.array([~(np.nan_to_num(np.asarray(x, dtype=float)[rows], nan=0.0) > 0) for x in xs])
+        first = np.where(zero.any(axis=0), zero.argmax(axis=0), 0)  # the first factor that is zero (or undefined)
+        effects[first, rows] += sign * w_to[rows]
+    return effects
+
+
+@dataclass
+class Decomposition:
+    """The change of an aggregate intensity split into effects, with each key's contribution."""
+
+    indicator: str
+    unit: str
+    start: str
+    end: str
+    keys: tuple[str, ...]
+    effects: tuple[str, ...]
+    I0: float
+    IT: float
+    additive: dict[str, float]
+    multiplicative: dict[str, float | None]
+    contributions: pd.DataFrame
+    zero: str = "limit"
+    notes: list[str] = field(default_factory=list)
+    price_basis: str | None = None
+    deflators: str | None = None
+
+    @property
+    def change(self) -> float:
+        return self.IT - self.I0
+
+    def to_dict(self, top: int | None = None) -> dict:
+        contrib = self.contributions if top is None else self.contributions.head(top)
+        plain = lambda v: None if v is None or (isinstance(v, float) and v != v) else v  # noqa: E731
+        return {"indicator": self.indicator, "unit": self.unit, "start": self.start, "end": self.end,
+                "by": list(self.keys), "effects": list(self.effects), "I0": self.I0, "IT": self.IT,
+                "change": self.change, "ratio": self.IT / self.I0 if self.I0 else None, "additive": self.additive,
+                "multiplicative": self.multiplicative, "zero": self.zero, "price_basis": self.price_basis,
+                "deflators": self.deflators, "notes": self.notes, "n_contributions": len(self.contributions),
+                "contributions": [{k: plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
+
+
+def _finish(indicator, unit, start, end, keys, effect_names, labels: pd.DataFrame, effects: np.ndarray,
+            I0: float, IT: float, zero: str, term_key: np.ndarray | None = None) -> Decomposition:
+    additive = {name: float(effects[k].sum()) for k, name in enumerate(effect_names)}
+    additive["total"] = IT - I0
+    L = float(logmean(np.array([IT]), np.array([I0]))[0])
+    if I0 > 0 and IT > 0 and L > 0:
+        multiplicative = {name: float(np.exp(v / L)) for name, v in additive.items() if name != "total"}
+        multiplicative["total"] = IT / I0
+    else:
+        multiplicative = {name: None for name in (*effect_names, "total")}
+    per_term = pd.DataFrame({name: effects[k] for k, name in enumerate(effect_names)})
+    if term_key is not None:  # several terms (carriers) per key: sum them
+        per_term["_key"] = term_key
+        per_term = per_term.groupby("_key", sort=False).sum().reindex(range(len(labels)), fill_value=0.0)
+        per_term = per_term.reset_index(drop=True)
+    contrib = pd.concat([labels.reset_index(drop=True), per_term], axis=1)
+    contrib["total"] = per_term.sum(axis=1).to_numpy()
+    change = IT - I0
+    contrib["share_of_change"] = contrib["total"] / change if change != 0 else np.nan
+    order = np.lexsort((np.arange(len(contrib)), -np.abs(contrib["total"].to_numpy())))
+    contrib = contrib.iloc[order].reset_index(drop=True)
+    return Decomposition(indicator, unit, str(start), str(end), tuple(keys), tuple(effect_names), I0, IT, additive,
+                         multiplicative, contrib, zero)
+
+
+def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str):
+    """Key labels of the union of groups of both periods, and a getter of a column per period (0 if absent)."""
+    none = "\x00none"
+    sums = sums.copy()
+    for k in keys:
+        sums[k] = sums[k].astype(object).where(sums[k].notna(), none)
+    index = pd.MultiIndex.from_frame(sums[list(keys)].drop_duplicates()) if len(keys) > 1 else \
+        pd.Index(sums[keys[0]].drop_duplicates())
+    parts = {p: sums[sums["period"] == p].set_index(list(keys)).reindex(index) for p in (start, end)}
+    labels = index.to_frame(index=False) if len(keys) > 1 else pd.DataFrame({keys[0]: index.to_numpy()})
+    labels = labels.astype(object).where(labels != none, None)
+
+    def get(col: str, period: str) -> np.ndarray:
+        frame = parts[period]
+        return np.nan_to_num(frame[col].to_numpy(dtype=float)) if col in frame.columns else np.zeros(len(index))
+    return labels, get
+
+
+def _check(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = {}
+    problems = []
+    for name, values in arrays.items():
+        v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+        if (v < 0).any() or not np.isfinite(v).all():
+            problems.append(Problem("value_negative", f"{name} has negative or infinite values; LMDI needs values ≥ 0",
+                                    field=name))
+        out[name] = v
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def lmdi(y0, e0, yT, eT, labels: pd.DataFrame | list | None = None, *, indicator: str = "energy",
+         unit: str = "", start="0", end="T", zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+    """Structure and intensity effects of the change of Σ E / Σ Y from period 0 to T (module docstring).
+
+    ``y0, e0, yT, eT`` are per sector (value added [10^4 CNY], energy [tce] or water [m3] or CO2 [tCO2]);
+    ``labels`` names the sectors (a frame of key columns, or a list).
+    """
+    v = _check({"y0": y0, "e0": e0, "yT": yT, "eT": eT})
+    for y, e, p in (("y0", "e0", start), ("yT", "eT", end)):
+        if ((v[e] > 0) & (v[y] <= 0)).any():
+            raise InvalidInput(Problem("value_added_missing", f"a sector has {e[0]} > 0 but no value added in period "
+                                       f"{p}: its intensity is infinite", field="value_added_10k_cny", period=str(p)))
+    if zero == "delta":
+        v = {k: np.where(a > 0, a, DELTA) for k, a in v.items()}
+    Y0, YT = v["y0"].sum(), v["yT"].sum()
+    if Y0 <= 0 or YT <= 0:
+        raise InvalidInput(Problem("value_added_missing", "total value added is zero in a period: no intensity",
+                                   field="value_added_10k_cny"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        S0, ST = v["y0"] / Y0, v["yT"] / YT
+        I0i, ITi = v["e0"] / v["y0"], v["eT"] / v["yT"]
+    w0, wT = v["e0"] / Y0, v["eT"] / YT
+    effects = lmdi_terms(w0, wT, [S0, I0i], [ST, ITi])
+    labels = _labels(labels, len(w0))
+    return _finish(indicator, unit, start, end, tuple(labels.columns), ("structure", "intensity"), labels, effects,
+                   float(w0.sum()), float(wT.sum()), zero)
+
+
+def lmdi_co2(y0, e0, c0, yT, eT, cT, labels: pd.DataFrame | list | None = None, *, start="0", end="T",
+             unit: str = "tCO2/10^4 CNY", zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+    """Structure, energy-intensity, fuel-mix and emission-factor effects of the change of Σ C / Σ Y.
+
+    ``y0, yT`` per sector, shape (sectors,); ``e0, eT`` energy [tce] and ``c0, cT`` CO2 [tCO2] per sector and
+    carrier, shape (sectors, carriers).
+    """
+    v = _check({"y0": y0, "yT": yT, "e0": np.atleast_2d(e0), "eT": np.atleast_2d(eT), "c0": np.atleast_2d(c0),
+                "cT": np.atleast_2d(cT)})
+    for y, e, c, p in (("y0", "e0", "c0", start), ("yT", "eT", "cT", end)):
+        if ((v[e].sum(axis=1) > 0) & (v[y] <= 0)).any() or ((v[c] > 0) & (v[e] <= 0)).any():
+            raise InvalidInput(Problem("value_invalid", f"energy without value added, or CO2 without energy, in period "
+                                       f"{p}: an infinite intensity or emission factor", field="value_added_10k_cny",
+                                       period=str(p)))
+    if zero == "delta":
+        v = {k: np.where(a > 0, a, DELTA) for k, a in v.items()}
+    n, m = v["e0"].shape
+    Y0, YT = v["y0"].sum(), v["yT"].sum()
+    if Y0 <= 0 or YT <= 0:
+        raise InvalidInput(Problem("value_added_missing", "total value added is zero in a period: no intensity",
+                                   field="value_added_10k_cny"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factors = []
+        for y, e, c, Y in ((v["y0"], v["e0"], v["c0"], Y0), (v["yT"], v["eT"], v["cT"], YT)):
+            E_i = e.sum(axis=1)
+            S = np.repeat(y / Y, m)
+            Ii = np.repeat(E_i / y, m)
+            M = (e / E_i[:, None]).ravel()
+            F = (c / e).ravel()
+            factors.append(([S, Ii, M, F], (c / Y).ravel()))
+    (x0, w0), (xT, wT) = factors
+    effects = lmdi_terms(w0, wT, x0, xT)
+    labels = _labels(labels, n)
+    return _finish("co2", unit, start, end, tuple(labels.columns),
+                   ("structure", "energy_intensity", "fuel_mix", "emission_factor"), labels, effects,
+                   float(w0.sum()), float(wT.sum()), zero, term_key=np.repeat(np.arange(n), m))
+
+
+def _labels(labels, n: int) -> pd.DataFrame:
+    if labels is None:
+        return pd.DataFrame({"key": range(n)})
+    if isinstance(labels, pd.DataFrame):
+        return labels.reset_index(drop=True)
+    return pd.DataFrame({"key": list(labels)})
+
+
+# ----------------------------------------------------------------------------- from enterprise results
+
+def electricity_tce_per_kwh(release: Release | str | None) -> float:
+    """The equivalent-value coefficient of electricity [tce/kWh] of a factor release."""
+    rel = release if isinstance(release, Release) else load_release(release)
+    row = rel.lookup("standard_coal", "electricity")
+    if row is None:
+        raise InvalidInput(Problem("factor_missing", f"release {rel.name} has no standard-coal coefficient for "
+                                   "electricity", field="release"))
+    return row.value * multiplier(row.unit, "tce/kWh")
+
+
+def decompose(data, start: int | str, end: int | str, by="division", *, indicator: str = "energy",
+              region: str | None = None, park: str | list[str] | None = None, industry: str | None = None,
+              deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
+              zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+    """LMDI of the change of an intensity of the selection from ``start`` to ``end`` (periods), by ``by``.
+
+    ``indicator``: ``energy``, ``energy_excl_feedstock``, ``water`` (structure and intensity effects) or
+    ``co2`` (structure, energy intensity, fuel mix of electricity vs other energy, emission factor; energy
+    excludes raw-material use, electricity at the equivalent value of the results' factor release). Value
+    added at comparable prices of ``base_year`` (default ``start``), as in :func:`aggregation.aggregate`.
+    """
+    if indicator not in NUMERATORS:
+        raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
+                                   expected=", ".join(NUMERATORS)))
+    start, end = str(start), str(end)
+    frame = select(results_frame(data), region, park, industry)
+    frame = frame[frame["period"].isin([start, end])]
+    for p in dict.fromkeys((start, end)):
+        if not (frame["period"] == p).any():
+            raise InvalidInput(Problem("period_missing", f"no results for period {p} in the selection", field="period",
+                                       period=p))
+    prepared = prepare(frame, deflators, int(base_year or start[:4]), override)
+    keys = group_keys(by)
+    if indicator == "co2":
+        f = prepared.frame
+        release_k = {r: electricity_tce_per_kwh(r) for r in f["release"].unique()} if "release" in f else None
+        k = f["release"].map(release_k).to_numpy() if release_k else electricity_tce_per_kwh(None)
+        f = f.assign(iv_elec_tce=f["iv_electricity_kwh"] * k)
+        f = f.assign(iv_other_tce=f["iv_energy_excl_feedstock_tce"] - f["iv_elec_tce"],
+                     iv_other_co2=f["iv_co2_combustion_tco2"] + f["iv_co2_heat_tco2"])
+        prepared = type(prepared)(f, prepared.deflators, prepared.deflator_rows)
+    sums = group_sums(prepared, keys)
+    labels, get = _two_periods(sums, keys, start, end)
+    if indicator == "co2":
+        e0 = np.column_stack([get("iv_elec_tce", start), get("iv_other_tce", start)])
+        eT = np.column_stack([get("iv_elec_tce", end), get("iv_other_tce", end)])
+        c0 = np.column_stack([get("iv_co2_electricity_location_tco2", start), get("iv_other_co2", start)])
+        cT = np.column_stack([get("iv_co2_electricity_location_tco2", end), get("iv_other_co2", end)])
+        tol = 1e-9 * (1.0 + np.abs(e0).sum() + np.abs(eT).sum())
+        if (e0 < -tol).any() or (eT < -tol).any():
+            raise InvalidInput(Problem("value_negative", "energy other than electricity is negative for some group "
+                                       "(electricity exported or sold?); the CO2 split needs non-negative energy",
+                                       field="energy_equivalent_tce"))
+        result = lmdi_co2(get("vac", start), np.maximum(e0, 0), c0, get("vac", end), np.maximum(eT, 0), cT, labels,
+                          start=start, end=end, zero=zero)
+    else:
+        column, unit = NUMERATORS[indicator]
+        result = lmdi(get("vac", start), get(column, start), get("vac", end), get(column, end), labels,
+                      indicator=indicator, unit=unit, start=start, end=end, zero=zero)
+    totals = add_intensities(group_sums(prepared, (), with_period=False))
+    result.price_basis = totals["price_basis"].iloc[0]
+    result.deflators = prepared.deflators
+    result.notes = basis_notes(totals, prepared)
+    if indicator == "co2":
+        result.notes.append("CO2 location-based; carriers: electricity (equivalent value) and other energy (fuels, "
+                            "heat; raw-material use excluded); green power lowers electricity's emission factor")
+    return result

@@ -1,0 +1,183 @@
+"""Value added at comparable prices: price-index (deflator) tables by region, industry and year.
+
+    VA_comp,t = VA_t / (P_t / P_B)    [10^4 CNY at prices of the base year B]
+
+P_t / P_B is the price level of year t relative to B. A table gives, per (region, industry, year), an
+index with ``base_year`` = 100, or a chain index with the previous year = 100 (``base_year`` empty, as
+NBS publishes 上年=100); then P_t / P_B = Π_{k=B+1..t} p_k / 100 (and the inverse for t < B).
+
+Selection for an enterprise-period: the row of the enterprise's province, else of ``CN``; within a
+region, the row of its GB/T 4754 division (``C26``), else its section (``C``), else the all-industry
+row (empty industry). A year whose chain is incomplete has no level: that enterprise-period keeps its
+current-price value added and is counted as nominal.
+
+Tables are ``va_deflator`` factor tables (``carbonkit.factors.tables``): a CSV beside a TOML of
+provenance, shipped in ``factors/deflators/`` or supplied by the user with the same columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.datafiles import data_path
+from carbonkit.errors import FactorDataError
+from carbonkit.factors.tables import Table, read_table
+from carbonkit.vocabulary import vocabulary
+
+INDUSTRY_PATTERN = re.compile(r"^([A-T](\d{2})?)?$")
+# how an enterprise-period's comparable value added was obtained
+REPORTED, DEFLATED, CURRENT = "reported", "deflated", "current"
+
+
+@dataclass
+class Deflators:
+    """A validated deflator table: chain or fixed-base indices per (region, industry)."""
+
+    table: Table
+    series: dict[tuple[str, str], dict[int, tuple[float, int | None, str, str]]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.table.id
+
+    def level(self, region: str, industry: str, year: int, base_year: int) -> tuple[float, list[str]] | None:
+        """P_year / P_base of one (region, industry) series [1] and the row ids it used; None if incomplete."""
+        rows = self.series.get((region, industry))
+        if rows is None:
+            return None
+        if year == base_year:
+            return 1.0, []
+        fixed = {b for (_, b, _, _) in rows.values()}
+        if fixed != {None}:  # fixed-base index: P_t / P_B = I_t / I_B, with I = 100 in the index's own base year
+            (index_base,) = fixed
+
+            def at(y):
+                if y == index_base:
+                    return 100.0, []
+                return (rows[y][0], [rows[y][2]]) if y in rows else None
+            num, den = at(year), at(base_year)
+            if num is None or den is None:
+                return None
+            return num[0] / den[0], num[1] + den[1]
+        lo, hi = sorted((year, base_year))
+        needed = range(lo + 1, hi + 1)
+        if any(y not in rows for y in needed):
+            return None
+        product = float(np.prod([rows[y][0] / 100.0 for y in needed]))
+        return (product if year > base_year else 1.0 / product), [rows[y][2] for y in needed]
+
+    def statuses(self, ids: list[str]) -> dict[str, str]:
+        status = dict(zip(self.table.rows["id"], self.table.rows["status"]))
+        return {i: status[i] for i in ids}
+
+
+def shipped_deflators() -> list[str]:
+    """Ids of the deflator tables shipped in ``factors/deflators/``."""
+    folder = data_path("deflators")
+    return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def load_deflators(source: str | Path | Deflators | None) -> Deflators | None:
+    """A deflator table: a shipped id (``nbs-ppi-cn``), the path of a CSV with its TOML beside it, or None."""
+    if source is None or isinstance(source, Deflators):
+        return source
+    path = Path(source)
+    user = path.suffix == ".csv" or path.exists()
+    if not user:
+        path = data_path("deflators", f"{source}.csv")
+        if not path.is_file():
+            raise FactorDataError(f"no deflator table '{source}' in factors/deflators/ "
+                                  f"(known: {', '.join(shipped_deflators()) or 'none'}); or give the path of a CSV")
+    table = read_table(path, user=user)
+    if table.kind != "va_deflator":
+        raise FactorDataError(f"{path}: kind '{table.kind}' where 'va_deflator' was expected")
+    return Deflators(table, _series(table, path.name))
+
+
+def _series(table: Table, name: str) -> dict:
+    problems, series = [], {}
+    for line, rec in enumerate(table.rows.to_dict("records"), start=2):
+        industry = str(rec["industry"]).strip()
+        base = str(rec["base_year"]).strip()
+        year = rec["year"]
+        if not INDUSTRY_PATTERN.match(industry):
+            problems.append(f"{name} line {line}, column 'industry': '{industry}' is not empty, a GB/T 4754 section "
+                            "letter or a division (letter + 2 digits, e.g. C26)")
+        if year is None or pd.isna(year):
+            problems.append(f"{name} line {line}, column 'year': a deflator needs a year")
+            continue
+        if base and not (base.isdigit() and 1990 <= int(base) <= 2100):
+            problems.append(f"{name} line {line}, column 'base_year': '{base}' is not a year (or empty for a chain index)")
+            continue
+        slot = series.setdefault((rec["region"], industry), {})
+        if int(year) in slot:
+            problems.append(f"{name} line {line}: a second row for region {rec['region']}, industry '{industry}', year {year}")
+        slot[int(year)] = (float(rec["value"]), int(base) if base else None, rec["id"], rec["status"])
+    for (region, industry), rows in series.items():
+        if len({b for (_, b, _, _) in rows.values()}) > 1:
+            problems.append(f"{name}: region {region}, industry '{industry}' mixes chain and fixed-base rows "
+                            "(or two base years); give one kind of index per series")
+    if problems:
+        raise FactorDataError(f"{len(problems)} problem(s) in deflator table {name}:\n"
+                              + "\n".join("  - " + p for p in problems))
+    return series
+
+
+def _industry_chain(code: str) -> list[str]:
+    """Division, section, all-industry keys of a GB/T 4754 code (``C2911`` -> C29, C, '')."""
+    code = (code or "").strip().upper()
+    out = []
+    if code[:1].isalpha():
+        if len(code) >= 3 and code[1:3].isdigit():
+            out.append(code[:3])
+        out.append(code[:1])
+    return [*out, ""]
+
+
+def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, base_year: int,
+                           override: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+    """Comparable value added per row [10^4 CNY], how it was obtained, and the deflator rows used.
+
+    ``frame`` has ``value_added_10k_cny`` (current prices), ``value_added_comparable_10k_cny`` (as the
+    enterprise reported it, or from its price index; may be NaN), ``year``, ``region`` and ``industry``.
+    Reported comparable values are kept unless ``override``; the table fills the others; what remains
+    stays at current prices (basis ``current``).
+    """
+    current = frame["value_added_10k_cny"].to_numpy(dtype=float)
+    reported = frame["value_added_comparable_10k_cny"].to_numpy(dtype=float)
+    use_reported = ~np.isnan(reported) & (not override)
+    values = np.where(use_reported, reported, current)
+    basis = np.where(use_reported, REPORTED, CURRENT).astype(object)
+    used: dict[str, str] = {}
+    if deflators is None:
+        return values, basis, used
+    todo = ~use_reported & ~np.isnan(current)
+    if not todo.any():
+        return values, basis, used
+    vocab = vocabulary()
+    province = frame["region"].astype("string").fillna("CN").to_numpy(dtype=object)
+    industry = frame["industry"].astype("string").fillna("").to_numpy(dtype=object)
+    years = frame["year"].to_numpy()
+    keys = pd.DataFrame({"p": province[todo], "i": industry[todo], "y": years[todo]})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
+    levels = np.full(len(uniques), np.nan)
+    for k, (region, code, year) in enumerate(uniques):  # a loop over distinct (region, industry, year)
+        prov = vocab.province_of(str(region)) or "CN"
+        for reg in dict.fromkeys((prov, "CN")):
+            found = next((f for f in (deflators.level(reg, ind, int(year), base_year) for ind in _industry_chain(code))
+                          if f is not None), None)
+            if found is not None:
+                levels[k] = found[0]
+                used.update(deflators.statuses(found[1]))
+                break
+    level = levels[codes]
+    idx = np.flatnonzero(todo)
+    ok = ~np.isnan(level)
+    values[idx[ok]] = current[idx[ok]] / level[ok]
+    basis[idx[ok]] = DEFLATED
+    return values, basis, used

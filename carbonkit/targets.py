@@ -1,0 +1,368 @@
+"""Target profiles (data in ``factors/targets/``) and progress toward them.
+
+A profile gives a region, a plan period (base year B, target year T) and targets:
+
+- ``cumulative_decline`` R of an intensity over the period (Shandong energy: 0.17), or ``annual_decline`` r
+  (Shanghai: about 0.01 a year, so R = 1 − (1 − r)^(T−B));
+- ``count`` targets (green factories, green parks), compared with counts supplied by the caller.
+
+Progress of an intensity I in year t (n = T − B, k = t − B, m = T − t):
+
+    cumulative change   c = I_t / I_B − 1
+    required pace       p = 1 − (1 − R)^(1/n)              (even yearly decline; 17 % -> 3.658 % a year)
+    achieved pace       a = 1 − (I_t / I_B)^(1/k)
+    path value          I_B · (1 − p)^k = I_B · (1 − R)^(k/n);  on track when I_t ≤ path value
+    needed per year     1 − (I_B (1 − R) / I_t)^(1/m)      (the even decline still needed each remaining year)
+    projected final     I_t · (1 − a)^m                     (at the pace achieved so far)
+
+I = Σ E / Σ VA over the enterprise-periods of the region with positive value added, VA at comparable prices
+(see :mod:`carbonkit.aggregation`). Energy intensity is also shown with the profile's exclusions, applied
+cumulatively in their order: raw-material energy deducted from the numerator in every year (rule
+``deduct``), then new renewables: the increase of renewable electricity over the base year deducted
+(rule ``deduct_increase_over_base``), as energy_carbon_factors.md §5 defines them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from carbonkit.aggregation import Prepared, add_intensities, basis_notes, group_sums, prepare, results_frame, select
+from carbonkit.deflators import Deflators
+from carbonkit.errors import FactorDataError, InvalidInput, Problem
+from carbonkit.factors.documents import find_shipped, load_document, shipped
+from carbonkit.vocabulary import vocabulary
+
+# indicator -> (numerator summary column, unit of the intensity)
+INDICATORS: dict[str, tuple[str, str]] = {
+    "energy_intensity": ("energy_equivalent_tce", "tce/10^4 CNY"),
+    "water_intensity": ("water_withdrawal_m3", "m3/10^4 CNY"),
+    "fresh_water_intensity": ("fresh_water_m3", "m3/10^4 CNY"),
+    "co2_intensity": ("co2_location_tco2", "tCO2/10^4 CNY"),
+    "co2_market_intensity": ("co2_market_tco2", "tCO2/10^4 CNY"),
+}
+# exclusion column -> summary column; exclusions apply to indicators whose numerator is energy (equivalent value)
+EXCLUSION_COLUMNS = {"feedstock": "feedstock_equivalent_tce",
+                     "renewable_electricity": "renewable_electricity_equivalent_tce"}
+Status = Literal["verified", "corroborated", "unconfirmed", "unverified"]
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    indicator: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    label: str = ""
+    form: Literal["cumulative_decline", "annual_decline", "count"]
+    value: float = Field(gt=0, allow_inf_nan=False)
+    status: Status
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.form != "count":
+            if self.indicator not in INDICATORS:
+                raise ValueError(f"indicator '{self.indicator}' is not one of {', '.join(INDICATORS)}")
+            if not self.value < 1:
+                raise ValueError("a decline is a fraction below 1 (0.17 for 17 %)")
+        elif self.value != int(self.value):
+            raise ValueError("a count target is a whole number")
+        return self
+
+
+class Exclusion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    label: str = ""
+    column: Literal["feedstock", "renewable_electricity"]
+    rule: Literal["deduct", "deduct_increase_over_base"]
+    applies_to: list[Literal["energy_intensity"]] = Field(min_length=1)
+    source: str = Field(min_length=1)
+    status: Status
+    note: str = ""
+
+
+class TargetProfile(BaseModel):
+    """A region's targets for one plan period, with provenance (``factors/targets/<id>.toml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    kind: Literal["targets"]
+    title: str
+    source: str
+    edition: str
+    issuing_body: str
+    published: str | int | dt.date
+    region: str
+    urls: list[str] = []
+    notes: str = ""
+    plan: str = ""
+    base_year: int = Field(ge=1990, le=2100)
+    target_year: int = Field(ge=1990, le=2100)
+    scope: str = ""
+    targets: list[Target] = Field(alias="target", min_length=1)
+    exclusions: list[Exclusion] = Field(default=[], alias="exclusion")
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.target_year <= self.base_year:
+            raise ValueError(f"target_year {self.target_year} is not after base_year {self.base_year}")
+        if vocabulary().province_of(self.region) != self.region:
+            raise ValueError(f"region '{self.region}' is not a province code of regions.csv (or CN)")
+        for name, items in (("target", self.targets), ("exclusion", self.exclusions)):
+            ids = [i.id for i in items]
+            if len(ids) != len(set(ids)):
+                raise ValueError(f"{name} ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return self
+
+    def cumulative_decline(self, target: Target) -> float:
+        """R over the whole period [1]."""
+        n = self.target_year - self.base_year
+        return target.value if target.form == "cumulative_decline" else 1 - (1 - target.value) ** n
+
+    def public(self) -> dict:
+        return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
+                "issuing_body": self.issuing_body, "published": str(self.published), "region": self.region,
+                "plan": self.plan, "base_year": self.base_year, "target_year": self.target_year, "scope": self.scope}
+
+
+def load_profile(source: str | Path | TargetProfile) -> TargetProfile:
+    """A profile: a shipped id (``shandong-14fyp-2021-2025``) or the path of a TOML with the same schema."""
+    if isinstance(source, TargetProfile):
+        return source
+    path = Path(source)
+    if not (path.suffix == ".toml" or path.exists()):
+        path = find_shipped("targets", str(source))
+    return load_document(path, TargetProfile, kind="targets")
+
+
+def profiles() -> list[TargetProfile]:
+    """Every shipped profile."""
+    return [load_document(p, TargetProfile, kind="targets") for p in shipped("targets")]
+
+
+def profile_for(region: str, year: int | None = None) -> TargetProfile:
+    """The shipped profile of ``region``'s province whose period contains ``year`` (else the latest)."""
+    province = vocabulary().province_of(region or "") or region
+    found = [p for p in profiles() if p.region == province]
+    if not found:
+        known = ", ".join(f"{p.id} ({p.region})" for p in profiles()) or "none"
+        raise FactorDataError(f"no shipped target profile for region {region} (known: {known}); give one with --targets")
+    inside = [p for p in found if year is not None and p.base_year < year <= p.target_year]
+    return max(inside or found, key=lambda p: p.target_year)
+
+
+def main_province(regions) -> str | None:
+    """The province code most enterprises' regions fall in (None if no region is known)."""
+    vocab = vocabulary()
+    counts = pd.Series(regions).dropna().map(lambda r: vocab.province_of(str(r))).value_counts()
+    counts = counts[[c not in (None, "CN") for c in counts.index]]
+    return None if counts.empty else str(counts.index[0])
+
+
+# ----------------------------------------------------------------------------- pace arithmetic
+
+def required_pace(decline: float, years: int) -> float:
+    """Even yearly decline that reaches a cumulative ``decline`` in ``years``: 1 − (1 − R)^(1/n)."""
+    return 1 - (1 - decline) ** (1 / years)
+
+
+def achieved_pace(ratio: float, years: int) -> float:
+    """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k)."""
+    return 1 - ratio ** (1 / years)
+
+
+def intensity_progress(base_value: float, value: float, base_year: int, year: int, target_year: int,
+                       decline: float) -> dict:
+    """Every progress number of one intensity series (formulas in the module docstring)."""
+    n, k, m = target_year - base_year, year - base_year, target_year - year
+    ratio = value / base_value
+    required = required_pace(decline, n)
+    target_value = base_value * (1 - decline)
+    achieved = achieved_pace(ratio, k) if k > 0 else None
+    path_value = base_value * (1 - decline) ** (k / n) if k >= 0 else None
+    out = {"base_value": base_value, "value": value, "cumulative_change": ratio - 1, "target_decline": decline,
+           "target_value": target_value, "required_annual_pace": required, "achieved_annual_pace": achieved,
+           "path_value": path_value, "remaining_years": m}
+    if k <= 0:
+        out["on_track"] = None
+    else:
+        out["on_track"] = bool(value <= path_value * (1 + 1e-12))
+    if m > 0:
+        out["needed_annual_pace"] = 1 - (target_value / value) ** (1 / m)
+        projected = value * (1 - achieved) ** m if achieved is not None else None
+    else:
+        out["needed_annual_pace"] = None
+        projected = value if m == 0 else None
+    out["projected_final_value"] = projected
+    out["projected_cumulative_change"] = None if projected is None else projected / base_value - 1
+    out["met"] = bool(value <= target_value * (1 + 1e-12)) if m <= 0 else None
+    return out
+
+
+# ----------------------------------------------------------------------------- progress of a region
+
+@dataclass
+class Progress:
+    """Progress of a region (or park) in one year toward a profile, with what the numbers rest on."""
+
+    profile: TargetProfile
+    year: int
+    region: str | None
+    park: list[str] | None
+    panel: str
+    indicators: list[dict]
+    counts: list[dict]
+    series: list[dict]
+    coverage: dict
+    price_basis: str | None
+    deflators: str | None = None
+    deflator_rows: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unverified(self) -> list[str]:
+        out = [f"target {t.id}" for t in self.profile.targets if t.status == "unverified"]
+        out += [f"exclusion {e.id}" for e in self.profile.exclusions if e.status == "unverified"]
+        return out + [f"deflator {i}" for i, s in sorted(self.deflator_rows.items()) if s == "unverified"]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.indicators)
+
+    def to_dict(self) -> dict:
+        return {"profile": self.profile.public(), "year": self.year, "region": self.region, "park": self.park,
+                "panel": self.panel, "price_basis": self.price_basis, "deflators": self.deflators,
+                "coverage": self.coverage, "indicators": self.indicators, "counts": self.counts,
+                "series": self.series, "unverified": self.unverified, "notes": self.notes}
+
+
+def _variants(profile: TargetProfile, indicator: str) -> list[tuple[str, list[Exclusion]]]:
+    applied = [e for e in profile.exclusions if indicator in e.applies_to]
+    out = [("total", [])]
+    for i in range(len(applied)):
+        out.append(("excl_" + "_".join(e.id for e in applied[: i + 1]), applied[: i + 1]))
+    return out
+
+
+def _numerator(sums: pd.DataFrame, column: str, exclusions: list[Exclusion], base_row: int) -> np.ndarray:
+    """Numerator per year with exclusions: ``deduct`` every year; ``deduct_increase_over_base`` max(x_t − x_B, 0)."""
+    value = sums[f"iv_{column}"].to_numpy(dtype=float).copy()
+    for exc in exclusions:
+        x = sums[f"iv_{EXCLUSION_COLUMNS[exc.column]}"].to_numpy(dtype=float)
+        value -= x if exc.rule == "deduct" else np.maximum(x - x[base_row], 0.0)
+    return value
+
+
+def progress(data, profile: TargetProfile | str | Path | None = None, year: int | None = None, *,
+             region: str | None = None, park: str | list[str] | None = None, register: pd.DataFrame | None = None,
+             counts: dict[str, int] | None = None, deflators: Deflators | str | None = None, override: bool = False,
+             panel: Literal["all", "balanced"] = "all") -> Progress:
+    """Progress in ``year`` (default: the latest year of the data) toward ``profile``.
+
+    ``region`` (code prefix) defaults to the profile's region unless ``park`` is given; the profile defaults
+    to the shipped one of the region. ``counts`` gives counts for the ``count`` targets (green factories,
+    green parks ...); a count not given is reported as not available. ``panel="balanced"`` keeps only
+    enterprises with value added in both the base year and ``year``.
+    """
+    frame = results_frame(data)
+    frame = frame[frame["period"].str.len() == 4]  # annual reports; months are not summed into years
+    if profile is None:
+        province = region or main_province(frame["region"])
+        if not province:
+            raise InvalidInput(Problem("profile_missing", "give a target profile or a region", field="profile"))
+        profile = profile_for(province, year)
+    profile = load_profile(profile)
+    if region is None and not park:
+        region = None if profile.region == "CN" else profile.region
+    frame = select(frame, region, park)
+    years_seen = sorted(int(y) for y in frame["year"].unique())
+    year = year if year is not None else (years_seen[-1] if years_seen else None)
+    base = profile.base_year
+    problems = [Problem("year_missing", f"no annual results for {y} in the selection", field="year", period=str(y),
+                        expected="annual reports ('YYYY') of the base year and the year asked")
+                for y in dict.fromkeys((base, year)) if y is None or y not in years_seen]
+    if year is not None and year < base:
+        problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
+    if problems:
+        raise InvalidInput(problems)
+    register_ids = set(register["enterprise"].astype(str)) if register is not None else set(frame["enterprise"])
+    frame = frame[(frame["year"] >= base) & (frame["year"] <= year)]
+    prepared = prepare(frame, deflators, base, override)
+    if panel == "balanced":
+        f = prepared.frame
+        both = set(f.loc[f["has_va"] & (f["year"] == base), "enterprise"]) & set(
+            f.loc[f["has_va"] & (f["year"] == year), "enterprise"])
+        prepared = Prepared(f[f["enterprise"].isin(both)], prepared.deflators, prepared.deflator_rows)
+    sums = add_intensities(group_sums(prepared, ()))
+    sums["year"] = sums["period"].astype(int)
+    sums = sums.sort_values("year").reset_index(drop=True)
+    base_row = int(np.flatnonzero(sums["year"].to_numpy() == base)[0])
+    year_row = int(np.flatnonzero(sums["year"].to_numpy() == year)[0])
+    for row, y in ((base_row, base), (year_row, year)):
+        if sums["vac"].iat[row] <= 0:
+            raise InvalidInput(Problem("value_added_missing", f"no enterprise of the selection has a positive value "
+                                       f"added in {y}: no intensity", field="value_added_10k_cny", period=str(y)))
+
+    indicators, series = [], {int(y): {"year": int(y)} for y in sums["year"]}
+    for target in (t for t in profile.targets if t.form != "count"):
+        column, unit = INDICATORS[target.indicator]
+        for variant, exclusions in _variants(profile, target.indicator):
+            intensity = _numerator(sums, column, exclusions, base_row) / sums["vac"].to_numpy()
+            for y, v in zip(sums["year"], intensity):
+                series[int(y)][f"{target.id}.{variant}"] = float(v)
+            b, v = float(intensity[base_row]), float(intensity[year_row])
+            if b > 0 and v > 0:
+                line = intensity_progress(b, v, base, year, profile.target_year, profile.cumulative_decline(target))
+            else:
+                line = dict.fromkeys(intensity_progress(1.0, 1.0, base, year, profile.target_year,
+                                                        profile.cumulative_decline(target)))
+                line.update(base_value=b, value=v, target_decline=profile.cumulative_decline(target),
+                            reason=f"no {column} reported in {base if not b > 0 else year}: no progress to compute")
+            statuses = [target.status, *(e.status for e in exclusions)]
+            indicators.append({"target": target.id, "indicator": target.indicator, "label": target.label,
+                               "form": target.form, "target_value_as_given": target.value, "variant": variant,
+                               "exclusions": [e.id for e in exclusions], "unit": unit,
+                               "status": _weakest(statuses), **line})
+    counts = counts or {}
+    count_lines = []
+    for target in (t for t in profile.targets if t.form == "count"):
+        got = counts.get(target.indicator, counts.get(target.id))
+        line = {"target": target.id, "indicator": target.indicator, "label": target.label, "target_count": int(target.value),
+                "status": target.status, "count": None if got is None else int(got)}
+        if got is None:
+            line["reason"] = (f"no count of {target.indicator} was supplied; assessments are not stored by this "
+                              "toolkit yet, so pass the count")
+        else:
+            line.update({"share": int(got) / target.value, "remaining": max(int(target.value) - int(got), 0),
+                         "met": int(got) >= target.value})
+        count_lines.append(line)
+
+    coverage = {}
+    f = prepared.frame
+    for y in dict.fromkeys((base, year)):
+        rows = f[f["year"] == y]
+        reporting = set(rows["enterprise"])
+        missing = sorted(register_ids - reporting)
+        coverage[str(y)] = {"n_expected": len(register_ids), "n_reporting": len(reporting),
+                            "n_value_added": int(rows["has_va"].sum()), "n_missing": len(missing),
+                            "missing": missing[:100]}
+    totals = add_intensities(group_sums(Prepared(f[f["year"].isin([base, year])], prepared.deflators,
+                                                 prepared.deflator_rows), (), with_period=False))
+    notes = basis_notes(totals, prepared)
+    if panel == "balanced":
+        notes.append("balanced panel: only enterprises with value added in both the base year and the year asked")
+    return Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators, count_lines,
+                    [series[y] for y in sorted(series)], coverage, totals["price_basis"].iloc[0], prepared.deflators,
+                    prepared.deflator_rows, notes)
+
+
+_ORDER = ("unverified", "unconfirmed", "corroborated", "verified")
+
+
+def _weakest(statuses: list[str]) -> str:
+    return min(statuses, key=_ORDER.index)
