@@ -11,11 +11,12 @@ from carbonkit.activity import EnterprisePeriod, ItemIn
 from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.intensity import changes
 from carbonkit.readers import read_activities
+from carbonkit import benefit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccountingOptions", "AccountingResult", "CarbonkitError", "EnterprisePeriod", "FactorDataError", "InvalidInput",
     "ItemIn", "MissingFactor", "Problem", "UnitMismatch", "UnknownItem", "account", "changes", "factors",
-    "read_activities",
+    "read_activities", "benefit",
 ]

@@ -1,0 +1,170 @@
+"""Output-per-mu (亩产效益) grading of every enterprise of a region or park in one vectorised pass.
+
+For each indicator k of the scheme: x_k = numerator ÷ denominator (tax per mu [10^4 CNY/mu], revenue or
+value added per tce [10^4 CNY/tce], per t of pollutants [10^4 CNY/t], R&D intensity [1], labour productivity
+[10^4 CNY/person] ...), points_k = weight_k × x_k ÷ benchmark_k and score = Σ_k points_k. Enterprises are
+ranked within each period (and within ``group_by``: park, region or industry, if given) by score, best
+first; equal scores (to 1e-9 points) share the better rank. place = rank ÷ number graded, and the class is the first whose
+``up_to`` the place does not exceed (A = top 25 % ...). The indicator that most holds an enterprise back is
+the one with the largest shortfall weight_k − points_k (the points it misses against the benchmark; on a
+tie, the first in the scheme's order).
+
+An indicator that cannot be formed (land area, employees, tax ... not reported, or a zero denominator)
+leaves the enterprise ungraded with the reason, unless the scheme gives it the mean points of the others
+(``if_missing = "mean_score"``: the mean points of the enterprises of the same period and group that have
+the indicator). Nothing is counted as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.accounting import AccountingOptions, AccountingResult, account
+from carbonkit.benefit.profile import BenefitInput, Profiles
+from carbonkit.benefit.quantities import quantity_frame, ratio
+from carbonkit.benefit.scheme import GradingScheme, load_scheme
+from carbonkit.benefit.screen import KEYS, _plain_records
+from carbonkit.errors import InvalidInput, Problem
+
+GROUP_BY = ("park", "region", "industry")
+PLACE_TOLERANCE = 1e-12  # rank ÷ n equal to a cut-off up to float rounding is inside it
+SCORE_DECIMALS = 9  # scores are compared for ranking to 1e-9 points
+
+
+@dataclass
+class GradeResult:
+    """One row per enterprise-period: score, rank, class, the indicator holding it back, and per indicator
+    ``<id>_value``, ``<id>_points`` and ``<id>_imputed``."""
+
+    grades: pd.DataFrame
+    scheme: GradingScheme
+    release: str | None = None
+    group_by: str | None = None
+    unverified: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """Rows as plain JSON values with the indicators nested."""
+        ids = [i.id for i in self.scheme.indicator]
+        out = []
+        for rec in _plain_records(self.grades):
+            indicators = {k: {"value": rec.pop(f"{k}_value"), "points": rec.pop(f"{k}_points"),
+                              "imputed": bool(rec.pop(f"{k}_imputed")), "missing": rec.pop(f"{k}_missing")}
+                          for k in ids}
+            out.append({**rec, "indicators": indicators})
+        return out
+
+    def to_dict(self) -> dict:
+        s = self.scheme
+        return {"scheme": {"id": s.id, "title": s.title, "example": s.example, "region": s.region,
+                           "source": s.source, "indicators": [i.model_dump() for i in s.indicator],
+                           "grades": [g.model_dump() for g in s.grade]},
+                "release": self.release, "group_by": self.group_by, "unverified": self.unverified,
+                "results": self.records()}
+
+
+def grade(data, scheme: GradingScheme | str | None = None, profiles: Profiles | None = None, *,
+          region: str | None = None, park: str | None = None, group_by: str | None = None, release=None,
+          options: AccountingOptions | dict | None = None) -> GradeResult:
+    """Account ``data`` (or take an :class:`AccountingResult`) and grade the enterprises of a region or park.
+
+    ``region`` keeps the enterprises whose administrative code starts with it; ``park`` those of one park.
+    """
+    if isinstance(data, BenefitInput):
+        profiles = {**data.profiles, **(profiles or {})}
+        data = data.frame
+    result = data if isinstance(data, AccountingResult) else account(data, release=release, options=options)
+    summary = result.summary
+    if region:
+        summary = summary[summary["region"].fillna("").astype(str).str.startswith(str(region))]
+    if park:
+        summary = summary[summary["park"] == park]
+    out = grade_summary(summary, load_scheme(scheme), profiles, group_by=group_by)
+    out.release = result.release
+    return out
+
+
+def _group_ids(summary: pd.DataFrame, group_by: str | None) -> np.ndarray:
+    keys = ["period"] + ([group_by] if group_by else [])
+    if group_by is not None and group_by not in GROUP_BY:
+        raise InvalidInput(Problem("group_by_invalid", f"cannot rank within '{group_by}'", field="group_by",
+                                   expected=", ".join(GROUP_BY)))
+    frame = summary.reindex(columns=keys).astype(object).where(summary.reindex(columns=keys).notna(), "")
+    return frame.groupby(keys, sort=False).ngroup().to_numpy(np.int64)
+
+
+def _group_mean(values: np.ndarray, gid: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per row, the mean of the finite ``values`` of its group (NaN if none)."""
+    ok = np.isfinite(values)
+    sums = np.bincount(gid[ok], weights=values[ok], minlength=n_groups)
+    counts = np.bincount(gid[ok], minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sums / counts)[gid]
+
+
+def grade_summary(summary: pd.DataFrame, scheme: GradingScheme, profiles: Profiles | None = None, *,
+                  group_by: str | None = None) -> GradeResult:
+    """Grade the enterprise-periods of an accounting summary (see the module docstring)."""
+    summary = summary.reset_index(drop=True)
+    n, k = len(summary), len(scheme.indicator)
+    gid = _group_ids(summary, group_by)
+    n_groups = int(gid.max()) + 1 if n else 0
+    q = quantity_frame(summary, profiles)
+    weight = np.array([i.weight for i in scheme.indicator], dtype=np.float64)
+    value = np.full((n, k), np.nan)
+    points = np.full((n, k), np.nan)
+    imputed = np.zeros((n, k), dtype=bool)
+    reason = np.full((n, k), None, dtype=object)
+    for j, ind in enumerate(scheme.indicator):  # one array operation per indicator over all enterprises
+        x, why = ratio(q, ind.numerator, ind.denominator, ind.factor)
+        bench = _group_mean(x, gid, n_groups) if ind.benchmark == "mean" else np.full(n, float(ind.benchmark))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.where(bench > 0, ind.weight * x / bench, np.nan)
+        if ind.if_missing == "mean_score":
+            filled = np.where(np.isnan(p), _group_mean(p, gid, n_groups), p)
+            imputed[:, j] = np.isnan(p) & ~np.isnan(filled)
+            why = np.where(imputed[:, j], None, why)
+            p = filled
+        value[:, j], points[:, j], reason[:, j] = x, p, why
+    graded = ~np.isnan(points).any(axis=1)
+    score = np.where(graded, np.nansum(points, axis=1), np.nan)
+
+    rounded = np.round(score, SCORE_DECIMALS)  # scores equal but for float rounding share a rank
+    rank = pd.Series(rounded).groupby(gid).rank(method="min", ascending=False).to_numpy(np.float64)
+    count = np.bincount(gid[graded], minlength=n_groups)[gid] if n else np.zeros(0, dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        place = rank / count
+    cuts = np.array([g.up_to for g in scheme.grade])
+    idx = np.searchsorted(cuts, np.where(graded, place - PLACE_TOLERANCE, 0), side="left")
+    labels = np.array([g.grade for g in scheme.grade] + [None], dtype=object)
+    names = np.array([g.name_zh or None for g in scheme.grade] + [None], dtype=object)
+    idx = np.where(graded, np.minimum(idx, len(cuts) - 1), len(cuts))
+
+    gap = weight - points
+    any_gap = ~np.isnan(gap).all(axis=1)
+    worst = np.where(any_gap, np.argmax(np.where(np.isnan(gap), -np.inf, gap), axis=1), -1)
+    ids = np.array([i.id for i in scheme.indicator] + [None], dtype=object)
+    ind_names = np.array([i.name_zh for i in scheme.indicator] + [None], dtype=object)
+
+    out = summary.reindex(columns=KEYS).copy()
+    if group_by:
+        out["ranked_within"] = summary[group_by].to_numpy(object)
+    out["status"] = np.where(graded, "graded", "missing")
+    out["score"] = score
+    out["rank"] = pd.array(np.where(graded, rank, np.nan), dtype="Int64") if n else pd.array([], dtype="Int64")
+    out["graded"] = np.where(graded, count, 0)
+    out["place"] = np.where(graded, place, np.nan)
+    out["grade"] = labels[idx]
+    out["grade_name"] = names[idx]
+    out["holding_back"] = ids[worst]
+    out["holding_back_name"] = ind_names[worst]
+    out["holding_back_gap"] = np.where(any_gap, gap[np.arange(n), np.maximum(worst, 0)] if n else [], np.nan)
+    out["missing"] = ["; ".join(dict.fromkeys(r for r in row if r is not None)) or None for row in reason]
+    for j, ind in enumerate(scheme.indicator):
+        out[f"{ind.id}_value"] = value[:, j]
+        out[f"{ind.id}_points"] = points[:, j]
+        out[f"{ind.id}_imputed"] = imputed[:, j]
+        out[f"{ind.id}_missing"] = reason[:, j]
+    return GradeResult(grades=out, scheme=scheme, group_by=group_by, unverified=scheme.unverified)
