@@ -1,7 +1,168 @@
-"""Routes: benefit."""
+"""Low-efficiency capacity screen and output-per-mu (亩产效益) grading: of a posted enterprise-period, of a stored
+one, and of every stored enterprise of a region or park.
+
+Roles: the province sees every enterprise; a park key its parks' enterprises; an enterprise key only itself.
+A grade is a rank among all the enterprises of the region or park asked for, so a park or enterprise key
+gets its own enterprises' rows with their rank in that population (and the population's size), never the
+others' rows. Only shipped standards and schemes are chosen by id (never a path); a scheme of your own is
+posted as a JSON object with the same schema as the TOML file.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-router = APIRouter(prefix="/v1", tags=["benefit"])
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.ingest import options_for
+from api.keys import Principal
+from api.models import Enterprise, Report, Result
+from api.queries import not_found, visible_enterprise
+from carbonkit.benefit import (BenefitDocument, BenefitProfile, ProfileFor, grade_summary, load_scheme,
+                               load_screen_data, profiles_from_list, scheme_from_dict, screen, screen_summary,
+                               shipped_schemes)
+
+router = APIRouter(prefix="/v1/benefit", tags=["benefit"])
+
+_ID = r"^[a-z0-9][a-z0-9-]{0,79}$"
+SchemeId = Annotated[str | None, Query(pattern=_ID, description="a shipped grading scheme (GET /v1/benefit/schemes); "
+                                                                "default: the example county scheme")]
+Period = Annotated[str, Query(pattern=r"^\d{4}(-\d{1,2})?$", description="'YYYY' (or 'YYYY-MM')")]
+Region = Annotated[str | None, Query(pattern=r"^\d{2,12}$", description="administrative code prefix, e.g. 37 or 3703")]
+Park = Annotated[str | None, Query(min_length=1, max_length=64, description="park id")]
+GroupBy = Annotated[Literal["park", "region", "industry"] | None, Query(description="rank within park, region or industry")]
+
+
+class GradeRequest(BaseModel):
+    """Grade the stored enterprises of a region or park, with profiles (pollutants ...) and an optional scheme."""
+
+    model_config = ConfigDict(extra="forbid")
+    period: str = Field(pattern=r"^\d{4}(-\d{1,2})?$")
+    region: str | None = Field(None, pattern=r"^\d{2,12}$")
+    park: str | None = Field(None, min_length=1, max_length=64)
+    by: Literal["park", "region", "industry"] | None = None
+    scheme: str | None = Field(None, pattern=_ID, description="a shipped scheme id")
+    scheme_document: dict | None = Field(None, description="your own scheme: the TOML file's schema as JSON")
+    profiles: list[ProfileFor] = Field(default_factory=list, max_length=100_000)
+
+
+@router.get("/schemes", operation_id="list_grading_schemes")
+def list_schemes(_principal: PrincipalDep) -> list[dict]:
+    """The shipped grading schemes with their provenance; ``example`` marks a scheme shipped as an example."""
+    return [{"id": s.id, "title": s.title, "example": s.example, "region": s.region, "source": s.source,
+             "published": s.published, "indicators": [i.model_dump() for i in s.indicator],
+             "grades": [g.model_dump() for g in s.grade], "unverified": s.unverified} for s in shipped_schemes()]
+
+
+@router.get("/standards", operation_id="list_screen_standards")
+def list_standards(_principal: PrincipalDep) -> dict:
+    """The documents the screen uses (benefit and technical standards, industry map) with their provenance."""
+    data = load_screen_data()
+    return {role: {"id": doc.id, "title": doc.title, "source": doc.source, "edition": doc.edition,
+                   "issuing_body": doc.issuing_body, "region": doc.region}
+            for role, doc in (("benefit", data.benefit), ("technical", data.technical), ("industries", data.industries))}
+
+
+@router.post("/screen", operation_id="screen_document")
+def screen_document(document: BenefitDocument, principal: PrincipalDep, settings: SettingsDep) -> JSONResponse:
+    """Screen a posted enterprise-period (its activity items and its ``benefit`` profile); nothing is stored."""
+    if principal.role == "enterprise" and document.enterprise not in principal.enterprises:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only screen its own enterprise")
+    profiles = {(document.enterprise, document.period): document.benefit} if document.benefit else None
+    plain = document.model_dump(exclude={"benefit"}, exclude_none=True)
+    result = screen([plain], profiles, options=options_for(settings))
+    return JSONResponse(result.to_dict())
+
+
+def _newest_summaries(session: Session, query) -> list[tuple[Enterprise, dict]]:
+    """(enterprise, newest stored result summary) of each latest report the query selects."""
+    newest: dict[int, tuple[Enterprise, dict]] = {}
+    for report_id, summary, ent in session.exec(query.order_by(Report.id, Result.id)).all():
+        newest[report_id] = (ent, summary)  # ordered: the last result of each report wins
+    return list(newest.values())
+
+
+def _frame(rows: list[tuple[Enterprise, dict]]) -> pd.DataFrame:
+    """Stored summaries with the enterprise register's region, park, industry and name."""
+    records = [{**summary, "enterprise": ent.id, "region": ent.region, "park": ent.park_id,
+                "industry": ent.industry, "name": ent.name or summary.get("name")} for ent, summary in rows]
+    return pd.DataFrame(records)
+
+
+def _stored_query():
+    return (select(Report.id, Result.summary, Enterprise).join(Result, Result.report_id == Report.id)
+            .join(Enterprise, Enterprise.id == Report.enterprise_id).where(Report.is_latest))
+
+
+@router.post("/enterprises/{enterprise_id}/{period}/screen", operation_id="screen_stored")
+def screen_stored(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
+                  profile: BenefitProfile | None = None) -> JSONResponse:
+    """Screen a stored enterprise-period (its latest report's newest result) with the profile posted."""
+    visible_enterprise(session, principal, enterprise_id)
+    rows = _newest_summaries(session, _stored_query().where(Report.enterprise_id == enterprise_id,
+                                                            Report.period == period))
+    if not rows:
+        raise not_found(f"report {enterprise_id} {period}")
+    profiles = {(enterprise_id, period): profile} if profile is not None else None
+    frame = _frame(rows)
+    result = screen_summary(frame, profiles)
+    result.release = str(frame["release"].iat[0]) if "release" in frame.columns else None
+    return JSONResponse(result.to_dict())
+
+
+def _check_profiles(principal: Principal, session: Session, profiles: list[ProfileFor]) -> None:
+    if principal.is_province:
+        return
+    for i, p in enumerate(profiles):
+        ent = session.get(Enterprise, p.enterprise)
+        if ent is None or not principal.may_see(ent.id, ent.park_id):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"profiles[{i}]: this key may not supply data for "
+                                                           f"enterprise {p.enterprise}")
+
+
+def _grades(session: Session, principal: Principal, request: GradeRequest) -> dict:
+    if not request.region and not request.park:
+        raise HTTPException(422, "name the region or the park whose enterprises are graded")
+    if request.scheme and request.scheme_document:
+        raise HTTPException(422, "give a shipped scheme id or a scheme document, not both")
+    scheme = (scheme_from_dict(request.scheme_document, "scheme_document") if request.scheme_document
+              else load_scheme(request.scheme))
+    _check_profiles(principal, session, request.profiles)
+    query = _stored_query().where(Report.period == request.period)
+    if request.region:
+        query = query.where(Enterprise.region.startswith(request.region))
+    if request.park:
+        query = query.where(Enterprise.park_id == request.park)
+    rows = _newest_summaries(session, query)
+    visible = {ent.id for ent, _ in rows if principal.may_see(ent.id, ent.park_id)}
+    if not principal.is_province and not visible:
+        where = " and ".join(f"{k} {v}" for k, v in (("region", request.region), ("park", request.park)) if v)
+        raise not_found(f"enterprises of {where} in {request.period} that this key may see")
+    profiles = profiles_from_list(request.profiles, "profiles") if request.profiles else None
+    result = grade_summary(_frame(rows), scheme, profiles, group_by=request.by) if rows else None
+    body = {"period": request.period, "region": request.region, "park": request.park, "population": len(rows)}
+    if result is None:
+        return {**body, "scheme": {"id": scheme.id, "title": scheme.title, "example": scheme.example}, "results": []}
+    answer = result.to_dict()
+    answer["results"] = [r for r in answer["results"] if r["enterprise"] in visible]
+    return {**body, **answer}
+
+
+@router.get("/grades", operation_id="grade_stored")
+def grades(period: Period, session: SessionDep, principal: PrincipalDep, region: Region = None, park: Park = None,
+           scheme: SchemeId = None, by: GroupBy = None) -> JSONResponse:
+    """Grade every stored enterprise of a region or park for a period (their latest reports)."""
+    request = GradeRequest(period=period, region=region, park=park, scheme=scheme, by=by)
+    return JSONResponse(_grades(session, principal, request))
+
+
+@router.post("/grades", operation_id="grade_stored_with_profiles")
+def grades_with_profiles(request: GradeRequest, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
+    """Grade every stored enterprise of a region or park, with posted profiles (pollutant emissions ...) and,
+    optionally, your own scheme."""
+    return JSONResponse(_grades(session, principal, request))
