@@ -185,6 +185,7 @@ class Collector:
         self.problems: list[Problem] = []
         self.kinds: set[type] = set()
         self.paths = frame["path"].to_numpy() if "path" in frame.columns else None
+        self.sheets = frame["sheet"].to_numpy() if "sheet" in frame.columns else None  # workbook sheet of each row
 
     def add(self, mask_or_index, code: str, field: str, message, expected: str | None = None, kind=InvalidInput):
         index = np.flatnonzero(mask_or_index) if np.asarray(mask_or_index).dtype == bool else np.asarray(mask_or_index)
@@ -198,7 +199,8 @@ class Collector:
             path = f"{self.paths[i]}.{field}" if self.paths is not None and isinstance(self.paths[i], str) else None
             index = int(path[1:path.index("]")]) if path and path.startswith("[") else None
             self.problems.append(Problem(code, text, field=field, row=int(self.rows[i]), enterprise=_text(ent[i]),
-                                         period=_text(per[i]), expected=expected, path=path, index=index))
+                                         period=_text(per[i]), expected=expected, path=path, index=index,
+                                         sheet=_text(self.sheets[i]) if self.sheets is not None else None))
 
     def raise_if_any(self) -> None:
         if not self.problems:

@@ -16,7 +16,8 @@ class Problem:
 
     ``row`` is the 1-based data row of the input table (CSV: the line number when read from a file),
     ``field`` the column or JSON field name, ``path`` its place in a JSON input (``[0].items[2].unit``),
-    ``index`` the position of the document in a list of documents, ``code`` a stable machine-readable kind.
+    ``index`` the position of the document in a list of documents, ``code`` a stable machine-readable kind,
+    ``sheet`` the workbook sheet the row is on (``row`` is then the row number as Excel shows it).
     """
 
     code: str
@@ -28,11 +29,14 @@ class Problem:
     expected: str | None = None
     path: str | None = None
     index: int | None = None
+    sheet: str | None = None
 
     def describe(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"row {self.row}" if self.sheet is None else f"sheet {self.sheet} row {self.row}")
+        elif self.sheet is not None:
+            where.append(f"sheet {self.sheet}")
         if self.enterprise is not None:
             where.append(f"enterprise {self.enterprise}")
         if self.period is not None:

@@ -5,13 +5,16 @@ Source column names map to canonical names through one explicit table, :data:`CO
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from carbonkit.activity import documents_to_frame
+from carbonkit.activity import REQUIRED, documents_to_frame
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.vocabulary import normalise_name
 
@@ -31,6 +34,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {normalise_name(alias): canon for canon, aliases in COLUMNS.items() for alias in aliases}
 _TEXT_COLUMNS = ("enterprise", "name", "period", "item", "unit", "flow", "region", "industry", "park")
+# sheets of carbonkit's own workbook template that hold no data (instructions, drop-down lists); matched after
+# normalise_name. Every other non-empty sheet of a workbook must be a long table.
+NOTE_SHEETS = ("说明", "instructions", "列表", "lists")
 
 
 def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFrame:
@@ -80,8 +86,106 @@ def read_json(path: str | Path) -> pd.DataFrame:
     return documents_to_frame(docs)
 
 
+def read_excel(source) -> pd.DataFrame:
+    """The long table from every data sheet of an .xlsx workbook (a path or a binary stream).
+
+    Row 1 of each sheet is the header (the names of :data:`COLUMNS`, Chinese or English); blank rows are
+    skipped. ``sheet`` and ``row`` (the row number as Excel shows it) travel with every row, so each problem
+    the accounting finds names both. The template's instructions and lists sheets (:data:`NOTE_SHEETS`) are
+    skipped; any other non-empty sheet without the required headers is refused, never silently dropped.
+    """
+    from openpyxl import load_workbook  # imported here: only workbooks need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = Path(source).name if isinstance(source, (str, Path)) else "workbook"
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise InvalidInput(Problem("xlsx_invalid", f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__})",
+                                   expected="an Excel workbook (.xlsx), e.g. from `carbonkit template`")) from None
+    frames, problems, seen, data_sheets = [], [], [], []
+    try:
+        for sheet in book.worksheets:
+            seen.append(sheet.title)
+            rows = sheet.iter_rows(min_row=1, values_only=True)
+            header = next(rows, None)
+            if normalise_name(sheet.title) in NOTE_SHEETS:
+                continue
+            if header is None or all(_blank(v) for v in header):
+                if any(not all(_blank(v) for v in row) for row in rows):
+                    problems.append(Problem("sheet_unrecognised", "row 1 is empty; the header must be in row 1",
+                                            row=1, sheet=sheet.title, expected="a header row with " + ", ".join(REQUIRED)))
+                continue
+            frame, sheet_problems = _sheet_frame(sheet.title, header, rows)
+            problems += sheet_problems
+            if frame is not None:
+                frames.append(frame)
+                data_sheets.append(sheet.title)
+    finally:
+        book.close()
+    if problems:
+        raise InvalidInput(problems)
+    if not frames:
+        raise InvalidInput(Problem("sheet_missing", f"{name}: no sheet holds activity data (sheets: {', '.join(seen)})",
+                                   expected="a sheet with the header row " + ", ".join(REQUIRED)))
+    filled = [f for f in frames if not f.empty]
+    if not filled:
+        raise InvalidInput(Problem("rows_missing", f"{name}: the sheets {', '.join(data_sheets)} "
+                                   "hold no data rows", expected="one row per enterprise, period and item from row 2"))
+    return pd.concat(filled, ignore_index=True)
+
+
+def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """One sheet as the long table with ``sheet`` and ``row``, or the problems of its header."""
+    keep = [i for i, h in enumerate(header) if not _blank(h)]
+    names = [str(header[i]).strip() for i in keep]
+    known = [n for n in names if normalise_name(n) in _LOOKUP]
+    missing = [c for c in REQUIRED if c not in {_LOOKUP[normalise_name(n)] for n in known}]
+    if missing:
+        what = (f"columns {', '.join(missing)} are missing" if known else
+                "this is not a header of the long table; fix the header or delete the sheet")
+        return None, [Problem("sheet_unrecognised" if not known else "column_missing", what, row=1, sheet=title,
+                              field=None if not known else missing[0],
+                              expected="a header row with " + ", ".join(REQUIRED) + " (Chinese or English names)")]
+    periods = [_LOOKUP.get(normalise_name(n)) == "period" for n in names]
+    values, numbers = [], []
+    for number, row in enumerate(rows, start=2):
+        cells = [row[i] if i < len(row) else None for i in keep]
+        if all(_blank(v) for v in cells):
+            continue
+        values.append([_cell_text(v, p) for v, p in zip(cells, periods)])
+        numbers.append(number)
+    try:
+        frame = canonical_columns(pd.DataFrame(values, columns=names, dtype=object), f"sheet {title}")
+    except InvalidInput as exc:
+        return None, [replace(p, sheet=title, row=1) for p in exc.problems]
+    for col in frame.columns:
+        if col in _TEXT_COLUMNS:
+            frame[col] = frame[col].astype(object).str.strip()
+    frame["row"] = np.array(numbers, dtype=np.int64)
+    frame["sheet"] = title
+    return frame, []
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _cell_text(value, period: bool = False) -> str:
+    """A cell as the text a CSV would hold: integers without '.0', dates as 'YYYY-MM' in the period column."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value.year:04d}-{value.month:02d}" if period else value.isoformat()
+    return str(value)
+
+
 def read_activities(path: str | Path) -> pd.DataFrame:
-    """The long activity table from a .csv, .json or .jsonl file."""
+    """The long activity table from a .csv, .json, .jsonl or .xlsx file."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -90,5 +194,7 @@ def read_activities(path: str | Path) -> pd.DataFrame:
         return read_csv(path)
     if suffix in (".json", ".jsonl", ".ndjson"):
         return read_json(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_excel(path)
     raise InvalidInput(Problem("format_unknown", f"{path.name}: cannot read '{suffix}' files", field="path",
-                               expected=".csv, .json or .jsonl"))
+                               expected=".csv, .json, .jsonl or .xlsx"))

@@ -1,0 +1,276 @@
+"""Excel workbooks: the fill-in template users download, and results exported to .xlsx or .csv.
+
+The template has one long-table sheet per kind of activity (energy, water, economic data), an
+instructions sheet and a hidden sheet of the drop-down lists. Its headers are spellings that
+:data:`carbonkit.readers.COLUMNS` maps, so :func:`carbonkit.readers.read_excel` reads a filled
+template with no second mapping. The item lists come from ``factors/items.csv`` (the names users
+see, 中文 or English) and the unit lists from ``factors/template_units.csv`` (units offered per item
+kind); a user can pass their own units file with the same columns (``kind, unit, note``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from carbonkit.datafiles import data_path
+from carbonkit.errors import FactorDataError, InvalidInput, Problem
+from carbonkit.vocabulary import FLOWS, KINDS, flow_of, vocabulary
+
+Lang = Literal["zh", "en"]
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One data sheet of the template: its item kinds and columns (canonical names)."""
+
+    key: str
+    kinds: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+_HEAD = ("enterprise", "name", "region", "industry", "park", "period", "item", "amount", "unit")
+SHEETS = (
+    SheetSpec("energy", ("fuel", "electricity", "heat", "steam"), (*_HEAD, "flow", "enthalpy")),
+    SheetSpec("water", ("water",), _HEAD),
+    SheetSpec("economic", ("economic",), _HEAD),
+)
+_TEXT = ("enterprise", "name", "region", "industry", "park", "period", "item", "unit", "flow")  # kept as text in Excel
+
+# What users see. Headers are spellings that readers.COLUMNS maps (a test checks each one).
+TITLES = {
+    "zh": {"energy": "能源", "water": "水", "economic": "经济数据", "instructions": "说明", "lists": "列表"},
+    "en": {"energy": "energy", "water": "water", "economic": "economic", "instructions": "instructions", "lists": "lists"},
+}
+HEADERS = {
+    "zh": {"enterprise": "统一社会信用代码", "name": "企业名称", "region": "行政区划代码", "industry": "行业代码",
+           "park": "园区代码", "period": "报告期", "item": "项目", "amount": "数量", "unit": "计量单位",
+           "flow": "用途", "enthalpy": "蒸汽焓值"},
+    "en": {c: c for c in ("enterprise", "name", "region", "industry", "park", "period", "item", "amount", "unit",
+                          "flow", "enthalpy")},
+}
+FLOW_NAMES = {"zh": {"consumption": "消费", "feedstock": "原料用能", "export": "外销"},
+              "en": {f: f for f in FLOWS}}
+INSTRUCTIONS = {
+    "zh": [
+        "carbonkit 能源、水与经济数据填报模板（长表：一行一个企业、报告期和项目）",
+        "每个数据表第1行为表头，请勿修改；从第2行起每行填写一项。可以删除不用的数据表，但不要改表名以外的表头。",
+        "报告期：年度填 2023，月度填 2023-01。统一社会信用代码、行政区划代码（6位，如 370211）、行业代码（如 C2911）按文本填写。",
+        "项目与计量单位可从下拉列表选择；也可填写 carbonkit 认识的其他名称和单位（如 原煤/raw_coal、吨/t），校验与 CSV 相同。",
+        "用途：消费（默认）、原料用能（原料用能，不计入能源消费）、外销（外供、上网，从消费中扣减，数量填正数）。",
+        "蒸汽：按质量（吨）填写时请填蒸汽焓值 [kJ/kg]，不填则用低压蒸汽默认值。",
+        "水：取水量按水源分项填写；重复利用水量单独一行。经济数据：工业增加值、营业收入等以万元计；价格指数无单位。",
+        "读入：carbonkit account 本文件.xlsx；出错时提示表名和 Excel 行号，全部改正后才计算。",
+    ],
+    "en": [
+        "carbonkit template for energy, water and economic data (long table: one row per enterprise, period and item)",
+        "Row 1 of each data sheet is the header; do not change it. One item per row from row 2. Unused sheets may be deleted.",
+        "period: 2023 for a year, 2023-01 for a month. Credit code, region code (6 digits, e.g. 370211) and industry code "
+        "(e.g. C2911) are text.",
+        "Pick items and units from the drop-down lists, or type any name and unit carbonkit knows (raw_coal, 原煤, t, 吨): "
+        "the checks are the same as for CSV.",
+        "flow: consumption (default), feedstock (raw-material use, not energy consumption), export (sold or sent out, "
+        "deducted; give a positive amount).",
+        "Steam by mass (t): give its enthalpy [kJ/kg]; without it the low-pressure default is used.",
+        "Water: withdrawal by source, one row each; reused water on its own row. Economic data in 万元 (10^4 CNY); "
+        "the price index has no unit.",
+        "Read it with: carbonkit account THIS.xlsx. Problems name the sheet and the Excel row; nothing is accounted "
+        "until all are fixed.",
+    ],
+}
+ITEM_TABLE = {"zh": ("项目", "代码", "标准单位", "说明"), "en": ("item", "id", "canonical unit", "note")}
+TEMPLATE_ROWS = 2000  # rows prepared with drop-down lists and text formats
+
+
+def template_units(path: str | Path | None = None) -> dict[str, list[str]]:
+    """The units offered in the drop-down lists, per item kind (file order), from ``factors/template_units.csv``
+    or a file with the same columns (``kind, unit, note``)."""
+    path = Path(path) if path is not None else data_path("template_units.csv")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise FactorDataError(f"{path}: not a readable units table: {exc}") from None
+    missing = {"kind", "unit"} - set(frame.columns)
+    if missing:
+        raise FactorDataError(f"{path}: columns {', '.join(sorted(missing))} are missing (expected kind, unit, note)")
+    units: dict[str, list[str]] = {k: [] for k in KINDS}
+    for line, (kind, unit) in enumerate(zip(frame["kind"].str.strip(), frame["unit"].str.strip()), start=2):
+        if kind not in units:
+            raise FactorDataError(f"{path}, row {line}, column 'kind': '{kind}' is not one of {', '.join(KINDS)}")
+        if unit and unit not in units[kind]:
+            units[kind].append(unit)
+    return units
+
+
+def sheet_lists(spec: SheetSpec, lang: Lang, units: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """The item names (as users see them in ``lang``) and the units of one sheet."""
+    items = [it.name_zh if lang == "zh" else it.name_en for it in vocabulary().of_kind(*spec.kinds)]
+    unit_list: list[str] = []
+    for kind in spec.kinds:
+        unit_list += [u for u in units.get(kind, []) if u not in unit_list]
+    return items, unit_list
+
+
+def write_template(path, lang: Lang = "zh", *, units: str | Path | None = None, rows: int = TEMPLATE_ROWS) -> None:
+    """Write the fill-in workbook to ``path`` (a file path or a binary stream)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if lang not in TITLES:
+        raise InvalidInput(Problem("lang_unknown", f"'{lang}' is not a template language", field="lang", expected="zh or en"))
+    unit_table = template_units(units)
+    titles, headers = TITLES[lang], HEADERS[lang]
+    book = Workbook()
+    guide = book.active
+    guide.title = titles["instructions"]
+    lists = book.create_sheet(titles["lists"])
+    lists.sheet_state = "hidden"
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    list_col = 0
+
+    def add_list(title: str, values: list[str]) -> str:
+        nonlocal list_col
+        list_col += 1
+        letter = get_column_letter(list_col)
+        lists.cell(1, list_col, title).font = bold
+        for r, v in enumerate(values, start=2):
+            lists.cell(r, list_col, v)
+        return f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+
+    for spec in SHEETS:
+        ws = book.create_sheet(titles[spec.key])
+        items, unit_list = sheet_lists(spec, lang, unit_table)
+        refs = {"item": add_list(f"{titles[spec.key]}: {headers['item']}", items),
+                "unit": add_list(f"{titles[spec.key]}: {headers['unit']}", unit_list)}
+        if "flow" in spec.columns:
+            refs["flow"] = add_list(headers["flow"], [FLOW_NAMES[lang][f] for f in FLOWS])
+        for c, col in enumerate(spec.columns, start=1):
+            cell = ws.cell(1, c, headers[col])
+            cell.font, cell.fill = bold, head_fill
+            letter = get_column_letter(c)
+            ws.column_dimensions[letter].width = 22 if col in ("enterprise", "name", "item") else 12
+            if col in _TEXT:  # a column style: codes stay text (a credit code is not a number in E notation)
+                ws.column_dimensions[letter].number_format = "@"
+            if col in refs:
+                dv = DataValidation(type="list", formula1=refs[col], allow_blank=True, showErrorMessage=True,
+                                    errorStyle="warning", errorTitle=headers[col],
+                                    error="不在列表中；carbonkit 读入时会校验" if lang == "zh" else
+                                    "not in the list; carbonkit checks it when reading")
+                dv.add(f"{letter}2:{letter}{rows + 1}")
+                ws.add_data_validation(dv)
+        ws.freeze_panes = "A2"
+    _write_guide(guide, lang, bold)
+    book.save(path)
+
+
+def _write_guide(ws, lang: Lang, bold) -> None:
+    lines = INSTRUCTIONS[lang]
+    ws.cell(1, 1, lines[0]).font = bold
+    for r, line in enumerate(lines[1:], start=2):
+        ws.cell(r, 1, line)
+    start = len(lines) + 2
+    for c, head in enumerate(ITEM_TABLE[lang], start=1):
+        ws.cell(start, c, head).font = bold
+    for r, it in enumerate(vocabulary().items, start=start + 1):
+        unit = "" if it.unit == "dimensionless" else it.unit
+        ws.cell(r, 1, it.name_zh if lang == "zh" else it.name_en)
+        ws.cell(r, 2, it.item)
+        ws.cell(r, 3, unit)
+        ws.cell(r, 4, it.note)
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 30
+
+
+# --- results out ---
+
+_UNIT_SUFFIXES = (("_10k_cny", "10^4 CNY"), ("_tco2", "tCO2"), ("_tce", "tce"), ("_m3", "m3"), ("_kwh", "kWh"),
+                  ("_mu", "mu"))
+_COLUMN_UNITS = {"employees": "person", "nonconventional_share": "1", "water_reuse_rate": "1"}
+
+
+def column_unit(column: str) -> str | None:
+    """The unit of a summary column, read from its name: ``co2_location_tco2`` -> ``tCO2``,
+    ``energy_intensity_tce_per_10k_cny`` -> ``tce/10^4 CNY``, ``energy_per_product_tce`` -> ``tce/product unit``."""
+    if column in _COLUMN_UNITS:
+        return _COLUMN_UNITS[column]
+    if "_per_product_" in column:
+        top = _suffix_unit(column)
+        return f"{top}/product unit" if top else None
+    if "_per_" in column:
+        top, bottom = column.rsplit("_per_", 1)
+        top, bottom = _suffix_unit(top), _suffix_unit("_" + bottom)
+        return f"{top}/{bottom}" if top and bottom else None
+    return _suffix_unit(column)
+
+
+def _suffix_unit(name: str) -> str | None:
+    return next((u for suffix, u in _UNIT_SUFFIXES if name.endswith(suffix)), None)
+
+
+def export_results(result, path: str | Path) -> Path:
+    """Write an :class:`~carbonkit.accounting.AccountingResult` to ``.xlsx`` (sheets: summary with the unit in
+    each header, the factors used with their source and status, the release and options) or ``.csv`` (the
+    summary; it carries the ``release`` and ``factor_ids`` columns)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        result.summary.to_csv(path, index=False, encoding="utf-8-sig")
+        return path
+    if suffix != ".xlsx":
+        raise InvalidInput(Problem("format_unknown", f"{path.name}: cannot write '{suffix}' files", field="output",
+                                   expected=".xlsx or .csv"))
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    bold, warn = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
+    book = Workbook()
+    summary = book.active
+    summary.title = "summary"
+    columns = list(result.summary.columns)
+    summary.append([f"{c} [{u}]" if (u := column_unit(c)) else c for c in columns])
+    for values in zip(*(result.summary[c].tolist() for c in columns)):
+        summary.append([_cell(v) for v in values])
+    factors = book.create_sheet("factors")
+    frame = result.factors
+    f_cols = list(frame.columns)
+    factors.append(f_cols)
+    status_at = f_cols.index("status") if "status" in f_cols else None
+    for values in frame.itertuples(index=False):
+        factors.append([_cell(v) for v in values])
+        if status_at is not None and values[status_at] == "unverified":
+            for cell in factors[factors.max_row]:
+                cell.fill = warn
+    about = book.create_sheet("about")
+    shaky = [f.id for f in result.unverified_factors]
+    for key, value in (("release", result.release), *((f"option: {k}", v) for k, v in result.options.model_dump().items()),
+                       ("factors used", len(result.used)),
+                       ("unverified factors", ", ".join(shaky) if shaky else "none")):
+        about.append([key, _cell(value)])
+    for ws in (summary, factors):
+        for cell in ws[1]:
+            cell.font = bold
+        ws.freeze_panes = "A2"
+    for cell in about["A"]:
+        cell.font = bold
+    book.save(path)
+    return path
+
+
+def _cell(value):
+    """A value openpyxl can store: NaN and None as an empty cell, numpy scalars as Python numbers."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if isinstance(value, (list, tuple, dict)):
+        return str(value)
+    return value
