@@ -13,6 +13,8 @@ from rich.table import Table
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.commands.output import Format, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
+from carbonkit.commands.status import working
+from carbonkit.commands.workbooks import check_output, write_results
 from carbonkit.datafiles import examples_dir
 from carbonkit.errors import CarbonkitError, FactorDataError
 from carbonkit.factors import load_release, read_table, release_names
@@ -142,7 +144,7 @@ def _print_changes(change: pd.DataFrame, limit: int = 60) -> None:
 
 @app.command("account")
 def account_cmd(
-    input: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .json or .jsonl documents")],
+    input: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .xlsx (the template), .json or .jsonl documents")],
     format: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")] = Format.table,
     release: Annotated[Optional[str], typer.Option(help="factor release name (default: the current one)")] = None,
     factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
@@ -152,17 +154,25 @@ def account_cmd(
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
     base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the results to FILE.xlsx or FILE.csv")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress indicator")] = False,
 ) -> None:
     """Account energy, water and CO2 for every enterprise and period in INPUT."""
+    check_output(output)
     try:
-        rel = load_release(release, extra=factors)
-        options = AccountingOptions(power_coal_rate=power_coal_rate, location_purpose=location_purpose,
-                                    year_fallback=year_fallback, require_value_added=require_value_added)
-        result = account(read_activities(input), release=rel, options=options)
+        with working(f"Reading {input.name}", quiet) as step:
+            rel = load_release(release, extra=factors)
+            options = AccountingOptions(power_coal_rate=power_coal_rate, location_purpose=location_purpose,
+                                        year_fallback=year_fallback, require_value_added=require_value_added)
+            frame = read_activities(input)
+            step(f"Accounting {len(frame):,} rows of {input.name}")
+            result = account(frame, release=rel, options=options)
     except (CarbonkitError, FileNotFoundError) as exc:
         _fail(exc)
     except ValueError as exc:  # pydantic validation of the options
         _fail(exc)
+    if output is not None:
+        return write_results(result, output)
     _print_result(result, format, changes(result.summary, base_year) if show_changes else None)
 
 
@@ -264,8 +274,9 @@ def factors_validate(paths: Annotated[Optional[list[Path]], typer.Argument(help=
 # Domain sub-commands (assessments, targets and decomposition, benefit screening and grading) live in
 # carbonkit.commands; they use the helpers above, so they are registered after them.
 from carbonkit.commands import assess as _assess, benefit as _benefit, targets as _targets  # noqa: E402, I001
+from carbonkit.commands import workbooks as _workbooks  # noqa: E402
 
-for _module in (_assess, _targets, _benefit):
+for _module in (_assess, _targets, _benefit, _workbooks):
     _module.register(app)
 
 

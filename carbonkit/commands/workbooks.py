@@ -1,0 +1,63 @@
+"""CLI commands for Excel workbooks: ``carbonkit template`` (the fill-in template) and the results file of
+``carbonkit account --output FILE.xlsx|FILE.csv``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from carbonkit.commands.output import _fail, out
+from carbonkit.errors import CarbonkitError, InvalidInput, Problem
+from carbonkit.excel import export_results, write_template
+
+RESULT_SUFFIXES = (".xlsx", ".csv")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def check_output(path: Path | None) -> None:
+    """Refuse a results file carbonkit cannot write, before any work is done."""
+    if path is not None and path.suffix.lower() not in RESULT_SUFFIXES:
+        _fail(InvalidInput(Problem("format_unknown", f"{path.name}: cannot write '{path.suffix}' files",
+                                   field="--output", expected=" or ".join(RESULT_SUFFIXES))))
+
+
+def write_results(result, path: Path) -> None:
+    """Write an AccountingResult to ``path`` and say so in one line."""
+    try:
+        export_results(result, path)
+    except (CarbonkitError, OSError) as exc:
+        _fail(exc)
+    out.print(f"Wrote {len(result.summary)} result(s) to {path} (factor release {result.release}"
+              + (f"; {len(result.unverified_factors)} unverified factor(s) marked" if result.unverified_factors else "")
+              + ").", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("template")
+    def template_cmd(
+        lang: Annotated[Lang, typer.Option("--lang", help="language of the headers and lists: zh or en")] = Lang.zh,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="where to write the .xlsx "
+                                                       "(default: carbonkit-template-LANG.xlsx)")] = None,
+        units: Annotated[Optional[Path], typer.Option(help="your own units list (CSV: kind, unit, note) instead of "
+                                                      "factors/template_units.csv")] = None,
+        force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+    ) -> None:
+        """Write the Excel fill-in template: energy, water and economic sheets with drop-down lists."""
+        path = output or Path(f"carbonkit-template-{lang.value}.xlsx")
+        if path.suffix.lower() != ".xlsx":
+            _fail(InvalidInput(Problem("format_unknown", f"{path.name}: the template is an .xlsx workbook",
+                                       field="--output", expected="a file name ending in .xlsx")))
+        if path.exists() and not force:
+            _fail(CarbonkitError(f"{path} exists; give another --output or --force to overwrite it"))
+        try:
+            write_template(path, lang.value, units=units)
+        except (CarbonkitError, OSError) as exc:
+            _fail(exc)
+        out.print(f"Wrote the template to {path}. Fill it in, then: carbonkit account {path}", highlight=False)
