@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, enterprises, factors, health, keys, parks, progress,
-                         reports)
+                         reports, workbooks)
 from api.settings import Settings
 from carbonkit import __version__
 
@@ -79,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url="/docs" if settings.docs else None, openapi_url="/openapi.json" if settings.docs else None)
     app.state.settings = settings
     errors.install(app)
-    for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit):
+    for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
+                   workbooks):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -13,7 +13,8 @@ from api.ingest import ReportIn, submit
 from api.queries import stored_result
 from carbonkit.activity import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.readers import read_csv
+from carbonkit.excel import XLSX_MEDIA_TYPE
+from carbonkit.readers import read_csv, read_excel
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 _batch = TypeAdapter(list[ReportIn])
@@ -31,12 +32,15 @@ def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep
 
 def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
     kind = content_type.split(";")[0].strip().lower()
-    if kind in ("text/csv", "application/csv"):
-        try:
-            frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
-        except UnicodeDecodeError:
-            raise InvalidInput(Problem("csv_invalid", "the CSV body is not UTF-8")) from None
-        ck.account(frame)  # every problem with its CSV line number, before anything else
+    if kind in ("text/csv", "application/csv", XLSX_MEDIA_TYPE):
+        if kind == XLSX_MEDIA_TYPE:
+            frame = read_excel(io.BytesIO(raw))
+        else:
+            try:
+                frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
+            except UnicodeDecodeError:
+                raise InvalidInput(Problem("csv_invalid", "the CSV body is not UTF-8")) from None
+        ck.account(frame)  # every problem with its CSV line (or sheet and Excel row), before anything else
         return [ReportIn(report=doc) for doc in frame_to_documents(frame)]
     try:
         text = raw.decode("utf-8-sig")
@@ -58,9 +62,11 @@ def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
              openapi_extra={"requestBody": {"content": {
                  "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ReportIn"}}},
                  "application/x-ndjson": {"schema": {"type": "string"}},
-                 "text/csv": {"schema": {"type": "string"}}}, "required": True}})
+                 "text/csv": {"schema": {"type": "string"}},
+                 XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}, "required": True}})
 async def submit_bulk(request: Request, principal: PrincipalDep, settings: SettingsDep) -> dict:
-    """Store many reports at once: a JSON array, JSON lines, or a CSV of the long format. All or nothing."""
+    """Store many reports at once: a JSON array, JSON lines, a CSV of the long format or a filled Excel template
+    (.xlsx). All or nothing."""
     raw = await request.body()
     reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"))
     if len(reports) > settings.max_bulk_reports:
