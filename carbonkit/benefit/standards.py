@@ -146,7 +146,10 @@ class Equipment(BaseModel):
     size: str | None = None
     unit: str | None = None
 
-    _check_unit = field_validator("unit")(classmethod(lambda cls, v: _unit(v)))
+    @field_validator("unit")
+    @classmethod
+    def _check_unit(cls, value: str | None) -> str | None:
+        return _unit(value)
 
 
 class Fact(BaseModel):
@@ -172,7 +175,10 @@ class Rule(BaseModel):
     status: Status
     note: str = ""
 
-    _check_unit = field_validator("unit")(classmethod(lambda cls, v: _unit(v)))
+    @field_validator("unit")
+    @classmethod
+    def _check_unit(cls, value: str | None) -> str | None:
+        return _unit(value)
 
     @model_validator(mode="after")
     def _shape(self):

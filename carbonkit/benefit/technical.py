@@ -142,89 +142,138 @@ def technical_checks(industry: np.ndarray, profiles: list[BenefitProfile | None]
         return pd.DataFrame(columns=COLUMNS)
     given = np.array([p is not None and p.equipment is not None for p in profiles], dtype=bool)
     facts = [{} if p is None else p.facts for p in profiles]
-    units = _units(np.unique(pairs["row"].to_numpy()[given[pairs["row"].to_numpy()]]), profiles)
+    rows = pairs["row"].to_numpy()
+    units = _units(np.unique(rows[given[rows]]), profiles)
     by_type = rules[rules["check"] != "fact"].explode("equipment").rename(columns={"equipment": "type"})
     m = units.merge(by_type.drop(columns="industry"), on="type").merge(pairs[["row", "id"]], on=["row", "id"])
     m = _unit_outcomes(m, facts, tech)
-    groups = {key: sub for key, sub in m.groupby(["row", "id"], sort=False)}
-    empty = m.iloc[0:0]
-    out = [_decide(rec, given[rec["row"]], facts[rec["row"]], groups.get((rec["row"], rec["id"]), empty))
-           for rec in pairs.to_dict("records")]
-    return pd.DataFrame(out, columns=COLUMNS)
+
+    n = len(pairs)
+    check = pairs["check"].to_numpy(object)
+    sign = np.array([_SIGN.get(op, "") if isinstance(op, str) else "" for op in pairs["fails_when"]], dtype=object)
+    out = {  # the check rows as arrays, filled in by kind of rule, framed once at the end
+        "value": np.full(n, np.nan), "limit": pd.to_numeric(pairs["limit"]).to_numpy(np.float64),
+        "unit": np.array([u if isinstance(u, str) else None for u in pairs["unit"]], dtype=object),
+        "result": np.full(n, "pass", dtype=object), "margin": np.full(n, np.nan), "relative_margin": np.full(n, np.nan),
+        "missing": np.full(n, None, dtype=object), "unit_id": np.full(n, None, dtype=object),
+        "note": np.array([x or None for x in pairs["note"]], dtype=object),
+    }
+    position = pd.MultiIndex.from_arrays([rows, pairs["id"].to_numpy(object)])
+    equipment_rule = check != "fact"
+    absent = equipment_rule & ~given[rows]
+    out["result"][absent], out["missing"][absent] = "missing", "equipment not given"
+    with_units = position.isin(pd.MultiIndex.from_arrays([m["row"].to_numpy(), m["id"].to_numpy(object)]))
+    none = equipment_rule & given[rows] & ~with_units
+    out["value"][none & (check != "unit_size")] = 0.0
+    out["note"][none] = [_join(x, "no units of this type") for x in out["note"][none]]
+    out["unit"][(check == "process") & ~absent] = "units"
+
+    _unit_size(out, position, m[m["check"] == "unit_size"])
+    _process(out, position, m[m["check"] == "process"])
+    _totals(out, position, m[m["check"] == "total_size"], pairs, facts)
+    for i in np.flatnonzero(check == "fact"):  # declarations: a few per enterprise of the industries that have them
+        out["result"][i], out["missing"][i] = _fact(pairs["fact"].iat[i], pairs["fact_fails_when"].iat[i],
+                                                    pairs["unless"].iat[i], facts[rows[i]])
+    comparison = np.select(
+        [check == "unit_size", check == "total_size", check == "process"],
+        ["fails when size " + sign + " limit", "fails when total " + sign + " limit", "fails for any unit"],
+        default=np.array([f"fails when {f} is {str(v).lower()}" for f, v in zip(pairs["fact"], pairs["fact_fails_when"])],
+                         dtype=object))
+    return pd.DataFrame({"row": rows, "group": "technical", "standard": pairs["id"].to_numpy(object),
+                         "level": pairs["level"].to_numpy(object), "indicator": pairs["text"].to_numpy(object),
+                         "comparison": comparison, "status": pairs["status"].to_numpy(object), **out}, columns=COLUMNS)
 
 
-def _decide(rule: dict, given: bool, facts: dict, mine: pd.DataFrame) -> dict:
-    """The outcome of one rule for one enterprise-period."""
-    base = {"row": rule["row"], "group": "technical", "standard": rule["id"], "level": rule["level"],
-            "indicator": rule["text"], "value": np.nan, "limit": rule["limit"] if rule["limit"] is not None else np.nan,
-            "unit": rule["unit"], "comparison": None, "result": "pass", "margin": np.nan, "relative_margin": np.nan,
-            "missing": None, "unit_id": None, "status": rule["status"], "note": rule["note"] or None}
-    check = rule["check"]
-    if check == "fact":
-        value = facts.get(rule["fact"])
-        base["comparison"] = f"fails when {rule['fact']} is {str(rule['fact_fails_when']).lower()}"
-        exempt = _exempt(rule["unless"], {}, facts)
-        if value is None:
-            return {**base, "result": "missing", "missing": f"fact {rule['fact']} not declared"}
-        if value != rule["fact_fails_when"] or exempt is True:
-            return base
-        if exempt is None:
-            return {**base, "result": "missing", "missing": f"exemption ({', '.join(rule['unless'])}) not declared"}
-        return {**base, "result": "fail"}
-    base["comparison"] = (f"fails when size {_SIGN[rule['fails_when']]} limit" if check == "unit_size" else
-                          f"fails when total {_SIGN[rule['fails_when']]} limit" if check == "total_size" else
-                          "fails for any unit")
-    if not given:
-        return {**base, "result": "missing", "missing": "equipment not given"}
-    if check == "total_size":
-        return _total(base, rule, mine, facts)
-    if mine.empty:
-        return {**base, "value": 0.0 if check == "process" else np.nan, "note": _join(base["note"], "no units of this type")}
-    if check == "process":
-        failing = mine[mine["outcome"] == "fail"]
-        base["value"] = float(failing["count"].sum())
-        base["unit"] = "units"
-        if len(failing):
-            return {**base, "result": "fail", "unit_id": ", ".join(failing["unit_id"])}
-        missing = mine[mine["outcome"] == "missing"]
-        if len(missing):
-            return {**base, "result": "missing", "missing": "; ".join(dict.fromkeys(missing["why"])),
-                    "unit_id": ", ".join(missing["unit_id"])}
-        return base
-    order = {"fail": 0, "missing": 1, "pass": 2}
-    ranked = mine.assign(o=mine["outcome"].map(order)).sort_values(["o", "size_rule"], na_position="first")
-    worst = ranked.iloc[0]
-    size = float(worst["size_rule"])
-    out = {**base, "value": size, "unit_id": worst["unit_id"], "result": worst["outcome"]}
-    if worst["outcome"] == "missing":
-        out["missing"] = worst["why"]
-    if not np.isnan(size):
-        out["margin"] = size - rule["limit"]
-        out["relative_margin"] = size / rule["limit"] - 1 if rule["limit"] else np.nan
-    return out
+def _at(position: pd.MultiIndex, frame: pd.DataFrame) -> np.ndarray:
+    """Positions in the check rows of the (row, id) keys of ``frame``."""
+    return position.get_indexer(pd.MultiIndex.from_arrays([frame["row"].to_numpy(), frame["id"].to_numpy(object)]))
 
 
-def _total(base: dict, rule: dict, mine: pd.DataFrame, facts: dict) -> dict:
-    """A total_size rule: the enterprise's total over its units of the listed types."""
-    if mine.empty:
-        return {**base, "value": 0.0, "note": _join(base["note"], "no units of this type")}
-    sizes = mine["size_rule"].to_numpy(np.float64)
-    if np.isnan(sizes).any():
-        return {**base, "result": "missing", "missing": "; ".join(dict.fromkeys(mine.loc[np.isnan(sizes), "why"]))}
-    total = float((sizes * mine["count"].to_numpy(np.float64)).sum())
-    limit = rule["limit"]
-    offends = total <= limit if rule["fails_when"] == "le" else total < limit
-    out = {**base, "value": total, "margin": total - limit, "relative_margin": total / limit - 1 if limit else np.nan,
-           "unit_id": ", ".join(mine["unit_id"])}
-    if not offends:
-        return out
-    exempt = _exempt(rule["unless"], {}, facts)
+def _unit_size(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
+    """unit_size rules: the deciding unit is the first failing, else missing, else the smallest one."""
+    if m.empty:
+        return
+    order = m["outcome"].map({"fail": 0, "missing": 1, "pass": 2})
+    worst = m.assign(o=order).sort_values(["row", "id", "o", "size_rule"], na_position="first").drop_duplicates(["row", "id"])
+    at = _at(position, worst)
+    size = worst["size_rule"].to_numpy(np.float64)
+    limit = out["limit"][at]
+    out["value"][at] = size
+    out["result"][at] = worst["outcome"].to_numpy(object)
+    out["missing"][at] = worst["why"].to_numpy(object)
+    out["unit_id"][at] = worst["unit_id"].to_numpy(object)
+    out["margin"][at] = size - limit
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["relative_margin"][at] = np.where(limit > 0, size / limit - 1, np.nan)
+
+
+def _process(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
+    """process rules: fail for any unit not exempt; the value is the number of failing units."""
+    if m.empty:
+        return
+    keys = ["row", "id"]
+    out["value"][_at(position, m.drop_duplicates(keys))] = 0.0
+    undecided = m[m["outcome"] == "missing"].groupby(keys, sort=False).agg(
+        why=("why", _reasons), ids=("unit_id", ", ".join)).reset_index()
+    at = _at(position, undecided)
+    out["result"][at], out["missing"][at], out["unit_id"][at] = "missing", undecided["why"], undecided["ids"]
+    failing = m[m["outcome"] == "fail"].groupby(keys, sort=False).agg(
+        n=("count", "sum"), ids=("unit_id", ", ".join)).reset_index()
+    at = _at(position, failing)
+    out["value"][at] = failing["n"].to_numpy(np.float64)
+    out["result"][at], out["missing"][at], out["unit_id"][at] = "fail", None, failing["ids"]
+
+
+def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataFrame, facts: list[dict]) -> None:
+    """total_size rules: the enterprise's total (size × count) over its units of the listed types."""
+    if m.empty:
+        return
+    grouped = m.assign(part=m["size_rule"] * m["count"], unknown=m["size_rule"].isna()).groupby(["row", "id"], sort=False)
+    totals = grouped.agg(total=("part", "sum"), unknown=("unknown", "any"), ids=("unit_id", ", ".join),
+                         why=("why", _reasons)).reset_index()
+    at = _at(position, totals)
+    total = totals["total"].to_numpy(np.float64)
+    limit = out["limit"][at]
+    le = pairs["fails_when"].to_numpy(object)[at] == "le"
+    unknown = totals["unknown"].to_numpy(bool)
+    offends = ~unknown & np.where(le, total <= limit, total < limit)
+    known = at[~unknown]
+    out["value"][known] = total[~unknown]
+    out["margin"][known] = total[~unknown] - limit[~unknown]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["relative_margin"][known] = np.where(limit[~unknown] > 0, total[~unknown] / limit[~unknown] - 1, np.nan)
+    out["unit_id"][at] = totals["ids"].to_numpy(object)
+    out["result"][at[unknown]], out["missing"][at[unknown]] = "missing", totals["why"].to_numpy(object)[unknown]
+    for i in at[offends]:  # the exemptions of the enterprises below the limit
+        unless = pairs["unless"].iat[i]
+        exempt = _exempt(unless, {}, facts[pairs["row"].iat[i]])
+        if exempt is True:
+            out["note"][i] = _join(out["note"][i], "exempt: " + ", ".join(unless))
+        elif exempt is None:
+            out["result"][i], out["missing"][i] = "missing", f"exemption ({', '.join(unless)}) not declared"
+        else:
+            out["result"][i] = "fail"
+
+
+def _fact(fact: str, fails_when: bool, unless: list[str], facts: dict) -> tuple[str, str | None]:
+    """(result, missing reason) of a fact rule."""
+    value = facts.get(fact)
+    if value is None:
+        return "missing", f"fact {fact} not declared"
+    if value != fails_when:
+        return "pass", None
+    exempt = _exempt(unless, {}, facts)
     if exempt is True:
-        return {**out, "note": _join(out["note"], "exempt: " + ", ".join(rule["unless"]))}
+        return "pass", None
     if exempt is None:
-        return {**out, "result": "missing", "missing": f"exemption ({', '.join(rule['unless'])}) not declared"}
-    return {**out, "result": "fail"}
+        return "missing", f"exemption ({', '.join(unless)}) not declared"
+    return "fail", None
+
+
+def _reasons(values: pd.Series) -> str:
+    """Distinct reasons of a group, '; '-joined (missing ones skipped)."""
+    return "; ".join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
 
 
 def _join(a: str | None, b: str) -> str:
-    return f"{a}; {b}" if a else b
+    return f"{a}; {b}" if isinstance(a, str) and a else b
