@@ -107,6 +107,7 @@ def read_excel(source) -> pd.DataFrame:
     try:
         for sheet in book.worksheets:
             seen.append(sheet.title)
+            sheet.reset_dimensions()  # a sheet's stated size may be missing or wrong; read the rows there are
             rows = sheet.iter_rows(min_row=1, values_only=True)
             header = next(rows, None)
             if normalise_name(sheet.title) in NOTE_SHEETS:
