@@ -156,7 +156,8 @@ def benefit_checks(summary: pd.DataFrame, industry: np.ndarray, q: pd.DataFrame,
 
 
 def _notes(note: str, printed: str, as_printed: bool, indicator_note: str) -> str | None:
-    parts = [f"as printed: {printed}" if as_printed else "", note, indicator_note]
+    flag = f"printed {printed}" if as_printed and "as printed" not in (note or "") else ""
+    parts = [flag, note, indicator_note]
     return "; ".join(p for p in parts if p) or None
 
 

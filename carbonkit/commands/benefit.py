@@ -109,7 +109,7 @@ def _print_screen(result: ScreenResult) -> None:
             continue
         table = Table(title=f"{title}  ({head})", title_justify="left", header_style="bold")
         for col, justify in (("Standard", "left"), ("Level", "left"), ("Value", "right"), ("Limit", "right"),
-                             ("Unit", "left"), ("Result", "left"), ("Margin", "right"), ("Why / note", "left")):
+                             ("Unit", "left"), ("Result", "left"), ("Margin", "right"), ("Why / unit / note", "left")):
             table.add_column(col, justify=justify, overflow="fold")
         for c in mine.to_dict("records"):
             shaky = " [yellow](unverified)[/]" if c["status"] == "unverified" else ""
