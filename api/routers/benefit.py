@@ -116,11 +116,17 @@ def screen_stored(enterprise_id: str, period: str, session: SessionDep, principa
 
 
 def _check_profiles(principal: Principal, session: Session, profiles: list[ProfileFor]) -> None:
-    if principal.is_province:
+    """Profiles may name only enterprises the key may see (403 otherwise)."""
+    if principal.is_province or not profiles:
         return
+    ids = sorted({p.enterprise for p in profiles})
+    parks: dict[str, str | None] = {}
+    for start in range(0, len(ids), 500):
+        for ent_id, park_id in session.exec(select(Enterprise.id, Enterprise.park_id)
+                                            .where(Enterprise.id.in_(ids[start:start + 500]))).all():
+            parks[ent_id] = park_id
     for i, p in enumerate(profiles):
-        ent = session.get(Enterprise, p.enterprise)
-        if ent is None or not principal.may_see(ent.id, ent.park_id):
+        if p.enterprise not in parks or not principal.may_see(p.enterprise, parks[p.enterprise]):
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"profiles[{i}]: this key may not supply data for "
                                                            f"enterprise {p.enterprise}")
 

@@ -127,6 +127,10 @@ def test_profiles_for_enterprises_a_key_may_not_see_are_refused(client, world):
     profiles = [{"enterprise": ENT_C, "pollutants": [{"pollutant": "SO2", "amount": 10}]}]
     code, _ = grades(client, world.ent_a, park=PARK_A, profiles=profiles)
     assert code == 403
+    code, _ = grades(client, world.park_b, park=PARK_B, profiles=profiles)
+    assert code == 403
+    code, body = grades(client, world.park, park=PARK_A, profiles=profiles)  # C is in the park key's park
+    assert code == 200 and set(by_enterprise(body)) == {ENT_A, ENT_C, ENT_D}
 
 
 @pytest.mark.parametrize("body, params", [
