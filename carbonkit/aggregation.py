@@ -21,6 +21,7 @@ which are missing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,11 +65,12 @@ NUMERATORS = ("energy_equivalent_tce", "energy_excl_feedstock_tce", "feedstock_e
               "co2_heat_tco2")
 
 
-def results_frame(data) -> pd.DataFrame:
+def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
     """Enterprise results as one frame: ``enterprise``, ``period``, ``year``, the attributes and the sums.
 
     ``data`` is an :class:`AccountingResult` or a frame of its summary rows (e.g. read back from
-    ``carbonkit account --format csv`` or from the service's database). Columns it lacks are NaN.
+    ``carbonkit account --format csv`` or from the service's database). Columns it lacks are NaN. With
+    ``periods``, only the rows of those periods are kept (each column is then converted for them only).
     """
     frame = data.summary if isinstance(data, AccountingResult) else data
     if not isinstance(frame, pd.DataFrame):
@@ -77,34 +79,43 @@ def results_frame(data) -> pd.DataFrame:
     if missing:
         raise InvalidInput([Problem("column_missing", f"the results have no column '{c}'", field=c,
                                     expected="a summary frame of carbonkit.account") for c in missing])
-    out = {"enterprise": frame["enterprise"].astype(str).to_numpy(dtype=object),
-           "period": frame["period"].astype(str).to_numpy(dtype=object)}
-    period = pd.Series(out["period"])
-    good = period.str.fullmatch(r"\d{4}(-\d{2})?")
-    if not good.all():
-        bad = period[~good].iloc[0]
-        raise InvalidInput(Problem("period_invalid", f"period '{bad}' is not 'YYYY' or 'YYYY-MM'", field="period",
-                                   period=str(bad)))
-    out["year"] = period.str.slice(0, 4).astype(int).to_numpy()
+    per_codes, per_values = pd.factorize(frame["period"].to_numpy(dtype=object))
+    per_names = np.array([str(p).strip() for p in per_values], dtype=object)
+    bad = [p for p in per_names if not _PERIOD.fullmatch(p)]
+    if bad or (per_codes < 0).any():
+        shown = bad[0] if bad else "(empty)"
+        raise InvalidInput(Problem("period_invalid", f"period '{shown}' is not 'YYYY' or 'YYYY-MM'", field="period",
+                                   period=shown))
+    keep = None
+    if periods is not None:
+        keep = np.isin(per_codes, np.flatnonzero(np.isin(per_names, [str(p) for p in periods])))
+        frame, per_codes = frame[keep], per_codes[keep]
+    ent_codes, ent_values = pd.factorize(frame["enterprise"].to_numpy(dtype=object))
+    ent_names = np.array([str(e).strip() for e in ent_values], dtype=object)
+    if len(ent_codes) and np.unique(ent_codes.astype(np.int64) * len(per_names) + per_codes).size != len(ent_codes):
+        key = pd.Series(ent_codes.astype(np.int64) * len(per_names) + per_codes)
+        first = int(np.flatnonzero(key.duplicated().to_numpy())[0])
+        raise InvalidInput(Problem("result_duplicate", "two results for one enterprise and period",
+                                   enterprise=ent_names[ent_codes[first]], period=per_names[per_codes[first]]))
+    out = {"enterprise": ent_names[ent_codes], "period": per_names[per_codes],
+           "year": np.array([int(p[:4]) for p in per_names], dtype=int)[per_codes] if len(per_names) else
+           np.zeros(0, dtype=int)}
     for col in ATTRIBUTES:
         out[col] = _text(frame[col]) if col in frame.columns else np.full(len(frame), None, dtype=object)
     for col in (*SUM_COLUMNS, "value_added_comparable_10k_cny"):
         out[col] = (pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float) if col in frame.columns
                     else np.full(len(frame), np.nan))
     if "release" in frame.columns:
-        out["release"] = frame["release"].astype(str).to_numpy(dtype=object)
-    result = pd.DataFrame(out)
-    dup = result.duplicated(["enterprise", "period"])
-    if dup.any():
-        first = result[dup].iloc[0]
-        raise InvalidInput(Problem("result_duplicate", "two results for one enterprise and period",
-                                   enterprise=first["enterprise"], period=first["period"]))
-    return result
+        out["release"] = _text(frame["release"])
+    return pd.DataFrame(out)
+
+
+_PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 
 
 def _text(values: pd.Series) -> np.ndarray:
     """Strings with None for missing or blank values (each distinct value handled once)."""
-    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     clean = np.array([None if v is None or (isinstance(v, float) and v != v) or not str(v).strip() else str(v).strip()
                       for v in uniques] + [None], dtype=object)
     return clean[codes]
@@ -214,29 +225,49 @@ def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_
 
 
 def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = True) -> pd.DataFrame:
-    """Per group (and period): level sums, intensity sums, counts and price basis, no intensities yet."""
+    """Per group (and period): level sums, intensity sums, counts and price basis, no intensities yet.
+
+    Level sums are NaN for a group where no row has the column; intensity sums (``iv_*``, ``va``, ``vac``)
+    and counts are plain sums. Groups are sorted by their keys, missing keys (None) last.
+    """
     frame = prepared.frame
     cols = key_columns(frame, keys)
-    work = pd.DataFrame({**cols, "period": frame["period"].to_numpy()}) if with_period else pd.DataFrame(cols)
-    by = [*keys, "period"] if with_period else list(keys)
-    if not by:  # one group: the whole selection
-        work["_all"] = 0
-        by = ["_all"]
+    if with_period:
+        cols["period"] = frame["period"].to_numpy()
+    names = list(cols)
+    if names:
+        codes, labels = [], []
+        for name in names:
+            c, u = pd.factorize(cols[name], use_na_sentinel=False)
+            codes.append(c)
+            labels.append(np.asarray(u, dtype=object))
+        combined = np.ravel_multi_index(codes, [max(len(u), 1) for u in labels]) if len(codes) > 1 else codes[0]
+        _, first, group = np.unique(combined, return_index=True, return_inverse=True)
+        group = group.ravel()
+        out = pd.DataFrame({name: labels[i][codes[i][first]] for i, name in enumerate(names)})
+    else:
+        group = np.zeros(len(frame), dtype=np.intp)
+        out = pd.DataFrame(index=range(1 if len(frame) else 0))
+    n = len(out)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=values, minlength=n) if len(values) else np.zeros(n)
+
     for col in SUM_COLUMNS:
-        work[col] = frame[col].to_numpy()
+        v = frame[col].to_numpy(dtype=float)
+        seen = ~np.isnan(v)
+        out[col] = np.where(total(seen.astype(float)) > 0, total(np.where(seen, v, 0.0)), np.nan)
     for col in (c for c in frame.columns if c.startswith("iv_")):  # the NUMERATORS and any a caller added
-        work[col] = frame[col].to_numpy()
-    work["va"], work["vac"] = frame["va"].to_numpy(), frame["vac"].to_numpy()
-    work["n_reporting"] = 1
-    work["n_value_added"] = frame["has_va"].to_numpy().astype(int)
+        out[col] = total(frame[col].to_numpy(dtype=float))
+    out["va"], out["vac"] = total(frame["va"].to_numpy()), total(frame["vac"].to_numpy())
+    out["n_reporting"] = total(np.ones(len(frame))).astype(int)
+    out["n_value_added"] = total(frame["has_va"].to_numpy().astype(float)).astype(int)
     basis = frame["basis"].to_numpy()
     for name in (REPORTED, DEFLATED, CURRENT):
-        work[f"n_{name}"] = (basis == name).astype(int)
-    grouped = work.groupby(by, dropna=False, sort=True)
-    level = grouped[list(SUM_COLUMNS)].sum(min_count=1)
-    rest = grouped[[c for c in work.columns if c not in by and c not in SUM_COLUMNS]].sum()
-    out = level.join(rest).reset_index()
-    return out.drop(columns="_all") if "_all" in out.columns else out
+        out[f"n_{name}"] = total((basis == name).astype(float)).astype(int)
+    if names:
+        out = out.sort_values(names, na_position="last", kind="stable").reset_index(drop=True)
+    return out
 
 
 def price_basis(n_comparable, n_current, n_value_added) -> np.ndarray:
@@ -307,9 +338,13 @@ def aggregate(data, by="province", *, periods: list[str] | None = None, register
     industry, park, name); default every enterprise of ``data``. ``deflators``: a table id or path for
     comparable value added where the results lack it, at prices of ``base_year``.
     """
-    frame = results_frame(data)
     keys = group_keys(by)
-    register = register_of(frame) if register is None else _register(register)
+    if register is None:  # every enterprise of any period: read them all
+        frame = results_frame(data)
+        register = register_of(frame)
+    else:
+        frame = results_frame(data, periods)
+        register = _register(register)
     frame = select(frame, region, park, industry)
     register = select(register, region, park, industry)
     periods = sorted(frame["period"].unique()) if periods is None else [str(p) for p in periods]

@@ -270,8 +270,7 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
         raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
                                    expected=", ".join(NUMERATORS)))
     start, end = str(start), str(end)
-    frame = select(results_frame(data), region, park, industry)
-    frame = frame[frame["period"].isin([start, end])]
+    frame = select(results_frame(data, [start, end]), region, park, industry)
     for p in dict.fromkeys((start, end)):
         if not (frame["period"] == p).any():
             raise InvalidInput(Problem("period_missing", f"no results for period {p} in the selection", field="period",

@@ -269,7 +269,11 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     green parks ...); a count not given is reported as not available. ``panel="balanced"`` keeps only
     enterprises with value added in both the base year and ``year``.
     """
-    frame = results_frame(data)
+    wanted = None
+    if year is not None and profile is not None:
+        base_year = load_profile(profile).base_year
+        wanted = [str(y) for y in range(min(base_year, year), max(base_year, year) + 1)]
+    frame = results_frame(data, wanted)
     frame = frame[frame["period"].str.len() == 4]  # annual reports; months are not summed into years
     if profile is None:
         province = region or main_province(frame["region"])
@@ -290,7 +294,8 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
         problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
     if problems:
         raise InvalidInput(problems)
-    register_ids = set(register["enterprise"].astype(str)) if register is not None else set(frame["enterprise"])
+    register_ids = set((register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
+                       .to_numpy(dtype=object))
     frame = frame[(frame["year"] >= base) & (frame["year"] <= year)]
     prepared = prepare(frame, deflators, base, override)
     if panel == "balanced":
@@ -346,7 +351,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     f = prepared.frame
     for y in dict.fromkeys((base, year)):
         rows = f[f["year"] == y]
-        reporting = set(rows["enterprise"])
+        reporting = set(rows["enterprise"].to_numpy(dtype=object))
         missing = sorted(register_ids - reporting)
         coverage[str(y)] = {"n_expected": len(register_ids), "n_reporting": len(reporting),
                             "n_value_added": int(rows["has_va"].sum()), "n_missing": len(missing),

@@ -9,13 +9,12 @@ query (joined to the enterprise register for region, industry and park) and hand
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Literal
 
+import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from api.deps import PrincipalDep, SessionDep
@@ -27,7 +26,7 @@ from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.deflators import shipped_deflators
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.factors.documents import shipped
-from carbonkit.targets import load_profile, profile_for, progress
+from carbonkit.targets import load_profile, main_province, profile_for, progress
 from carbonkit.vocabulary import vocabulary
 
 router = APIRouter(prefix="/v1", tags=["progress"])
@@ -84,25 +83,32 @@ def load_register(session: Session, parks: list[str] | None, region: str | None)
     query = _scoped(select(Enterprise.id, Enterprise.region, Enterprise.industry, Enterprise.park_id, Enterprise.name),
                     parks, region)
     rows = session.connection().execute(query).all()
-    return pd.DataFrame.from_records(rows, columns=["enterprise", "region", "industry", "park", "name"])
+    names = ["enterprise", "region", "industry", "park", "name"]
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    return pd.DataFrame({name: np.array(values, dtype=object) for name, values in zip(names, columns)})
 
 
-def load_results(session: Session, parks: list[str] | None, region: str | None, periods: list[str]) -> pd.DataFrame:
-    """The newest result of the latest revision of each report of ``periods`` in scope, numeric columns only."""
-    newer = aliased(Result)
-    newest = select(func.max(newer.id)).where(newer.report_id == Report.id).scalar_subquery()
-    columns = [getattr(Result, c) for c in RESULT_COLUMNS]
-    query = (select(Report.enterprise_id, Report.period, Enterprise.region, Enterprise.industry, Enterprise.park_id,
-                    Enterprise.name, Result.release, *columns)
-             .join(Enterprise, Enterprise.id == Report.enterprise_id)
+def load_results(session: Session, parks: list[str] | None, region: str | None, periods: list[str],
+                 register: pd.DataFrame) -> pd.DataFrame:
+    """The newest result of the latest revision of each report of ``periods`` in scope, numeric columns only,
+    with the enterprise's region, industry, park and name taken from ``register`` (see :func:`load_register`)."""
+    query = (select(Report.id, Result.id, Report.enterprise_id, Report.period, Result.release,
+                    *(getattr(Result, c) for c in RESULT_COLUMNS))
              .join(Result, Result.report_id == Report.id)
-             .where(Report.is_latest, Report.period.in_(sorted(set(periods))), Result.id == newest))
-    rows = session.connection().execute(_scoped(query, parks, region)).all()
-    names = ["enterprise", "period", "region", "industry", "park", "name", "release", *RESULT_COLUMNS]
-    frame = pd.DataFrame.from_records(rows, columns=names)
-    for c in RESULT_COLUMNS:
-        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
-    return frame
+             .where(Report.is_latest, Report.period.in_(sorted(set(periods)))))
+    if parks is not None or region:
+        query = query.where(Report.enterprise_id.in_(_scoped(select(Enterprise.id), parks, region)))
+    rows = session.connection().execute(query).all()
+    names = ["report_id", "result_id", "enterprise", "period", "release", *RESULT_COLUMNS]
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    frame = pd.DataFrame({name: np.array(values, dtype=float if name in RESULT_COLUMNS else object)
+                          for name, values in zip(names, columns)})
+    # a report recomputed with another release has several results: the newest counts (as GET .../reports shows)
+    frame = frame.sort_values("result_id", kind="stable").drop_duplicates("report_id", keep="last")
+    attrs = register.set_index("enterprise")
+    for col in ("region", "industry", "park", "name"):
+        frame[col] = frame["enterprise"].map(attrs[col]).to_numpy(dtype=object)
+    return frame.drop(columns=["report_id", "result_id"]).reset_index(drop=True)
 
 
 def annual_periods(session: Session, parks: list[str] | None, region: str | None) -> list[str]:
@@ -124,8 +130,8 @@ def get_aggregates(session: SessionDep, principal: RegionalDep, period: Annotate
     if bad:
         raise InvalidInput([Problem("period_invalid", f"period '{p}' is not 'YYYY' or 'YYYY-MM'", field="period") for p in bad])
     parks = _parks(principal, park)
-    frame = load_results(session, parks, region, period)
     register = load_register(session, parks, region)
+    frame = load_results(session, parks, region, period, register)
     by = (level, by_industry) if by_industry else level
     answer = aggregate(frame, by, periods=period, register=register, deflators=_deflators(deflators),
                        base_year=base_year, override=override_deflators, industry=industry)
@@ -153,14 +159,10 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
     needed per remaining year and the projected final-year value, with and without the profile's exclusions."""
     parks = _parks(principal, park)
     counts = _counts(count)
+    register = load_register(session, parks, region)
     chosen = load_profile(profile) if profile else None
     if chosen is None:
-        province = vocabulary().province_of(region) if region else None
-        if province is None:
-            register = load_register(session, parks, region)
-            seen = Counter(vocabulary().province_of(r) for r in register["region"].dropna())
-            seen.pop(None, None)
-            province = seen.most_common(1)[0][0] if seen else None
+        province = vocabulary().province_of(region) if region else main_province(register["region"])
         if province is None:
             raise InvalidInput(Problem("profile_missing", "give a profile or a region", field="profile"))
         chosen = profile_for(province, year)
@@ -168,8 +170,7 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
         years = annual_periods(session, parks, region)
         year = int(years[-1]) if years else chosen.base_year
     wanted = range(chosen.base_year, year + 1) if series else (chosen.base_year, year)
-    frame = load_results(session, parks, region, [str(y) for y in wanted])
-    register = load_register(session, parks, region)
+    frame = load_results(session, parks, region, [str(y) for y in wanted], register)
     answer = progress(frame, chosen, year, region=region if (region or not parks) else None, park=parks,
                       register=register, counts=counts, deflators=_deflators(deflators), override=override_deflators,
                       panel=panel)
@@ -198,7 +199,7 @@ def get_decomposition(session: SessionDep, principal: RegionalDep, start: Period
                       top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first")) -> dict:
     """Additive and multiplicative LMDI-I of the change of an intensity, with each group's contribution."""
     parks = _parks(principal, park)
-    frame = load_results(session, parks, region, [start, end])
+    frame = load_results(session, parks, region, [start, end], load_register(session, parks, region))
     answer = decompose(frame, start, end, by, indicator=indicator, industry=industry,
                        deflators=_deflators(deflators), base_year=int(start[:4]), override=override_deflators, zero=zero)
     return {"scope": _scope_of(principal, parks, region), **answer.to_dict(top)}

@@ -221,3 +221,21 @@ def test_migration_fills_the_new_columns_from_stored_summaries(backend):
         assert tuple(row) == (1000.0, 2.5, None, None)  # numbers copied; null and a non-number stay empty
     finally:
         engine.dispose()
+
+
+def test_the_newest_result_of_a_report_counts(client, keys, settings, province_data):
+    """A report recomputed with another release has two results; the newest (highest id) is aggregated."""
+    from sqlmodel import select
+
+    from api.db import session_scope
+    from api.models import Report, Result
+
+    with session_scope(settings) as session:
+        report = session.exec(select(Report).where(Report.enterprise_id == ENT_A, Report.period == "2023")).one()
+        old = session.exec(select(Result).where(Result.report_id == report.id)).one()
+        session.add(Result(report_id=report.id, release="other-release", options_hash="x", options={},
+                           summary={}, energy_equivalent_tce=5000.0, value_added_10k_cny=11000.0,
+                           value_added_comparable_10k_cny=10500.0))
+        assert old.energy_equivalent_tce == pytest.approx(1106.1)
+    body = client.get("/v1/aggregates?period=2023&level=park", headers=auth(keys.park)).json()
+    assert body["groups"][0]["energy_equivalent_tce"] == pytest.approx(5000.0)

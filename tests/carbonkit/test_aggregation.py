@@ -6,6 +6,8 @@ Expected numbers are worked out by hand (arithmetic in the comments), from GB/T 
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -253,3 +255,25 @@ def test_bad_deflator_tables_are_refused(tmp_path):
     path = _deflator_table(tmp_path, "e.a,37,Q99x,2021,110,,verified,\n", stem="e")
     with pytest.raises(FactorDataError, match="line 2, column 'industry'"):
         aggregate(results([row("E1", "2023", 1, 1)]), deflators=path)
+
+
+# --------------------------------------------------------------------------- the command
+
+def test_aggregate_command_reads_results_csv(tmp_path):
+    from typer.testing import CliRunner
+
+    from carbonkit.cli import app
+
+    path = tmp_path / "results.csv"
+    results([row("E1", "2023", 10, 100, region="370211"), row("E2", "2023", 90, 300, region="370305"),
+             row("E3", "2022", 5, 50, region="370305")]).to_csv(path, index=False)
+    runner = CliRunner()
+    out = runner.invoke(app, ["aggregate", str(path), "--by", "city", "--period", "2023", "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout), dtype={"city": str})
+    zibo = table[table["city"] == "3703"].iloc[0]
+    assert zibo["energy_equivalent_tce"] == pytest.approx(90) and zibo["n_missing"] == 1  # E3 did not report 2023
+    shown = runner.invoke(app, ["aggregate", str(path), "--by", "province", "--period", "2023"])
+    assert shown.exit_code == 0 and "Missing reports: 1" in shown.stdout and "E3" in shown.stdout
+    bad = runner.invoke(app, ["aggregate", str(path), "--by", "galaxy"])
+    assert bad.exit_code == 2 and "galaxy" in bad.output

@@ -3,6 +3,7 @@ limits, the CO2 split, and decomposition of enterprise results by sector."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -206,3 +207,22 @@ def test_missing_period_and_unknown_indicator():
     with pytest.raises(InvalidInput) as info:
         decompose(results(), 2020, 2023, "city", indicator="happiness")
     assert info.value.problems[0].code == "indicator_unknown"
+
+
+def test_decompose_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from carbonkit.cli import app
+
+    path = tmp_path / "results.csv"
+    results().to_csv(path, index=False)
+    runner = CliRunner()
+    out = runner.invoke(app, ["decompose", str(path), "--from", "2020", "--to", "2023", "--by", "city", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.stdout)
+    assert payload["additive"]["intensity"] == pytest.approx(-0.2849185 - 0.2484861, abs=1e-6)
+    assert [c["city"] for c in payload["contributions"]] == ["3703", "3702"]
+    shown = runner.invoke(app, ["decompose", str(path), "--from", "2020", "--to", "2023", "--by", "city"])
+    assert shown.exit_code == 0 and "structure" in shown.stdout and "3703" in shown.stdout
+    bad = runner.invoke(app, ["decompose", str(path), "--from", "2020", "--to", "2023", "--zero", "maybe"])
+    assert bad.exit_code == 2

@@ -6,6 +6,8 @@ energy_carbon_factors.md for the exclusions).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -225,3 +227,36 @@ def test_missing_years_and_bad_profiles_are_clear_errors(tmp_path):
         load_profile(bad)
     text = str(info.value)
     assert "target[0]" in text and "happiness_intensity" in text and "bad.toml" in text
+
+
+# --------------------------------------------------------------------------- the command
+
+def test_progress_command_from_activity_data(tmp_path):
+    """Activity CSV, one enterprise: 2020 10,000 MWh (1,229 tce) over VA 10,000; 2023 9,000 MWh (1,106.1 tce) over
+    VA 11,000 with comparable 10,500. Change 0.1053429 / 0.1229 - 1 = 1,106.1 x 10,000 / (10,500 x 1,229) - 1
+    = 0.8571429 - 1 = -0.1428571."""
+    from typer.testing import CliRunner
+
+    from carbonkit.cli import app
+
+    path = tmp_path / "act.csv"
+    path.write_text("enterprise,period,item,amount,unit,region\n"
+                    "E1,2020,electricity,10000,MWh,370211\nE1,2020,value_added,10000,万元,370211\n"
+                    "E1,2023,electricity,9000,MWh,370211\nE1,2023,value_added,11000,万元,370211\n"
+                    "E1,2023,value_added_comparable,10500,万元,370211\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["progress", str(path), "--year", "2023", "--count", "green_parks=4", "--format",
+                                 "json", "--year-fallback", "nearest"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    total = next(i for i in payload["indicators"] if i["target"] == "energy_intensity" and i["variant"] == "total")
+    assert total["cumulative_change"] == pytest.approx(-0.1428571, abs=1e-7)
+    assert next(c for c in payload["counts"] if c["target"] == "green_parks")["count"] == 4
+    table = runner.invoke(app, ["progress", str(path), "--year", "2023", "--year-fallback", "nearest"])
+    assert table.exit_code == 0 and "-14.29 %" in table.stdout and "not available" in table.stdout
+    listed = runner.invoke(app, ["progress", "--list"])
+    assert "shandong-14fyp-2021-2025" in listed.stdout and "shanghai" in listed.stdout
+    refused = runner.invoke(app, ["progress", str(path), "--year", "2021", "--year-fallback", "nearest"])
+    assert refused.exit_code == 2 and "no annual results for 2021" in refused.output
+    bad = runner.invoke(app, ["progress", str(path), "--count", "green_parks", "--year-fallback", "nearest"])
+    assert bad.exit_code == 2 and "NAME=N" in bad.output
