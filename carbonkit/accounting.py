@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carbonkit import energy, emissions
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
-from carbonkit.errors import MissingFactor
+from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
@@ -322,6 +322,10 @@ class _Engine:
         for k, i in enumerate(idx.values()):
             k_of[i] = k
         g, k, amt = a.group[econ], k_of[a.item[econ]], a.amount[econ]
+        if (k < 0).any():  # an economic item of items.csv without a column here would add into another's
+            names = sorted({vocab.items[i].item for i in a.item[econ][k < 0]})
+            raise FactorDataError(f"economic item(s) {', '.join(names)} of items.csv have no summary column "
+                                  "(carbonkit.accounting.ECONOMIC_COLUMNS)")
         K = len(idx)
         sums = np.bincount(g * K + k, weights=amt, minlength=self.G * K).reshape(self.G, K)
         counts = np.bincount(g * K + k, minlength=self.G * K).reshape(self.G, K)

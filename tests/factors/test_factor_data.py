@@ -109,3 +109,12 @@ def test_release_frame_lists_every_factor():
     frame = load_release().frame()
     assert isinstance(frame, pd.DataFrame) and frame["id"].is_unique
     assert {"id", "value", "unit", "status", "source"} <= set(frame.columns)
+
+
+def test_every_economic_item_has_a_summary_column():
+    """An economic item added to items.csv must also get a column in ECONOMIC_COLUMNS (else the engine refuses)."""
+    from carbonkit.accounting import ECONOMIC_COLUMNS
+    from carbonkit.vocabulary import vocabulary
+
+    economic = {it.item for it in vocabulary().items if it.kind == "economic"}
+    assert economic <= set(ECONOMIC_COLUMNS) | {"value_added_comparable", "va_price_index"}
