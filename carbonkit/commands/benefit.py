@@ -14,7 +14,7 @@ from carbonkit.accounting import AccountingOptions
 from carbonkit.benefit import grade, load_scheme, load_screen_data, read_benefit, screen
 from carbonkit.benefit.grading import GradeResult
 from carbonkit.benefit.screen import ScreenResult
-from carbonkit.cli import Format, _fail, _fmt, err, out
+from carbonkit.commands.output import Format, _fail, _fmt, err, out
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import load_release
 
