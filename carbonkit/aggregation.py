@@ -28,7 +28,18 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.accounting import AccountingResult
-from carbonkit.deflators import CURRENT, DEFLATED, REPORTED, Deflators, comparable_value_added, load_deflators
+from carbonkit.deflators import (
+    BASE,
+    BASES,
+    CURRENT,
+    DEFLATED,
+    REPORTED,
+    Deflators,
+    basis_notes,
+    comparable_value_added,
+    load_deflators,
+    price_basis,
+)
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.intensity import ratio
 
@@ -263,26 +274,21 @@ def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = Tr
     out["n_reporting"] = total(np.ones(len(frame))).astype(int)
     out["n_value_added"] = total(frame["has_va"].to_numpy().astype(float)).astype(int)
     basis = frame["basis"].to_numpy()
-    for name in (REPORTED, DEFLATED, CURRENT):
+    for name in BASES:
         out[f"n_{name}"] = total((basis == name).astype(float)).astype(int)
     if names:
         out = out.sort_values(names, na_position="last", kind="stable").reset_index(drop=True)
     return out
 
 
-def price_basis(n_comparable, n_current, n_value_added) -> np.ndarray:
-    """``comparable``, ``nominal`` or ``mixed`` per group (None without value added)."""
-    n_comparable, n_current = np.asarray(n_comparable), np.asarray(n_current)
-    return np.where(np.asarray(n_value_added) == 0, None,
-                    np.where(n_current == 0, "comparable", np.where(n_comparable == 0, "nominal", "mixed")))
-
-
 def add_intensities(sums: pd.DataFrame) -> pd.DataFrame:
     """Total-over-total intensities and the price basis of each group."""
     for name, num, den in INTENSITIES:
         sums[name] = ratio(sums[f"iv_{num}"].to_numpy(), sums[den].to_numpy())
-    sums["n_comparable"] = sums[f"n_{REPORTED}"] + sums[f"n_{DEFLATED}"]
-    sums["price_basis"] = price_basis(sums["n_comparable"], sums[f"n_{CURRENT}"], sums["n_value_added"])
+    sums["n_comparable"] = sums[f"n_{REPORTED}"] + sums[f"n_{DEFLATED}"] + sums[f"n_{BASE}"]
+    # base-year rows are comparable whatever happens; the basis says whether the other rows are
+    sums["price_basis"] = price_basis(sums[f"n_{REPORTED}"] + sums[f"n_{DEFLATED}"], sums[f"n_{CURRENT}"],
+                                      sums["n_value_added"])
     sums["value_added_comparable_10k_cny"] = np.where(sums["n_value_added"] > 0, sums["vac"], np.nan)
     return sums
 
@@ -377,40 +383,9 @@ def aggregate(data, by="province", *, periods: list[str] | None = None, register
 
     basis = add_intensities(group_sums(prepared, (), with_period=False)) if len(frame) else None
     overall = None if basis is None or basis.empty else basis["price_basis"].iloc[0]
-    notes = basis_notes(basis, prepared)
+    notes = basis_notes(basis, prepared.deflators, prepared.deflator_rows)
     return Aggregate(table, missing, (by,) if isinstance(by, str) else tuple(by), keys, periods, overall,
                      prepared.deflators, prepared.deflator_rows, notes)
-
-
-def basis_notes(totals: pd.DataFrame | None, prepared: Prepared) -> list[str]:
-    """Plain-language notes on the price basis and the deflator rows of an answer."""
-    if totals is None or totals.empty:
-        return ["no results for the selection"]
-    row = totals.iloc[0]
-    notes = []
-    n_va, n_cur = int(row["n_value_added"]), int(row[f"n_{CURRENT}"])
-    n_rep, n_def = int(row[f"n_{REPORTED}"]), int(row[f"n_{DEFLATED}"])
-    if n_va == 0:
-        notes.append("no enterprise-period has a positive value added: no intensity")
-    elif n_cur == n_va:
-        notes.append("value added at current prices only (no comparable value added, no deflator): the comparison "
-                     "is nominal")
-    elif n_cur:
-        notes.append(f"{n_cur} of {n_va} enterprise-periods have value added at current prices only; the others are "
-                     "at comparable prices: the comparison is partly nominal")
-    if n_rep:
-        notes.append(f"{n_rep} enterprise-periods at comparable prices as reported (comparable value added or price "
-                     "index)")
-    if n_def:
-        notes.append(f"{n_def} enterprise-periods deflated with table {prepared.deflators}")
-    shaky = sorted(i for i, s in prepared.deflator_rows.items() if s == "unverified")
-    if shaky:
-        notes.append("deflator rows marked unverified: " + ", ".join(shaky))
-    missing_va = int(row["n_reporting"]) - n_va
-    if missing_va:
-        notes.append(f"{missing_va} enterprise-periods without a positive value added are in the level sums but not "
-                     "in the intensities")
-    return notes
 
 
 def _register(register: pd.DataFrame) -> pd.DataFrame:

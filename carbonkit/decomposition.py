@@ -31,9 +31,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from carbonkit.aggregation import basis_notes, group_keys, group_sums, prepare, results_frame, select, add_intensities
-from carbonkit.deflators import Deflators
-from carbonkit.errors import InvalidInput, Problem
+from carbonkit.aggregation import add_intensities, group_keys, group_sums, prepare, results_frame, select
+from carbonkit.deflators import Deflators, basis_notes
+from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors import Release, load_release
 from carbonkit.units import multiplier
 
@@ -255,6 +255,20 @@ def electricity_tce_per_kwh(release: Release | str | None) -> float:
     return row.value * multiplier(row.unit, "tce/kWh")
 
 
+def _coefficient_of(release: str | None, notes: list[str]) -> float:
+    """Electricity [tce/kWh] of the release a result names; a user table's suffix (``+mine``) is dropped, and
+    an unknown release falls back to the current one, with a note."""
+    if release:
+        for name in dict.fromkeys((release, release.split("+")[0])):
+            try:
+                return electricity_tce_per_kwh(name)
+            except (FactorDataError, InvalidInput):
+                continue
+    current = load_release()
+    notes.append(f"results of release {release or '(not named)'}: electricity converted with release {current.name}")
+    return electricity_tce_per_kwh(current)
+
+
 def decompose(data, start: int | str, end: int | str, by="division", *, indicator: str = "energy",
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None,
               deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
@@ -277,10 +291,12 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
                                        period=p))
     prepared = prepare(frame, deflators, int(base_year or start[:4]), override)
     keys = group_keys(by)
+    release_notes: list[str] = []
     if indicator == "co2":
         f = prepared.frame
-        release_k = {r: electricity_tce_per_kwh(r) for r in f["release"].unique()} if "release" in f else None
-        k = f["release"].map(release_k).to_numpy() if release_k else electricity_tce_per_kwh(None)
+        names = f["release"].to_numpy(dtype=object) if "release" in f else np.full(len(f), None, dtype=object)
+        coefficients = {r: _coefficient_of(r, release_notes) for r in pd.unique(names)}
+        k = np.array([coefficients[r] for r in names], dtype=float) if len(names) else np.zeros(0)
         f = f.assign(iv_elec_tce=f["iv_electricity_kwh"] * k)
         f = f.assign(iv_other_tce=f["iv_energy_excl_feedstock_tce"] - f["iv_elec_tce"],
                      iv_other_co2=f["iv_co2_combustion_tco2"] + f["iv_co2_heat_tco2"])
@@ -306,7 +322,8 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
     totals = add_intensities(group_sums(prepared, (), with_period=False))
     result.price_basis = totals["price_basis"].iloc[0]
     result.deflators = prepared.deflators
-    result.notes = basis_notes(totals, prepared)
+    result.notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows)
+    result.notes += release_notes
     if indicator == "co2":
         result.notes.append("CO2 location-based; carriers: electricity (equivalent value) and other energy (fuels, "
                             "heat; raw-material use excluded); green power lowers electricity's emission factor")

@@ -31,7 +31,8 @@ from carbonkit.vocabulary import vocabulary
 
 INDUSTRY_PATTERN = re.compile(r"^([A-T](\d{2})?)?$")
 # how an enterprise-period's comparable value added was obtained
-REPORTED, DEFLATED, CURRENT = "reported", "deflated", "current"
+REPORTED, DEFLATED, BASE, CURRENT = "reported", "deflated", "base_year", "current"
+BASES = (REPORTED, DEFLATED, BASE, CURRENT)  # BASE: a base-year row, whose current prices are the base prices
 
 
 @dataclass
@@ -145,18 +146,20 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
 
     ``frame`` has ``value_added_10k_cny`` (current prices), ``value_added_comparable_10k_cny`` (as the
     enterprise reported it, or from its price index; may be NaN), ``year``, ``region`` and ``industry``.
-    Reported comparable values are kept unless ``override``; the table fills the others; what remains
-    stays at current prices (basis ``current``).
+    Reported comparable values are kept unless ``override``; a row of ``base_year`` without one is at base-year
+    prices already (basis ``base_year``); the table fills the others; what remains stays at current prices
+    (basis ``current``).
     """
     current = frame["value_added_10k_cny"].to_numpy(dtype=float)
     reported = frame["value_added_comparable_10k_cny"].to_numpy(dtype=float)
     use_reported = ~np.isnan(reported) & (not override)
+    in_base = ~use_reported & (frame["year"].to_numpy() == base_year)
     values = np.where(use_reported, reported, current)
-    basis = np.where(use_reported, REPORTED, CURRENT).astype(object)
+    basis = np.where(use_reported, REPORTED, np.where(in_base, BASE, CURRENT)).astype(object)
     used: dict[str, str] = {}
     if deflators is None:
         return values, basis, used
-    todo = ~use_reported & ~np.isnan(current)
+    todo = ~use_reported & ~in_base & ~np.isnan(current)
     if not todo.any():
         return values, basis, used
     vocab = vocabulary()
@@ -181,3 +184,44 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
     values[idx[ok]] = current[idx[ok]] / level[ok]
     basis[idx[ok]] = DEFLATED
     return values, basis, used
+
+
+def price_basis(n_comparable, n_current, n_value_added) -> np.ndarray:
+    """``comparable``, ``nominal`` or ``mixed`` per group (None without value added): nominal when no row outside
+    the base year is at comparable prices and some are at current prices."""
+    n_comparable, n_current = np.asarray(n_comparable), np.asarray(n_current)
+    return np.where(np.asarray(n_value_added) == 0, None,
+                    np.where(n_current == 0, "comparable", np.where(n_comparable == 0, "nominal", "mixed")))
+
+
+def basis_notes(totals: pd.DataFrame | None, table: str | None, rows: dict[str, str]) -> list[str]:
+    """Plain-language notes on the price basis and the deflator rows of an answer."""
+    if totals is None or totals.empty:
+        return ["no results for the selection"]
+    row = totals.iloc[0]
+    notes = []
+    n_va, n_cur = int(row["n_value_added"]), int(row[f"n_{CURRENT}"])
+    n_rep, n_def, n_base = int(row[f"n_{REPORTED}"]), int(row[f"n_{DEFLATED}"]), int(row[f"n_{BASE}"])
+    if n_va == 0:
+        notes.append("no enterprise-period has a positive value added: no intensity")
+    elif n_cur and n_cur == n_va - n_base:
+        notes.append("value added at current prices only (no comparable value added, no deflator): the comparison "
+                     "is nominal")
+    elif n_cur:
+        notes.append(f"{n_cur} of {n_va} enterprise-periods have value added at current prices only; the others are "
+                     "at comparable prices: the comparison is partly nominal")
+    if n_rep:
+        notes.append(f"{n_rep} enterprise-periods at comparable prices as reported (comparable value added or price "
+                     "index)")
+    if n_def:
+        notes.append(f"{n_def} enterprise-periods deflated with table {table}")
+    if n_base:
+        notes.append(f"{n_base} enterprise-periods of the base year: their current prices are the base prices")
+    shaky = sorted(i for i, s in rows.items() if s == "unverified")
+    if shaky:
+        notes.append("deflator rows marked unverified: " + ", ".join(shaky))
+    missing_va = int(row["n_reporting"]) - n_va
+    if missing_va:
+        notes.append(f"{missing_va} enterprise-periods without a positive value added are in the level sums but not "
+                     "in the intensities")
+    return notes

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from carbonkit.aggregation import Prepared, add_intensities, basis_notes, group_sums, prepare, results_frame, select
-from carbonkit.deflators import Deflators
+from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
+from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import find_shipped, load_document, shipped
 from carbonkit.vocabulary import vocabulary
@@ -269,10 +269,10 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     green parks ...); a count not given is reported as not available. ``panel="balanced"`` keeps only
     enterprises with value added in both the base year and ``year``.
     """
+    profile = None if profile is None else load_profile(profile)
     wanted = None
-    if year is not None and profile is not None:
-        base_year = load_profile(profile).base_year
-        wanted = [str(y) for y in range(min(base_year, year), max(base_year, year) + 1)]
+    if year is not None and profile is not None:  # only the years compared and those between are read
+        wanted = [str(y) for y in range(min(profile.base_year, year), max(profile.base_year, year) + 1)]
     frame = results_frame(data, wanted)
     frame = frame[frame["period"].str.len() == 4]  # annual reports; months are not summed into years
     if profile is None:
@@ -280,7 +280,6 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
         if not province:
             raise InvalidInput(Problem("profile_missing", "give a target profile or a region", field="profile"))
         profile = profile_for(province, year)
-    profile = load_profile(profile)
     if region is None and not park:
         region = None if profile.region == "CN" else profile.region
     frame = select(frame, region, park)
@@ -358,7 +357,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
                             "missing": missing[:100]}
     totals = add_intensities(group_sums(Prepared(f[f["year"].isin([base, year])], prepared.deflators,
                                                  prepared.deflator_rows), (), with_period=False))
-    notes = basis_notes(totals, prepared)
+    notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows)
     if panel == "balanced":
         notes.append("balanced panel: only enterprises with value added in both the base year and the year asked")
     return Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators, count_lines,

@@ -180,7 +180,7 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
 def _counts(items: list[str]) -> dict[str, int]:
     out, problems = {}, []
     for item in items:
-        name, _, number = item.partition(":")
+        name, _, number = item.replace("=", ":").partition(":")
         if not name or not number.isdigit() or len(number) > 9:
             problems.append(Problem("count_invalid", f"'{item}' is not indicator:N (a whole number)", field="count"))
             continue

@@ -124,7 +124,7 @@ def aggregate_cmd(
 def _counts(items: list[str] | None) -> dict[str, int]:
     result, problems = {}, []
     for item in items or []:
-        name, _, number = item.partition("=")
+        name, _, number = item.replace("=", ":").partition(":")
         if not name or not number.strip().isdigit():
             problems.append(Problem("count_invalid", f"'{item}' is not NAME=N (a whole number)", field="count"))
         else:
@@ -188,6 +188,8 @@ def progress_cmd(
                       _fmt(r["achieved_annual_pace"], "%", 2), on, _fmt(r["needed_annual_pace"], "%", 2),
                       _fmt(r["projected_cumulative_change"], "%", 2), r["status"])
     out.print(table)
+    for r in (r for r in answer.indicators if r.get("reason")):
+        out.print(f"{r['target']} ({r['variant']}): {r['reason']}", highlight=False)
     for c in answer.counts:
         got = (f"count not available ({c['reason']})" if c["count"] is None
                else f"{c['count']} ({c['share'] * 100:.1f} %), {c['remaining']} to go")

@@ -105,7 +105,10 @@ def test_province_total_is_total_over_total(client, keys, province_data):
     # 2020: (1,229.0 + 614.5 + 122.9) tce / (10,000 + 5,000 + 1,000) = 1,966.4 / 16,000 = 0.1229
     assert row["energy_equivalent_tce"] == pytest.approx(1966.4)
     assert row["energy_intensity_tce_per_10k_cny"] == pytest.approx(0.1229)
-    assert row["price_basis"] == "nominal"  # 2020 reports carry no comparable value added (base year: same)
+    assert row["price_basis"] == "comparable"  # no comparable VA reported, but 2020 is the base year (base_year=2020)
+    (later,) = client.get("/v1/aggregates?period=2020&level=province&base_year=2019",
+                          headers=auth(keys.province)).json()["groups"]
+    assert later["price_basis"] == "nominal"  # against a 2019 price base, 2020 at current prices is nominal
 
 
 def test_aggregate_with_shipped_deflator_table(client, keys, province_data):

@@ -11,7 +11,8 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import carbonkit as ck
 from carbonkit.aggregation import aggregate, key_columns, results_frame
@@ -277,3 +278,12 @@ def test_aggregate_command_reads_results_csv(tmp_path):
     assert shown.exit_code == 0 and "Missing reports: 1" in shown.stdout and "E3" in shown.stdout
     bad = runner.invoke(app, ["aggregate", str(path), "--by", "galaxy"])
     assert bad.exit_code == 2 and "galaxy" in bad.output
+
+
+def test_base_year_rows_are_at_base_year_prices():
+    # 2020 with base_year 2020: current prices are the base prices -> comparable; 2023 without an index: nominal
+    agg = aggregate(results([row("E1", "2020", 10, 100), row("E1", "2023", 10, 120)]), base_year=2020)
+    basis = {r["period"]: r["price_basis"] for r in agg.records()}
+    assert basis == {"2020": "comparable", "2023": "nominal"}
+    assert agg.price_basis == "nominal"  # 2023 against 2020: the comparison is nominal
+    assert any("base year" in n for n in agg.notes) and any("the comparison is nominal" in n for n in agg.notes)

@@ -9,7 +9,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import carbonkit as ck
 from carbonkit.decomposition import decompose, lmdi, lmdi_co2, logmean
@@ -226,3 +227,18 @@ def test_decompose_command(tmp_path):
     assert shown.exit_code == 0 and "structure" in shown.stdout and "3703" in shown.stdout
     bad = runner.invoke(app, ["decompose", str(path), "--from", "2020", "--to", "2023", "--zero", "maybe"])
     assert bad.exit_code == 2
+
+
+def test_co2_split_of_results_naming_an_unknown_release():
+    """One sector, energy and mix unchanged; electricity CO2 600 -> 500 tCO2 (a cleaner grid), combustion 150:
+    C/Y 750 / 100 = 7.5 -> 650 / 100 = 6.5; the whole -1.0 is the emission-factor effect."""
+    frame = pd.DataFrame([{"enterprise": "E1", "period": p, "region": "370211", "industry": "C29",
+                           "release": "someone-elses-release", "energy_equivalent_tce": 200.0,
+                           "electricity_kwh": 1_000_000.0, "co2_electricity_location_tco2": c,
+                           "co2_combustion_tco2": 150.0, "co2_heat_tco2": 0.0, "co2_location_tco2": c + 150.0,
+                           "value_added_10k_cny": 100.0} for p, c in (("2020", 600.0), ("2023", 500.0))])
+    d = decompose(frame, 2020, 2023, "division", indicator="co2")
+    assert d.additive["emission_factor"] == pytest.approx(-1.0)
+    assert d.additive["fuel_mix"] == pytest.approx(0.0, abs=1e-12)
+    assert d.additive["energy_intensity"] == pytest.approx(0.0, abs=1e-12)
+    assert any("someone-elses-release" in n for n in d.notes)

@@ -96,7 +96,8 @@ def test_progress_with_and_without_the_exclusions():
     # water: 5,000 / 1,000 = 5 -> 4,800 / 1,100 = 4.3636364, -12.73 % against -5 %: on track
     water = line(answer, "water_intensity")
     assert water["value"] == pytest.approx(4800 / 1100) and water["on_track"] is True
-    assert answer.price_basis == "mixed"  # 2023 comparable as reported, 2020 (the base year) at current prices
+    # 2023 comparable as reported; 2020 is the base year, whose current prices are the base prices
+    assert answer.price_basis == "comparable"
 
 
 def test_renewables_falling_below_the_base_deduct_nothing():

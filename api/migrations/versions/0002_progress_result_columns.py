@@ -6,8 +6,8 @@ to ``result`` and fills them for the rows already stored from their JSON ``summa
 Revision ID: 0002_progress
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_progress"
 down_revision = "0001"
