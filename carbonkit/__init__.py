@@ -12,11 +12,14 @@ from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput, Miss
 from carbonkit.intensity import changes
 from carbonkit.readers import read_activities
 from carbonkit import benefit
+from carbonkit.aggregation import aggregate
+from carbonkit.decomposition import decompose, lmdi
+from carbonkit.targets import load_profile, progress
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccountingOptions", "AccountingResult", "CarbonkitError", "EnterprisePeriod", "FactorDataError", "InvalidInput",
     "ItemIn", "MissingFactor", "Problem", "UnitMismatch", "UnknownItem", "account", "changes", "factors",
-    "read_activities", "benefit",
+    "read_activities", "benefit", "aggregate", "decompose", "lmdi", "load_profile", "progress",
 ]
