@@ -275,8 +275,9 @@ def factors_validate(paths: Annotated[Optional[list[Path]], typer.Argument(help=
 # carbonkit.commands; they use the helpers above, so they are registered after them.
 from carbonkit.commands import assess as _assess, benefit as _benefit, targets as _targets  # noqa: E402, I001
 from carbonkit.commands import workbooks as _workbooks  # noqa: E402
+from carbonkit.commands import reports as _reports  # noqa: E402
 
-for _module in (_assess, _targets, _benefit, _workbooks):
+for _module in (_assess, _targets, _benefit, _workbooks, _reports):
     _module.register(app)
 
 

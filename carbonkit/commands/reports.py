@@ -1,0 +1,82 @@
+"""CLI: ``carbonkit report enterprise FILE [--lang zh|en] [--output report.html]`` writes a self-contained
+HTML report (one file, inline SVG charts, no external resources)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from carbonkit.commands.output import _fail, out
+from carbonkit.commands.status import working
+from carbonkit.commands.workbooks import Lang
+from carbonkit.errors import CarbonkitError, InvalidInput, Problem
+
+
+def _statements(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(InvalidInput(Problem("assessment_unreadable", f"{path}: {exc}", field="--assessment",
+                                   expected="a JSON file as for carbonkit assess factory")))
+    if not isinstance(data, dict):
+        _fail(InvalidInput(Problem("assessment_invalid", f"{path}: not a JSON object", field="--assessment")))
+    return data
+
+
+def _write(html: str, path: Path, force: bool) -> None:
+    if path.suffix.lower() not in (".html", ".htm"):
+        _fail(InvalidInput(Problem("format_unknown", f"{path.name}: a report is an .html file", field="--output",
+                                   expected="a file name ending in .html")))
+    if path.exists() and not force:
+        _fail(CarbonkitError(f"{path} exists; give another --output or --force to overwrite it"))
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        _fail(exc)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``carbonkit report`` to the root app."""
+    report_app = typer.Typer(help="Self-contained HTML reports (one file, charts embedded), Chinese or English.",
+                             no_args_is_help=True)
+    app.add_typer(report_app, name="report")
+
+    @report_app.command("enterprise")
+    def enterprise_cmd(
+        input: Annotated[Path, typer.Argument(help="activity data (.csv, .json, .xlsx); several years for trends")],
+        lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.zh,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .html to write "
+                                                       "(default: report-ENTERPRISE-PERIOD-LANG.html)")] = None,
+        enterprise: Annotated[Optional[str], typer.Option(help="the enterprise (needed if the input has several)")] = None,
+        period: Annotated[Optional[str], typer.Option(help="the period reported (default: the latest)")] = None,
+        base_year: Annotated[Optional[int], typer.Option(help="base year of the comparison (default: the first year)")] = None,
+        assessment: Annotated[Optional[Path], typer.Option(help="green-factory statements (JSON as for carbonkit "
+                                                           "assess factory; 'document' may be left out) for the gap list")] = None,
+        criteria: Annotated[Optional[str], typer.Option(help="criteria set id or TOML file for the gap list")] = None,
+        release: Annotated[Optional[str], typer.Option(help="factor release for the accounting")] = None,
+        year_fallback: Annotated[Optional[str], typer.Option(help="earlier or nearest: grid factor of a year "
+                                                             "without one")] = None,
+        force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+    ) -> None:
+        """Enterprise report: energy by carrier, CO2 by scope, intensities against earlier years and the base year,
+        the green-factory gap list (with --assessment)."""
+        from carbonkit.report import enterprise_report
+
+        statements = _statements(assessment)
+        options = {"year_fallback": year_fallback} if year_fallback else None
+        try:
+            with working("Accounting and drawing the report…", quiet):
+                html = enterprise_report(input, lang=lang.value, enterprise=enterprise, period=period,
+                                         base_year=base_year, assessment=statements, criteria=criteria,
+                                         release=release, options=options)
+        except (CarbonkitError, FileNotFoundError, ValueError) as exc:
+            _fail(exc)
+        path = output or Path(f"report-{enterprise or input.stem}-{period or 'latest'}-{lang.value}.html")
+        _write(html, path, force)
+        out.print(f"Wrote the enterprise report to {path} ({len(html):,} bytes).", highlight=False)

@@ -1,0 +1,140 @@
+"""The enterprise report: energy by carrier, CO2 by scope, intensities over the years, the green-factory gaps.
+
+Energy and CO2 per carrier come from the same ``account()`` engine: each energy row of the reported period
+is accounted as its own batch member (one call for all rows), so the carriers add up to the enterprise's
+totals [tce], [tCO2]. Intensities [tce / 10^4 CNY] are total over total per period; the change against
+the previous year and the base year is x_t / x_ref - 1.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.accounting import AccountingOptions, account
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.readers import read_activities
+from carbonkit.vocabulary import vocabulary
+
+ENERGY_KINDS = ("fuel", "electricity", "heat", "steam")
+KEY_FIGURES = (("energy_equivalent_tce", "tce"), ("energy_equal_tce", "tce"), ("co2_location_tco2", "tCO2"),
+               ("co2_market_tco2", "tCO2"), ("water_withdrawal_m3", "m3"), ("value_added_10k_cny", "10^4 CNY"),
+               ("value_added_comparable_10k_cny", "10^4 CNY"),
+               ("energy_intensity_tce_per_10k_cny", "tce/10^4 CNY"),
+               ("energy_intensity_comparable_tce_per_10k_cny", "tce/10^4 CNY"))
+TRENDS = (("energy_intensity_comparable_tce_per_10k_cny", "tce/10^4 CNY"),
+          ("co2_intensity_comparable_tco2_per_10k_cny", "tCO2/10^4 CNY"),
+          ("water_intensity_comparable_m3_per_10k_cny", "m3/10^4 CNY"))
+
+
+def _finite(x) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _pick(summary: pd.DataFrame, enterprise: str | None, period: str | None) -> tuple[str, str]:
+    ents = list(dict.fromkeys(summary["enterprise"]))
+    if enterprise is None:
+        if len(ents) != 1:
+            raise InvalidInput(Problem("enterprise_ambiguous", f"the input holds {len(ents)} enterprises: name one",
+                                       field="enterprise", expected=", ".join(map(str, ents[:10]))))
+        enterprise = ents[0]
+    rows = summary[summary["enterprise"] == enterprise]
+    if rows.empty:
+        raise InvalidInput(Problem("enterprise_unknown", f"no enterprise '{enterprise}' in the input", field="enterprise",
+                                   expected=", ".join(map(str, ents[:10]))))
+    periods = sorted(rows["period"].astype(str))
+    if period is None:
+        period = periods[-1]
+    elif period not in periods:
+        raise InvalidInput(Problem("period_unknown", f"enterprise {enterprise} has no period '{period}'", field="period",
+                                   expected=", ".join(periods)))
+    return enterprise, period
+
+
+def carriers(frame: pd.DataFrame, enterprise: str, period: str, release: str,
+             options: AccountingOptions | dict | None) -> list[dict]:
+    """One entry per energy row of (enterprise, period): amount as given, [tce] equivalent, CO2 [tCO2]."""
+    vocab = vocabulary()
+    rows = frame[(frame["enterprise"].astype(str) == enterprise) & (frame["period"].astype(str) == period)]
+    items = [vocab.resolve(str(name)) for name in rows["item"]]
+    keep = np.array([it is not None and it.kind in ENERGY_KINDS for it in items], dtype=bool)
+    rows = rows[keep].copy()
+    items = [it for it, k in zip(items, keep) if k]
+    if rows.empty:
+        return []
+    rows["enterprise"] = [f"carrier-{i}" for i in range(len(rows))]
+    per = account(rows, release=release, options=options).summary.set_index("enterprise")
+    out = []
+    for i, (item, rec) in enumerate(zip(items, rows.to_dict("records"))):
+        r = per.loc[f"carrier-{i}"]
+        out.append({"item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,
+                    "amount": _finite(rec.get("amount")), "unit": rec.get("unit") or "",
+                    "flow": rec.get("flow") or "consumption",
+                    "tce": _finite(r["energy_equivalent_tce"]),
+                    "scope1": _finite(r["co2_combustion_tco2"]),
+                    "scope2_location": _finite(r["co2_scope2_location_tco2"]),
+                    "scope2_market": _finite(r["co2_scope2_market_tco2"])})
+    total = sum(c["tce"] or 0.0 for c in out)
+    for c in out:
+        c["share"] = (c["tce"] / total) if total and c["tce"] is not None else None
+    return out
+
+
+def trends(summary: pd.DataFrame, enterprise: str, base_year: int | None) -> dict:
+    """Annual intensities of one enterprise with their change vs the previous year and the base year."""
+    rows = summary[(summary["enterprise"] == enterprise) & (summary["period"].astype(str).str.len() == 4)]
+    rows = rows.sort_values("period")
+    years = [int(p) for p in rows["period"]]
+    if base_year is None and years:
+        base_year = years[0]
+    if base_year is not None and base_year not in years and len(years) > 1:
+        raise InvalidInput(Problem("base_year_missing", f"no annual period {base_year} for enterprise {enterprise}",
+                                   field="base_year", expected=", ".join(map(str, years))))
+    table = []
+    for column, unit in TRENDS:
+        values = [_finite(v) for v in rows[column]]
+        base = values[years.index(base_year)] if base_year in years else None
+        cells = []
+        for i, v in enumerate(values):
+            prev = values[i - 1] if i else None
+            cells.append({"year": years[i], "value": v,
+                          "vs_previous": (v / prev - 1) if v is not None and prev else None,
+                          "vs_base": (v / base - 1) if v is not None and base and years[i] != base_year else None})
+        table.append({"column": column, "unit": unit, "cells": cells, "base": base})
+    return {"years": years, "base_year": base_year, "rows": table}
+
+
+def enterprise_context(source, *, enterprise: str | None = None, period: str | None = None,
+                       base_year: int | None = None, assessment: dict | None = None, release: str | None = None,
+                       options: AccountingOptions | dict | None = None, criteria=None) -> dict:
+    """Everything the enterprise template shows. ``source``: a path (.csv, .json, .xlsx) or an activity frame;
+    ``assessment``: green-factory statements as for ``carbonkit assess factory`` (the document may be left out:
+    the report's enterprise-period is used)."""
+    frame = read_activities(source) if isinstance(source, (str, Path)) else source
+    result = account(frame, release=release, options=options)
+    summary = result.summary.copy()
+    summary["period"] = summary["period"].astype(str)
+    enterprise, period = _pick(summary, enterprise, period)
+    record = result.record(enterprise, period)
+    scopes = [("scope1", record.get("co2_combustion_tco2")), ("scope2_location", record.get("co2_scope2_location_tco2")),
+              ("scope2_market", record.get("co2_scope2_market_tco2"))]
+    gaps = None
+    if assessment is not None:
+        from carbonkit.assess import assess_factory
+
+        statements = {k: v for k, v in assessment.items() if k != "document"}
+        gaps = assess_factory(statements, criteria, summary=record)
+    return {"record": record, "release": result.release, "enterprise": enterprise, "period": period,
+            "key_figures": [(k, unit, _finite(record.get(k))) for k, unit in KEY_FIGURES],
+            "carriers": carriers(frame, enterprise, period, result.release, options),
+            "scopes": [(k, _finite(v)) for k, v in scopes], "trends": trends(summary, enterprise, base_year),
+            "assessment": gaps,
+            "unverified": [f.id for f in result.unverified_factors],
+            "factors": [{k: f.get(k) for k in ("id", "value", "unit", "status")} for f in result.factor_records()]}
