@@ -10,8 +10,9 @@ parks from ``carbonkit.synthetic.enterprises()`` (same seed). Timed, best of --r
   profile, 2025)``, and ``decompose(results, 2020, 2025, "division")``; baseline: the obvious Python loop over the
   result rows (``to_dict("records")`` of the same frame, a dict of sums per group) computing the same sums and
   total-over-total intensities, but none of the coverage, exclusions, price-basis bookkeeping or counts.
-- database: the rows are written straight into ``enterprise``, ``report`` and ``result`` (as the service stores
-  them; documents are placeholders, summaries hold the numeric columns); then the router's own loaders
+- database: the rows are written straight into ``enterprise``, ``report`` and ``result`` as ``api.ingest`` stores
+  them (the report's document, the result's whole summary record as JSON and its numeric columns); then the
+  router's own loaders
   (``api.routers.progress.load_results`` / ``load_register``) plus the core, in this process; baseline: the
   latest results' JSON summaries read back and summed in a Python loop.
 - HTTP: ``GET /v1/aggregates?period=2025&level=city`` and ``GET /v1/progress?year=2025`` against uvicorn in a
@@ -43,6 +44,7 @@ from service import POSTGRES_URL, ROOT, Service, postgres_ready, reset_postgres,
 
 sys.path.insert(0, str(ROOT))
 import carbonkit as ck  # noqa: E402
+from carbonkit.activity import frame_to_documents  # noqa: E402
 from carbonkit.aggregation import aggregate  # noqa: E402
 from carbonkit.decomposition import decompose  # noqa: E402
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, enterprises, province  # noqa: E402
@@ -113,49 +115,70 @@ def max_rel_diff(a: float, b: float) -> float:
 
 # ----------------------------------------------------------------------------- data
 
-def accounted(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The accounted province's summary (with parks) and its register."""
+def accounted(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, ck.AccountingResult, pd.DataFrame]:
+    """The accounted province's summary (with parks), its register, the result and the activity frame."""
     register = enterprises(n, seed)[["enterprise", "name", "region", "industry", "park"]].copy()
     for col in register.columns:
         register[col] = register[col].astype(str)
     register["park"] = np.array([p or None for p in register["park"]], dtype=object)
-    summary = ck.account(province(n, seed=seed), options=OPTIONS).summary
+    frame = province(n, seed=seed)
+    result = ck.account(frame, options=OPTIONS)
+    summary = result.summary
     summary["park"] = summary["enterprise"].map(register.set_index("enterprise")["park"])
-    return summary, register
+    return summary, register, result, frame
 
 
-def store(url: str, summary: pd.DataFrame, register: pd.DataFrame) -> float:
-    """Write the register, one report and one result per enterprise-period straight into the service's tables."""
+def documents(frame: pd.DataFrame, per_chunk: int = 2000):
+    """The report documents of the activity frame (one per enterprise-period), built a slice of enterprises
+    at a time (the frame is sorted by enterprise)."""
+    codes = frame["enterprise"].cat.codes.to_numpy().astype(np.int64)
+    cuts = np.searchsorted(codes, np.arange(0, int(codes.max()) + per_chunk + 1, per_chunk))
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        if b > a:
+            yield from frame_to_documents(frame.iloc[a:b])
+
+
+def store(url: str, result: ck.AccountingResult, register: pd.DataFrame, frame: pd.DataFrame) -> float:
+    """Write the register, one report (its document) and one result (its summary record, the numeric columns)
+    per enterprise-period straight into the service's tables, as ``api.ingest`` stores them."""
     from api.db import upgrade
-    from api.models import RESULT_COLUMNS
+    from api.ingest import content_hash, result_row
 
     upgrade(url)
     engine = sa.create_engine(url)
     meta = sa.MetaData()
-    park, enterprise, report, result = (sa.Table(t, meta, autoload_with=engine)
-                                        for t in ("park", "enterprise", "report", "result"))
+    park, enterprise, report, result_t = (sa.Table(t, meta, autoload_with=engine)
+                                          for t in ("park", "enterprise", "report", "result"))
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    records = result.records()
+    parks = {e: p for e, p in zip(register["enterprise"], register["park"]) if isinstance(p, str)}
     t0 = time.perf_counter()
     with engine.begin() as conn:
         conn.execute(park.insert(), [{"id": p} for p in sorted({p for p in register["park"] if isinstance(p, str)})])
         ents = [{"id": r.enterprise, "name": r.name, "region": r.region, "industry": r.industry,
-                 "park_id": r.park if isinstance(r.park, str) else None,
-                 "created_at": now} for r in register.itertuples(index=False)]
+                 "park_id": r.park if isinstance(r.park, str) else None, "created_at": now}
+                for r in register.itertuples(index=False)]
         for i in range(0, len(ents), CHUNK):
             conn.execute(enterprise.insert(), ents[i:i + CHUNK])
-        numbers = {c: summary[c].astype(float).replace({np.nan: None}).tolist() for c in RESULT_COLUMNS}
-        ids, periods = summary["enterprise"].astype(str).tolist(), summary["period"].astype(str).tolist()
-        release = str(summary["release"].iat[0])
-        for i in range(0, len(summary), CHUNK):
-            part = range(i, min(i + CHUNK, len(summary)))
-            conn.execute(report.insert(), [
-                {"id": k + 1, "enterprise_id": ids[k], "period": periods[k], "revision": 1, "is_latest": True,
-                 "content_hash": f"{k:064d}", "document": {"enterprise": ids[k], "period": periods[k], "items": []},
-                 "submitted_at": now} for k in part])
-            conn.execute(result.insert(), [
-                {"report_id": k + 1, "release": release, "options_hash": "bench", "options": OPTIONS.model_dump(),
-                 "computed_at": now, "summary": {c: numbers[c][k] for c in RESULT_COLUMNS},
-                 **{c: numbers[c][k] for c in RESULT_COLUMNS}} for k in part])
+        index = {(r["enterprise"], r["period"]): k for k, r in enumerate(records)}
+        batch_reports, batch_results = [], []
+        for doc in documents(frame):
+            k = index[(doc["enterprise"], doc["period"])]
+            if doc["enterprise"] in parks:
+                doc["park"] = parks[doc["enterprise"]]
+            batch_reports.append({"id": k + 1, "enterprise_id": doc["enterprise"], "period": doc["period"],
+                                  "revision": 1, "is_latest": True, "content_hash": content_hash(doc),
+                                  "document": doc, "submitted_at": now})
+            batch_results.append({**result_row(k + 1, result.release, result.options, records[k]), "computed_at": now})
+            if len(batch_reports) == CHUNK:
+                conn.execute(report.insert(), batch_reports)
+                conn.execute(result_t.insert(), batch_results)
+                batch_reports, batch_results = [], []
+        if batch_reports:
+            conn.execute(report.insert(), batch_reports)
+            conn.execute(result_t.insert(), batch_results)
+        stored = conn.execute(sa.select(sa.func.count()).select_from(result_t)).scalar_one()
+        assert stored == len(records), f"stored {stored} results of {len(records)}"
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
@@ -215,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
           f"SQLAlchemy {sa.__version__}, {platform.machine()}")
 
     t0 = time.perf_counter()
-    summary, register = accounted(args.enterprises)
+    summary, register, result, frame = accounted(args.enterprises)
     print(f"accounted {len(summary):,} enterprise-periods ({args.enterprises:,} enterprises x "
           f"{summary['period'].nunique()} years) in {time.perf_counter() - t0:.1f} s")
     naive_columns = ["region", "period", "energy_equivalent_tce", "water_withdrawal_m3", "co2_location_tco2",
@@ -260,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 url = sqlite_url(tmp)
             print(f"\n[{backend}]")
-            t_store = store(url, summary, register)
+            t_store = store(url, result, register, frame)
             print(f"stored {len(register):,} enterprises and {len(summary):,} reports + results in {t_store:.1f} s")
             agg_fn, prog_fn = in_process(url)
             agg_fn()  # warm-up: connection, statement cache

@@ -88,7 +88,7 @@ def load_deflators(source: str | Path | Deflators | None) -> Deflators | None:
     if source is None or isinstance(source, Deflators):
         return source
     path = Path(source)
-    user = path.suffix == ".csv" or path.exists()
+    user = not isinstance(source, str) or path.suffix == ".csv" or len(path.parts) > 1  # else a shipped id
     if not user:
         path = data_path("deflators", f"{source}.csv")
         if not path.is_file():

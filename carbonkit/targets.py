@@ -136,8 +136,8 @@ def load_profile(source: str | Path | TargetProfile) -> TargetProfile:
     if isinstance(source, TargetProfile):
         return source
     path = Path(source)
-    if not (path.suffix == ".toml" or path.exists()):
-        path = find_shipped("targets", str(source))
+    if isinstance(source, str) and path.suffix != ".toml" and len(path.parts) == 1:  # an id, not a path
+        path = find_shipped("targets", source)
     return load_document(path, TargetProfile, kind="targets")
 
 

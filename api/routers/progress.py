@@ -3,8 +3,9 @@
 The province key sees every enterprise; a park key the enterprises of its own parks (asking for another
 park answers 404, as ``/v1/parks`` does); an enterprise key is refused (403). The latest revision of each
 report counts, with its newest stored result; the numeric result columns of those rows are loaded in one
-query (joined to the enterprise register for region, industry and park) and handed to the core
-(``carbonkit.aggregation``, ``carbonkit.targets``, ``carbonkit.decomposition``) as a frame.
+query, given region, industry, park and name from the enterprise register (loaded once, also the list of
+enterprises expected to report) and handed to the core (``carbonkit.aggregation``, ``carbonkit.targets``,
+``carbonkit.decomposition``) as a frame. Profiles and deflator tables are chosen by shipped id, never by path.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ from carbonkit.vocabulary import vocabulary
 
 router = APIRouter(prefix="/v1", tags=["progress"])
 
-Level = Literal["province", "city", "county", "park", "section", "division", "enterprise"]
-assert set(Level.__args__) == set(LEVELS)
+Level = Literal[tuple(LEVELS)]
 Period = Annotated[str, Query(pattern=r"^\d{4}(-\d{2})?$", description="'YYYY' or 'YYYY-MM'")]
 Region = Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}){0,2}$", description="administrative code prefix: 37, 3702 "
                                      "or 370211")]

@@ -134,10 +134,12 @@ def enterprise_results(draw):
 @settings(max_examples=60, deadline=None)
 @given(enterprise_results(), st.randoms(use_true_random=False))
 def test_aggregate_equals_the_sum_of_its_parts_across_levels(frame, rnd):
+    enterprise = aggregate(frame, ("county", "enterprise")).table  # enterprise rows with their county keys
     county = aggregate(frame, "county").table
     city = aggregate(frame, "city").table
     province = aggregate(frame, "province").table
-    for fine, coarse, keys in ((county, city, ["province", "city"]), (city, province, ["province"])):
+    for fine, coarse, keys in ((enterprise, county, ["province", "city", "county"]),
+                               (county, city, ["province", "city"]), (city, province, ["province"])):
         summed = fine.groupby([*keys, "period"], dropna=False)[list(SUMMED)].sum().reset_index()
         merged = coarse.merge(summed, on=[*keys, "period"], suffixes=("", "_parts"))
         assert len(merged) == len(coarse)
