@@ -242,3 +242,22 @@ def test_the_newest_result_of_a_report_counts(client, keys, settings, province_d
         assert old.energy_equivalent_tce == pytest.approx(1106.1)
     body = client.get("/v1/aggregates?period=2023&level=park", headers=auth(keys.park)).json()
     assert body["groups"][0]["energy_equivalent_tce"] == pytest.approx(5000.0)
+
+
+def test_aggregate_by_city_and_industry_section_and_division_filter(client, keys, province_data):
+    body = client.get("/v1/aggregates?period=2020&level=city&by_industry=division", headers=auth(keys.province)).json()
+    assert body["keys"] == ["province", "city", "section", "division"]
+    g = groups(body)
+    # Zibo C26 in 2020: B 614.5 + D 122.9 = 737.4 tce
+    assert g[("37", "3703", "C", "C26", "2020")]["energy_equivalent_tce"] == pytest.approx(737.4)
+    only = client.get("/v1/aggregates?period=2020&level=province&industry=C29", headers=auth(keys.province)).json()
+    assert only["groups"][0]["energy_equivalent_tce"] == pytest.approx(1229.0)  # A only: 10,000 MWh x 0.1229
+
+
+def test_progress_series_lists_every_year_loaded(client, keys, province_key, province_data):
+    submit(client, province_key, [doc(ENT_A, "2021", 9_500, 10_000, va_comp=10_000)])
+    body = client.get("/v1/progress?year=2023&series=true", headers=auth(keys.province)).json()
+    years = [s["year"] for s in body["series"]]
+    assert years == [2020, 2021, 2023]  # no 2022 reports
+    # 2021: A only, 9,500 MWh x 0.1229 = 1,167.55 tce / 10,000 = 0.116755
+    assert body["series"][1]["energy_intensity.total"] == pytest.approx(0.116755)
