@@ -43,8 +43,7 @@ def list_criteria(_principal: PrincipalDep) -> list[dict]:
 
     out = []
     for path in shipped(FOLDER):
-        kind = "green_park_criteria" if "park" in path.stem else "green_factory_criteria"
-        c = load_criteria(path.stem, kind)
+        c = load_criteria(path.stem)
         out.append({**{k: v for k, v in c.provenance().items() if k != "path"}, "kind": c.kind,
                     "indicators": len(c.indicator), "gates": len(c.gate),
                     "unverified_indicators": sum(i.status == "unverified" for i in c.indicator)})

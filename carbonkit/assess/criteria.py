@@ -176,23 +176,25 @@ def _check_references(c: Criteria) -> None:
         raise ValueError("; ".join(problems))
 
 
-def load_criteria(source: str | Path | None = None, kind: str = "green_factory_criteria") -> Criteria:
-    """A criteria set: a shipped id (``miit-green-park-2016``), a path to a TOML file, or the default of ``kind``.
+def load_criteria(source: str | Path | None = None, kind: str | None = None) -> Criteria:
+    """A criteria set: a shipped id (``miit-green-park-2016``), a path to a TOML file, or the default of ``kind``
+    (the factory set if neither is given). With ``kind``, a set of another kind is refused; without it, the
+    file's own ``kind`` stands.
 
     Raises :class:`FactorDataError` naming the file and every problem in it.
     """
     if source is None:
-        source = DEFAULT[kind]
+        source = DEFAULT[kind or "green_factory_criteria"]
     path = Path(source)
     if not (path.suffix == ".toml" and path.is_file()):
         if path.suffix == ".toml" or len(path.parts) > 1:
             raise FactorDataError(f"{path}: criteria file not found")
         path = find_shipped(FOLDER, str(source))
     crit = load_document(path, Criteria)
-    if crit.kind != kind:
+    if kind is not None and crit.kind != kind:
         raise FactorDataError(f"{path}: a {crit.kind.replace('_', ' ')} set, where a {kind.replace('_', ' ')} set was expected")
     if crit.extends:
-        base = load_criteria(crit.extends, kind)
+        base = load_criteria(crit.extends, crit.kind)
         merged = base.model_dump(by_alias=True, exclude={"path"})
         merged.update({k: v for k, v in crit.model_dump(by_alias=True, exclude={"path"}).items()
                        if k not in ("gate", "group", "choose", "indicator") and v not in (None, [], "")})

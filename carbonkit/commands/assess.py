@@ -150,16 +150,11 @@ def register(app: typer.Typer) -> None:
                 for col in ("id", "kind", "edition", "indicators", "title"):
                     table.add_column(col)
                 for path in shipped(FOLDER):
-                    kind = "green_park_criteria" if "park" in path.stem else "green_factory_criteria"
-                    c = load_criteria(path, kind)
+                    c = load_criteria(path)
                     table.add_row(c.id, c.kind, c.edition, str(len(c.indicator)), c.title)
                 out.print(table)
                 return
-            kind = "green_park_criteria" if "park" in criteria_id else "green_factory_criteria"
-            try:
-                c = load_criteria(criteria_id, kind)
-            except CarbonkitError:
-                c = load_criteria(criteria_id, "green_park_criteria" if kind == "green_factory_criteria" else "green_factory_criteria")
+            c = load_criteria(criteria_id)
         except CarbonkitError as exc:
             _fail(exc)
         out.print(f"[bold]{c.id}[/] ({c.kind}): {c.title}\nSource: {c.source}; {c.issuing_body}, {c.published}\n{c.notes}",

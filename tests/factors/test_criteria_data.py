@@ -13,8 +13,9 @@ from carbonkit.factors.documents import shipped
 def test_every_shipped_set_loads():
     paths = shipped("criteria")
     assert {p.stem for p in paths} == {"miit-green-factory-2025", "miit-green-park-2016", "miit-green-park-2025"}
-    for p in paths:
-        load_criteria(p, "green_park_criteria" if "park" in p.stem else "green_factory_criteria")
+    kinds = {p.stem: load_criteria(p).kind for p in paths}
+    assert kinds == {"miit-green-factory-2025": "green_factory_criteria",
+                     "miit-green-park-2016": "green_park_criteria", "miit-green-park-2025": "green_park_criteria"}
 
 
 def test_factory_points_per_group_are_the_transcribed_34_22_22_14_8():
