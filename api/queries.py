@@ -41,6 +41,18 @@ def stored_result(session: Session, report_id: int) -> dict | None:
     return None if result is None else result_public(result)
 
 
+def latest_summaries(session: Session, *where) -> list[tuple[Enterprise, dict]]:
+    """(enterprise, newest stored result summary) of each latest report revision matching ``where``
+    (conditions on Report, Result or Enterprise)."""
+    query = (select(Report.id, Result.summary, Enterprise).join(Result, Result.report_id == Report.id)
+             .join(Enterprise, Enterprise.id == Report.enterprise_id).where(Report.is_latest, *where)
+             .order_by(Report.id, Result.id))
+    newest: dict[int, tuple[Enterprise, dict]] = {}
+    for report_id, summary, ent in session.exec(query).all():
+        newest[report_id] = (ent, summary)  # ordered: the last result of each report wins
+    return list(newest.values())
+
+
 def report_public(session: Session, report: Report, with_document: bool = True) -> dict:
     key = session.get(ApiKey, report.submitted_by) if report.submitted_by is not None else None
     out = {"enterprise": report.enterprise_id, "period": report.period, "revision": report.revision,

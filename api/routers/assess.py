@@ -9,12 +9,11 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlmodel import select
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
-from api.models import Enterprise, Park, Report, Result
-from api.queries import not_found, visible_enterprise
+from api.models import Enterprise, Park, Report
+from api.queries import latest_summaries, not_found, visible_enterprise
 from carbonkit.assess import AssessmentInputs, FactoryAssessmentInput, Supplied, assess_factory, assess_park, load_criteria
 
 router = APIRouter(prefix="/v1/assess", tags=["assess"])
@@ -66,12 +65,10 @@ def stored_factory(enterprise_id: str, period: str, statements: AssessmentInputs
                    principal: PrincipalDep, criteria: CriteriaId = None) -> JSONResponse:
     """Assess a stored enterprise-period: the latest revision's newest stored result, plus the statements."""
     visible_enterprise(session, principal, enterprise_id)
-    row = session.exec(select(Result).join(Report, Result.report_id == Report.id)
-                       .where(Report.enterprise_id == enterprise_id, Report.period == period, Report.is_latest)
-                       .order_by(Result.id.desc())).first()
-    if row is None:
+    rows = latest_summaries(session, Report.enterprise_id == enterprise_id, Report.period == period)
+    if not rows:
         raise not_found(f"report {enterprise_id} {period}")
-    return _answer(assess_factory(statements, criteria, summary=row.summary))
+    return _answer(assess_factory(statements, criteria, summary=rows[0][1]))
 
 
 @router.post("/parks/{park_id}", operation_id="assess_park")
@@ -83,14 +80,7 @@ def park(park_id: str, year: Year, statements: ParkStatements, session: SessionD
         raise not_found(f"park {park_id}")
     if session.get(Park, park_id) is None:
         raise not_found(f"park {park_id}")
-    rows = session.exec(
-        select(Report.id, Result.id, Result.summary).join(Result, Result.report_id == Report.id)
-        .join(Enterprise, Enterprise.id == Report.enterprise_id)
-        .where(Enterprise.park_id == park_id, Report.is_latest, Report.period.in_([str(year), str(year - 1)]))
-        .order_by(Report.id, Result.id)).all()
-    newest = {}
-    for report_id, _result_id, summary in rows:  # ordered: the last result of each report wins
-        newest[report_id] = summary
-    summaries = pd.DataFrame(list(newest.values()))
+    rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period.in_([str(year), str(year - 1)]))
+    summaries = pd.DataFrame([summary for _ent, summary in rows])
     data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}
     return _answer(assess_park(data, criteria, summaries=summaries))

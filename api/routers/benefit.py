@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
 from api.keys import Principal
-from api.models import Enterprise, Report, Result
-from api.queries import not_found, visible_enterprise
+from api.models import Enterprise, Report
+from api.queries import latest_summaries, not_found, visible_enterprise
 from carbonkit.benefit import (BenefitDocument, BenefitProfile, ProfileFor, grade_summary, load_scheme,
                                load_screen_data, profiles_from_list, scheme_from_dict, screen, screen_summary,
                                shipped_schemes)
@@ -79,14 +79,6 @@ def screen_document(document: BenefitDocument, principal: PrincipalDep, settings
     return JSONResponse(result.to_dict())
 
 
-def _newest_summaries(session: Session, query) -> list[tuple[Enterprise, dict]]:
-    """(enterprise, newest stored result summary) of each latest report the query selects."""
-    newest: dict[int, tuple[Enterprise, dict]] = {}
-    for report_id, summary, ent in session.exec(query.order_by(Report.id, Result.id)).all():
-        newest[report_id] = (ent, summary)  # ordered: the last result of each report wins
-    return list(newest.values())
-
-
 def _frame(rows: list[tuple[Enterprise, dict]]) -> pd.DataFrame:
     """Stored summaries with the enterprise register's region, park, industry and name."""
     records = [{**summary, "enterprise": ent.id, "region": ent.region, "park": ent.park_id,
@@ -94,18 +86,12 @@ def _frame(rows: list[tuple[Enterprise, dict]]) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _stored_query():
-    return (select(Report.id, Result.summary, Enterprise).join(Result, Result.report_id == Report.id)
-            .join(Enterprise, Enterprise.id == Report.enterprise_id).where(Report.is_latest))
-
-
 @router.post("/enterprises/{enterprise_id}/{period}/screen", operation_id="screen_stored")
 def screen_stored(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
                   profile: BenefitProfile | None = None) -> JSONResponse:
     """Screen a stored enterprise-period (its latest report's newest result) with the profile posted."""
     visible_enterprise(session, principal, enterprise_id)
-    rows = _newest_summaries(session, _stored_query().where(Report.enterprise_id == enterprise_id,
-                                                            Report.period == period))
+    rows = latest_summaries(session, Report.enterprise_id == enterprise_id, Report.period == period)
     if not rows:
         raise not_found(f"report {enterprise_id} {period}")
     profiles = {(enterprise_id, period): profile} if profile is not None else None
@@ -139,12 +125,12 @@ def _grades(session: Session, principal: Principal, request: GradeRequest) -> di
     scheme = (scheme_from_dict(request.scheme_document, "scheme_document") if request.scheme_document
               else load_scheme(request.scheme))
     _check_profiles(principal, session, request.profiles)
-    query = _stored_query().where(Report.period == request.period)
+    where = [Report.period == request.period]
     if request.region:
-        query = query.where(Enterprise.region.startswith(request.region))
+        where.append(Enterprise.region.startswith(request.region))
     if request.park:
-        query = query.where(Enterprise.park_id == request.park)
-    rows = _newest_summaries(session, query)
+        where.append(Enterprise.park_id == request.park)
+    rows = latest_summaries(session, *where)
     visible = {ent.id for ent, _ in rows if principal.may_see(ent.id, ent.park_id)}
     if not principal.is_province and not visible:
         where = " and ".join(f"{k} {v}" for k, v in (("region", request.region), ("park", request.park)) if v)
