@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from carbonkit.commands.output import Format, _fail, out
+from carbonkit.commands.output import Format, ReleaseOpt, _fail, out
 from carbonkit.errors import CarbonkitError
 
 
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
     def factory_cmd(
         input: Annotated[Path, typer.Argument(help="JSON: {document: <enterprise-period>, gates, values, benchmarks, not_applicable}")],
         criteria: Annotated[Optional[str], typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
-        release: Annotated[Optional[str], typer.Option(help="factor release for the accounting")] = None,
+        release: ReleaseOpt = None,
         format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     ) -> None:
         """Assess a factory: veto gates, every indicator, the total and the gap list."""
@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         activities: Annotated[Optional[Path], typer.Option(help="the park's enterprises' activity data (.csv, .json), "
                                                                  "instead of 'enterprises' in INPUT")] = None,
         criteria: Annotated[Optional[str], typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
-        release: Annotated[Optional[str], typer.Option(help="factor release for the accounting")] = None,
+        release: ReleaseOpt = None,
         format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     ) -> None:
         """Assess a green industrial park for a year from its enterprises' accounting and the park's statements."""

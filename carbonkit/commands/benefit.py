@@ -14,7 +14,7 @@ from carbonkit.accounting import AccountingOptions
 from carbonkit.benefit import grade, load_scheme, load_screen_data, read_benefit, screen
 from carbonkit.benefit.grading import GradeResult
 from carbonkit.benefit.screen import ScreenResult
-from carbonkit.commands.output import Format, _fail, _fmt, err, out
+from carbonkit.commands.output import Format, FormatOpt, ReleaseOpt, _fail, _fmt, err, out
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import load_release
 
@@ -34,8 +34,6 @@ def _styled(text: str | None) -> str:
 
 Input = Annotated[Path, typer.Argument(help="activity documents (.json/.jsonl, each may carry a 'benefit' member) or a CSV long table")]
 ProfilesOpt = Annotated[Optional[Path], typer.Option("--profiles", help="JSON list of benefit profiles (equipment, pollutants, facts) per enterprise")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
-ReleaseOpt = Annotated[Optional[str], typer.Option(help="factor release for the accounting (default: the current one)")]
 
 
 def register(app: typer.Typer) -> None:

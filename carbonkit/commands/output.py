@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import sys
 from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -20,6 +22,12 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+# options several commands share
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
+ReleaseOpt = Annotated[Optional[str], typer.Option(help="factor release for the accounting (default: the current one)")]
+FactorsOpt = Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it)")]
 
 
 def _fmt(value, unit: str = "", decimals: int = 2) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from carbonkit.commands.output import _fail, out
+from carbonkit.commands.output import ReleaseOpt, _fail, out
 from carbonkit.commands.status import working
 from carbonkit.commands.workbooks import Lang
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         assessment: Annotated[Optional[Path], typer.Option(help="green-factory statements (JSON as for carbonkit "
                                                            "assess factory; 'document' may be left out) for the gap list")] = None,
         criteria: Annotated[Optional[str], typer.Option(help="criteria set id or TOML file for the gap list")] = None,
-        release: Annotated[Optional[str], typer.Option(help="factor release for the accounting")] = None,
+        release: ReleaseOpt = None,
         year_fallback: Annotated[Optional[str], typer.Option(help="earlier or nearest: grid factor of a year "
                                                              "without one")] = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,

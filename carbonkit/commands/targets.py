@@ -17,7 +17,7 @@ from rich.table import Table
 
 from carbonkit.accounting import AccountingOptions, account
 from carbonkit.aggregation import LEVELS, aggregate
-from carbonkit.commands.output import Format, _fail, _fmt, out
+from carbonkit.commands.output import FactorsOpt, Format, FormatOpt, ReleaseOpt, _fail, _fmt, out
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
 from carbonkit.factors import load_release
@@ -25,7 +25,6 @@ from carbonkit.readers import read_activities
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
 RegionOpt = Annotated[Optional[str], typer.Option(help="administrative code prefix: 37, 3702 or 370211")]
 ParkOpt = Annotated[Optional[str], typer.Option(help="only this park")]
 DeflatorOpt = Annotated[Optional[str], typer.Option(help="deflator table: a shipped id (nbs-ppi-cn) or a CSV path "
@@ -82,8 +81,8 @@ def aggregate_cmd(
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     base_year: Annotated[int, typer.Option(help="price base year of deflated value added")] = 2020,
     missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
-    release: Annotated[Optional[str], typer.Option(help="factor release for activity data")] = None,
-    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
     year_fallback: FallbackOpt = "earlier",
     format: FormatOpt = Format.table,
 ) -> None:
@@ -144,8 +143,8 @@ def progress_cmd(
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     panel: Annotated[str, typer.Option(help="all, or balanced (enterprises with value added in both years)")] = "all",
     list_profiles: Annotated[bool, typer.Option("--list", help="list the shipped target profiles and stop")] = False,
-    release: Annotated[Optional[str], typer.Option(help="factor release for activity data")] = None,
-    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
     year_fallback: FallbackOpt = "earlier",
     format: FormatOpt = Format.table,
 ) -> None:
@@ -211,8 +210,8 @@ def decompose_cmd(
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     zero: Annotated[str, typer.Option(help="limit (analytical limits) or delta (replace zeros by 1e-20)")] = "limit",
     top: Annotated[int, typer.Option(help="contributions to list, largest first")] = 15,
-    release: Annotated[Optional[str], typer.Option(help="factor release for activity data")] = None,
-    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
     year_fallback: FallbackOpt = "earlier",
     format: FormatOpt = Format.table,
 ) -> None:
