@@ -98,12 +98,7 @@ def _plain(v):
 
 
 def _clean(record: dict) -> dict:
-    out = {}
-    for k, v in record.items():
-        if isinstance(v, np.generic):
-            v = v.item()
-        out[k] = None if (isinstance(v, float) and v != v) or v is pd.NA else v
-    return out
+    return {k: _plain(v.item() if isinstance(v, np.generic) else v) for k, v in record.items()}
 
 
 @cache
