@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,30 @@ NUMERATORS = ("energy_equivalent_tce", "energy_excl_feedstock_tce", "feedstock_e
               "renewable_electricity_equivalent_tce", "water_withdrawal_m3", "fresh_water_m3", "co2_location_tco2",
               "co2_market_tco2", "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2",
               "co2_heat_tco2")
+
+
+RESULT_TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name", "release")}
+
+
+def load_results(path: str | Path, release=None, factors: list[Path] | None = None,
+                 year_fallback: str = "earlier") -> AccountingResult | pd.DataFrame:
+    """Results from a file: a results CSV of ``carbonkit account --format csv`` (recognised by its
+    ``energy_equivalent_tce`` column) is read as it is; activity data (.csv, .json, .jsonl, .xlsx) is accounted
+    with ``release`` (plus the user's ``factors`` tables)."""
+    from carbonkit.accounting import AccountingOptions, account
+    from carbonkit.factors import load_release
+    from carbonkit.readers import read_activities
+
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(Problem("file_missing", f"{path}: file not found", field="input"))
+    if path.suffix.lower() == ".csv":
+        head = pd.read_csv(path, nrows=0, encoding="utf-8-sig")
+        if "energy_equivalent_tce" in head.columns:
+            return pd.read_csv(path, dtype=RESULT_TEXT_COLUMNS, keep_default_na=False, na_values=[""],
+                               encoding="utf-8-sig")
+    rel = load_release(release, extra=factors)
+    return account(read_activities(path), release=rel, options=AccountingOptions(year_fallback=year_fallback))
 
 
 def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from carbonkit.factors import Release
 from carbonkit.units import multiplier
 
 __all__ = ["Assessment", "AssessmentInputs", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult", "ParkAssessmentInput", "Supplied",
-           "assess_factory", "assess_park", "load_criteria"]
+           "assess_factory", "assess_park", "load_criteria", "park_summaries"]
 
 
 class Benchmark(BaseModel):
@@ -218,3 +218,16 @@ def assess_park(data: ParkAssessmentInput | Mapping, criteria: Criteria | str | 
     subject = {"park": inputs.park, "year": inputs.year, "enterprises": sorted(map(str, this_year.get("enterprise", []))),
                "enterprises_year_before": sorted(map(str, before.get("enterprise", [])))}
     return _score(crit, inputs, metrics, subject, release_name)
+
+
+def park_summaries(activities, park: str | None, release: Release | str | None = None,
+                   options: AccountingOptions | dict | None = None) -> pd.DataFrame:
+    """Accounting summary rows of a park's enterprises from activity data (a path or a frame): rows of
+    another park are left out; rows without a park are kept (the file is taken to be the park's)."""
+    from carbonkit.readers import read_activities
+
+    frame = read_activities(activities) if isinstance(activities, (str, Path)) else activities
+    summaries = account(frame, release=release, options=options).summary
+    if "park" in summaries.columns and park is not None:
+        summaries = summaries[summaries["park"].isna() | (summaries["park"] == park)]
+    return summaries

@@ -119,18 +119,11 @@ def register(app: typer.Typer) -> None:
         format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     ) -> None:
         """Assess a green industrial park for a year from its enterprises' accounting and the park's statements."""
-        from carbonkit.accounting import account
-        from carbonkit.assess import assess_park
-        from carbonkit.readers import read_activities
+        from carbonkit.assess import assess_park, park_summaries
 
         try:
             data = _load_json(input)
-            summaries = None
-            if activities is not None:
-                summaries = account(read_activities(activities), release=release).summary
-                park = data.get("park")
-                if "park" in summaries.columns and park is not None:
-                    summaries = summaries[summaries["park"].isna() | (summaries["park"] == park)]
+            summaries = None if activities is None else park_summaries(activities, data.get("park"), release)
             result = assess_park(data, criteria, summaries=summaries, release=release)
         except (CarbonkitError, FileNotFoundError) as exc:
             _fail(exc)

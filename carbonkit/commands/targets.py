@@ -15,13 +15,18 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from carbonkit.accounting import AccountingOptions, account
-from carbonkit.aggregation import LEVELS, aggregate
-from carbonkit.commands.output import FactorsOpt, Format, FormatOpt, ReleaseOpt, _fail, _fmt, out
+from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results
+from carbonkit.commands.output import (
+    FactorsOpt,
+    Format,
+    FormatOpt,
+    ReleaseOpt,
+    _fail,
+    _fmt,
+    out,
+)
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
-from carbonkit.factors import load_release
-from carbonkit.readers import read_activities
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
@@ -32,25 +37,17 @@ DeflatorOpt = Annotated[Optional[str], typer.Option(help="deflator table: a ship
 OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
                                            "without comparable value added")]
 FallbackOpt = Annotated[str, typer.Option(help="earlier or nearest: the grid-factor year for activity data")]
-TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name")}
 
 
 def _results(path: Path, release: str | None, factors: list[Path] | None, year_fallback: str):
     """A results frame: read from a results CSV, or accounted from activity data."""
-    if not path.is_file():
-        raise InvalidInput(Problem("file_missing", f"{path}: file not found", field="input"))
-    if path.suffix.lower() == ".csv":
-        head = pd.read_csv(path, nrows=0, encoding="utf-8-sig")
-        if "energy_equivalent_tce" in head.columns:
-            return pd.read_csv(path, dtype=TEXT_COLUMNS, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    rel = load_release(release, extra=factors)
-    return account(read_activities(path), release=rel, options=AccountingOptions(year_fallback=year_fallback))
+    return load_results(path, release, factors, year_fallback)
 
 
 def _register(path: Path | None) -> pd.DataFrame | None:
     if path is None:
         return None
-    return pd.read_csv(path, dtype=TEXT_COLUMNS, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    return pd.read_csv(path, dtype=RESULT_TEXT_COLUMNS, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
 
 
 def _json(payload: dict) -> None:
