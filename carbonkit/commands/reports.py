@@ -1,5 +1,5 @@
-"""CLI: ``carbonkit report enterprise FILE [--lang zh|en] [--output report.html]`` writes a self-contained
-HTML report (one file, inline SVG charts, no external resources)."""
+"""CLI: ``carbonkit report enterprise|region|park`` writes a self-contained HTML report (one file, inline SVG
+charts, no external resources), Chinese or English."""
 
 from __future__ import annotations
 
@@ -9,8 +9,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from carbonkit.commands.output import ReleaseOpt, _fail, out
+from carbonkit.commands.output import FactorsOpt, ReleaseOpt, _fail, out
 from carbonkit.commands.status import working
+from carbonkit.commands.targets import (
+    DeflatorOpt,
+    FallbackOpt,
+    InputArg,
+    OverrideOpt,
+    ParkOpt,
+    RegionOpt,
+    _counts,
+    _register,
+)
 from carbonkit.commands.workbooks import Lang
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
 
@@ -80,3 +90,73 @@ def register(app: typer.Typer) -> None:
         path = output or Path(f"report-{enterprise or input.stem}-{period or 'latest'}-{lang.value}.html")
         _write(html, path, force)
         out.print(f"Wrote the enterprise report to {path} ({len(html):,} bytes).", highlight=False)
+
+    @report_app.command("region")
+    def region_cmd(
+        input: InputArg,
+        lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.zh,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .html to write "
+                                                       "(default: report-REGION-YEAR-LANG.html)")] = None,
+        region: RegionOpt = None,
+        park: ParkOpt = None,
+        year: Annotated[Optional[int], typer.Option(help="the year reported (default: the latest annual period)")] = None,
+        profile: Annotated[Optional[str], typer.Option("--profile", "--targets", help="target profile: a shipped id or "
+                                                       "a TOML path (default: the region's)")] = None,
+        by: Annotated[str, typer.Option(help="sectors of the decomposition: division, section, city, county, park")] = "division",
+        top: Annotated[int, typer.Option(help="largest contributors to list per decomposition")] = 10,
+        register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
+        count: Annotated[Optional[list[str]], typer.Option(help="a count for a count target, NAME=N")] = None,
+        deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
+        release: ReleaseOpt = None,
+        factors: FactorsOpt = None,
+        year_fallback: FallbackOpt = "earlier",
+        force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+    ) -> None:
+        """Province, city or park report: progress toward the targets against the required pace, the LMDI
+        waterfall of each intensity change, the largest contributors and the coverage of reports."""
+        from carbonkit.aggregation import load_results
+        from carbonkit.report import region_report
+
+        try:
+            with working("Reading and accounting…", quiet) as step:
+                data = load_results(input, release, factors, year_fallback)
+                step("Progress, decomposition and coverage…")
+                html = region_report(data, lang=lang.value, region=region, park=park, year=year, profile=profile,
+                                     by=by, top=top, register=_register(register), counts=_counts(count),
+                                     deflators=deflators, override=override_deflators)
+        except (CarbonkitError, OSError, ValueError) as exc:
+            _fail(exc)
+        where = park or region or "region"
+        path = output or Path(f"report-{where}-{year or 'latest'}-{lang.value}.html")
+        _write(html, path, force)
+        out.print(f"Wrote the region report to {path} ({len(html):,} bytes).", highlight=False)
+
+    @report_app.command("park")
+    def park_cmd(
+        input: Annotated[Path, typer.Argument(help="the park's statements: JSON as for carbonkit assess park")],
+        activities: Annotated[Optional[Path], typer.Option(help="the park's enterprises' activity data (.csv, .json, "
+                                                           ".xlsx), instead of 'enterprises' in INPUT")] = None,
+        lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.zh,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .html to write "
+                                                       "(default: report-park-PARK-YEAR-LANG.html)")] = None,
+        criteria: Annotated[Optional[str], typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
+        release: ReleaseOpt = None,
+        force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+    ) -> None:
+        """Park report: the green-park assessment indicator by indicator, the verdict, what is missing, the gap
+        list and the park figures computed from its enterprises' accounting."""
+        from carbonkit.report import park_report
+        from carbonkit.report.park import read_statements
+
+        try:
+            statements = read_statements(input)
+            with working("Accounting the enterprises and assessing the park…", quiet):
+                html = park_report(statements, lang=lang.value, criteria=criteria, activities=activities,
+                                   release=release)
+        except (CarbonkitError, OSError, ValueError) as exc:
+            _fail(exc)
+        path = output or Path(f"report-park-{statements.get('park', 'park')}-{statements.get('year', '')}-{lang.value}.html")
+        _write(html, path, force)
+        out.print(f"Wrote the park report to {path} ({len(html):,} bytes).", highlight=False)

@@ -2,6 +2,7 @@
 
     >>> from carbonkit.report import enterprise_report
     >>> html = enterprise_report("examples/tyre_maker.json", lang="en")
+    >>> html = region_report(carbonkit.account(province_data), region="3702", lang="zh")  # doctest: +SKIP
 
 Every number carries its unit; every report names the factor release of its accounting. User-supplied text
 (enterprise names, ids) is escaped by the template engine (jinja2, autoescape on).
@@ -18,7 +19,7 @@ from carbonkit.report import charts
 from carbonkit.report.enterprise import enterprise_context
 from carbonkit.report.labels import LANGS, labels
 
-__all__ = ["LANGS", "enterprise_report", "fmt", "pct", "render"]
+__all__ = ["LANGS", "enterprise_report", "fmt", "park_report", "pct", "region_report", "render"]
 
 
 def fmt(value, decimals: int = 3) -> str:
@@ -75,3 +76,48 @@ def enterprise_report(source, *, lang: str = "zh", enterprise: str | None = None
                                        reference=row["base"] if base is not None else None)
                            for row in ctx["trends"]["rows"]]
     return render("enterprise.html.j2", lang, **ctx)
+
+
+def region_report(data, *, lang: str = "zh", region: str | None = None, park: str | None = None,
+                  year: int | None = None, profile=None, by: str = "division", top: int = 10, register=None,
+                  counts: dict[str, int] | None = None, deflators=None, override: bool = False,
+                  release: str | None = None, factors=None, year_fallback: str = "earlier") -> str:
+    """The province, city or park report as one HTML string: progress toward the target profile with each
+    intensity's curve against the required pace [tce/10^4 CNY, m3/10^4 CNY], the LMDI waterfall of each
+    intensity change, the largest contributors, and the coverage of reports.
+
+    ``data``: an AccountingResult, a frame of summary rows, or a path (a results CSV of ``carbonkit account
+    --format csv``, or activity data accounted here with ``release``, ``factors`` and ``year_fallback``)."""
+    from carbonkit.aggregation import load_results
+    from carbonkit.report.region import region_context
+
+    L = labels(lang)
+    if isinstance(data, (str, Path)):
+        data = load_results(data, release, factors, year_fallback)
+    ctx = region_context(data, region=region, park=park, year=year, profile=profile, by=by, top=top,
+                         register=register, counts=counts, deflators=deflators, override=override)
+    ctx["curve_charts"] = [charts.lines([(L["achieved"], c["achieved"], "solid"),
+                                         (L["required_path"], c["path"], "dashed")], c["unit"],
+                                        reference=c["target_value"]) for c in ctx["curves"]]
+    ctx["waterfall_charts"] = [
+        charts.waterfall((str(ctx["profile"].base_year), d["I0"]),
+                         [(L["effect_" + e], d["additive"][e]) for e in d["effects"]], (str(ctx["year"]), d["IT"]),
+                         d["unit"]) if not d["error"] else "" for d in ctx["decompositions"]]
+    return render("region.html.j2", lang, **ctx)
+
+
+def park_report(statements, *, lang: str = "zh", criteria=None, activities=None, release: str | None = None,
+                options=None) -> str:
+    """The park report as one HTML string: the green-park assessment indicator by indicator (gates, every
+    indicator's value, benchmarks and points, groups [points], verdict, what is missing, the gap list) and the
+    park figures computed from its enterprises' accounting. ``statements``: the park JSON (path or dict) as
+    for ``carbonkit assess park``; ``activities``: the enterprises' activity data instead of its
+    ``enterprises``."""
+    from carbonkit.report.park import park_context
+
+    L = labels(lang)
+    ctx = park_context(statements, criteria=criteria, activities=activities, release=release, options=options)
+    name = "name_zh" if lang == "zh" else "name_en"
+    ctx["group_chart"] = charts.bars([(f"{g['id']} {g[name]}", g["points"]) for g in ctx["groups"]], L["points_unit"],
+                                     fmt=lambda v: f"{v:,.2f}")
+    return render("park.html.j2", lang, **ctx)

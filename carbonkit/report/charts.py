@@ -1,4 +1,5 @@
-"""Inline SVG charts for the HTML reports: horizontal bars and a line over years. Every text is escaped."""
+"""Inline SVG charts for the HTML reports: horizontal bars, lines over years and a waterfall. Every text is
+escaped."""
 
 from __future__ import annotations
 
@@ -40,15 +41,28 @@ def bars(rows: list[tuple[str, float]], unit: str, fmt=lambda v: f"{v:,.1f}", wi
 def line(points: list[tuple[int, float]], unit: str, reference: float | None = None, width: int = 640,
          height: int = 240) -> Markup:
     """A line over years (year, value) [unit], with an optional dashed reference level (the base year)."""
-    points = [(int(y), float(v)) for y, v in points if v is not None and math.isfinite(v)]
-    if len(points) < 2:
+    return lines([("", points, "solid")], unit, reference=reference, width=width, height=height)
+
+
+STYLES = {"solid": ("#4a6fa5", ""), "dashed": ("#c77c02", ' stroke-dasharray="7 5"')}
+
+
+def lines(series: list[tuple[str, list[tuple[int, float]], str]], unit: str, reference: float | None = None,
+          width: int = 640, height: int = 260) -> Markup:
+    """Several lines over years on one axis: ``series`` is (label, [(year, value)], "solid" | "dashed")
+    [unit]; a dashed grey ``reference`` level (a base-year or a target value); a legend when labels are given."""
+    series = [(label, [(int(y), float(v)) for y, v in pts if v is not None and math.isfinite(v)], style)
+              for label, pts, style in series]
+    series = [(label, pts, style) for label, pts, style in series if pts]
+    everything = [p for _, pts, _ in series for p in pts]
+    if len({yr for yr, _ in everything}) < 2:
         return Markup("")
-    left, right, top, bottom = 70, 20, 16, 36
-    values = [v for _, v in points] + ([reference] if reference is not None else [])
+    left, right, top, bottom = 70, 20, 16, 36 + (16 if any(label for label, _, _ in series) else 0)
+    values = [v for _, v in everything] + ([reference] if reference is not None else [])
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1.0
     lo, hi = lo - pad, hi + pad
-    y0, y1 = points[0][0], points[-1][0]
+    y0, y1 = min(yr for yr, _ in everything), max(yr for yr, _ in everything)
     x = lambda yr: left + (yr - y0) / ((y1 - y0) or 1) * (width - left - right)  # noqa: E731
     y = lambda v: top + (hi - v) / (hi - lo) * (height - top - bottom)  # noqa: E731
     parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" '
@@ -60,11 +74,68 @@ def line(points: list[tuple[int, float]], unit: str, reference: float | None = N
     if reference is not None:
         parts.append(f'<line x1="{left}" y1="{_num(y(reference))}" x2="{width - right}" y2="{_num(y(reference))}" '
                      f'stroke="#999" stroke-dasharray="5 4"/>')
-    path = " ".join(f"{_num(x(yr))},{_num(y(v))}" for yr, v in points)
-    parts.append(f'<polyline points="{path}" fill="none" stroke="#4a6fa5" stroke-width="2.5"/>')
-    for yr, v in points:
-        parts.append(f'<circle cx="{_num(x(yr))}" cy="{_num(y(v))}" r="3.5" fill="#4a6fa5"/>')
+    for yr in range(y0, y1 + 1):
         parts.append(f'<text x="{_num(x(yr))}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">{yr}</text>')
+    legend_x = left
+    for label, pts, style in series:
+        colour, dash = STYLES[style]
+        path = " ".join(f"{_num(x(yr))},{_num(y(v))}" for yr, v in pts)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
+        for yr, v in pts:
+            parts.append(f'<circle cx="{_num(x(yr))}" cy="{_num(y(v))}" r="3.5" fill="{colour}"/>')
+        if label:
+            ly = height - 22
+            parts.append(f'<line x1="{legend_x}" y1="{ly}" x2="{legend_x + 22}" y2="{ly}" stroke="{colour}" '
+                         f'stroke-width="2.5"{dash}/>')
+            parts.append(f'<text x="{legend_x + 27}" y="{ly + 4}" font-size="11">{escape(label)}</text>')
+            legend_x += 40 + 7 * len(label)
+    parts.append(f'<text x="{left}" y="{height - 4}" font-size="11" fill="#555">[{escape(unit)}]</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def waterfall(start: tuple[str, float], steps: list[tuple[str, float]], end: tuple[str, float], unit: str,
+              fmt=lambda v: f"{v:,.4f}", width: int = 640, height: int = 260) -> Markup:
+    """A waterfall: the ``start`` level, each step floating from the running total (a fall red, a rise grey),
+    the ``end`` level [unit]. The steps are drawn as given; that they add up to end − start is the caller's."""
+    bars = [(start[0], 0.0, float(start[1]), "level")]
+    running = float(start[1])
+    for label, v in steps:
+        v = float(v)
+        bars.append((label, running, running + v, "fall" if v < 0 else "rise"))
+        running += v
+    bars.append((end[0], 0.0, float(end[1]), "level"))
+    if not all(math.isfinite(a) and math.isfinite(b) for _, a, b, _ in bars):
+        return Markup("")
+    left, right, top, bottom = 70, 10, 20, 40
+    edges = [v for _, a, b, kind in bars for v in ((a, b) if kind != "level" else (b,))]
+    lo, hi = min(0.0, *edges), max(0.0, *edges) or 1.0
+    if min(edges) > 0 and (max(edges) - min(edges)) < 0.5 * max(edges):
+        # the effects are small against the levels: the axis starts above zero (stated on the chart)
+        lo = max(0.0, min(edges) - 0.6 * (max(edges) - min(edges)))
+        hi = max(edges) + 0.15 * (max(edges) - min(edges))
+        bars = [(label, lo if kind == "level" else a, b, kind) for label, a, b, kind in bars]
+    y = lambda v: top + (hi - v) / ((hi - lo) or 1.0) * (height - top - bottom)  # noqa: E731
+    slot = (width - left - right) / len(bars)
+    colours = {"level": "#4a6fa5", "fall": "#c62828", "rise": "#9e9e9e"}
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(unit)}">',
+             f'<line x1="{left}" y1="{_num(y(max(lo, 0.0)))}" x2="{width - right}" y2="{_num(y(max(lo, 0.0)))}" '
+             'stroke="#888"/>']
+    if lo > 0:
+        parts.append(f'<text x="{left - 4}" y="{_num(y(lo) + 4)}" text-anchor="end" font-size="10">{escape(fmt(lo))}'
+                     f'</text><text x="{left - 4}" y="{_num(y(lo) + 16)}" text-anchor="end" font-size="9" '
+                     'fill="#555">≠ 0</text>')
+    for i, (label, a, b, kind) in enumerate(bars):
+        x0 = left + i * slot + slot * 0.15
+        top_v, bottom_v = max(a, b), min(a, b)
+        parts.append(f'<rect x="{_num(x0)}" y="{_num(y(top_v))}" width="{_num(slot * 0.7)}" '
+                     f'height="{_num(max(y(bottom_v) - y(top_v), 1))}" fill="{colours[kind]}"/>')
+        shown = b - a if kind != "level" else b
+        parts.append(f'<text x="{_num(x0 + slot * 0.35)}" y="{_num(y(top_v) - 4)}" text-anchor="middle" '
+                     f'font-size="10">{escape(("+" if kind == "rise" else "") + fmt(shown))}</text>')
+        parts.append(f'<text x="{_num(x0 + slot * 0.35)}" y="{height - bottom + 16}" text-anchor="middle" '
+                     f'font-size="11">{escape(label)}</text>')
     parts.append(f'<text x="{left}" y="{height - 4}" font-size="11" fill="#555">[{escape(unit)}]</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
