@@ -9,12 +9,13 @@ the previous year and the base year is x_t / x_ref - 1.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from carbonkit.accounting import AccountingOptions, account
+from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers import read_activities
 from carbonkit.vocabulary import vocabulary
@@ -61,29 +62,39 @@ def _pick(summary: pd.DataFrame, enterprise: str | None, period: str | None) -> 
 def carriers(frame: pd.DataFrame, enterprise: str, period: str, release: str,
              options: AccountingOptions | dict | None) -> list[dict]:
     """One entry per energy row of (enterprise, period): amount as given, [tce] equivalent, CO2 [tCO2]."""
+    return carriers_of(frame, {enterprise: period}, release, options).get(enterprise, [])
+
+
+def carriers_of(frame: pd.DataFrame, picks: dict[str, str], release: str,
+                options: AccountingOptions | dict | None) -> dict[str, list[dict]]:
+    """:func:`carriers` of many enterprises, each for its period in ``picks``, in one accounting call: every
+    energy row is accounted as its own batch member, so each carrier's [tce] and [tCO2] come from the engine."""
     vocab = vocabulary()
-    rows = frame[(frame["enterprise"].astype(str) == enterprise) & (frame["period"].astype(str) == period)]
+    ents, pers = frame["enterprise"].astype(str), frame["period"].astype(str)
+    wanted = pd.Series([picks.get(e) for e in ents.to_numpy()], index=frame.index)
+    rows = frame[wanted.notna() & (pers == wanted)]
     items = [vocab.resolve(str(name)) for name in rows["item"]]
     keep = np.array([it is not None and it.kind in ENERGY_KINDS for it in items], dtype=bool)
     rows = rows[keep].copy()
     items = [it for it, k in zip(items, keep) if k]
     if rows.empty:
-        return []
+        return {}
+    owners = rows["enterprise"].astype(str).to_numpy()
     rows["enterprise"] = [f"carrier-{i}" for i in range(len(rows))]
     per = account(rows, release=release, options=options).summary.set_index("enterprise")
-    out = []
-    for i, (item, rec) in enumerate(zip(items, rows.to_dict("records"))):
+    out: dict[str, list[dict]] = {}
+    for i, (owner, item, rec) in enumerate(zip(owners, items, rows.to_dict("records"))):
         r = per.loc[f"carrier-{i}"]
-        out.append({"item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,
-                    "amount": _finite(rec.get("amount")), "unit": rec.get("unit") or "",
-                    "flow": rec.get("flow") or "consumption",
-                    "tce": _finite(r["energy_equivalent_tce"]),
-                    "scope1": _finite(r["co2_combustion_tco2"]),
-                    "scope2_location": _finite(r["co2_scope2_location_tco2"]),
-                    "scope2_market": _finite(r["co2_scope2_market_tco2"])})
-    total = sum(c["tce"] or 0.0 for c in out)
-    for c in out:
-        c["share"] = (c["tce"] / total) if total and c["tce"] is not None else None
+        out.setdefault(owner, []).append({
+            "item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,
+            "amount": _finite(rec.get("amount")), "unit": rec.get("unit") or "", "flow": rec.get("flow") or "consumption",
+            "tce": _finite(r["energy_equivalent_tce"]), "scope1": _finite(r["co2_combustion_tco2"]),
+            "scope2_location": _finite(r["co2_scope2_location_tco2"]),
+            "scope2_market": _finite(r["co2_scope2_market_tco2"])})
+    for entries in out.values():
+        total = sum(c["tce"] or 0.0 for c in entries)
+        for c in entries:
+            c["share"] = (c["tce"] / total) if total and c["tce"] is not None else None
     return out
 
 
@@ -111,16 +122,38 @@ def trends(summary: pd.DataFrame, enterprise: str, base_year: int | None) -> dic
     return {"years": years, "base_year": base_year, "rows": table}
 
 
+@dataclass
+class Accounted:
+    """An input accounted once, for one report or many: the activity rows, the result, its summary."""
+
+    frame: pd.DataFrame
+    result: AccountingResult
+    summary: pd.DataFrame
+    options: AccountingOptions | dict | None = None
+
+    @classmethod
+    def of(cls, source, release: str | None = None, options: AccountingOptions | dict | None = None) -> Accounted:
+        frame = read_activities(source) if isinstance(source, (str, Path)) else source
+        result = account(frame, release=release, options=options)
+        summary = result.summary.copy()
+        summary["period"] = summary["period"].astype(str)
+        return cls(frame, result, summary, options)
+
+    def latest(self) -> dict[str, str]:
+        """Each enterprise's latest period, in the order of the summary."""
+        latest = self.summary.groupby(self.summary["enterprise"].astype(str), sort=False)["period"].max()
+        return dict(zip(latest.index, latest.to_numpy()))
+
+
 def enterprise_context(source, *, enterprise: str | None = None, period: str | None = None,
                        base_year: int | None = None, assessment: dict | None = None, release: str | None = None,
-                       options: AccountingOptions | dict | None = None, criteria=None) -> dict:
-    """Everything the enterprise template shows. ``source``: a path (.csv, .json, .xlsx) or an activity frame;
-    ``assessment``: green-factory statements as for ``carbonkit assess factory`` (the document may be left out:
-    the report's enterprise-period is used)."""
-    frame = read_activities(source) if isinstance(source, (str, Path)) else source
-    result = account(frame, release=release, options=options)
-    summary = result.summary.copy()
-    summary["period"] = summary["period"].astype(str)
+                       options: AccountingOptions | dict | None = None, criteria=None,
+                       accounted: Accounted | None = None, carrier_rows: list[dict] | None = None) -> dict:
+    """Everything the enterprise template shows. ``source``: a path (.csv, .json, .xlsx) or an activity frame
+    (or ``accounted``, the input already accounted); ``assessment``: green-factory statements as for ``carbonkit
+    assess factory`` (the document may be left out: the report's enterprise-period is used)."""
+    acc = accounted or Accounted.of(source, release, options)
+    result, summary = acc.result, acc.summary
     enterprise, period = _pick(summary, enterprise, period)
     record = result.record(enterprise, period)
     scopes = [("scope1", record.get("co2_combustion_tco2")), ("scope2_location", record.get("co2_scope2_location_tco2")),
@@ -131,10 +164,14 @@ def enterprise_context(source, *, enterprise: str | None = None, period: str | N
 
         statements = {k: v for k, v in assessment.items() if k != "document"}
         gaps = assess_factory(statements, criteria, summary=record)
+    own = set(filter(None, str(record.get("factor_ids") or "").split(";")))  # this enterprise-period's factors
+    if carrier_rows is None:
+        carrier_rows = carriers(acc.frame, enterprise, period, result.release, acc.options)
     return {"record": record, "release": result.release, "enterprise": enterprise, "period": period,
             "key_figures": [(k, unit, _finite(record.get(k))) for k, unit in KEY_FIGURES],
-            "carriers": carriers(frame, enterprise, period, result.release, options),
+            "carriers": carrier_rows,
             "scopes": [(k, _finite(v)) for k, v in scopes], "trends": trends(summary, enterprise, base_year),
             "assessment": gaps,
-            "unverified": [f.id for f in result.unverified_factors],
-            "factors": [{k: f.get(k) for k in ("id", "value", "unit", "status")} for f in result.factor_records()]}
+            "unverified": [f.id for f in result.unverified_factors if f.id in own],
+            "factors": [{k: f.get(k) for k in ("id", "value", "unit", "status")} for f in result.factor_records()
+                        if f["id"] in own]}
