@@ -30,6 +30,14 @@ class ParkStatements(AssessmentInputs):
     land_area: Supplied | None = Field(None, description="the park's industrial land, e.g. {value: 12, unit: km2}")
 
 
+def visible_park(session, principal, park_id: str) -> None:
+    """404 unless the park exists and the key may see it (the province, or a park key of this park)."""
+    if not (principal.is_province or (principal.role == "park" and park_id in principal.parks)):
+        raise not_found(f"park {park_id}")
+    if session.get(Park, park_id) is None:
+        raise not_found(f"park {park_id}")
+
+
 def _answer(assessment) -> JSONResponse:
     return JSONResponse(assessment.to_dict())
 
@@ -76,10 +84,7 @@ def park(park_id: str, year: Year, statements: ParkStatements, session: SessionD
          criteria: CriteriaId = None) -> JSONResponse:
     """Assess a stored park for a year from its enterprises' latest annual reports (and the year before's,
     for the CO2 intensity reduction rate), plus the park's statements."""
-    if not (principal.is_province or (principal.role == "park" and park_id in principal.parks)):
-        raise not_found(f"park {park_id}")
-    if session.get(Park, park_id) is None:
-        raise not_found(f"park {park_id}")
+    visible_park(session, principal, park_id)
     rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period.in_([str(year), str(year - 1)]))
     summaries = pd.DataFrame([summary for _ent, summary in rows])
     data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}

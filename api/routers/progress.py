@@ -160,6 +160,18 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
     parks = _parks(principal, park)
     counts = _counts(count)
     register = load_register(session, parks, region)
+    chosen, year = profile_and_year(session, parks, region, register, profile, year)
+    wanted = range(chosen.base_year, year + 1) if series else (chosen.base_year, year)
+    frame = load_results(session, parks, region, [str(y) for y in wanted], register)
+    answer = progress(frame, chosen, year, region=region if (region or not parks) else None, park=parks,
+                      register=register, counts=counts, deflators=_deflators(deflators), override=override_deflators,
+                      panel=panel)
+    return {"scope": _scope_of(principal, parks, region), **answer.to_dict()}
+
+
+def profile_and_year(session: Session, parks: list[str] | None, region: str | None, register: pd.DataFrame,
+                     profile: str | None, year: int | None) -> tuple:
+    """The target profile asked for (else the region's province's) and the year (else the latest annual period)."""
     chosen = load_profile(profile) if profile else None
     if chosen is None:
         province = vocabulary().province_of(region) if region else main_province(register["region"])
@@ -169,12 +181,7 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
     if year is None:
         years = annual_periods(session, parks, region)
         year = int(years[-1]) if years else chosen.base_year
-    wanted = range(chosen.base_year, year + 1) if series else (chosen.base_year, year)
-    frame = load_results(session, parks, region, [str(y) for y in wanted], register)
-    answer = progress(frame, chosen, year, region=region if (region or not parks) else None, park=parks,
-                      register=register, counts=counts, deflators=_deflators(deflators), override=override_deflators,
-                      panel=panel)
-    return {"scope": _scope_of(principal, parks, region), **answer.to_dict()}
+    return chosen, year
 
 
 def _counts(items: list[str]) -> dict[str, int]:

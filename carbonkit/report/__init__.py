@@ -130,17 +130,18 @@ def region_report(data, *, lang: str = "zh", region: str | None = None, park: st
     return render("region.html.j2", lang, **ctx)
 
 
-def park_report(statements, *, lang: str = "zh", criteria=None, activities=None, release: str | None = None,
-                options=None) -> str:
+def park_report(statements, *, lang: str = "zh", criteria=None, activities=None, summaries=None,
+                release: str | None = None, options=None) -> str:
     """The park report as one HTML string: the green-park assessment indicator by indicator (gates, every
     indicator's value, benchmarks and points, groups [points], verdict, what is missing, the gap list) and the
     park figures computed from its enterprises' accounting. ``statements``: the park JSON (path or dict) as
     for ``carbonkit assess park``; ``activities``: the enterprises' activity data instead of its
-    ``enterprises``."""
+    ``enterprises`` (or ``summaries``, their accounting summary rows)."""
     from carbonkit.report.park import park_context
 
     L = labels(lang)
-    ctx = park_context(statements, criteria=criteria, activities=activities, release=release, options=options)
+    ctx = park_context(statements, criteria=criteria, activities=activities, summaries=summaries, release=release,
+                       options=options)
     name = "name_zh" if lang == "zh" else "name_en"
     ctx["group_chart"] = charts.bars([(f"{g['id']} {g[name]}", g["points"]) for g in ctx["groups"]], L["points_unit"],
                                      fmt=lambda v: f"{v:,.2f}")

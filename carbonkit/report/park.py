@@ -32,12 +32,14 @@ def read_statements(source) -> dict:
     return data
 
 
-def park_context(statements, *, criteria=None, activities=None, release=None, options=None) -> dict:
+def park_context(statements, *, criteria=None, activities=None, summaries=None, release=None, options=None) -> dict:
     """Everything the park template shows. ``statements``: the park JSON (path or dict: park, year, land_area,
     gates, values, benchmarks, and optionally enterprises); ``activities``: the enterprises' activity data
-    (a path or frame) instead of ``enterprises`` in the statements."""
+    (a path or frame) instead of ``enterprises`` in the statements; ``summaries``: their accounting summary rows
+    already computed (the service's stored results)."""
     data = read_statements(statements)
-    summaries = None if activities is None else park_summaries(activities, data.get("park"), release, options)
+    if summaries is None and activities is not None:
+        summaries = park_summaries(activities, data.get("park"), release, options)
     a = assess_park(data, criteria, summaries=summaries, release=release, options=options)
     groups = []
     for g in a.groups:

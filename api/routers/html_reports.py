@@ -1,0 +1,108 @@
+"""The HTML reports of ``carbonkit report`` served from the stored data, for reading in a browser or saving.
+
+- ``GET /v1/enterprises/{id}/reports/{period}/html``: the enterprise report, from the latest revision of each
+  of the enterprise's stored reports (the period asked and the years around it for the trends), accounted
+  with the service's options and the current factor release (named on the page);
+- ``GET /v1/progress/report``: the province, city or park report (target progress against the required pace,
+  LMDI waterfalls, largest contributors, coverage) from the stored results, with the scope rules of
+  ``/v1/progress``;
+- ``POST /v1/assess/parks/{id}/html``: the park report, with the statements of ``POST /v1/assess/parks/{id}``.
+
+Keys as for the JSON routes. The pages are self-contained (inline style, inline SVG, no script), served with a
+Content-Security-Policy that allows no script and no connection at all.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from sqlmodel import select
+
+from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.ingest import options_for
+from api.models import Enterprise, Report
+from api.queries import latest_summaries, not_found, visible_enterprise
+from api.routers.assess import CriteriaId, ParkStatements, Year, visible_park
+from api.routers.progress import (
+    Level,
+    ParkId,
+    ProfileId,
+    Region,
+    RegionalDep,
+    _counts,
+    _parks,
+    load_register,
+    load_results,
+    profile_and_year,
+)
+from carbonkit.activity import documents_to_frame
+from carbonkit.report import enterprise_report, park_report, region_report
+
+router = APIRouter(tags=["html reports"])
+
+Lang = Annotated[Literal["zh", "en"], Query(description="zh or en")]
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+HTML = {"description": "a self-contained HTML page", "content": {"text/html": {}}}
+
+
+def _page(html: str, name: str) -> HTMLResponse:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120]
+    return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                                       "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+                                       "Content-Disposition": f'inline; filename="{safe}.html"'})
+
+
+@router.get("/v1/enterprises/{enterprise_id}/reports/{period}/html", operation_id="get_enterprise_report_html",
+            response_class=HTMLResponse, responses={200: HTML})
+def enterprise_html(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
+                    settings: SettingsDep, lang: Lang = "zh",
+                    base_year: int | None = Query(None, ge=1990, le=2100, description="default: the first year stored")) -> HTMLResponse:
+    """The enterprise report of a stored enterprise-period: energy by carrier, CO2 by scope, intensities against
+    earlier years and the base year."""
+    visible_enterprise(session, principal, enterprise_id)
+    documents = session.exec(select(Report.document).where(Report.enterprise_id == enterprise_id,
+                                                            Report.is_latest)).all()
+    if not any(d.get("period") == period for d in documents):
+        raise not_found(f"report {enterprise_id} {period}")
+    if len(period) == 7:  # a month is reported on its own
+        documents = [d for d in documents if d.get("period") == period]
+    else:
+        documents = [d for d in documents if len(str(d.get("period"))) == 4]
+    html = enterprise_report(documents_to_frame(documents), lang=lang, enterprise=enterprise_id, period=period,
+                             base_year=base_year, options=options_for(settings))
+    return _page(html, f"report-{enterprise_id}-{period}-{lang}")
+
+
+@router.get("/v1/progress/report", operation_id="get_progress_report_html", response_class=HTMLResponse,
+            responses={200: HTML})
+def progress_html(session: SessionDep, principal: RegionalDep, region: Region = None, park: ParkId = None,
+                  year: int | None = Query(None, ge=1990, le=2100, description="default: the latest annual period"),
+                  profile: ProfileId = None, lang: Lang = "zh",
+                  count: Annotated[list[str], Query(description="counts for count targets, indicator:N")] = [],  # noqa: B006
+                  by: Level = "division", top: int = Query(10, ge=1, le=200)) -> HTMLResponse:
+    """The province, city or park report: progress toward the targets against the required pace, the LMDI
+    waterfall of each intensity change, the largest contributors and the coverage of reports."""
+    parks = _parks(principal, park)
+    counts = _counts(count)
+    register = load_register(session, parks, region)
+    chosen, year = profile_and_year(session, parks, region, register, profile, year)
+    frame = load_results(session, parks, region, [str(y) for y in range(chosen.base_year, year + 1)], register)
+    html = region_report(frame, lang=lang, region=region if (region or not parks) else None, park=parks, year=year,
+                         profile=chosen, by=by, top=top, register=register, counts=counts)
+    return _page(html, f"report-{'-'.join(parks) if parks else region or chosen.region}-{year}-{lang}")
+
+
+@router.post("/v1/assess/parks/{park_id}/html", operation_id="assess_park_html", response_class=HTMLResponse,
+             responses={200: HTML})
+def park_html(park_id: str, year: Year, statements: ParkStatements, session: SessionDep, principal: PrincipalDep,
+              criteria: CriteriaId = None, lang: Lang = "zh") -> HTMLResponse:
+    """The park report: the green-park assessment of ``POST /v1/assess/parks/{id}`` indicator by indicator."""
+    visible_park(session, principal, park_id)
+    rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period.in_([str(year), str(year - 1)]))
+    data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}
+    html = park_report(data, lang=lang, criteria=criteria, summaries=pd.DataFrame([s for _e, s in rows]))
+    return _page(html, f"report-park-{park_id}-{year}-{lang}")
+
