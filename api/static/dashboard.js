@@ -186,6 +186,30 @@
           }));
   }
 
+  // ------------------------------------------------------------------ the HTML report (GET /v1/progress/report)
+  async function download(lang) {
+    const key = sessionStorage.getItem(STORE);
+    if (!key) return;
+    const q = new URLSearchParams({lang: lang});
+    const year = $("year").value.trim(), park = $("park").value.trim();
+    if (year) q.set("year", year);
+    if (park) q.set("park", park);
+    setStatus("正在生成报告… Drawing the report…", "");
+    const r = await fetch("/v1/progress/report?" + q.toString(), {
+      headers: {"Authorization": "Bearer " + key, "Accept": "text/html"}, cache: "no-store", credentials: "omit",
+      referrerPolicy: "no-referrer"});
+    if (r.status === 401 || r.status === 403) return refuse();
+    if (!r.ok) { setStatus("无法生成报告 report not available: HTTP " + r.status, "error"); return; }
+    const name = (/filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "") || [])[1] || "report.html";
+    const url = URL.createObjectURL(await r.blob());
+    const a = el("a", null, {href: url, download: name});
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    setStatus("报告已下载 report downloaded: " + name, "ok");
+  }
+
   // ------------------------------------------------------------------ flow
   async function load() {
     const key = sessionStorage.getItem(STORE);
@@ -228,6 +252,9 @@
       if (key) sessionStorage.setItem(STORE, key); else sessionStorage.removeItem(STORE);
       load();
     });
+    for (const id of ["report-zh", "report-en"]) {
+      $(id).addEventListener("click", (ev) => download(ev.currentTarget.getAttribute("data-lang")));
+    }
     $("forget").addEventListener("click", () => {
       sessionStorage.removeItem(STORE);
       clearResults();

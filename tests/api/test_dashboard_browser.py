@@ -208,6 +208,19 @@ def test_park_key_sees_its_own_park(page, service):
     assert PARK_B in page.locator("#progress-scope").inner_text()
 
 
+def test_the_report_downloads_as_one_html_file(page, service):
+    _show(page, service, service[1]["province"])
+    with page.expect_download(timeout=30_000) as info:
+        page.click("#report-en")
+    download = info.value
+    assert download.suggested_filename.endswith("-en.html")
+    html = Path(download.path()).read_text(encoding="utf-8")
+    # the same province numbers as the page: 2020 0.1229, 2023 0.09985625 -> -18.75 %
+    row = re.search(r'<tr data-target="energy_intensity.total">(.*?)</tr>', html, re.S).group(1)
+    assert "0.1229" in row and "0.0999" in row and "-18.75 %" in row
+    assert page.locator("#status").get_attribute("class") == "ok"
+
+
 @pytest.mark.parametrize("which", ["wrong", "enterprise"])
 def test_refused_keys_show_a_refusal_and_no_numbers(page, service, which):
     key = "ck_000000000000_not-a-real-key" if which == "wrong" else service[1]["enterprise"]
