@@ -18,6 +18,8 @@ log = logging.getLogger("carbonkit.api")
 # core exception -> HTTP status
 STATUS = {UnknownItem: 422, UnitMismatch: 422, MissingFactor: 422, InvalidInput: 422, FactorDataError: 422,
           CarbonkitError: 422, Forbidden: 403}
+# problem code -> HTTP status where it is not the exception's: a resource limit, not bad data
+CODE_STATUS = {"xlsx_too_large": 413}
 
 
 def _problems(exc: InvalidInput) -> list[dict]:
@@ -28,7 +30,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def invalid_input(_request: Request, exc: InvalidInput) -> JSONResponse:
         return JSONResponse({"detail": f"{len(exc.problems)} problem(s) in the input; nothing was stored",
-                             "problems": _problems(exc)}, status_code=STATUS[type(exc)])
+                             "problems": _problems(exc)},
+                            status_code=next((CODE_STATUS[p.code] for p in exc.problems if p.code in CODE_STATUS),
+                                             STATUS[type(exc)]))
 
     @app.exception_handler(CarbonkitError)
     async def carbonkit_error(_request: Request, exc: CarbonkitError) -> JSONResponse:

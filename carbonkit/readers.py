@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import struct
 import zipfile
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,6 +39,14 @@ _TEXT_COLUMNS = ("enterprise", "name", "period", "item", "unit", "flow", "region
 # sheets of carbonkit's own workbook template that hold no data (instructions, drop-down lists); matched after
 # normalise_name. Every other non-empty sheet of a workbook must be a long table.
 NOTE_SHEETS = ("说明", "instructions", "列表", "lists")
+
+# How far an .xlsx (a zip) may expand before openpyxl opens it: resource limits of the reader (a few MB upload can
+# unpack to gigabytes, a "zip bomb"), not accounting data. The service sets the first one (max_xlsx_unpacked_bytes).
+XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # [B] all members together, unpacked
+XLSX_MAX_MEMBERS = 10_000  # files in the archive
+XLSX_MAX_RATIO = 200  # unpacked / packed size of one member larger than XLSX_RATIO_FROM_BYTES
+XLSX_RATIO_FROM_BYTES = 1024 * 1024  # [B]
+_INFLATE_CHUNK = 64 * 1024  # [B] the most one inflate step may produce
 
 
 def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFrame:
@@ -86,8 +96,12 @@ def read_json(path: str | Path) -> pd.DataFrame:
     return documents_to_frame(docs)
 
 
-def read_excel(source) -> pd.DataFrame:
+def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> pd.DataFrame:
     """The long table from every data sheet of an .xlsx workbook (a path or a binary stream).
+
+    Before openpyxl opens it, the archive is checked by :func:`check_xlsx_archive` (at most
+    ``max_unpacked_bytes`` [B] unpacked, no member packed more than 200:1, at most 10,000 members;
+    ``xlsx_too_large`` otherwise).
 
     Row 1 of each sheet is the header (the names of :data:`COLUMNS`, Chinese or English); blank rows are
     skipped. ``sheet`` and ``row`` (the row number as Excel shows it) travel with every row, so each problem
@@ -98,11 +112,11 @@ def read_excel(source) -> pd.DataFrame:
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = Path(source).name if isinstance(source, (str, Path)) else "workbook"
+    check_xlsx_archive(source, max_unpacked_bytes, name)
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(Problem("xlsx_invalid", f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__})",
-                                   expected="an Excel workbook (.xlsx), e.g. from `carbonkit template`")) from None
+        raise _unreadable(name, exc) from None
     frames, problems, seen, data_sheets = [], [], [], []
     try:
         for sheet in book.worksheets:
@@ -122,6 +136,10 @@ def read_excel(source) -> pd.DataFrame:
             if frame is not None:
                 frames.append(frame)
                 data_sheets.append(sheet.title)
+    except InvalidInput:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # sheets are read lazily: broken packed
+        raise _unreadable(name, exc) from None  # data, or XML openpyxl cannot read (a number of a million digits)
     finally:
         book.close()
     if problems:
@@ -134,6 +152,97 @@ def read_excel(source) -> pd.DataFrame:
         raise InvalidInput(Problem("rows_missing", f"{name}: the sheets {', '.join(data_sheets)} "
                                    "hold no data rows", expected="one row per enterprise, period and item from row 2"))
     return pd.concat(filled, ignore_index=True)
+
+
+def _unreadable(name: str, exc: Exception) -> InvalidInput:
+    why = "corrupt packed data" if isinstance(exc, zlib.error) else exc.__class__.__name__
+    return InvalidInput(Problem("xlsx_invalid", f"{name}: not a readable .xlsx workbook ({why})",
+                                expected="an Excel workbook (.xlsx), e.g. from `carbonkit template`"))
+
+
+def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES, name: str = "workbook") -> None:
+    """Refuse an .xlsx (a path or a seekable binary stream) that would unpack too far, before any XML is parsed.
+
+    From the zip central directory: more than :data:`XLSX_MAX_MEMBERS` members, members that together unpack to
+    more than ``max_unpacked_bytes`` [B], or a member over :data:`XLSX_RATIO_FROM_BYTES` [B] packed more than
+    :data:`XLSX_MAX_RATIO`:1 give ``xlsx_too_large``; a member neither stored nor deflated (the only methods of an
+    .xlsx) or encrypted gives ``xlsx_invalid``. The declared sizes are then proved: each deflated member is inflated
+    in steps of at most 64 KiB and counted, stopping as soon as it exceeds its declared size (``xlsx_invalid``), so
+    neither this check nor openpyxl afterwards unpacks more than the limit. A stream is left where it was.
+    """
+    start = None if isinstance(source, (str, Path)) else source.tell()
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+            problems = _declared_problems(members, max_unpacked_bytes, name)
+            if problems:
+                raise InvalidInput(problems)
+            fp = archive.fp
+            for info in members:
+                if info.compress_type == zipfile.ZIP_DEFLATED and _inflated_size(fp, info) > info.file_size:
+                    raise InvalidInput(Problem(
+                        "xlsx_invalid", f"{name}: member {info.filename} unpacks to more than the {info.file_size:,} "
+                        "bytes it declares", field=info.filename, expected="an archive whose sizes are true"))
+    except InvalidInput:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise _unreadable(name, exc) from None
+    finally:
+        if start is not None:
+            source.seek(start)
+
+
+def _declared_problems(members: list[zipfile.ZipInfo], limit: int, name: str) -> list[Problem]:
+    """What the central directory says against the limits [B]."""
+    too_large = "xlsx_too_large"
+    if len(members) > XLSX_MAX_MEMBERS:
+        return [Problem(too_large, f"{name}: the archive holds {len(members):,} members; the limit is "
+                        f"{XLSX_MAX_MEMBERS:,}", expected=f"at most {XLSX_MAX_MEMBERS:,} members")]
+    problems = []
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        largest = max(members, key=lambda m: m.file_size)
+        problems.append(Problem(too_large, f"{name}: the members unpack to {total:,} bytes (the largest, "
+                                f"{largest.filename}, to {largest.file_size:,} bytes); the limit is {limit:,} bytes",
+                                field=largest.filename, expected=f"at most {limit:,} bytes unpacked"))
+    for m in members:
+        if m.flag_bits & 0x1:
+            problems.append(Problem("xlsx_invalid", f"{name}: member {m.filename} is encrypted", field=m.filename,
+                                    expected="a workbook saved without a password"))
+        elif m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            problems.append(Problem("xlsx_invalid", f"{name}: member {m.filename} is packed with zip method "
+                                    f"{m.compress_type}", field=m.filename, expected="stored or deflated members"))
+        elif m.file_size > XLSX_RATIO_FROM_BYTES and m.file_size > XLSX_MAX_RATIO * m.compress_size:
+            ratio = m.file_size / m.compress_size if m.compress_size else float("inf")
+            problems.append(Problem(too_large, f"{name}: member {m.filename} unpacks to {m.file_size:,} bytes from "
+                                    f"{m.compress_size:,} ({ratio:,.0f}:1); the limit is {XLSX_MAX_RATIO}:1",
+                                    field=m.filename, expected=f"at most {XLSX_MAX_RATIO}:1 for members over "
+                                    f"{XLSX_RATIO_FROM_BYTES:,} bytes"))
+    return problems
+
+
+def _inflated_size(fp, info: zipfile.ZipInfo) -> int:
+    """The bytes [B] a deflated member really unpacks to, counted up to one step past its declared size."""
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_length + extra_length)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced, left, pending = 0, info.compress_size, b""
+    while produced <= info.file_size and not inflater.eof:
+        if not pending and left > 0:
+            pending = fp.read(min(_INFLATE_CHUNK, left))
+            if not pending:
+                break  # the archive ends early
+            left -= len(pending)
+        out = inflater.decompress(pending, _INFLATE_CHUNK)
+        pending = inflater.unconsumed_tail
+        if not out and not pending and left <= 0:
+            break
+        produced += len(out)
+    return produced
 
 
 def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, list[Problem]]:

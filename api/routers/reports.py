@@ -30,11 +30,11 @@ def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep
     return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
 
 
-def _parse_bulk(raw: bytes, content_type: str) -> list[ReportIn]:
+def _parse_bulk(raw: bytes, content_type: str, max_xlsx_unpacked_bytes: int) -> list[ReportIn]:
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("text/csv", "application/csv", XLSX_MEDIA_TYPE):
         if kind == XLSX_MEDIA_TYPE:
-            frame = read_excel(io.BytesIO(raw))
+            frame = read_excel(io.BytesIO(raw), max_unpacked_bytes=max_xlsx_unpacked_bytes)
         else:
             try:
                 frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
@@ -68,7 +68,8 @@ async def submit_bulk(request: Request, principal: PrincipalDep, settings: Setti
     """Store many reports at once: a JSON array, JSON lines, a CSV of the long format or a filled Excel template
     (.xlsx). All or nothing."""
     raw = await request.body()
-    reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"))
+    reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"),
+                                      settings.max_xlsx_unpacked_bytes)
     if len(reports) > settings.max_bulk_reports:
         raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
                             f"{len(reports)} reports in one submission; the limit is {settings.max_bulk_reports}")
