@@ -5,6 +5,7 @@ The core CLI (carbonkit.cli) knows nothing of the service; this module adds the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -56,6 +57,63 @@ def keys_create(
         raise typer.Exit(2) from None
     out.print(f"key {key_id} ({role}); keep it now, it will not be shown again:", highlight=False)
     print(plain)
+
+
+def ingest_file(settings, path: Path, *, chunk: int = 2000, quiet: bool = False) -> list:
+    """Store every report of an activity file as the province (a local administrator), all or nothing.
+
+    The whole file is read, validated and accounted first (a spinner meanwhile), so a bad file stores nothing and
+    every problem is raised at once, named by its row; then it is stored ``chunk`` reports at a time in one
+    transaction (a progress bar), committed at the end. Returns the outcomes (created / revised / unchanged).
+    """
+    import carbonkit as ck
+    from api.ingest import options_for, prepare, reports_of, store
+    from api.keys import Principal
+    from carbonkit.commands.status import progress_bar, working
+    from carbonkit.errors import InvalidInput
+    from carbonkit.readers import read_activities, read_excel
+
+    province = Principal(key_id=None, role="province", name="cli")
+    with working(f"Reading {path.name}", quiet) as step:
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
+            frame = read_excel(path, max_unpacked_bytes=settings.max_xlsx_unpacked_bytes)
+        else:
+            frame = read_activities(path)
+        reports = reports_of(frame)
+        step(f"Accounting {len(reports):,} reports of {path.name}")
+        try:
+            batch = prepare(settings, reports, path_prefix="")
+        except InvalidInput:
+            ck.account(frame, options=options_for(settings))  # the same problems, named by the rows of the file
+            raise
+    with progress_bar(len(reports), f"Storing {path.name}", quiet, unit="reports") as advance:
+        return store(settings, province, batch, chunk=chunk, progress=advance)
+
+
+@app.command("ingest")
+def ingest(
+    file: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .xlsx (the template), .json or .jsonl")],
+    chunk: Annotated[int, typer.Option(min=1, help="reports stored per step (the whole file is one transaction)")] = 2000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+) -> None:
+    """Store every report of FILE in CARBONKIT_DATABASE_URL as the province, all or nothing; the same file again
+    changes nothing."""
+    import time
+
+    from api.db import upgrade
+    from carbonkit.commands.output import _fail
+    from carbonkit.errors import CarbonkitError
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    started = time.perf_counter()
+    try:
+        outcomes = ingest_file(settings, file, chunk=chunk, quiet=quiet)
+    except (CarbonkitError, FileNotFoundError) as exc:
+        _fail(exc)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
+    out.print(f"{len(outcomes):,} reports: {counts['created']:,} created / {counts['revised']:,} revised / "
+              f"{counts['unchanged']:,} unchanged in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
 @app.command("serve")

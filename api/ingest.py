@@ -7,16 +7,20 @@
 - Concurrent submissions of the same batch cannot create duplicate revisions: (enterprise, period,
   revision) and submission ids are unique in the database, and a transaction that loses the race is
   retried against what the winner stored.
+- A large batch (``carbonkit ingest FILE``) is stored in chunks inside that one transaction, with a progress
+  callback after each chunk: :func:`prepare` validates and accounts, :func:`store` writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
@@ -26,7 +30,7 @@ from api.db import engine_for
 from api.keys import Principal
 from api.models import RESULT_COLUMNS, Enterprise, Park, Report, Result
 from api.settings import Settings
-from carbonkit.activity import EnterprisePeriod
+from carbonkit.activity import EnterprisePeriod, frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.vocabulary import flow_of, vocabulary
 
@@ -40,6 +44,9 @@ class ReportIn(BaseModel):
     submission_id: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[\x20-\x7e]+$")] | None = Field(
         None, description="client id (printable ASCII); the same id is stored once")
     report: EnterprisePeriod
+
+
+_file_batch = TypeAdapter(list[ReportIn])
 
 
 class Forbidden(Exception):
@@ -100,6 +107,43 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[i: i + size]
 
 
+def reports_of(frame: pd.DataFrame) -> list[ReportIn]:
+    """The reports of a long table read from a file (:func:`carbonkit.read_activities`): one per enterprise and
+    period, in order of first appearance.
+
+    Rows of a CSV or workbook with the same enterprise and period make one report. Two documents of a JSON file
+    for the same enterprise and period are refused (``report_duplicate``, as in a submitted batch), never merged.
+    A report the service's document model refuses is named by the file row where it starts.
+    """
+    problems = []
+    if "path" in frame.columns and frame["path"].notna().all():  # rows of JSON documents: '[i].items[j]'
+        docs = frame.assign(_doc=frame["path"].str.extract(r"^\[(\d+)\]", expand=False).astype(int))
+        docs = docs.drop_duplicates("_doc")
+        again = docs[docs.duplicated(["enterprise", "period"])]
+        first = docs.drop_duplicates(["enterprise", "period"]).set_index(["enterprise", "period"])["_doc"]
+        for ent, period, i in again[["enterprise", "period", "_doc"]].itertuples(index=False):
+            problems.append(Problem("report_duplicate", f"enterprise {ent}, period {period} is also document "
+                                    f"[{first[(ent, period)]}] of this file", path=f"[{i}]", index=int(i),
+                                    enterprise=ent, period=period, expected="one document per enterprise and period"))
+    if problems:
+        raise InvalidInput(problems)
+    documents = frame_to_documents(frame)
+    try:
+        return _file_batch.validate_python([{"report": d} for d in documents])
+    except ValidationError as exc:
+        starts = frame.drop_duplicates(["enterprise", "period"]).to_dict("records")  # where each report starts
+        raise InvalidInput([_at_row(p, starts) for p in validation_problems(exc)]) from None
+
+
+def _at_row(problem: Problem, starts: list[dict]) -> Problem:
+    """The problem named by the file row (and sheet) where its report starts, instead of a JSON path."""
+    if problem.index is None or problem.index >= len(starts) or pd.isna(starts[problem.index].get("row")):
+        return problem
+    start = starts[problem.index]
+    sheet = start.get("sheet")
+    return replace(problem, row=int(start["row"]), sheet=None if pd.isna(sheet) else sheet, path=None)
+
+
 def account_documents(documents: list, settings: Settings, path_prefix: str = "") -> ck.AccountingResult:
     """Account documents with the service's options; problems name the document by its index."""
     try:
@@ -113,8 +157,20 @@ def account_documents(documents: list, settings: Settings, path_prefix: str = ""
         raise
 
 
-def submit(settings: Settings, principal: Principal, reports: list[ReportIn], path_prefix: str = ".report") -> list[Outcome]:
-    """Validate, account and store a batch of reports, all or nothing."""
+@dataclass
+class Batch:
+    """A batch validated and accounted whole by the core, ready to store: nothing is written yet."""
+
+    reports: list[ReportIn]
+    documents: list[dict]
+    records: dict[tuple[str, str], dict]  # (enterprise, period) -> the summary record of the accounting
+    release: str
+    options: ck.AccountingOptions
+
+
+def prepare(settings: Settings, reports: list[ReportIn], path_prefix: str = ".report") -> Batch:
+    """Validate and account a batch whole; one duplicate (enterprise, period) or bad report refuses it, with every
+    problem listed."""
     documents = [r.report.model_dump(exclude_none=True) for r in reports]
     seen: dict[tuple[str, str], int] = {}
     problems = []
@@ -129,17 +185,48 @@ def submit(settings: Settings, principal: Principal, reports: list[ReportIn], pa
         raise InvalidInput(problems)
     result = account_documents([r.report for r in reports], settings, path_prefix)  # validated once, by pydantic
     records = {(r["enterprise"], r["period"]): r for r in result.records()}
+    return Batch(reports, documents, records, result.release, result.options)
+
+
+def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int | None = None,
+          progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Store a prepared batch in one transaction, all or nothing, ``chunk`` reports at a time (default: all at once).
+
+    ``progress(n)`` is called after each chunk with the number of reports it held; the calls add up to the batch
+    size when the transaction commits. A transaction that loses a race (IntegrityError) or finds the database
+    busy is rolled back and retried against what the winner stored; ``progress`` is then first called with minus
+    the reports counted so far, so a progress display starts again from zero.
+    """
+    size = chunk or max(len(batch.reports), 1)
+    if size < 1:
+        raise ValueError(f"chunk must be at least 1, not {chunk}")
     engine = engine_for(settings.database_url)
     for attempt in range(5):
+        done = 0
         try:
             with Session(engine) as session:
-                outcomes = _store(session, principal, reports, documents, records, result.release, result.options)
+                outcomes: list[Outcome] = []
+                for start in range(0, len(batch.reports), size):
+                    part = slice(start, start + size)
+                    outcomes += _store(session, principal, batch.reports[part], batch.documents[part], batch.records,
+                                       batch.release, batch.options)
+                    if progress is not None:
+                        progress(len(batch.reports[part]))
+                        done += len(batch.reports[part])
                 session.commit()
                 return outcomes
         except (IntegrityError, OperationalError):
+            if progress is not None and done:
+                progress(-done)
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
+
+
+def submit(settings: Settings, principal: Principal, reports: list[ReportIn], path_prefix: str = ".report", *,
+           chunk: int | None = None, progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Validate, account and store a batch of reports, all or nothing (:func:`prepare`, then :func:`store`)."""
+    return store(settings, principal, prepare(settings, reports, path_prefix), chunk=chunk, progress=progress)
 
 
 def _store(session: Session, principal: Principal, reports: list[ReportIn], documents: list[dict],

@@ -24,3 +24,21 @@ def working(message: str, quiet: bool = False) -> Iterator[Callable[[str], None]
         return
     with err.status(message) as status:
         yield lambda text: status.update(text)
+
+
+@contextmanager
+def progress_bar(total: int, description: str, quiet: bool = False, *, unit: str = "") -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (description, bar, M/N ``unit``, elapsed, remaining) while the block runs; yields
+    ``advance(n)`` (a negative ``n`` moves it back). Drawn only when :func:`showing`; otherwise ``advance`` does
+    nothing and nothing is written."""
+    if not showing(quiet):
+        yield lambda n: None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+               TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("remaining"), TimeRemainingColumn()]
+    with Progress(*columns, console=err) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
