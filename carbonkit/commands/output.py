@@ -40,7 +40,7 @@ def _fmt(value, unit: str = "", decimals: int = 2) -> str:
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, InvalidInput):
-        err.print(f"[bold red]Refused:[/] {len(exc.problems)} problem(s); nothing was accounted.")
+        err.print(f"[bold red]Refused:[/] {len(exc.problems)} problem(s); nothing was accounted, written or stored.")
         for p in exc.problems[:200]:
             err.print("  • " + p.describe(), markup=False, highlight=False)
         if len(exc.problems) > 200:

@@ -4,13 +4,14 @@ charts, no external resources), Chinese or English."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from carbonkit.commands.output import FactorsOpt, ReleaseOpt, _fail, out
-from carbonkit.commands.status import working
+from carbonkit.commands.status import progress_bar, working
 from carbonkit.commands.targets import (
     DeflatorOpt,
     FallbackOpt,
@@ -50,6 +51,45 @@ def _write(html: str, path: Path, force: bool) -> None:
         _fail(exc)
 
 
+def _safe(name: str) -> str:
+    """A file-name-safe form of an enterprise id or period."""
+    return re.sub(r"[^0-9A-Za-z_.-]", "_", name)[:80] or "_"
+
+
+def _write_all(input: Path, folder: Path, lang: str, period: str | None, base_year: int | None, release: str | None,
+               options: dict | None, force: bool, quiet: bool) -> None:
+    """Every enterprise's report into ``folder``, with a progress bar on a terminal. Existing files are refused
+    before any is written (unless --force)."""
+    from carbonkit.report import enterprise_reports
+    from carbonkit.report.enterprise import Accounted
+
+    try:
+        with working("Reading and accounting…", quiet):
+            acc = Accounted.of(input, release, options)
+        names = acc.latest() if period is None else {
+            e: p for e, p in zip(acc.summary["enterprise"].astype(str), acc.summary["period"]) if p == str(period)}
+        if not names:
+            raise InvalidInput(Problem("period_unknown", f"no enterprise has period '{period}'", field="--period"))
+        paths = {e: folder / f"report-{_safe(e)}-{_safe(p)}-{lang}.html" for e, p in names.items()}
+        if len(set(paths.values())) < len(paths):
+            raise InvalidInput(Problem("file_names_clash", "two enterprise ids give the same file name once "
+                                       "characters outside 0-9 A-Z a-z _ . - are replaced", field="enterprise"))
+        existing = [p for p in paths.values() if p.exists()]
+        if existing and not force:
+            raise CarbonkitError(f"{len(existing)} report(s) exist in {folder} (e.g. {existing[0].name}); "
+                                 "give --force to overwrite them or another --output-dir")
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with progress_bar(len(paths), "Writing reports", quiet, unit="reports") as advance:
+            for enterprise, _, html in enterprise_reports(acc, lang=lang, period=period, base_year=base_year):
+                paths[enterprise].write_text(html, encoding="utf-8")
+                written += 1
+                advance(1)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    out.print(f"Wrote {written} enterprise reports to {folder}/.", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``carbonkit report`` to the root app."""
     report_app = typer.Typer(help="Self-contained HTML reports (one file, charts embedded), Chinese or English.",
@@ -73,13 +113,21 @@ def register(app: typer.Typer) -> None:
                                                              "without one")] = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+        all_: Annotated[bool, typer.Option("--all", help="one report per enterprise of the input, into --output-dir")] = False,
+        output_dir: Annotated[Path, typer.Option(help="folder of the reports of --all")] = Path("reports"),
     ) -> None:
         """Enterprise report: energy by carrier, CO2 by scope, intensities against earlier years and the base year,
-        the green-factory gap list (with --assessment)."""
+        the green-factory gap list (with --assessment). With --all, one report per enterprise."""
         from carbonkit.report import enterprise_report
 
         statements = _statements(assessment)
         options = {"year_fallback": year_fallback} if year_fallback else None
+        if all_:
+            if enterprise or statements is not None or output is not None:
+                _fail(InvalidInput(Problem("option_conflict", "--all writes every enterprise's report: leave out "
+                                           "--enterprise, --assessment and --output (use --output-dir)", field="--all")))
+            _write_all(input, output_dir, lang.value, period, base_year, release, options, force, quiet)
+            return
         try:
             with working("Accounting and drawing the report…", quiet):
                 html = enterprise_report(input, lang=lang.value, enterprise=enterprise, period=period,
