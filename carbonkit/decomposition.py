@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import add_intensities, group_keys, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
@@ -269,6 +270,31 @@ def _coefficient_of(release: str | None, notes: list[str]) -> float:
     return electricity_tce_per_kwh(current)
 
 
+# the summary columns the CO2 split rests on (beside co2_location_tco2)
+CO2_SPLIT = ("electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2")
+
+
+def _check_co2_columns(data) -> None:
+    """The CO2 split needs its columns in every row that has CO2: missing ones would count as zero."""
+    frame = data.summary if isinstance(data, AccountingResult) else data
+    if not isinstance(frame, pd.DataFrame):
+        return  # results_frame names the problem
+    absent = [c for c in CO2_SPLIT if c not in frame.columns]
+    if absent:
+        raise InvalidInput(Problem("column_missing", f"the CO2 decomposition needs the results' columns "
+                                   f"{', '.join(absent)} (the split of CO2 into electricity, fuels and heat)",
+                                   field=absent[0], expected="summary rows of carbonkit.account with every column"))
+    has_co2 = pd.to_numeric(frame["co2_location_tco2"], errors="coerce").notna() if "co2_location_tco2" in frame \
+        else pd.Series(False, index=frame.index)
+    for c in CO2_SPLIT:
+        gap = has_co2 & pd.to_numeric(frame[c], errors="coerce").isna()
+        if gap.any():
+            i = gap.to_numpy().nonzero()[0][0]
+            raise InvalidInput(Problem("value_missing", f"column {c} is empty in a row with CO2: the CO2 decomposition "
+                                       "would count it as zero", field=c, enterprise=str(frame["enterprise"].iat[i]),
+                                       period=str(frame["period"].iat[i]), expected="a number (0 where there is none)"))
+
+
 def decompose(data, start: int | str, end: int | str, by="division", *, indicator: str = "energy",
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None,
               deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
@@ -284,6 +310,8 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
         raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
                                    expected=", ".join(NUMERATORS)))
     start, end = str(start), str(end)
+    if indicator == "co2":
+        _check_co2_columns(data)
     frame = select(results_frame(data, [start, end]), region, park, industry)
     for p in dict.fromkeys((start, end)):
         if not (frame["period"] == p).any():

@@ -242,3 +242,20 @@ def test_co2_split_of_results_naming_an_unknown_release():
     assert d.additive["fuel_mix"] == pytest.approx(0.0, abs=1e-12)
     assert d.additive["energy_intensity"] == pytest.approx(0.0, abs=1e-12)
     assert any("someone-elses-release" in n for n in d.notes)
+
+
+def test_co2_split_columns_missing_or_empty_are_named_not_zero():
+    # results with CO2 but without its split (electricity, fuels, heat): counting the split as zero would
+    # put all the CO2 nowhere; the decomposition names the columns instead
+    frame = results().assign(co2_location_tco2=lambda f: f["energy_equivalent_tce"] * 2.5)
+    with pytest.raises(InvalidInput) as info:
+        decompose(frame, 2020, 2023, "city", indicator="co2")
+    assert info.value.problems[0].code == "column_missing" and "electricity_kwh" in info.value.problems[0].message
+    full = frame.assign(electricity_kwh=0.0, co2_combustion_tco2=frame["co2_location_tco2"],
+                        co2_electricity_location_tco2=0.0, co2_heat_tco2=0.0)
+    decompose(full, 2020, 2023, "city", indicator="co2")  # complete: accepted
+    full.loc[3, "co2_heat_tco2"] = np.nan
+    with pytest.raises(InvalidInput) as info:
+        decompose(full, 2020, 2023, "city", indicator="co2")
+    p = info.value.problems[0]
+    assert (p.code, p.field, p.enterprise, p.period) == ("value_missing", "co2_heat_tco2", "Z", "2023")
