@@ -36,7 +36,10 @@ def fmt(value, decimals: int = 3) -> str:
 
 def pct(value, decimals: int = 1) -> str:
     """A ratio as a percentage with fixed decimals; '–' for a missing value."""
-    return "–" if value is None else f"{float(value) * 100:.{decimals}f} %"
+    if value is None:
+        return "–"
+    v = float(value)
+    return "–" if v != v else f"{v * 100:.{decimals}f} %"
 
 
 def _fmtv(value) -> str:

@@ -45,6 +45,8 @@ def park_context(statements, *, criteria=None, activities=None, summaries=None, 
     for g in a.groups:
         rows = [r for r in a.indicators if r.group == g["id"]]
         groups.append({**g, "share": g["points"] / g["max_points"] if g["max_points"] else None, "rows": rows})
-    return {"assessment": a, "park": a.subject.get("park"), "year": a.subject.get("year"), "groups": groups,
+    names = {("indicator", r.id): (r.name_zh, r.name_en) for r in a.indicators}
+    names.update({("gate", g["id"]): (g["name_zh"], g["name_en"]) for g in a.gates})
+    return {"assessment": a, "names": names, "park": a.subject.get("park"), "year": a.subject.get("year"), "groups": groups,
             "n_enterprises": len(a.subject.get("enterprises") or []), "release": a.release or "–",
             "metrics": [{"metric": k, **v} for k, v in a.metrics.items()]}

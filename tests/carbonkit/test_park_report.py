@@ -247,10 +247,8 @@ def test_no_external_resources(request, fixture):
     assert "<script" not in html and "<img" not in html and "<svg " in html  # the group chart inline
 
 
-# --------------------------------------------------------------------------- found while writing these tests
+# --------------------------------------------------------------------------- found while writing these tests (fixed)
 
-@pytest.mark.xfail(strict=True, reason="carbonkit/report/templates/park.html.j2:60 the missing table (m.name_en) and "
-                   "line 71 the gap list (g.name_en) name indicators and gates in English in the Chinese report")
 def test_the_chinese_report_names_missing_items_in_chinese():
     data = statements()
     del data["gates"]["green_office_staff"]

@@ -354,10 +354,8 @@ def test_no_external_resources(request, fixture):
     assert "<img" not in html and html.count("<svg ") >= 3  # charts are inline
 
 
-# --------------------------------------------------------------------------- found while writing these tests
+# --------------------------------------------------------------------------- found while writing these tests (fixed)
 
-@pytest.mark.xfail(strict=True, reason="carbonkit/report/__init__.py:37 pct() prints NaN as 'nan %' (fmt() prints "
-                   "'–'); region.py:93 passes the contributions' share_of_change NaN through when the change is 0")
 def test_share_of_an_unchanged_intensity_is_not_nan():
     # 2023 = 2020 in every enterprise: the change is 0, every share of it undefined
     same = {2020: SERIES[2020], 2023: dict(SERIES[2020])}
@@ -366,10 +364,6 @@ def test_share_of_an_unchanged_intensity_is_not_nan():
     assert "nan" not in contributors.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="carbonkit/report/region.py:87 says 'no co2 reported in 2020' when the "
-                   "results have co2_location_tco2 but not the split columns decompose(indicator='co2') needs "
-                   "(electricity_kwh, co2_combustion_tco2, co2_electricity_location_tco2, co2_heat_tco2): "
-                   "decomposition.py treats them as 0 instead of naming them")
 def test_co2_without_the_split_columns_is_not_called_unreported():
     frame = results().drop(columns=["electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2",
                                     "co2_heat_tco2"])
