@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
+from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import find_shipped, load_document, shipped
 from carbonkit.vocabulary import vocabulary
@@ -62,6 +63,8 @@ class Target(BaseModel):
     value: float = Field(gt=0, allow_inf_nan=False)
     status: Status
     note: str = ""
+    designation: str | None = None  # count targets: the designation kind counted (factors/designations)
+    levels: list[str] | None = Field(default=None, min_length=1)  # ... at these levels (None: any)
 
     @model_validator(mode="after")
     def _check(self):
@@ -70,8 +73,12 @@ class Target(BaseModel):
                 raise ValueError(f"indicator '{self.indicator}' is not one of {', '.join(INDICATORS)}")
             if not self.value < 1:
                 raise ValueError("a decline is a fraction below 1 (0.17 for 17 %)")
+            if self.designation is not None or self.levels is not None:
+                raise ValueError("designation and levels are for count targets only")
         elif self.value != int(self.value):
             raise ValueError("a count target is a whole number")
+        if self.designation is not None or self.levels is not None:
+            check_designation_link(self.designation, self.levels)
         return self
 
 
@@ -261,13 +268,15 @@ def _numerator(sums: pd.DataFrame, column: str, exclusions: list[Exclusion], bas
 def progress(data, profile: TargetProfile | str | Path | None = None, year: int | None = None, *,
              region: str | None = None, park: str | list[str] | None = None, register: pd.DataFrame | None = None,
              counts: dict[str, int] | None = None, deflators: Deflators | str | None = None, override: bool = False,
-             panel: Literal["all", "balanced"] = "all") -> Progress:
+             panel: Literal["all", "balanced"] = "all", designations: pd.DataFrame | None = None) -> Progress:
     """Progress in ``year`` (default: the latest year of the data) toward ``profile``.
 
     ``region`` (code prefix) defaults to the profile's region unless ``park`` is given; the profile defaults
     to the shipped one of the region. ``counts`` gives counts for the ``count`` targets (green factories,
-    green parks ...); a count not given is reported as not available. ``panel="balanced"`` keeps only
-    enterprises with value added in both the base year and ``year``.
+    green parks ...); a count target naming a ``designation`` kind is otherwise counted from ``designations``
+    (:func:`carbonkit.designations.read_designations`) in the selection's scope; an explicit count wins, and
+    each line says its ``source``; a count neither given nor counted is reported as not available.
+    ``panel="balanced"`` keeps only enterprises with value added in both the base year and ``year``.
     """
     profile = None if profile is None else load_profile(profile)
     wanted = None
@@ -332,19 +341,12 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
                                "form": target.form, "target_value_as_given": target.value, "variant": variant,
                                "exclusions": [e.id for e in exclusions], "unit": unit,
                                "status": _weakest(statuses), **line})
-    counts = counts or {}
-    count_lines = []
-    for target in (t for t in profile.targets if t.form == "count"):
-        got = counts.get(target.indicator, counts.get(target.id))
-        line = {"target": target.id, "indicator": target.indicator, "label": target.label, "target_count": int(target.value),
-                "status": target.status, "count": None if got is None else int(got)}
-        if got is None:
-            line["reason"] = (f"no count of {target.indicator} was supplied; assessments are not stored by this "
-                              "toolkit yet, so pass the count")
-        else:
-            line.update({"share": int(got) / target.value, "remaining": max(int(target.value) - int(got), 0),
-                         "met": int(got) >= target.value})
-        count_lines.append(line)
+    if designations is not None:  # enterprises' region and park from the register, else from their results
+        known = [f[["enterprise", "region", "park"]] for f in (register, frame)
+                 if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
+        designations = place(designations, pd.concat(known) if known else None)
+    count_lines = [count_line(t, counts or {}, designations, year, region=region, parks=park)
+                   for t in profile.targets if t.form == "count"]
 
     coverage = {}
     f = prepared.frame
@@ -357,7 +359,8 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
                             "missing": missing[:100]}
     totals = add_intensities(group_sums(Prepared(f[f["year"].isin([base, year])], prepared.deflators,
                                                  prepared.deflator_rows), (), with_period=False))
-    notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows)
+    notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
+                                                                                 if c.get("note")]
     if panel == "balanced":
         notes.append("balanced panel: only enterprises with value added in both the base year and the year asked")
     return Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators, count_lines,

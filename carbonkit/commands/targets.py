@@ -26,6 +26,7 @@ from carbonkit.commands.output import (
     out,
 )
 from carbonkit.decomposition import NUMERATORS, decompose
+from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
 from carbonkit.targets import load_profile, profiles, progress
 
@@ -37,6 +38,9 @@ DeflatorOpt = Annotated[Optional[str], typer.Option(help="deflator table: a ship
 OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
                                            "without comparable value added")]
 FallbackOpt = Annotated[str, typer.Option(help="earlier or nearest: the grid-factor year for activity data")]
+DesignationsOpt = Annotated[Optional[Path], typer.Option(help="CSV of green designations (subject_kind, subject, kind, "
+                                                         "level, year, batch[, revoked_year, region, park]): count "
+                                                         "targets naming a designation kind are counted from it")]
 
 
 def _results(path: Path, release: str | None, factors: list[Path] | None, year_fallback: str):
@@ -136,6 +140,7 @@ def progress_cmd(
     profile: Annotated[Optional[str], typer.Option("--profile", "--targets", help="target profile: a shipped id or a TOML path (default: the region's)")] = None,
     region: RegionOpt = None, park: ParkOpt = None,
     count: Annotated[Optional[list[str]], typer.Option(help="a count for a count target, NAME=N, e.g. green_factories=120")] = None,
+    designations: DesignationsOpt = None,
     register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     panel: Annotated[str, typer.Option(help="all, or balanced (enterprises with value added in both years)")] = "all",
@@ -160,7 +165,8 @@ def progress_cmd(
         data = _results(input, release, factors, year_fallback)
         answer = progress(data, chosen, year, region=region,
                           park=park, register=_register(register), counts=_counts(count), deflators=deflators,
-                          override=override_deflators, panel=panel)
+                          override=override_deflators, panel=panel,
+                          designations=read_designations(designations) if designations else None)
     except (CarbonkitError, OSError, ValueError) as exc:
         _fail(exc)
     if format is Format.json:
@@ -188,7 +194,7 @@ def progress_cmd(
         out.print(f"{r['target']} ({r['variant']}): {r['reason']}", highlight=False)
     for c in answer.counts:
         got = (f"count not available ({c['reason']})" if c["count"] is None
-               else f"{c['count']} ({c['share'] * 100:.1f} %), {c['remaining']} to go")
+               else f"{c['count']} ({c['share'] * 100:.1f} %), {c['remaining']} to go, from {c['source']}")
         out.print(f"{c['target']}: target {c['target_count']}, {got}", highlight=False)
     for y, cov in answer.coverage.items():
         out.print(f"coverage {y}: {cov['n_reporting']} of {cov['n_expected']} enterprises reported, "

@@ -108,13 +108,14 @@ def _render_enterprise(ctx: dict, lang: str) -> str:
 def region_report(data, *, lang: str = "zh", region: str | None = None, park: str | None = None,
                   year: int | None = None, profile=None, by: str = "division", top: int = 10, register=None,
                   counts: dict[str, int] | None = None, deflators=None, override: bool = False,
-                  release: str | None = None, factors=None, year_fallback: str = "earlier") -> str:
+                  release: str | None = None, factors=None, year_fallback: str = "earlier", designations=None) -> str:
     """The province, city or park report as one HTML string: progress toward the target profile with each
     intensity's curve against the required pace [tce/10^4 CNY, m3/10^4 CNY], the LMDI waterfall of each
     intensity change, the largest contributors, and the coverage of reports.
 
     ``data``: an AccountingResult, a frame of summary rows, or a path (a results CSV of ``carbonkit account
-    --format csv``, or activity data accounted here with ``release``, ``factors`` and ``year_fallback``)."""
+    --format csv``, or activity data accounted here with ``release``, ``factors`` and ``year_fallback``);
+    ``designations``: the frame the count targets are counted from (:func:`carbonkit.designations.read_designations`)."""
     from carbonkit.aggregation import load_results
     from carbonkit.report.region import region_context
 
@@ -122,7 +123,8 @@ def region_report(data, *, lang: str = "zh", region: str | None = None, park: st
     if isinstance(data, (str, Path)):
         data = load_results(data, release, factors, year_fallback)
     ctx = region_context(data, region=region, park=park, year=year, profile=profile, by=by, top=top,
-                         register=register, counts=counts, deflators=deflators, override=override)
+                         register=register, counts=counts, deflators=deflators, override=override,
+                         designations=designations)
     ctx["curve_charts"] = [charts.lines([(L["achieved"], c["achieved"], "solid"),
                                          (L["required_path"], c["path"], "dashed")], c["unit"],
                                         reference=c["target_value"]) for c in ctx["curves"]]

@@ -113,12 +113,14 @@ def coverage(data, year: int, base_year: int, region: str | None, park, register
 def region_context(data, *, region: str | None = None, park: str | None = None, year: int | None = None,
                    profile=None, by: str = "division", top: int = 10, register: pd.DataFrame | None = None,
                    counts: dict[str, int] | None = None, deflators=None, override: bool = False,
-                   missing_limit: int = 30) -> dict:
+                   missing_limit: int = 30, designations: pd.DataFrame | None = None) -> dict:
     """Everything the region template shows. ``data``: an :class:`AccountingResult` or a frame of summary rows
-    (several enterprises, annual periods from the base year on); ``region``: a code prefix (37, 3702)."""
+    (several enterprises, annual periods from the base year on); ``region``: a code prefix (37, 3702);
+    ``designations``: the count targets' designations (:func:`carbonkit.designations.read_designations`)."""
     frame = results_frame(data)
     prog = progress(frame, None if profile is None else load_profile(profile), year, region=region, park=park,
-                    register=register, counts=counts, deflators=deflators, override=override)
+                    register=register, counts=counts, deflators=deflators, override=override,
+                    designations=designations)
     p = prog.profile
     where = prog.region if not prog.park else None
     return {"progress": prog, "profile": p, "year": prog.year, "region": where, "region_name": region_name(where),
