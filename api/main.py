@@ -9,8 +9,8 @@ from fastapi import FastAPI
 
 from api import errors
 from api.db import upgrade
-from api.routers import (assess, benefit, calculate, dashboard, enterprises, factors, health, html_reports, keys,
-                         parks, progress, reports, workbooks)
+from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
+                         html_reports, keys, parks, progress, reports, workbooks)
 from api.settings import Settings
 from carbonkit import __version__
 
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
-                   workbooks, html_reports, dashboard):
+                   workbooks, html_reports, dashboard, designations):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -125,3 +125,21 @@ class Result(SQLModel, table=True):
     co2_combustion_tco2: float | None = None
     co2_electricity_location_tco2: float | None = None
     co2_heat_tco2: float | None = None
+
+
+class Designation(SQLModel, table=True):
+    """A green designation (绿色制造名单) of an enterprise or a park, recorded by the province: an administrative act
+    (MIIT or the provincial department, published in batches), never a self-assessment. Migration 0003_designations."""
+
+    __tablename__ = "designation"
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "kind", "level", name="uq_designation"),)
+    id: int | None = Field(default=None, primary_key=True)
+    subject_kind: str = Field(max_length=16, description="enterprise or park")
+    subject_id: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=32, index=True, description="a kind of factors/designations (green_factory ...)")
+    level: str = Field(max_length=16, description="national or provincial")
+    year: int = Field(description="the year designated")
+    batch: str = Field(max_length=300, description="the list or document it was published in")
+    revoked_year: int | None = Field(default=None, description="the year it was removed from the list")
+    recorded_by: int | None = Field(default=None, foreign_key="api_key.id")
+    recorded_at: datetime = Field(default_factory=utcnow)

@@ -25,6 +25,7 @@ from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
 from api.models import Enterprise, Report
 from api.queries import latest_summaries, not_found, visible_enterprise
+from api.routers.designations import load_designations
 from api.routers.assess import CriteriaId, ParkStatements, Year, visible_park
 from api.routers.progress import (
     Level,
@@ -91,7 +92,8 @@ def progress_html(session: SessionDep, principal: RegionalDep, region: Region = 
     chosen, year = profile_and_year(session, parks, region, register, profile, year)
     frame = load_results(session, parks, region, [str(y) for y in range(chosen.base_year, year + 1)], register)
     html = region_report(frame, lang=lang, region=region if (region or not parks) else None, park=parks, year=year,
-                         profile=chosen, by=by, top=top, register=register, counts=counts)
+                         profile=chosen, by=by, top=top, register=register, counts=counts,
+                         designations=load_designations(session, parks, region))
     return _page(html, f"report-{'-'.join(parks) if parks else region or chosen.region}-{year}-{lang}")
 
 

@@ -22,6 +22,7 @@ from api.deps import PrincipalDep, SessionDep
 from api.keys import Principal
 from api.models import RESULT_COLUMNS, Enterprise, Report, Result
 from api.queries import not_found
+from api.routers.designations import load_designations
 from carbonkit.aggregation import LEVELS, aggregate
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.deflators import shipped_deflators
@@ -165,7 +166,7 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
     frame = load_results(session, parks, region, [str(y) for y in wanted], register)
     answer = progress(frame, chosen, year, region=region if (region or not parks) else None, park=parks,
                       register=register, counts=counts, deflators=_deflators(deflators), override=override_deflators,
-                      panel=panel)
+                      panel=panel, designations=load_designations(session, parks, region))
     return {"scope": _scope_of(principal, parks, region), **answer.to_dict()}
 
 
