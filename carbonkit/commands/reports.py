@@ -14,6 +14,7 @@ from carbonkit.commands.output import FactorsOpt, ReleaseOpt, _fail, out
 from carbonkit.commands.status import progress_bar, working
 from carbonkit.commands.targets import (
     DeflatorOpt,
+    DesignationsOpt,
     FallbackOpt,
     InputArg,
     OverrideOpt,
@@ -23,6 +24,7 @@ from carbonkit.commands.targets import (
     _register,
 )
 from carbonkit.commands.workbooks import Lang
+from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
 
 
@@ -154,6 +156,7 @@ def register(app: typer.Typer) -> None:
         top: Annotated[int, typer.Option(help="largest contributors to list per decomposition")] = 10,
         register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
         count: Annotated[Optional[list[str]], typer.Option(help="a count for a count target, NAME=N")] = None,
+        designations: DesignationsOpt = None,
         deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
         release: ReleaseOpt = None,
         factors: FactorsOpt = None,
@@ -172,7 +175,8 @@ def register(app: typer.Typer) -> None:
                 step("Progress, decomposition and coverage…")
                 html = region_report(data, lang=lang.value, region=region, park=park, year=year, profile=profile,
                                      by=by, top=top, register=_register(register), counts=_counts(count),
-                                     deflators=deflators, override=override_deflators)
+                                     deflators=deflators, override=override_deflators,
+                                     designations=read_designations(designations) if designations else None)
         except (CarbonkitError, OSError, ValueError) as exc:
             _fail(exc)
         where = park or region or "region"

@@ -375,3 +375,17 @@ def test_examples_file_is_marked_fictional():
     frame = read_designations(examples_dir() / "designations.csv")
     assert frame["batch"].str.contains("fictional").all()
     assert np.array_equal(frame["row"].to_numpy(), np.arange(2, len(frame) + 2))
+
+
+def test_cli_region_report_with_the_example_designations(tmp_path):
+    # the same hand count as above: green factories 2 / 500 (0.4 %, 498 to go), green parks 1 / 20 (5.0 %, 19)
+    out = tmp_path / "region.html"
+    result = CliRunner().invoke(app, ["report", "region", str(examples_dir() / "province_series.csv"), "--year-fallback",
+                                      "nearest", "--lang", "en", "--designations",
+                                      str(examples_dir() / "designations.csv"), "--output", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    for target, expected in (("green_factories", ["500", "2", "0.4 %", "498"]), ("green_parks", ["20", "1", "5.0 %", "19"])):
+        row = re.search(rf'<tr data-target="{target}">(.*?)</tr>', html, re.DOTALL).group(1)
+        values = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        assert values[1:] == expected
