@@ -21,7 +21,6 @@ A designation record:
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -31,7 +30,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.factors.documents import find_shipped, load_document
+from carbonkit.factors.documents import Provenance, find_shipped, load_document
 from carbonkit.factors.tables import STATUSES
 from carbonkit.vocabulary import vocabulary
 
@@ -63,20 +62,10 @@ class DesignationKind(BaseModel):
     note: str = ""
 
 
-class DesignationKinds(BaseModel):
+class DesignationKinds(Provenance):
     """The closed list of designation kinds and levels, with provenance (``factors/designations/<id>.toml``)."""
 
-    model_config = ConfigDict(extra="forbid")
-    id: str
     kind: Literal["designation_kinds"]
-    title: str
-    source: str
-    edition: str
-    issuing_body: str
-    published: str | int | dt.date
-    region: str
-    urls: list[str] = []
-    notes: str = ""
     levels: list[DesignationLevel] = Field(alias="level", min_length=1)
     kinds: list[DesignationKind] = Field(alias="designation", min_length=1)
 

@@ -24,7 +24,6 @@ cumulatively in their order: raw-material energy deducted from the numerator in 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -37,7 +36,7 @@ from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
-from carbonkit.factors.documents import find_shipped, load_document, shipped
+from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
 from carbonkit.vocabulary import vocabulary
 
 # indicator -> (numerator summary column, unit of the intensity)
@@ -94,20 +93,10 @@ class Exclusion(BaseModel):
     note: str = ""
 
 
-class TargetProfile(BaseModel):
+class TargetProfile(Provenance):
     """A region's targets for one plan period, with provenance (``factors/targets/<id>.toml``)."""
 
-    model_config = ConfigDict(extra="forbid")
-    id: str
     kind: Literal["targets"]
-    title: str
-    source: str
-    edition: str
-    issuing_body: str
-    published: str | int | dt.date
-    region: str
-    urls: list[str] = []
-    notes: str = ""
     plan: str = ""
     base_year: int = Field(ge=1990, le=2100)
     target_year: int = Field(ge=1990, le=2100)

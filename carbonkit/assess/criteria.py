@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carbonkit.errors import FactorDataError
-from carbonkit.factors.documents import find_shipped, load_document
+from carbonkit.factors.documents import Provenance, find_shipped, load_document
 from carbonkit.units import parse_unit
 
 Status = Literal["verified", "corroborated", "unconfirmed", "unverified"]
@@ -112,19 +112,11 @@ class PassRule(_Strict):
     note: str = ""
 
 
-class Criteria(_Strict):
+class Criteria(Provenance):
     """One criteria set, validated: ids unique, groups and choose sets known, alternatives resolvable."""
 
-    id: str
+    model_config = _Strict.model_config
     kind: Literal["green_factory_criteria", "green_park_criteria"]
-    title: str
-    source: str
-    edition: str
-    issuing_body: str
-    published: str
-    region: str
-    urls: list[str] = []
-    notes: str = ""
     extends: str | None = None
     scoring: Scoring | None = None
     pass_rule: PassRule | None = None

@@ -10,7 +10,6 @@ three documents agree with each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from carbonkit.benefit.quantities import Quantity, ratio_factor
 from carbonkit.errors import FactorDataError, UnitMismatch
-from carbonkit.factors.documents import find_shipped, load_document
+from carbonkit.factors.documents import Provenance, find_shipped, load_document
 from carbonkit.units import multiplier
 
 FOLDER = "benefit"
@@ -28,27 +27,6 @@ DEFAULT_INDUSTRIES = "sd-14fyp-industries"
 Status = Literal["verified", "corroborated", "unconfirmed", "unverified"]
 Level = Literal["national", "provincial"]
 _ID = r"^[a-z][a-z0-9_.]*$"
-
-
-class Provenance(BaseModel):
-    """The provenance fields every factor document starts with."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1)
-    kind: str
-    title: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    edition: str = Field(min_length=1)
-    issuing_body: str = Field(min_length=1)
-    published: str = Field(min_length=1)
-    region: str = Field(min_length=1)
-    urls: list[str] = Field(default_factory=list)
-    notes: str = ""
-
-    @field_validator("published", "edition", mode="before")
-    @classmethod
-    def _text(cls, value):
-        return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, int) else value
 
 
 def _unique(values: list[str], what: str) -> None:

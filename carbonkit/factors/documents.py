@@ -13,16 +13,38 @@ schema (``load_document(path, Model)``).
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from carbonkit.datafiles import data_path
 from carbonkit.errors import FactorDataError
 from carbonkit.factors.tables import META_REQUIRED, STATUSES
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Provenance(BaseModel):
+    """The provenance fields every factor document starts with."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    kind: str
+    title: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    edition: str = Field(min_length=1)
+    issuing_body: str = Field(min_length=1)
+    published: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    urls: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+    @field_validator("published", "edition", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, int) else value
 
 
 def _where(loc: tuple) -> str:
