@@ -71,7 +71,7 @@ async def submit_bulk(request: Request, principal: PrincipalDep, settings: Setti
     reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"),
                                       settings.max_xlsx_unpacked_bytes)
     if len(reports) > settings.max_bulk_reports:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        raise HTTPException(413,
                             f"{len(reports)} reports in one submission; the limit is {settings.max_bulk_reports}")
     outcomes = await run_in_threadpool(submit, settings, principal, reports)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
