@@ -9,6 +9,8 @@ is x_t / x_0 − 1 (NBS: (1 + energy growth) / (1 + real VA growth) − 1, the s
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -32,6 +34,15 @@ INTENSITIES: tuple[tuple[str, str, str], ...] = (
     ("co2_per_product_tco2", "co2_location_tco2", "product_output"),
 )
 INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
+
+
+def finite(x) -> float | None:
+    """``x`` as a float, or None when it is missing, not a number, NaN or infinite."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -30,10 +30,11 @@ notes say which.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
+
+from carbonkit.intensity import finite
 
 # metric -> canonical unit
 UNITS = {
@@ -46,16 +47,8 @@ UNITS = {
 }
 
 
-def _num(x) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def _ratio(a, b) -> float | None:
-    a, b = _num(a), _num(b)
+    a, b = finite(a), finite(b)
     if a is None or b is None or b <= 0:
         return None
     return a / b
@@ -65,7 +58,7 @@ def factory_metrics(row: Mapping) -> dict[str, tuple[float, str]]:
     """Metric -> (value in its canonical unit, note) for one enterprise-period summary row."""
     energy = row.get("energy_equivalent_tce")
     output = row.get("gross_output_10k_cny")
-    recycled, withdrawal = _num(row.get("recycled_water_m3")), _num(row.get("water_withdrawal_m3"))
+    recycled, withdrawal = finite(row.get("recycled_water_m3")), finite(row.get("water_withdrawal_m3"))
     candidates = {
         "energy_per_product": (_ratio(energy, row.get("product_output")), f"per {row.get('product_unit') or 'unit'} of product"),
         "energy_per_output_value": (_ratio(energy, output), "equivalent value / gross output value"),
@@ -76,7 +69,7 @@ def factory_metrics(row: Mapping) -> dict[str, tuple[float, str]]:
         "water_reuse_rate": (_ratio(recycled, (recycled or 0) + (withdrawal or 0)) if recycled is not None else None,
                              "recycled / (recycled + withdrawal)"),
         "output_per_land": (_ratio(output, row.get("land_area_mu")), "gross output value / land area"),
-        "energy_tce": (_num(energy), "comprehensive energy, equivalent value"),
+        "energy_tce": (finite(energy), "comprehensive energy, equivalent value"),
     }
     return {k: v for k, v in candidates.items() if v[0] is not None}
 

@@ -43,11 +43,6 @@ DesignationsOpt = Annotated[Optional[Path], typer.Option(help="CSV of green desi
                                                          "targets naming a designation kind are counted from it")]
 
 
-def _results(path: Path, release: str | None, factors: list[Path] | None, year_fallback: str):
-    """A results frame: read from a results CSV, or accounted from activity data."""
-    return load_results(path, release, factors, year_fallback)
-
-
 def _register(path: Path | None) -> pd.DataFrame | None:
     if path is None:
         return None
@@ -89,7 +84,7 @@ def aggregate_cmd(
 ) -> None:
     """Roll enterprise results up to province, city, county, park or industry: sums, intensities, coverage."""
     try:
-        data = _results(input, release, factors, year_fallback)
+        data = load_results(input, release, factors, year_fallback)
         answer = aggregate(data, tuple(level), periods=period, register=_register(register), deflators=deflators,
                            base_year=base_year, override=override_deflators, region=region, park=park, industry=industry)
     except (CarbonkitError, OSError, ValueError) as exc:
@@ -162,7 +157,7 @@ def progress_cmd(
         if panel not in ("all", "balanced"):
             raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not all or balanced", field="panel"))
         chosen = load_profile(profile) if profile else None
-        data = _results(input, release, factors, year_fallback)
+        data = load_results(input, release, factors, year_fallback)
         answer = progress(data, chosen, year, region=region,
                           park=park, register=_register(register), counts=_counts(count), deflators=deflators,
                           override=override_deflators, panel=panel,
@@ -222,7 +217,7 @@ def decompose_cmd(
     try:
         if zero not in ("limit", "delta"):
             raise InvalidInput(Problem("zero_invalid", f"'{zero}' is not limit or delta", field="zero"))
-        data = _results(input, release, factors, year_fallback)
+        data = load_results(input, release, factors, year_fallback)
         answer = decompose(data, start, end, by, indicator=indicator, region=region, park=park, industry=industry,
                            deflators=deflators, override=override_deflators, zero=zero)
     except (CarbonkitError, OSError, ValueError) as exc:

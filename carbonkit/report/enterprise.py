@@ -8,7 +8,6 @@ the previous year and the base year is x_t / x_ref - 1.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.errors import InvalidInput, Problem
+from carbonkit.intensity import finite
 from carbonkit.readers import read_activities
 from carbonkit.vocabulary import vocabulary
 
@@ -29,14 +29,6 @@ KEY_FIGURES = (("energy_equivalent_tce", "tce"), ("energy_equal_tce", "tce"), ("
 TRENDS = (("energy_intensity_comparable_tce_per_10k_cny", "tce/10^4 CNY"),
           ("co2_intensity_comparable_tco2_per_10k_cny", "tCO2/10^4 CNY"),
           ("water_intensity_comparable_m3_per_10k_cny", "m3/10^4 CNY"))
-
-
-def _finite(x) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def _pick(summary: pd.DataFrame, enterprise: str | None, period: str | None) -> tuple[str, str]:
@@ -87,10 +79,10 @@ def carriers_of(frame: pd.DataFrame, picks: dict[str, str], release: str,
         r = per.loc[f"carrier-{i}"]
         out.setdefault(owner, []).append({
             "item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,
-            "amount": _finite(rec.get("amount")), "unit": rec.get("unit") or "", "flow": rec.get("flow") or "consumption",
-            "tce": _finite(r["energy_equivalent_tce"]), "scope1": _finite(r["co2_combustion_tco2"]),
-            "scope2_location": _finite(r["co2_scope2_location_tco2"]),
-            "scope2_market": _finite(r["co2_scope2_market_tco2"])})
+            "amount": finite(rec.get("amount")), "unit": rec.get("unit") or "", "flow": rec.get("flow") or "consumption",
+            "tce": finite(r["energy_equivalent_tce"]), "scope1": finite(r["co2_combustion_tco2"]),
+            "scope2_location": finite(r["co2_scope2_location_tco2"]),
+            "scope2_market": finite(r["co2_scope2_market_tco2"])})
     for entries in out.values():
         total = sum(c["tce"] or 0.0 for c in entries)
         for c in entries:
@@ -110,7 +102,7 @@ def trends(summary: pd.DataFrame, enterprise: str, base_year: int | None) -> dic
                                    field="base_year", expected=", ".join(map(str, years))))
     table = []
     for column, unit in TRENDS:
-        values = [_finite(v) for v in rows[column]]
+        values = [finite(v) for v in rows[column]]
         base = values[years.index(base_year)] if base_year in years else None
         cells = []
         for i, v in enumerate(values):
@@ -168,9 +160,9 @@ def enterprise_context(source, *, enterprise: str | None = None, period: str | N
     if carrier_rows is None:
         carrier_rows = carriers(acc.frame, enterprise, period, result.release, acc.options)
     return {"record": record, "release": result.release, "enterprise": enterprise, "period": period,
-            "key_figures": [(k, unit, _finite(record.get(k))) for k, unit in KEY_FIGURES],
+            "key_figures": [(k, unit, finite(record.get(k))) for k, unit in KEY_FIGURES],
             "carriers": carrier_rows,
-            "scopes": [(k, _finite(v)) for k, v in scopes], "trends": trends(summary, enterprise, base_year),
+            "scopes": [(k, finite(v)) for k, v in scopes], "trends": trends(summary, enterprise, base_year),
             "assessment": gaps,
             "unverified": [f.id for f in result.unverified_factors if f.id in own],
             "factors": [{k: f.get(k) for k in ("id", "value", "unit", "status")} for f in result.factor_records()
