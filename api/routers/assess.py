@@ -14,7 +14,14 @@ from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
 from api.models import Enterprise, Park, Report
 from api.queries import latest_summaries, not_found, visible_enterprise
-from carbonkit.assess import AssessmentInputs, FactoryAssessmentInput, Supplied, assess_factory, assess_park, load_criteria
+from carbonkit.assess import (
+    AssessmentInputs,
+    FactoryAssessmentInput,
+    Supplied,
+    assess_factory,
+    assess_park,
+    load_criteria,
+)
 
 router = APIRouter(prefix="/v1/assess", tags=["assess"])
 
@@ -84,8 +91,14 @@ def park(park_id: str, year: Year, statements: ParkStatements, session: SessionD
          criteria: CriteriaId = None) -> JSONResponse:
     """Assess a stored park for a year from its enterprises' latest annual reports (and the year before's,
     for the CO2 intensity reduction rate), plus the park's statements."""
+    data, summaries = park_inputs(session, principal, park_id, year, statements)
+    return _answer(assess_park(data, criteria, summaries=summaries))
+
+
+def park_inputs(session, principal, park_id: str, year: int, statements: ParkStatements) -> tuple[dict, pd.DataFrame]:
+    """A visible park's assessment input and its enterprises' newest stored results of ``year`` and the year
+    before (404 for a park the key may not see)."""
     visible_park(session, principal, park_id)
     rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period.in_([str(year), str(year - 1)]))
-    summaries = pd.DataFrame([summary for _ent, summary in rows])
     data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}
-    return _answer(assess_park(data, criteria, summaries=summaries))
+    return data, pd.DataFrame([summary for _ent, summary in rows])

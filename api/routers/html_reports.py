@@ -16,17 +16,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
-from api.models import Enterprise, Report
-from api.queries import latest_summaries, not_found, visible_enterprise
+from api.models import Report
+from api.queries import not_found, visible_enterprise
+from api.routers.assess import CriteriaId, ParkStatements, Year, park_inputs
 from api.routers.designations import load_designations
-from api.routers.assess import CriteriaId, ParkStatements, Year, visible_park
 from api.routers.progress import (
     Level,
     ParkId,
@@ -102,9 +101,7 @@ def progress_html(session: SessionDep, principal: RegionalDep, region: Region = 
 def park_html(park_id: str, year: Year, statements: ParkStatements, session: SessionDep, principal: PrincipalDep,
               criteria: CriteriaId = None, lang: Lang = "zh") -> HTMLResponse:
     """The park report: the green-park assessment of ``POST /v1/assess/parks/{id}`` indicator by indicator."""
-    visible_park(session, principal, park_id)
-    rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period.in_([str(year), str(year - 1)]))
-    data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}
-    html = park_report(data, lang=lang, criteria=criteria, summaries=pd.DataFrame([s for _e, s in rows]))
+    data, summaries = park_inputs(session, principal, park_id, year, statements)
+    html = park_report(data, lang=lang, criteria=criteria, summaries=summaries)
     return _page(html, f"report-park-{park_id}-{year}-{lang}")
 

@@ -68,8 +68,7 @@ def _write_all(input: Path, folder: Path, lang: str, period: str | None, base_ye
     try:
         with working("Reading and accounting…", quiet):
             acc = Accounted.of(input, release, options)
-        names = acc.latest() if period is None else {
-            e: p for e, p in zip(acc.summary["enterprise"].astype(str), acc.summary["period"]) if p == str(period)}
+        names = acc.picks(period)
         if not names:
             raise InvalidInput(Problem("period_unknown", f"no enterprise has period '{period}'", field="--period"))
         paths = {e: folder / f"report-{_safe(e)}-{_safe(p)}-{lang}.html" for e, p in names.items()}

@@ -82,9 +82,7 @@ def enterprise_reports(source, *, lang: str = "zh", period: str | None = None, b
     from carbonkit.report.enterprise import Accounted, carriers_of
 
     acc = source if isinstance(source, Accounted) else Accounted.of(source, release, options)
-    picks = acc.latest()
-    if period is not None:
-        picks = {e: p for e, p in zip(acc.summary["enterprise"].astype(str), acc.summary["period"]) if p == str(period)}
+    picks = acc.picks(period)
     per_carrier = carriers_of(acc.frame, picks, acc.result.release, acc.options)
     for enterprise, chosen in picks.items():
         ctx = enterprise_context(None, enterprise=enterprise, period=chosen, base_year=base_year, accounted=acc,

@@ -131,8 +131,12 @@ class Accounted:
         summary["period"] = summary["period"].astype(str)
         return cls(frame, result, summary, options)
 
-    def latest(self) -> dict[str, str]:
-        """Each enterprise's latest period, in the order of the summary."""
+    def picks(self, period: str | None = None) -> dict[str, str]:
+        """Enterprise -> the period reported: each one's latest, or ``period`` for those that have it; in the
+        order of the summary."""
+        if period is not None:
+            return {e: p for e, p in zip(self.summary["enterprise"].astype(str), self.summary["period"])
+                    if p == str(period)}
         latest = self.summary.groupby(self.summary["enterprise"].astype(str), sort=False)["period"].max()
         return dict(zip(latest.index, latest.to_numpy()))
 
