@@ -168,6 +168,11 @@ def required_pace(decline: float, years: int) -> float:
     return 1 - (1 - decline) ** (1 / years)
 
 
+def path_value(base_value: float, decline: float, k: int, n: int) -> float:
+    """The intensity on the even-pace path ``k`` years after the base year: I_B × (1 − R)^(k/n)."""
+    return base_value * (1 - decline) ** (k / n)
+
+
 def achieved_pace(ratio: float, years: int) -> float:
     """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k)."""
     return 1 - ratio ** (1 / years)
@@ -181,14 +186,14 @@ def intensity_progress(base_value: float, value: float, base_year: int, year: in
     required = required_pace(decline, n)
     target_value = base_value * (1 - decline)
     achieved = achieved_pace(ratio, k) if k > 0 else None
-    path_value = base_value * (1 - decline) ** (k / n) if k >= 0 else None
+    on_path = path_value(base_value, decline, k, n) if k >= 0 else None
     out = {"base_value": base_value, "value": value, "cumulative_change": ratio - 1, "target_decline": decline,
            "target_value": target_value, "required_annual_pace": required, "achieved_annual_pace": achieved,
-           "path_value": path_value, "remaining_years": m}
+           "path_value": on_path, "remaining_years": m}
     if k <= 0:
         out["on_track"] = None
     else:
-        out["on_track"] = bool(value <= path_value * (1 + 1e-12))
+        out["on_track"] = bool(value <= on_path * (1 + 1e-12))
     if m > 0:
         out["needed_annual_pace"] = 1 - (target_value / value) ** (1 / m)
         projected = value * (1 - achieved) ** m if achieved is not None else None

@@ -18,7 +18,7 @@ from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import aggregate, results_frame
 from carbonkit.decomposition import decompose
 from carbonkit.errors import InvalidInput
-from carbonkit.targets import load_profile, progress
+from carbonkit.targets import load_profile, path_value, progress
 from carbonkit.vocabulary import vocabulary
 
 DECOMPOSED = ("energy", "water", "co2")
@@ -47,7 +47,7 @@ def region_name(code: str | None) -> str:
 def required_path(base_value: float, decline: float, base_year: int, target_year: int) -> list[tuple[int, float]]:
     """The even-pace path from the base year to the target year: I_B × (1 − R)^((t − B) / n)."""
     n = target_year - base_year
-    return [(t, base_value * (1 - decline) ** ((t - base_year) / n)) for t in range(base_year, target_year + 1)]
+    return [(t, path_value(base_value, decline, t - base_year, n)) for t in range(base_year, target_year + 1)]
 
 
 def curves(answer) -> list[dict]:
