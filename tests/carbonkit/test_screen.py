@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from benefit_reference import BENEFIT_STANDARDS
+
 from carbonkit import benefit
 from carbonkit.benefit.standards import load_screen_data
 from carbonkit.cli import app
@@ -21,17 +23,7 @@ from carbonkit.errors import InvalidInput
 
 # The benefit standards as printed (policy_targets.md §2): tax per mu [万元/亩], tax per tce [万元/tce],
 # main-business revenue per employee [万元/人].
-REFERENCE = {
-    "steel": (2.6, 0.014, 177.6),
-    "local_refining": (19.9, 0.233, 149.9),
-    "coke": (5.3, 0.066, 203.5),
-    "cement": (0.075, 0.042, 118.1),
-    "tyres": (0.83, 0.02, 52.32),
-    "chlor_alkali": (2.63, 0.013, 133),
-    "synthetic_ammonia": (2.43, 0.0045, 103.3),
-    "pesticide_ai": (0.33, 0.013, 8.33),
-    "synthetic_materials": (17.1, 0.04, 578),
-}
+REFERENCE = BENEFIT_STANDARDS
 INDICATORS = ("tax_per_mu", "tax_per_tce", "revenue_per_employee")
 # a GB/T 4754-2017 class of each industry (the shipped map's inference)
 CODES = {"steel": "C3120", "local_refining": "C2511", "coke": "C2521", "cement": "C3011", "tyres": "C2911",

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from benefit_reference import BENEFIT_STANDARDS
+
 from carbonkit import benefit
 from carbonkit.benefit.standards import load_screen_data
 from carbonkit.errors import FactorDataError
 from carbonkit.factors.documents import shipped
 
 # policy_targets.md §2, as printed: tax per mu [万元/亩], tax per tce [万元/tce], revenue per employee [万元/人]
-BENEFIT = {
-    "steel": (2.6, 0.014, 177.6),
-    "local_refining": (19.9, 0.233, 149.9),
-    "coke": (5.3, 0.066, 203.5),
-    "cement": (0.075, 0.042, 118.1),
-    "tyres": (0.83, 0.02, 52.32),
-    "chlor_alkali": (2.63, 0.013, 133),
-    "synthetic_ammonia": (2.43, 0.0045, 103.3),
-    "pesticide_ai": (0.33, 0.013, 8.33),
-    "synthetic_materials": (17.1, 0.04, 578),
-}
+BENEFIT = BENEFIT_STANDARDS
 ENERGY_LIMITS = {"steel": ["GB 21256-2013", "DB37/750-2015"], "local_refining": ["DB37/755-2015"],
                  "coke": ["DB37/747-2015"], "cement": ["DB37/836-2015"], "tyres": ["DB37/756-2018"],
                  "chlor_alkali": ["DB37/753-2015"], "synthetic_ammonia": ["DB37/757-2015"], "pesticide_ai": [],
