@@ -1,0 +1,155 @@
+"""Attribution of an installation's emissions to its production processes, and the specific embedded emissions
+(SEE) of each process's goods (Implementing Regulation (EU) 2025/2547, attribution rules; the same formulas as
+Implementing Regulation (EU) 2023/1773, Annex III, section F).
+
+For a production process p with activity level AL_p [t]:
+
+    AttrEm_dir,p   = DirEm*_p + Em_H,imp - Em_H,exp + WG_corr,imp - WG_corr,exp - Em_el,exp      [tCO2e]
+    AttrEm_indir,p = E_el,p x EF_el,p                                                          [tCO2e]
+    SEE_dir,p      = (AttrEm_dir,p + sum_i M_i x SEE_dir,i) / AL_p                             [tCO2e/t]
+    SEE_indir,p    = (AttrEm_indir,p + sum_i M_i x SEE_indir,i) / AL_p                         [tCO2e/t]
+
+with Em_H = heat [TJ] x its production's factor [tCO2/TJ], M_i [t] the relevant precursors consumed and SEE_i
+their specific embedded emissions: the producing process's, the supplier's or the default value. Heat and waste
+gas passed between two processes leave one and join the other, so they create or lose nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from carbonkit.cbam.data import DefaultsData, GoodsData
+from carbonkit.cbam.model import BoughtPrecursor, Installation, Process
+
+
+@dataclass
+class ProcessResult:
+    """The attribution of one process; emissions [tCO2e], SEE [tCO2e/t]."""
+
+    id: str
+    name: str
+    category: str
+    sector: str
+    production_t: float
+    direct_emissions: float
+    heat_imported: float = 0.0
+    heat_exported: float = 0.0
+    waste_gas_imported: float = 0.0
+    waste_gas_exported: float = 0.0
+    electricity_exported: float = 0.0
+    attributed_indirect: float = 0.0
+    precursors_direct: float = 0.0
+    precursors_indirect: float = 0.0
+    precursors_own_direct: float = 0.0
+    see_direct: float = 0.0
+    see_indirect: float = 0.0
+    see_own_direct: float = 0.0
+    factors: list[str] = field(default_factory=list)
+
+    @property
+    def attributed_direct(self) -> float:
+        """AttrEm_dir [tCO2e]."""
+        return (self.direct_emissions + self.heat_imported - self.heat_exported + self.waste_gas_imported
+                - self.waste_gas_exported - self.electricity_exported)
+
+
+@dataclass
+class LotValue:
+    """The SEE used for a bought precursor lot [tCO2e/t], and where it comes from."""
+
+    id: str
+    direct: float
+    indirect: float
+    source: str  # "supplier" or "default"
+    default_id: str | None = None
+    note: str = ""
+
+
+def direct_emissions(proc: Process) -> float:
+    """DirEm*_p [tCO2e]: the figure given, or sum of activity x emission factor over the source streams."""
+    if proc.direct_emissions_tco2e is not None:
+        return proc.direct_emissions_tco2e
+    return sum(s.activity * s.emission_factor for s in proc.source_streams)
+
+
+def start(inst: Installation, goods: GoodsData) -> dict[str, ProcessResult]:
+    """Stage 1: each process's own direct and indirect emissions and the electricity it exports."""
+    cats = goods.categories()
+    out = {}
+    for p in inst.processes:
+        res = ProcessResult(p.id, p.name, p.category, cats[p.category].sector, p.production_t, direct_emissions(p))
+        res.attributed_indirect = p.electricity_mwh * (p.electricity_factor or 0.0)
+        res.electricity_exported = p.electricity_exported_mwh * (p.electricity_exported_factor or 0.0)
+        out[p.id] = res
+    return out
+
+
+def move_heat(inst: Installation, results: dict[str, ProcessResult]) -> None:
+    """Stage 2: heat flows. Em_H = heat [TJ] x factor [tCO2/TJ] joins the receiving process and leaves the giving
+    one (from or to outside the installation: only one side)."""
+    for flow in inst.heat_flows:
+        em = flow.heat_tj * flow.emission_factor
+        if flow.to_process is not None:
+            results[flow.to_process].heat_imported += em
+        if flow.from_process is not None:
+            results[flow.from_process].heat_exported += em
+
+
+def move_waste_gas(inst: Installation, results: dict[str, ProcessResult], goods: GoodsData) -> None:
+    """Stage 3: waste gases. The burning process keeps energy x EF_NG; the rest moves to the producing process."""
+    if not inst.waste_gas_flows:
+        return
+    ef_ng, factor_id = goods.constant_value("ef_natural_gas")
+    for flow in inst.waste_gas_flows:
+        moved = flow.emissions_tco2e - flow.energy_tj * ef_ng
+        results[flow.to_process].waste_gas_exported += moved
+        results[flow.from_process].waste_gas_imported += moved
+        for end in (flow.to_process, flow.from_process):
+            if factor_id not in results[end].factors:
+                results[end].factors.append(factor_id)
+
+
+def lot_values(inst: Installation, goods: GoodsData, defaults: DefaultsData) -> dict[str, LotValue]:
+    """The SEE of every bought lot: the supplier's, or the default of its CN code (without mark-up: the mark-up
+    is the declarant's, on goods imported; carbonkit's choice, stated in every lot's note)."""
+    sectors, cats = goods.sectors(), goods.categories()
+    out = {}
+    for lot in inst.bought_precursors:
+        counted = sectors[cats[lot.category].sector].indirect_counted
+        out[lot.id] = _lot_value(lot, defaults, counted)
+    return out
+
+
+def _lot_value(lot: BoughtPrecursor, defaults: DefaultsData, counted: bool) -> LotValue:
+    if lot.use_default:
+        row = defaults.default_for(lot.cn_code)
+        note = f"default value of CN {row.cn_code} ({defaults.id}, {row.status}), without mark-up"
+        indirect = row.indirect if row.indirect is not None else 0.0
+        if row.indirect is None:
+            note += "; no indirect default: indirect counted 0"
+        return LotValue(lot.id, row.direct, indirect, "default", f"{defaults.id}.{row.cn_code}", note)
+    note = "supplier's value"
+    if lot.see_indirect is None:
+        note += "; the supplier gave no indirect value: counted 0" + ("" if not counted else " (sector counts indirect!)")
+    return LotValue(lot.id, lot.see_direct, lot.see_indirect or 0.0, "supplier", None, note)
+
+
+def add_precursors(inst: Installation, order: list[str], results: dict[str, ProcessResult],
+                   lots: dict[str, LotValue]) -> None:
+    """Stage 4: in process order, the precursors' embedded emissions and the SEE of each process."""
+    procs = {p.id: p for p in inst.processes}
+    for pid in order:
+        res = results[pid]
+        for use in procs[pid].precursors:
+            if use.from_process is not None:
+                src = results[use.from_process]
+                direct, indirect, own = src.see_direct, src.see_indirect, src.see_own_direct
+            else:
+                lot = lots[use.bought]
+                direct, indirect, own = lot.direct, lot.indirect, 0.0
+            res.precursors_direct += use.quantity_t * direct
+            res.precursors_indirect += use.quantity_t * indirect
+            res.precursors_own_direct += use.quantity_t * own
+        res.see_direct = (res.attributed_direct + res.precursors_direct) / res.production_t
+        res.see_indirect = (res.attributed_indirect + res.precursors_indirect) / res.production_t
+        res.see_own_direct = (res.attributed_direct + res.precursors_own_direct) / res.production_t
