@@ -280,6 +280,10 @@ from carbonkit.commands import reports as _reports  # noqa: E402
 for _module in (_assess, _targets, _benefit, _workbooks, _reports):
     _module.register(app)
 
+from carbonkit.commands import cbam as _cbam  # noqa: E402  (issue 17: EU CBAM)
+
+_cbam.register(app)
+
 
 def main() -> None:  # pragma: no cover - console entry
     app()
