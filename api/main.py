@@ -11,6 +11,7 @@ from api import errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
+from api.routers import cbam  # issue 17: EU CBAM
 from api.settings import Settings
 from carbonkit import __version__
 
@@ -82,5 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
                    workbooks, html_reports, dashboard, designations):
         app.include_router(module.router)
+    app.include_router(cbam.router)  # issue 17: EU CBAM
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
