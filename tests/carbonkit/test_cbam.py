@@ -179,3 +179,22 @@ def test_data_tables_load_and_look_up():
     assert defaults.markup_for(2027, "aluminium").value == pytest.approx(0.20)
     assert defaults.markup_for(2031, "cement").value == pytest.approx(0.30)
     assert not goods.sectors()["iron_steel"].indirect_counted and goods.sectors()["cement"].indirect_counted
+
+
+def test_market_account_adapter_keeps_the_direct_emissions():
+    """A facility-year shaped like carbonkit.market.FacilityYear (issue 16) becomes a CBAM process; the CBAM
+    direct emissions add up to the market account's direct emissions."""
+    from carbonkit.cbam.market import installation_from_market
+
+    kiln = {"enterprise": "E", "facility": "line1", "sector": "cement", "route": "dry", "year": 2025,
+            "direct_tco2e": 656_000.0, "electricity_mwh": 48_000.0, "electricity_tco2": 28_000.0,
+            "heat_gj": -20_000.0, "heat_tco2": -1_600.0, "product": "clinker", "production_t": {"clinker": 800_000.0}}
+    inst = installation_from_market([kiln], installation_id="E-1", import_year=2026,
+                                    goods={"line1": [{"cn_code": "25231000", "quantity_t": 800_000}]})
+    r = embedded_emissions(inst)
+    proc = r.processes[0]
+    assert r.direct_emissions == pytest.approx(656_000)           # nothing created or lost
+    assert proc.heat_exported == pytest.approx(1_600)             # 20 000 GJ = 20 TJ x 80 tCO2/TJ sold
+    assert proc.attributed_indirect == pytest.approx(28_000)      # 48 000 MWh x (28 000 / 48 000)
+    assert proc.see_direct == pytest.approx((656_000 - 1_600) / 800_000)
+    assert r.balance()["unexplained"] == pytest.approx(0)
