@@ -109,28 +109,25 @@ def move_waste_gas(inst: Installation, results: dict[str, ProcessResult], goods:
                 results[end].factors.append(factor_id)
 
 
-def lot_values(inst: Installation, goods: GoodsData, defaults: DefaultsData) -> dict[str, LotValue]:
+def lot_values(inst: Installation, defaults: DefaultsData) -> dict[str, LotValue]:
     """The SEE of every bought lot: the supplier's, or the default of its CN code (without mark-up: the mark-up
     is the declarant's, on goods imported; carbonkit's choice, stated in every lot's note)."""
-    sectors, cats = goods.sectors(), goods.categories()
-    out = {}
-    for lot in inst.bought_precursors:
-        counted = sectors[cats[lot.category].sector].indirect_counted
-        out[lot.id] = _lot_value(lot, defaults, counted)
-    return out
+    return {lot.id: _lot_value(lot, defaults) for lot in inst.bought_precursors}
 
 
-def _lot_value(lot: BoughtPrecursor, defaults: DefaultsData, counted: bool) -> LotValue:
+def _lot_value(lot: BoughtPrecursor, defaults: DefaultsData) -> LotValue:
+    """A lot's SEE. A missing indirect value counts 0 only where the sector is charged on direct emissions (the
+    checks refuse it for cement and fertilisers), and the lot's note says so."""
     if lot.use_default:
         row = defaults.default_for(lot.cn_code)
         note = f"default value of CN {row.cn_code} ({defaults.id}, {row.status}), without mark-up"
         indirect = row.indirect if row.indirect is not None else 0.0
         if row.indirect is None:
-            note += "; no indirect default: indirect counted 0"
+            note += "; no indirect default: counted 0 (the sector is charged on direct emissions only)"
         return LotValue(lot.id, row.direct, indirect, "default", f"{defaults.id}.{row.cn_code}", note)
     note = "supplier's value"
     if lot.see_indirect is None:
-        note += "; the supplier gave no indirect value: counted 0" + ("" if not counted else " (sector counts indirect!)")
+        note += "; the supplier gave no indirect value: counted 0 (the sector is charged on direct emissions only)"
     return LotValue(lot.id, lot.see_direct, lot.see_indirect or 0.0, "supplier", None, note)
 
 

@@ -78,10 +78,29 @@ def _lot_problems(inst: Installation, goods: GoodsData, defaults: DefaultsData) 
             elif defaults.default_for(lot.cn_code) is None:
                 out.append(_p(f"{where}.use_default", f"no default value is shipped for CN {lot.cn_code} "
                               f"({defaults.id})", "the supplier's see_direct", code="cbam_no_default"))
+        out += _indirect_problems(where, lot, goods, defaults)
         ids = [b.id for b in inst.bought_precursors]
         if ids.count(lot.id) > 1 and ids.index(lot.id) != i:
             out.append(_p(f"{where}.id", f"lot id '{lot.id}' is used twice", "unique ids"))
     return out
+
+
+def _indirect_problems(where: str, lot, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
+    """Where the sector charges indirect emissions (cement, fertilisers), a lot without an indirect value is
+    refused rather than counted as 0."""
+    cat = goods.categories().get(lot.category)
+    if cat is None or not goods.sectors()[cat.sector].indirect_counted:
+        return []
+    if lot.use_default:
+        row = defaults.default_for(lot.cn_code)
+        if row is not None and row.indirect is None:
+            return [_p(f"{where}.use_default", f"the default of CN {row.cn_code} has no indirect value and "
+                       f"{cat.sector} charges indirect emissions", "the supplier's see_direct and see_indirect")]
+        return []
+    if lot.see_indirect is None:
+        return [_p(f"{where}.see_indirect", f"{cat.sector} charges indirect emissions: the supplier's indirect SEE "
+                   "is needed", "see_indirect [tCO2e/t]")]
+    return []
 
 
 def _flow_problems(inst: Installation) -> list[Problem]:

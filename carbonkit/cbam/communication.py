@@ -87,7 +87,7 @@ def embedded_emissions(data: Installation | dict, *, goods: GoodsData | str | Pa
     results = start(inst, goods)
     move_heat(inst, results)
     move_waste_gas(inst, results, goods)
-    lots = lot_values(inst, goods, defaults)
+    lots = lot_values(inst, defaults)
     add_precursors(inst, order, results, lots)
     rows = goods_results(inst, results, goods, defaults)
     return CbamResult(inst, [results[p.id] for p in inst.processes], rows, lots, goods, defaults, _notes(inst, rows))

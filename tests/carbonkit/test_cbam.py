@@ -198,3 +198,18 @@ def test_market_account_adapter_keeps_the_direct_emissions():
     assert proc.attributed_indirect == pytest.approx(28_000)      # 48 000 MWh x (28 000 / 48 000)
     assert proc.see_direct == pytest.approx((656_000 - 1_600) / 800_000)
     assert r.balance()["unexplained"] == pytest.approx(0)
+
+
+def test_a_cement_precursor_without_indirect_value_is_refused_not_zeroed():
+    doc = _load("cement")
+    del doc["bought_precursors"][0]["see_indirect"]
+    with pytest.raises(InvalidInput) as info:
+        embedded_emissions(doc)
+    assert [p.path for p in info.value.problems] == ["bought_precursors[0].see_indirect"]
+
+
+def test_a_steel_precursor_without_indirect_value_counts_zero_and_says_so():
+    doc = _load("steel_bfbof")
+    del doc["bought_precursors"][0]["see_indirect"]
+    r = embedded_emissions(doc)
+    assert r.lots["pig-iron-lot"].indirect == 0 and "counted 0" in r.lots["pig-iron-lot"].note
