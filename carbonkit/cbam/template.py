@@ -40,7 +40,17 @@ GOOD_FIGURES = [
 ]
 
 
-def _process(p, cats) -> dict:
+def _data_sources(proc) -> list[str]:
+    """Where a process's figures come from, as the operator stated them."""
+    out = [f"{s.name}: {s.source or 'source not stated'}" for s in proc.source_streams]
+    if proc.direct_emissions_tco2e is not None:
+        out.append("direct emissions: the figure given")
+    if proc.electricity_mwh:
+        out.append(f"electricity factor: {proc.electricity_factor_source or 'source not stated'}")
+    return out
+
+
+def _process(p, cats, proc) -> dict:
     cat = cats[p.category]
     return {"id": p.id, "name": p.name, "category": p.category, "category_zh": cat.name_zh, "category_en": cat.name_en,
             "sector": p.sector, "production_t": p.production_t, "direct_emissions_tco2e": p.direct_emissions,
@@ -49,7 +59,8 @@ def _process(p, cats) -> dict:
             "electricity_exported_tco2e": p.electricity_exported, "attributed_direct_tco2e": p.attributed_direct,
             "attributed_indirect_tco2e": p.attributed_indirect, "precursors_direct_tco2e": p.precursors_direct,
             "precursors_indirect_tco2e": p.precursors_indirect, "see_direct_tco2e_per_t": p.see_direct,
-            "see_indirect_tco2e_per_t": p.see_indirect, "factors": list(p.factors)}
+            "see_indirect_tco2e_per_t": p.see_indirect, "factors": list(p.factors),
+            "data_sources": _data_sources(proc)}
 
 
 def _good(g, currency: str | None) -> dict:
@@ -91,7 +102,7 @@ def communication(result: CbamResult) -> dict:
                          "country": inst.country, "address": inst.address,
                          "reporting_period": {"start": inst.period_start, "end": inst.period_end},
                          "import_year": inst.import_year},
-        "production_processes": [_process(p, cats) for p in result.processes],
+        "production_processes": [_process(p, cats, proc) for p, proc in zip(result.processes, inst.processes)],
         "purchased_precursors": [_lot(lot, result.lots[lot.id]) for lot in inst.bought_precursors],
         "goods": [_good(g, price.currency if price else None) for g in result.goods],
         "carbon_price": None if price is None else {**price.model_dump(), "rate_per_tco2": carbon_rate(price),
