@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import edge, errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
@@ -83,4 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    workbooks, html_reports, dashboard, designations):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(edge.ControlCharacters)
+    app.add_middleware(edge.SecurityHeaders)
+    app.add_middleware(edge.QueryKeyGuard)
     return app

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
                               "postgresql+psycopg://user:password@host/db for PostgreSQL")
     max_body_bytes: int = Field(20 * 1024 * 1024, gt=0, description="request bodies above this answer 413")
     max_bulk_reports: int = Field(5000, gt=0, description="reports per bulk submission; more answer 413")
+    max_csv_columns: int = Field(64, gt=0, le=10_000, description="a CSV upload with a wider header answers 413 "
+                                 "before it is parsed (the long format has a dozen columns)")
     max_xlsx_unpacked_bytes: int = Field(100 * 1024 * 1024, gt=0, description="an uploaded .xlsx whose members "
                                          "unpack to more bytes than this (a zip bomb) answers 413 before it is opened")
     auto_migrate: bool = Field(True, description="apply Alembic migrations when the service starts")
