@@ -2,11 +2,13 @@
 
 - A batch is validated and accounted whole by the core before anything is written; one bad report
   refuses the batch with every problem listed.
-- A report whose content equals the latest revision's, or whose submission id was seen before, changes
-  nothing ("unchanged"). Other content becomes a new revision; the latest revision counts.
-- Concurrent submissions of the same batch cannot create duplicate revisions: (enterprise, period,
-  revision) and submission ids are unique in the database, and a transaction that loses the race is
-  retried against what the winner stored.
+- A report whose content equals the latest revision's, or whose submission id already answered for this
+  enterprise-period (among what the key may read), changes nothing ("unchanged"); the id is recorded either way.
+  The same id for another enterprise-period is a 409; twice in one batch a 422. Other content becomes a new
+  revision; the latest revision counts.
+- Concurrent submissions are serialised per enterprise (:mod:`api.revisions`); (enterprise, period, revision)
+  and (enterprise, submission id) are unique in the database, and a transaction that still loses a race or finds
+  the database busy is retried with backoff against what the winner stored.
 - A large batch (``carbonkit ingest FILE``) is stored in chunks inside that one transaction, with a progress
   callback after each chunk: :func:`prepare` validates and accounts, :func:`store` writes.
 """
