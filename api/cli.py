@@ -128,6 +128,12 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     from api.db import upgrade
 
     settings = _settings()
+    unsafe = settings.bind_refusal(host)
+    if unsafe and settings.env == "production":
+        Console(stderr=True).print(f"[red]refused:[/red] {unsafe}", highlight=False)
+        raise typer.Exit(2)
+    if unsafe:
+        Console(stderr=True).print(f"[bold red]WARNING:[/bold red] {unsafe}", highlight=False)
     if settings.auto_migrate:  # once, here, so that several workers do not race to migrate
         upgrade(settings.database_url)
         os.environ["CARBONKIT_AUTO_MIGRATE"] = "false"

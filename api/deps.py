@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from api.access import Scope
 from api.db import engine_for
 from api.keys import PRINCIPALS, Principal, authenticate
 from api.settings import Settings
@@ -59,3 +60,11 @@ def require_province(principal: PrincipalDep) -> Principal:
 
 
 ProvinceDep = Annotated[Principal, Depends(require_province)]
+
+
+def get_scope(principal: PrincipalDep) -> Scope:
+    """The access policy of the calling key (:class:`api.access.Scope`)."""
+    return Scope(principal)
+
+
+ScopeDep = Annotated[Scope, Depends(get_scope)]

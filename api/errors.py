@@ -7,10 +7,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.ingest import Forbidden
+from api.access import Forbidden
+from api.revisions import SubmissionConflict
 from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput, MissingFactor, UnitMismatch, UnknownItem
 
 log = logging.getLogger("carbonkit.api")
@@ -19,7 +20,8 @@ log = logging.getLogger("carbonkit.api")
 STATUS = {UnknownItem: 422, UnitMismatch: 422, MissingFactor: 422, InvalidInput: 422, FactorDataError: 422,
           CarbonkitError: 422, Forbidden: 403}
 # problem code -> HTTP status where it is not the exception's: a resource limit, not bad data
-CODE_STATUS = {"xlsx_too_large": 413}
+RETRY_AFTER_SECONDS = 5  # what a 503 asks the client to wait [s]
+CODE_STATUS = {"xlsx_too_large": 413, "csv_too_wide": 413, "too_many_reports": 413}
 
 
 def _problems(exc: InvalidInput) -> list[dict]:
@@ -42,6 +44,10 @@ def install(app: FastAPI) -> None:
     async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @app.exception_handler(SubmissionConflict)
+    async def conflict(_request: Request, exc: SubmissionConflict) -> JSONResponse:
+        return JSONResponse({"detail": str(exc), "original": exc.original}, status_code=409)
+
     @app.exception_handler(RequestValidationError)
     async def validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
@@ -60,6 +66,15 @@ def install(app: FastAPI) -> None:
         # a value the database cannot hold (out-of-range integer, text it refuses); never stored
         return JSONResponse({"detail": f"a value was refused by the database: {exc.orig.__class__.__name__}"},
                             status_code=422)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # the database is down, unreachable or busy beyond the retries: one line in the log, no traceback
+        log.warning("503 on %s %s: database unavailable (%s)", request.method, request.url.path,
+                    str(getattr(exc, "orig", exc)).splitlines()[0][:200] if str(getattr(exc, "orig", exc)) else type(exc).__name__)
+        return JSONResponse({"detail": "the database is unavailable; nothing was stored; try again later"},
+                            status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(OverflowError)
     async def overflow(_request: Request, _exc: OverflowError) -> JSONResponse:

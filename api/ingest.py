@@ -2,11 +2,13 @@
 
 - A batch is validated and accounted whole by the core before anything is written; one bad report
   refuses the batch with every problem listed.
-- A report whose content equals the latest revision's, or whose submission id was seen before, changes
-  nothing ("unchanged"). Other content becomes a new revision; the latest revision counts.
-- Concurrent submissions of the same batch cannot create duplicate revisions: (enterprise, period,
-  revision) and submission ids are unique in the database, and a transaction that loses the race is
-  retried against what the winner stored.
+- A report whose content equals the latest revision's, or whose submission id already answered for this
+  enterprise-period (among what the key may read), changes nothing ("unchanged"); the id is recorded either way.
+  The same id for another enterprise-period is a 409; twice in one batch a 422. Other content becomes a new
+  revision; the latest revision counts.
+- Concurrent submissions are serialised per enterprise (:mod:`api.revisions`); (enterprise, period, revision)
+  and (enterprise, submission id) are unique in the database, and a transaction that still loses a race or finds
+  the database busy is retried with backoff against what the winner stored.
 - A large batch (``carbonkit ingest FILE``) is stored in chunks inside that one transaction, with a progress
   callback after each chunk: :func:`prepare` validates and accounts, :func:`store` writes.
 """
@@ -15,26 +17,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 import carbonkit as ck
+from api import revisions
+from api.access import Forbidden, Scope
 from api.db import engine_for
+from api.identifiers import ReportDocument
 from api.keys import Principal
-from api.models import RESULT_COLUMNS, Enterprise, Park, Report, Result
+from api.models import RESULT_COLUMNS
+from api.revisions import Outcome, SubmissionConflict
 from api.settings import Settings
-from carbonkit.activity import EnterprisePeriod, frame_to_documents, validation_problems
+from carbonkit.activity import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.vocabulary import flow_of, vocabulary
 
 CHUNK = 500
+ATTEMPTS = 8
+__all__ = ["Forbidden", "Outcome", "SubmissionConflict", "ReportIn", "prepare", "store", "submit"]
 
 
 class ReportIn(BaseModel):
@@ -43,23 +52,12 @@ class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     submission_id: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[\x20-\x7e]+$")] | None = Field(
         None, description="client id (printable ASCII); the same id is stored once")
-    report: EnterprisePeriod
+    report: ReportDocument
 
 
 _file_batch = TypeAdapter(list[ReportIn])
 
 
-class Forbidden(Exception):
-    """The key may not submit for this enterprise."""
-
-
-@dataclass
-class Outcome:
-    enterprise: str
-    period: str
-    status: str  # created | revised | unchanged
-    revision: int
-    report_id: int
 
 
 def content_hash(document: dict) -> str:
@@ -100,11 +98,6 @@ def result_row(report_id: int, release: str, options: ck.AccountingOptions, reco
            "options": options.model_dump(), "summary": record}
     row.update({c: record.get(c) for c in RESULT_COLUMNS})
     return row
-
-
-def _chunks(values: list, size: int = CHUNK):
-    for i in range(0, len(values), size):
-        yield values[i: i + size]
 
 
 def reports_of(frame: pd.DataFrame) -> list[ReportIn]:
@@ -181,11 +174,27 @@ def prepare(settings: Settings, reports: list[ReportIn], path_prefix: str = ".re
                                     "of this batch", path=f"[{i}]{path_prefix}", index=i, enterprise=key[0], period=key[1],
                                     expected="one report per enterprise and period in a batch"))
         seen.setdefault(key, i)
+    problems += _repeated_submission_ids(reports, path_prefix)
     if problems:
         raise InvalidInput(problems)
     result = account_documents([r.report for r in reports], settings, path_prefix)  # validated once, by pydantic
     records = {(r["enterprise"], r["period"]): r for r in result.records()}
     return Batch(reports, documents, records, result.release, result.options)
+
+
+def _repeated_submission_ids(reports: list[ReportIn], path_prefix: str) -> list[Problem]:
+    """A submission id used twice in one batch, naming both positions."""
+    first: dict[str, int] = {}
+    problems = []
+    for i, rep in enumerate(reports):
+        sid = rep.submission_id
+        if sid and sid in first:
+            problems.append(Problem("submission_id_duplicate", f"submission_id {sid} of report [{i}] is also the id of "
+                                    f"report [{first[sid]}] of this batch", path=f"[{i}].submission_id", index=i,
+                                    field="submission_id", expected="one submission id per report"))
+        elif sid:
+            first[sid] = i
+    return problems
 
 
 def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int | None = None,
@@ -201,7 +210,7 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
     if size < 1:
         raise ValueError(f"chunk must be at least 1, not {chunk}")
     engine = engine_for(settings.database_url)
-    for attempt in range(5):
+    for attempt in range(ATTEMPTS):
         done = 0
         try:
             with Session(engine) as session:
@@ -218,8 +227,9 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
         except (IntegrityError, OperationalError):
             if progress is not None and done:
                 progress(-done)
-            if attempt == 4:
+            if attempt == ATTEMPTS - 1:
                 raise
+            time.sleep(min(0.02 * 2 ** attempt, 1.0) * (0.5 + random.random()))  # backoff with jitter
     raise AssertionError("unreachable")
 
 
@@ -231,92 +241,33 @@ def submit(settings: Settings, principal: Principal, reports: list[ReportIn], pa
 
 def _store(session: Session, principal: Principal, reports: list[ReportIn], documents: list[dict],
            records: dict, release: str, options: ck.AccountingOptions) -> list[Outcome]:
-    ids = sorted({d["enterprise"] for d in documents})
-    existing: dict[str, Enterprise] = {}
-    latest: dict[tuple[str, str], tuple[int, int, str]] = {}
-    for chunk in _chunks(ids):
-        for ent in session.execute(select(Enterprise).where(Enterprise.id.in_(chunk))).scalars():
-            existing[ent.id] = ent
-        rows = session.execute(select(Report.enterprise_id, Report.period, Report.id, Report.revision, Report.content_hash)
-                            .where(Report.enterprise_id.in_(chunk), Report.is_latest)).all()
-        for ent_id, period, rid, rev, digest in rows:
-            latest[(ent_id, period)] = (rid, rev, digest)
-    sub_ids = [r.submission_id for r in reports if r.submission_id]
-    by_submission: dict[str, tuple[int, str, str, int]] = {}
-    for chunk in _chunks(sub_ids):
-        for sid, rid, ent_id, period, rev in session.execute(
-                select(Report.submission_id, Report.id, Report.enterprise_id, Report.period, Report.revision)
-                .where(Report.submission_id.in_(chunk))).all():
-            by_submission[sid] = (rid, ent_id, period, rev)
-
-    _authorise(principal, documents, existing)
-    _upsert_enterprises(session, principal, documents, existing)
-
-    outcomes: list[Outcome | None] = [None] * len(documents)
-    new_rows, new_index, superseded = [], [], []
+    scope = Scope(principal)
+    revisions.lock_enterprises(session, [d["enterprise"] for d in documents])
+    registered, latest = revisions.load_state(session, documents)
+    revisions.authorise(scope, documents, registered)
+    by_submission = revisions.known_submissions(session, scope, [r.submission_id for r in reports if r.submission_id])
+    revisions.upsert_register(session, scope, documents, registered)
+    outcomes, plan = [], []
     for i, (rep, doc) in enumerate(zip(reports, documents)):
         key = (doc["enterprise"], doc["period"])
-        digest = content_hash(doc)
-        if rep.submission_id and rep.submission_id in by_submission:
-            rid, ent_id, period, rev = by_submission[rep.submission_id]
-            outcomes[i] = Outcome(ent_id, period, "unchanged", rev, rid)
+        sid = rep.submission_id
+        if sid and sid in by_submission:
+            same = [m for m in by_submission[sid] if (m[1], m[2]) == key]
+            if not same:
+                raise revisions.SubmissionConflict(i, sid, *by_submission[sid][0][1:3])
+            rid, ent_id, period, rev = same[0]
+            outcomes.append(Outcome(ent_id, period, "unchanged", rev, rid))
             continue
+        digest = content_hash(doc)
         prior = latest.get(key)
         if prior is not None and prior[2] == digest:
-            outcomes[i] = Outcome(key[0], key[1], "unchanged", prior[1], prior[0])
+            outcomes.append(Outcome(key[0], key[1], "unchanged", prior[1], prior[0]))
+            if sid:
+                plan.append((outcomes[-1], None, None, sid, None))
             continue
-        revision = 1 if prior is None else prior[1] + 1
-        if prior is not None:
-            superseded.append(prior[0])
-        new_rows.append({"enterprise_id": key[0], "period": key[1], "revision": revision, "is_latest": True,
-                         "content_hash": digest, "submission_id": rep.submission_id, "document": doc,
-                         "submitted_by": principal.key_id})
-        new_index.append((i, "created" if prior is None else "revised"))
-    for chunk in _chunks(superseded):
-        session.execute(update(Report).where(Report.id.in_(chunk)).values(is_latest=False))
-    if new_rows:
-        inserted = session.execute(insert(Report).returning(Report.id, sort_by_parameter_order=True), new_rows).all()
-        results = []
-        for (i, status), row, (rid,) in zip(new_index, new_rows, inserted):
-            outcomes[i] = Outcome(row["enterprise_id"], row["period"], status, row["revision"], rid)
-            results.append(result_row(rid, release, options, records[(row["enterprise_id"], row["period"])]))
-        session.execute(insert(Result), results)
-    return [o for o in outcomes if o is not None]
-
-
-def _authorise(principal: Principal, documents: list[dict], existing: dict[str, Enterprise]) -> None:
-    for i, doc in enumerate(documents):
-        ent = existing.get(doc["enterprise"])
-        park = ent.park_id if ent is not None else doc.get("park")
-        if not principal.may_see(doc["enterprise"], park):
-            raise Forbidden(f"report [{i}]: this key may not submit for enterprise {doc['enterprise']}")
-
-
-def _upsert_enterprises(session: Session, principal: Principal, documents: list[dict], existing: dict[str, Enterprise]) -> None:
-    parks = {d["park"] for d in documents if d.get("park")}
-    known_parks = set()
-    for chunk in _chunks(sorted(parks)):
-        known_parks.update(session.execute(select(Park.id).where(Park.id.in_(chunk))).scalars())
-    missing_parks = [{"id": p} for p in sorted(parks - known_parks)]
-    if missing_parks:
-        session.execute(insert(Park), missing_parks)
-    new: dict[str, dict] = {}
-    for doc in documents:
-        ent = existing.get(doc["enterprise"])
-        fields = {k: doc.get(k) for k in ("name", "region", "industry")}
-        if ent is None:
-            new.setdefault(doc["enterprise"], {"id": doc["enterprise"], "park_id": doc.get("park"), **fields})
-            continue
-        changed = False
-        for k, v in fields.items():
-            if v is not None and getattr(ent, k) != v:
-                setattr(ent, k, v)
-                changed = True
-        if principal.is_province and doc.get("park") and ent.park_id != doc["park"]:
-            ent.park_id = doc["park"]  # only the province moves an enterprise between parks
-            changed = True
-        if changed:
-            session.add(ent)
-    if new:
-        session.execute(insert(Enterprise), list(new.values()))
-    session.flush()
+        outcome = Outcome(key[0], key[1], "created" if prior is None else "revised", 1 if prior is None else prior[1] + 1, 0)
+        outcomes.append(outcome)
+        plan.append((outcome, doc, digest, sid, None if prior is None else prior[0]))
+    revisions.write_revisions(session, principal.key_id, plan,
+                              lambda o: result_row(o.report_id, release, options, records[(o.enterprise, o.period)]))
+    return outcomes

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import docs, edge, errors, openapi_errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
@@ -77,12 +77,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="carbonkit", version=__version__, lifespan=lifespan,
                   description="Energy (tce, GB/T 2589-2020), water and CO2 accounting for enterprises, parks and provinces.",
-                  docs_url="/docs" if settings.docs else None, openapi_url="/openapi.json" if settings.docs else None)
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json" if settings.docs else None)
     app.state.settings = settings
     errors.install(app)
+    if settings.docs:
+        docs.install(app, "/openapi.json")
+    openapi_errors.install(app)
     for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
                    workbooks, html_reports, dashboard, designations):
         app.include_router(module.router)
     app.include_router(cbam.router)  # issue 17: EU CBAM
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(edge.ControlCharacters)
+    app.add_middleware(edge.SecurityHeaders)
+    app.add_middleware(edge.QueryKeyGuard)
     return app

@@ -93,9 +93,25 @@ class Report(SQLModel, table=True):
     revision: int
     is_latest: bool = Field(default=True, index=True)
     content_hash: str = Field(max_length=64)
-    submission_id: str | None = Field(default=None, max_length=200, unique=True)
+    submission_id: str | None = Field(default=None, max_length=200, unique=True,
+                                      description="before migration 0004 only; submission ids live in `submission`")
     document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     submitted_by: int | None = Field(default=None, foreign_key="api_key.id")
+    submitted_at: datetime = Field(default_factory=utcnow)
+
+
+class Submission(SQLModel, table=True):
+    """A client's submission id, scoped to the enterprise it was sent for, and the revision it answered with
+    (the one it created, or the one it found unchanged). Migration 0004_submission."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("enterprise_id", "submission_id", name="uq_submission"),)
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(foreign_key="enterprise.id", max_length=64)
+    submission_id: str = Field(max_length=200, index=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    created: bool = Field(description="the submission created this revision (else it found it unchanged)")
+    key_id: int | None = Field(default=None, foreign_key="api_key.id")
     submitted_at: datetime = Field(default_factory=utcnow)
 
 

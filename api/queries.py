@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
+from api.access import Scope, not_found
 from api.keys import Principal
-from api.models import ApiKey, Enterprise, Report, Result
+from api.models import ApiKey, Enterprise, Report, Result, Submission
 
-
-def not_found(what: str) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
+__all__ = ["not_found", "visible_enterprise", "scope_filter"]
 
 
 def visible_enterprise(session: Session, principal: Principal, enterprise_id: str) -> Enterprise:
     """The enterprise if the key may see it; 404 otherwise, so that existence does not leak."""
     ent = session.get(Enterprise, enterprise_id)
-    if ent is None or not principal.may_see(ent.id, ent.park_id):
+    if ent is None or not Scope(principal).may_read(ent.id, ent.park_id):
         raise not_found(f"enterprise {enterprise_id}")
     return ent
 
 
 def scope_filter(principal: Principal):
     """A WHERE clause on Enterprise limiting rows to the key's tenants (None for the province)."""
-    if principal.is_province:
-        return None
-    if principal.role == "park":
-        return Enterprise.park_id.in_(sorted(principal.parks))
-    return Enterprise.id.in_(sorted(principal.enterprises))
+    return Scope(principal).enterprise_filter(Enterprise.id, Enterprise.park_id)
 
 
 def result_public(result: Result) -> dict:
@@ -57,7 +51,8 @@ def report_public(session: Session, report: Report, with_document: bool = True) 
     key = session.get(ApiKey, report.submitted_by) if report.submitted_by is not None else None
     out = {"enterprise": report.enterprise_id, "period": report.period, "revision": report.revision,
            "is_latest": report.is_latest, "submitted_at": report.submitted_at, "content_hash": report.content_hash,
-           "submission_id": report.submission_id,
+           "submission_id": session.exec(select(Submission.submission_id).where(
+               Submission.report_id == report.id, Submission.created).order_by(Submission.id)).first(),
            "submitted_by": None if key is None else {"key_id": key.id, "name": key.name, "role": key.role}}
     if with_document:
         out["document"] = report.document

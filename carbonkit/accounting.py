@@ -101,6 +101,17 @@ def _clean(record: dict) -> dict:
     return {k: _plain(v.item() if isinstance(v, np.generic) else v) for k, v in record.items()}
 
 
+def _refuse_infinite(summary: pd.DataFrame, acts: Activities, problems: Collector) -> None:
+    """A figure that overflowed to +-inf (a value added of 1e-320, an enthalpy of 1e300 [kJ/kg]) is a problem
+    naming the enterprise-period's rows and the figure, never a result (NaN stays: "not available")."""
+    numbers = summary.select_dtypes("number")
+    bad = ~np.isfinite(numbers.to_numpy(dtype=float)) & ~np.isnan(numbers.to_numpy(dtype=float))
+    for g, c in zip(*np.nonzero(bad)):
+        problems.add(acts.group == g, "not_finite", numbers.columns[c],
+                     f"{numbers.columns[c]} overflows (it is not a finite number) for this enterprise and period",
+                     "amounts and value added within the range of real enterprises")
+
+
 @cache
 def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     """Per-item properties as arrays indexed like vocab.items (plus a trailing entry for unknown = -1)."""
@@ -139,6 +150,7 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
     summary = engine.run()
+    _refuse_infinite(summary, acts, problems)
     problems.raise_if_any()
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 

@@ -17,6 +17,7 @@ from carbonkit.commands.status import working
 from carbonkit.commands.workbooks import check_output, write_results
 from carbonkit.datafiles import examples_dir
 from carbonkit.errors import CarbonkitError, FactorDataError
+from carbonkit.excel import csv_text
 from carbonkit.factors import load_release, read_table, release_names
 from carbonkit.intensity import changes
 from carbonkit.readers import read_activities
@@ -74,7 +75,7 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
     summary = result.summary
     if fmt is Format.csv:
         frame = summary if change is None else summary.merge(change, on=["enterprise", "period"], how="left")
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(csv_text(frame))
         return
     if fmt is Format.json:
         payload = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
@@ -204,7 +205,7 @@ def factors_list(
     if status:
         frame = frame[frame["status"] == status]
     if format is Format.csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(csv_text(frame))
         return
     if format is Format.json:
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")

@@ -10,6 +10,7 @@ kind); a user can pass their own units file with the same columns (``kind, unit,
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,7 +222,7 @@ def export_results(result, path: str | Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        result.summary.to_csv(path, index=False, encoding="utf-8-sig")
+        path.write_text(csv_text(result.summary), encoding="utf-8-sig", newline="")
         return path
     if suffix != ".xlsx":
         raise InvalidInput(Problem("format_unknown", f"{path.name}: cannot write '{suffix}' files", field="output",
@@ -263,8 +264,44 @@ def export_results(result, path: str | Path) -> Path:
     return path
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value):
+    """A text that a spreadsheet would run as a formula (it starts with ``= + - @``, tab or CR) with a leading
+    apostrophe, so it is shown as text (OWASP, CSV injection); any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell passed through :func:`formula_safe` (numbers untouched)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(formula_safe)
+    out.columns = [formula_safe(c) for c in out.columns]
+    return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text, formula-safe (every CSV the project writes goes through here). A text holding a
+    carriage return is quoted (the writer would leave it bare, and a reader would start a new line there)."""
+    safe = formula_safe_frame(frame)
+    return safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC if _has_cr(safe) else csv.QUOTE_MINIMAL)
+
+
+def _has_cr(frame: pd.DataFrame) -> bool:
+    return any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in frame.columns
+               if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+
+
 def _cell(value):
-    """A value openpyxl can store: NaN and None as an empty cell, numpy scalars as Python numbers."""
+    """A value openpyxl can store: NaN and None as an empty cell, numpy scalars as Python numbers, a text that
+    would run as a formula neutralised (:func:`formula_safe`)."""
+    if isinstance(value, str):
+        return formula_safe(value)
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):

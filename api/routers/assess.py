@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from api.access import Scope
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
 from api.models import Enterprise, Park, Report
@@ -39,9 +40,7 @@ class ParkStatements(AssessmentInputs):
 
 def visible_park(session, principal, park_id: str) -> None:
     """404 unless the park exists and the key may see it (the province, or a park key of this park)."""
-    if not (principal.is_province or (principal.role == "park" and park_id in principal.parks)):
-        raise not_found(f"park {park_id}")
-    if session.get(Park, park_id) is None:
+    if not Scope(principal).may_read_park(park_id) or session.get(Park, park_id) is None:
         raise not_found(f"park {park_id}")
 
 
@@ -70,7 +69,7 @@ def factory(data: FactoryAssessmentInput, principal: PrincipalDep, settings: Set
     """Assess a factory from a posted enterprise-period document and its statements (nothing is stored)."""
     if data.document is None:
         raise HTTPException(422, "a document (the enterprise-period to account) is required")
-    if principal.role == "enterprise" and data.document.enterprise not in principal.enterprises:
+    if not Scope(principal).may_name(data.document.enterprise):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only assess its own enterprise")
     return _answer(assess_factory(data, criteria, options=options_for(settings)))
 

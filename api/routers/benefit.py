@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
+from api.access import Scope
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for
 from api.keys import Principal
@@ -71,7 +72,7 @@ def list_standards(_principal: PrincipalDep) -> dict:
 @router.post("/screen", operation_id="screen_document")
 def screen_document(document: BenefitDocument, principal: PrincipalDep, settings: SettingsDep) -> JSONResponse:
     """Screen a posted enterprise-period (its activity items and its ``benefit`` profile); nothing is stored."""
-    if principal.role == "enterprise" and document.enterprise not in principal.enterprises:
+    if not Scope(principal).may_name(document.enterprise):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only screen its own enterprise")
     profiles = {(document.enterprise, document.period): document.benefit} if document.benefit else None
     plain = document.model_dump(exclude={"benefit"}, exclude_none=True)
@@ -112,7 +113,7 @@ def _check_profiles(principal: Principal, session: Session, profiles: list[Profi
                                             .where(Enterprise.id.in_(ids[start:start + 500]))).all():
             parks[ent_id] = park_id
     for i, p in enumerate(profiles):
-        if p.enterprise not in parks or not principal.may_see(p.enterprise, parks[p.enterprise]):
+        if p.enterprise not in parks or not Scope(principal).may_read(p.enterprise, parks[p.enterprise]):
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"profiles[{i}]: this key may not supply data for "
                                                            f"enterprise {p.enterprise}")
 
@@ -127,11 +128,11 @@ def _grades(session: Session, principal: Principal, request: GradeRequest) -> di
     _check_profiles(principal, session, request.profiles)
     where = [Report.period == request.period]
     if request.region:
-        where.append(Enterprise.region.startswith(request.region))
+        where.append(Enterprise.region.startswith(request.region, autoescape=True))
     if request.park:
         where.append(Enterprise.park_id == request.park)
     rows = latest_summaries(session, *where)
-    visible = {ent.id for ent, _ in rows if principal.may_see(ent.id, ent.park_id)}
+    visible = {ent.id for ent, _ in rows if Scope(principal).may_read(ent.id, ent.park_id)}
     if not principal.is_province and not visible:
         where = " and ".join(f"{k} {v}" for k, v in (("region", request.region), ("park", request.park)) if v)
         raise not_found(f"enterprises of {where} in {request.period} that this key may see")

@@ -6,21 +6,22 @@ from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 
 import carbonkit as ck
+from api.access import Scope
 from api.deps import PrincipalDep, SettingsDep
+from api.identifiers import ReportDocument
 from api.ingest import options_for
-from carbonkit.activity import EnterprisePeriod
 
 router = APIRouter(prefix="/v1", tags=["calculate"])
 
 
 @router.post("/calculate", operation_id="calculate")
-async def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: SettingsDep,
+def calculate(document: ReportDocument, principal: PrincipalDep, settings: SettingsDep,
               release: str | None = Query(None, description="factor release (default: the current one)"),
               power_coal_rate: float | None = Query(None, gt=0, le=1, allow_inf_nan=False,
                                                     description="[kgce/kWh] for the equal value"),
               year_fallback: Literal["earlier", "nearest"] | None = Query(None)) -> JSONResponse:
     """Account one enterprise-period without storing anything."""
-    if principal.role == "enterprise" and document.enterprise not in principal.enterprises:
+    if not Scope(principal).may_name(document.enterprise):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only calculate for its own enterprise")
     overrides = {"power_coal_rate": power_coal_rate}
     if year_fallback:

@@ -24,6 +24,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from api.access import Scope
 from api.deps import PrincipalDep, ProvinceDep, SessionDep
 from api.keys import Principal
 from api.models import Designation, Enterprise, Park
@@ -147,13 +148,11 @@ def load_designations(session: Session, parks: list[str] | None, region: str | N
 
 def _scope(session: Session, principal: Principal, park: str | None) -> dict:
     """The scope of a read: the province all; a park key its parks (404 for another); an enterprise key its own."""
-    if park is not None and not principal.is_province and park not in principal.parks:
-        raise not_found(f"park {park}")
-    if principal.is_province:
-        return {"parks": [park] if park else None}
-    if principal.role == "park":
-        return {"parks": [park] if park else sorted(principal.parks)}
-    return {"enterprises": sorted(principal.enterprises)}
+    if principal.role == "enterprise":
+        if park is not None:
+            raise not_found(f"park {park}")
+        return {"enterprises": sorted(principal.enterprises)}
+    return {"parks": Scope(principal).parks_for(park)}
 
 
 @router.get("", operation_id="list_designations")

@@ -24,7 +24,7 @@ def list_enterprises(session: SessionDep, principal: PrincipalDep, park: str | N
     if park:
         query = query.where(Enterprise.park_id == park)
     if region:
-        query = query.where(Enterprise.region.startswith(region))
+        query = query.where(Enterprise.region.startswith(region, autoescape=True))
     return [EnterprisePublic.of(e) for e in session.exec(query.order_by(Enterprise.id).offset(offset).limit(limit)).all()]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlmodel import select
 
+from api.access import Scope
 from api.deps import PrincipalDep, SessionDep
 from api.models import Enterprise, EnterprisePublic, Park
 from api.queries import not_found
@@ -22,9 +23,7 @@ def list_parks(session: SessionDep, principal: PrincipalDep) -> list[Park]:
 
 @router.get("/{park_id}/enterprises", operation_id="list_park_enterprises", response_model=list[EnterprisePublic])
 def park_enterprises(park_id: str, session: SessionDep, principal: PrincipalDep) -> list[EnterprisePublic]:
-    if not (principal.is_province or (principal.role == "park" and park_id in principal.parks)):
-        raise not_found(f"park {park_id}")
-    if session.get(Park, park_id) is None:
+    if not Scope(principal).may_read_park(park_id) or session.get(Park, park_id) is None:
         raise not_found(f"park {park_id}")
     rows = session.exec(select(Enterprise).where(Enterprise.park_id == park_id).order_by(Enterprise.id)).all()
     return [EnterprisePublic.of(e) for e in rows]

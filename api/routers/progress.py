@@ -18,10 +18,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
+from api.access import Scope
 from api.deps import PrincipalDep, SessionDep
 from api.keys import Principal
 from api.models import RESULT_COLUMNS, Enterprise, Report, Result
-from api.queries import not_found
 from api.routers.designations import load_designations
 from carbonkit.aggregation import LEVELS, aggregate
 from carbonkit.decomposition import NUMERATORS, decompose
@@ -57,11 +57,7 @@ RegionalDep = Annotated[Principal, Depends(regional)]
 
 def _parks(principal: Principal, park: str | None) -> list[str] | None:
     """The parks the answer covers: None for the whole province (province key without ``park``)."""
-    if principal.is_province:
-        return [park] if park else None
-    if park is not None and park not in principal.parks:
-        raise not_found(f"park {park}")
-    return [park] if park else sorted(principal.parks)
+    return Scope(principal).parks_for(park)
 
 
 def _deflators(table: str | None) -> str | None:

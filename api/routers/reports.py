@@ -8,9 +8,12 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 import carbonkit as ck
+from api import csv_gate
+from api.access import Scope
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import ReportIn, submit
 from api.queries import stored_result
+from api.settings import Settings
 from carbonkit.activity import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.excel import XLSX_MEDIA_TYPE
@@ -30,12 +33,13 @@ def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep
     return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
 
 
-def _parse_bulk(raw: bytes, content_type: str, max_xlsx_unpacked_bytes: int) -> list[ReportIn]:
+def _parse_bulk(raw: bytes, content_type: str, settings: Settings, scope: Scope) -> list[ReportIn]:
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("text/csv", "application/csv", XLSX_MEDIA_TYPE):
         if kind == XLSX_MEDIA_TYPE:
-            frame = read_excel(io.BytesIO(raw), max_unpacked_bytes=max_xlsx_unpacked_bytes)
+            frame = read_excel(io.BytesIO(raw), max_unpacked_bytes=settings.max_xlsx_unpacked_bytes)
         else:
+            csv_gate.precheck(raw, scope, settings.max_bulk_reports, settings.max_csv_columns)
             try:
                 frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
             except UnicodeDecodeError:
@@ -52,10 +56,16 @@ def _parse_bulk(raw: bytes, content_type: str, max_xlsx_unpacked_bytes: int) -> 
         raise InvalidInput(Problem("json_invalid", f"the body is not valid JSON: {exc}")) from None
     except RecursionError:
         raise InvalidInput(Problem("json_invalid", "the body is nested too deeply")) from None
+    if isinstance(items, list) and len(items) > settings.max_bulk_reports:
+        raise _too_many(len(items), settings)
     try:
         return _batch.validate_python(items)
     except ValidationError as exc:
         raise InvalidInput(validation_problems(exc)) from None
+
+
+def _too_many(count: int, settings: Settings) -> HTTPException:
+    return HTTPException(413, f"{count} reports in one submission; the limit is {settings.max_bulk_reports}")
 
 
 @router.post("/bulk", operation_id="submit_reports_bulk",
@@ -69,10 +79,9 @@ async def submit_bulk(request: Request, principal: PrincipalDep, settings: Setti
     (.xlsx). All or nothing."""
     raw = await request.body()
     reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"),
-                                      settings.max_xlsx_unpacked_bytes)
+                                      settings, Scope(principal))
     if len(reports) > settings.max_bulk_reports:
-        raise HTTPException(413,
-                            f"{len(reports)} reports in one submission; the limit is {settings.max_bulk_reports}")
+        raise _too_many(len(reports), settings)
     outcomes = await run_in_threadpool(submit, settings, principal, reports)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
     return {**counts, "reports": [{"enterprise": o.enterprise, "period": o.period, "revision": o.revision,

@@ -16,6 +16,7 @@ from carbonkit.benefit.grading import GradeResult
 from carbonkit.benefit.screen import ScreenResult
 from carbonkit.commands.output import Format, FormatOpt, ReleaseOpt, _fail, _fmt, err, out
 from carbonkit.errors import CarbonkitError
+from carbonkit.excel import csv_text
 from carbonkit.factors import load_release
 
 _RESULT_STYLE = {"pass": "green", "fail": "bold red", "missing": "yellow", "incomplete": "yellow",
@@ -58,7 +59,7 @@ def register(app: typer.Typer) -> None:
         if format is Format.csv:
             frame = result.checks.merge(result.verdicts[["enterprise", "period", "screen_industry", "verdict"]],
                                         on=["enterprise", "period"], how="left")
-            sys.stdout.write(frame.to_csv(index=False))
+            sys.stdout.write(csv_text(frame))
             return
         if format is Format.json:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
@@ -84,7 +85,7 @@ def register(app: typer.Typer) -> None:
         except (CarbonkitError, FileNotFoundError) as exc:
             _fail(exc)
         if format is Format.csv:
-            sys.stdout.write(result.grades.to_csv(index=False))
+            sys.stdout.write(csv_text(result.grades))
             return
         if format is Format.json:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")

@@ -28,6 +28,7 @@ from carbonkit.commands.output import (
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
+from carbonkit.excel import csv_text
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
@@ -90,7 +91,7 @@ def aggregate_cmd(
     except (CarbonkitError, OSError, ValueError) as exc:
         _fail(exc)
     if format is Format.csv:
-        sys.stdout.write(answer.table.to_csv(index=False))
+        sys.stdout.write(csv_text(answer.table))
         return
     if format is Format.json:
         _json(answer.to_dict(missing))
@@ -168,7 +169,7 @@ def progress_cmd(
         _json(answer.to_dict())
         return
     if format is Format.csv:
-        sys.stdout.write(answer.frame().to_csv(index=False))
+        sys.stdout.write(csv_text(answer.frame()))
         return
     p = answer.profile
     where = f"park {', '.join(answer.park)}" if answer.park else f"region {answer.region}"
@@ -226,7 +227,7 @@ def decompose_cmd(
         _json(answer.to_dict(top))
         return
     if format is Format.csv:
-        sys.stdout.write(answer.contributions.to_csv(index=False))
+        sys.stdout.write(csv_text(answer.contributions))
         return
     out.print(f"[bold]{answer.indicator}[/] intensity {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
               f"{_fmt(answer.IT, decimals=4)} {answer.unit} (change {_fmt(answer.change, decimals=4)}, "

@@ -107,13 +107,31 @@ def park_b_key(client, settings) -> str:
     return new_key(settings, "park", parks=[PARK_B], name="park-P02")
 
 
+def register(settings, enterprise: str, park: str | None) -> None:
+    """The province's register: the enterprise (and its park) as the province records them when it issues the
+    enterprise's key. Park membership is register data an enterprise key cannot set (api.access)."""
+    from api.db import session_scope
+    from api.models import Enterprise, Park
+
+    with session_scope(settings) as session:
+        if park is not None and session.get(Park, park) is None:
+            session.add(Park(id=park))
+            session.flush()
+        if session.get(Enterprise, enterprise) is None:
+            session.add(Enterprise(id=enterprise, park_id=park))
+
+
 @pytest.fixture
 def ent_a_key(client, settings) -> str:
+    """Enterprise A's key; A is registered in park P01."""
+    register(settings, ENT_A, PARK_A)
     return new_key(settings, "enterprise", enterprises=[ENT_A], name="ent-A")
 
 
 @pytest.fixture
 def ent_b_key(client, settings) -> str:
+    """Enterprise B's key; B is registered in park P02."""
+    register(settings, ENT_B, PARK_B)
     return new_key(settings, "enterprise", enterprises=[ENT_B], name="ent-B")
 
 
