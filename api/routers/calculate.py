@@ -9,6 +9,7 @@ import carbonkit as ck
 from api.deps import PrincipalDep, SettingsDep
 from api.ingest import options_for
 from carbonkit.activity import EnterprisePeriod
+from carbonkit.catalog import indicators_of
 
 router = APIRouter(prefix="/v1", tags=["calculate"])
 
@@ -29,4 +30,4 @@ async def calculate(document: EnterprisePeriod, principal: PrincipalDep, setting
     result = ck.account(document, release=release, options=options)
     # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder
     return JSONResponse({"release": result.release, "options": options.model_dump(), "result": result.records()[0],
-                         "factors": result.factor_records()})
+                         "factors": result.factor_records(), "indicators": indicators_of(result.summary.columns)})

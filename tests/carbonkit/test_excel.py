@@ -324,7 +324,7 @@ def test_export_xlsx_reads_back_with_the_same_numbers(tmp_path, park_xlsx):
     result = ck.account(park_xlsx)
     path = export_results(result, tmp_path / "out.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["summary", "factors", "about"]
+    assert book.sheetnames == ["summary", "factors", "indicators", "about"]
     back = pd.read_excel(path, sheet_name="summary", dtype={"enterprise": str, "period": str, "region": str})
     assert "energy_equivalent_tce [tce]" in back.columns
     assert "co2_intensity_tco2_per_10k_cny [tCO2/10^4 CNY]" in back.columns
