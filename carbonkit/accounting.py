@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from carbonkit import energy, emissions
+from carbonkit import emissions, energy, grid
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
@@ -268,8 +268,9 @@ class _Engine:
         self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
         self._economics(out)
         add_intensities(out)
-        out["grid_factor_location"] = self.grid_ids["location"]
-        out["grid_factor_market"] = self.grid_ids["market"]
+        for scope in ("location", "market"):
+            out[f"grid_factor_{scope}"] = self.grid_ids[scope]
+            out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(self.grid_ids[scope], self.factor_objs)
         out["factor_ids"] = self._factor_ids()
         return pd.DataFrame(out)
 
@@ -279,6 +280,9 @@ class _Engine:
         ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
         out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
 
+        no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, elec & (self.grid_delivered | self.market_grid))
+        self.problems.add(no_region, "region_missing", "region", grid.NO_REGION_MESSAGE, grid.NO_REGION_EXPECTED,
+                          kind=MissingFactor)
         for scope, purpose, rows in (("location", opt.location_purpose, elec & self.grid_delivered),
                                      ("market", "excl_market_nonfossil", elec & self.market_grid)):
             groups = has_elec & (self.gsum(rows.astype(float)) > 0)

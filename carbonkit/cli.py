@@ -13,6 +13,7 @@ from rich.table import Table
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.catalog import indicator, indicators_of
+from carbonkit.grid import grid_used
 from carbonkit.commands.output import Format, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
 from carbonkit.commands.status import working
 from carbonkit.commands.workbooks import check_output, write_results
@@ -71,8 +72,9 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
         _print_wide(summary)
     if change is not None:
         _print_changes(change)
-    out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor of the region and year "
-              f"({result.options.location_purpose}); market-based uses the residual factor.", highlight=False)
+    out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor "
+              f"({result.options.location_purpose}) {grid_used(summary)}; market-based uses the residual factor.",
+              highlight=False)
     shaky = result.unverified_factors
     if shaky:
         out.print(f"[yellow]Note:[/] {len(shaky)} factor(s) used are marked unverified: "
@@ -133,6 +135,7 @@ def account_cmd(
     factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
     power_coal_rate: Annotated[Optional[float], typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
     location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
+    grid_level: Annotated[str, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = "province",
     year_fallback: Annotated[str, typer.Option(help="earlier (default) or nearest, for years without a factor")] = "earlier",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
@@ -146,7 +149,8 @@ def account_cmd(
         with working(f"Reading {input.name}", quiet) as step:
             rel = load_release(release, extra=factors)
             options = AccountingOptions(power_coal_rate=power_coal_rate, location_purpose=location_purpose,
-                                        year_fallback=year_fallback, require_value_added=require_value_added)
+                                        grid_level=grid_level, year_fallback=year_fallback,
+                                        require_value_added=require_value_added)
             frame = read_activities(input)
             step(f"Accounting {len(frame):,} rows of {input.name}")
             result = account(frame, release=rel, options=options)

@@ -166,6 +166,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "level_park": ("园区", "Park"),
     "missing_reports": ("未报送企业", "Enterprises without a report in"),
     "first": ("列出前", "first"),
+    "grid_factor": ("电网排放因子（基于位置）", "Grid emission factor (location-based)"),
+    "grid_level_province": ("省级", "province level"),
+    "grid_level_grid": ("区域电网", "regional grid level"),
+    "grid_level_national": ("全国平均", "national average"),
+    "data_year": ("数据年份", "data year"),
+    "any_year": ("不分年份", "any year"),
+    "factor_year_differs": ("报告期为", "the report is for"),
 }
 
 
