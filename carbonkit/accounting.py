@@ -19,6 +19,7 @@ from carbonkit import emissions, energy, grid
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
+from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
 from carbonkit.units import multiplier
@@ -207,6 +208,8 @@ class _Engine:
             return values, ids
         provinces, years = gt["province"].to_numpy(), gt["year"].to_numpy()
         for province, year in dict.fromkeys(zip(provinces[groups], years[groups])):
+            if year <= 0:  # a period that is no period: refused once, as period_invalid
+                continue
             sel = groups & (provinces == province) & (years == year)
             found = resolve(province, int(year))
             if found is None:
@@ -234,6 +237,7 @@ class _Engine:
         out: dict[str, np.ndarray] = {c: groups[c].to_numpy() for c in ("enterprise", "period", "year", "region",
                                                                            "industry", "park", "name")}
         out["release"] = np.full(self.G, rel.name, dtype=object)
+        out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
 
         # energy, equivalent value: k_i per row; steam with enthalpy through heat
         coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")

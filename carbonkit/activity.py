@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
+from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_periods, is_float_id, parse_period
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
 
@@ -53,12 +54,19 @@ class EnterprisePeriod(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     enterprise: _bounded(64) = Field(min_length=1, description="enterprise id (unified social credit code)")
-    period: _bounded(7) = Field(description="'YYYY' or 'YYYY-MM'")
+    period: _bounded(10) = Field(description="'YYYY' or 'YYYY-MM' (2023-5, 2023/05, 202305, 2023年5月 are read "
+                                             "and stored as 2023-05)")
     name: _bounded(200) | None = None
     region: _bounded(12) | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
     industry: _bounded(16) | None = Field(None, description="GB/T 4754 code, e.g. C2911")
     park: _bounded(64) | None = Field(None, description="id of the industrial park the enterprise belongs to")
     items: list[ItemIn] = Field(min_length=1)
+
+    @field_validator("period")
+    @classmethod
+    def _canonical_period(cls, value: str) -> str:
+        """The canonical period; a value that is no period stays as given and validation names it."""
+        return parse_period(value) or value
 
 
 def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None, row_of=None,
@@ -231,10 +239,13 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     out = Collector(frame, rows)
 
     ent_codes, ent_names = _labels(frame["enterprise"])
-    per_codes, per_names = _labels(frame["period"])
+    per_codes, per_names = _labels(canonical_periods(frame["period"]))
     item_codes, item_names = _labels(frame["item"])
     for col, codes in (("enterprise", ent_codes), ("period", per_codes), ("item", item_codes)):
         out.add(codes < 0, f"{col}_missing", col, f"no {col} given")
+    float_id = np.array([is_float_id(name) for name in ent_names] + [False], dtype=bool)
+    out.add(float_id[ent_codes], "enterprise_id_number", "enterprise",
+            lambda i: f"'{frame['enterprise'].iat[i]}': {ID_FLOAT_HINT}", "the id as text, e.g. 91370211473270545N")
 
     # items: each distinct name resolved once
     resolved = [vocab.resolve(str(name)) for name in item_names]
@@ -333,7 +344,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         else:
             bad_period[k] = True
     out.add(bad_period[per_codes] & (per_codes >= 0), "period_invalid", "period",
-            lambda i: f"'{frame['period'].iat[i]}' is not a period", "'YYYY' for a year or 'YYYY-MM' for a month")
+            lambda i: f"'{frame['period'].iat[i]}' is not a period", PERIOD_EXPECTED)
 
     # groups: (enterprise, period), sorted
     key = ent_codes * (len(per_names) + 1) + per_codes

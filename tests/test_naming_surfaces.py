@@ -94,6 +94,6 @@ def test_excel_export_headers_and_indicator_sheet(tmp_path):
 def test_every_result_column_is_catalogued_or_an_identity_column():
     identity = {"enterprise", "period", "year", "region", "industry", "park", "name", "release", "price_basis",
                 "product_unit", "grid_factor_location", "grid_factor_market", "factor_ids", "grid_level_location",
-                "grid_year_location", "grid_level_market", "grid_year_market"}
+                "grid_year_location", "grid_level_market", "grid_year_market", "credit_code_check"}
     columns = set(ck.account(TYRE).summary.columns)
     assert columns - identity - set(catalog()) == set()
