@@ -51,7 +51,8 @@ class AccountingOptions(BaseModel):
     grid_level: Literal["province", "grid", "national"] = Field(
         "province", description="where the region fallback starts (province → regional grid → national)")
     year_fallback: Literal["earlier", "nearest"] = Field(
-        "earlier", description="for a year with no factor: the nearest earlier year, or the nearest either way")
+        "nearest", description="for a year with no factor: the nearest earlier year (earlier), or the nearest either way "
+        "(nearest, the default: the 2020 base year takes 2021's grid factor; grid_year_* states the year used)")
     power_coal_rate: float | None = Field(
         None, gt=0, le=1, allow_inf_nan=False,
         description="coal rate of power supply for the equal-value method [kgce/kWh] (published values are about "

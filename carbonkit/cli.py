@@ -136,7 +136,7 @@ def account_cmd(
     power_coal_rate: Annotated[Optional[float], typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
     location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
     grid_level: Annotated[str, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = "province",
-    year_fallback: Annotated[str, typer.Option(help="earlier (default) or nearest, for years without a factor")] = "earlier",
+    year_fallback: Annotated[str, typer.Option(help="nearest (default) or earlier, for years without a factor")] = "nearest",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
     base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,

@@ -9,7 +9,7 @@ import carbonkit as ck
 from api.deps import PrincipalDep, SettingsDep
 from api.ingest import options_for
 from carbonkit.activity import EnterprisePeriod
-from carbonkit.catalog import indicators_of
+from carbonkit.catalog import catalog, indicators_of
 
 router = APIRouter(prefix="/v1", tags=["calculate"])
 _DOC = {name: f.description for name, f in ck.AccountingOptions.model_fields.items()}  # documented once
@@ -36,3 +36,10 @@ async def calculate(document: EnterprisePeriod, principal: PrincipalDep, setting
     # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder
     return JSONResponse({"release": result.release, "options": options.model_dump(), "result": result.records()[0],
                          "factors": result.factor_records(), "indicators": indicators_of(result.summary.columns)})
+
+
+@router.get("/indicators", operation_id="list_indicators")
+def list_indicators(_principal: PrincipalDep) -> dict:
+    """The indicator catalog: each figure's column, unit, Chinese and English name, aggregation and direction
+    (``carbonkit/indicators.toml``); every surface names figures from it."""
+    return {column: entry.to_dict() for column, entry in catalog().items()}

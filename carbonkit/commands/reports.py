@@ -159,7 +159,7 @@ def register(app: typer.Typer) -> None:
         deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
         release: ReleaseOpt = None,
         factors: FactorsOpt = None,
-        year_fallback: FallbackOpt = "earlier",
+        year_fallback: FallbackOpt = "nearest",
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
     ) -> None:

@@ -277,12 +277,21 @@ def test_enterprise_totals(kit):
 def test_2019_electricity_has_no_earlier_factor(kit):
     data = kit.frame([("raw_coal", 10, "t"), ("electricity", 1000, "MWh")], region="370211", period="2019")
     with pytest.raises(InvalidInput) as info:
-        ck.account(data)
+        ck.account(data, options=ck.AccountingOptions(year_fallback="earlier"))
     codes = {p.code for p in info.value.problems}
     assert codes == {"factor_missing"}
     problem = info.value.problems[0]
     assert problem.enterprise == kit.E1
     assert problem.period == "2019"
+
+
+def test_the_default_takes_the_nearest_year_and_says_which(kit):
+    """The default year_fallback is 'nearest': the 2020 base year of the shipped targets accounts out of the box,
+    with Shandong 2021's 0.6838 (1,000 MWh → 683.8 t), and the result states the factor's year."""
+    assert ck.AccountingOptions().year_fallback == "nearest"
+    rec = kit.one([("electricity", 1000, "MWh")], region="370211", period="2020")
+    assert rec["co2_electricity_location_tco2"] == pytest.approx(683.8, **REL)
+    assert (rec["year"], rec["grid_year_location"]) == (2020, 2021)
 
 
 @pytest.mark.parametrize(("region", "factor"), [("370211", 0.6838), ("CN", 0.5568)])
