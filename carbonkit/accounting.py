@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from carbonkit import emissions, energy, grid
+from carbonkit import emissions, energy, grid, measured
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
@@ -140,6 +140,7 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     vocab = vocabulary()
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
+    engine.measured = measured.read(frame, acts, vocab, problems)
     summary = engine.run()
     problems.raise_if_any()
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
@@ -162,6 +163,7 @@ class _Engine:
         self.factor_objs: dict[str, Factor] = {}
         self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
+        self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
 
     # --- helpers ---
     def gsum(self, weights: np.ndarray) -> np.ndarray:
@@ -242,6 +244,7 @@ class _Engine:
 
         # energy, equivalent value: k_i per row; steam with enthalpy through heat
         coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
+        coef = measured.apply_energy(self, coef, coal_rows & fuel)
         tce_equiv = a.amount * coef
         if steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
             heat_k = energy.heat_coefficient(rel)
@@ -282,7 +285,8 @@ class _Engine:
     def _co2(self, out: dict, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
         a, rel, opt = self.a, self.release, self.options
         combustion = fuel & ~feed & (a.item >= 0)
-        ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
+        ef = measured.apply_co2(self, self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion,
+                                                    "fuel emission factor"), combustion)
         out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
 
         no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, elec & (self.grid_delivered | self.market_grid))

@@ -25,6 +25,7 @@ from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
 
 REQUIRED = ("enterprise", "period", "item", "amount", "unit")
 OPTIONAL = ("flow", "enthalpy", "region", "industry", "park", "name", "row", "path")
+MEASURED = ("ncv", "ncv_unit", "carbon_content", "carbon_content_unit", "factor_source")  # see carbonkit.measured
 MAX_PROBLEMS = 10_000
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
@@ -47,6 +48,13 @@ class ItemIn(BaseModel):
     unit: _bounded(64) = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
     flow: _bounded(32) | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
     enthalpy: float | None = Field(None, description="steam enthalpy [kJ/kg]; steam rows only")
+    ncv: float | None = Field(None, description="measured net calorific value of a fuel (GB/T 2589 ch. 8), in `ncv_unit`")
+    ncv_unit: _bounded(32) | None = Field(None, description="unit of `ncv`, e.g. GJ/t, kJ/kg, MJ/m3, kcal/kg")
+    carbon_content: float | None = Field(None, description="measured carbon content per unit of heat, in "
+                                         "`carbon_content_unit`")
+    carbon_content_unit: _bounded(32) | None = Field(None, description="unit of `carbon_content`, e.g. tC/TJ")
+    factor_source: _bounded(300) | None = Field(None, description="source of the measured values (laboratory "
+                                                "report, number, date); required with them")
 
 
 class EnterprisePeriod(BaseModel):
@@ -115,8 +123,10 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
                 "park": doc.park, "name": doc.name}
         for j, it in enumerate(doc.items):
             rows.append({**head, "item": it.item, "amount": it.amount, "unit": it.unit, "flow": it.flow,
-                         "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]"})
-    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path"])
+                         "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]",
+                         **{c: getattr(it, c) for c in MEASURED if getattr(it, c) is not None}})
+    measured = [c for c in MEASURED if any(c in r for r in rows)]
+    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path", *measured])
     frame["row"] = np.arange(1, len(frame) + 1)
     return frame
 
@@ -124,7 +134,7 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
 def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
     """The long table as JSON documents, one per (enterprise, period), in order of first appearance."""
     head_cols = [c for c in ("region", "industry", "park", "name") if c in frame.columns]
-    item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy") if c in frame.columns]
+    item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy", *MEASURED) if c in frame.columns]
     docs: dict[tuple[str, str], dict] = {}
     for rec in frame.to_dict("records"):
         key = (str(rec["enterprise"]).strip(), str(rec["period"]).strip())
@@ -134,7 +144,8 @@ def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
         for c in head_cols:
             if c not in doc and _present(rec.get(c)):
                 doc[c] = str(rec[c]).strip()
-        doc["items"].append({c: (float(rec[c]) if c in ("amount", "enthalpy") else str(rec[c]).strip())
+        doc["items"].append({c: (float(rec[c]) if c in ("amount", "enthalpy", "ncv", "carbon_content")
+                                 else str(rec[c]).strip())
                              for c in item_cols if _present(rec.get(c))})
     return list(docs.values())
 

@@ -37,9 +37,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "region": ("region", "region_code", "行政区划代码", "地区", "地区代码", "行政区划", "区划代码"),
     "industry": ("industry", "industry_code", "行业代码", "行业", "国民经济行业代码"),
     "park": ("park", "park_id", "园区", "园区代码"),
+    "ncv": ("ncv", "net_calorific_value", "低位发热量", "实测低位发热量"),
+    "ncv_unit": ("ncv_unit", "低位发热量单位"),
+    "carbon_content": ("carbon_content", "单位热值含碳量", "实测单位热值含碳量"),
+    "carbon_content_unit": ("carbon_content_unit", "单位热值含碳量单位"),
+    "factor_source": ("factor_source", "实测值来源", "检测报告"),
 }
 _LOOKUP = {normalise_name(alias): canon for canon, aliases in COLUMNS.items() for alias in aliases}
-_TEXT_COLUMNS = ("enterprise", "name", "period", "item", "unit", "flow", "region", "industry", "park")
+_TEXT_COLUMNS = ("enterprise", "name", "period", "item", "unit", "flow", "region", "industry", "park", "ncv_unit",
+                 "carbon_content_unit", "factor_source")
 # sheets of carbonkit's own workbook template that hold no data (instructions, drop-down lists); matched after
 # normalise_name. Every other non-empty sheet of a workbook must be a long table.
 NOTE_SHEETS = ("说明", "instructions", "列表", "lists")

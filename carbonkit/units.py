@@ -27,6 +27,9 @@ _SPELLINGS = [
     (re.compile(r"(?<![A-Za-z])[mM]\s*[wW]\s*[·.*]?\s*[hH](?![A-Za-z])"), "MWh"),
     (re.compile(r"(?<![A-Za-z])[gG]\s*[wW]\s*[·.*]?\s*[hH](?![A-Za-z])"), "GWh"),
     (re.compile(r"万\s*kWh"), "万千瓦时"),  # pint allows one prefix: 万 + k + Wh would be two
+    # calorific values in China are in International Table calories (GB/T 2589: 1 kcal = 4.1868 kJ), not pint's
+    # thermochemical calorie (4.184 J)
+    (re.compile(r"(?<![A-Za-z_])(k?)cal(?![A-Za-z_])"), r"\1cal_it"),
 ]
 
 
