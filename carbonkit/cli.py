@@ -14,7 +14,7 @@ from rich.table import Table
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.catalog import indicator, indicators_of
 from carbonkit.grid import grid_used
-from carbonkit.commands.output import Format, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
+from carbonkit.commands.output import Format, GridLevel, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
 from carbonkit.commands.status import working
 from carbonkit.commands.workbooks import check_output, write_results
 from carbonkit.datafiles import examples_dir
@@ -135,7 +135,7 @@ def account_cmd(
     factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
     power_coal_rate: Annotated[Optional[float], typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
     location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
-    grid_level: Annotated[str, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = "province",
+    grid_level: Annotated[GridLevel, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = GridLevel.province,
     year_fallback: Annotated[str, typer.Option(help="nearest (default) or earlier, for years without a factor")] = "nearest",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
@@ -149,7 +149,7 @@ def account_cmd(
         with working(f"Reading {input.name}", quiet) as step:
             rel = load_release(release, extra=factors)
             options = AccountingOptions(power_coal_rate=power_coal_rate, location_purpose=location_purpose,
-                                        grid_level=grid_level, year_fallback=year_fallback,
+                                        grid_level=grid_level.value, year_fallback=year_fallback,
                                         require_value_added=require_value_added)
             frame = read_activities(input)
             step(f"Accounting {len(frame):,} rows of {input.name}")
