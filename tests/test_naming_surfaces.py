@@ -97,3 +97,22 @@ def test_every_result_column_is_catalogued_or_an_identity_column():
                 "grid_year_location", "grid_level_market", "grid_year_market", "credit_code_check"}
     columns = set(ck.account(TYRE).summary.columns)
     assert columns - identity - set(catalog()) == set()
+
+
+@pytest.mark.parametrize(("lang", "level", "year"), [("zh", "省级", "数据年份 2023"), ("en", "province level", "data year 2023")])
+def test_html_report_states_the_grid_level_and_year(lang, level, year):
+    """The tyre maker is in Qingdao (370211): Shandong's 2023 factor, mee-nbs-grid-2023.37.average."""
+    note = re.search(r'<p class="note" id="grid-factor">(.*?)</p>', enterprise_report(TYRE, lang=lang), re.S).group(1)
+    text = " ".join(note.split())
+    assert level in text and year in text and "mee-nbs-grid-2023.37.average" in text
+
+
+def test_html_report_says_when_the_factor_year_differs(tmp_path):
+    """A 2020 report takes the nearest year's factor (Shandong 2021) and says the report is for 2020."""
+    doc = json.loads(TYRE.read_text(encoding="utf-8"))
+    doc["period"] = "2020"
+    path = tmp_path / "t2020.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    note = re.search(r'<p class="note" id="grid-factor">(.*?)</p>', enterprise_report(path, lang="en"), re.S).group(1)
+    text = " ".join(note.split())
+    assert "data year 2021" in text and "the report is for 2020" in text
