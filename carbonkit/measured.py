@@ -22,6 +22,7 @@ import pandas as pd
 from carbonkit.activity import MEASURED as COLUMNS
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import Factor
+from carbonkit.identity import parse_period
 from carbonkit.units import multiplier
 NCV_EXPECTED = "a positive net calorific value with its unit, e.g. 21.5 and GJ/t, or 5000 and kcal/kg"
 CC_EXPECTED = "a positive carbon content with its unit, e.g. 26.8 and tC/TJ"
@@ -98,7 +99,7 @@ def _one(target: np.ndarray, i: int, cols: dict, name: str, to: str, expected: s
     except CarbonkitError:
         problems.add(row, f"{name}_unit_invalid", f"{name}_unit", f"'{unit}' is not a unit of {name} here", expected)
         return None
-    ent, per = frame["enterprise"].iat[i], frame["period"].iat[i]
+    ent, per = frame["enterprise"].iat[i], parse_period(frame["period"].iat[i]) or frame["period"].iat[i]
     return Factor(id=f"measured.{ent}.{per}.{item.item}.{name}", kind=f"measured_{name}", key=item.item, value=number,
                   unit=str(unit).strip(), status="unverified", table="measured", source=source,
                   note="measured value supplied with the report")

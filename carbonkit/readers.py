@@ -19,7 +19,7 @@ import pandas as pd
 
 from carbonkit.activity import REQUIRED, documents_to_frame
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.readers_text import _raw, decode_text, require_columns, sniff_delimiter
+from carbonkit.readers_text import decode_text, raw_content, require_columns, sniff_delimiter
 from carbonkit.vocabulary import normalise_name
 
 # canonical column -> the headers users write (Chinese and English; matched after normalise_name)
@@ -82,7 +82,7 @@ def read_csv(source) -> pd.DataFrame:
     on Chinese Windows saves) and the delimiter too (comma, semicolon or tab, from the header line).
     """
     name = Path(source).name if isinstance(source, (str, Path)) else "CSV"
-    text = decode_text(_raw(source), name)
+    text = decode_text(raw_content(source), name)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
                             sep=sniff_delimiter(text))

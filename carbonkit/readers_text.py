@@ -16,7 +16,7 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM; GB18030 ⊃ G
 DELIMITERS = (",", ";", "\t")
 
 
-def _raw(source) -> bytes | str:
+def raw_content(source) -> bytes | str:
     """The bytes of a path or binary stream, or the text of a text stream."""
     if isinstance(source, (str, Path)):
         return Path(source).read_bytes()
