@@ -9,6 +9,7 @@ with no region at all is refused (``CN`` asks for the national average on purpos
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from carbonkit.factors import Factor
 
@@ -39,8 +40,8 @@ def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray,
 
 def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
     """Rows of grid electricity whose enterprise-period gives no region (blank or missing)."""
-    blank = np.array([r is None or (isinstance(r, float) and r != r) or str(r).strip() == "" for r in regions],
-                     dtype=bool)
+    text = pd.Series(regions, dtype=object)
+    blank = (text.isna() | (text.astype(str).str.strip() == "")).to_numpy()
     return electricity_rows & blank[group]
 
 
