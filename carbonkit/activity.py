@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
-from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_periods, is_float_id, parse_period
+from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids, parse_period
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
 
@@ -250,11 +250,11 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     out = Collector(frame, rows)
 
     ent_codes, ent_names = _labels(frame["enterprise"])
-    per_codes, per_names = _labels(canonical_periods(frame["period"]))
+    per_codes, per_names = canonical_labels(*_labels(frame["period"]))
     item_codes, item_names = _labels(frame["item"])
     for col, codes in (("enterprise", ent_codes), ("period", per_codes), ("item", item_codes)):
         out.add(codes < 0, f"{col}_missing", col, f"no {col} given")
-    float_id = np.array([is_float_id(name) for name in ent_names] + [False], dtype=bool)
+    float_id = np.append(float_ids(ent_names), False)
     out.add(float_id[ent_codes], "enterprise_id_number", "enterprise",
             lambda i: f"'{frame['enterprise'].iat[i]}': {ID_FLOAT_HINT}", "the id as text, e.g. 91370211473270545N")
 

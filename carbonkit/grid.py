@@ -40,9 +40,9 @@ def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray,
 
 def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
     """Rows of grid electricity whose enterprise-period gives no region (blank or missing)."""
-    text = pd.Series(regions, dtype=object)
-    blank = (text.isna() | (text.astype(str).str.strip() == "")).to_numpy()
-    return electricity_rows & blank[group]
+    codes, uniques = pd.factorize(pd.Series(regions, dtype=object), use_na_sentinel=True)  # few distinct regions
+    blank_unique = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)  # last: missing (-1)
+    return electricity_rows & blank_unique[codes][group]
 
 
 def grid_used(summary) -> str:

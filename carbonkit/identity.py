@@ -62,15 +62,14 @@ def parse_period(value) -> str | None:
     return None
 
 
-def canonical_periods(series: pd.Series) -> pd.Series:
-    """``series`` with every parseable period in canonical form; other values (blank, bad) left as given so
-    that validation reports them. Each distinct value is parsed once."""
-    if series.empty:
-        return series
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = [parse_period(u) or u for u in uniques]
-    out = np.array(mapped + [None], dtype=object)[codes]
-    return pd.Series(out, index=series.index, name=series.name)
+def canonical_labels(codes: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes over sorted distinct period texts (-1 for blank) recoded over their canonical forms: '2023-5' and
+    '2023-05' get one code. Texts that are no period keep their own (validation names them)."""
+    canon = [parse_period(n) or n for n in names]
+    merged = sorted(set(canon))
+    index = {n: i for i, n in enumerate(merged)}
+    remap = np.array([index[c] for c in canon] + [-1], dtype=np.int64)
+    return remap[codes], merged
 
 
 def is_float_id(value) -> bool:
@@ -78,6 +77,15 @@ def is_float_id(value) -> bool:
     if isinstance(value, (float, np.floating)):
         return math.isfinite(value)
     return bool(_FLOAT_ID.match(str(value).strip()))
+
+
+def float_ids(names: list[str]) -> np.ndarray:
+    """:func:`is_float_id` over distinct id texts; only those holding a '.' or an 'e' go through the pattern."""
+    text = names if isinstance(names, list) else [str(t) for t in names]
+    maybe = [i for i, t in enumerate(text) if "." in t or "e" in t or "E" in t]
+    out = np.zeros(len(text), dtype=bool)
+    out[maybe] = [is_float_id(text[i]) for i in maybe]
+    return out
 
 
 @cache
@@ -102,9 +110,9 @@ def credit_code_statuses(ids: np.ndarray) -> np.ndarray:
     """:func:`credit_code_status` per element, vectorised over the distinct ids (a province has 10^5 of them)."""
     codes, uniques = pd.factorize(pd.Series(ids, dtype=object), use_na_sentinel=False)
     spec = _gb32100()
-    text = pd.Series(uniques, dtype=object).astype(str).str.strip().str.upper()
+    text = np.array([str(u).strip().upper() for u in uniques], dtype=object)
     out = np.full(len(text), "", dtype=object)
-    sized = (text.str.len() == spec["length"]).to_numpy()
+    sized = np.array([len(t) == spec["length"] for t in text], dtype=bool)
     if sized.any():
         raw = "".join(text[sized]).encode("ascii", "replace")  # one byte per character ('?' outside ASCII)
         chars = np.frombuffer(raw, dtype=np.uint8).reshape(-1, spec["length"])
