@@ -11,7 +11,7 @@ import carbonkit as ck
 from api import csv_gate
 from api.access import Scope
 from api.deps import PrincipalDep, SessionDep, SettingsDep
-from api.ingest import ReportIn, submit
+from api.ingest import ReportIn, options_for, submit
 from api.queries import stored_result
 from api.settings import Settings
 from carbonkit.activity import frame_to_documents, validation_problems
@@ -33,18 +33,18 @@ def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep
     return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
 
 
-def _parse_bulk(raw: bytes, content_type: str, settings: Settings, scope: Scope) -> list[ReportIn]:
+def _parse_bulk(raw: bytes, content_type: str, settings: Settings, scope: Scope,
+                options: ck.AccountingOptions | None = None) -> list[ReportIn]:
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("text/csv", "application/csv", XLSX_MEDIA_TYPE):
         if kind == XLSX_MEDIA_TYPE:
             frame = read_excel(io.BytesIO(raw), max_unpacked_bytes=settings.max_xlsx_unpacked_bytes)
         else:
             csv_gate.precheck(raw, scope, settings.max_bulk_reports, settings.max_csv_columns)
-            try:
-                frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
-            except UnicodeDecodeError:
-                raise InvalidInput(Problem("csv_invalid", "the CSV body is not UTF-8")) from None
-        ck.account(frame)  # every problem with its CSV line (or sheet and Excel row), before anything else
+            frame = read_csv(io.BytesIO(raw))  # UTF-8 (BOM or not) or GB18030, comma, semicolon or tab
+        # every problem with its CSV line (or sheet and Excel row), before anything else; the service's options,
+        # so a file is refused or accepted as the same reports sent as JSON would be
+        ck.account(frame, options=options)
         return [ReportIn(report=doc) for doc in frame_to_documents(frame)]
     try:
         text = raw.decode("utf-8-sig")
@@ -79,7 +79,7 @@ async def submit_bulk(request: Request, principal: PrincipalDep, settings: Setti
     (.xlsx). All or nothing."""
     raw = await request.body()
     reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"),
-                                      settings, Scope(principal))
+                                      settings, Scope(principal), options_for(settings))
     if len(reports) > settings.max_bulk_reports:
         raise _too_many(len(reports), settings)
     outcomes = await run_in_threadpool(submit, settings, principal, reports)
