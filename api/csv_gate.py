@@ -18,19 +18,20 @@ import io
 from api.access import Forbidden, Scope
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers import COLUMNS
+from carbonkit.readers_text import decode_text, sniff_delimiter
 from carbonkit.vocabulary import normalise_name
 
 MAX_HEADER_CHARS_PER_COLUMN = 256  # a header cell longer than any alias of COLUMNS by far: a resource bound
 _LOOKUP = {normalise_name(alias): canon for canon, aliases in COLUMNS.items() for alias in aliases}
 
 
-def _header(text: io.TextIOBase, max_columns: int) -> list[str]:
+def _header(text: io.TextIOBase, max_columns: int, delimiter: str = ",") -> list[str]:
     line = text.readline(max_columns * MAX_HEADER_CHARS_PER_COLUMN + 1)
     if len(line) > max_columns * MAX_HEADER_CHARS_PER_COLUMN:
         raise InvalidInput(Problem("csv_too_wide", f"the CSV header line is longer than "
                                    f"{max_columns * MAX_HEADER_CHARS_PER_COLUMN:,} characters", row=1,
                                    expected=f"at most {max_columns} columns"))
-    names = next(csv.reader([line]), [])
+    names = next(csv.reader([line], delimiter=delimiter), [])
     if len(names) > max_columns:
         raise InvalidInput(Problem("csv_too_wide", f"the CSV header has {len(names):,} columns; the limit is "
                                    f"{max_columns}", row=1, expected=f"at most {max_columns} columns (the long format)"))
@@ -39,18 +40,17 @@ def _header(text: io.TextIOBase, max_columns: int) -> list[str]:
 
 def precheck(raw: bytes, scope: Scope, max_reports: int, max_columns: int) -> None:
     """Refuse an over-wide, over-long or foreign CSV while streaming it; a readable one passes unchanged."""
-    try:
-        text = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="")
-        names = _header(text, max_columns)
-    except UnicodeDecodeError:
-        raise InvalidInput(Problem("csv_invalid", "the CSV body is not UTF-8")) from None
+    decoded = decode_text(raw, "CSV")  # UTF-8 (BOM or not) or GB18030, as the reader takes it
+    delimiter = sniff_delimiter(decoded)
+    text = io.StringIO(decoded, newline="")
+    names = _header(text, max_columns, delimiter)
     canon = [_LOOKUP.get(normalise_name(n)) for n in names]
     if "enterprise" not in canon or "period" not in canon:
         return  # the reader names the missing column
     ent_at, period_at = canon.index("enterprise"), canon.index("period")
     seen: set[tuple[str, str]] = set()
     try:
-        for line_no, row in enumerate(csv.reader(text), start=2):
+        for line_no, row in enumerate(csv.reader(text, delimiter=delimiter), start=2):
             if len(row) <= max(ent_at, period_at):
                 continue
             ent, period = row[ent_at].strip(), row[period_at].strip()
