@@ -174,15 +174,16 @@ def profile_and_year(session: Session, parks: list[str] | None, region: str | No
                      profile: str | None, year: int | None) -> tuple:
     """The target profile asked for (else the region's province's) and the year (else the latest annual period)."""
     chosen = load_profile(profile) if profile else None
+    latest = year
+    if year is None:
+        years = annual_periods(session, parks, region)
+        latest = int(years[-1]) if years else None
     if chosen is None:
         province = vocabulary().province_of(region) if region else main_province(register["region"])
         if province is None:
             raise InvalidInput(Problem("profile_missing", "give a profile or a region", field="profile"))
-        chosen = profile_for(province, year)
-    if year is None:
-        years = annual_periods(session, parks, region)
-        year = int(years[-1]) if years else chosen.base_year
-    return chosen, year
+        chosen = profile_for(province, latest)  # the period the latest year falls in
+    return chosen, latest if latest is not None else chosen.base_year
 
 
 def _counts(items: list[str]) -> dict[str, int]:

@@ -28,6 +28,7 @@ from carbonkit.commands.output import (
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
+from carbonkit.evaluation import final_evaluation
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
@@ -138,7 +139,10 @@ def progress_cmd(
     designations: DesignationsOpt = None,
     register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
-    panel: Annotated[str, typer.Option(help="all, or balanced (enterprises with value added in both years)")] = "all",
+    panel: Annotated[str, typer.Option(help="balanced (enterprises with value added in both years; the default) or "
+                                       "all (every enterprise of each year)")] = "balanced",
+    final: Annotated[bool, typer.Option("--final", help="the final evaluation of the period: the target year "
+                                        "against the base year, achieved or not and by how much")] = False,
     list_profiles: Annotated[bool, typer.Option("--list", help="list the shipped target profiles and stop")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
@@ -158,10 +162,16 @@ def progress_cmd(
             raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not all or balanced", field="panel"))
         chosen = load_profile(profile) if profile else None
         data = load_results(input, release, factors, year_fallback)
-        answer = progress(data, chosen, year, region=region,
-                          park=park, register=_register(register), counts=_counts(count), deflators=deflators,
-                          override=override_deflators, panel=panel,
-                          designations=read_designations(designations) if designations else None)
+        options = dict(region=region, park=park, register=_register(register), counts=_counts(count),
+                       deflators=deflators, override=override_deflators, panel=panel,
+                       designations=read_designations(designations) if designations else None)
+        if final:
+            if chosen is None:
+                raise InvalidInput(Problem("profile_missing", "--final needs --profile (the period to close)",
+                                           field="profile"))
+            _final_out(final_evaluation(data, chosen, year=year, **options), format)
+            return
+        answer = progress(data, chosen, year, **options)
     except (CarbonkitError, OSError, ValueError) as exc:
         _fail(exc)
     if format is Format.json:
@@ -179,12 +189,15 @@ def progress_cmd(
         table.add_column(head, justify="left" if head in ("target (variant)", "status") else "right",
                          no_wrap=head != "target (variant)")
     for r in answer.indicators:
-        on = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["on_track"]]
-        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r["base_value"], decimals=4), _fmt(r["value"], decimals=4),
-                      _fmt(r["cumulative_change"], "%", 2), _fmt(r["required_annual_pace"], "%", 2),
-                      _fmt(r["achieved_annual_pace"], "%", 2), on, _fmt(r["needed_annual_pace"], "%", 2),
-                      _fmt(r["projected_cumulative_change"], "%", 2), r["status"])
+        on = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r.get("on_track")]
+        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r.get("base_value"), decimals=4),
+                      _fmt(r.get("value"), decimals=4), _fmt(r.get("cumulative_change"), "%", 2),
+                      _fmt(r.get("required_annual_pace"), "%", 2), _fmt(r.get("achieved_annual_pace"), "%", 2), on,
+                      _fmt(r.get("needed_annual_pace"), "%", 2), _fmt(r.get("projected_cumulative_change"), "%", 2),
+                      r["status"])
     out.print(table)
+    _steps(answer.indicators)
+    _panel_line(answer.panel_coverage)
     for r in (r for r in answer.indicators if r.get("reason")):
         out.print(f"{r['target']} ({r['variant']}): {r['reason']}", highlight=False)
     for c in answer.counts:
@@ -195,6 +208,44 @@ def progress_cmd(
         out.print(f"coverage {y}: {cov['n_reporting']} of {cov['n_expected']} enterprises reported, "
                   f"{cov['n_value_added']} with value added", highlight=False)
     _notes(answer.notes, answer.unverified)
+
+
+def _steps(lines: list[dict]) -> None:
+    for r in (r for r in lines if r["form"] == "annual_step"):
+        for st in r.get("steps", []):
+            met = {True: "met", False: "missed", None: "no verdict"}[st["met"]]
+            out.print(f"{r['target']} ({r['variant']}) step {st['year']}: {_fmt(st['step_change'], '%', 2)} against "
+                      f"-{_fmt(st['required_step'], '%', 2)}: {met}", highlight=False)
+
+
+def _panel_line(cover: dict) -> None:
+    if cover:
+        out.print(f"panel {cover['panel']}: {cover['n_panel']} of {cover['n_with_value_added']} enterprises with value "
+                  f"added in {cover['year']}, {_fmt(cover['share_value_added'], '%', 1)} of value added, "
+                  f"{_fmt(cover['share_energy'], '%', 1)} of energy", highlight=False)
+
+
+def _final_out(answer, format: Format) -> None:
+    if format is Format.json:
+        _json(answer.to_dict())
+        return
+    if format is Format.csv:
+        sys.stdout.write(pd.DataFrame(answer.rows).to_csv(index=False))
+        return
+    p, prog = answer.progress.profile, answer.progress
+    table = Table(title=f"Final evaluation {p.id}: {p.target_year} against {p.base_year} ({prog.panel} panel)",
+                  title_justify="left")
+    for head in ("target (variant)", f"{p.base_year}", f"{p.target_year}", "achieved", "target", "margin", "met",
+                 "all enterprises", "status"):
+        table.add_column(head, justify="left" if head in ("target (variant)", "status") else "right")
+    for r in answer.rows:
+        met = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["met"]]
+        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r["base_value"], decimals=4), _fmt(r["value"], decimals=4),
+                      _fmt(r["achieved_decline"], "%", 2), _fmt(r["target_decline"], "%", 2),
+                      _fmt(r["margin"], "%", 2), met, _fmt(r["other_achieved_decline"], "%", 2), r["status"])
+    out.print(table)
+    _panel_line(prog.panel_coverage)
+    _notes(prog.notes, prog.unverified)
 
 
 def decompose_cmd(
