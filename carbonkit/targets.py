@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
@@ -62,12 +62,17 @@ class Target(BaseModel):
     designation: str | None = None  # count targets: the designation kind counted (factors/designations)
     levels: list[str] | None = Field(default=None, min_length=1)  # ... at these levels (None: any)
 
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, form: str) -> str:
+        if form != "count" and form not in FORMS:
+            raise ValueError(f"form '{form}' is not one of count, {', '.join(FORMS)}")
+        return form
+
     @model_validator(mode="after")
     def _check(self):
         if self.form != "count":
-            form = FORMS.get(self.form)
-            if form is None:
-                raise ValueError(f"form '{self.form}' is not one of count, {', '.join(FORMS)}")
+            form = FORMS[self.form]
             if self.indicator not in INDICATOR_DEFS:
                 raise ValueError(f"indicator '{self.indicator}' is not one of {', '.join(INDICATOR_DEFS)}")
             if form.totals != (INDICATOR_DEFS[self.indicator][1] is None):
@@ -162,8 +167,11 @@ def profile_for(region: str, year: int | None = None) -> TargetProfile:
     if not found:
         known = ", ".join(f"{p.id} ({p.region})" for p in profiles()) or "none"
         raise FactorDataError(f"no shipped target profile for region {region} (known: {known}); give one with --targets")
-    inside = [p for p in found if year is not None and p.base_year < year <= p.target_year]
-    return max(inside or found, key=lambda p: p.target_year)
+    if year is None:
+        return max(found, key=lambda p: p.target_year)
+    inside = [p for p in found if p.base_year < year <= p.target_year]
+    later = [p for p in found if p.target_year >= year]  # a base year, or a year before any period: the next one
+    return max(inside, key=lambda p: p.target_year) if inside else min(later or found, key=lambda p: p.target_year)
 
 
 def main_province(regions) -> str | None:

@@ -153,7 +153,8 @@ def progress_cmd(
     try:
         if list_profiles:
             for p in profiles():
-                targets = ", ".join(f"{t.id} {t.value:g} ({t.form}, {t.status})" for t in p.targets)
+                targets = ", ".join(f"{t.id} {'no value' if t.value is None else f'{t.value:g}'} "
+                                    f"({t.form}, {t.status})" for t in p.targets)
                 out.print(f"[bold]{p.id}[/] region {p.region}, {p.base_year}->{p.target_year}: {targets}", highlight=False)
             return
         if input is None:
