@@ -25,6 +25,7 @@ from carbonkit.commands.output import (
     _fmt,
     out,
 )
+from carbonkit.budgets import budget_use
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
@@ -302,8 +303,44 @@ def decompose_cmd(
     _notes(answer.notes)
 
 
+def budgets_cmd(
+    input: InputArg,
+    budgets: Annotated[Path, typer.Option(help="CSV of budgets: scope, kind (region or park), start_year, end_year, "
+                                          "budget_tco2[, source, note]")],
+    year: Annotated[Optional[int], typer.Option(help="the year of use (default: the latest annual period)")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """Carbon budgets: used, remaining, the run-out year at the current pace, per region and park, rolled up."""
+    try:
+        answer = budget_use(load_results(input, release, factors, year_fallback), budgets, year)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is Format.json:
+        _json(answer.to_dict())
+        return
+    if format is Format.csv:
+        sys.stdout.write(answer.table.to_csv(index=False))
+        return
+    table = Table(title=f"Carbon budgets, use to {answer.year} [tCO2]", title_justify="left")
+    for head in ("scope", "kind", "period", "budget", "used", "remaining", "used %", "even %", "run-out", "parent",
+                 "children budget"):
+        table.add_column(head, justify="left" if head in ("scope", "kind", "period", "parent") else "right")
+    for r in answer.records():
+        table.add_row(r["scope"], r["kind"], f"{r['start_year']}-{r['end_year']}", _fmt(r["budget_tco2"], decimals=0),
+                      _fmt(r["used_tco2"], decimals=0), _fmt(r["remaining_tco2"], decimals=0),
+                      _fmt(r["share_used"], "%", 1), _fmt(r["even_share"], "%", 1),
+                      str(r["run_out_year"] or "lasts"), r["parent"] or "—",
+                      _fmt(r["children_budget_tco2"], decimals=0))
+    out.print(table)
+    _notes(answer.notes)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("aggregate")(aggregate_cmd)
     app.command("progress")(progress_cmd)
     app.command("decompose")(decompose_cmd)
+    app.command("budgets")(budgets_cmd)
