@@ -205,12 +205,15 @@ def get_decomposition(session: SessionDep, principal: RegionalDep, start: Period
                       indicator: Literal[tuple(NUMERATORS)] = Query("energy", description=", ".join(NUMERATORS)),
                       region: Region = None, park: ParkId = None, industry: Industry = None, deflators: TableId = None,
                       override_deflators: bool = False, zero: Literal["limit", "delta"] = "limit",
-                      top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first")) -> dict:
-    """Additive and multiplicative LMDI-I of the change of an intensity, with each group's contribution."""
+                      top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first"),
+                      total: bool = Query(False, description="decompose the total (activity, structure, intensity"
+                                          "[, fuel mix, emission factor]) instead of the intensity")) -> dict:
+    """Additive and multiplicative LMDI-I of the change of an intensity (or a total), with each group's contribution."""
     parks = _parks(principal, park)
     frame = load_results(session, parks, region, [start, end], load_register(session, parks, region))
     answer = decompose(frame, start, end, by, indicator=indicator, industry=industry,
-                       deflators=_deflators(deflators), base_year=int(start[:4]), override=override_deflators, zero=zero)
+                       deflators=_deflators(deflators), base_year=int(start[:4]), override=override_deflators, zero=zero,
+                       total=total)
     return {"scope": _scope_of(principal, parks, region), **answer.to_dict(top)}
 
 

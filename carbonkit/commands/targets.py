@@ -261,6 +261,8 @@ def decompose_cmd(
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     zero: Annotated[str, typer.Option(help="limit (analytical limits) or delta (replace zeros by 1e-20)")] = "limit",
     top: Annotated[int, typer.Option(help="contributions to list, largest first")] = 15,
+    total: Annotated[bool, typer.Option("--total", help="decompose the total (tce, tCO2) with an activity effect, "
+                                        "not the intensity")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
     year_fallback: FallbackOpt = "earlier",
@@ -272,7 +274,7 @@ def decompose_cmd(
             raise InvalidInput(Problem("zero_invalid", f"'{zero}' is not limit or delta", field="zero"))
         data = load_results(input, release, factors, year_fallback)
         answer = decompose(data, start, end, by, indicator=indicator, region=region, park=park, industry=industry,
-                           deflators=deflators, override=override_deflators, zero=zero)
+                           deflators=deflators, override=override_deflators, zero=zero, total=total)
     except (CarbonkitError, OSError, ValueError) as exc:
         _fail(exc)
     if format is Format.json:
@@ -281,7 +283,7 @@ def decompose_cmd(
     if format is Format.csv:
         sys.stdout.write(answer.contributions.to_csv(index=False))
         return
-    out.print(f"[bold]{answer.indicator}[/] intensity {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
+    out.print(f"[bold]{answer.indicator}[/] {'total' if total else 'intensity'} {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
               f"{_fmt(answer.IT, decimals=4)} {answer.unit} (change {_fmt(answer.change, decimals=4)}, "
               f"ratio {_fmt(answer.IT / answer.I0 if answer.I0 else None, decimals=4)})", highlight=False)
     summary = Table(title="Effects (LMDI-I)", title_justify="left")
