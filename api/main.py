@@ -11,6 +11,7 @@ from api import errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
+from api.routers import budgets, zero_carbon  # issue 15: carbon budgets, zero-carbon parks
 from api.settings import Settings
 from carbonkit import __version__
 
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
-                   workbooks, html_reports, dashboard, designations):
+                   workbooks, html_reports, dashboard, designations, zero_carbon, budgets):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -44,6 +44,10 @@ from carbonkit.vocabulary import vocabulary
 # indicator -> (numerator summary column, unit); the denominators are in carbonkit.target_forms.INDICATOR_DEFS
 INDICATORS: dict[str, tuple[str, str]] = {name: (num, unit) for name, (num, _, unit) in INDICATOR_DEFS.items()}
 # exclusion column -> summary column; exclusions apply to indicators whose numerator is energy (equivalent value)
+# the numbers of a progress line; a form without one of them leaves it None
+LINE_KEYS = ("base_value", "value", "cumulative_change", "target_decline", "target_value", "required_annual_pace",
+             "achieved_annual_pace", "path_value", "remaining_years", "on_track", "needed_annual_pace",
+             "projected_final_value", "projected_cumulative_change", "met")
 EXCLUSION_COLUMNS = {"feedstock": "feedstock_equivalent_tce",
                      "renewable_electricity": "renewable_electricity_equivalent_tce"}
 Status = Literal["verified", "corroborated", "unconfirmed", "unverified"]
@@ -314,7 +318,8 @@ def indicator_lines(profile: TargetProfile, sums: pd.DataFrame, year: int) -> tu
             line = evaluate(target.form, Series(years, values, base, year, profile.target_year, target.value,
                                                 target.year))
             line.setdefault("target_decline", profile.cumulative_decline(target))
-            line.setdefault("target_value", None)
+            for key in LINE_KEYS:  # every line has every key (None where the form has no such number)
+                line.setdefault(key, None)
             lines.append({"target": target.id, "indicator": target.indicator, "label": target.label,
                           "form": target.form, "target_value_as_given": target.value, "variant": variant,
                           "exclusions": [e.id for e in exclusions], "unit": unit,

@@ -154,7 +154,7 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
                  count: Annotated[list[str], Query(description="counts for count targets, indicator:N, e.g. "
                                                    "green_factories:120")] = [],
                  deflators: TableId = None, override_deflators: bool = False,
-                 panel: Literal["all", "balanced"] = "all", series: bool = Query(False, description="every year from "
+                 panel: Literal["balanced", "all"] = "balanced", series: bool = Query(False, description="every year from "
                                                                                  "the base year, not only the two compared")) -> dict:
     """Cumulative change since the base year, required and achieved pace, on track or not, the decline still
     needed per remaining year and the projected final-year value, with and without the profile's exclusions."""

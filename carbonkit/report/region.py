@@ -56,8 +56,9 @@ def curves(answer) -> list[dict]:
     out = []
     for line in answer.indicators:
         b = line.get("base_value")
-        if line.get("reason") or b is None or not b > 0:
-            continue
+        if line.get("reason") or b is None or not b > 0 or line.get("target_decline") is None \
+                or line.get("form") not in ("cumulative_decline", "annual_decline"):
+            continue  # no even-pace path to draw (an annual step, a cap, a target without a value)
         key = f"{line['target']}.{line['variant']}"
         achieved = [(s["year"], s.get(key)) for s in answer.series if s.get(key) is not None]
         path = required_path(b, line["target_decline"], p.base_year, p.target_year)
