@@ -59,9 +59,10 @@ def read_budgets(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         if not (np.isfinite(r.budget_tco2) and r.budget_tco2 > 0):
             problems.append(Problem("value_invalid", f"budget row {i}: budget_tco2 is not a positive number",
                                     field="budget_tco2", expected="a positive amount [tCO2]"))
-    keys = out[["scope", "kind", "start_year", "end_year"]].astype(str).agg("|".join, axis=1)
-    for key in sorted(set(keys[keys.duplicated()])):
-        problems.append(Problem("budget_repeated", f"budget {key} is given twice", field="scope"))
+    key_cols = ["scope", "kind", "start_year", "end_year"]
+    for key in out.loc[out.duplicated(key_cols), key_cols].drop_duplicates().itertuples(index=False):
+        problems.append(Problem("budget_repeated", f"budget {key.scope} ({key.kind}, {key.start_year:.0f}-"
+                                f"{key.end_year:.0f}) is given twice", field="scope"))
     if problems:
         raise InvalidInput(problems)
     out["start_year"], out["end_year"] = out["start_year"].astype(int), out["end_year"].astype(int)
@@ -84,15 +85,41 @@ class BudgetUse:
         return {"year": self.year, "unit": "tCO2", "budgets": self.records(), "notes": self.notes}
 
 
-def _yearly(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """CO2 per (region, year) and per (park, year), and each park's main region."""
-    f = frame[[c for c in ("region", "park", "year", CO2_COLUMN) if c in frame.columns]].copy()
-    f[CO2_COLUMN] = pd.to_numeric(f[CO2_COLUMN], errors="coerce").fillna(0.0)
-    by_region = f.groupby([f["region"].fillna(""), "year"])[CO2_COLUMN].sum().unstack(fill_value=0.0)
-    parks = f[f["park"].notna()] if "park" in f else f.iloc[:0]
-    by_park = parks.groupby(["park", "year"])[CO2_COLUMN].sum().unstack(fill_value=0.0)
-    main = parks.groupby("park")["region"].agg(lambda r: r.mode().iat[0] if r.notna().any() else "")
-    return by_region, by_park, main
+def _per_key(keys: np.ndarray, years: np.ndarray, co2: np.ndarray) -> dict[str, dict[int, tuple[float, int]]]:
+    """key -> year -> (CO2 [tCO2], rows), summed with bincount over factorized keys."""
+    k, k_uniq = pd.factorize(keys)
+    y, y_uniq = pd.factorize(years)
+    if len(k) == 0:
+        return {}
+    combined = k.astype(np.int64) * len(y_uniq) + y
+    size = len(k_uniq) * len(y_uniq)
+    sums, counts = np.bincount(combined, co2, size), np.bincount(combined, minlength=size)
+    out: dict[str, dict[int, tuple[float, int]]] = {}
+    for cell in np.flatnonzero(counts):
+        out.setdefault(str(k_uniq[cell // len(y_uniq)]), {})[int(y_uniq[cell % len(y_uniq)])] = (
+            float(sums[cell]), int(counts[cell]))
+    return out
+
+
+def _yearly(frame: pd.DataFrame) -> tuple[dict[int, dict], dict, dict[str, str]]:
+    """CO2 and rows per (region prefix of 2, 4 and 6 digits, year) and per (park, year), and each park's main
+    region (the region most of its rows name)."""
+    n = len(frame)
+    co2 = pd.to_numeric(frame[CO2_COLUMN], errors="coerce").fillna(0.0).to_numpy(dtype=float) \
+        if CO2_COLUMN in frame else np.zeros(n)
+    years = frame["year"].to_numpy()
+    codes, uniques = pd.factorize(frame["region"].fillna("").astype(str) if "region" in frame else pd.Series([""] * n))
+    by_prefix = {w: _per_key(np.array([u[:w] for u in uniques], dtype=object)[codes] if len(uniques) else
+                             np.array([], dtype=object), years, co2) for w in (2, 4, 6)}
+    has_park = frame["park"].notna().to_numpy() if "park" in frame else np.zeros(n, dtype=bool)
+    park = frame["park"].to_numpy(dtype=object)[has_park] if "park" in frame else np.array([], dtype=object)
+    by_park = _per_key(park.astype(str), years[has_park], co2[has_park])
+    main = {}
+    pairs = pd.DataFrame({"park": park.astype(str), "region": uniques.to_numpy(dtype=object)[codes[has_park]]
+                          if len(uniques) else []})
+    for (p, r), _count in pairs.value_counts().items():  # the most frequent first
+        main.setdefault(p, r)
+    return by_prefix, by_park, main
 
 
 def run_out(yearly: dict[int, float], budget: float, start: int, end: int, year: int) -> int | None:
@@ -122,18 +149,20 @@ def _use_row(b, yearly: dict[int, float], year: int, reporting: set[int]) -> dic
             "years_without_reports": missing, "source": getattr(b, "source", None)}
 
 
-def _parents(table: pd.DataFrame, park_region: pd.Series) -> list[int | None]:
+def _parents(table: pd.DataFrame, park_region: dict[str, str]) -> list[int | None]:
+    """Each row's parent: the region budget of the same period with the longest code containing it."""
+    regions = {(r.scope, r.start_year, r.end_year): i for i, r in enumerate(table.itertuples(index=False))
+               if r.kind == "region"}
     out = []
-    for i, r in table.iterrows():
-        code = r["scope"] if r["kind"] == "region" else str(park_region.get(r["scope"], ""))
-        best, best_len = None, -1
-        for j, p in table.iterrows():
-            same = (p["start_year"], p["end_year"]) == (r["start_year"], r["end_year"])
-            inside = p["kind"] == "region" and code.startswith(p["scope"]) and (
-                r["kind"] == "park" or len(p["scope"]) < len(r["scope"]))
-            if j != i and same and inside and len(p["scope"]) > best_len:
-                best, best_len = j, len(p["scope"])
-        out.append(best)
+    for r in table.itertuples(index=False):
+        code = r.scope if r.kind == "region" else str(park_region.get(r.scope, ""))
+        longest = len(code) - 2 if r.kind == "region" else len(code)
+        found = None
+        for n in range(longest - longest % 2, 0, -2):
+            found = regions.get((code[:n], r.start_year, r.end_year))
+            if found is not None:
+                break
+        out.append(found)
     return out
 
 
@@ -145,22 +174,23 @@ def budget_use(data, budgets: str | Path | pd.DataFrame, year: int | None = None
     if frame.empty:
         raise InvalidInput(Problem("year_missing", "no annual results", field="period"))
     year = int(year if year is not None else frame["year"].max())
-    by_region, by_park, park_region = _yearly(frame)
+    by_prefix, by_park, park_region = _yearly(frame)
     rows = []
     for b in table.itertuples(index=False):
-        if b.kind == "region":
-            part = by_region[by_region.index.astype(str).str.startswith(b.scope)]
-        else:
-            part = by_park[by_park.index == b.scope]
-        yearly = {int(y): float(v) for y, v in part.sum(axis=0).items()} if len(part) else {}
-        rows.append(_use_row(b, yearly, year, set(yearly) if len(part) else set()))
-    out = pd.DataFrame(rows)
+        part = (by_prefix[len(b.scope)] if b.kind == "region" else by_park).get(b.scope, {})
+        yearly = {y: v for y, (v, _n) in part.items()}
+        rows.append(_use_row(b, yearly, year, {y for y, (_v, n) in part.items() if n > 0}))
     parent_index = _parents(table, park_region)
-    out["parent"] = [None if p is None else out.at[p, "scope"] for p in parent_index]
     for col in ("budget_tco2", "used_tco2"):
-        sums = pd.Series([out.at[i, col] for i, p in enumerate(parent_index) if p is not None],
-                         index=[p for p in parent_index if p is not None], dtype=float).groupby(level=0).sum()
-        out[f"children_{col}"] = [sums.get(i) for i in range(len(out))]
+        children: dict[int, float] = {}
+        for row, parent in zip(rows, parent_index):
+            if parent is not None:
+                children[parent] = children.get(parent, 0.0) + row[col]
+        for i, row in enumerate(rows):
+            row[f"children_{col}"] = children.get(i)
+    for row, parent in zip(rows, parent_index):
+        row["parent"] = None if parent is None else rows[parent]["scope"]
+    out = pd.DataFrame(rows)
     notes = [f"use of {year}: location-based CO2 of the enterprises reporting; a year without reports counts "
              "zero and is listed in years_without_reports",
              "run-out year at the current pace (the CO2 of the last year counted)"]

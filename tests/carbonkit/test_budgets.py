@@ -75,3 +75,12 @@ def test_budgets_command(tmp_path):
     got = CliRunner().invoke(app, ["budgets", str(data), "--budgets", str(budgets), "--year", "2027"])
     assert got.exit_code == 0, got.output
     assert "3701" in got.stdout and "2,100" in got.stdout and "2030" in got.stdout
+
+
+def test_a_year_without_reports_is_listed():
+    frame = results()
+    frame = frame[~((frame["enterprise"] == "E1") & (frame["period"] == "2026"))]
+    got = {r["scope"]: r for r in budget_use(frame, BUDGETS, 2027).records()}
+    # 3701 has only E1: 2026 missing -> used 1,000 and the year listed; 3702 reported both years
+    assert got["3701"]["years_without_reports"] == [2026] and got["3701"]["used_tco2"] == 1000
+    assert got["3702"]["years_without_reports"] == []
