@@ -242,3 +242,15 @@ def test_final_command(tmp_path):
     assert table.exit_code == 0 and "Final evaluation" in table.stdout and "1.00 %" in table.stdout
     refused = runner.invoke(app, ["progress", str(path), "--final"])
     assert refused.exit_code == 2 and "--final needs --profile" in refused.output
+
+
+def test_region_report_has_the_final_evaluation_section():
+    from carbonkit.report import region_report
+
+    frame = frame_14th().assign(industry="C2911", co2_location_tco2=0.0, fresh_water_m3=0.0)
+    html = region_report(frame, lang="en", profile="shandong-14fyp-2021-2025", year=2025, region="37")
+    assert 'id="final"' in html and 'data-final="energy_intensity.total"' in html
+    row = html.split('data-final="energy_intensity.total"')[1].split("</tr>")[0]
+    # achieved 18.00 %, target 17.00 %, margin 1.00 %, the unbalanced figure 25.33 %
+    assert "18.00 %" in row and "17.00 %" in row and "1.00 %" in row and "25.33 %" in row
+    assert 'id="panel-coverage"' in html
