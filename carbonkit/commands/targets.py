@@ -15,7 +15,8 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results
+from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results, results_frame
+from carbonkit.assess.zero_carbon import assess_zero_carbon_park
 from carbonkit.commands.output import (
     FactorsOpt,
     Format,
@@ -187,7 +188,7 @@ def progress_cmd(
     table = Table(title=f"{p.id}: {where}, {answer.year} against {p.base_year} (target {p.target_year})",
                   title_justify="left")
     for head in ("target (variant)", f"{p.base_year}", f"{answer.year}", "change", "required/yr", "achieved/yr",
-                 "on track", "needed/yr", f"proj. {p.target_year}", "status"):
+                 "on track", "needed/yr", f"proj. {p.target_year}", "other panel", "status"):
         table.add_column(head, justify="left" if head in ("target (variant)", "status") else "right",
                          no_wrap=head != "target (variant)")
     for r in answer.indicators:
@@ -196,7 +197,7 @@ def progress_cmd(
                       _fmt(r.get("value"), decimals=4), _fmt(r.get("cumulative_change"), "%", 2),
                       _fmt(r.get("required_annual_pace"), "%", 2), _fmt(r.get("achieved_annual_pace"), "%", 2), on,
                       _fmt(r.get("needed_annual_pace"), "%", 2), _fmt(r.get("projected_cumulative_change"), "%", 2),
-                      r["status"])
+                      _fmt((r.get("other_panel") or {}).get("cumulative_change"), "%", 2), r["status"])
     out.print(table)
     _steps(answer.indicators)
     _panel_line(answer.panel_coverage)
@@ -340,9 +341,50 @@ def budgets_cmd(
     _notes(answer.notes)
 
 
+def zero_carbon_cmd(
+    input: InputArg,
+    park: Annotated[str, typer.Option(help="the park assessed (its enterprises' results of the year)")],
+    year: Annotated[int, typer.Option(help="the year assessed")],
+    values: Annotated[Optional[str], typer.Option(help='the park\'s statements as JSON, e.g. \'{"solid_waste_use_rate": 85}\'')] = None,
+    criteria: Annotated[Optional[str], typer.Option(help="a zero-carbon park set: a shipped id or a TOML path")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """Zero-carbon park (零碳园区): CO2 per tce against the threshold of the park's energy tier, and the guiding indicators."""
+    try:
+        frame = results_frame(load_results(input, release, factors, year_fallback), [str(year)])
+        frame = frame[frame["park"].astype(str) == park] if "park" in frame else frame.iloc[:0]
+        if frame.empty:
+            raise InvalidInput(Problem("park_missing", f"no results of park {park} in {year}", field="park"))
+        stated = {"values": json.loads(values)} if values else {}
+        answer = assess_zero_carbon_park(frame, stated, criteria, park=park, year=year)
+    except json.JSONDecodeError as exc:
+        _fail(InvalidInput(Problem("values_invalid", f"--values is not JSON: {exc}", field="values")))
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is not Format.table:
+        _json(answer.to_dict())
+        return
+    table = Table(title=f"Zero-carbon park {park}, {year} ({answer.criteria.id})", title_justify="left")
+    for head in ("indicator", "role", "value", "threshold", "gap", "met", "source", "status"):
+        table.add_column(head, justify="right" if head in ("value", "threshold", "gap") else "left")
+    for r in answer.indicators:
+        met = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["met"]]
+        value = r["value"] if isinstance(r["value"], bool) else _fmt(r["value"], decimals=4)
+        table.add_row(f"{r['name_zh']} {r['unit'] or ''}", r["role"], str(value), _fmt(r["threshold"], decimals=4),
+                      _fmt(r["gap"], decimals=4), met, r["source"] or "—", r["status"])
+    out.print(table)
+    for r in (r for r in answer.indicators if r["reason"]):
+        out.print(f"{r['id']}: {r['reason']}", highlight=False)
+    _notes(answer.notes, answer.unverified)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("aggregate")(aggregate_cmd)
     app.command("progress")(progress_cmd)
     app.command("decompose")(decompose_cmd)
     app.command("budgets")(budgets_cmd)
+    app.command("zero-carbon")(zero_carbon_cmd)

@@ -75,3 +75,28 @@ def test_unknown_or_wrong_statements_are_named():
         assess_zero_carbon_park(summaries([1], [1], [1]), {"values": {"happiness": 1.0}})
     with pytest.raises(InvalidInput, match="expected true or false"):
         assess_zero_carbon_park(summaries([1], [1], [1]), {"values": {"product_energy_level2": 3.0}})
+
+
+def test_zero_carbon_command(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from carbonkit.cli import app
+
+    frame = summaries([150_000, 250_000], [30_000, 50_000], [100_000, 100_000]).assign(
+        period="2026", region="370211", park="P1", industry="C30", value_added_10k_cny=1.0)
+    path = tmp_path / "results.csv"
+    frame.to_csv(path, index=False)
+    runner = CliRunner()
+    got = runner.invoke(app, ["zero-carbon", str(path), "--park", "P1", "--year", "2026", "--values",
+                              '{"waste_heat_use_rate": 55}', "--format", "json"])
+    assert got.exit_code == 0, got.output
+    body = json.loads(got.stdout)
+    assert body["core_met"] is True
+    heat = next(i for i in body["indicators"] if i["id"] == "waste_heat_use_rate")
+    assert heat["gap"] == pytest.approx(-5.0) and heat["source"] == "stated"  # 50 - 55
+    table = runner.invoke(app, ["zero-carbon", str(path), "--park", "P1", "--year", "2026"])
+    assert table.exit_code == 0 and "单位能耗碳排放" in table.stdout
+    missing = runner.invoke(app, ["zero-carbon", str(path), "--park", "P9", "--year", "2026"])
+    assert missing.exit_code == 2 and "no results of park P9" in missing.output
