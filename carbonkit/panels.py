@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.aggregation import Prepared
+from carbonkit.errors import FactorDataError
+from carbonkit.factors import load_release
 
 PANELS = ("balanced", "all")
 
@@ -44,3 +46,24 @@ def panel_coverage(panel: Prepared, everyone: Prepared, year: int, name: str) ->
             "share_value_added": _share(p, a, "vac"), "share_energy": _share(p, a, "iv_energy_equivalent_tce"),
             "label": ("balanced panel: enterprises with value added in both years compared" if name == "balanced"
                       else "unbalanced: every enterprise reporting in each year")}
+
+
+def factor_year_notes(frame: pd.DataFrame) -> list[str]:
+    """A note for each year of the results later than the newest grid factor of the release they name: their
+    electricity CO2 rests on an earlier year's factor (the release's year fallback)."""
+    if "release" not in frame.columns or frame.empty:
+        return []
+    notes = []
+    years = sorted(int(y) for y in pd.unique(frame["year"]))
+    for name in sorted(str(r) for r in pd.unique(frame["release"].dropna())):
+        try:
+            release = load_release(name.split("+")[0])
+        except FactorDataError:
+            continue
+        grid = [f.year for f in release.factors.values() if f.kind == "grid_emission" and f.year is not None]
+        newest = max(grid, default=None)
+        later = [y for y in years if newest is not None and y > newest]
+        if later:
+            notes.append(f"results of {', '.join(map(str, later))} (release {name}) rest on grid factors of {newest}, "
+                         f"the newest published in the release: no later factor was found")
+    return notes

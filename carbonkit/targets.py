@@ -37,7 +37,7 @@ from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
-from carbonkit.panels import balanced_panel, panel_coverage
+from carbonkit.panels import balanced_panel, factor_year_notes, panel_coverage
 from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate
 from carbonkit.vocabulary import vocabulary
 
@@ -433,6 +433,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
                                                  prepared.deflator_rows), (), with_period=False))
     notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
                                                                                  if c.get("note")]
+    notes += factor_year_notes(frame)
     cover = panel_coverage(prepared, everyone, year, panel)
     if panel == "balanced":
         notes.append(f"balanced panel: {cover['n_panel']} enterprises with value added in both {base} and {year}; "

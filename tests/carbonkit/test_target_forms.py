@@ -254,3 +254,10 @@ def test_region_report_has_the_final_evaluation_section():
     # achieved 18.00 %, target 17.00 %, margin 1.00 %, the unbalanced figure 25.33 %
     assert "18.00 %" in row and "17.00 %" in row and "1.00 %" in row and "25.33 %" in row
     assert 'id="panel-coverage"' in html
+
+
+def test_a_year_after_the_newest_grid_factor_is_named():
+    # the shipped release's newest grid factors are of 2023: results of 2025 and 2026 rest on them
+    frame = pd.DataFrame([row("E1", "2025", 1000, 1000), row("E1", "2026", 960, 1000)]).assign(release="cn-2026.11")
+    notes = progress(frame, NATIONAL, 2026).notes
+    assert any("results of 2025, 2026 (release cn-2026.11) rest on grid factors of 2023" in n for n in notes)
