@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import results_frame
 from carbonkit.errors import InvalidInput, Problem
 
@@ -166,11 +167,32 @@ def _parents(table: pd.DataFrame, park_region: dict[str, str]) -> list[int | Non
     return out
 
 
+def annual_co2(data) -> pd.DataFrame:
+    """The annual rows of the results with only what budgets need (region, park, year, CO2), checked as
+    :func:`carbonkit.aggregation.results_frame` checks them (periods, one result per enterprise and period)."""
+    frame = data.summary if isinstance(data, AccountingResult) else data
+    if not isinstance(frame, pd.DataFrame) or "period" not in frame.columns or "enterprise" not in frame.columns:
+        return results_frame(data)  # names the problem
+    codes, periods = pd.factorize(frame["period"].astype(str).str.strip().to_numpy(dtype=object))
+    annual = np.array([len(p) == 4 and p.isdigit() for p in periods] + [False])[codes]
+    if not all(len(p) == 4 and p.isdigit() or len(p) == 7 for p in periods):
+        return results_frame(data)[lambda f: f["period"].str.len() == 4]  # names the bad period
+    part = frame[annual]
+    ent, _ = pd.factorize(part["enterprise"].to_numpy(dtype=object))
+    key = ent.astype(np.int64) * len(periods) + codes[annual]
+    if len(key) and np.unique(key).size != len(key):
+        return results_frame(data)  # names the duplicate
+    years = np.array([int(p) if len(p) == 4 and p.isdigit() else 0 for p in periods], dtype=int)[codes[annual]]
+    out = {"year": years}
+    for col in ("region", "park", CO2_COLUMN):
+        out[col] = part[col].to_numpy() if col in part.columns else np.full(len(part), None, dtype=object)
+    return pd.DataFrame(out)
+
+
 def budget_use(data, budgets: str | Path | pd.DataFrame, year: int | None = None) -> BudgetUse:
     """Used, remaining, pace and run-out year of every budget in ``year`` (default: the latest annual period)."""
     table = read_budgets(budgets)
-    frame = results_frame(data)
-    frame = frame[frame["period"].str.len() == 4]
+    frame = annual_co2(data)
     if frame.empty:
         raise InvalidInput(Problem("year_missing", "no annual results", field="period"))
     year = int(year if year is not None else frame["year"].max())

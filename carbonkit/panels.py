@@ -25,25 +25,29 @@ PANELS = ("balanced", "all")
 def balanced_panel(prepared: Prepared, years: tuple[int, int]) -> Prepared:
     """Only the enterprises with value added in both ``years`` (all their rows of the years between)."""
     f = prepared.frame
-    keep = None
+    codes, uniques = pd.factorize(f["enterprise"])
+    year, has = f["year"].to_numpy(), f["has_va"].to_numpy(dtype=bool)
+    keep = np.ones(len(uniques), dtype=bool)
     for y in years:
-        have = set(f.loc[f["has_va"] & (f["year"] == y), "enterprise"])
-        keep = have if keep is None else keep & have
-    return Prepared(f[f["enterprise"].isin(keep)], prepared.deflators, prepared.deflator_rows)
+        present = np.zeros(len(uniques), dtype=bool)
+        present[codes[has & (year == y)]] = True
+        keep &= present
+    return Prepared(f[keep[codes]] if len(codes) else f, prepared.deflators, prepared.deflator_rows)
 
 
-def _share(part: pd.DataFrame, whole: pd.DataFrame, column: str) -> float | None:
-    total = float(np.nansum(whole[column].to_numpy(dtype=float)))
-    return float(np.nansum(part[column].to_numpy(dtype=float))) / total if total > 0 else None
+def _year_rows(prepared: Prepared, year: int) -> tuple[int, float, float]:
+    """Rows with value added in ``year`` (one per enterprise), their comparable value added and energy."""
+    f = prepared.frame
+    mask = (f["year"].to_numpy() == year) & f["has_va"].to_numpy(dtype=bool)
+    return (int(mask.sum()), float(f["vac"].to_numpy()[mask].sum()),
+            float(np.nansum(f["iv_energy_equivalent_tce"].to_numpy()[mask])))
 
 
 def panel_coverage(panel: Prepared, everyone: Prepared, year: int, name: str) -> dict:
     """How much of ``year`` the panel covers: enterprises, value added and energy (the docstring's shares)."""
-    p, a = panel.frame, everyone.frame
-    p, a = p[(p["year"] == year) & p["has_va"]], a[(a["year"] == year) & a["has_va"]]
-    return {"panel": name, "year": year, "n_panel": int(p["enterprise"].nunique()),
-            "n_with_value_added": int(a["enterprise"].nunique()),
-            "share_value_added": _share(p, a, "vac"), "share_energy": _share(p, a, "iv_energy_equivalent_tce"),
+    (n_p, va_p, e_p), (n_a, va_a, e_a) = _year_rows(panel, year), _year_rows(everyone, year)
+    return {"panel": name, "year": year, "n_panel": n_p, "n_with_value_added": n_a,
+            "share_value_added": va_p / va_a if va_a > 0 else None, "share_energy": e_p / e_a if e_a > 0 else None,
             "label": ("balanced panel: enterprises with value added in both years compared" if name == "balanced"
                       else "unbalanced: every enterprise reporting in each year")}
 

@@ -367,17 +367,24 @@ def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -
                                        expected="value added of the same enterprises in both years, or panel=all"))
 
 
-def _coverage(prepared: Prepared, register_ids: set, years: tuple[int, ...]) -> dict:
+def _coverage(prepared: Prepared, register_ids: pd.Index, years: tuple[int, ...]) -> dict:
     coverage = {}
     f = prepared.frame
+    year = f["year"].to_numpy()
     for y in dict.fromkeys(years):
-        rows = f[f["year"] == y]
-        reporting = set(rows["enterprise"].to_numpy(dtype=object))
-        missing = sorted(register_ids - reporting)
+        mask = year == y
+        reporting = pd.unique(f["enterprise"].to_numpy(dtype=object)[mask])
+        missing = register_ids.difference(pd.Index(reporting, dtype=object))
         coverage[str(y)] = {"n_expected": len(register_ids), "n_reporting": len(reporting),
-                            "n_value_added": int(rows["has_va"].sum()), "n_missing": len(missing),
-                            "missing": missing[:100]}
+                            "n_value_added": int(f["has_va"].to_numpy()[mask].sum()), "n_missing": len(missing),
+                            "missing": sorted(missing.tolist())[:100]}
     return coverage
+
+
+def _two_year_totals(sums: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """The sums of the base year and the year asked together (for the price-basis notes), from the yearly sums."""
+    two = sums[sums["year"].isin(years)].select_dtypes("number").drop(columns=["year"])
+    return add_intensities(two.sum(min_count=1).to_frame().T.reset_index(drop=True))
 
 
 def _attach_unbalanced(lines: list[dict], others: list[dict], label: str) -> None:
@@ -410,8 +417,8 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     frame, profile, region, year = _selection(data, None if profile is None else load_profile(profile), year,
                                               region, park)
     base = profile.base_year
-    register_ids = set((register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
-                       .to_numpy(dtype=object))
+    register_ids = pd.Index(pd.unique((register["enterprise"] if register is not None else frame["enterprise"])
+                                      .astype(str).to_numpy(dtype=object)), dtype=object)
     everyone = prepare(frame, deflators, base, override)
     prepared = balanced_panel(everyone, (base, year)) if panel == "balanced" else everyone
     sums = yearly_sums(prepared)
@@ -428,9 +435,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
         designations = place(designations, pd.concat(known) if known else None)
     count_lines = [count_line(t, counts or {}, designations, year, region=region, parks=park)
                    for t in profile.targets if t.form == "count"]
-    f = prepared.frame
-    totals = add_intensities(group_sums(Prepared(f[f["year"].isin([base, year])], prepared.deflators,
-                                                 prepared.deflator_rows), (), with_period=False))
+    totals = _two_year_totals(sums, (base, year))
     notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
                                                                                  if c.get("note")]
     notes += factor_year_notes(frame)

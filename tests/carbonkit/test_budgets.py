@@ -84,3 +84,11 @@ def test_a_year_without_reports_is_listed():
     # 3701 has only E1: 2026 missing -> used 1,000 and the year listed; 3702 reported both years
     assert got["3701"]["years_without_reports"] == [2026] and got["3701"]["used_tco2"] == 1000
     assert got["3702"]["years_without_reports"] == []
+
+
+def test_duplicate_results_and_bad_periods_are_refused_not_summed():
+    frame = results()
+    with pytest.raises(InvalidInput, match="two results for one enterprise and period"):
+        budget_use(pd.concat([frame, frame.iloc[:1]]), BUDGETS, 2027)
+    with pytest.raises(InvalidInput, match="is not 'YYYY' or 'YYYY-MM'"):
+        budget_use(frame.assign(period=frame["period"].where(frame.index > 0, "20x6")), BUDGETS, 2027)
