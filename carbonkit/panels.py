@@ -32,7 +32,10 @@ def balanced_panel(prepared: Prepared, years: tuple[int, int]) -> Prepared:
         present = np.zeros(len(uniques), dtype=bool)
         present[codes[has & (year == y)]] = True
         keep &= present
-    return Prepared(f[keep[codes]] if len(codes) else f, prepared.deflators, prepared.deflator_rows)
+    rows = keep[codes]
+    if rows.all():  # every enterprise is in the panel: the same rows, not a copy
+        return prepared
+    return Prepared(f[rows], prepared.deflators, prepared.deflator_rows)
 
 
 def _year_rows(prepared: Prepared, year: int) -> tuple[int, float, float]:

@@ -426,9 +426,12 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     indicators, series = indicator_lines(profile, sums, year)
     other = "all" if panel == "balanced" else "balanced"
     other_prepared = balanced_panel(everyone, (base, year)) if other == "balanced" else everyone
-    other_sums = yearly_sums(other_prepared)
-    if len(other_sums) and {base, year} <= set(other_sums["year"]):
-        _attach_unbalanced(indicators, indicator_lines(profile, other_sums, year)[0], other)
+    if other_prepared is prepared:  # the panel is every enterprise: the other figure is the same
+        _attach_unbalanced(indicators, indicators, other)
+    else:
+        other_sums = yearly_sums(other_prepared)
+        if len(other_sums) and {base, year} <= set(other_sums["year"]):
+            _attach_unbalanced(indicators, indicator_lines(profile, other_sums, year)[0], other)
     if designations is not None:  # enterprises' region and park from the register, else from their results
         known = [f[["enterprise", "region", "park"]] for f in (register, frame)
                  if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
