@@ -51,7 +51,7 @@ from service import POSTGRES_URL, ROOT, Service, postgres_ready, reset_postgres,
 sys.path.insert(0, str(ROOT))
 import carbonkit as ck  # noqa: E402
 from carbonkit.activity import frame_to_documents  # noqa: E402
-from carbonkit.aggregation import aggregate  # noqa: E402
+from carbonkit.aggregation import aggregate, results_frame  # noqa: E402
 from carbonkit.decomposition import decompose  # noqa: E402
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, enterprises, province  # noqa: E402
 from carbonkit.budgets import budget_use  # noqa: E402
@@ -258,7 +258,9 @@ def naive_budget_use(rows) -> dict:
 
 
 def dual_control(summary, register, budgets):
-    """Progress toward the 2026-2030 profile, the budgets' use and the total decompositions (one answer)."""
+    """Progress toward the 2026-2030 profile, the budgets' use and the total decompositions (one answer), from
+    the results checked and converted once (``results_frame``)."""
+    summary = results_frame(summary)
     prog = progress(summary, DUAL_PROFILE, DUAL_YEAR, register=register)
     use = budget_use(summary, budgets, DUAL_YEAR)
     energy = decompose(summary, "2025", str(DUAL_YEAR), "division", total=True)
