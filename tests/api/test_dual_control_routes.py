@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from service_kit import ENT_A, PARK_A, PARK_B, auth, doc_a
+from service_kit import PARK_A, PARK_B, auth, doc_a
 
 
 def test_zero_carbon_park_roles_and_numbers(client, seeded, keys):
