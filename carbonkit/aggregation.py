@@ -111,6 +111,8 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
     frame = data.summary if isinstance(data, AccountingResult) else data
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInput(Problem("results_invalid", "expected an AccountingResult or a DataFrame of results"))
+    if frame.attrs.get("carbonkit_results"):  # already checked and converted by this function
+        return frame if periods is None else frame[frame["period"].isin([str(p) for p in periods])]
     missing = [c for c in ("enterprise", "period", "value_added_10k_cny") if c not in frame.columns]
     if missing:
         raise InvalidInput([Problem("column_missing", f"the results have no column '{c}'", field=c,
@@ -128,7 +130,7 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
         frame, per_codes = frame[keep], per_codes[keep]
     ent_codes, ent_values = pd.factorize(frame["enterprise"].to_numpy(dtype=object))
     ent_names = np.array([str(e).strip() for e in ent_values], dtype=object)
-    if len(ent_codes) and np.unique(ent_codes.astype(np.int64) * len(per_names) + per_codes).size != len(ent_codes):
+    if len(ent_codes) and np.bincount(ent_codes.astype(np.int64) * len(per_names) + per_codes).max() > 1:
         key = pd.Series(ent_codes.astype(np.int64) * len(per_names) + per_codes)
         first = int(np.flatnonzero(key.duplicated().to_numpy())[0])
         raise InvalidInput(Problem("result_duplicate", "two results for one enterprise and period",
@@ -143,7 +145,9 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
                     else np.full(len(frame), np.nan))
     if "release" in frame.columns:
         out["release"] = _text(frame["release"])
-    return pd.DataFrame(out)
+    result = pd.DataFrame(out)
+    result.attrs["carbonkit_results"] = True
+    return result
 
 
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")

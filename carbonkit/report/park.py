@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from carbonkit.assess import assess_park, park_summaries
+from carbonkit.assess.zero_carbon import assess_zero_carbon_park
 from carbonkit.errors import InvalidInput, Problem
 
 
@@ -49,4 +50,20 @@ def park_context(statements, *, criteria=None, activities=None, summaries=None, 
     names.update({("gate", g["id"]): (g["name_zh"], g["name_en"]) for g in a.gates})
     return {"assessment": a, "names": names, "park": a.subject.get("park"), "year": a.subject.get("year"), "groups": groups,
             "n_enterprises": len(a.subject.get("enterprises") or []), "release": a.release or "–",
-            "metrics": [{"metric": k, **v} for k, v in a.metrics.items()]}
+            "metrics": [{"metric": k, **v} for k, v in a.metrics.items()],
+            "zero_carbon": zero_carbon_section(data, summaries)}
+
+
+def zero_carbon_section(data: dict, summaries) -> dict | None:
+    """The zero-carbon park indicators (:mod:`carbonkit.assess.zero_carbon`) of the park's enterprises in the
+    report's year, with the statements under ``zero_carbon`` (``{"values": {...}}``); None without results."""
+    if summaries is None or not len(summaries) or "period" not in summaries.columns:
+        return None
+    year = data.get("year")
+    rows = summaries[summaries["period"].astype(str) == str(year)]
+    if rows.empty:
+        return None
+    try:
+        return assess_zero_carbon_park(rows, data.get("zero_carbon") or {}, park=data.get("park"), year=year).to_dict()
+    except InvalidInput as exc:
+        return {"error": "; ".join(p.message for p in exc.problems[:3])}

@@ -283,3 +283,17 @@ def test_cli_bad_json_names_the_file(tmp_path):
     listed.write_text("[1, 2]", encoding="utf-8")
     result = CliRunner().invoke(app, ["report", "park", str(listed), "-o", str(out), "--quiet"])
     assert result.exit_code == 2 and "list.json" in result.stderr and not out.exists()
+
+
+def test_the_zero_carbon_section(html_en):
+    """CO2 per tce of the park's 2023 enterprises = Σ market-based CO2 / Σ energy (equivalent value), from
+    carbonkit.account on examples/park.csv as above. The park uses 226,937 tce a year: the 200,000-1,000,000 tce
+    tier, threshold 0.20 tCO2/tce; gap = value - 0.20, missed."""
+    summary = ck.account(ACTIVITIES).summary
+    year = summary[(summary["period"] == "2023") & (summary["park"] == "P0001")]
+    energy = year["energy_equivalent_tce"].sum()
+    ratio = year["co2_market_tco2"].sum() / energy
+    assert 200_000 <= energy < 1_000_000
+    section = html_en.split('id="zero-carbon"')[1].split("</table>")[0]
+    row = section.split('data-zero-carbon="co2_per_energy"')[1].split("</tr>")[0]
+    assert f"{ratio:,.4f}" in row and "0.2000" in row and f"{ratio - 0.2:,.4f}" in row and "<td>no</td>" in row
