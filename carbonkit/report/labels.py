@@ -172,6 +172,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "level_park": ("园区", "Park"),
     "missing_reports": ("未报送企业", "Enterprises without a report in"),
     "first": ("列出前", "first"),
+    "factor_id": ("编号", "id"),
 }
 
 
