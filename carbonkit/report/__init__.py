@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 
 from carbonkit.messages import label_text, status_text, translate, unit_text, yes_no
 from carbonkit.report import charts
+from carbonkit.report.names import named
 from carbonkit.report.enterprise import enterprise_context
 from carbonkit.report.labels import LANGS, labels
 
@@ -60,12 +61,13 @@ def _env() -> Environment:
 def render(template: str, lang: str, **context) -> str:
     """Render one report template with the label table of ``lang`` ('zh' or 'en') and the message catalog's
     functions bound to it: T (a core message), U (a unit), S (a status mark), YN (a truth value), LB (a
-    bilingual data label); see :mod:`carbonkit.messages`."""
+    bilingual data label), see :mod:`carbonkit.messages`; N (a region or industry code with its name), see
+    :mod:`carbonkit.report.names`."""
     from carbonkit import __version__
 
     words = {"T": lambda text: translate(text, lang), "U": lambda unit: unit_text(unit, lang),
              "S": lambda status: status_text(status, lang), "YN": lambda value: yes_no(value, lang),
-             "LB": lambda label: label_text(label, lang)}
+             "LB": lambda label: label_text(label, lang), "N": lambda code, kind: named(code, kind, lang)}
     return _env().get_template(template).render(L=labels(lang), lang=lang, version=__version__, **words, **context)
 
 
