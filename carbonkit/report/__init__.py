@@ -107,7 +107,8 @@ def _render_enterprise(ctx: dict, lang: str) -> str:
     ctx["scope_chart"] = charts.bars([(L[k + "_short"], v) for k, v in ctx["scopes"]], unit_text("tCO2", lang))
     base = ctx["trends"]["base_year"]
     ctx["trend_charts"] = [charts.line([(c["year"], c["value"]) for c in row["cells"]], unit_text(row["unit"], lang),
-                                       reference=row["base"] if base is not None else None)
+                                       reference=row["base"] if base is not None else None,
+                                       reference_label=f"{L['base_year']} {base}" if base is not None else "")
                            for row in ctx["trends"]["rows"]]
     return render("enterprise.html.j2", lang, **ctx)
 
@@ -135,7 +136,8 @@ def region_report(data, *, lang: str = "zh", region: str | None = None, park: st
     ctx["region_name"] = region_name(ctx["region"], lang)
     ctx["curve_charts"] = [charts.lines([(L["achieved"], c["achieved"], "solid"),
                                          (L["required_path"], c["path"], "dashed")], unit_text(c["unit"], lang),
-                                        reference=c["target_value"]) for c in ctx["curves"]]
+                                        reference=c["target_value"],
+                                        reference_label=f"{L['target_level']} {ctx['profile'].target_year}") for c in ctx["curves"]]
     ctx["waterfall_charts"] = [
         charts.waterfall((str(ctx["profile"].base_year), d["I0"]),
                          [(L["effect_" + e], d["additive"][e]) for e in d["effects"]], (str(ctx["year"]), d["IT"]),
