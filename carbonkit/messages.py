@@ -121,6 +121,15 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
     ("water_per_output", "withdrawal / gross output value", "取水量 / 工业总产值"),
     ("output_per_land", "gross output value / land area", "工业总产值 / 用地面积"),
     ("energy_tce_note", "comprehensive energy, equivalent value", "综合能耗，等价值"),
+    # carbonkit.assess.scoring: what is missing
+    ("need_gate", "state whether it is met (true/false)", "说明是否满足（是/否）"),
+    ("need_value_per_product", "a value [{unit} per unit of product]", "单位产品的数值 [{unit}]"),
+    ("need_value_unit", "a value [{unit}]", "数值 [{unit}]"),
+    ("need_value_bool", "a value (true/false)", "是否满足（是/否）"),
+    ("need_benchmarks", "lead and base values (benchmarks)", "引领值和基准值（对标值）"),
+    ("need_lead", "a lead value (benchmark)", "引领值（对标值）"),
+    ("need_more_of", "{n} more of these ({k} given)", "还需 {n} 项（已有 {k} 项）"),
+    ("choose_n_of", "{n} of {ids}", "{ids} 中选 {n} 项"),
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -146,14 +155,16 @@ def _one(text: str) -> str | None:
     for pattern, chinese in _compiled():
         m = pattern.fullmatch(text)
         if m:
-            return chinese.format(**{k: translate(v, "zh") for k, v in m.groupdict().items()})
+            return chinese.format(**{k: unit_text(v, "zh") if k == "unit" else translate(v, "zh")
+                                     for k, v in m.groupdict().items()})
     return None
 
 
 def translate(text, lang: str) -> str:
     """``text`` (a core message in English) in ``lang``: Chinese from the catalog for 'zh', unchanged for 'en'.
 
-    A message made of parts joined by ", " or "; " (a list of unverified items) is translated part by part;
+    A message made of parts joined by ", ", "; " or " and " (a list of unverified items, of missing data) is
+    translated part by part;
     a part the catalog does not know stays as it is (ids, codes and numbers need no translation)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
@@ -164,7 +175,7 @@ def translate(text, lang: str) -> str:
         return text
     if isinstance(text, str) and (found := _one(text)) is not None:
         return found
-    for sep, joined in (("; ", "；"), (", ", "，")):
+    for sep, joined in (("; ", "；"), (", ", "，"), (" and ", "；")):
         if sep in text:
             parts = text.split(sep)
             if any(_one(p) is not None for p in parts):

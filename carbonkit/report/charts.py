@@ -98,8 +98,8 @@ def lines(series: list[tuple[str, list[tuple[int, float]], str]], unit: str, ref
         parts.append(f'<line x1="{left}" y1="{_num(y(reference))}" x2="{width - right}" y2="{_num(y(reference))}" '
                      f'stroke="#555" stroke-dasharray="5 4"/>')
         if reference_label:
-            parts.append(f'<text x="{width - right - 2}" y="{_num(y(reference) - 4)}" text-anchor="end" font-size="10" '
-                         f'fill="#333">{escape(reference_label)} {reference:,.4g}</text>')
+            parts.append(f'<text x="{left + 6}" y="{_num(y(reference) - 4)}" font-size="10" fill="#333">'
+                         f'{escape(reference_label)}: {reference:,.4g}</text>')
     for yr in range(y0, y1 + 1):
         parts.append(f'<text x="{_num(x(yr))}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">{yr}</text>')
     legend_x = left

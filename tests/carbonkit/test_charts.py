@@ -38,7 +38,7 @@ def test_ticks_cover_the_range_in_equal_round_steps(lo, span):
 def test_the_target_line_is_labelled_with_gridlines():
     svg = str(charts.lines([("achieved", [(2020, 1.0), (2023, 0.7)], "solid")], "吨标准煤/万元", reference=0.83,
                            reference_label="目标值 2025"))
-    assert "目标值 2025 0.83" in svg
+    assert "目标值 2025: 0.83" in svg
     assert svg.count('stroke="#e3e3e3"') == len(charts.nice_ticks(0.7, 1.0))  # one gridline per tick
 
 

@@ -31,6 +31,8 @@ def reports() -> dict[str, str]:
                                         options={"year_fallback": "nearest"}),
         "region": region_report(results(), lang="zh", counts={"green_factories": 120}),
         "park": park_report(EXAMPLES / "green_park.json", lang="zh", activities=EXAMPLES / "park.csv"),
+        # the statements alone: most values missing, so the "what is missing" table is full
+        "park_statements_only": park_report(EXAMPLES / "green_park.json", lang="zh"),
     }
 
 
@@ -56,7 +58,7 @@ def rendered() -> dict[str, str]:
     return reports()
 
 
-@pytest.mark.parametrize("name", ["enterprise", "region", "park"])
+@pytest.mark.parametrize("name", ["enterprise", "region", "park", "park_statements_only"])
 def test_a_chinese_report_has_no_untranslated_english(rendered, name):
     left = {line: english_words(line) for line in visible_text(rendered[name])}
     left = {line: words for line, words in left.items() if words}
@@ -80,6 +82,13 @@ def test_composed_messages_translate_their_parts():
     text = "value added at current prices (no deflator for every enterprise) / comprehensive energy, 10 enterprises"
     assert translate(text, "zh") == "现价增加值（并非每家企业都有平减指数） / 综合能耗，10 家企业"
     assert translate("indicator water_reuse_rate, choose set RG-choose", "zh") == "指标 water_reuse_rate，多选几 RG-choose"
+
+
+def test_what_is_missing_in_chinese():
+    # the unit placeholder is written as a unit: 元/m3 -> 元/立方米
+    assert translate("a value [元/m3]", "zh") == "数值 [元/立方米]"
+    assert translate("a value [万元/tce] and a lead value (benchmark)", "zh") == "数值 [万元/吨标准煤]；引领值（对标值）"
+    assert translate("1 more of these (1 given)", "zh") == "还需 1 项（已有 1 项）"
 
 
 def test_an_unknown_message_is_left_as_it_is():
