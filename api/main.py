@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, manual
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
@@ -82,5 +82,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
                    workbooks, html_reports, dashboard, designations):
         app.include_router(module.router)
+    manual.mount(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
