@@ -26,10 +26,11 @@ def test_nice_ticks_by_hand():
 def test_ticks_cover_the_range_in_equal_round_steps(lo, span):
     hi = lo + span
     ticks = charts.nice_ticks(lo, hi)
-    assert ticks[0] <= lo + 1e-9 * max(1, abs(lo)) and ticks[-1] >= hi - 1e-9 * max(1, abs(hi))
+    step = ticks[1] - ticks[0]
+    # covered up to a billionth of a step (a value that close to a tick is drawn on it)
+    assert ticks[0] <= lo + 1e-9 * step and ticks[-1] >= hi - 1e-9 * step
     assert 2 <= len(ticks) <= 12
     steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
-    step = ticks[1] - ticks[0]
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))
     assert max(steps) - min(steps) <= 1e-6 * max(1, abs(step))
