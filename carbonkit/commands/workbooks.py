@@ -72,3 +72,28 @@ def register(app: typer.Typer) -> None:
             _fail(exc)
         then = (f"carbonkit.forms.account_form('{path}') (Python)" if form else f"carbonkit account {path}")
         out.print(f"Wrote the template to {path}. Fill it in, then: {then}", highlight=False)
+
+    @app.command("form205")
+    def form205_cmd(
+        input: Annotated[Path, typer.Argument(help="a filled NBS 205-1 workbook (carbonkit template --form 205-1)")],
+        release: Annotated[Optional[str], typer.Option(help="factor release name (default: the current one)")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the results to FILE.xlsx or "
+                                                       "FILE.csv")] = None,
+    ) -> None:
+        """Account a filled 205-1 form (能源购进、消费与库存): every row checked (stock balance, consumption split),
+        industrial use only, a row's own coefficient where given (factor nbs205-own.<item>)."""
+        from carbonkit.cli import Format, _print_result
+        from carbonkit.forms import account_form, read_form
+
+        check_output(output)
+        try:
+            form = read_form(input)
+            result = account_form(form, release=release)
+        except (CarbonkitError, FileNotFoundError, OSError) as exc:
+            _fail(exc)
+        if not form.non_industrial.empty:
+            kept = ", ".join(f"{r.name_zh} {r.amount:g} {r.unit}" for r in form.non_industrial.itertuples())
+            out.print(f"Non-industrial use kept out of industrial energy: {kept}", highlight=False)
+        if output is not None:
+            return write_results(result, output)
+        _print_result(result, Format.table, None)

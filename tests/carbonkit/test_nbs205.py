@@ -140,3 +140,22 @@ def test_cli_writes_the_205_template(tmp_path):
     assert r.exit_code == 0, r.output
     assert load_workbook(target)[SHEET].cell(row_of("101"), 1).value == "原煤"
     assert CliRunner().invoke(app, ["template", "--form", "B204", "-o", str(tmp_path / "x.xlsx")]).exit_code != 0
+
+
+def test_cli_accounts_a_filled_form(tmp_path):
+    from typer.testing import CliRunner
+
+    from carbonkit.cli import app
+
+    path = tmp_path / "filled.xlsx"
+    path.write_bytes(filled().getvalue())
+    r = CliRunner().invoke(app, ["form205", str(path), "-o", str(tmp_path / "out.csv")])
+    assert r.exit_code == 0, r.output
+    assert "原煤 50 t" in r.output  # the non-industrial use, kept out
+    import pandas as pd
+
+    assert pd.read_csv(tmp_path / "out.csv")["energy_equivalent_tce"].iloc[0] == pytest.approx(765.9)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(filled({("101", "end_stock"): 250}).getvalue())
+    r = CliRunner().invoke(app, ["form205", str(bad)])
+    assert r.exit_code != 0 and "年末库存量 = 200" in r.output
