@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
                 write_template(path, lang.value, units=units)
         except (CarbonkitError, OSError) as exc:
             _fail(exc)
-        then = (f"carbonkit.forms.account_form('{path}') (Python)" if form else f"carbonkit account {path}")
+        then = (f"carbonkit form205 {path}" if form else f"carbonkit account {path}")
         out.print(f"Wrote the template to {path}. Fill it in, then: {then}", highlight=False)
 
     @app.command("form205")
