@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api import docs, edge, errors, openapi_errors
+from api import docs, edge, errors, manual, openapi_errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    workbooks, html_reports, dashboard, designations, zero_carbon, budgets):
         app.include_router(module.router)
     app.include_router(cbam.router)  # issue 17: EU CBAM
+    manual.mount(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(edge.ControlCharacters)
     app.add_middleware(edge.SecurityHeaders)
