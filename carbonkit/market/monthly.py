@@ -1,0 +1,235 @@
+"""Monthly key parameters (关键参数月度存证): read, check, convert, and type as flows, rates and stocks.
+
+Input is a long table, one row per facility, month and parameter (CSV, or JSON records with the same fields)::
+
+    enterprise, facility, sector, route, year, month, parameter, item, value, unit, tier, standard
+
+``month`` is 1-12, or 0 for a value entered for the whole year (then the facility-year has that one entry
+instead of twelve months). ``item`` qualifies the parameter: the fuel of a fuel parameter, the clinker type,
+the material. ``tier`` is ``measured`` (give the sampling/analysis ``standard``) or empty (a value the
+enterprise states); values the guideline supplies are filled in later and marked ``default``.
+
+Checks, all reported at once as :class:`InvalidInput` naming the row, field and what was expected: known
+parameter of the facility's sector, unit of the parameter's dimension, month 1-12 (or 0), a number; each
+facility-year has all twelve months (a month without production is entered with zeros) or one annual entry;
+the same key twice is refused (a re-sent row is not counted twice). A flow outside its physical limits
+(negative) is an error; a rate outside them (a content above 100 %) is *implausible*: it is set aside,
+listed in the data-quality flags, and the month is treated as missing (the default of the guideline is used).
+Within a month that has records, a flow not entered is zero (no activity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.errors import InvalidInput, Problem, UnitMismatch
+from carbonkit.market.guidelines import SECTORS, boundary, catalog
+from carbonkit.market.result import QUALITY_COLUMNS
+from carbonkit.units import multiplier
+from carbonkit.vocabulary import normalise_name, vocabulary
+
+KEY = ["enterprise", "facility", "year"]
+TEXT = ["enterprise", "facility", "sector", "route", "parameter", "item", "unit", "tier", "standard"]
+COLUMNS = ["enterprise", "facility", "sector", "route", "year", "month", "parameter", "item", "value", "unit",
+           "tier", "standard"]
+REQUIRED = ["enterprise", "facility", "sector", "route", "year", "month", "parameter", "value", "unit"]
+TIERS = ("measured", "given", "")
+
+
+@dataclass
+class MonthlyData:
+    """Checked monthly values in canonical units, the facility-years and the data-quality flags so far."""
+
+    values: pd.DataFrame  # KEY + month, parameter, item, value, tier, standard, row
+    facilities: pd.DataFrame  # KEY + sector, route, annual (bool: entered for the whole year)
+    flags: pd.DataFrame  # QUALITY_COLUMNS
+
+
+def read_monthly(path: str | Path) -> pd.DataFrame:
+    """Read a monthly key-parameter file (.csv, or .json: a list of records or ``{"rows": [...]}``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
+    if path.suffix.lower() == ".json":
+        import json
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows = data.get("rows", data) if isinstance(data, dict) else data
+        if not isinstance(rows, list):
+            raise InvalidInput(Problem("json_shape", f"{path.name}: expected a list of rows or {{\"rows\": [...]}}"))
+        return pd.DataFrame(rows)
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def prepare(frame: pd.DataFrame) -> MonthlyData:
+    """Check and convert a monthly table: the stages below, every problem collected before raising."""
+    frame = _normalise(frame)
+    problems: list[Problem] = []
+    frame = _convert(frame, problems)
+    facilities = _facilities(frame, problems)
+    _duplicates(frame, problems)
+    _months(frame, facilities, problems)
+    frame, flags = _screen(frame, problems)
+    if problems:
+        raise InvalidInput(problems)
+    values = frame[KEY + ["month", "parameter", "item", "value", "tier", "standard", "row"]].reset_index(drop=True)
+    return MonthlyData(values=values, facilities=facilities, flags=flags)
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InvalidInput([Problem("column_missing", f"column '{c}' is missing", field=c,
+                                    expected=", ".join(COLUMNS)) for c in missing])
+    out = frame.copy()
+    for col in COLUMNS:
+        if col not in out.columns:
+            out[col] = ""
+    for col in TEXT:
+        out[col] = out[col].fillna("").astype(str).str.strip()
+    out["parameter"] = out["parameter"].map(normalise_name)
+    out["sector"] = out["sector"].str.lower()
+    out["route"] = out["route"].map(normalise_name)
+    out["tier"] = out["tier"].str.lower()
+    out["row"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def _number(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.astype(str).str.strip().replace("", None), errors="coerce")
+
+
+def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Numbers, months, years, known parameters and items; values converted once per distinct unit."""
+    params, vocab = catalog(), vocabulary()
+    frame["value"] = _number(frame["value"])
+    frame["year"] = _number(frame["year"])
+    frame["month"] = _number(frame["month"])
+    for rec in frame[frame["value"].isna() | ~np.isfinite(frame["value"].fillna(0))].to_dict("records"):
+        problems.append(_p(rec, "not_a_number", "value is not a number", "value", "a finite number"))
+    bad_year = frame["year"].isna() | (frame["year"] % 1 != 0) | ~frame["year"].between(2000, 2100)
+    for rec in frame[bad_year].to_dict("records"):
+        problems.append(_p(rec, "bad_year", f"year '{rec['year']}' is not a year", "year", "2000-2100"))
+    bad_month = frame["month"].isna() | (frame["month"] % 1 != 0) | ~frame["month"].between(0, 12)
+    for rec in frame[bad_month].to_dict("records"):
+        problems.append(_p(rec, "bad_month", f"month '{rec['month']}' is not a month", "month",
+                           "1-12, or 0 for a value of the whole year"))
+    for rec in frame[~frame["tier"].isin(TIERS)].to_dict("records"):
+        problems.append(_p(rec, "bad_tier", f"tier '{rec['tier']}' is not known", "tier", "measured, given or empty"))
+    frame["factor"] = np.nan
+    for (param, item, unit), idx in frame.groupby(["parameter", "item", "unit"], sort=False).groups.items():
+        rec = frame.loc[idx[0]].to_dict()
+        spec = params.get(param)
+        if spec is None:
+            problems.append(_p(rec, "unknown_parameter", f"unknown parameter '{param}'", "parameter",
+                               "one of " + ", ".join(sorted(params))))
+            continue
+        target = spec.unit
+        if "{item}" in target:
+            it = vocab.resolve(item) if item else None
+            if it is None or it.kind != "fuel":
+                problems.append(_p(rec, "unknown_fuel", f"'{item}' is not a fuel of items.csv", "item",
+                                   "a fuel id or name, e.g. bituminous_coal, 烟煤, natural_gas"))
+                continue
+            frame.loc[idx, "item"] = it.item
+            target = target.replace("{item}", it.unit)
+        try:
+            frame.loc[idx, "factor"] = multiplier(unit or "dimensionless", target)
+        except UnitMismatch as exc:
+            problems.append(_p(rec, "bad_unit", f"unit '{unit}' of {param}: {exc.problems[0].message}", "unit",
+                               f"a unit convertible to {target}"))
+    frame["value"] = frame["value"] * frame["factor"]
+    frame["year"] = frame["year"].fillna(0).astype(int)
+    frame["month"] = frame["month"].fillna(-1).astype(int)
+    return frame
+
+
+def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """One row per facility-year: its sector and route must be single and known."""
+    params = catalog()
+    fac = frame.groupby(KEY, sort=False).agg(sector=("sector", "unique"), route=("route", "unique"),
+                                             annual=("month", lambda m: bool((m == 0).any()))).reset_index()
+    for rec in fac.to_dict("records"):
+        if len(rec["sector"]) != 1 or len(rec["route"]) != 1:
+            problems.append(Problem("facility_ambiguous", f"facility {rec['facility']} has several sectors or routes",
+                                    field="sector", enterprise=rec["enterprise"], expected="one sector and route"))
+            continue
+        sector, route = rec["sector"][0], rec["route"][0]
+        if sector not in SECTORS:
+            problems.append(Problem("unknown_sector", f"facility {rec['facility']}: sector '{sector}'", field="sector",
+                                    enterprise=rec["enterprise"], expected=", ".join(SECTORS)))
+            continue
+        try:
+            boundary(sector, route)
+        except KeyError:
+            from carbonkit.market.guidelines import guideline
+            problems.append(Problem("unknown_route", f"facility {rec['facility']}: route '{route}'", field="route",
+                                    enterprise=rec["enterprise"],
+                                    expected=", ".join(b.id for b in guideline(sector).boundary)))
+    fac["sector"] = fac["sector"].map(lambda s: s[0])
+    fac["route"] = fac["route"].map(lambda s: s[0])
+    wrong = frame.merge(fac[KEY + ["sector"]], on=KEY, suffixes=("", "_f"))
+    wrong = wrong[wrong["parameter"].map(lambda p: params[p].sector if p in params else "").isin(SECTORS)
+                  & (wrong["parameter"].map(lambda p: params[p].sector if p in params else "") != wrong["sector_f"])]
+    for rec in wrong.head(50).to_dict("records"):
+        problems.append(_p(rec, "parameter_sector", f"parameter '{rec['parameter']}' belongs to another sector",
+                           "parameter", f"a parameter of {rec['sector_f']}"))
+    return fac
+
+
+def _duplicates(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    dup = frame[frame.duplicated(KEY + ["month", "parameter", "item"], keep="first")]
+    for rec in dup.head(50).to_dict("records"):
+        problems.append(_p(rec, "duplicate", f"{rec['parameter']} {rec['item']} of month {rec['month']} is entered twice",
+                           "parameter", "one row per facility, month, parameter and item"))
+
+
+def _months(frame: pd.DataFrame, facilities: pd.DataFrame, problems: list[Problem]) -> None:
+    """Every facility-year has months 1-12, or a single annual entry (month 0)."""
+    months = frame.groupby(KEY, sort=False)["month"].agg(lambda m: set(m.tolist())).reset_index()
+    for rec in months.to_dict("records"):
+        got = rec["month"]
+        if got == {0}:
+            continue
+        if 0 in got:
+            problems.append(Problem("annual_and_monthly", f"facility {rec['facility']} year {rec['year']} mixes an annual "
+                                    "entry (month 0) with months", field="month", enterprise=rec["enterprise"],
+                                    expected="months 1-12 or month 0 only"))
+            continue
+        absent = sorted(set(range(1, 13)) - got)
+        if absent:
+            problems.append(Problem("month_missing", f"facility {rec['facility']} year {rec['year']} has no records for "
+                                    f"month(s) {', '.join(map(str, absent))}", field="month",
+                                    enterprise=rec["enterprise"], period=str(rec["year"]),
+                                    expected="every month 1-12 (enter zeros for a month without production)"))
+
+
+def _screen(frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Physical limits: a flow outside them is an error, a rate or stock is set aside and flagged."""
+    params = catalog()
+    spec = pd.DataFrame([{"parameter": p.id, "lo": p.lo, "hi": p.hi, "lo_open": p.lo_open, "nature": p.nature}
+                         for p in params.values()])
+    f = frame.merge(spec, on="parameter", how="left")
+    lo, hi = f["lo"].astype(float), f["hi"].astype(float)
+    below = np.where(f["lo_open"].fillna(False).astype(bool), f["value"] <= lo, f["value"] < lo) & lo.notna()
+    out = (below | ((f["value"] > hi) & hi.notna())) & f["value"].notna()
+    for rec in f[out & (f["nature"] == "flow")].head(50).to_dict("records"):
+        problems.append(_p(rec, "out_of_range", f"{rec['parameter']} = {rec['value']:g} is outside its physical limits",
+                           "value", f"{'≥' if not rec['lo_open'] else '>'} {rec['lo']:g}"))
+    bad = f[out & (f["nature"] != "flow")]
+    flags = pd.DataFrame({
+        "enterprise": bad["enterprise"], "facility": bad["facility"], "year": bad["year"], "month": bad["month"],
+        "parameter": bad["parameter"], "item": bad["item"], "problem": "implausible",
+        "handling": [f"value {v:g} outside the physical limits set aside; the month is treated as missing"
+                     for v in bad["value"]], "clause": ""}, columns=list(QUALITY_COLUMNS))
+    kept = frame[~(out & (f["nature"] != "flow")).to_numpy()]
+    return kept, flags.reset_index(drop=True)
+
+
+def _p(rec: dict, code: str, message: str, field: str, expected: str) -> Problem:
+    period = None if rec.get("year") in (None, "") or pd.isna(rec.get("year")) else str(rec.get("year"))
+    return Problem(code, f"facility {rec.get('facility')}: {message}", field=field, row=int(rec["row"]),
+                   enterprise=rec.get("enterprise") or None, period=period, expected=expected)
