@@ -6,6 +6,8 @@ combustion with the data tier of each parameter, process emissions by sector for
 net purchased electricity and heat. The annual result structure is :mod:`carbonkit.market.result`.
 """
 
+from carbonkit.market.engine import account_market
+from carbonkit.market.monthly import read_monthly
 from carbonkit.market.result import (
     FACILITY_COLUMNS,
     QUALITY_COLUMNS,
@@ -16,5 +18,5 @@ from carbonkit.market.result import (
     SourceLine,
 )
 
-__all__ = ["FACILITY_COLUMNS", "QUALITY_COLUMNS", "SOURCE_COLUMNS", "FacilityYear", "MarketResult", "QualityFlag",
+__all__ = ["account_market", "read_monthly", "FACILITY_COLUMNS", "QUALITY_COLUMNS", "SOURCE_COLUMNS", "FacilityYear", "MarketResult", "QualityFlag",
            "SourceLine"]

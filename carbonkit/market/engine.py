@@ -19,6 +19,7 @@ from carbonkit.market.guidelines import SECTORS, boundary, catalog, defaults, fa
 from carbonkit.market.monthly import KEY, MonthlyData, prepare
 from carbonkit.market.result import FACILITY_COLUMNS, QUALITY_COLUMNS, SOURCE_COLUMNS, MarketResult
 from carbonkit.units import multiplier
+from carbonkit.vocabulary import vocabulary
 
 GRID_PURPOSE = "carbon_market"
 
@@ -151,18 +152,22 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
 
 def annual_parameters(ctx: Context) -> pd.DataFrame:
     """The year's key parameters per facility and item: flows summed, rates weighted as the catalog says."""
-    if not ctx.resolved:
-        return pd.DataFrame(columns=KEY + ["parameter", "item", "value", "tier"])
-    r = pd.concat(ctx.resolved, ignore_index=True).drop_duplicates(IDX + ["parameter"])
+    v = ctx.data.values
+    stocks = [p.id for p in catalog().values() if p.nature == "stock"]
+    given = v.loc[v["parameter"].isin(stocks), IDX + ["parameter", "value", "tier"]]
+    given = given.assign(tier=given["tier"].replace("", "given"))
+    r = pd.concat([*ctx.resolved, given], ignore_index=True).drop_duplicates(IDX + ["parameter"])
+    if r.empty:
+        return pd.DataFrame(columns=KEY + ["parameter", "item", "value", "unit", "tier"])
     wide = r.pivot_table(index=IDX, columns="parameter", values="value", aggfunc="first")
     rows = []
     for param in r["parameter"].unique():
         spec = catalog().get(param)
         col = wide[param]
         if spec is None or spec.nature == "flow":
-            agg = col.groupby(level=KEY + ["item"]).sum()
-        elif spec.nature == "stock":
-            agg = col.groupby(level=KEY + ["item"]).last()
+            agg = col.dropna().groupby(level=KEY + ["item"]).sum()
+        elif spec.nature == "stock":  # a state: the last month's value, never a sum
+            agg = col.dropna().groupby(level=KEY + ["item"]).last()
         else:
             w = np.ones(len(wide))
             for name in spec.weight:
@@ -176,7 +181,9 @@ def annual_parameters(ctx: Context) -> pd.DataFrame:
         lambda s: s.iloc[0] if s.nunique() == 1 else "mixed").reset_index()
     out = out.merge(tiers, on=KEY + ["item", "parameter"], how="left")
     units = {p.id: p.unit for p in catalog().values()}
-    out["unit"] = out["parameter"].map(units)
+    vocab = vocabulary()
+    out["unit"] = [units.get(p, "").replace("{item}", vocab.resolve(i).unit if vocab.resolve(i) else "")
+                   for p, i in zip(out["parameter"], out["item"])]
     return out[KEY + ["parameter", "item", "value", "unit", "tier"]].dropna(subset=["value"])
 
 
