@@ -280,6 +280,10 @@ from carbonkit.commands import reports as _reports  # noqa: E402
 for _module in (_assess, _targets, _benefit, _workbooks, _reports):
     _module.register(app)
 
+from carbonkit.commands import market as _market  # noqa: E402 - issue 16: carbon-market sectors
+
+_market.register(app)
+
 
 def main() -> None:  # pragma: no cover - console entry
     app()
