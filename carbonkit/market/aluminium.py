@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonkit.market.formulas import Context, formula, grid, keep_flows, resolve, sources_frame
-from carbonkit.market.monthly import KEY
+from carbonkit.market.monthly import FID
 from carbonkit.units import multiplier
 
 CLAUSE = "§6 铝电解工序 (CETS-AG-04.01-V01-2024)"
@@ -34,7 +34,7 @@ def _gwp(ctx: Context, gas: str) -> tuple[float, str]:
 def anode(ctx: Context) -> pd.DataFrame:
     """P × NC × (1 − S − A) × 44/12: the carbon of the anodes consumed."""
     g = grid(ctx, ["aluminium_output"], ["anode_net_consumption", "anode_sulfur", "anode_ash"],
-             only=ctx.facilities_of("aluminium")[KEY])
+             only=ctx.facilities_of("aluminium")[FID])
     if g.empty:
         return None
     needed = g["aluminium_output"] != 0
@@ -49,12 +49,12 @@ def anode(ctx: Context) -> pd.DataFrame:
 
 
 def _select(ctx: Context, method: str) -> pd.DataFrame:
-    fac = ctx.facilities_of("aluminium")[KEY]
+    fac = ctx.facilities_of("aluminium")[FID]
     aem = ctx.has("aem").assign(_m="slope")
     aeo = ctx.has("aeo").assign(_o="overvoltage")
-    fac = fac.merge(aem, on=KEY, how="left").merge(aeo, on=KEY, how="left")
+    fac = fac.merge(aem, on=FID, how="left").merge(aeo, on=FID, how="left")
     chosen = fac["_m"].fillna(fac["_o"]).fillna("default")
-    return fac.loc[chosen == method, KEY]
+    return fac.loc[chosen == method, FID]
 
 
 def _pfc_lines(ctx: Context, g: pd.DataFrame, cf4_kg_t: pd.Series, c2f6_kg_t: pd.Series, name: str,

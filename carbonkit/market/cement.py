@@ -21,21 +21,21 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonkit.market.formulas import Context, formula, grid, keep_flows, resolve, sources_frame
-from carbonkit.market.monthly import KEY
+from carbonkit.market.monthly import FID
 from carbonkit.units import multiplier
 
 CLAUSE = "熟料生产排放 (CETS-AG-02.01-V01-2024)"
 
 
 def _oxide_facilities(ctx: Context) -> pd.DataFrame:
-    return ctx.has("clinker_cao").merge(ctx.facilities_of("cement")[KEY], on=KEY)
+    return ctx.has("clinker_cao").merge(ctx.facilities_of("cement")[FID], on=FID)
 
 
 def _default_facilities(ctx: Context) -> pd.DataFrame:
-    fac = ctx.facilities_of("cement")[KEY]
+    fac = ctx.facilities_of("cement")[FID]
     oxide = _oxide_facilities(ctx).assign(_oxide=True)
-    fac = fac.merge(oxide, on=KEY, how="left")
-    return fac[fac["_oxide"].isna()][KEY]
+    fac = fac.merge(oxide, on=FID, how="left")
+    return fac[fac["_oxide"].isna()][FID]
 
 
 @formula("clinker_default", "cement", "clinker")
@@ -88,7 +88,7 @@ def clinker_oxide(ctx: Context) -> pd.DataFrame:
 @formula("raw_meal_carbon", "cement", "raw_meal")
 def raw_meal_carbon(ctx: Context) -> pd.DataFrame:
     """Raw meal × its organic carbon × 44/12 (the carbon content is measured: no default was found)."""
-    only = ctx.facilities_of("cement")[KEY]
+    only = ctx.facilities_of("cement")[FID]
     g = grid(ctx, ["raw_meal"], ["raw_meal_carbon"], only=only)
     if g.empty:
         return None

@@ -14,9 +14,9 @@ from carbonkit.errors import InvalidInput, Problem
 from carbonkit.factors import Release, load_release
 from carbonkit.market import aluminium, cement, steel  # noqa: F401 - registers the process formulas
 from carbonkit.market.combustion import combustion, fuel_defaults
-from carbonkit.market.formulas import IDX, Context, empty_sources, process_emissions
+from carbonkit.market.formulas import IDX, Context, empty_sources, group_tiers, process_emissions
 from carbonkit.market.guidelines import SECTORS, boundary, catalog, defaults, factor_records
-from carbonkit.market.monthly import KEY, MonthlyData, prepare
+from carbonkit.market.monthly import FID, KEY, MonthlyData, prepare
 from carbonkit.market.result import FACILITY_COLUMNS, QUALITY_COLUMNS, SOURCE_COLUMNS, MarketResult
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import vocabulary
@@ -36,15 +36,21 @@ def account_market(frame: pd.DataFrame, release: Release | None = None) -> Marke
     data = prepare(frame)
     ctx = Context(data=data, defaults=load_defaults(data, release), release=release)
     sources = run_formulas(ctx)
-    sources = pd.concat([sources, indirect(ctx, release)], ignore_index=True)
+    sources = _named(data, pd.concat([sources, indirect(ctx, release)], ignore_index=True))
     if ctx.problems:
         raise InvalidInput(ctx.problems)
-    flags = pd.concat([data.flags, *ctx.flags], ignore_index=True)
+    flags = pd.concat([data.flags, *[_named(data, f) for f in ctx.flags]], ignore_index=True)
     flags = flags.drop_duplicates(KEY + ["month", "parameter", "item"], keep="first").reset_index(drop=True)
     facilities = facility_table(data, sources, flags)
-    used = {i for ids in sources["factor_ids"] for i in str(ids).split(";") if i}
+    used = set(";".join(sources["factor_ids"].unique()).split(";")) - {""}
     return MarketResult(facilities=facilities, sources=sources[list(SOURCE_COLUMNS)], quality=flags[list(QUALITY_COLUMNS)],
                         factors=_factor_provenance(release, data, used), parameters=annual_parameters(ctx))
+
+
+def _named(data: MonthlyData, frame: pd.DataFrame) -> pd.DataFrame:
+    """Attach enterprise, facility and year to a frame keyed by the internal facility-year id."""
+    names = data.facilities[FID + KEY]
+    return names.merge(frame, on=FID, how="right")
 
 
 def load_defaults(data: MonthlyData, release: Release) -> pd.DataFrame:
@@ -75,16 +81,16 @@ def indirect(ctx: Context, release: Release) -> pd.DataFrame:
         if sub.empty:
             continue
         signed = np.where(sub["parameter"] == bought, sub["value"], -sub["value"])
-        net = sub.assign(net=signed).groupby(KEY, as_index=False)["net"].sum()
+        net = sub.assign(net=signed).groupby(FID + ["year", "enterprise"], as_index=False)["net"].sum()
         for rec in net.to_dict("records"):
             factor, fid, note = _indirect_factor(ctx, release, kind, int(rec["year"]), rec)
             if factor is None:
                 continue
-            lines.append({**{k: rec[k] for k in KEY}, "kind": kind, "source": kind, "item": kind, "gas": "CO2",
+            lines.append({"fid": rec["fid"], "kind": kind, "source": kind, "item": kind, "gas": "CO2",
                           "activity": rec["net"], "activity_unit": unit, "factor": factor, "factor_unit": f"tCO2/{unit}",
                           "emissions_t": rec["net"] * factor, "tco2e": rec["net"] * factor, "tier": "default",
                           "clause": note, "factor_ids": fid})
-    return pd.DataFrame(lines, columns=list(SOURCE_COLUMNS))
+    return pd.DataFrame(lines, columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
 def _indirect_factor(ctx: Context, release: Release, kind: str, year: int, rec: dict):
@@ -108,16 +114,15 @@ def _indirect_factor(ctx: Context, release: Release, kind: str, year: int, rec: 
 def facility_table(data: MonthlyData, sources: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """One row per facility-year: emissions by kind, indirect, production of the boundary's product."""
     fac = data.facilities.copy()
-    by_kind = sources.pivot_table(index=KEY, columns="kind", values="tco2e", aggfunc="sum", fill_value=0.0)
-    activity = sources[sources["kind"].isin(["electricity", "heat"])].pivot_table(
-        index=KEY, columns="kind", values="activity", aggfunc="sum", fill_value=0.0)
-    fac = fac.merge(by_kind.reset_index(), on=KEY, how="left").merge(
-        activity.add_suffix("_activity").reset_index(), on=KEY, how="left")
+    by_kind = sources.groupby(["fid", "kind"])["tco2e"].sum().unstack("kind")
+    ind = sources[sources["kind"].isin(["electricity", "heat"])]
+    activity = ind.groupby(["fid", "kind"])["activity"].sum().unstack("kind").add_suffix("_activity")
+    fac = fac.merge(by_kind.reset_index(), on=FID, how="left").merge(activity.reset_index(), on=FID, how="left")
     for col in ("combustion", "process", "pfc", "electricity", "heat", "electricity_activity", "heat_activity"):
         if col not in fac.columns:
             fac[col] = 0.0
         fac[col] = fac[col].fillna(0.0)
-    out = fac[KEY + ["sector", "route"]].copy()
+    out = fac[FID + KEY + ["sector", "route"]].copy()
     out["combustion_tco2"], out["process_tco2"], out["pfc_tco2e"] = fac["combustion"], fac["process"], fac["pfc"]
     out["direct_tco2e"] = out["combustion_tco2"] + out["process_tco2"] + out["pfc_tco2e"]
     out["electricity_mwh"], out["electricity_tco2"] = fac["electricity_activity"], fac["electricity"]
@@ -132,18 +137,18 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
     bnd = {(s, r): boundary(s, r) for s, r in out[["sector", "route"]].drop_duplicates().itertuples(index=False)}
     out["product"] = [bnd[(s, r)].product for s, r in zip(out["sector"], out["route"])]
     prod_param = pd.Series([bnd[(s, r)].production for s, r in zip(out["sector"], out["route"])], index=out.index)
-    flows = v.groupby(KEY + ["parameter"], as_index=False)["value"].sum()
-    keyed = out[KEY].assign(parameter=prod_param.to_numpy())
-    out["production_t"] = keyed.merge(flows, on=KEY + ["parameter"], how="left")["value"].fillna(0.0).to_numpy()
+    flows = v[v["parameter"].isin(set(prod_param))].groupby(FID + ["parameter"], as_index=False)["value"].sum()
+    keyed = out[FID].assign(parameter=prod_param.to_numpy())
+    out["production_t"] = keyed.merge(flows, on=FID + ["parameter"], how="left")["value"].fillna(0.0).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["intensity_tco2e_per_t"] = np.where(out["production_t"] > 0, out["total_tco2e"] / out["production_t"], np.nan)
         out["direct_intensity_tco2e_per_t"] = np.where(out["production_t"] > 0,
                                                        out["direct_tco2e"] / out["production_t"], np.nan)
-    bench = v[v["parameter"] == "benchmark"].sort_values("month").groupby(KEY, as_index=False)["value"].last()
-    out = out.merge(bench.rename(columns={"value": "benchmark_tco2e_per_t"}), on=KEY, how="left")
+    bench = v[v["parameter"] == "benchmark"].sort_values("month").groupby(FID, as_index=False)["value"].last()
+    out = out.merge(bench.rename(columns={"value": "benchmark_tco2e_per_t"}), on=FID, how="left")
     out["benchmark_gap_tco2e"] = (out["intensity_tco2e_per_t"] - out["benchmark_tco2e_per_t"]) * out["production_t"]
-    months = v.groupby(KEY, as_index=False)["month"].nunique()
-    out = out.merge(months.rename(columns={"month": "months"}), on=KEY, how="left")
+    months = v.groupby(FID, as_index=False)["month"].nunique()
+    out = out.merge(months.rename(columns={"month": "months"}), on=FID, how="left")
     n_flags = flags.groupby(KEY, as_index=False).size().rename(columns={"size": "n_flags"})
     out = out.merge(n_flags, on=KEY, how="left")
     out["n_flags"] = out["n_flags"].fillna(0).astype(int)
@@ -153,33 +158,33 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
 def annual_parameters(ctx: Context) -> pd.DataFrame:
     """The year's key parameters per facility and item: flows summed, rates weighted as the catalog says."""
     v = ctx.data.values
+    names = ctx.data.facilities[FID + KEY]
     stocks = [p.id for p in catalog().values() if p.nature == "stock"]
     given = v.loc[v["parameter"].isin(stocks), IDX + ["parameter", "value", "tier"]]
     given = given.assign(tier=given["tier"].replace("", "given"))
     r = pd.concat([*ctx.resolved, given], ignore_index=True).drop_duplicates(IDX + ["parameter"])
     if r.empty:
         return pd.DataFrame(columns=KEY + ["parameter", "item", "value", "unit", "tier"])
-    wide = r.pivot_table(index=IDX, columns="parameter", values="value", aggfunc="first")
+    wide = r.set_index(IDX + ["parameter"])["value"].unstack("parameter")
     rows = []
     for param in r["parameter"].unique():
         spec = catalog().get(param)
         col = wide[param]
         if spec is None or spec.nature == "flow":
-            agg = col.dropna().groupby(level=KEY + ["item"]).sum()
+            agg = col.dropna().groupby(level=FID + ["item"]).sum()
         elif spec.nature == "stock":  # a state: the last month's value, never a sum
-            agg = col.dropna().groupby(level=KEY + ["item"]).last()
+            agg = col.dropna().groupby(level=FID + ["item"]).last()
         else:
             w = np.ones(len(wide))
             for name in spec.weight:
                 w = w * (wide[name].fillna(0.0).to_numpy() if name in wide.columns else 1.0)
-            num = (col.fillna(0.0) * w).groupby(level=KEY + ["item"]).sum()
-            den = pd.Series(np.where(col.notna(), w, 0.0), index=wide.index).groupby(level=KEY + ["item"]).sum()
+            num = (col.fillna(0.0) * w).groupby(level=FID + ["item"]).sum()
+            den = pd.Series(np.where(col.notna(), w, 0.0), index=wide.index).groupby(level=FID + ["item"]).sum()
             agg = num / den.replace(0.0, np.nan)
         rows.append(agg.rename("value").reset_index().assign(parameter=param))
     out = pd.concat(rows, ignore_index=True)
-    tiers = r.groupby(KEY + ["item", "parameter"])["tier"].agg(
-        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed").reset_index()
-    out = out.merge(tiers, on=KEY + ["item", "parameter"], how="left")
+    tiers = group_tiers(r["tier"], [r[k] for k in FID + ["item", "parameter"]]).rename("tier").reset_index()
+    out = names.merge(out.merge(tiers, on=FID + ["item", "parameter"], how="left"), on=FID)
     units = {p.id: p.unit for p in catalog().values()}
     vocab = vocabulary()
     out["unit"] = [units.get(p, "").replace("{item}", vocab.resolve(i).unit if vocab.resolve(i) else "")

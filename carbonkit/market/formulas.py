@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.market.monthly import KEY, MonthlyData
+from carbonkit.market.monthly import FID, KEY, MonthlyData
 from carbonkit.market.result import QUALITY_COLUMNS, SOURCE_COLUMNS
 
-IDX = KEY + ["month", "item"]
+IDX = FID + ["month", "item"]
 
 
 @dataclass
@@ -43,9 +43,9 @@ class Context:
         return fac[fac["sector"] == sector]
 
     def has(self, parameter: str) -> pd.DataFrame:
-        """Facility-years (KEY) that entered ``parameter`` at least once."""
+        """Facility-years (fid) that entered ``parameter`` at least once."""
         v = self.data.values
-        return v.loc[v["parameter"] == parameter, KEY].drop_duplicates()
+        return v.loc[v["parameter"] == parameter, FID].drop_duplicates()
 
 
 @dataclass(frozen=True)
@@ -83,24 +83,24 @@ def process_emissions(ctx: Context, sector: str) -> pd.DataFrame:
 
 
 def empty_sources() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(SOURCE_COLUMNS))
+    return pd.DataFrame(columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
 def grid(ctx: Context, driver: list[str], params: list[str], only: pd.DataFrame | None = None) -> pd.DataFrame:
     """Monthly frame: one row per facility-year, month and item of the ``driver`` flows, a column per parameter.
 
     A parameter entered with no item applies to every item of the facility-month. ``<p>_tier`` holds the tier
-    of each given value (NaN where not given). ``only`` restricts to some facility-years (KEY frame).
+    of each given value (NaN where not given). ``only`` restricts to some facility-years (a frame of fid).
     """
     v = ctx.data.values
     if only is not None:
-        v = v.merge(only, on=KEY)
-    keys = v.loc[v["parameter"].isin(driver), KEY + ["item"]].drop_duplicates()
-    months = v[KEY + ["month"]].drop_duplicates()
-    g = keys.merge(months, on=KEY)[IDX]
+        v = v[v["fid"].isin(only["fid"])]
+    keys = v.loc[v["parameter"].isin(driver), FID + ["item"]].drop_duplicates()
+    months = v[FID + ["month"]].drop_duplicates()
+    g = keys.merge(months, on=FID)[IDX]
     for p in dict.fromkeys(driver + params):
         sub = v.loc[v["parameter"] == p, IDX + ["value", "tier"]]
-        on = IDX if (sub["item"] != "").any() else KEY + ["month"]
+        on = IDX if (sub["item"] != "").any() else FID + ["month"]
         sub = sub[on + ["value", "tier"]].rename(columns={"value": p, "tier": f"{p}_tier"})
         g = g.merge(sub, on=on, how="left")
     for p in driver:
@@ -120,24 +120,25 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
     ids = dict(zip(d["item"], d["factor_id"]))
     clauses = dict(zip(d["item"], d["clause"]))
     given = g[param].notna()
-    fallback = g["item"].map(lambda i: by_item.get(i, by_item.get("", np.nan)))
+    items = g["item"].unique()
+    fallback = g["item"].map({i: by_item.get(i, by_item.get("", np.nan)) for i in items})
     g[param] = g[param].where(given, fallback)
     tier = g[f"{param}_tier"].replace("", "given").where(given, "default")
     g[f"{param}_tier"] = tier
-    g[f"{param}_id"] = g["item"].map(lambda i: ids.get(i, ids.get("", ""))).where(~given, "")
+    g[f"{param}_id"] = g["item"].map({i: ids.get(i, ids.get("", "")) for i in items}).where(~given, "")
     lacking = needed & g[param].isna()
     if lacking.any():
         _required(ctx, g[lacking], param)
-    measured_somewhere = given.groupby([g[k] for k in KEY + ["item"]]).transform("any")
+    measured_somewhere = given.groupby([g["fid"], g["item"]]).transform("any")
     missing = needed & ~given & measured_somewhere & g[param].notna()
     if missing.any():
         m = g[missing]
         ctx.flags.append(pd.DataFrame({
-            "enterprise": m["enterprise"], "facility": m["facility"], "year": m["year"], "month": m["month"],
+            "fid": m["fid"], "month": m["month"],
             "parameter": param, "item": m["item"], "problem": "missing",
             "handling": [f"default {x:g} of the guideline used ({i})" for x, i in zip(m[param], m[f"{param}_id"])],
             "clause": m["item"].map(lambda i: clauses.get(i, clauses.get("", sector_clause)))},
-            columns=list(QUALITY_COLUMNS)))
+            columns=["fid"] + [c for c in QUALITY_COLUMNS if c not in KEY]))
     ctx.resolved.append(pd.DataFrame({**{k: g[k] for k in IDX}, "parameter": param, "value": g[param],
                                       "tier": tier}))
     return g[param]
@@ -151,13 +152,18 @@ def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
 
 
 def _required(ctx: Context, rows: pd.DataFrame, param: str) -> None:
-    for key, grp in rows.groupby(KEY + ["item"], sort=False):
-        ent, fac, year, item = key
+    names = ctx.data.facilities.set_index("fid")
+    for (fid, item), grp in rows.groupby(FID + ["item"], sort=False):
+        ent, fac, year = names.loc[fid, KEY]
         months = ", ".join(str(m) for m in sorted(grp["month"].unique()))
         ctx.problems.append(Problem(
             "parameter_required", f"facility {fac}: '{param}'{f' of {item}' if item else ''} is required for month(s) "
             f"{months}: the guideline has no default for it", field=param, enterprise=ent, period=str(year),
             expected=f"a monthly '{param}' value"))
+
+
+TIER_CODES = {"measured": 1.0, "given": 2.0, "default": 3.0}
+TIER_NAMES = {1.0: "measured", 2.0: "given", 3.0: "default"}
 
 
 def tier_of(tiers: pd.Series) -> str:
@@ -166,32 +172,39 @@ def tier_of(tiers: pd.Series) -> str:
     return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
 
 
+def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
+    """:func:`tier_of` per group, vectorised: the same code in every month, else ``mixed``."""
+    code = tiers.map(TIER_CODES)
+    g = code.groupby(groups, sort=False)
+    lo, hi = g.min(), g.max()
+    return pd.Series(np.where(lo.isna(), "", np.where(lo == hi, lo.map(TIER_NAMES).fillna(""), "mixed")),
+                     index=lo.index)
+
+
 def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, gas: str, activity: pd.Series,
                   activity_unit: str, factor_unit: str, clause: str, tier_params: list[str],
                   emissions_t: pd.Series | None = None, ids: list[str] = ()) -> pd.DataFrame:
     """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter."""
-    work = g[KEY + ["item"]].copy()
-    work["tco2e"] = tco2e.to_numpy()
-    work["activity"] = activity.to_numpy()
-    work["emissions_t"] = (emissions_t if emissions_t is not None else tco2e).to_numpy()
-    for p in tier_params:
-        work[f"{p}_tier"] = g[f"{p}_tier"].to_numpy()
-        work[f"{p}_id"] = g.get(f"{p}_id", pd.Series("", index=g.index)).fillna("").to_numpy()
-    grouped = work.groupby(KEY + ["item"], sort=False)
-    out = grouped[["tco2e", "activity", "emissions_t"]].sum().reset_index()
-    tiers = grouped.agg(**{p: (f"{p}_tier", tier_of) for p in tier_params}).reset_index(drop=True) \
-        if tier_params else pd.DataFrame(index=out.index)
-    used = grouped.agg(**{p: (f"{p}_id", lambda s: ";".join(sorted({x for x in s if x}))) for p in tier_params}) \
-        .reset_index(drop=True) if tier_params else pd.DataFrame(index=out.index)
-    out["tier"] = [", ".join(f"{p}={t[p]}" for p in tier_params) for t in tiers.to_dict("records")] \
-        if tier_params else "given"
-    out["factor_ids"] = [";".join(dict.fromkeys([*ids, *[x for p in tier_params for x in u[p].split(";") if x]]))
-                         for u in used.to_dict("records")] if tier_params else ";".join(ids)
+    keys = [g["fid"], g["item"]]
+    work = pd.DataFrame({"tco2e": tco2e.to_numpy(), "activity": activity.to_numpy(),
+                         "emissions_t": (emissions_t if emissions_t is not None else tco2e).to_numpy()}, index=g.index)
+    out = work.groupby(keys, sort=False).sum()
+    tier_text = pd.Series("", index=out.index, dtype=object)
+    id_text = pd.Series(";".join(ids), index=out.index, dtype=object)
+    for n, p in enumerate(tier_params):
+        t = group_tiers(g[f"{p}_tier"], keys).reindex(out.index)
+        tier_text = tier_text + ("" if n == 0 else ", ") + p + "=" + t.astype(str)
+        used = g.get(f"{p}_id", pd.Series("", index=g.index)).replace("", np.nan)
+        first = used.groupby(keys, sort=False).first().reindex(out.index).fillna("")
+        id_text = id_text + np.where(first != "", np.where(id_text != "", ";", "") + first, "")
+    out = out.reset_index()
+    out["tier"] = tier_text.to_numpy() if tier_params else "given"
+    out["factor_ids"] = id_text.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["factor"] = np.where(out["activity"] != 0, out["tco2e"] / out["activity"], np.nan)
     out["kind"], out["source"], out["gas"] = kind, source, gas
     out["activity_unit"], out["factor_unit"], out["clause"] = activity_unit, factor_unit, clause
-    return out[list(SOURCE_COLUMNS)]
+    return out[FID + [c for c in SOURCE_COLUMNS if c not in KEY]]
 
 
 def raise_problems(ctx: Context) -> None:

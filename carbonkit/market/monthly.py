@@ -27,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem, UnitMismatch
-from carbonkit.market.guidelines import SECTORS, boundary, catalog
+from carbonkit.market.guidelines import SECTORS, boundary, catalog, guideline
 from carbonkit.market.result import QUALITY_COLUMNS
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import normalise_name, vocabulary
 
 KEY = ["enterprise", "facility", "year"]
+FID = ["fid"]  # the facility-year as one integer: internal merges and groups run on it
 TEXT = ["enterprise", "facility", "sector", "route", "parameter", "item", "unit", "tier", "standard"]
 COLUMNS = ["enterprise", "facility", "sector", "route", "year", "month", "parameter", "item", "value", "unit",
            "tier", "standard"]
@@ -44,8 +45,8 @@ TIERS = ("measured", "given", "")
 class MonthlyData:
     """Checked monthly values in canonical units, the facility-years and the data-quality flags so far."""
 
-    values: pd.DataFrame  # KEY + month, parameter, item, value, tier, standard, row
-    facilities: pd.DataFrame  # KEY + sector, route, annual (bool: entered for the whole year)
+    values: pd.DataFrame  # fid, KEY, month, parameter, item, value, tier, standard, row
+    facilities: pd.DataFrame  # KEY, sector, route, annual (bool: entered for the whole year), fid
     flags: pd.DataFrame  # QUALITY_COLUMNS
 
 
@@ -75,7 +76,9 @@ def prepare(frame: pd.DataFrame) -> MonthlyData:
     frame, flags = _screen(frame, problems)
     if problems:
         raise InvalidInput(problems)
-    values = frame[KEY + ["month", "parameter", "item", "value", "tier", "standard", "row"]].reset_index(drop=True)
+    frame = frame.assign(fid=frame.groupby(KEY, sort=False).ngroup())
+    facilities = facilities.merge(frame[KEY + FID].drop_duplicates(), on=KEY, how="left")
+    values = frame[FID + KEY + ["month", "parameter", "item", "value", "tier", "standard", "row"]].reset_index(drop=True)
     return MonthlyData(values=values, facilities=facilities, flags=flags)
 
 
@@ -89,17 +92,30 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
         if col not in out.columns:
             out[col] = ""
     for col in TEXT:
-        out[col] = out[col].fillna("").astype(str).str.strip()
-    out["parameter"] = out["parameter"].map(normalise_name)
-    out["sector"] = out["sector"].str.lower()
-    out["route"] = out["route"].map(normalise_name)
+        out[col] = _per_unique(out[col].fillna("").astype(str), str.strip)
+    out["parameter"] = _per_unique(out["parameter"], normalise_name)
+    out["sector"] = _per_unique(out["sector"], str.lower)
+    out["route"] = _per_unique(out["route"], normalise_name)
     out["tier"] = out["tier"].str.lower()
     out["row"] = np.arange(1, len(out) + 1)
     return out
 
 
+def _per_unique(series: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value (a few parameters repeat over hundreds of thousands of rows)."""
+    uniques = series.unique()
+    return series.map(dict(zip(uniques, map(fn, uniques))))
+
+
 def _number(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series.astype(str).str.strip().replace("", None), errors="coerce")
+    """Numbers as floats; text that is not a number (or empty) as NaN."""
+    if series.dtype.kind in "fiu":
+        return series.astype(float)
+    out = pd.to_numeric(series, errors="coerce")
+    retry = out.isna() & series.notna()
+    if retry.any():  # numbers typed with spaces around them
+        out[retry] = pd.to_numeric(series[retry].astype(str).str.strip().replace("", None), errors="coerce")
+    return out.astype(float)
 
 
 def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -150,14 +166,14 @@ def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
 def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """One row per facility-year: its sector and route must be single and known."""
     params = catalog()
-    fac = frame.groupby(KEY, sort=False).agg(sector=("sector", "unique"), route=("route", "unique"),
-                                             annual=("month", lambda m: bool((m == 0).any()))).reset_index()
-    for rec in fac.to_dict("records"):
-        if len(rec["sector"]) != 1 or len(rec["route"]) != 1:
-            problems.append(Problem("facility_ambiguous", f"facility {rec['facility']} has several sectors or routes",
-                                    field="sector", enterprise=rec["enterprise"], expected="one sector and route"))
-            continue
-        sector, route = rec["sector"][0], rec["route"][0]
+    grouped = frame.assign(annual=frame["month"] == 0).groupby(KEY, sort=False)
+    fac = grouped.agg(sector=("sector", "first"), route=("route", "first"), annual=("annual", "max")).reset_index()
+    several = (grouped["sector"].nunique().to_numpy() > 1) | (grouped["route"].nunique().to_numpy() > 1)
+    for rec in fac[several].to_dict("records"):
+        problems.append(Problem("facility_ambiguous", f"facility {rec['facility']} has several sectors or routes",
+                                field="sector", enterprise=rec["enterprise"], expected="one sector and route"))
+    for (sector, route), rec in fac[~several].groupby(["sector", "route"], sort=False).first().iterrows():
+        rec = {**rec.to_dict(), "sector": sector, "route": route}
         if sector not in SECTORS:
             problems.append(Problem("unknown_sector", f"facility {rec['facility']}: sector '{sector}'", field="sector",
                                     enterprise=rec["enterprise"], expected=", ".join(SECTORS)))
@@ -165,15 +181,12 @@ def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         try:
             boundary(sector, route)
         except KeyError:
-            from carbonkit.market.guidelines import guideline
             problems.append(Problem("unknown_route", f"facility {rec['facility']}: route '{route}'", field="route",
                                     enterprise=rec["enterprise"],
                                     expected=", ".join(b.id for b in guideline(sector).boundary)))
-    fac["sector"] = fac["sector"].map(lambda s: s[0])
-    fac["route"] = fac["route"].map(lambda s: s[0])
-    wrong = frame.merge(fac[KEY + ["sector"]], on=KEY, suffixes=("", "_f"))
-    wrong = wrong[wrong["parameter"].map(lambda p: params[p].sector if p in params else "").isin(SECTORS)
-                  & (wrong["parameter"].map(lambda p: params[p].sector if p in params else "") != wrong["sector_f"])]
+    own = frame["parameter"].map({p: spec.sector for p, spec in params.items()}).fillna("")
+    wrong = frame[own.isin(SECTORS) & frame["sector"].isin(SECTORS) & (own != frame["sector"])]
+    wrong = wrong.assign(sector_f=wrong["sector"])
     for rec in wrong.head(50).to_dict("records"):
         problems.append(_p(rec, "parameter_sector", f"parameter '{rec['parameter']}' belongs to another sector",
                            "parameter", f"a parameter of {rec['sector_f']}"))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.market.formulas import Context, formula, grid, keep_flows, resolve, sources_frame
-from carbonkit.market.monthly import KEY
+from carbonkit.market.monthly import FID
 
 CLAUSE = "过程排放: 熔剂、电极、含碳原料 − 固碳产品 (CETS-AG-03.01-V01-2024 carbon balance)"
 FAMILY = {"limestone": "flux", "dolomite": "flux", "electrode": "electrode"}
@@ -25,7 +25,7 @@ FAMILY = {"limestone": "flux", "dolomite": "flux", "electrode": "electrode"}
 @formula("carbon_balance", "steel", "process")
 def carbon_balance(ctx: Context) -> pd.DataFrame:
     """Materials in × their CO2 content − materials out × theirs, one line per material."""
-    only = ctx.facilities_of("steel")[KEY]
+    only = ctx.facilities_of("steel")[FID]
     g = grid(ctx, ["material_in", "material_out"], ["material_carbon"], only=only)
     if g.empty:
         return None
