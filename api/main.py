@@ -82,5 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, calculate, reports, enterprises, parks, factors, keys, assess, progress, benefit,
                    workbooks, html_reports, dashboard, designations):
         app.include_router(module.router)
+    from api.routers import market  # issue 16: carbon-market sectors (monthly key parameters, sector report)
+
+    app.include_router(market.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
