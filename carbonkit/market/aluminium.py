@@ -79,6 +79,7 @@ def pfc_default(ctx: Context) -> pd.DataFrame:
     needed = g["aluminium_output"] != 0
     cf4 = resolve(ctx, g, "cf4_factor", needed, CLAUSE)
     c2f6 = resolve(ctx, g, "c2f6_factor", needed, CLAUSE)
+    keep_flows(ctx, g, ["aluminium_output"])
     return _pfc_lines(ctx, g, cf4, c2f6, "pfc_default", ["cf4_factor", "c2f6_factor"])
 
 
@@ -92,6 +93,7 @@ def pfc_slope(ctx: Context) -> pd.DataFrame:
     aem = resolve(ctx, g, "aem", needed, CLAUSE)
     cf4 = resolve(ctx, g, "cf4_slope", needed, CLAUSE) * aem
     ratio = resolve(ctx, g, "c2f6_ratio", needed, CLAUSE)
+    keep_flows(ctx, g, ["aluminium_output"])
     return _pfc_lines(ctx, g, cf4, cf4 * ratio, "pfc_slope", ["aem", "cf4_slope", "c2f6_ratio"])
 
 
@@ -108,4 +110,5 @@ def pfc_overvoltage(ctx: Context) -> pd.DataFrame:
     ovc = resolve(ctx, g, "cf4_ovc", needed, CLAUSE)
     cf4 = ovc * aeo / ce
     ratio = resolve(ctx, g, "c2f6_ratio", needed, CLAUSE)
+    keep_flows(ctx, g, ["aluminium_output"])
     return _pfc_lines(ctx, g, cf4, cf4 * ratio, "pfc_overvoltage", ["aeo", "current_efficiency", "cf4_ovc", "c2f6_ratio"])

@@ -156,40 +156,27 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
 
 
 def annual_parameters(ctx: Context) -> pd.DataFrame:
-    """The year's key parameters per facility and item: flows summed, rates weighted as the catalog says."""
+    """The year's key parameters per facility and item: flows summed, rates weighted as the catalog says, stocks
+    at their last month (never summed)."""
     v = ctx.data.values
-    names = ctx.data.facilities[FID + KEY]
     stocks = [p.id for p in catalog().values() if p.nature == "stock"]
-    given = v.loc[v["parameter"].isin(stocks), IDX + ["parameter", "value", "tier"]]
-    given = given.assign(tier=given["tier"].replace("", "given"))
-    r = pd.concat([*ctx.resolved, given], ignore_index=True).drop_duplicates(IDX + ["parameter"])
-    if r.empty:
+    given = v[v["parameter"].isin(stocks)].sort_values("month")
+    last = given.groupby(FID + ["item", "parameter"], as_index=False, sort=False).agg(value=("value", "last"),
+                                                                                       tier=("tier", "last"))
+    last["tier"] = last["tier"].replace("", "given")
+    last = last.astype({"parameter": str, "item": str})
+    out = pd.concat([*ctx.resolved, last], ignore_index=True)
+    if out.empty:
         return pd.DataFrame(columns=KEY + ["parameter", "item", "value", "unit", "tier"])
-    wide = r.set_index(IDX + ["parameter"])["value"].unstack("parameter")
-    rows = []
-    for param in r["parameter"].unique():
-        spec = catalog().get(param)
-        col = wide[param]
-        if spec is None or spec.nature == "flow":
-            agg = col.dropna().groupby(level=FID + ["item"]).sum()
-        elif spec.nature == "stock":  # a state: the last month's value, never a sum
-            agg = col.dropna().groupby(level=FID + ["item"]).last()
-        else:
-            w = np.ones(len(wide))
-            for name in spec.weight:
-                w = w * (wide[name].fillna(0.0).to_numpy() if name in wide.columns else 1.0)
-            num = (col.fillna(0.0) * w).groupby(level=FID + ["item"]).sum()
-            den = pd.Series(np.where(col.notna(), w, 0.0), index=wide.index).groupby(level=FID + ["item"]).sum()
-            agg = num / den.replace(0.0, np.nan)
-        rows.append(agg.rename("value").reset_index().assign(parameter=param))
-    out = pd.concat(rows, ignore_index=True)
-    tiers = group_tiers(r["tier"], [r[k] for k in FID + ["item", "parameter"]]).rename("tier").reset_index()
-    out = names.merge(out.merge(tiers, on=FID + ["item", "parameter"], how="left"), on=FID)
+    out = out.drop_duplicates(FID + ["item", "parameter"]).dropna(subset=["value"])
+    out = ctx.data.facilities[FID + KEY].merge(out, on=FID)
     units = {p.id: p.unit for p in catalog().values()}
     vocab = vocabulary()
-    out["unit"] = [units.get(p, "").replace("{item}", vocab.resolve(i).unit if vocab.resolve(i) else "")
-                   for p, i in zip(out["parameter"], out["item"])]
-    return out[KEY + ["parameter", "item", "value", "unit", "tier"]].dropna(subset=["value"])
+    pairs = out[["parameter", "item"]].astype(str).drop_duplicates()
+    unit_of = {(p, i): units.get(p, "").replace("{item}", vocab.resolve(i).unit if vocab.resolve(i) else "")
+               for p, i in pairs.itertuples(index=False)}
+    out["unit"] = [unit_of[(str(p), str(i))] for p, i in zip(out["parameter"], out["item"])]
+    return out[KEY + ["parameter", "item", "value", "unit", "tier"]].reset_index(drop=True)
 
 
 def _factor_provenance(release: Release, data: MonthlyData, used: set[str]) -> dict[str, dict]:

@@ -36,7 +36,7 @@ class Context:
     release: object = None
     flags: list[pd.DataFrame] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    resolved: list[pd.DataFrame] = field(default_factory=list)  # long: IDX + parameter, value, tier
+    resolved: list[pd.DataFrame] = field(default_factory=list)  # the year's parameters: fid, item, parameter, value, tier
 
     def facilities_of(self, sector: str) -> pd.DataFrame:
         fac = self.data.facilities
@@ -120,12 +120,11 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
     ids = dict(zip(d["item"], d["factor_id"]))
     clauses = dict(zip(d["item"], d["clause"]))
     given = g[param].notna()
-    items = g["item"].unique()
-    fallback = g["item"].map({i: by_item.get(i, by_item.get("", np.nan)) for i in items})
+    fallback = map_items(g["item"], lambda i: by_item.get(i, by_item.get("", np.nan)), float)
     g[param] = g[param].where(given, fallback)
     tier = g[f"{param}_tier"].replace("", "given").where(given, "default")
     g[f"{param}_tier"] = tier
-    g[f"{param}_id"] = g["item"].map({i: ids.get(i, ids.get("", "")) for i in items}).where(~given, "")
+    g[f"{param}_id"] = map_items(g["item"], lambda i: ids.get(i, ids.get("", "")), object).where(~given, "")
     lacking = needed & g[param].isna()
     if lacking.any():
         _required(ctx, g[lacking], param)
@@ -139,16 +138,48 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
             "handling": [f"default {x:g} of the guideline used ({i})" for x, i in zip(m[param], m[f"{param}_id"])],
             "clause": m["item"].map(lambda i: clauses.get(i, clauses.get("", sector_clause)))},
             columns=["fid"] + [c for c in QUALITY_COLUMNS if c not in KEY]))
-    ctx.resolved.append(pd.DataFrame({**{k: g[k] for k in IDX}, "parameter": param, "value": g[param],
-                                      "tier": tier}))
+    g.attrs.setdefault("resolved", []).append(param)
     return g[param]
 
 
+def map_items(items: pd.Series, fn, dtype) -> pd.Series:
+    """``fn`` of each item, evaluated once per distinct item (categorical or plain)."""
+    if isinstance(items.dtype, pd.CategoricalDtype):
+        cats = items.cat.categories
+        table = np.array([fn(c) for c in cats] + [fn("")], dtype=dtype)
+        return pd.Series(table[items.cat.codes.to_numpy()], index=items.index)
+    uniques = items.unique()
+    return items.map(dict(zip(uniques, map(fn, uniques)))).astype(dtype)
+
+
 def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
-    """Record the flows of a grid for the annual parameter table (tier: given)."""
-    for p in flows:
-        tier = g[f"{p}_tier"].replace("", "given").fillna("given")
-        ctx.resolved.append(pd.DataFrame({**{k: g[k] for k in IDX}, "parameter": p, "value": g[p], "tier": tier}))
+    """Record the year's value of the grid's flows and of every parameter resolved on it (the annual table).
+
+    Flows are summed; an intensive parameter is the mean weighted as the catalog says (the product of the named
+    monthly flows, ``a+b`` for a sum), so that the year's value reproduces the sum of the months.
+    """
+    from carbonkit.market.guidelines import catalog
+
+    spec = catalog()
+    keys = [g["fid"].reset_index(drop=True), g["item"].reset_index(drop=True)]
+    parts = []
+    for p in dict.fromkeys([*flows, *g.attrs.get("resolved", [])]):
+        col = g[p].to_numpy(dtype=float)
+        tiers = g[f"{p}_tier"].replace("", "given").fillna("given") if p in flows else g[f"{p}_tier"]
+        if spec[p].nature == "intensive":
+            w = np.ones(len(g))
+            for name in spec[p].weight:
+                w = w * sum(g[n].to_numpy(dtype=float) if n in g.columns else 0.0 for n in name.split("+"))
+            frame = pd.DataFrame({"num": np.nan_to_num(col) * w, "den": np.where(np.isnan(col), 0.0, w)})
+            agg = frame.groupby(keys, sort=False).sum()
+            value = agg["num"] / agg["den"].replace(0.0, np.nan)
+        else:
+            value = pd.Series(col).groupby(keys, sort=False).sum()
+        tier = group_tiers(tiers.reset_index(drop=True), keys).reindex(value.index)
+        parts.append(pd.DataFrame({"fid": value.index.get_level_values(0),
+                                   "item": value.index.get_level_values(1).astype(str),
+                                   "parameter": p, "value": value.to_numpy(), "tier": tier.to_numpy()}))
+    ctx.resolved.extend(parts)
 
 
 def _required(ctx: Context, rows: pd.DataFrame, param: str) -> None:
@@ -198,6 +229,7 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
         first = used.groupby(keys, sort=False).first().reindex(out.index).fillna("")
         id_text = id_text + np.where(first != "", np.where(id_text != "", ";", "") + first, "")
     out = out.reset_index()
+    out["item"] = out["item"].astype(str)
     out["tier"] = tier_text.to_numpy() if tier_params else "given"
     out["factor_ids"] = id_text.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -109,7 +109,7 @@ def catalog() -> dict[str, Parameter]:
     for p in params.values():
         if "{item}" not in p.unit:
             parse_unit(p.unit)
-        unknown = [w for w in p.weight if w not in params]
+        unknown = [n for w in p.weight for n in w.split("+") if n not in params]
         if unknown:
             raise FactorDataError(f"{CATALOG}.toml: parameter {p.id} is weighted by unknown {unknown}")
     return params

@@ -68,6 +68,7 @@ def read_monthly(path: str | Path) -> pd.DataFrame:
 def prepare(frame: pd.DataFrame) -> MonthlyData:
     """Check and convert a monthly table: the stages below, every problem collected before raising."""
     frame = _normalise(frame)
+    frame["fid"] = frame.groupby(KEY, sort=False).ngroup()  # one integer per facility-year, for every group below
     problems: list[Problem] = []
     frame = _convert(frame, problems)
     facilities = _facilities(frame, problems)
@@ -76,9 +77,9 @@ def prepare(frame: pd.DataFrame) -> MonthlyData:
     frame, flags = _screen(frame, problems)
     if problems:
         raise InvalidInput(problems)
-    frame = frame.assign(fid=frame.groupby(KEY, sort=False).ngroup())
-    facilities = facilities.merge(frame[KEY + FID].drop_duplicates(), on=KEY, how="left")
     values = frame[FID + KEY + ["month", "parameter", "item", "value", "tier", "standard", "row"]].reset_index(drop=True)
+    values["parameter"] = values["parameter"].astype("category")  # compared and merged on, row by row: codes
+    values["item"] = values["item"].astype("category")
     return MonthlyData(values=values, facilities=facilities, flags=flags)
 
 
@@ -166,8 +167,9 @@ def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
 def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """One row per facility-year: its sector and route must be single and known."""
     params = catalog()
-    grouped = frame.assign(annual=frame["month"] == 0).groupby(KEY, sort=False)
-    fac = grouped.agg(sector=("sector", "first"), route=("route", "first"), annual=("annual", "max")).reset_index()
+    grouped = frame.assign(annual=frame["month"] == 0).groupby("fid", sort=True)
+    fac = grouped.agg(enterprise=("enterprise", "first"), facility=("facility", "first"), year=("year", "first"),
+                      sector=("sector", "first"), route=("route", "first"), annual=("annual", "max")).reset_index()
     several = (grouped["sector"].nunique().to_numpy() > 1) | (grouped["route"].nunique().to_numpy() > 1)
     for rec in fac[several].to_dict("records"):
         problems.append(Problem("facility_ambiguous", f"facility {rec['facility']} has several sectors or routes",
@@ -194,7 +196,7 @@ def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
 
 
 def _duplicates(frame: pd.DataFrame, problems: list[Problem]) -> None:
-    dup = frame[frame.duplicated(KEY + ["month", "parameter", "item"], keep="first")]
+    dup = frame[frame.duplicated(FID + ["month", "parameter", "item"], keep="first")]
     for rec in dup.head(50).to_dict("records"):
         problems.append(_p(rec, "duplicate", f"{rec['parameter']} {rec['item']} of month {rec['month']} is entered twice",
                            "parameter", "one row per facility, month, parameter and item"))
@@ -202,8 +204,12 @@ def _duplicates(frame: pd.DataFrame, problems: list[Problem]) -> None:
 
 def _months(frame: pd.DataFrame, facilities: pd.DataFrame, problems: list[Problem]) -> None:
     """Every facility-year has months 1-12, or a single annual entry (month 0)."""
-    months = frame.groupby(KEY, sort=False)["month"].agg(lambda m: set(m.tolist())).reset_index()
-    for rec in months.to_dict("records"):
+    g = frame.groupby("fid", sort=False)["month"]
+    stats = pd.DataFrame({"lo": g.min(), "hi": g.max(), "n": g.nunique()})
+    odd = stats[~(((stats["lo"] == 0) & (stats["hi"] == 0)) | ((stats["lo"] == 1) & (stats["hi"] == 12) & (stats["n"] == 12)))]
+    names = facilities.set_index("fid")
+    for fid in odd.index[:50]:
+        rec = {**names.loc[fid, KEY].to_dict(), "month": set(frame.loc[frame["fid"] == fid, "month"].tolist())}
         got = rec["month"]
         if got == {0}:
             continue
