@@ -24,6 +24,7 @@ SECTORS = ("cement", "steel", "aluminium")
 GUIDELINE_OF = {"cement": "cets-ag-02.01-v01-2024", "steel": "cets-ag-03.01-v01-2024",
                 "aluminium": "cets-ag-04.01-v01-2024"}
 CATALOG = "carbonkit-market-parameters"
+CONSTANTS = ("oxide_ratio", "gwp")  # values of a guideline that are not monthly parameters
 
 
 class Boundary(BaseModel):
@@ -127,6 +128,8 @@ def guideline(sector: str) -> Guideline:
     if doc.id != path.stem:
         problems.append(f"id '{doc.id}' differs from the file name '{path.stem}'")
     for v in doc.value:
+        if v.parameter not in params and v.parameter not in CONSTANTS:
+            problems.append(f"value {v.id}: parameter '{v.parameter}' is neither in {CATALOG} nor one of {CONSTANTS}")
         target = params[v.parameter].unit if v.parameter in params else None
         try:
             multiplier(v.unit, target) if target else parse_unit(v.unit)
