@@ -31,7 +31,8 @@ def _rows(rng, ent: str, fac: str, sector: str, route: str) -> list[tuple]:
     out = []
     for m in range(1, 13):
         def add(param, item, value, unit, tier=""):
-            out.append((ent, fac, sector, route, 2025, m, param, item, value, unit, tier, ""))
+            out.append((ent, fac, sector, route, 2025, m, param, item, value, unit, tier,
+                        "GB/T 213" if tier else ""))
         add("fuel_consumption", "bituminous_coal", rng.uniform(1e3, 2e4), "t")
         if m % 3:
             add("ncv", "bituminous_coal", rng.uniform(19, 24), "GJ/t", "measured")

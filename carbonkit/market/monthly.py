@@ -7,7 +7,8 @@ Input is a long table, one row per facility, month and parameter (CSV, or JSON r
 ``month`` is 1-12, or 0 for a value entered for the whole year (then the facility-year has that one entry
 instead of twelve months). ``item`` qualifies the parameter: the fuel of a fuel parameter, the clinker type,
 the material. ``tier`` is ``measured`` (give the sampling/analysis ``standard``) or empty (a value the
-enterprise states); values the guideline supplies are filled in later and marked ``default``.
+enterprise states); values the guideline supplies are filled in later and marked ``default``. A measured
+value without its standard is refused.
 
 Checks, all reported at once as :class:`InvalidInput` naming the row, field and what was expected: known
 parameter of the facility's sector, unit of the parameter's dimension, month 1-12 (or 0), a number; each
@@ -136,6 +137,10 @@ def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
                            "1-12, or 0 for a value of the whole year"))
     for rec in frame[~frame["tier"].isin(TIERS)].to_dict("records"):
         problems.append(_p(rec, "bad_tier", f"tier '{rec['tier']}' is not known", "tier", "measured, given or empty"))
+    unnamed = (frame["tier"] == "measured") & (frame["standard"] == "")
+    for rec in frame[unnamed].head(50).to_dict("records"):
+        problems.append(_p(rec, "standard_missing", f"measured {rec['parameter']} names no sampling or analysis standard",
+                           "standard", "the standard the value was measured by, e.g. GB/T 213 for coal NCV"))
     frame["factor"] = np.nan
     for (param, item, unit), idx in frame.groupby(["parameter", "item", "unit"], sort=False).groups.items():
         rec = frame.loc[idx[0]].to_dict()

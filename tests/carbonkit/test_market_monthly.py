@@ -49,6 +49,16 @@ def test_input_problems_are_reported_together_with_row_and_field():
     assert unknown.row == 3 and unknown.field == "parameter"
 
 
+def test_a_measured_value_names_its_standard():
+    rows = [{"month": 0, "parameter": "clinker_output", "item": "portland", "value": 10},
+            {"month": 0, "parameter": "clinker_factor", "item": "portland", "value": 0.52, "unit": "tCO2/t",
+             "tier": "measured"}]
+    with pytest.raises(InvalidInput) as err:
+        account_market(_frame(rows, **CEM))
+    p = err.value.problems[0]
+    assert (p.code, p.field, p.row) == ("standard_missing", "standard", 2)
+
+
 def test_unknown_sector_route_and_fuel():
     rows = [{"month": 0, "parameter": "fuel_consumption", "item": "moon_dust", "value": 1}]
     with pytest.raises(InvalidInput) as err:
@@ -82,10 +92,11 @@ def test_monthly_and_annual_entry_agree(coal, ncv, clinker, cao):
     as the guideline weighs them (NCV by coal, CaO by clinker), gives the same emissions."""
     rows = _year(lambda m: [
         {"parameter": "fuel_consumption", "item": "bituminous_coal", "value": coal[m - 1]},
-        {"parameter": "ncv", "item": "bituminous_coal", "value": ncv[m - 1], "unit": "GJ/t", "tier": "measured"},
+        {"parameter": "ncv", "item": "bituminous_coal", "value": ncv[m - 1], "unit": "GJ/t", "tier": "measured",
+         "standard": "GB/T 213"},
         {"parameter": "clinker_output", "item": "portland", "value": clinker[m - 1]},
-        {"parameter": "clinker_cao", "value": cao[m - 1], "unit": "", "tier": "measured"},
-        {"parameter": "clinker_mgo", "value": 0.02, "unit": "", "tier": "measured"},
+        {"parameter": "clinker_cao", "value": cao[m - 1], "unit": "", "tier": "measured", "standard": "GB/T 176"},
+        {"parameter": "clinker_mgo", "value": 0.02, "unit": "", "tier": "measured", "standard": "GB/T 176"},
         {"parameter": "noncarbonate_cao", "value": 0.01, "unit": ""},
         {"parameter": "noncarbonate_mgo", "value": 0.0, "unit": ""}])
     monthly = account_market(_frame(rows, **CEM))
