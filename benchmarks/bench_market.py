@@ -7,7 +7,9 @@ entities, twelve months of key parameters each (fuels with measured NCV in some 
 electrodes, crude steel, aluminium, anode-effect minutes, electricity), is accounted by
 ``carbonkit.market.account_market`` (best of --repeat after a warm-up). The floor, run in this process, is the
 same engine called once per facility-year on --sample facility-years (what a per-plant loop would cost),
-extrapolated per facility-year. Aim: the whole set under 1 s (issue 16), and a large ratio to the floor.
+extrapolated per facility-year. Aim: the whole set under 1 s (issue 16), and a large ratio to the floor. The CPU
+time of this process is printed beside the wall-clock time: on a machine shared with other work it is the
+better guide.
 """
 
 from __future__ import annotations
@@ -73,11 +75,11 @@ def main() -> None:
     release = load_release()
     frame = synthetic(args.entities)
     account_market(synthetic(5, seed=1), release=release)  # warm-up: catalogs, registry, release
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = account_market(frame, release=release)
-        best = min(best, time.perf_counter() - t0)
+        best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, time.process_time() - c0)
     keys = frame[["enterprise", "facility"]].drop_duplicates().sample(min(args.sample, len(result.facilities)),
                                                                       random_state=0)
     t0 = time.perf_counter()
@@ -87,7 +89,9 @@ def main() -> None:
     floor = per_facility * len(result.facilities)
     print(f"python {platform.python_version()}, {platform.machine()}")
     print(f"{args.entities:,} entities, {len(result.facilities):,} facility-years, {len(frame):,} monthly rows")
-    print(f"vectorised: {best:.3f} s (aim < {AIM_SECONDS:.1f} s: {'met' if best < AIM_SECONDS else 'NOT met'})")
+    print(f"vectorised: {best:.3f} s wall, {best_cpu:.3f} s CPU of this process "
+          f"(aim < {AIM_SECONDS:.1f} s: {'met' if best < AIM_SECONDS else 'NOT met'}; on a shared machine the CPU time "
+          "is the better guide)")
     print(f"floor, one call per facility-year: {per_facility * 1000:.1f} ms each, {floor:.1f} s for all "
           f"(extrapolated from {len(keys)}); ratio {floor / best:.1f}x")
 

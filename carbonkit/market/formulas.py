@@ -42,6 +42,12 @@ class Context:
         fac = self.data.facilities
         return fac[fac["sector"] == sector]
 
+    def months(self) -> pd.DataFrame:
+        """The months (fid, month) each facility-year has records for, computed once."""
+        if "_months" not in self.__dict__:
+            self.__dict__["_months"] = self.data.values[FID + ["month"]].drop_duplicates()
+        return self.__dict__["_months"]
+
     def has(self, parameter: str) -> pd.DataFrame:
         """Facility-years (fid) that entered ``parameter`` at least once."""
         v = self.data.values
@@ -93,11 +99,11 @@ def grid(ctx: Context, driver: list[str], params: list[str], only: pd.DataFrame 
     of each given value (NaN where not given). ``only`` restricts to some facility-years (a frame of fid).
     """
     v = ctx.data.values
+    v = v[v["parameter"].isin(driver + params)]  # the rows of this formula first: a small frame from here on
     if only is not None:
         v = v[v["fid"].isin(only["fid"])]
     keys = v.loc[v["parameter"].isin(driver), FID + ["item"]].drop_duplicates()
-    months = v[FID + ["month"]].drop_duplicates()
-    g = keys.merge(months, on=FID)[IDX]
+    g = keys.merge(ctx.months(), on=FID)[IDX]
     for p in dict.fromkeys(driver + params):
         sub = v.loc[v["parameter"] == p, IDX + ["value", "tier"]]
         on = IDX if (sub["item"] != "").any() else FID + ["month"]

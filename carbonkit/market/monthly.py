@@ -172,10 +172,10 @@ def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
 def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """One row per facility-year: its sector and route must be single and known."""
     params = catalog()
-    grouped = frame.assign(annual=frame["month"] == 0).groupby("fid", sort=True)
-    fac = grouped.agg(enterprise=("enterprise", "first"), facility=("facility", "first"), year=("year", "first"),
-                      sector=("sector", "first"), route=("route", "first"), annual=("annual", "max")).reset_index()
-    several = (grouped["sector"].nunique().to_numpy() > 1) | (grouped["route"].nunique().to_numpy() > 1)
+    fac = frame.drop_duplicates("fid")[["fid", *KEY, "sector", "route"]].sort_values("fid").reset_index(drop=True)
+    fac["annual"] = fac["fid"].isin(frame.loc[frame["month"] == 0, "fid"])
+    combos = frame.drop_duplicates(["fid", "sector", "route"])["fid"]
+    several = fac["fid"].isin(combos[combos.duplicated()]).to_numpy()
     for rec in fac[several].to_dict("records"):
         problems.append(Problem("facility_ambiguous", f"facility {rec['facility']} has several sectors or routes",
                                 field="sector", enterprise=rec["enterprise"], expected="one sector and route"))
