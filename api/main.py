@@ -91,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(cbam.router)  # issue 17: EU CBAM
     manual.mount(app)
+    from api.routers import market  # issue 16: carbon-market sectors (monthly key parameters, sector report)
+
+    app.include_router(market.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(edge.ControlCharacters)
     app.add_middleware(edge.SecurityHeaders)

@@ -271,6 +271,9 @@ for _module in (_assess, _targets, _benefit, _workbooks, _reports):
 from carbonkit.commands import cbam as _cbam  # noqa: E402  (issue 17: EU CBAM)
 
 _cbam.register(app)
+from carbonkit.commands import market as _market  # noqa: E402 - issue 16: carbon-market sectors
+
+_market.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

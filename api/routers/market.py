@@ -1,0 +1,102 @@
+"""Carbon-market sectors: monthly key parameters submitted, the sector report read (JSON, HTML, .xlsx).
+
+Same keys and roles as reports: an enterprise submits and reads its own, a park reads its enterprises, the
+province reads all; an enterprise or year the key may not see answers exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import HTMLResponse
+from sqlmodel import select
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.market_store import MarketSubmission, MarketSubmissionIn, latest_submission, rows_frame, submit_market
+from api.models import Enterprise
+from api.queries import not_found, scope_filter, visible_enterprise
+from carbonkit.excel import XLSX_MEDIA_TYPE
+from carbonkit.market import account_market
+from carbonkit.market.report import write_report
+
+router = APIRouter(prefix="/v1/market", tags=["market"])
+
+
+@router.post("/submissions", operation_id="submit_market_parameters", status_code=status.HTTP_201_CREATED)
+async def submit(body: MarketSubmissionIn, principal: PrincipalDep, settings: SettingsDep, response: Response) -> dict:
+    """Store an enterprise-year of monthly key parameters; identical content or a known id: 200, "unchanged"."""
+    outcome = await run_in_threadpool(submit_market, settings, principal, body)
+    if outcome.status == "unchanged":
+        response.status_code = status.HTTP_200_OK
+    return outcome.__dict__
+
+
+def _latest(session, principal, enterprise: str, year: int) -> MarketSubmission:
+    visible_enterprise(session, principal, enterprise)
+    found = latest_submission(session, enterprise, year)
+    if found is None:
+        raise not_found(f"market report {enterprise} {year}")
+    return found
+
+
+@router.get("/reports/{enterprise}/{year}", operation_id="get_market_report")
+def get_report(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> dict:
+    """The sector report of the latest revision: facility-years, parameters, data quality, factors."""
+    found = _latest(session, principal, enterprise, year)
+    return {"enterprise": enterprise, "year": year, "revision": found.revision, "submitted_at": found.submitted_at,
+            **found.result}
+
+
+@router.get("/reports/{enterprise}/{year}/revisions", operation_id="list_market_revisions")
+def revisions(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> list[dict]:
+    _latest(session, principal, enterprise, year)
+    rows = session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise,
+                                                       MarketSubmission.year == year)
+                        .order_by(MarketSubmission.revision)).all()
+    return [{"revision": r.revision, "is_latest": r.is_latest, "submitted_at": r.submitted_at,
+             "submission_id": r.submission_id, "content_hash": r.content_hash} for r in rows]
+
+
+@router.get("/reports/{enterprise}/{year}/html", operation_id="get_market_report_html", response_class=HTMLResponse)
+def report_html(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> HTMLResponse:
+    """The bilingual HTML report of the latest revision."""
+    from carbonkit.report.market import market_report
+
+    found = _latest(session, principal, enterprise, year)
+    result = account_market(_frame(found))
+    return HTMLResponse(market_report(result, title=f"{enterprise} {year}"))
+
+
+@router.get("/reports/{enterprise}/{year}/xlsx", operation_id="get_market_report_xlsx")
+def report_xlsx(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> Response:
+    found = _latest(session, principal, enterprise, year)
+    result = account_market(_frame(found))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_report(result, Path(tmp) / "market.xlsx")
+        data = path.read_bytes()
+    return Response(data, media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="market-{enterprise}-{year}.xlsx"'})
+
+
+@router.get("/reports", operation_id="list_market_reports")
+def list_reports(year: int, principal: PrincipalDep, session: SessionDep) -> list[dict]:
+    """Facility-years of the latest revisions of ``year`` the key may see (the province: all)."""
+    query = select(MarketSubmission).join(Enterprise, Enterprise.id == MarketSubmission.enterprise_id).where(
+        MarketSubmission.year == year, MarketSubmission.is_latest)
+    scope = scope_filter(principal)
+    if scope is not None:
+        query = query.where(scope)
+    out = []
+    for sub in session.exec(query.order_by(MarketSubmission.enterprise_id)).all():
+        for fac in sub.result.get("facilities", []):
+            out.append({"revision": sub.revision, **{k: v for k, v in fac.items() if k not in ("sources", "flags")},
+                        "n_flags": len(fac.get("flags", []))})
+    return out
+
+
+def _frame(found: MarketSubmission):
+    from api.market_store import MarketSubmissionIn as In
+    return rows_frame(In(enterprise=found.enterprise_id, year=found.year, rows=found.rows))

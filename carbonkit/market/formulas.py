@@ -1,0 +1,250 @@
+"""Process formulas registered by name, the dispatcher, and the monthly grid every formula computes on.
+
+A formula is a small function ``f(ctx) -> sources`` (a frame of :data:`SOURCE_COLUMNS`), registered with
+:func:`formula` under a name, its sector and the *family* of sources it accounts (``clinker``, ``pfc`` ...).
+Within a family the alternatives are chosen per facility-year by the data it has (the clinker-oxide method when
+CaO is measured, else the default factor per clinker type; the PFC slope method when anode-effect minutes are
+given ...), and the chosen formula is named in every source line. :func:`process_emissions` runs every formula
+of a sector; :func:`get_formula` returns one by name.
+
+:func:`grid` builds the monthly frame of a formula (facility-year × month × item, one column per parameter) and
+:func:`resolve` fills a parameter the enterprise did not give with the guideline's default, records the tier
+(measured / given / default) cell by cell, and flags a month that is missing while other months are measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.market.monthly import FID, KEY, MonthlyData
+from carbonkit.market.result import QUALITY_COLUMNS, SOURCE_COLUMNS
+
+IDX = FID + ["month", "item"]
+
+
+@dataclass
+class Context:
+    """What a formula reads: the checked monthly values, facility-years, defaults (canonical units)."""
+
+    data: MonthlyData
+    defaults: pd.DataFrame  # parameter, item, value, factor_id, clause, status
+    release: object = None
+    flags: list[pd.DataFrame] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    resolved: list[pd.DataFrame] = field(default_factory=list)  # the year's parameters: fid, item, parameter, value, tier
+
+    def facilities_of(self, sector: str) -> pd.DataFrame:
+        fac = self.data.facilities
+        return fac[fac["sector"] == sector]
+
+    def months(self) -> pd.DataFrame:
+        """The months (fid, month) each facility-year has records for, computed once."""
+        if "_months" not in self.__dict__:
+            self.__dict__["_months"] = self.data.values[FID + ["month"]].drop_duplicates()
+        return self.__dict__["_months"]
+
+    def has(self, parameter: str) -> pd.DataFrame:
+        """Facility-years (fid) that entered ``parameter`` at least once."""
+        v = self.data.values
+        return v.loc[v["parameter"] == parameter, FID].drop_duplicates()
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str
+    sector: str
+    family: str
+    fn: Callable[[Context], pd.DataFrame]
+    doc: str
+
+
+FORMULAS: dict[str, Formula] = {}
+
+
+def formula(name: str, sector: str, family: str):
+    """Register ``fn`` as the formula ``name`` of ``sector`` (an addition, never an edit of an if-chain)."""
+    def wrap(fn):
+        FORMULAS[name] = Formula(name, sector, family, fn, (fn.__doc__ or "").strip())
+        return fn
+    return wrap
+
+
+def get_formula(name: str) -> Formula:
+    try:
+        return FORMULAS[name]
+    except KeyError:
+        raise KeyError(f"no formula '{name}' (known: {', '.join(sorted(FORMULAS))})") from None
+
+
+def process_emissions(ctx: Context, sector: str) -> pd.DataFrame:
+    """Run every formula registered for ``sector``; the source lines of all of them."""
+    parts = [f.fn(ctx) for f in FORMULAS.values() if f.sector == sector]
+    parts = [p for p in parts if p is not None and len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_sources()
+
+
+def empty_sources() -> pd.DataFrame:
+    return pd.DataFrame(columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
+
+
+def grid(ctx: Context, driver: list[str], params: list[str], only: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Monthly frame: one row per facility-year, month and item of the ``driver`` flows, a column per parameter.
+
+    A parameter entered with no item applies to every item of the facility-month. ``<p>_tier`` holds the tier
+    of each given value (NaN where not given). ``only`` restricts to some facility-years (a frame of fid).
+    """
+    v = ctx.data.values
+    v = v[v["parameter"].isin(driver + params)]  # the rows of this formula first: a small frame from here on
+    if only is not None:
+        v = v[v["fid"].isin(only["fid"])]
+    keys = v.loc[v["parameter"].isin(driver), FID + ["item"]].drop_duplicates()
+    g = keys.merge(ctx.months(), on=FID)[IDX]
+    for p in dict.fromkeys(driver + params):
+        sub = v.loc[v["parameter"] == p, IDX + ["value", "tier"]]
+        on = IDX if (sub["item"] != "").any() else FID + ["month"]
+        sub = sub[on + ["value", "tier"]].rename(columns={"value": p, "tier": f"{p}_tier"})
+        g = g.merge(sub, on=on, how="left")
+    for p in driver:
+        g[p] = g[p].fillna(0.0)
+    return g
+
+
+def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector_clause: str = "") -> pd.Series:
+    """Fill ``param`` where not given with the default of its item (else of no item); tier per cell.
+
+    ``needed`` marks the cells whose value enters a result (its weight flow is not zero). A needed cell
+    without a value and without a default is a problem naming the facility, parameter, item and months; a
+    needed cell missing while the same facility-item has measured months is flagged.
+    """
+    d = ctx.defaults[ctx.defaults["parameter"] == param]
+    by_item = dict(zip(d["item"], d["value"]))
+    ids = dict(zip(d["item"], d["factor_id"]))
+    clauses = dict(zip(d["item"], d["clause"]))
+    given = g[param].notna()
+    fallback = map_items(g["item"], lambda i: by_item.get(i, by_item.get("", np.nan)), float)
+    g[param] = g[param].where(given, fallback)
+    tier = g[f"{param}_tier"].replace("", "given").where(given, "default")
+    g[f"{param}_tier"] = tier
+    g[f"{param}_id"] = map_items(g["item"], lambda i: ids.get(i, ids.get("", "")), object).where(~given, "")
+    lacking = needed & g[param].isna()
+    if lacking.any():
+        _required(ctx, g[lacking], param)
+    measured_somewhere = given.groupby([g["fid"], g["item"]]).transform("any")
+    missing = needed & ~given & measured_somewhere & g[param].notna()
+    if missing.any():
+        m = g[missing]
+        ctx.flags.append(pd.DataFrame({
+            "fid": m["fid"], "month": m["month"],
+            "parameter": param, "item": m["item"], "problem": "missing",
+            "handling": [f"default {x:g} of the guideline used ({i})" for x, i in zip(m[param], m[f"{param}_id"])],
+            "clause": m["item"].map(lambda i: clauses.get(i, clauses.get("", sector_clause)))},
+            columns=["fid"] + [c for c in QUALITY_COLUMNS if c not in KEY]))
+    g.attrs.setdefault("resolved", []).append(param)
+    return g[param]
+
+
+def map_items(items: pd.Series, fn, dtype) -> pd.Series:
+    """``fn`` of each item, evaluated once per distinct item (categorical or plain)."""
+    if isinstance(items.dtype, pd.CategoricalDtype):
+        cats = items.cat.categories
+        table = np.array([fn(c) for c in cats] + [fn("")], dtype=dtype)
+        return pd.Series(table[items.cat.codes.to_numpy()], index=items.index)
+    uniques = items.unique()
+    return items.map(dict(zip(uniques, map(fn, uniques)))).astype(dtype)
+
+
+def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
+    """Record the year's value of the grid's flows and of every parameter resolved on it (the annual table).
+
+    Flows are summed; an intensive parameter is the mean weighted as the catalog says (the product of the named
+    monthly flows, ``a+b`` for a sum), so that the year's value reproduces the sum of the months.
+    """
+    from carbonkit.market.guidelines import catalog
+
+    spec = catalog()
+    keys = [g["fid"].reset_index(drop=True), g["item"].reset_index(drop=True)]
+    parts = []
+    for p in dict.fromkeys([*flows, *g.attrs.get("resolved", [])]):
+        col = g[p].to_numpy(dtype=float)
+        tiers = g[f"{p}_tier"].replace("", "given").fillna("given") if p in flows else g[f"{p}_tier"]
+        if spec[p].nature == "intensive":
+            w = np.ones(len(g))
+            for name in spec[p].weight:
+                w = w * sum(g[n].to_numpy(dtype=float) if n in g.columns else 0.0 for n in name.split("+"))
+            frame = pd.DataFrame({"num": np.nan_to_num(col) * w, "den": np.where(np.isnan(col), 0.0, w)})
+            agg = frame.groupby(keys, sort=False).sum()
+            value = agg["num"] / agg["den"].replace(0.0, np.nan)
+        else:
+            value = pd.Series(col).groupby(keys, sort=False).sum()
+        tier = group_tiers(tiers.reset_index(drop=True), keys).reindex(value.index)
+        parts.append(pd.DataFrame({"fid": value.index.get_level_values(0),
+                                   "item": value.index.get_level_values(1).astype(str),
+                                   "parameter": p, "value": value.to_numpy(), "tier": tier.to_numpy()}))
+    ctx.resolved.extend(parts)
+
+
+def _required(ctx: Context, rows: pd.DataFrame, param: str) -> None:
+    names = ctx.data.facilities.set_index("fid")
+    for (fid, item), grp in rows.groupby(FID + ["item"], sort=False):
+        ent, fac, year = names.loc[fid, KEY]
+        months = ", ".join(str(m) for m in sorted(grp["month"].unique()))
+        ctx.problems.append(Problem(
+            "parameter_required", f"facility {fac}: '{param}'{f' of {item}' if item else ''} is required for month(s) "
+            f"{months}: the guideline has no default for it", field=param, enterprise=ent, period=str(year),
+            expected=f"a monthly '{param}' value"))
+
+
+TIER_CODES = {"measured": 1.0, "given": 2.0, "default": 3.0}
+TIER_NAMES = {1.0: "measured", 2.0: "given", 3.0: "default"}
+
+
+def tier_of(tiers: pd.Series) -> str:
+    """measured / given / default when every month has that tier, else mixed."""
+    kinds = set(tiers.dropna())
+    return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
+
+
+def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
+    """:func:`tier_of` per group, vectorised: the same code in every month, else ``mixed``."""
+    code = tiers.map(TIER_CODES)
+    g = code.groupby(groups, sort=False)
+    lo, hi = g.min(), g.max()
+    return pd.Series(np.where(lo.isna(), "", np.where(lo == hi, lo.map(TIER_NAMES).fillna(""), "mixed")),
+                     index=lo.index)
+
+
+def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, gas: str, activity: pd.Series,
+                  activity_unit: str, factor_unit: str, clause: str, tier_params: list[str],
+                  emissions_t: pd.Series | None = None, ids: list[str] = ()) -> pd.DataFrame:
+    """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter."""
+    keys = [g["fid"], g["item"]]
+    work = pd.DataFrame({"tco2e": tco2e.to_numpy(), "activity": activity.to_numpy(),
+                         "emissions_t": (emissions_t if emissions_t is not None else tco2e).to_numpy()}, index=g.index)
+    out = work.groupby(keys, sort=False).sum()
+    tier_text = pd.Series("", index=out.index, dtype=object)
+    id_text = pd.Series(";".join(ids), index=out.index, dtype=object)
+    for n, p in enumerate(tier_params):
+        t = group_tiers(g[f"{p}_tier"], keys).reindex(out.index)
+        tier_text = tier_text + ("" if n == 0 else ", ") + p + "=" + t.astype(str)
+        used = g.get(f"{p}_id", pd.Series("", index=g.index)).replace("", np.nan)
+        first = used.groupby(keys, sort=False).first().reindex(out.index).fillna("")
+        id_text = id_text + np.where(first != "", np.where(id_text != "", ";", "") + first, "")
+    out = out.reset_index()
+    out["item"] = out["item"].astype(str)
+    out["tier"] = tier_text.to_numpy() if tier_params else "given"
+    out["factor_ids"] = id_text.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["factor"] = np.where(out["activity"] != 0, out["tco2e"] / out["activity"], np.nan)
+    out["kind"], out["source"], out["gas"] = kind, source, gas
+    out["activity_unit"], out["factor_unit"], out["clause"] = activity_unit, factor_unit, clause
+    return out[FID + [c for c in SOURCE_COLUMNS if c not in KEY]]
+
+
+def raise_problems(ctx: Context) -> None:
+    if ctx.problems:
+        raise InvalidInput(ctx.problems)
