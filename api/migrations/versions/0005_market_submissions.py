@@ -4,15 +4,15 @@ Creates ``market_submission``: one row per revision of an enterprise's monthly k
 (cement, steel, aluminium), with the rows as submitted and the account (JSON); (enterprise, year, revision)
 and submission ids unique, the latest revision flagged.
 
-Revision ID: 0004_i16_market
-Revises: 0003_designations
+Revision ID: 0005_market
+Revises: 0004_submission
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004_i16_market"
-down_revision = "0003_designations"
+revision = "0005_market"
+down_revision = "0004_submission"
 branch_labels = None
 depends_on = None
 
