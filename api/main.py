@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import errors
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
 from api.routers import cbam  # issue 17: EU CBAM
+from api.query import reject_unknown_query
 from api.settings import Settings
 from carbonkit import __version__
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
 
     app = FastAPI(title="carbonkit", version=__version__, lifespan=lifespan,
+                  dependencies=[Depends(reject_unknown_query)],
                   description="Energy (tce, GB/T 2589-2020), water and CO2 accounting for enterprises, parks and provinces.",
                   docs_url="/docs" if settings.docs else None, openapi_url="/openapi.json" if settings.docs else None)
     app.state.settings = settings

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from carbonkit import energy, emissions
+from carbonkit import emissions, energy, grid, measured
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
+from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
 from carbonkit.units import multiplier
@@ -50,7 +51,8 @@ class AccountingOptions(BaseModel):
     grid_level: Literal["province", "grid", "national"] = Field(
         "province", description="where the region fallback starts (province → regional grid → national)")
     year_fallback: Literal["earlier", "nearest"] = Field(
-        "earlier", description="for a year with no factor: the nearest earlier year, or the nearest either way")
+        "nearest", description="for a year with no factor: the nearest earlier year (earlier), or the nearest either way "
+        "(nearest, the default: the 2020 base year takes 2021's grid factor; grid_year_* states the year used)")
     power_coal_rate: float | None = Field(
         None, gt=0, le=1, allow_inf_nan=False,
         description="coal rate of power supply for the equal-value method [kgce/kWh] (published values are about "
@@ -138,6 +140,7 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     vocab = vocabulary()
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
+    engine.measured = measured.read(frame, acts, vocab, problems)
     summary = engine.run()
     problems.raise_if_any()
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
@@ -160,6 +163,7 @@ class _Engine:
         self.factor_objs: dict[str, Factor] = {}
         self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
+        self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
 
     # --- helpers ---
     def gsum(self, weights: np.ndarray) -> np.ndarray:
@@ -207,6 +211,8 @@ class _Engine:
             return values, ids
         provinces, years = gt["province"].to_numpy(), gt["year"].to_numpy()
         for province, year in dict.fromkeys(zip(provinces[groups], years[groups])):
+            if year <= 0:  # a period that is no period: refused once, as period_invalid
+                continue
             sel = groups & (provinces == province) & (years == year)
             found = resolve(province, int(year))
             if found is None:
@@ -234,9 +240,11 @@ class _Engine:
         out: dict[str, np.ndarray] = {c: groups[c].to_numpy() for c in ("enterprise", "period", "year", "region",
                                                                            "industry", "park", "name")}
         out["release"] = np.full(self.G, rel.name, dtype=object)
+        out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
 
         # energy, equivalent value: k_i per row; steam with enthalpy through heat
         coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
+        coef = measured.apply_energy(self, coef, coal_rows & fuel)
         tce_equiv = a.amount * coef
         if steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
             heat_k = energy.heat_coefficient(rel)
@@ -268,17 +276,22 @@ class _Engine:
         self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
         self._economics(out)
         add_intensities(out)
-        out["grid_factor_location"] = self.grid_ids["location"]
-        out["grid_factor_market"] = self.grid_ids["market"]
+        for scope in ("location", "market"):
+            out[f"grid_factor_{scope}"] = self.grid_ids[scope]
+            out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(self.grid_ids[scope], self.factor_objs)
         out["factor_ids"] = self._factor_ids()
         return pd.DataFrame(out)
 
     def _co2(self, out: dict, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
         a, rel, opt = self.a, self.release, self.options
         combustion = fuel & ~feed & (a.item >= 0)
-        ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
+        ef = measured.apply_co2(self, self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion,
+                                                    "fuel emission factor"), combustion)
         out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
 
+        no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, elec & (self.grid_delivered | self.market_grid))
+        self.problems.add(no_region, "region_missing", "region", grid.NO_REGION_MESSAGE, grid.NO_REGION_EXPECTED,
+                          kind=MissingFactor)
         for scope, purpose, rows in (("location", opt.location_purpose, elec & self.grid_delivered),
                                      ("market", "excl_market_nonfossil", elec & self.market_grid)):
             groups = has_elec & (self.gsum(rows.astype(float)) > 0)

@@ -16,14 +16,16 @@ import numpy as np
 import pandas as pd
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
+from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_periods, is_float_id, parse_period
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
 
 REQUIRED = ("enterprise", "period", "item", "amount", "unit")
 OPTIONAL = ("flow", "enthalpy", "region", "industry", "park", "name", "row", "path")
+MEASURED = ("ncv", "ncv_unit", "carbon_content", "carbon_content_unit", "factor_source")  # see carbonkit.measured
 MAX_PROBLEMS = 10_000
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
@@ -46,6 +48,13 @@ class ItemIn(BaseModel):
     unit: _bounded(64) = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
     flow: _bounded(32) | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
     enthalpy: float | None = Field(None, description="steam enthalpy [kJ/kg]; steam rows only")
+    ncv: float | None = Field(None, description="measured net calorific value of a fuel (GB/T 2589 ch. 8), in `ncv_unit`")
+    ncv_unit: _bounded(32) | None = Field(None, description="unit of `ncv`, e.g. GJ/t, kJ/kg, MJ/m3, kcal/kg")
+    carbon_content: float | None = Field(None, description="measured carbon content per unit of heat, in "
+                                         "`carbon_content_unit`")
+    carbon_content_unit: _bounded(32) | None = Field(None, description="unit of `carbon_content`, e.g. tC/TJ")
+    factor_source: _bounded(300) | None = Field(None, description="source of the measured values (laboratory "
+                                                "report, number, date); required with them")
 
 
 class EnterprisePeriod(BaseModel):
@@ -53,12 +62,19 @@ class EnterprisePeriod(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     enterprise: _bounded(64) = Field(min_length=1, description="enterprise id (unified social credit code)")
-    period: _bounded(7) = Field(description="'YYYY' or 'YYYY-MM'")
+    period: _bounded(10) = Field(description="'YYYY' or 'YYYY-MM' (2023-5, 2023/05, 202305, 2023年5月 are read "
+                                             "and stored as 2023-05)")
     name: _bounded(200) | None = None
     region: _bounded(12) | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
     industry: _bounded(16) | None = Field(None, description="GB/T 4754 code, e.g. C2911")
     park: _bounded(64) | None = Field(None, description="id of the industrial park the enterprise belongs to")
     items: list[ItemIn] = Field(min_length=1)
+
+    @field_validator("period")
+    @classmethod
+    def _canonical_period(cls, value: str) -> str:
+        """The canonical period; a value that is no period stays as given and validation names it."""
+        return parse_period(value) or value
 
 
 def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None, row_of=None,
@@ -107,8 +123,10 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
                 "park": doc.park, "name": doc.name}
         for j, it in enumerate(doc.items):
             rows.append({**head, "item": it.item, "amount": it.amount, "unit": it.unit, "flow": it.flow,
-                         "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]"})
-    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path"])
+                         "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]",
+                         **{c: getattr(it, c) for c in MEASURED if getattr(it, c) is not None}})
+    measured = [c for c in MEASURED if any(c in r for r in rows)]
+    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path", *measured])
     frame["row"] = np.arange(1, len(frame) + 1)
     return frame
 
@@ -116,7 +134,7 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
 def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
     """The long table as JSON documents, one per (enterprise, period), in order of first appearance."""
     head_cols = [c for c in ("region", "industry", "park", "name") if c in frame.columns]
-    item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy") if c in frame.columns]
+    item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy", *MEASURED) if c in frame.columns]
     docs: dict[tuple[str, str], dict] = {}
     for rec in frame.to_dict("records"):
         key = (str(rec["enterprise"]).strip(), str(rec["period"]).strip())
@@ -126,7 +144,8 @@ def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
         for c in head_cols:
             if c not in doc and _present(rec.get(c)):
                 doc[c] = str(rec[c]).strip()
-        doc["items"].append({c: (float(rec[c]) if c in ("amount", "enthalpy") else str(rec[c]).strip())
+        doc["items"].append({c: (float(rec[c]) if c in ("amount", "enthalpy", "ncv", "carbon_content")
+                                 else str(rec[c]).strip())
                              for c in item_cols if _present(rec.get(c))})
     return list(docs.values())
 
@@ -231,10 +250,13 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     out = Collector(frame, rows)
 
     ent_codes, ent_names = _labels(frame["enterprise"])
-    per_codes, per_names = _labels(frame["period"])
+    per_codes, per_names = _labels(canonical_periods(frame["period"]))
     item_codes, item_names = _labels(frame["item"])
     for col, codes in (("enterprise", ent_codes), ("period", per_codes), ("item", item_codes)):
         out.add(codes < 0, f"{col}_missing", col, f"no {col} given")
+    float_id = np.array([is_float_id(name) for name in ent_names] + [False], dtype=bool)
+    out.add(float_id[ent_codes], "enterprise_id_number", "enterprise",
+            lambda i: f"'{frame['enterprise'].iat[i]}': {ID_FLOAT_HINT}", "the id as text, e.g. 91370211473270545N")
 
     # items: each distinct name resolved once
     resolved = [vocab.resolve(str(name)) for name in item_names]
@@ -333,7 +355,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         else:
             bad_period[k] = True
     out.add(bad_period[per_codes] & (per_codes >= 0), "period_invalid", "period",
-            lambda i: f"'{frame['period'].iat[i]}' is not a period", "'YYYY' for a year or 'YYYY-MM' for a month")
+            lambda i: f"'{frame['period'].iat[i]}' is not a period", PERIOD_EXPECTED)
 
     # groups: (enterprise, period), sorted
     key = ent_codes * (len(per_names) + 1) + per_codes

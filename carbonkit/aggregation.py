@@ -81,7 +81,7 @@ RESULT_TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "indus
 
 
 def load_results(path: str | Path, release=None, factors: list[Path] | None = None,
-                 year_fallback: str = "earlier") -> AccountingResult | pd.DataFrame:
+                 year_fallback: str = "nearest") -> AccountingResult | pd.DataFrame:
     """Results from a file: a results CSV of ``carbonkit account --format csv`` (recognised by its
     ``energy_equivalent_tce`` column) is read as it is; activity data (.csv, .json, .jsonl, .xlsx) is accounted
     with ``release`` (plus the user's ``factors`` tables)."""

@@ -12,7 +12,9 @@ import typer
 from rich.table import Table
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
-from carbonkit.commands.output import Format, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
+from carbonkit.catalog import indicator, indicators_of
+from carbonkit.grid import grid_used
+from carbonkit.commands.output import Format, GridLevel, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
 from carbonkit.commands.status import working
 from carbonkit.commands.workbooks import check_output, write_results
 from carbonkit.datafiles import examples_dir
@@ -27,42 +29,22 @@ factors_app = typer.Typer(help="Browse and check the factor library.", no_args_i
 app.add_typer(factors_app, name="factors")
 
 
-# (column, heading, unit, decimals) of the readable views
+# (column, decimals, indent) of the readable views; names and units from the indicator catalog
 ENERGY_VIEW = [
-    ("energy_equivalent_tce", "Comprehensive energy, equivalent value (当量值)", "tce", 2),
-    ("energy_equal_tce", "Comprehensive energy, equal value (等价值)", "tce", 2),
-    ("feedstock_equivalent_tce", "  of which raw-material use (原料用能)", "tce", 2),
-    ("renewable_electricity_equivalent_tce", "  of which renewable electricity", "tce", 2),
-    ("exported_equivalent_tce", "  exported / sold (deducted)", "tce", 2),
-    ("energy_equivalent_excl_feedstock_renewables_tce", "Energy excl. raw-material use and renewables", "tce", 2),
-    ("electricity_kwh", "Electricity, net", "kWh", 0),
+    ("energy_equivalent_tce", 2, 0), ("energy_equal_tce", 2, 0), ("feedstock_equivalent_tce", 2, 1),
+    ("renewable_electricity_equivalent_tce", 2, 1), ("exported_equivalent_tce", 2, 1),
+    ("energy_equivalent_excl_feedstock_renewables_tce", 2, 0), ("electricity_kwh", 0, 0),
 ]
-CO2_VIEW = [
-    ("co2_combustion_tco2", "Scope 1, fuel combustion", "tCO2", 2),
-    ("co2_electricity_location_tco2", "Scope 2, electricity (location-based)", "tCO2", 2),
-    ("co2_electricity_market_tco2", "Scope 2, electricity (market-based)", "tCO2", 2),
-    ("co2_heat_tco2", "Scope 2, purchased heat and steam", "tCO2", 2),
-    ("co2_location_tco2", "Total, location-based", "tCO2", 2),
-    ("co2_market_tco2", "Total, market-based", "tCO2", 2),
-]
-WATER_VIEW = [
-    ("water_withdrawal_m3", "Water withdrawal (取水量)", "m3", 0),
-    ("fresh_water_m3", "  fresh water", "m3", 0),
-    ("nonconventional_water_m3", "  non-conventional water", "m3", 0),
-    ("nonconventional_share", "Non-conventional share", "%", 1),
-    ("water_reuse_rate", "Reuse rate (重复利用率)", "%", 1),
-]
-INTENSITY_VIEW = [
-    ("value_added_10k_cny", "Value added, current prices", "10^4 CNY", 1),
-    ("value_added_comparable_10k_cny", "Value added, comparable prices", "10^4 CNY", 1),
-    ("energy_intensity_tce_per_10k_cny", "Energy per value added", "tce/10^4 CNY", 4),
-    ("energy_intensity_comparable_tce_per_10k_cny", "Energy per value added (comparable)", "tce/10^4 CNY", 4),
-    ("water_intensity_m3_per_10k_cny", "Water per value added", "m3/10^4 CNY", 3),
-    ("co2_intensity_tco2_per_10k_cny", "CO2 per value added (location)", "tCO2/10^4 CNY", 4),
-    ("energy_per_product_tce", "Energy per unit of product", "tce/unit", 6),
-]
-WIDE_VIEW = [("energy_equivalent_tce", "tce"), ("co2_location_tco2", "tCO2"), ("water_withdrawal_m3", "m3"),
-             ("energy_intensity_tce_per_10k_cny", "tce/万元"), ("co2_intensity_tco2_per_10k_cny", "tCO2/万元")]
+CO2_VIEW = [(c, 2, 0) for c in ("co2_combustion_tco2", "co2_electricity_location_tco2", "co2_electricity_market_tco2",
+                                "co2_heat_tco2", "co2_location_tco2", "co2_market_tco2")]
+WATER_VIEW = [("water_withdrawal_m3", 0, 0), ("fresh_water_m3", 0, 1), ("nonconventional_water_m3", 0, 1),
+              ("nonconventional_share", 1, 0), ("water_reuse_rate", 1, 0)]
+INTENSITY_VIEW = [("value_added_10k_cny", 1, 0), ("value_added_comparable_10k_cny", 1, 0),
+                  ("energy_intensity_tce_per_10k_cny", 4, 0), ("energy_intensity_comparable_tce_per_10k_cny", 4, 0),
+                  ("water_intensity_m3_per_10k_cny", 3, 0), ("co2_intensity_tco2_per_10k_cny", 4, 0),
+                  ("energy_per_product_tce", 6, 0)]
+WIDE_VIEW = ("energy_equivalent_tce", "co2_location_tco2", "water_withdrawal_m3", "energy_intensity_tce_per_10k_cny",
+             "co2_intensity_tco2_per_10k_cny")
 
 
 CHANGE_VIEW = [("energy_intensity_comparable_tce_per_10k_cny", "energy/VA (comp.)"),
@@ -78,7 +60,7 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
         return
     if fmt is Format.json:
         payload = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
-                   "factors": result.factor_records()}
+                   "factors": result.factor_records(), "indicators": indicators_of(summary.columns)}
         if change is not None:
             payload["changes"] = json.loads(change.to_json(orient="records", force_ascii=False))
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -90,8 +72,9 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
         _print_wide(summary)
     if change is not None:
         _print_changes(change)
-    out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor of the region and year "
-              f"({result.options.location_purpose}); market-based uses the residual factor.", highlight=False)
+    out.print(f"Factor release [bold]{result.release}[/]; electricity CO2 by the grid factor "
+              f"({result.options.location_purpose}) {grid_used(summary)}; market-based uses the residual factor.",
+              highlight=False)
     shaky = result.unverified_factors
     if shaky:
         out.print(f"[yellow]Note:[/] {len(shaky)} factor(s) used are marked unverified: "
@@ -108,23 +91,25 @@ def _print_detail(rec: dict) -> None:
                           ("Intensities", INTENSITY_VIEW)):
         table.add_section()
         table.add_row(f"[bold]{section}[/]", "", "")
-        for col, label, unit, dec in view:
-            shown_unit = (f"tce/{rec.get('product_unit') or 'unit'}" if col == "energy_per_product_tce" else unit)
-            table.add_row(label, _fmt(rec.get(col), unit, dec), shown_unit if unit != "%" else "")
+        for col, dec, indent in view:
+            entry = indicator(col)
+            unit = entry.unit.replace("product unit", rec.get("product_unit") or "unit")
+            label = "  " * indent + entry.name_en
+            table.add_row(label, _fmt(rec.get(col), "%" if unit == "1" else "", dec), "" if unit == "1" else unit)
     out.print(table)
 
 
 def _print_wide(summary: pd.DataFrame, limit: int = 60) -> None:
-    table = Table(show_header=True, header_style="bold", caption="energy: equivalent value; CO2: location-based; "
-                  "per 万元 (10^4 CNY) of value added at current prices", caption_justify="left")
+    table = Table(show_header=True, header_style="bold", caption="10^4 CNY = 万元; value added at current prices",
+                  caption_justify="left")
     table.add_column("Enterprise", no_wrap=True, max_width=22)
     table.add_column("Period", no_wrap=True)
-    for _, head in WIDE_VIEW:
-        table.add_column(head, justify="right", no_wrap=True)
+    for column in WIDE_VIEW:
+        table.add_column(indicator(column).heading("en"), justify="right")
     for rec in summary.head(limit).to_dict("records"):
         label = rec.get("name") or rec["enterprise"]
         table.add_row(str(label), str(rec["period"]),
-                      *[_fmt(rec[c], decimals=3 if "per" in c else 0) for c, _ in WIDE_VIEW])
+                      *[_fmt(rec[c], decimals=3 if "per" in c else 0) for c in WIDE_VIEW])
     out.print(table)
     if len(summary) > limit:
         out.print(f"... {len(summary) - limit} more rows; use --format csv for all of them.")
@@ -150,7 +135,8 @@ def account_cmd(
     factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
     power_coal_rate: Annotated[Optional[float], typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
     location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
-    year_fallback: Annotated[str, typer.Option(help="earlier (default) or nearest, for years without a factor")] = "earlier",
+    grid_level: Annotated[GridLevel, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = GridLevel.province,
+    year_fallback: Annotated[str, typer.Option(help="nearest (default) or earlier, for years without a factor")] = "nearest",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
     base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
@@ -163,7 +149,8 @@ def account_cmd(
         with working(f"Reading {input.name}", quiet) as step:
             rel = load_release(release, extra=factors)
             options = AccountingOptions(power_coal_rate=power_coal_rate, location_purpose=location_purpose,
-                                        year_fallback=year_fallback, require_value_added=require_value_added)
+                                        grid_level=grid_level.value, year_fallback=year_fallback,
+                                        require_value_added=require_value_added)
             frame = read_activities(input)
             step(f"Accounting {len(frame):,} rows of {input.name}")
             result = account(frame, release=rel, options=options)

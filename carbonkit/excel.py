@@ -17,6 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
+from carbonkit.catalog import catalog, unit_of
 from carbonkit.datafiles import data_path
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.vocabulary import FLOWS, KINDS, flow_of, vocabulary
@@ -190,28 +191,10 @@ def _write_guide(ws, lang: Lang, bold) -> None:
 
 # --- results out ---
 
-_UNIT_SUFFIXES = (("_10k_cny", "10^4 CNY"), ("_tco2", "tCO2"), ("_tce", "tce"), ("_m3", "m3"), ("_kwh", "kWh"),
-                  ("_mu", "mu"))
-_COLUMN_UNITS = {"employees": "person", "nonconventional_share": "1", "water_reuse_rate": "1"}
-
-
 def column_unit(column: str) -> str | None:
-    """The unit of a summary column, read from its name: ``co2_location_tco2`` -> ``tCO2``,
+    """The unit of a summary column, from the indicator catalog: ``co2_location_tco2`` -> ``tCO2``,
     ``energy_intensity_tce_per_10k_cny`` -> ``tce/10^4 CNY``, ``energy_per_product_tce`` -> ``tce/product unit``."""
-    if column in _COLUMN_UNITS:
-        return _COLUMN_UNITS[column]
-    if "_per_product_" in column:
-        top = _suffix_unit(column)
-        return f"{top}/product unit" if top else None
-    if "_per_" in column:
-        top, bottom = column.rsplit("_per_", 1)
-        top, bottom = _suffix_unit(top), _suffix_unit("_" + bottom)
-        return f"{top}/{bottom}" if top and bottom else None
-    return _suffix_unit(column)
-
-
-def _suffix_unit(name: str) -> str | None:
-    return next((u for suffix, u in _UNIT_SUFFIXES if name.endswith(suffix)), None)
+    return unit_of(column)
 
 
 def export_results(result, path: str | Path) -> Path:
@@ -247,13 +230,14 @@ def export_results(result, path: str | Path) -> Path:
         if status_at is not None and values[status_at] == "unverified":
             for cell in factors[factors.max_row]:
                 cell.fill = warn
+    _write_indicators(book.create_sheet("indicators"), columns)
     about = book.create_sheet("about")
     shaky = [f.id for f in result.unverified_factors]
     for key, value in (("release", result.release), *((f"option: {k}", v) for k, v in result.options.model_dump().items()),
                        ("factors used", len(result.used)),
                        ("unverified factors", ", ".join(shaky) if shaky else "none")):
         about.append([key, _cell(value)])
-    for ws in (summary, factors):
+    for ws in (summary, factors, book["indicators"]):
         for cell in ws[1]:
             cell.font = bold
         ws.freeze_panes = "A2"
@@ -261,6 +245,16 @@ def export_results(result, path: str | Path) -> Path:
         cell.font = bold
     book.save(path)
     return path
+
+
+def _write_indicators(ws, columns: list[str]) -> None:
+    """The catalog entries of the summary's columns: column, 中文名称, English name, unit, aggregation."""
+    ws.append(["column", "名称", "name", "unit", "aggregate", "numerator", "denominator"])
+    table = catalog()
+    for c in columns:
+        if c in table:
+            e = table[c]
+            ws.append([c, e.name_zh, e.name_en, e.unit, e.aggregate, e.numerator or None, e.denominator or None])
 
 
 def _cell(value):

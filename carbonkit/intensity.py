@@ -14,25 +14,11 @@ import math
 import numpy as np
 import pandas as pd
 
-# (column, numerator, denominator). Denominators: value added at current or comparable prices [10^4 CNY],
-# revenue and gross output [10^4 CNY], product output [its own unit].
-INTENSITIES: tuple[tuple[str, str, str], ...] = (
-    ("energy_intensity_tce_per_10k_cny", "energy_equivalent_tce", "value_added_10k_cny"),
-    ("energy_intensity_comparable_tce_per_10k_cny", "energy_equivalent_tce", "value_added_comparable_10k_cny"),
-    ("energy_equal_intensity_tce_per_10k_cny", "energy_equal_tce", "value_added_10k_cny"),
-    ("water_intensity_m3_per_10k_cny", "water_withdrawal_m3", "value_added_10k_cny"),
-    ("water_intensity_comparable_m3_per_10k_cny", "water_withdrawal_m3", "value_added_comparable_10k_cny"),
-    ("fresh_water_intensity_m3_per_10k_cny", "fresh_water_m3", "value_added_10k_cny"),
-    ("co2_intensity_tco2_per_10k_cny", "co2_location_tco2", "value_added_10k_cny"),
-    ("co2_intensity_comparable_tco2_per_10k_cny", "co2_location_tco2", "value_added_comparable_10k_cny"),
-    ("co2_market_intensity_tco2_per_10k_cny", "co2_market_tco2", "value_added_10k_cny"),
-    ("energy_per_revenue_tce_per_10k_cny", "energy_equivalent_tce", "revenue_10k_cny"),
-    ("energy_per_output_value_tce_per_10k_cny", "energy_equivalent_tce", "gross_output_10k_cny"),
-    ("co2_per_output_value_tco2_per_10k_cny", "co2_location_tco2", "gross_output_10k_cny"),
-    ("energy_per_product_tce", "energy_equivalent_tce", "product_output"),
-    ("water_per_product_m3", "water_withdrawal_m3", "product_output"),
-    ("co2_per_product_tco2", "co2_location_tco2", "product_output"),
-)
+from carbonkit.catalog import ratios
+
+# (column, numerator, denominator), from the indicator catalog (carbonkit/indicators.toml). Denominators: value
+# added at current or comparable prices [10^4 CNY], revenue and gross output [10^4 CNY], product output [its unit].
+INTENSITIES: tuple[tuple[str, str, str], ...] = ratios()
 INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
 
 

@@ -6,6 +6,7 @@ Source column names map to canonical names through one explicit table, :data:`CO
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import struct
 import zipfile
@@ -18,24 +19,33 @@ import pandas as pd
 
 from carbonkit.activity import REQUIRED, documents_to_frame
 from carbonkit.errors import InvalidInput, Problem
+from carbonkit.readers_text import decode_text, raw_content, require_columns, sniff_delimiter
 from carbonkit.vocabulary import normalise_name
 
 # canonical column -> the headers users write (Chinese and English; matched after normalise_name)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "enterprise": ("enterprise", "enterprise_id", "统一社会信用代码", "企业", "企业代码", "企业编号", "credit_code"),
-    "name": ("name", "enterprise_name", "企业名称", "名称"),
-    "period": ("period", "year", "期间", "年份", "统计期", "报告期"),
-    "item": ("item", "carrier", "能源品种", "品种", "项目", "指标"),
-    "amount": ("amount", "quantity", "value", "数量", "消费量", "数值", "实物量"),
+    "enterprise": ("enterprise", "enterprise_id", "统一社会信用代码", "企业", "企业代码", "企业编号", "credit_code",
+                   "社会信用代码", "单位代码", "组织机构代码", "法人单位代码"),
+    "name": ("name", "enterprise_name", "企业名称", "名称", "单位名称", "单位详细名称"),
+    "period": ("period", "year", "期间", "年份", "统计期", "报告期", "年度", "统计年度"),
+    "item": ("item", "carrier", "能源品种", "品种", "项目", "指标", "能源名称", "能源种类", "指标名称"),
+    "amount": ("amount", "quantity", "value", "数量", "消费量", "数值", "实物量", "本年消费量", "本期消费量",
+               "消费合计", "本年实际"),
     "unit": ("unit", "计量单位", "单位"),
     "flow": ("flow", "use", "用途", "流向"),
     "enthalpy": ("enthalpy", "enthalpy_kj_per_kg", "焓值", "蒸汽焓值"),
-    "region": ("region", "region_code", "行政区划代码", "地区", "地区代码"),
-    "industry": ("industry", "industry_code", "行业代码", "行业"),
+    "region": ("region", "region_code", "行政区划代码", "地区", "地区代码", "行政区划", "区划代码"),
+    "industry": ("industry", "industry_code", "行业代码", "行业", "国民经济行业代码"),
     "park": ("park", "park_id", "园区", "园区代码"),
+    "ncv": ("ncv", "net_calorific_value", "低位发热量", "实测低位发热量"),
+    "ncv_unit": ("ncv_unit", "低位发热量单位"),
+    "carbon_content": ("carbon_content", "单位热值含碳量", "实测单位热值含碳量"),
+    "carbon_content_unit": ("carbon_content_unit", "单位热值含碳量单位"),
+    "factor_source": ("factor_source", "实测值来源", "检测报告"),
 }
 _LOOKUP = {normalise_name(alias): canon for canon, aliases in COLUMNS.items() for alias in aliases}
-_TEXT_COLUMNS = ("enterprise", "name", "period", "item", "unit", "flow", "region", "industry", "park")
+_TEXT_COLUMNS = ("enterprise", "name", "period", "item", "unit", "flow", "region", "industry", "park", "ncv_unit",
+                 "carbon_content_unit", "factor_source")
 # sheets of carbonkit's own workbook template that hold no data (instructions, drop-down lists); matched after
 # normalise_name. Every other non-empty sheet of a workbook must be a long table.
 NOTE_SHEETS = ("说明", "instructions", "列表", "lists")
@@ -66,13 +76,21 @@ def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFram
 
 
 def read_csv(source) -> pd.DataFrame:
-    """The long table from a CSV file or text stream (UTF-8, with or without BOM). ``row`` is the line number."""
+    """The long table from a CSV file or stream. ``row`` is the line number.
+
+    The encoding is detected (UTF-8 with or without BOM, else GB18030, which covers GBK and GB2312: what Excel
+    on Chinese Windows saves) and the delimiter too (comma, semicolon or tab, from the header line).
+    """
     name = Path(source).name if isinstance(source, (str, Path)) else "CSV"
+    text = decode_text(raw_content(source), name)
     try:
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
+                            sep=sniff_delimiter(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InvalidInput(Problem("csv_invalid", f"{name}: not a readable CSV table: {exc}")) from None
+    headers = [str(c) for c in frame.columns]
     frame = canonical_columns(frame, name)
+    require_columns(frame, name, headers)
     for col in frame.columns:
         if col in _TEXT_COLUMNS:
             frame[col] = frame[col].str.strip()

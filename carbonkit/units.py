@@ -22,6 +22,14 @@ _SPELLINGS = [
     (re.compile(r"（"), "("),
     (re.compile(r"）"), ")"),
     (re.compile(r"／"), "/"),
+    # watt-hours as people type them: kwh, KWH, Kwh, kW·h, KW.H; MWh and GWh likewise (nobody means mWh)
+    (re.compile(r"(?<![A-Za-z])[kK]\s*[wW]\s*[·.*]?\s*[hH](?![A-Za-z])"), "kWh"),
+    (re.compile(r"(?<![A-Za-z])[mM]\s*[wW]\s*[·.*]?\s*[hH](?![A-Za-z])"), "MWh"),
+    (re.compile(r"(?<![A-Za-z])[gG]\s*[wW]\s*[·.*]?\s*[hH](?![A-Za-z])"), "GWh"),
+    (re.compile(r"万\s*kWh"), "万千瓦时"),  # pint allows one prefix: 万 + k + Wh would be two
+    # calorific values in China are in International Table calories (GB/T 2589: 1 kcal = 4.1868 kJ), not pint's
+    # thermochemical calorie (4.184 J)
+    (re.compile(r"(?<![A-Za-z_])(k?)cal(?![A-Za-z_])"), r"\1cal_it"),
 ]
 
 
@@ -62,7 +70,7 @@ def parse_unit(text: str) -> pint.Unit:
         quantity = ureg.parse_expression(cleaned)
     except Exception as exc:  # pint raises several unrelated types for unparsable text
         raise UnitMismatch(
-            Problem("unit_unknown", f"'{text}' is not a unit carbonkit knows ({exc.__class__.__name__})", field="unit",
+            Problem("unit_unknown", f"'{text}' is not a unit carbonkit knows", field="unit",
                     expected="a unit such as t, kg, kWh, MWh, 万千瓦时, m3, 万立方米, GJ, 万元")
         ) from None
     if not isinstance(quantity, pint.Quantity):

@@ -101,3 +101,27 @@ def test_changes_in_json(tmp_path):
     assert change["2021"]["energy_intensity_tce_per_10k_cny_change_prev"] == pytest.approx(-0.2)
     assert change["2021"]["energy_intensity_tce_per_10k_cny_change_base"] == pytest.approx(-0.2)
     assert change["2020"]["energy_intensity_tce_per_10k_cny_change_prev"] is None
+
+
+def test_grid_level_option_and_statement(tmp_path):
+    """1,000 MWh in Qingdao 2023: province factor 0.6191 → 619.1 t; --grid-level national 0.5306 → 530.6 t."""
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps({"enterprise": "E1", "period": "2023", "region": "370211",
+                                "items": [{"item": "electricity", "amount": 1000, "unit": "MWh"}]}), encoding="utf-8")
+    for level, expected in (("province", 619.1), ("national", 530.6)):
+        result = runner.invoke(app, ["account", str(path), "--grid-level", level, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        rec = json.loads(result.stdout)["results"][0]
+        assert rec["co2_electricity_location_tco2"] == pytest.approx(expected)
+        assert (rec["grid_level_location"], rec["grid_year_location"]) == (level, 2023)
+    table = runner.invoke(app, ["account", str(path)])
+    assert "province level, data year 2023" in " ".join(table.stdout.split())
+
+
+def test_electricity_without_region_is_refused_on_the_cli(tmp_path):
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps({"enterprise": "E1", "period": "2023",
+                                "items": [{"item": "electricity", "amount": 1000, "unit": "MWh"}]}), encoding="utf-8")
+    result = runner.invoke(app, ["account", str(path)])
+    assert result.exit_code == 2
+    assert "no region" in result.output and "CN" in result.output

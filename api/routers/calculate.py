@@ -9,24 +9,37 @@ import carbonkit as ck
 from api.deps import PrincipalDep, SettingsDep
 from api.ingest import options_for
 from carbonkit.activity import EnterprisePeriod
+from carbonkit.catalog import catalog, indicators_of
 
 router = APIRouter(prefix="/v1", tags=["calculate"])
+_DOC = {name: f.description for name, f in ck.AccountingOptions.model_fields.items()}  # documented once
 
 
 @router.post("/calculate", operation_id="calculate")
 async def calculate(document: EnterprisePeriod, principal: PrincipalDep, settings: SettingsDep,
               release: str | None = Query(None, description="factor release (default: the current one)"),
               power_coal_rate: float | None = Query(None, gt=0, le=1, allow_inf_nan=False,
-                                                    description="[kgce/kWh] for the equal value"),
-              year_fallback: Literal["earlier", "nearest"] | None = Query(None)) -> JSONResponse:
-    """Account one enterprise-period without storing anything."""
+                                                    description=_DOC["power_coal_rate"]),
+              year_fallback: Literal["earlier", "nearest"] | None = Query(None, description=_DOC["year_fallback"]),
+              grid_level: Literal["province", "grid", "national"] | None = Query(None, description=_DOC["grid_level"]),
+              location_purpose: Literal["average", "fossil", "carbon_market"] | None = Query(
+                  None, description=_DOC["location_purpose"]),
+              require_value_added: bool | None = Query(None, description=_DOC["require_value_added"]),
+              ) -> JSONResponse:
+    """Account one enterprise-period without storing anything. Every accounting option can be set."""
     if principal.role == "enterprise" and document.enterprise not in principal.enterprises:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only calculate for its own enterprise")
-    overrides = {"power_coal_rate": power_coal_rate}
-    if year_fallback:
-        overrides["year_fallback"] = year_fallback
+    overrides = {"power_coal_rate": power_coal_rate, "year_fallback": year_fallback, "grid_level": grid_level,
+                 "location_purpose": location_purpose, "require_value_added": require_value_added}
     options = options_for(settings, **{k: v for k, v in overrides.items() if v is not None})
     result = ck.account(document, release=release, options=options)
     # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder
     return JSONResponse({"release": result.release, "options": options.model_dump(), "result": result.records()[0],
-                         "factors": result.factor_records()})
+                         "factors": result.factor_records(), "indicators": indicators_of(result.summary.columns)})
+
+
+@router.get("/indicators", operation_id="list_indicators")
+def list_indicators(_principal: PrincipalDep) -> dict:
+    """The indicator catalog: each figure's column, unit, Chinese and English name, aggregation and direction
+    (``carbonkit/indicators.toml``); every surface names figures from it."""
+    return {column: entry.to_dict() for column, entry in catalog().items()}

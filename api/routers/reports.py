@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 import carbonkit as ck
 from api.deps import PrincipalDep, SessionDep, SettingsDep
-from api.ingest import ReportIn, submit
+from api.ingest import ReportIn, options_for, submit
 from api.queries import stored_result
 from carbonkit.activity import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
@@ -30,17 +30,17 @@ def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep
     return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
 
 
-def _parse_bulk(raw: bytes, content_type: str, max_xlsx_unpacked_bytes: int) -> list[ReportIn]:
+def _parse_bulk(raw: bytes, content_type: str, max_xlsx_unpacked_bytes: int,
+                options: ck.AccountingOptions | None = None) -> list[ReportIn]:
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("text/csv", "application/csv", XLSX_MEDIA_TYPE):
         if kind == XLSX_MEDIA_TYPE:
             frame = read_excel(io.BytesIO(raw), max_unpacked_bytes=max_xlsx_unpacked_bytes)
         else:
-            try:
-                frame = read_csv(io.StringIO(raw.decode("utf-8-sig")))
-            except UnicodeDecodeError:
-                raise InvalidInput(Problem("csv_invalid", "the CSV body is not UTF-8")) from None
-        ck.account(frame)  # every problem with its CSV line (or sheet and Excel row), before anything else
+            frame = read_csv(io.BytesIO(raw))  # UTF-8 (BOM or not) or GB18030, comma, semicolon or tab
+        # every problem with its CSV line (or sheet and Excel row), before anything else; the service's options,
+        # so a file is refused or accepted as the same reports sent as JSON would be
+        ck.account(frame, options=options)
         return [ReportIn(report=doc) for doc in frame_to_documents(frame)]
     try:
         text = raw.decode("utf-8-sig")
@@ -69,7 +69,7 @@ async def submit_bulk(request: Request, principal: PrincipalDep, settings: Setti
     (.xlsx). All or nothing."""
     raw = await request.body()
     reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"),
-                                      settings.max_xlsx_unpacked_bytes)
+                                      settings.max_xlsx_unpacked_bytes, options_for(settings))
     if len(reports) > settings.max_bulk_reports:
         raise HTTPException(413,
                             f"{len(reports)} reports in one submission; the limit is {settings.max_bulk_reports}")

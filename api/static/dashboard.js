@@ -210,6 +210,37 @@
     setStatus("报告已下载 report downloaded: " + name, "ok");
   }
 
+  // ------------------------------------------------------------------ what the scope has, when progress cannot be shown
+  // A park whose enterprises did not report in the base year still has figures: its annual sums per period,
+  // named and united as the indicator catalog (GET /v1/indicators) names them.
+  const HOLDINGS = ["energy_equivalent_tce", "energy_equal_tce", "co2_location_tco2", "value_added_10k_cny",
+                    "energy_intensity_tce_per_10k_cny"];
+
+  async function showHoldings(key, year, park, why) {
+    const last = year ? Number(year) : new Date().getFullYear();
+    const q = new URLSearchParams({level: park ? "park" : "province"});
+    for (let y = last - 10; y <= last; y++) q.append("period", String(y));
+    if (park) q.set("park", park);
+    let agg, catalog;
+    try {
+      [agg, catalog] = await Promise.all([getJSON("/v1/aggregates?" + q.toString(), key), getJSON("/v1/indicators", key)]);
+    } catch (e) {
+      if (e instanceof Refused) return refuse();
+      return;
+    }
+    const groups = (agg.groups || []).filter((g) => g.n_reporting > 0);
+    if (!groups.length) return;
+    const head = ["期间 period", "已报 reporting"].concat(HOLDINGS.map((c) =>
+      catalog[c] ? catalog[c].name_zh + " " + catalog[c].name_en + " [" + catalog[c].unit + "]" : c));
+    table("progress-table", head, groups.map((g) => ({attrs: {"data-period": g.period},
+      cells: [["period", g.period], ["n_reporting", g.n_reporting]].concat(
+        HOLDINGS.map((c) => [c, num(g[c], c.includes("intensity") ? 4 : 1)]))})));
+    $("progress-scope").textContent = "无法计算目标进度（" + why + "）；下表为已报送的数据。 " +
+      "Progress cannot be computed (" + why + "); the table shows the data reported.";
+    $("results").hidden = false;
+    setStatus("已加载已报送数据 loaded the reported data.", "ok");
+  }
+
   // ------------------------------------------------------------------ flow
   async function load() {
     const key = sessionStorage.getItem(STORE);
@@ -227,7 +258,7 @@
       if (e instanceof Refused) return refuse();
       clearResults();
       setStatus("无法计算进度 progress not available: " + e.message, "error");
-      return;
+      return showHoldings(key, year, park, e.message);
     }
     renderProgress(p);
     renderCoverage(p);
@@ -249,7 +280,7 @@
       ev.preventDefault();
       const key = $("key").value.trim();
       $("key").value = "";
-      if (key) sessionStorage.setItem(STORE, key); else sessionStorage.removeItem(STORE);
+      if (key) sessionStorage.setItem(STORE, key);  // an empty key field keeps the stored key: "forget" erases it
       load();
     });
     for (const id of ["report-zh", "report-en"]) {

@@ -24,6 +24,14 @@ class Format(str, Enum):
     csv = "csv"
 
 
+class GridLevel(str, Enum):
+    """Where the grid-factor chain starts (AccountingOptions.grid_level)."""
+
+    province = "province"
+    grid = "grid"
+    national = "national"
+
+
 # options several commands share
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
 ReleaseOpt = Annotated[Optional[str], typer.Option(help="factor release for the accounting (default: the current one)")]

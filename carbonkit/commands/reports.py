@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from carbonkit.commands.output import FactorsOpt, ReleaseOpt, _fail, out
+from carbonkit.commands.output import FactorsOpt, GridLevel, ReleaseOpt, _fail, out
 from carbonkit.commands.status import progress_bar, working
 from carbonkit.commands.targets import (
     DeflatorOpt,
@@ -112,6 +112,8 @@ def register(app: typer.Typer) -> None:
         release: ReleaseOpt = None,
         year_fallback: Annotated[Optional[str], typer.Option(help="earlier or nearest: grid factor of a year "
                                                              "without one")] = None,
+        grid_level: Annotated[Optional[GridLevel], typer.Option(help="province (default), grid or national: where "
+                                                                "the grid-factor chain starts")] = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
         all_: Annotated[bool, typer.Option("--all", help="one report per enterprise of the input, into --output-dir")] = False,
@@ -122,7 +124,8 @@ def register(app: typer.Typer) -> None:
         from carbonkit.report import enterprise_report
 
         statements = _statements(assessment)
-        options = {"year_fallback": year_fallback} if year_fallback else None
+        options = {k: v for k, v in (("year_fallback", year_fallback),
+                                     ("grid_level", grid_level.value if grid_level else None)) if v} or None
         if all_:
             if enterprise or statements is not None or output is not None:
                 _fail(InvalidInput(Problem("option_conflict", "--all writes every enterprise's report: leave out "
@@ -159,7 +162,7 @@ def register(app: typer.Typer) -> None:
         deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
         release: ReleaseOpt = None,
         factors: FactorsOpt = None,
-        year_fallback: FallbackOpt = "earlier",
+        year_fallback: FallbackOpt = "nearest",
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
     ) -> None:

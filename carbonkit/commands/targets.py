@@ -79,7 +79,7 @@ def aggregate_cmd(
     missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "earlier",
+    year_fallback: FallbackOpt = "nearest",
     format: FormatOpt = Format.table,
 ) -> None:
     """Roll enterprise results up to province, city, county, park or industry: sums, intensities, coverage."""
@@ -142,7 +142,7 @@ def progress_cmd(
     list_profiles: Annotated[bool, typer.Option("--list", help="list the shipped target profiles and stop")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "earlier",
+    year_fallback: FallbackOpt = "nearest",
     format: FormatOpt = Format.table,
 ) -> None:
     """Progress toward the region's intensity targets (e.g. Shandong −17 % energy, −5 % water by 2025)."""
@@ -210,7 +210,7 @@ def decompose_cmd(
     top: Annotated[int, typer.Option(help="contributions to list, largest first")] = 15,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "earlier",
+    year_fallback: FallbackOpt = "nearest",
     format: FormatOpt = Format.table,
 ) -> None:
     """LMDI-I decomposition of an intensity change into structure and intensity (CO2: mix, factor) effects."""

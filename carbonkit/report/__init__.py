@@ -106,7 +106,7 @@ def _render_enterprise(ctx: dict, lang: str) -> str:
 def region_report(data, *, lang: str = "zh", region: str | None = None, park: str | None = None,
                   year: int | None = None, profile=None, by: str = "division", top: int = 10, register=None,
                   counts: dict[str, int] | None = None, deflators=None, override: bool = False,
-                  release: str | None = None, factors=None, year_fallback: str = "earlier", designations=None) -> str:
+                  release: str | None = None, factors=None, year_fallback: str = "nearest", designations=None) -> str:
     """The province, city or park report as one HTML string: progress toward the target profile with each
     intensity's curve against the required pace [tce/10^4 CNY, m3/10^4 CNY], the LMDI waterfall of each
     intensity change, the largest contributors, and the coverage of reports.

@@ -15,20 +15,19 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
+from carbonkit.catalog import unit_of
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.intensity import finite
 from carbonkit.readers import read_activities
 from carbonkit.vocabulary import vocabulary
 
 ENERGY_KINDS = ("fuel", "electricity", "heat", "steam")
-KEY_FIGURES = (("energy_equivalent_tce", "tce"), ("energy_equal_tce", "tce"), ("co2_location_tco2", "tCO2"),
-               ("co2_market_tco2", "tCO2"), ("water_withdrawal_m3", "m3"), ("value_added_10k_cny", "10^4 CNY"),
-               ("value_added_comparable_10k_cny", "10^4 CNY"),
-               ("energy_intensity_tce_per_10k_cny", "tce/10^4 CNY"),
-               ("energy_intensity_comparable_tce_per_10k_cny", "tce/10^4 CNY"))
-TRENDS = (("energy_intensity_comparable_tce_per_10k_cny", "tce/10^4 CNY"),
-          ("co2_intensity_comparable_tco2_per_10k_cny", "tCO2/10^4 CNY"),
-          ("water_intensity_comparable_m3_per_10k_cny", "m3/10^4 CNY"))
+# figures shown, by column; names and units from the indicator catalog (carbonkit/indicators.toml)
+KEY_FIGURES = ("energy_equivalent_tce", "energy_equal_tce", "co2_location_tco2", "co2_market_tco2",
+               "water_withdrawal_m3", "value_added_10k_cny", "value_added_comparable_10k_cny",
+               "energy_intensity_tce_per_10k_cny", "energy_intensity_comparable_tce_per_10k_cny")
+TRENDS = ("energy_intensity_comparable_tce_per_10k_cny", "co2_intensity_comparable_tco2_per_10k_cny",
+          "water_intensity_comparable_m3_per_10k_cny")
 
 
 def _pick(summary: pd.DataFrame, enterprise: str | None, period: str | None) -> tuple[str, str]:
@@ -101,7 +100,8 @@ def trends(summary: pd.DataFrame, enterprise: str, base_year: int | None) -> dic
         raise InvalidInput(Problem("base_year_missing", f"no annual period {base_year} for enterprise {enterprise}",
                                    field="base_year", expected=", ".join(map(str, years))))
     table = []
-    for column, unit in TRENDS:
+    for column in TRENDS:
+        unit = unit_of(column)
         values = [finite(v) for v in rows[column]]
         base = values[years.index(base_year)] if base_year in years else None
         cells = []
@@ -164,7 +164,7 @@ def enterprise_context(source, *, enterprise: str | None = None, period: str | N
     if carrier_rows is None:
         carrier_rows = carriers(acc.frame, enterprise, period, result.release, acc.options)
     return {"record": record, "release": result.release, "enterprise": enterprise, "period": period,
-            "key_figures": [(k, unit, finite(record.get(k))) for k, unit in KEY_FIGURES],
+            "key_figures": [(k, unit_of(k), finite(record.get(k))) for k in KEY_FIGURES],
             "carriers": carrier_rows,
             "scopes": [(k, finite(v)) for k, v in scopes], "trends": trends(summary, enterprise, base_year),
             "assessment": gaps,

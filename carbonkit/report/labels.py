@@ -1,6 +1,11 @@
-"""Report labels in Chinese and English. Labels are words, not factors: they live here, not in ``factors/``."""
+"""Report labels in Chinese and English. Labels are words, not factors: they live here, not in ``factors/``.
+
+The names of the figures (columns of a result) are not here: they come from the indicator catalog
+(:mod:`carbonkit.catalog`), so a report names a figure as every other surface does."""
 
 from __future__ import annotations
+
+from carbonkit import catalog
 
 LANGS = ("zh", "en")
 
@@ -19,21 +24,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
     "value": ("数值", "Value"),
     "unit": ("单位", "Unit"),
-    "energy_equivalent_tce": ("综合能耗（等价值）", "Energy use (equivalent value)"),
-    "energy_equal_tce": ("综合能耗（当量值）", "Energy use (calorific value)"),
-    "co2_location_tco2": ("二氧化碳排放（基于位置）", "CO2 emissions (location-based)"),
-    "co2_market_tco2": ("二氧化碳排放（基于市场）", "CO2 emissions (market-based)"),
-    "water_withdrawal_m3": ("取水量", "Water withdrawal"),
-    "value_added_10k_cny": ("工业增加值（现价）", "Value added (current prices)"),
-    "value_added_comparable_10k_cny": ("工业增加值（可比价）", "Value added (comparable prices)"),
-    "energy_intensity_tce_per_10k_cny": ("单位增加值能耗（现价）", "Energy per value added (current prices)"),
-    "energy_intensity_comparable_tce_per_10k_cny": ("单位增加值能耗（可比价）", "Energy per value added (comparable prices)"),
-    "co2_intensity_comparable_tco2_per_10k_cny": ("单位增加值二氧化碳排放（可比价）", "CO2 per value added (comparable prices)"),
-    "water_intensity_comparable_m3_per_10k_cny": ("单位增加值取水量（可比价）", "Water per value added (comparable prices)"),
     "energy_by_carrier": ("分品种能源消费", "Energy by carrier"),
     "carrier": ("能源品种", "Carrier"),
     "amount": ("实物量", "Physical amount"),
-    "energy_tce": ("折标准煤（等价值）", "Standard coal (equivalent value)"),
+    "energy_tce": ("折标准煤（当量值）", "Standard coal, equivalent value (当量值)"),
     "share": ("占比", "Share"),
     "total": ("合计", "Total"),
     "co2_by_scope": ("分范围二氧化碳排放", "CO2 by scope"),
@@ -172,6 +166,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "level_park": ("园区", "Park"),
     "missing_reports": ("未报送企业", "Enterprises without a report in"),
     "first": ("列出前", "first"),
+    "grid_factor": ("电网排放因子（基于位置）", "Grid emission factor (location-based)"),
+    "grid_level_province": ("省级", "province level"),
+    "grid_level_grid": ("区域电网", "regional grid level"),
+    "grid_level_national": ("全国平均", "national average"),
+    "data_year": ("数据年份", "data year"),
+    "any_year": ("不分年份", "any year"),
+    "factor_year_differs": ("报告期为", "the report is for"),
 }
 
 
@@ -180,4 +181,4 @@ def labels(lang: str) -> dict[str, str]:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
     i = LANGS.index(lang)
-    return {key: pair[i] for key, pair in LABELS.items()}
+    return {**catalog.labels(lang), **{key: pair[i] for key, pair in LABELS.items()}}

@@ -23,12 +23,13 @@ E2 = "91370100MA3D6YYYY2"
 _COLUMN_ORDER = ("enterprise", "period", "item", "amount", "unit", "flow", "enthalpy", "region")
 
 
-def build_frame(rows, *, enterprise: str = E1, period: str = "2022", region: str | None = None) -> pd.DataFrame:
+def build_frame(rows, *, enterprise: str = E1, period: str = "2022", region: str | None = "CN") -> pd.DataFrame:
     """A long table from short row specs.
 
     Each row is ``(item, amount, unit)``, ``(item, amount, unit, flow)`` or a dict of columns.
     ``enterprise``, ``period``, ``flow`` ("consumption") and ``region`` (when given) fill what a row
-    leaves out. The ``region`` column is only present when some row has a region.
+    leaves out. The ``region`` column is only present when some row has a region; the default is ``CN``
+    (the national grid factor, on purpose: electricity without a region is refused).
     """
     records = []
     for spec in rows:
@@ -49,7 +50,7 @@ def options(**kwargs):
     return ck.AccountingOptions(**kwargs) if kwargs else None
 
 
-def account_one(rows, *, enterprise: str = E1, period: str = "2022", region: str | None = None, **opts) -> dict:
+def account_one(rows, *, enterprise: str = E1, period: str = "2022", region: str | None = "CN", **opts) -> dict:
     """Account one enterprise-period and return its summary row as a dict."""
     data = build_frame(rows, enterprise=enterprise, period=period, region=region)
     result = ck.account(data, options=options(**opts))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import carbonkit as ck
-from carbonkit.errors import InvalidInput
+from carbonkit.errors import InvalidInput, MissingFactor
 
 REL = dict(rel=1e-9)
 
@@ -113,11 +113,40 @@ def test_province_without_a_row_falls_back_to_its_grid(kit):
     assert rec["co2_electricity_location_tco2"] == pytest.approx(8131.2, **REL)
 
 
-@pytest.mark.parametrize("region", [None, "CN"])
-def test_missing_region_uses_the_national_factor(kit, region):
+def test_cn_uses_the_national_factor_on_purpose_and_says_so(kit):
     # national average 2022 = 0.5366 → 12 000 × 0.5366 = 6 439.2
-    rec = kit.one([("electricity", 12000, "MWh")], region=region)
+    rec = kit.one([("electricity", 12000, "MWh")], region="CN")
     assert rec["co2_electricity_location_tco2"] == pytest.approx(6439.2, **REL)
+    assert (rec["grid_level_location"], rec["grid_year_location"]) == ("national", 2022)
+
+
+def test_electricity_without_a_region_is_refused_naming_the_row(kit):
+    """No silent national default: 1,000 MWh in Shandong 2023 is 1,000 × 0.6191 = 619.1 t, the national
+    0.5306 would give 530.6 t, 14 % low. A missing region is a problem naming the row."""
+    with pytest.raises(MissingFactor) as caught:
+        kit.one([("electricity", 1000, "MWh")], period="2023", region=None)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.field, problem.row) == ("region_missing", "region", 1)
+    assert "`CN` to use the national average on purpose" in problem.message
+    shandong = kit.one([("electricity", 1000, "MWh")], period="2023", region="370211")
+    national = kit.one([("electricity", 1000, "MWh")], period="2023", region="CN")
+    assert shandong["co2_electricity_location_tco2"] == pytest.approx(619.1, **REL)
+    assert national["co2_electricity_location_tco2"] == pytest.approx(530.6, **REL)
+    assert (shandong["grid_level_location"], shandong["grid_year_location"]) == ("province", 2023)
+
+
+def test_a_fuel_only_report_needs_no_region(kit):
+    # 1 000 t raw coal × 0.7143 kgce/kg = 714.3 tce; no electricity, so no grid factor and no region needed
+    rec = kit.one([("raw_coal", 1000, "t")])
+    assert rec["energy_equivalent_tce"] == pytest.approx(714.3, **REL)
+    assert rec["grid_level_location"] is None
+
+
+def test_a_factor_of_an_earlier_year_states_its_year(kit):
+    # 2030 has no grid factor: the latest earlier one (Shandong 2023, 0.6191) is used and its year stated
+    rec = kit.one([("electricity", 1000, "MWh")], period="2030", region="37")
+    assert rec["co2_electricity_location_tco2"] == pytest.approx(619.1, **REL)
+    assert (rec["year"], rec["grid_level_location"], rec["grid_year_location"]) == (2030, "province", 2023)
 
 
 @pytest.mark.parametrize(("grid_level", "expected"), [
@@ -128,6 +157,7 @@ def test_missing_region_uses_the_national_factor(kit, region):
 def test_grid_level_option(kit, grid_level, expected):
     rec = kit.one([("electricity", 12000, "MWh")], region="37", grid_level=grid_level)
     assert rec["co2_electricity_location_tco2"] == pytest.approx(expected, **REL)
+    assert rec["grid_level_location"] == grid_level
 
 
 def test_carbon_market_purpose(kit):
@@ -247,7 +277,7 @@ def test_enterprise_totals(kit):
 def test_2019_electricity_has_no_earlier_factor(kit):
     data = kit.frame([("raw_coal", 10, "t"), ("electricity", 1000, "MWh")], region="370211", period="2019")
     with pytest.raises(InvalidInput) as info:
-        ck.account(data)
+        ck.account(data, options=ck.AccountingOptions(year_fallback="earlier"))
     codes = {p.code for p in info.value.problems}
     assert codes == {"factor_missing"}
     problem = info.value.problems[0]
@@ -255,7 +285,16 @@ def test_2019_electricity_has_no_earlier_factor(kit):
     assert problem.period == "2019"
 
 
-@pytest.mark.parametrize(("region", "factor"), [("370211", 0.6838), (None, 0.5568)])
+def test_the_default_takes_the_nearest_year_and_says_which(kit):
+    """The default year_fallback is 'nearest': the 2020 base year of the shipped targets accounts out of the box,
+    with Shandong 2021's 0.6838 (1,000 MWh → 683.8 t), and the result states the factor's year."""
+    assert ck.AccountingOptions().year_fallback == "nearest"
+    rec = kit.one([("electricity", 1000, "MWh")], region="370211", period="2020")
+    assert rec["co2_electricity_location_tco2"] == pytest.approx(683.8, **REL)
+    assert (rec["year"], rec["grid_year_location"]) == (2020, 2021)
+
+
+@pytest.mark.parametrize(("region", "factor"), [("370211", 0.6838), ("CN", 0.5568)])
 def test_2019_with_nearest_year_uses_2021(kit, region, factor):
     # Shandong 2021 0.6838 → 1 000 MWh × 0.6838 = 683.8; national 2021 0.5568 → 556.8
     rec = kit.one([("electricity", 1000, "MWh")], region=region, period="2019", year_fallback="nearest")

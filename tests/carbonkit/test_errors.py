@@ -222,8 +222,9 @@ def test_value_added_nonpositive(kit, amount):
 
 
 def test_factor_missing_for_2019_electricity(kit):
+    # with year_fallback 'earlier' (the default is 'nearest', which takes 2021's factor and says so)
     data = kit.frame([GOOD, ("electricity", 1000, "MWh")], region="370211", period="2019")
-    problems = raise_problems(data, MissingFactor)
+    problems = raise_problems(data, MissingFactor, year_fallback="earlier")
     assert problems and {p.code for p in problems} == {"factor_missing"}
     for p in problems:
         assert p.enterprise == kit.E1 and p.period == "2019"

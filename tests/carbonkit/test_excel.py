@@ -305,8 +305,8 @@ def test_dates_in_the_period_column_are_months(tmp_path):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amount=st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False))
 def test_any_amount_reads_back_as_from_csv(amount):
-    rows = [["enterprise", "period", "item", "amount", "unit"], ["E1", "2023", "raw_coal", amount, "t"],
-            ["E1", "2023", "electricity", amount, "MWh"]]
+    rows = [["enterprise", "period", "region", "item", "amount", "unit"], ["E1", "2023", "CN", "raw_coal", amount, "t"],
+            ["E1", "2023", "CN", "electricity", amount, "MWh"]]
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(row)
@@ -324,7 +324,7 @@ def test_export_xlsx_reads_back_with_the_same_numbers(tmp_path, park_xlsx):
     result = ck.account(park_xlsx)
     path = export_results(result, tmp_path / "out.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["summary", "factors", "about"]
+    assert book.sheetnames == ["summary", "factors", "indicators", "about"]
     back = pd.read_excel(path, sheet_name="summary", dtype={"enterprise": str, "period": str, "region": str})
     assert "energy_equivalent_tce [tce]" in back.columns
     assert "co2_intensity_tco2_per_10k_cny [tCO2/10^4 CNY]" in back.columns

@@ -110,7 +110,7 @@ def enterprises(draw):
         specs.append(dict(
             enterprise=f"E{i + 1:02d}",
             period=draw(st.sampled_from(["2021", "2022", "2023", "2022-06"])),
-            region=draw(st.sampled_from([None, "CN", "37", "370211", "11", "44"])),
+            region=draw(st.sampled_from(["CN", "37", "370211", "11", "44"])),
             rows=draw(item_rows()),
         ))
     return specs

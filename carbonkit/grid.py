@@ -1,0 +1,58 @@
+"""Which grid factor a result used, stated: the level of the region chain it came from and its data year.
+
+The location-based electricity factor is looked up along province → regional grid → national (GB/T 32150
+and the MEE/NBS 电力二氧化碳排放因子 publish all three levels). A result names the level and the year of the
+factor it used, so a national average or an earlier year's factor is never taken silently; electricity
+with no region at all is refused (``CN`` asks for the national average on purpose).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from carbonkit.factors import Factor
+
+NO_REGION_MESSAGE = "no region: give the 6-digit code, or `CN` to use the national average on purpose"
+NO_REGION_EXPECTED = "a 6-digit administrative code (370211), a 2-digit province code (37) or CN"
+
+
+def level_of(factor: Factor) -> str:
+    """``national`` for a CN factor, ``province`` for a 2-digit code, ``grid`` for a regional grid."""
+    key = str(factor.key)
+    if key.upper() == "CN":
+        return "national"
+    return "province" if key.isdigit() else "grid"
+
+
+def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, np.ndarray]:
+    """Per group, the level (province / grid / national, None where no grid factor) and the data year
+    (None for a factor valid for any year) of the grid factors ``ids`` (factor id per group, '' for none)."""
+    level = np.full(len(ids), None, dtype=object)
+    year = np.full(len(ids), None, dtype=object)
+    for fid in set(ids) - {""}:
+        sel = ids == fid
+        factor = factors[fid]
+        level[sel] = level_of(factor)
+        year[sel] = None if factor.year is None else int(factor.year)
+    return level, year
+
+
+def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
+    """Rows of grid electricity whose enterprise-period gives no region (blank or missing)."""
+    blank = np.array([r is None or (isinstance(r, float) and r != r) or str(r).strip() == "" for r in regions],
+                     dtype=bool)
+    return electricity_rows & blank[group]
+
+
+def grid_used(summary) -> str:
+    """One phrase naming the level and data year of the location-based grid factors in a summary:
+    ``of province level, data year 2023`` (each distinct pair, with how many results use it when several)."""
+    if "grid_level_location" not in summary.columns:
+        return ""
+    pairs = summary.loc[summary["grid_level_location"].notna(), ["grid_level_location", "grid_year_location"]]
+    if pairs.empty:
+        return "(no grid electricity)"
+    counts = pairs.astype(str).value_counts(sort=False)
+    parts = [f"{level} level, data year {year if year != 'None' else 'any'}" + (f" ({n} results)" if len(counts) > 1 else "")
+             for (level, year), n in counts.items()]
+    return "of " + "; ".join(parts)
