@@ -19,6 +19,12 @@ parks from ``carbonkit.synthetic.enterprises()`` (same seed). Timed, best of --r
   subprocess (``benchmarks/service.py``) with a province key.
 
 The aim (issue 5): an aggregate or a progress answer for the whole province in under 2 s.
+
+Carbon dual control (issue 15; the province is accounted for 2020-2026 by default, ``--until``): in memory and
+over HTTP, progress toward the national 2026-2030 profile in 2026 (balanced panel, annual step, CO2 intensity),
+the use of a budget per city and per park (``carbonkit.budgets``; the budgets are benchmark inputs: 5 x 1.02 x each
+city's or park's 2025 CO2 over 2026-2030, not published values) and the LMDI of total energy and total CO2
+2025 -> 2026 by division; baseline: a Python loop over the result rows summing CO2 per city and year.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from carbonkit.activity import frame_to_documents  # noqa: E402
 from carbonkit.aggregation import aggregate  # noqa: E402
 from carbonkit.decomposition import decompose  # noqa: E402
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, enterprises, province  # noqa: E402
+from carbonkit.budgets import budget_use  # noqa: E402
 from carbonkit.targets import progress  # noqa: E402
 
 AIM_SECONDS = 2.0
@@ -115,13 +122,13 @@ def max_rel_diff(a: float, b: float) -> float:
 
 # ----------------------------------------------------------------------------- data
 
-def accounted(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, ck.AccountingResult, pd.DataFrame]:
+def accounted(n: int, seed: int = 0, until: int = 2026) -> tuple[pd.DataFrame, pd.DataFrame, ck.AccountingResult, pd.DataFrame]:
     """The accounted province's summary (with parks), its register, the result and the activity frame."""
     register = enterprises(n, seed)[["enterprise", "name", "region", "industry", "park"]].copy()
     for col in register.columns:
         register[col] = register[col].astype(str)
     register["park"] = np.array([p or None for p in register["park"]], dtype=object)
-    frame = province(n, seed=seed)
+    frame = province(n, years=range(2020, until + 1), seed=seed)
     result = ck.account(frame, options=OPTIONS)
     summary = result.summary
     summary["park"] = summary["enterprise"].map(register.set_index("enterprise")["park"])
@@ -225,6 +232,77 @@ def in_process(url: str):
     return agg, prog
 
 
+# ----------------------------------------------------------------------------- carbon dual control (issue 15)
+
+DUAL_PROFILE, DUAL_YEAR = "cn-15fyp-2026-2030", 2026
+
+
+def synthetic_budgets(summary: pd.DataFrame) -> pd.DataFrame:
+    """Benchmark inputs, not published values: 5 x 1.02 x the 2025 CO2 of each city and park, over 2026-2030."""
+    last = summary[summary["period"] == "2025"]
+    city = last.groupby(last["region"].astype(str).str[:4])["co2_location_tco2"].sum()
+    park = last[last["park"].notna()].groupby("park")["co2_location_tco2"].sum()
+    rows = [{"scope": str(k), "kind": "region", "start_year": 2026, "end_year": 2030, "budget_tco2": 5.1 * v}
+            for k, v in city.items()]
+    rows += [{"scope": str(k), "kind": "park", "start_year": 2026, "end_year": 2030, "budget_tco2": 5.1 * v}
+             for k, v in park.items() if v > 0]
+    return pd.DataFrame(rows)
+
+
+def naive_budget_use(rows) -> dict:
+    """CO2 per city and year summed in a loop over the result rows."""
+    acc = defaultdict(float)
+    for r in rows:
+        acc[(str(r["region"])[:4], str(r["period"]))] += r["co2_location_tco2"] or 0.0
+    return acc
+
+
+def dual_control(summary, register, budgets):
+    """Progress toward the 2026-2030 profile, the budgets' use and the total decompositions (one answer)."""
+    prog = progress(summary, DUAL_PROFILE, DUAL_YEAR, register=register)
+    use = budget_use(summary, budgets, DUAL_YEAR)
+    energy = decompose(summary, "2025", str(DUAL_YEAR), "division", total=True)
+    co2 = decompose(summary, "2025", str(DUAL_YEAR), "division", indicator="co2", total=True)
+    return prog, use, energy, co2
+
+
+def dual_control_in_memory(summary, register, budgets, rows, repeat: int) -> int:
+    print("\n[carbon dual control, in memory]")
+    t, (prog, use, energy, co2) = best_of(lambda: dual_control(summary, register, budgets), repeat)
+    t_prog, _ = best_of(lambda: progress(summary, DUAL_PROFILE, DUAL_YEAR, register=register), repeat)
+    t_use, _ = best_of(lambda: budget_use(summary, budgets, DUAL_YEAR), repeat)
+    t_naive, naive = best_of(lambda: naive_budget_use(rows()), repeat)
+    step = next(i for i in prog.indicators if i["target"] == "co2_intensity_2026")
+    city = next(r for r in use.records() if r["kind"] == "region")
+    agree = max_rel_diff(city["used_tco2"], naive[(city["scope"], str(DUAL_YEAR))])
+    print(f"progress {DUAL_PROFILE} {DUAL_YEAR}: {t_prog:.3f} s (CO2 intensity step {step['step_change'] * 100:+.2f} % "
+          f"against -{step['target_decline'] * 100:.1f} %: met {step['met']}; panel {prog.panel_coverage['n_panel']:,} "
+          f"enterprises, {prog.panel_coverage['share_value_added'] * 100:.1f} % of value added)")
+    print(f"budgets ({len(budgets):,} cities and parks): {t_use:.3f} s; naive loop (CO2 per city and year) "
+          f"{t_naive:.3f} s; ratio {t_naive / t_use:.1f}x; agreement {agree:.1e}")
+    print(f"total decomposition 2025->{DUAL_YEAR} by division: energy activity {energy.additive['activity']:+,.0f} tce, "
+          f"CO2 emission factor {co2.additive['emission_factor']:+,.0f} tCO2")
+    print(f"all together (progress + budgets + energy and CO2 total decompositions): {t:.3f} s; aim: {aim(t)}")
+    return int(t >= AIM_SECONDS)
+
+
+def dual_control_http(client, budgets: pd.DataFrame, repeat: int) -> int:
+    failures = 0
+    body = {"year": DUAL_YEAR, "budgets": budgets.to_dict("records")}
+    calls = ((f"GET /v1/progress?profile={DUAL_PROFILE}&year={DUAL_YEAR}",
+              lambda: client.get(f"/v1/progress?profile={DUAL_PROFILE}&year={DUAL_YEAR}")),
+             (f"POST /v1/budgets ({len(budgets)} budgets)", lambda: client.post("/v1/budgets", json=body)),
+             ("GET /v1/decomposition?total=true (CO2)",
+              lambda: client.get(f"/v1/decomposition?start=2025&end={DUAL_YEAR}&by=division&indicator=co2&total=true")))
+    for label, call in calls:
+        r = call()
+        assert r.status_code == 200, r.text[:300]
+        t_http, r = best_of(call, repeat)
+        print(f"HTTP {label}: {t_http:.3f} s ({len(r.content) / 1024:.0f} KiB); aim: {aim(t_http)}")
+        failures += t_http >= AIM_SECONDS
+    return failures
+
+
 # ----------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,12 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-api", action="store_true", help="skip the HTTP measurements")
+    parser.add_argument("--until", type=int, default=2026, help="the last year of the synthetic province")
     args = parser.parse_args(argv)
     print(f"carbonkit {ck.__version__}, Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
           f"SQLAlchemy {sa.__version__}, {platform.machine()}")
 
     t0 = time.perf_counter()
-    summary, register, result, frame = accounted(args.enterprises)
+    summary, register, result, frame = accounted(args.enterprises, until=args.until)
     print(f"accounted {len(summary):,} enterprise-periods ({args.enterprises:,} enterprises x "
           f"{summary['period'].nunique()} years) in {time.perf_counter() - t0:.1f} s")
     naive_columns = ["region", "period", "energy_equivalent_tce", "water_withdrawal_m3", "co2_location_tco2",
@@ -269,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     t_dec_e, _ = best_of(lambda: decompose(summary, BASE, YEAR, "enterprise", indicator="co2"), args.repeat)
     print(f"decompose CO2 {BASE}->{YEAR} by enterprise ({args.enterprises:,} terms x 2 carriers): {t_dec_e:.3f} s")
     failures += t_agg >= AIM_SECONDS or t_prog >= AIM_SECONDS
+    budgets = synthetic_budgets(summary)
+    if args.until >= 2026:
+        failures += dual_control_in_memory(summary, register, budgets, rows, args.repeat)
 
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     with tempfile.TemporaryDirectory(prefix="carbonkit-bench-progress-") as tmp:
@@ -313,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"HTTP {label}: {t_http:.3f} s ({len(r.content) / 1024:.0f} KiB); "
                               f"HTTP / in-process {t_http / t_core:.2f}x; aim: {aim(t_http)}")
                         failures += t_http >= AIM_SECONDS
+                    if args.until >= 2026:
+                        failures += dual_control_http(client, budgets, args.repeat)
                 problems = svc.problems_in_log()
             if problems:
                 print("server log problems:\n  " + "\n  ".join(problems[:10]))

@@ -298,14 +298,19 @@ def _check_co2_columns(data) -> None:
 def decompose(data, start: int | str, end: int | str, by="division", *, indicator: str = "energy",
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None,
               deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
-              zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+              zero: Literal["limit", "delta"] = "limit", total: bool = False) -> Decomposition:
     """LMDI of the change of an intensity of the selection from ``start`` to ``end`` (periods), by ``by``.
+
+    ``total=True`` decomposes the change of the total instead (energy [tce], water [m3], CO2 [tCO2]), with
+    an activity effect first (:mod:`carbonkit.decomposition_totals`).
 
     ``indicator``: ``energy``, ``energy_excl_feedstock``, ``water`` (structure and intensity effects) or
     ``co2`` (structure, energy intensity, fuel mix of electricity vs other energy, emission factor; energy
     excludes raw-material use, electricity at the equivalent value of the results' factor release). Value
     added at comparable prices of ``base_year`` (default ``start``), as in :func:`aggregation.aggregate`.
     """
+    from carbonkit.decomposition_totals import lmdi_total, lmdi_total_co2  # builds on this module
+
     if indicator not in NUMERATORS:
         raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
                                    expected=", ".join(NUMERATORS)))
@@ -341,16 +346,21 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
             raise InvalidInput(Problem("value_negative", "energy other than electricity is negative for some group "
                                        "(electricity exported or sold?); the CO2 split needs non-negative energy",
                                        field="energy_equivalent_tce"))
-        result = lmdi_co2(get("vac", start), np.maximum(e0, 0), c0, get("vac", end), np.maximum(eT, 0), cT, labels,
-                          start=start, end=end, zero=zero)
+        split = lmdi_total_co2 if total else lmdi_co2
+        result = split(get("vac", start), np.maximum(e0, 0), c0, get("vac", end), np.maximum(eT, 0), cT, labels,
+                       start=start, end=end, zero=zero)
     else:
         column, unit = NUMERATORS[indicator]
-        result = lmdi(get("vac", start), get(column, start), get("vac", end), get(column, end), labels,
-                      indicator=indicator, unit=unit, start=start, end=end, zero=zero)
+        method, unit = (lmdi_total, unit.split("/")[0]) if total else (lmdi, unit)
+        result = method(get("vac", start), get(column, start), get("vac", end), get(column, end), labels,
+                        indicator=indicator, unit=unit, start=start, end=end, zero=zero)
+    if total:
+        result.notes.append("totals over the enterprises with value added in each period (the activity effect "
+                            "needs value added)")
     totals = add_intensities(group_sums(prepared, (), with_period=False))
     result.price_basis = totals["price_basis"].iloc[0]
     result.deflators = prepared.deflators
-    result.notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows)
+    result.notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + result.notes
     result.notes += release_notes
     if indicator == "co2":
         result.notes.append("CO2 location-based; carriers: electricity (equivalent value) and other energy (fuels, "

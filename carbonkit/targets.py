@@ -30,24 +30,24 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
+from carbonkit.panels import balanced_panel, factor_year_notes, panel_coverage
+from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate
 from carbonkit.vocabulary import vocabulary
 
-# indicator -> (numerator summary column, unit of the intensity)
-INDICATORS: dict[str, tuple[str, str]] = {
-    "energy_intensity": ("energy_equivalent_tce", "tce/10^4 CNY"),
-    "water_intensity": ("water_withdrawal_m3", "m3/10^4 CNY"),
-    "fresh_water_intensity": ("fresh_water_m3", "m3/10^4 CNY"),
-    "co2_intensity": ("co2_location_tco2", "tCO2/10^4 CNY"),
-    "co2_market_intensity": ("co2_market_tco2", "tCO2/10^4 CNY"),
-}
+# indicator -> (numerator summary column, unit); the denominators are in carbonkit.target_forms.INDICATOR_DEFS
+INDICATORS: dict[str, tuple[str, str]] = {name: (num, unit) for name, (num, _, unit) in INDICATOR_DEFS.items()}
 # exclusion column -> summary column; exclusions apply to indicators whose numerator is energy (equivalent value)
+# the numbers of a progress line; a form without one of them leaves it None
+LINE_KEYS = ("base_value", "value", "cumulative_change", "target_decline", "target_value", "required_annual_pace",
+             "achieved_annual_pace", "path_value", "remaining_years", "on_track", "needed_annual_pace",
+             "projected_final_value", "projected_cumulative_change", "met")
 EXCLUSION_COLUMNS = {"feedstock": "feedstock_equivalent_tce",
                      "renewable_electricity": "renewable_electricity_equivalent_tce"}
 Status = Literal["verified", "corroborated", "unconfirmed", "unverified"]
@@ -58,24 +58,38 @@ class Target(BaseModel):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     indicator: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     label: str = ""
-    form: Literal["cumulative_decline", "annual_decline", "count"]
-    value: float = Field(gt=0, allow_inf_nan=False)
+    form: str = Field(min_length=1, max_length=64)  # a registered form (carbonkit.target_forms.FORMS) or "count"
+    value: float | None = Field(default=None, gt=0, allow_inf_nan=False)  # None: not published (no verdict)
     status: Status
     note: str = ""
+    year: int | None = Field(default=None, ge=1990, le=2100)  # annual_step: the year of the step (None: every year)
     designation: str | None = None  # count targets: the designation kind counted (factors/designations)
     levels: list[str] | None = Field(default=None, min_length=1)  # ... at these levels (None: any)
+
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, form: str) -> str:
+        if form != "count" and form not in FORMS:
+            raise ValueError(f"form '{form}' is not one of count, {', '.join(FORMS)}")
+        return form
 
     @model_validator(mode="after")
     def _check(self):
         if self.form != "count":
-            if self.indicator not in INDICATORS:
-                raise ValueError(f"indicator '{self.indicator}' is not one of {', '.join(INDICATORS)}")
-            if not self.value < 1:
-                raise ValueError("a decline is a fraction below 1 (0.17 for 17 %)")
+            form = FORMS[self.form]
+            if self.indicator not in INDICATOR_DEFS:
+                raise ValueError(f"indicator '{self.indicator}' is not one of {', '.join(INDICATOR_DEFS)}")
+            if form.totals != (INDICATOR_DEFS[self.indicator][1] is None):
+                raise ValueError(f"form {self.form} does not apply to indicator {self.indicator}")
+            problem = None if self.value is None else form.check(self.value)
+            if problem:
+                raise ValueError(problem)
             if self.designation is not None or self.levels is not None:
                 raise ValueError("designation and levels are for count targets only")
-        elif self.value != int(self.value):
-            raise ValueError("a count target is a whole number")
+        elif self.value is None or self.value != int(self.value):
+            raise ValueError("a count target is a whole number (and needs its value)")
+        if self.year is not None and self.form != "annual_step":
+            raise ValueError("year is for annual_step targets only")
         if self.designation is not None or self.levels is not None:
             check_designation_link(self.designation, self.levels)
         return self
@@ -114,12 +128,20 @@ class TargetProfile(Provenance):
             ids = [i.id for i in items]
             if len(ids) != len(set(ids)):
                 raise ValueError(f"{name} ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        self.check_years()
         return self
 
-    def cumulative_decline(self, target: Target) -> float:
-        """R over the whole period [1]."""
+    def cumulative_decline(self, target: Target) -> float | None:
+        """R over the whole period [1] of a decline target (None: not a period decline, or no value)."""
         n = self.target_year - self.base_year
+        if target.value is None or target.form not in ("cumulative_decline", "annual_decline"):
+            return None
         return target.value if target.form == "cumulative_decline" else 1 - (1 - target.value) ** n
+
+    def check_years(self) -> None:
+        for t in self.targets:
+            if t.year is not None and not self.base_year < t.year <= self.target_year:
+                raise ValueError(f"target {t.id}: year {t.year} is outside {self.base_year + 1}-{self.target_year}")
 
     def public(self) -> dict:
         return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
@@ -149,8 +171,11 @@ def profile_for(region: str, year: int | None = None) -> TargetProfile:
     if not found:
         known = ", ".join(f"{p.id} ({p.region})" for p in profiles()) or "none"
         raise FactorDataError(f"no shipped target profile for region {region} (known: {known}); give one with --targets")
-    inside = [p for p in found if year is not None and p.base_year < year <= p.target_year]
-    return max(inside or found, key=lambda p: p.target_year)
+    if year is None:
+        return max(found, key=lambda p: p.target_year)
+    inside = [p for p in found if p.base_year < year <= p.target_year]
+    later = [p for p in found if p.target_year >= year]  # a base year, or a year before any period: the next one
+    return max(inside, key=lambda p: p.target_year) if inside else min(later or found, key=lambda p: p.target_year)
 
 
 def main_province(regions) -> str | None:
@@ -225,6 +250,7 @@ class Progress:
     deflators: str | None = None
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    panel_coverage: dict = field(default_factory=dict)
 
     @property
     def unverified(self) -> list[str]:
@@ -237,7 +263,7 @@ class Progress:
 
     def to_dict(self) -> dict:
         return {"profile": self.profile.public(), "year": self.year, "region": self.region, "park": self.park,
-                "panel": self.panel, "price_basis": self.price_basis, "deflators": self.deflators,
+                "panel": self.panel, "panel_coverage": self.panel_coverage, "price_basis": self.price_basis, "deflators": self.deflators,
                 "coverage": self.coverage, "indicators": self.indicators, "counts": self.counts,
                 "series": self.series, "unverified": self.unverified, "notes": self.notes}
 
@@ -259,20 +285,50 @@ def _numerator(sums: pd.DataFrame, column: str, exclusions: list[Exclusion], bas
     return value
 
 
-def progress(data, profile: TargetProfile | str | Path | None = None, year: int | None = None, *,
-             region: str | None = None, park: str | list[str] | None = None, register: pd.DataFrame | None = None,
-             counts: dict[str, int] | None = None, deflators: Deflators | str | None = None, override: bool = False,
-             panel: Literal["all", "balanced"] = "all", designations: pd.DataFrame | None = None) -> Progress:
-    """Progress in ``year`` (default: the latest year of the data) toward ``profile``.
+def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclusion], base_row: int) -> np.ndarray:
+    """The indicator per year of ``sums``: numerator / denominator (INDICATOR_DEFS), or the total [its unit]."""
+    column, denominator, _ = INDICATOR_DEFS[indicator]
+    if denominator is None:  # a total: every reporting enterprise's level, value added or not
+        return sums[column].to_numpy(dtype=float)
+    num = _numerator(sums, column, exclusions, base_row)
+    den = sums[denominator].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
-    ``region`` (code prefix) defaults to the profile's region unless ``park`` is given; the profile defaults
-    to the shipped one of the region. ``counts`` gives counts for the ``count`` targets (green factories,
-    green parks ...); a count target naming a ``designation`` kind is otherwise counted from ``designations``
-    (:func:`carbonkit.designations.read_designations`) in the selection's scope; an explicit count wins, and
-    each line says its ``source``; a count neither given nor counted is reported as not available.
-    ``panel="balanced"`` keeps only enterprises with value added in both the base year and ``year``.
-    """
-    profile = None if profile is None else load_profile(profile)
+
+def yearly_sums(prepared: Prepared) -> pd.DataFrame:
+    """One row per year of ``prepared`` (sums and intensities), sorted by year."""
+    sums = add_intensities(group_sums(prepared, ()))
+    sums["year"] = sums["period"].astype(int)
+    return sums.sort_values("year").reset_index(drop=True)
+
+
+def indicator_lines(profile: TargetProfile, sums: pd.DataFrame, year: int) -> tuple[list[dict], dict]:
+    """Every intensity or total target and variant evaluated by its form; the series per year."""
+    base = profile.base_year
+    years = sums["year"].to_numpy()
+    base_row = int(np.flatnonzero(years == base)[0])
+    lines, series = [], {int(y): {"year": int(y)} for y in years}
+    for target in (t for t in profile.targets if t.form != "count"):
+        unit = INDICATOR_DEFS[target.indicator][2]
+        for variant, exclusions in _variants(profile, target.indicator):
+            values = indicator_values(sums, target.indicator, exclusions, base_row)
+            for y, v in zip(years, values):
+                series[int(y)][f"{target.id}.{variant}"] = float(v) if np.isfinite(v) else None
+            line = evaluate(target.form, Series(years, values, base, year, profile.target_year, target.value,
+                                                target.year))
+            line.setdefault("target_decline", profile.cumulative_decline(target))
+            for key in LINE_KEYS:  # every line has every key (None where the form has no such number)
+                line.setdefault(key, None)
+            lines.append({"target": target.id, "indicator": target.indicator, "label": target.label,
+                          "form": target.form, "target_value_as_given": target.value, "variant": variant,
+                          "exclusions": [e.id for e in exclusions], "unit": unit,
+                          "status": _weakest([target.status, *(e.status for e in exclusions)]), **line})
+    return lines, series
+
+
+def _selection(data, profile: TargetProfile | None, year: int | None, region, park):
+    """Stage 1: the annual results of the selection, the profile, the region and the year (checked)."""
     wanted = None
     if year is not None and profile is not None:  # only the years compared and those between are read
         wanted = [str(y) for y in range(min(profile.base_year, year), max(profile.base_year, year) + 1)]
@@ -282,7 +338,8 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
         province = region or main_province(frame["region"])
         if not province:
             raise InvalidInput(Problem("profile_missing", "give a target profile or a region", field="profile"))
-        profile = profile_for(province, year)
+        latest = year if year is not None else (int(frame["period"].max()) if len(frame) else None)
+        profile = profile_for(province, latest)
     if region is None and not park:
         region = None if profile.region == "CN" else profile.region
     frame = select(frame, region, park)
@@ -296,70 +353,96 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
         problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
     if problems:
         raise InvalidInput(problems)
-    register_ids = set((register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
-                       .to_numpy(dtype=object))
-    frame = frame[(frame["year"] >= base) & (frame["year"] <= year)]
-    prepared = prepare(frame, deflators, base, override)
-    if panel == "balanced":
-        f = prepared.frame
-        both = set(f.loc[f["has_va"] & (f["year"] == base), "enterprise"]) & set(
-            f.loc[f["has_va"] & (f["year"] == year), "enterprise"])
-        prepared = Prepared(f[f["enterprise"].isin(both)], prepared.deflators, prepared.deflator_rows)
-    sums = add_intensities(group_sums(prepared, ()))
-    sums["year"] = sums["period"].astype(int)
-    sums = sums.sort_values("year").reset_index(drop=True)
-    base_row = int(np.flatnonzero(sums["year"].to_numpy() == base)[0])
-    year_row = int(np.flatnonzero(sums["year"].to_numpy() == year)[0])
-    for row, y in ((base_row, base), (year_row, year)):
-        if sums["vac"].iat[row] <= 0:
-            raise InvalidInput(Problem("value_added_missing", f"no enterprise of the selection has a positive value "
-                                       f"added in {y}: no intensity", field="value_added_10k_cny", period=str(y)))
+    return frame[(frame["year"] >= base) & (frame["year"] <= year)], profile, region, year
 
-    indicators, series = [], {int(y): {"year": int(y)} for y in sums["year"]}
-    for target in (t for t in profile.targets if t.form != "count"):
-        column, unit = INDICATORS[target.indicator]
-        for variant, exclusions in _variants(profile, target.indicator):
-            intensity = _numerator(sums, column, exclusions, base_row) / sums["vac"].to_numpy()
-            for y, v in zip(sums["year"], intensity):
-                series[int(y)][f"{target.id}.{variant}"] = float(v)
-            b, v = float(intensity[base_row]), float(intensity[year_row])
-            if b > 0 and v > 0:
-                line = intensity_progress(b, v, base, year, profile.target_year, profile.cumulative_decline(target))
-            else:
-                line = dict.fromkeys(intensity_progress(1.0, 1.0, base, year, profile.target_year,
-                                                        profile.cumulative_decline(target)))
-                line.update(base_value=b, value=v, target_decline=profile.cumulative_decline(target),
-                            reason=f"no {column} reported in {base if not b > 0 else year}: no progress to compute")
-            statuses = [target.status, *(e.status for e in exclusions)]
-            indicators.append({"target": target.id, "indicator": target.indicator, "label": target.label,
-                               "form": target.form, "target_value_as_given": target.value, "variant": variant,
-                               "exclusions": [e.id for e in exclusions], "unit": unit,
-                               "status": _weakest(statuses), **line})
-    if designations is not None:  # enterprises' region and park from the register, else from their results
-        known = [f[["enterprise", "region", "park"]] for f in (register, frame)
-                 if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
-        designations = place(designations, pd.concat(known) if known else None)
-    count_lines = [count_line(t, counts or {}, designations, year, region=region, parks=park)
-                   for t in profile.targets if t.form == "count"]
 
+def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -> None:
+    for y in dict.fromkeys(years):
+        row = np.flatnonzero(sums["year"].to_numpy() == y)
+        if len(row) == 0 or sums["vac"].iat[row[0]] <= 0:
+            who = "enterprise of the balanced panel (value added in both years)" if panel == "balanced" else \
+                "enterprise of the selection"
+            raise InvalidInput(Problem("value_added_missing", f"no {who} has a positive value added in {y}: no "
+                                       "intensity", field="value_added_10k_cny", period=str(y),
+                                       expected="value added of the same enterprises in both years, or panel=all"))
+
+
+def _coverage(prepared: Prepared, register_ids: set, years: tuple[int, ...]) -> dict:
     coverage = {}
     f = prepared.frame
-    for y in dict.fromkeys((base, year)):
+    for y in dict.fromkeys(years):
         rows = f[f["year"] == y]
         reporting = set(rows["enterprise"].to_numpy(dtype=object))
         missing = sorted(register_ids - reporting)
         coverage[str(y)] = {"n_expected": len(register_ids), "n_reporting": len(reporting),
                             "n_value_added": int(rows["has_va"].sum()), "n_missing": len(missing),
                             "missing": missing[:100]}
+    return coverage
+
+
+def _attach_unbalanced(lines: list[dict], others: list[dict], label: str) -> None:
+    """Put the other panel's levels beside each headline line, labelled."""
+    by_key = {(o["target"], o["variant"]): o for o in others}
+    for line in lines:
+        o = by_key.get((line["target"], line["variant"]), {})
+        line["other_panel"] = {"panel": label, "base_value": o.get("base_value"), "value": o.get("value"),
+                               "cumulative_change": o.get("cumulative_change"),
+                               "on_track": o.get("on_track"), "met": o.get("met")}
+
+
+def progress(data, profile: TargetProfile | str | Path | None = None, year: int | None = None, *,
+             region: str | None = None, park: str | list[str] | None = None, register: pd.DataFrame | None = None,
+             counts: dict[str, int] | None = None, deflators: Deflators | str | None = None, override: bool = False,
+             panel: Literal["balanced", "all"] = "balanced", designations: pd.DataFrame | None = None) -> Progress:
+    """Progress in ``year`` (default: the latest year of the data) toward ``profile``.
+
+    ``region`` (code prefix) defaults to the profile's region unless ``park`` is given; the profile defaults
+    to the shipped one of the region. ``counts`` gives counts for the ``count`` targets (green factories,
+    green parks ...); a count target naming a ``designation`` kind is otherwise counted from ``designations``
+    (:func:`carbonkit.designations.read_designations`) in the selection's scope; an explicit count wins, and
+    each line says its ``source``; a count neither given nor counted is reported as not available.
+    ``panel="balanced"`` (the default) keeps only enterprises with value added in both the base year and
+    ``year`` (:mod:`carbonkit.panels`); each line also carries the other panel's levels (``other_panel``) and
+    ``panel_coverage`` says how much of ``year`` the headline covers. ``panel="all"``: every enterprise.
+    """
+    if panel not in ("balanced", "all"):
+        raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not balanced or all", field="panel"))
+    frame, profile, region, year = _selection(data, None if profile is None else load_profile(profile), year,
+                                              region, park)
+    base = profile.base_year
+    register_ids = set((register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
+                       .to_numpy(dtype=object))
+    everyone = prepare(frame, deflators, base, override)
+    prepared = balanced_panel(everyone, (base, year)) if panel == "balanced" else everyone
+    sums = yearly_sums(prepared)
+    _check_value_added(sums, (base, year), panel)
+    indicators, series = indicator_lines(profile, sums, year)
+    other = "all" if panel == "balanced" else "balanced"
+    other_prepared = balanced_panel(everyone, (base, year)) if other == "balanced" else everyone
+    other_sums = yearly_sums(other_prepared)
+    if len(other_sums) and {base, year} <= set(other_sums["year"]):
+        _attach_unbalanced(indicators, indicator_lines(profile, other_sums, year)[0], other)
+    if designations is not None:  # enterprises' region and park from the register, else from their results
+        known = [f[["enterprise", "region", "park"]] for f in (register, frame)
+                 if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
+        designations = place(designations, pd.concat(known) if known else None)
+    count_lines = [count_line(t, counts or {}, designations, year, region=region, parks=park)
+                   for t in profile.targets if t.form == "count"]
+    f = prepared.frame
     totals = add_intensities(group_sums(Prepared(f[f["year"].isin([base, year])], prepared.deflators,
                                                  prepared.deflator_rows), (), with_period=False))
     notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
                                                                                  if c.get("note")]
+    notes += factor_year_notes(frame)
+    cover = panel_coverage(prepared, everyone, year, panel)
     if panel == "balanced":
-        notes.append("balanced panel: only enterprises with value added in both the base year and the year asked")
-    return Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators, count_lines,
-                    [series[y] for y in sorted(series)], coverage, totals["price_basis"].iloc[0], prepared.deflators,
-                    prepared.deflator_rows, notes)
+        notes.append(f"balanced panel: {cover['n_panel']} enterprises with value added in both {base} and {year}; "
+                     "the unbalanced figure (every enterprise of each year) is in other_panel")
+    answer = Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators,
+                      count_lines, [series[y] for y in sorted(series)], _coverage(everyone, register_ids, (base, year)),
+                      totals["price_basis"].iloc[0], prepared.deflators, prepared.deflator_rows, notes)
+    answer.panel_coverage = cover
+    return answer
 
 
 _ORDER = ("unverified", "unconfirmed", "corroborated", "verified")

@@ -154,7 +154,7 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
                  count: Annotated[list[str], Query(description="counts for count targets, indicator:N, e.g. "
                                                    "green_factories:120")] = [],
                  deflators: TableId = None, override_deflators: bool = False,
-                 panel: Literal["all", "balanced"] = "all", series: bool = Query(False, description="every year from "
+                 panel: Literal["balanced", "all"] = "balanced", series: bool = Query(False, description="every year from "
                                                                                  "the base year, not only the two compared")) -> dict:
     """Cumulative change since the base year, required and achieved pace, on track or not, the decline still
     needed per remaining year and the projected final-year value, with and without the profile's exclusions."""
@@ -174,15 +174,16 @@ def profile_and_year(session: Session, parks: list[str] | None, region: str | No
                      profile: str | None, year: int | None) -> tuple:
     """The target profile asked for (else the region's province's) and the year (else the latest annual period)."""
     chosen = load_profile(profile) if profile else None
+    latest = year
+    if year is None:
+        years = annual_periods(session, parks, region)
+        latest = int(years[-1]) if years else None
     if chosen is None:
         province = vocabulary().province_of(region) if region else main_province(register["region"])
         if province is None:
             raise InvalidInput(Problem("profile_missing", "give a profile or a region", field="profile"))
-        chosen = profile_for(province, year)
-    if year is None:
-        years = annual_periods(session, parks, region)
-        year = int(years[-1]) if years else chosen.base_year
-    return chosen, year
+        chosen = profile_for(province, latest)  # the period the latest year falls in
+    return chosen, latest if latest is not None else chosen.base_year
 
 
 def _counts(items: list[str]) -> dict[str, int]:
@@ -204,12 +205,15 @@ def get_decomposition(session: SessionDep, principal: RegionalDep, start: Period
                       indicator: Literal[tuple(NUMERATORS)] = Query("energy", description=", ".join(NUMERATORS)),
                       region: Region = None, park: ParkId = None, industry: Industry = None, deflators: TableId = None,
                       override_deflators: bool = False, zero: Literal["limit", "delta"] = "limit",
-                      top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first")) -> dict:
-    """Additive and multiplicative LMDI-I of the change of an intensity, with each group's contribution."""
+                      top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first"),
+                      total: bool = Query(False, description="decompose the total (activity, structure, intensity"
+                                          "[, fuel mix, emission factor]) instead of the intensity")) -> dict:
+    """Additive and multiplicative LMDI-I of the change of an intensity (or a total), with each group's contribution."""
     parks = _parks(principal, park)
     frame = load_results(session, parks, region, [start, end], load_register(session, parks, region))
     answer = decompose(frame, start, end, by, indicator=indicator, industry=industry,
-                       deflators=_deflators(deflators), base_year=int(start[:4]), override=override_deflators, zero=zero)
+                       deflators=_deflators(deflators), base_year=int(start[:4]), override=override_deflators, zero=zero,
+                       total=total)
     return {"scope": _scope_of(principal, parks, region), **answer.to_dict(top)}
 
 

@@ -81,7 +81,16 @@
     $("progress-scope").textContent = p.profile.title + " (" + p.profile.id + ") · " + scope +
       " · 基年 base year " + p.profile.base_year + " · 目标年 target year " + p.profile.target_year +
       " · 当年 year " + p.year + " · price basis " + p.price_basis;
-    const rows = p.indicators.map((i) => ({
+    // carbon dual control (a profile based on 2025 or later): CO2 intensity first, energy intensity below it
+    const dual = p.profile.base_year >= 2025;
+    const rank = (i) => (dual ? (i.indicator.startsWith("co2") ? 0 : i.indicator === "energy_intensity" ? 2 : 1) : 0);
+    const indicators = p.indicators.slice().sort((a, b) => rank(a) - rank(b));
+    const cov = p.panel_coverage;
+    if (cov && cov.panel) {
+      $("progress-scope").textContent += " · 样本 panel " + cov.panel + ": " + cov.n_panel + " / " +
+        cov.n_with_value_added + " 家 enterprises, " + pct(cov.share_value_added) + " 增加值 of value added";
+    }
+    const rows = indicators.map((i) => ({
       attrs: {"data-target": i.target, "data-variant": i.variant},
       cells: [["label", i.label], ["variant", i.variant], ["unit", i.unit],
               ["base_value", num(i.base_value, 4)], ["value", num(i.value, 4)],
@@ -94,7 +103,8 @@
                              "实际年均降速 achieved pace", "进度 on track", "核实 status", "说明 note"], rows);
     const notes = (p.unverified || []).join("; ");
     $("progress-notes").textContent = notes ? "未核实 unverified: " + notes : "";
-    const line = p.indicators.find((i) => i.cumulative_change !== null && i.variant === "total");
+    const line = indicators.find((i) => i.cumulative_change !== null && i.required_annual_pace !== null &&
+                                        i.variant === "total");
     if (line) $("progress-chart").appendChild(progressChart(p, line));
   }
 

@@ -15,7 +15,8 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results
+from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results, results_frame
+from carbonkit.assess.zero_carbon import assess_zero_carbon_park
 from carbonkit.commands.output import (
     FactorsOpt,
     Format,
@@ -25,9 +26,11 @@ from carbonkit.commands.output import (
     _fmt,
     out,
 )
+from carbonkit.budgets import budget_use
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
+from carbonkit.evaluation import final_evaluation
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
@@ -138,7 +141,10 @@ def progress_cmd(
     designations: DesignationsOpt = None,
     register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
-    panel: Annotated[str, typer.Option(help="all, or balanced (enterprises with value added in both years)")] = "all",
+    panel: Annotated[str, typer.Option(help="balanced (enterprises with value added in both years; the default) or "
+                                       "all (every enterprise of each year)")] = "balanced",
+    final: Annotated[bool, typer.Option("--final", help="the final evaluation of the period: the target year "
+                                        "against the base year, achieved or not and by how much")] = False,
     list_profiles: Annotated[bool, typer.Option("--list", help="list the shipped target profiles and stop")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
@@ -149,7 +155,8 @@ def progress_cmd(
     try:
         if list_profiles:
             for p in profiles():
-                targets = ", ".join(f"{t.id} {t.value:g} ({t.form}, {t.status})" for t in p.targets)
+                targets = ", ".join(f"{t.id} {'no value' if t.value is None else f'{t.value:g}'} "
+                                    f"({t.form}, {t.status})" for t in p.targets)
                 out.print(f"[bold]{p.id}[/] region {p.region}, {p.base_year}->{p.target_year}: {targets}", highlight=False)
             return
         if input is None:
@@ -158,10 +165,16 @@ def progress_cmd(
             raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not all or balanced", field="panel"))
         chosen = load_profile(profile) if profile else None
         data = load_results(input, release, factors, year_fallback)
-        answer = progress(data, chosen, year, region=region,
-                          park=park, register=_register(register), counts=_counts(count), deflators=deflators,
-                          override=override_deflators, panel=panel,
-                          designations=read_designations(designations) if designations else None)
+        options = dict(region=region, park=park, register=_register(register), counts=_counts(count),
+                       deflators=deflators, override=override_deflators, panel=panel,
+                       designations=read_designations(designations) if designations else None)
+        if final:
+            if chosen is None:
+                raise InvalidInput(Problem("profile_missing", "--final needs --profile (the period to close)",
+                                           field="profile"))
+            _final_out(final_evaluation(data, chosen, year=year, **options), format)
+            return
+        answer = progress(data, chosen, year, **options)
     except (CarbonkitError, OSError, ValueError) as exc:
         _fail(exc)
     if format is Format.json:
@@ -175,16 +188,19 @@ def progress_cmd(
     table = Table(title=f"{p.id}: {where}, {answer.year} against {p.base_year} (target {p.target_year})",
                   title_justify="left")
     for head in ("target (variant)", f"{p.base_year}", f"{answer.year}", "change", "required/yr", "achieved/yr",
-                 "on track", "needed/yr", f"proj. {p.target_year}", "status"):
+                 "on track", "needed/yr", f"proj. {p.target_year}", "other panel", "status"):
         table.add_column(head, justify="left" if head in ("target (variant)", "status") else "right",
                          no_wrap=head != "target (variant)")
     for r in answer.indicators:
-        on = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["on_track"]]
-        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r["base_value"], decimals=4), _fmt(r["value"], decimals=4),
-                      _fmt(r["cumulative_change"], "%", 2), _fmt(r["required_annual_pace"], "%", 2),
-                      _fmt(r["achieved_annual_pace"], "%", 2), on, _fmt(r["needed_annual_pace"], "%", 2),
-                      _fmt(r["projected_cumulative_change"], "%", 2), r["status"])
+        on = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r.get("on_track")]
+        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r.get("base_value"), decimals=4),
+                      _fmt(r.get("value"), decimals=4), _fmt(r.get("cumulative_change"), "%", 2),
+                      _fmt(r.get("required_annual_pace"), "%", 2), _fmt(r.get("achieved_annual_pace"), "%", 2), on,
+                      _fmt(r.get("needed_annual_pace"), "%", 2), _fmt(r.get("projected_cumulative_change"), "%", 2),
+                      _fmt((r.get("other_panel") or {}).get("cumulative_change"), "%", 2), r["status"])
     out.print(table)
+    _steps(answer.indicators)
+    _panel_line(answer.panel_coverage)
     for r in (r for r in answer.indicators if r.get("reason")):
         out.print(f"{r['target']} ({r['variant']}): {r['reason']}", highlight=False)
     for c in answer.counts:
@@ -195,6 +211,44 @@ def progress_cmd(
         out.print(f"coverage {y}: {cov['n_reporting']} of {cov['n_expected']} enterprises reported, "
                   f"{cov['n_value_added']} with value added", highlight=False)
     _notes(answer.notes, answer.unverified)
+
+
+def _steps(lines: list[dict]) -> None:
+    for r in (r for r in lines if r["form"] == "annual_step"):
+        for st in r.get("steps", []):
+            met = {True: "met", False: "missed", None: "no verdict"}[st["met"]]
+            out.print(f"{r['target']} ({r['variant']}) step {st['year']}: {_fmt(st['step_change'], '%', 2)} against "
+                      f"-{_fmt(st['required_step'], '%', 2)}: {met}", highlight=False)
+
+
+def _panel_line(cover: dict) -> None:
+    if cover:
+        out.print(f"panel {cover['panel']}: {cover['n_panel']} of {cover['n_with_value_added']} enterprises with value "
+                  f"added in {cover['year']}, {_fmt(cover['share_value_added'], '%', 1)} of value added, "
+                  f"{_fmt(cover['share_energy'], '%', 1)} of energy", highlight=False)
+
+
+def _final_out(answer, format: Format) -> None:
+    if format is Format.json:
+        _json(answer.to_dict())
+        return
+    if format is Format.csv:
+        sys.stdout.write(pd.DataFrame(answer.rows).to_csv(index=False))
+        return
+    p, prog = answer.progress.profile, answer.progress
+    table = Table(title=f"Final evaluation {p.id}: {p.target_year} against {p.base_year} ({prog.panel} panel)",
+                  title_justify="left")
+    for head in ("target (variant)", f"{p.base_year}", f"{p.target_year}", "achieved", "target", "margin", "met",
+                 "all enterprises", "status"):
+        table.add_column(head, justify="left" if head in ("target (variant)", "status") else "right")
+    for r in answer.rows:
+        met = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["met"]]
+        table.add_row(f"{r['target']} ({r['variant']})", _fmt(r["base_value"], decimals=4), _fmt(r["value"], decimals=4),
+                      _fmt(r["achieved_decline"], "%", 2), _fmt(r["target_decline"], "%", 2),
+                      _fmt(r["margin"], "%", 2), met, _fmt(r["other_achieved_decline"], "%", 2), r["status"])
+    out.print(table)
+    _panel_line(prog.panel_coverage)
+    _notes(prog.notes, prog.unverified)
 
 
 def decompose_cmd(
@@ -208,6 +262,8 @@ def decompose_cmd(
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     zero: Annotated[str, typer.Option(help="limit (analytical limits) or delta (replace zeros by 1e-20)")] = "limit",
     top: Annotated[int, typer.Option(help="contributions to list, largest first")] = 15,
+    total: Annotated[bool, typer.Option("--total", help="decompose the total (tce, tCO2) with an activity effect, "
+                                        "not the intensity")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
     year_fallback: FallbackOpt = "nearest",
@@ -219,7 +275,7 @@ def decompose_cmd(
             raise InvalidInput(Problem("zero_invalid", f"'{zero}' is not limit or delta", field="zero"))
         data = load_results(input, release, factors, year_fallback)
         answer = decompose(data, start, end, by, indicator=indicator, region=region, park=park, industry=industry,
-                           deflators=deflators, override=override_deflators, zero=zero)
+                           deflators=deflators, override=override_deflators, zero=zero, total=total)
     except (CarbonkitError, OSError, ValueError) as exc:
         _fail(exc)
     if format is Format.json:
@@ -228,7 +284,7 @@ def decompose_cmd(
     if format is Format.csv:
         sys.stdout.write(answer.contributions.to_csv(index=False))
         return
-    out.print(f"[bold]{answer.indicator}[/] intensity {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
+    out.print(f"[bold]{answer.indicator}[/] {'total' if total else 'intensity'} {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
               f"{_fmt(answer.IT, decimals=4)} {answer.unit} (change {_fmt(answer.change, decimals=4)}, "
               f"ratio {_fmt(answer.IT / answer.I0 if answer.I0 else None, decimals=4)})", highlight=False)
     summary = Table(title="Effects (LMDI-I)", title_justify="left")
@@ -250,8 +306,85 @@ def decompose_cmd(
     _notes(answer.notes)
 
 
+def budgets_cmd(
+    input: InputArg,
+    budgets: Annotated[Path, typer.Option(help="CSV of budgets: scope, kind (region or park), start_year, end_year, "
+                                          "budget_tco2[, source, note]")],
+    year: Annotated[Optional[int], typer.Option(help="the year of use (default: the latest annual period)")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """Carbon budgets: used, remaining, the run-out year at the current pace, per region and park, rolled up."""
+    try:
+        answer = budget_use(load_results(input, release, factors, year_fallback), budgets, year)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is Format.json:
+        _json(answer.to_dict())
+        return
+    if format is Format.csv:
+        sys.stdout.write(answer.table.to_csv(index=False))
+        return
+    table = Table(title=f"Carbon budgets, use to {answer.year} [tCO2]", title_justify="left")
+    for head in ("scope", "kind", "period", "budget", "used", "remaining", "used %", "even %", "run-out", "parent",
+                 "children budget"):
+        table.add_column(head, justify="left" if head in ("scope", "kind", "period", "parent") else "right")
+    for r in answer.records():
+        table.add_row(r["scope"], r["kind"], f"{r['start_year']}-{r['end_year']}", _fmt(r["budget_tco2"], decimals=0),
+                      _fmt(r["used_tco2"], decimals=0), _fmt(r["remaining_tco2"], decimals=0),
+                      _fmt(r["share_used"], "%", 1), _fmt(r["even_share"], "%", 1),
+                      str(r["run_out_year"] or "lasts"), r["parent"] or "—",
+                      _fmt(r["children_budget_tco2"], decimals=0))
+    out.print(table)
+    _notes(answer.notes)
+
+
+def zero_carbon_cmd(
+    input: InputArg,
+    park: Annotated[str, typer.Option(help="the park assessed (its enterprises' results of the year)")],
+    year: Annotated[int, typer.Option(help="the year assessed")],
+    values: Annotated[Optional[str], typer.Option(help='the park\'s statements as JSON, e.g. \'{"solid_waste_use_rate": 85}\'')] = None,
+    criteria: Annotated[Optional[str], typer.Option(help="a zero-carbon park set: a shipped id or a TOML path")] = None,
+    release: ReleaseOpt = None,
+    factors: FactorsOpt = None,
+    year_fallback: FallbackOpt = "earlier",
+    format: FormatOpt = Format.table,
+) -> None:
+    """Zero-carbon park (零碳园区): CO2 per tce against the threshold of the park's energy tier, and the guiding indicators."""
+    try:
+        frame = results_frame(load_results(input, release, factors, year_fallback), [str(year)])
+        frame = frame[frame["park"].astype(str) == park] if "park" in frame else frame.iloc[:0]
+        if frame.empty:
+            raise InvalidInput(Problem("park_missing", f"no results of park {park} in {year}", field="park"))
+        stated = {"values": json.loads(values)} if values else {}
+        answer = assess_zero_carbon_park(frame, stated, criteria, park=park, year=year)
+    except json.JSONDecodeError as exc:
+        _fail(InvalidInput(Problem("values_invalid", f"--values is not JSON: {exc}", field="values")))
+    except (CarbonkitError, OSError, ValueError) as exc:
+        _fail(exc)
+    if format is not Format.table:
+        _json(answer.to_dict())
+        return
+    table = Table(title=f"Zero-carbon park {park}, {year} ({answer.criteria.id})", title_justify="left")
+    for head in ("indicator", "role", "value", "threshold", "gap", "met", "source", "status"):
+        table.add_column(head, justify="right" if head in ("value", "threshold", "gap") else "left")
+    for r in answer.indicators:
+        met = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r["met"]]
+        value = r["value"] if isinstance(r["value"], bool) else _fmt(r["value"], decimals=4)
+        table.add_row(f"{r['name_zh']} {r['unit'] or ''}", r["role"], str(value), _fmt(r["threshold"], decimals=4),
+                      _fmt(r["gap"], decimals=4), met, r["source"] or "—", r["status"])
+    out.print(table)
+    for r in (r for r in answer.indicators if r["reason"]):
+        out.print(f"{r['id']}: {r['reason']}", highlight=False)
+    _notes(answer.notes, answer.unverified)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("aggregate")(aggregate_cmd)
     app.command("progress")(progress_cmd)
     app.command("decompose")(decompose_cmd)
+    app.command("budgets")(budgets_cmd)
+    app.command("zero-carbon")(zero_carbon_cmd)

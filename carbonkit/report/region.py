@@ -18,6 +18,7 @@ from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import aggregate, results_frame
 from carbonkit.decomposition import decompose
 from carbonkit.errors import InvalidInput
+from carbonkit.evaluation import margin_row
 from carbonkit.targets import load_profile, path_value, progress
 from carbonkit.vocabulary import vocabulary
 
@@ -56,8 +57,9 @@ def curves(answer) -> list[dict]:
     out = []
     for line in answer.indicators:
         b = line.get("base_value")
-        if line.get("reason") or b is None or not b > 0:
-            continue
+        if line.get("reason") or b is None or not b > 0 or line.get("target_decline") is None \
+                or line.get("form") not in ("cumulative_decline", "annual_decline"):
+            continue  # no even-pace path to draw (an annual step, a cap, a target without a value)
         key = f"{line['target']}.{line['variant']}"
         achieved = [(s["year"], s.get(key)) for s in answer.series if s.get(key) is not None]
         path = required_path(b, line["target_decline"], p.base_year, p.target_year)
@@ -123,10 +125,13 @@ def region_context(data, *, region: str | None = None, park: str | None = None, 
                     designations=designations)
     p = prog.profile
     where = prog.region if not prog.park else None
+    final = [margin_row(line) for line in prog.indicators if line["form"] != "annual_step"] \
+        if prog.year == p.target_year else []
     return {"progress": prog, "profile": p, "year": prog.year, "region": where, "region_name": region_name(where),
             "park": prog.park, "release": ", ".join(releases_of(data)) or "–", "price_basis": prog.price_basis,
             "indicators": prog.indicators, "counts": prog.counts, "curves": curves(prog),
             "decompositions": decompositions(frame, p.base_year, prog.year, by, top, where, park, deflators, override)
             if prog.year > p.base_year else [],
             "by": by, "coverage": coverage(frame, prog.year, p.base_year, where, park, register, missing_limit),
-            "coverage_years": prog.coverage, "notes": prog.notes, "unverified": prog.unverified}
+            "coverage_years": prog.coverage, "notes": prog.notes, "unverified": prog.unverified,
+            "final": final, "panel_coverage": prog.panel_coverage}

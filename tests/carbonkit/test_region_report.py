@@ -234,8 +234,10 @@ def test_largest_contributors(html_en):
 
 def test_coverage_with_a_missing_report():
     # B (370112, city 3701) sends no 2023 report: 4 expected, 3 reporting, 1 missing; 3701 has 1 of its 2.
-    # Progress then rests on A, C, D: 2023 E 450 + 270 + 180 = 900, VA 250 + 150 + 600 = 1,000 -> 0.9000,
-    # -10.00 %: above the 2023 path 0.8942 -> not on track; pace 1 - 0.9^(1/3) = 1 - 0.9655 = 3.45 %.
+    # Progress then rests on the balanced panel A, C, D (the default since issue 15; B has no 2023 report):
+    # 2020 E 500 + 300 + 100 = 900, VA 250 + 150 + 350 = 750 -> 1.2000; 2023 E 450 + 270 + 180 = 900,
+    # VA 250 + 150 + 600 = 1,000 -> 0.9000; 0.9 / 1.2 - 1 = -25.00 %: below the 2023 path 1.2 x 0.8942 = 1.0731
+    # -> on track; pace 1 - 0.75^(1/3) = 1 - exp(-0.2876821 / 3) = 1 - 0.9085603 = 9.14 %.
     html = region_report(results(drop={("B", 2023)}), lang="en")
     years = table(html, 'id="coverage-years"')
     assert cells(row(years, "data-year", "2023"))[1:] == ["4", "3", "3", "1"]
@@ -247,7 +249,7 @@ def test_coverage_with_a_missing_report():
     assert [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", missing, re.DOTALL)][1:] == [["B", "Firm B", "370112", "C3011"]]
     assert "Enterprises without a report in 2023: 1" in html
     assert cells(row(html, "data-target", "energy_intensity.total"))[3:10] == [
-        "1.0000", "0.9000", "-10.00 %", "-17.00 %", "3.66 %", "3.45 %", "no"]
+        "1.2000", "0.9000", "-25.00 %", "-17.00 %", "3.66 %", "9.14 %", "yes"]
 
 
 def test_full_coverage_has_no_missing_table(html_en):

@@ -195,12 +195,23 @@ status = "unverified"
 
 def test_balanced_panel_drops_entrants():
     # E2 enters in 2023 with a high intensity (100 / 100); all: (90 + 100) / (110 + 100) = 0.9047619;
-    # balanced: E1 only, 90 / 110 = 0.8181818
+    # balanced (the default since issue 15): E1 only, 90 / 110 = 0.8181818
     frame = pd.DataFrame([row("E1", "2020", 100, 100), row("E1", "2023", 90, 110), row("E2", "2023", 100, 100)])
-    assert line(progress(frame, SHANDONG, 2023), "energy_intensity")["value"] == pytest.approx(190 / 210)
-    balanced = progress(frame, SHANDONG, 2023, panel="balanced")
+    balanced = progress(frame, SHANDONG, 2023)
+    assert balanced.panel == "balanced"
     assert line(balanced, "energy_intensity")["value"] == pytest.approx(90 / 110)
     assert balanced.coverage["2020"]["n_expected"] == 2
+    # the unbalanced figure rides along, labelled; the coverage of the headline: 1 of 2 enterprises,
+    # value added 110 of 210 = 0.5238095, energy 90 of 190 = 0.4736842
+    other = line(balanced, "energy_intensity")["other_panel"]
+    assert other["panel"] == "all" and other["value"] == pytest.approx(190 / 210)
+    cover = balanced.panel_coverage
+    assert (cover["n_panel"], cover["n_with_value_added"]) == (1, 2)
+    assert cover["share_value_added"] == pytest.approx(110 / 210)
+    assert cover["share_energy"] == pytest.approx(90 / 190)
+    everyone = progress(frame, SHANDONG, 2023, panel="all")
+    assert line(everyone, "energy_intensity")["value"] == pytest.approx(190 / 210)
+    assert line(everyone, "energy_intensity")["other_panel"]["value"] == pytest.approx(90 / 110)
 
 
 def test_coverage_of_the_compared_years():
