@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api import errors
+from api import errors, manual
 from api.db import upgrade
 from api.routers import (assess, benefit, calculate, dashboard, designations, enterprises, factors, health,
                          html_reports, keys, parks, progress, reports, workbooks)
@@ -87,5 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    workbooks, html_reports, dashboard, designations, zero_carbon, budgets):
         app.include_router(module.router)
     app.include_router(cbam.router)  # issue 17: EU CBAM
+    manual.mount(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

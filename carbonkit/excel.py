@@ -109,12 +109,55 @@ def template_units(path: str | Path | None = None) -> dict[str, list[str]]:
 
 
 def sheet_lists(spec: SheetSpec, lang: Lang, units: dict[str, list[str]]) -> tuple[list[str], list[str]]:
-    """The item names (as users see them in ``lang``) and the units of one sheet."""
+    """The item names (as users see them in ``lang``) and the units of one sheet; in Chinese the Chinese unit
+    names first (吨, 千瓦时, 立方米: :func:`carbonkit.messages.unit_text`), then the symbols."""
+    from carbonkit.messages import unit_text
+
     items = [it.name_zh if lang == "zh" else it.name_en for it in vocabulary().of_kind(*spec.kinds)]
     unit_list: list[str] = []
     for kind in spec.kinds:
         unit_list += [u for u in units.get(kind, []) if u not in unit_list]
+    if lang == "zh":
+        chinese = [unit_text(u, "zh") for u in unit_list]
+        unit_list = list(dict.fromkeys([c for c in chinese if c and not c.isascii()] + unit_list))
     return items, unit_list
+
+
+# input prompts of the template's columns (Excel shows them when a cell is selected)
+PROMPTS = {
+    "zh": {"enterprise": "18位统一社会信用代码（文本）", "period": "年度 2025 或月度 2025-01", "region": "6位行政区划代码，如 370211",
+           "industry": "GB/T 4754 行业代码，如 C2911", "item": "从列表选择", "amount": "不小于 0 的数值；外销也填正数",
+           "unit": "从列表选择（中文单位在前）", "flow": "消费（默认）、原料用能或外销", "enthalpy": "蒸汽焓值 [kJ/kg]"},
+    "en": {"enterprise": "18-character unified social credit code (text)", "period": "a year 2025 or a month 2025-01",
+           "region": "6-digit GB/T 2260 code, e.g. 370211", "industry": "GB/T 4754 code, e.g. C2911",
+           "item": "pick from the list", "amount": "a number >= 0; exports positive too", "unit": "pick from the list",
+           "flow": "consumption (default), feedstock or export", "enthalpy": "steam enthalpy [kJ/kg]"},
+}
+# one worked example, shown on the instructions sheet (never on a data sheet, where it would be accounted)
+EXAMPLE = {"zh": ("91370211473270545N", "某轮胎厂", "370211", "C2911", "", "2025", "原煤", 1200, "吨", "消费", ""),
+           "en": ("91370211473270545N", "Tyre maker", "370211", "C2911", "", "2025", "raw coal", 1200, "t",
+                  "consumption", "")}
+
+
+def _column_rules(ws, col: str, letter: str, lang: Lang, last: int) -> None:
+    """Number (≥ 0) and period checks and the input prompt of one template column."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    prompt = PROMPTS[lang].get(col)
+    if col in ("amount", "enthalpy"):
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, error="请填写不小于 0 的数值" if lang == "zh" else "a number >= 0")
+    elif col == "period":
+        dv = DataValidation(type="custom", formula1=f"OR(LEN({letter}2)=4,AND(LEN({letter}2)=7,MID({letter}2,5,1)=\"-\"))",
+                            allow_blank=True, showErrorMessage=True,
+                            error="报告期填 YYYY 或 YYYY-MM" if lang == "zh" else "period: YYYY or YYYY-MM")
+    elif prompt:
+        dv = DataValidation(allow_blank=True)
+    else:
+        return
+    dv.showInputMessage, dv.prompt, dv.promptTitle = bool(prompt), prompt, HEADERS[lang][col]
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
 
 
 def write_template(path, lang: Lang = "zh", *, units: str | Path | None = None, rows: int = TEMPLATE_ROWS) -> None:
@@ -166,6 +209,8 @@ def write_template(path, lang: Lang = "zh", *, units: str | Path | None = None, 
                                     "not in the list; carbonkit checks it when reading")
                 dv.add(f"{letter}2:{letter}{rows + 1}")
                 ws.add_data_validation(dv)
+            else:
+                _column_rules(ws, col, letter, lang, rows + 1)
         ws.freeze_panes = "A2"
     _write_guide(guide, lang, bold)
     book.save(path)
@@ -176,7 +221,13 @@ def _write_guide(ws, lang: Lang, bold) -> None:
     ws.cell(1, 1, lines[0]).font = bold
     for r, line in enumerate(lines[1:], start=2):
         ws.cell(r, 1, line)
-    start = len(lines) + 2
+    example_at = len(lines) + 2
+    ws.cell(example_at, 1, "示例（能源表的一行）" if lang == "zh" else "Example (one row of the energy sheet)").font = bold
+    energy = SHEETS[0].columns
+    for c, col in enumerate(energy, start=1):
+        ws.cell(example_at + 1, c, HEADERS[lang][col]).font = bold
+        ws.cell(example_at + 2, c, EXAMPLE[lang][c - 1] if c - 1 < len(EXAMPLE[lang]) else None)
+    start = example_at + 4
     for c, head in enumerate(ITEM_TABLE[lang], start=1):
         ws.cell(start, c, head).font = bold
     for r, it in enumerate(vocabulary().items, start=start + 1):

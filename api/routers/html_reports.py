@@ -9,15 +9,16 @@
 - ``POST /v1/assess/parks/{id}/html``: the park report, with the statements of ``POST /v1/assess/parks/{id}``.
 
 Keys as for the JSON routes. The pages are self-contained (inline style, inline SVG, no script), served with a
-Content-Security-Policy that allows no script and no connection at all.
+Content-Security-Policy that allows no script and no connection at all. ``?format=pdf`` answers the same page
+as an A4 PDF printed by headless Chromium (:mod:`carbonkit.report.pdf`; 503 with a problem body without it).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep
@@ -40,16 +41,27 @@ from api.routers.progress import (
 )
 from carbonkit.activity import documents_to_frame
 from carbonkit.report import enterprise_report, park_report, region_report
+from carbonkit.report.pdf import PdfUnavailable, html_to_pdf
 
 router = APIRouter(tags=["html reports"])
 
 Lang = Annotated[Literal["zh", "en"], Query(description="zh or en")]
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-HTML = {"description": "a self-contained HTML page", "content": {"text/html": {}}}
+Format = Annotated[Literal["html", "pdf"], Query(description="html, or pdf (A4, printed by headless Chromium)")]
+HTML = {"description": "a self-contained HTML page, or its PDF with format=pdf",
+        "content": {"text/html": {}, "application/pdf": {}}}
 
 
-def _page(html: str, name: str) -> HTMLResponse:
+def _page(html: str, name: str, form: str = "html") -> Response:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120]
+    if form == "pdf":
+        try:
+            pdf = html_to_pdf(html)
+        except PdfUnavailable as exc:
+            raise HTTPException(503, detail=f"PDF output is not available on this server: {exc}") from None
+        return Response(pdf, media_type="application/pdf",
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+                                 "Content-Disposition": f'inline; filename="{safe}.pdf"'})
     return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                                        "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
                                        "Content-Disposition": f'inline; filename="{safe}.html"'})
@@ -58,8 +70,8 @@ def _page(html: str, name: str) -> HTMLResponse:
 @router.get("/v1/enterprises/{enterprise_id}/reports/{period}/html", operation_id="get_enterprise_report_html",
             response_class=HTMLResponse, responses={200: HTML})
 def enterprise_html(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
-                    settings: SettingsDep, lang: Lang = "zh",
-                    base_year: int | None = Query(None, ge=1990, le=2100, description="default: the first year stored")) -> HTMLResponse:
+                    settings: SettingsDep, lang: Lang = "zh", format: Format = "html",  # noqa: A002
+                    base_year: int | None = Query(None, ge=1990, le=2100, description="default: the first year stored")) -> Response:
     """The enterprise report of a stored enterprise-period: energy by carrier, CO2 by scope, intensities against
     earlier years and the base year."""
     visible_enterprise(session, principal, enterprise_id)
@@ -73,16 +85,16 @@ def enterprise_html(enterprise_id: str, period: str, session: SessionDep, princi
         documents = [d for d in documents if len(str(d.get("period"))) == 4]
     html = enterprise_report(documents_to_frame(documents), lang=lang, enterprise=enterprise_id, period=period,
                              base_year=base_year, options=options_for(settings))
-    return _page(html, f"report-{enterprise_id}-{period}-{lang}")
+    return _page(html, f"report-{enterprise_id}-{period}-{lang}", format)
 
 
 @router.get("/v1/progress/report", operation_id="get_progress_report_html", response_class=HTMLResponse,
             responses={200: HTML})
 def progress_html(session: SessionDep, principal: RegionalDep, region: Region = None, park: ParkId = None,
                   year: int | None = Query(None, ge=1990, le=2100, description="default: the latest annual period"),
-                  profile: ProfileId = None, lang: Lang = "zh",
+                  profile: ProfileId = None, lang: Lang = "zh", format: Format = "html",  # noqa: A002
                   count: Annotated[list[str], Query(description="counts for count targets, indicator:N")] = [],  # noqa: B006
-                  by: Level = "division", top: int = Query(10, ge=1, le=200)) -> HTMLResponse:
+                  by: Level = "division", top: int = Query(10, ge=1, le=200)) -> Response:
     """The province, city or park report: progress toward the targets against the required pace, the LMDI
     waterfall of each intensity change, the largest contributors and the coverage of reports."""
     parks = _parks(principal, park)
@@ -93,15 +105,15 @@ def progress_html(session: SessionDep, principal: RegionalDep, region: Region = 
     html = region_report(frame, lang=lang, region=region if (region or not parks) else None, park=parks, year=year,
                          profile=chosen, by=by, top=top, register=register, counts=counts,
                          designations=load_designations(session, parks, region))
-    return _page(html, f"report-{'-'.join(parks) if parks else region or chosen.region}-{year}-{lang}")
+    return _page(html, f"report-{'-'.join(parks) if parks else region or chosen.region}-{year}-{lang}", format)
 
 
 @router.post("/v1/assess/parks/{park_id}/html", operation_id="assess_park_html", response_class=HTMLResponse,
              responses={200: HTML})
 def park_html(park_id: str, year: Year, statements: ParkStatements, session: SessionDep, principal: PrincipalDep,
-              criteria: CriteriaId = None, lang: Lang = "zh") -> HTMLResponse:
+              criteria: CriteriaId = None, lang: Lang = "zh", format: Format = "html") -> Response:  # noqa: A002
     """The park report: the green-park assessment of ``POST /v1/assess/parks/{id}`` indicator by indicator."""
     data, summaries = park_inputs(session, principal, park_id, year, statements)
     html = park_report(data, lang=lang, criteria=criteria, summaries=summaries)
-    return _page(html, f"report-park-{park_id}-{year}-{lang}")
+    return _page(html, f"report-park-{park_id}-{year}-{lang}", format)
 

@@ -48,16 +48,27 @@ def register(app: typer.Typer) -> None:
         units: Annotated[Optional[Path], typer.Option(help="your own units list (CSV: kind, unit, note) instead of "
                                                       "factors/template_units.csv")] = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+        form: Annotated[Optional[str], typer.Option("--form", help="205-1: the NBS form 205-1 workbook (能源购进、消费与库存) "
+                                                    "instead of the long template")] = None,
     ) -> None:
         """Write the Excel fill-in template: energy, water and economic sheets with drop-down lists."""
-        path = output or Path(f"carbonkit-template-{lang.value}.xlsx")
+        path = output or Path(f"carbonkit-template-{form or lang.value}.xlsx")
         if path.suffix.lower() != ".xlsx":
             _fail(InvalidInput(Problem("format_unknown", f"{path.name}: the template is an .xlsx workbook",
                                        field="--output", expected="a file name ending in .xlsx")))
         if path.exists() and not force:
             _fail(CarbonkitError(f"{path} exists; give another --output or --force to overwrite it"))
+        if form not in (None, "205-1"):
+            _fail(InvalidInput(Problem("form_unknown", f"'{form}' is not a form carbonkit writes", field="--form",
+                                       expected="205-1")))
         try:
-            write_template(path, lang.value, units=units)
+            if form:
+                from carbonkit.forms import write_template as write_form_template
+
+                write_form_template(path)
+            else:
+                write_template(path, lang.value, units=units)
         except (CarbonkitError, OSError) as exc:
             _fail(exc)
-        out.print(f"Wrote the template to {path}. Fill it in, then: carbonkit account {path}", highlight=False)
+        then = (f"carbonkit.forms.account_form('{path}') (Python)" if form else f"carbonkit account {path}")
+        out.print(f"Wrote the template to {path}. Fill it in, then: {then}", highlight=False)

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
+from carbonkit.messages import label_text, status_text, translate, unit_text, yes_no
 from carbonkit.report import charts
+from carbonkit.report.names import named
 from carbonkit.report.enterprise import enterprise_context
 from carbonkit.report.labels import LANGS, labels
 
@@ -52,14 +54,21 @@ def _env() -> Environment:
                       autoescape=select_autoescape(("html", "j2", "html.j2"), default=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.globals.update(fmt=fmt, pct=pct, fmtv=_fmtv)
+    env.filters["tr"] = pass_context(lambda ctx, text: translate(text, ctx["lang"]))
     return env
 
 
 def render(template: str, lang: str, **context) -> str:
-    """Render one report template with the label table of ``lang`` ('zh' or 'en')."""
+    """Render one report template with the label table of ``lang`` ('zh' or 'en') and the message catalog's
+    functions bound to it: T (a core message), U (a unit), S (a status mark), YN (a truth value), LB (a
+    bilingual data label), see :mod:`carbonkit.messages`; N (a region or industry code with its name), see
+    :mod:`carbonkit.report.names`."""
     from carbonkit import __version__
 
-    return _env().get_template(template).render(L=labels(lang), lang=lang, version=__version__, **context)
+    words = {"T": lambda text: translate(text, lang), "U": lambda unit: unit_text(unit, lang),
+             "S": lambda status: status_text(status, lang), "YN": lambda value: yes_no(value, lang),
+             "LB": lambda label: label_text(label, lang), "N": lambda code, kind: named(code, kind, lang)}
+    return _env().get_template(template).render(L=labels(lang), lang=lang, version=__version__, **words, **context)
 
 
 def enterprise_report(source, *, lang: str = "zh", enterprise: str | None = None, period: str | None = None,
@@ -94,11 +103,12 @@ def _render_enterprise(ctx: dict, lang: str) -> str:
     L = labels(lang)
     name = (lambda c: c["name_zh"]) if lang == "zh" else (lambda c: c["name_en"])
     ctx["carriers_total"] = sum(c["tce"] or 0.0 for c in ctx["carriers"])
-    ctx["carrier_chart"] = charts.bars([(name(c), c["tce"]) for c in ctx["carriers"]], "tce")
-    ctx["scope_chart"] = charts.bars([(L[k + "_short"], v) for k, v in ctx["scopes"]], "tCO2")
+    ctx["carrier_chart"] = charts.bars([(name(c), c["tce"]) for c in ctx["carriers"]], unit_text("tce", lang))
+    ctx["scope_chart"] = charts.bars([(L[k + "_short"], v) for k, v in ctx["scopes"]], unit_text("tCO2", lang))
     base = ctx["trends"]["base_year"]
-    ctx["trend_charts"] = [charts.line([(c["year"], c["value"]) for c in row["cells"]], row["unit"],
-                                       reference=row["base"] if base is not None else None)
+    ctx["trend_charts"] = [charts.line([(c["year"], c["value"]) for c in row["cells"]], unit_text(row["unit"], lang),
+                                       reference=row["base"] if base is not None else None,
+                                       reference_label=f"{L['base_year']} {base}" if base is not None else "")
                            for row in ctx["trends"]["rows"]]
     return render("enterprise.html.j2", lang, **ctx)
 
@@ -115,7 +125,7 @@ def region_report(data, *, lang: str = "zh", region: str | None = None, park: st
     --format csv``, or activity data accounted here with ``release``, ``factors`` and ``year_fallback``);
     ``designations``: the frame the count targets are counted from (:func:`carbonkit.designations.read_designations`)."""
     from carbonkit.aggregation import load_results
-    from carbonkit.report.region import region_context
+    from carbonkit.report.region import region_context, region_name
 
     L = labels(lang)
     if isinstance(data, (str, Path)):
@@ -123,13 +133,15 @@ def region_report(data, *, lang: str = "zh", region: str | None = None, park: st
     ctx = region_context(data, region=region, park=park, year=year, profile=profile, by=by, top=top,
                          register=register, counts=counts, deflators=deflators, override=override,
                          designations=designations)
+    ctx["region_name"] = region_name(ctx["region"], lang)
     ctx["curve_charts"] = [charts.lines([(L["achieved"], c["achieved"], "solid"),
-                                         (L["required_path"], c["path"], "dashed")], c["unit"],
-                                        reference=c["target_value"]) for c in ctx["curves"]]
+                                         (L["required_path"], c["path"], "dashed")], unit_text(c["unit"], lang),
+                                        reference=c["target_value"],
+                                        reference_label=f"{L['target_level']} {ctx['profile'].target_year}") for c in ctx["curves"]]
     ctx["waterfall_charts"] = [
         charts.waterfall((str(ctx["profile"].base_year), d["I0"]),
                          [(L["effect_" + e], d["additive"][e]) for e in d["effects"]], (str(ctx["year"]), d["IT"]),
-                         d["unit"]) if not d["error"] else "" for d in ctx["decompositions"]]
+                         unit_text(d["unit"], lang)) if not d["error"] else "" for d in ctx["decompositions"]]
     return render("region.html.j2", lang, **ctx)
 
 

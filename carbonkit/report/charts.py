@@ -12,6 +12,26 @@ def _num(x: float) -> str:
     return f"{x:.1f}"
 
 
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values covering [lo, hi]: steps of 1, 2, 2.5 or 5 × 10^k (so a printed axis reads
+    0.80, 0.85, 0.90 rather than 0.8123, 0.8745)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return []
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(n - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    return [round(i * step, 12) + 0.0 for i in range(first, last + 1)]
+
+
+def _tick_label(v: float, ticks: list[float]) -> str:
+    step = (ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if step / 10 ** math.floor(math.log10(step)) == 2.5 else 0)
+    return f"{v:,.{decimals}f}"
+
+
 def bars(rows: list[tuple[str, float]], unit: str, fmt=lambda v: f"{v:,.1f}", width: int = 640) -> Markup:
     """Horizontal bars, one per (label, value) [unit]; negative values drawn to the left of zero."""
     rows = [(label, float(v)) for label, v in rows if v is not None and math.isfinite(v)]
@@ -39,18 +59,20 @@ def bars(rows: list[tuple[str, float]], unit: str, fmt=lambda v: f"{v:,.1f}", wi
 
 
 def line(points: list[tuple[int, float]], unit: str, reference: float | None = None, width: int = 640,
-         height: int = 240) -> Markup:
+         height: int = 240, reference_label: str = "") -> Markup:
     """A line over years (year, value) [unit], with an optional dashed reference level (the base year)."""
-    return lines([("", points, "solid")], unit, reference=reference, width=width, height=height)
+    return lines([("", points, "solid")], unit, reference=reference, width=width, height=height,
+                 reference_label=reference_label)
 
 
 STYLES = {"solid": ("#4a6fa5", ""), "dashed": ("#c77c02", ' stroke-dasharray="7 5"')}
 
 
 def lines(series: list[tuple[str, list[tuple[int, float]], str]], unit: str, reference: float | None = None,
-          width: int = 640, height: int = 260) -> Markup:
+          width: int = 640, height: int = 260, reference_label: str = "") -> Markup:
     """Several lines over years on one axis: ``series`` is (label, [(year, value)], "solid" | "dashed")
-    [unit]; a dashed grey ``reference`` level (a base-year or a target value); a legend when labels are given."""
+    [unit]; a dashed ``reference`` level (a base-year or a target value) named by ``reference_label``; a legend
+    when labels are given; round ticks (:func:`nice_ticks`) with light gridlines."""
     series = [(label, [(int(y), float(v)) for y, v in pts if v is not None and math.isfinite(v)], style)
               for label, pts, style in series]
     series = [(label, pts, style) for label, pts, style in series if pts]
@@ -59,9 +81,8 @@ def lines(series: list[tuple[str, list[tuple[int, float]], str]], unit: str, ref
         return Markup("")
     left, right, top, bottom = 70, 20, 16, 36 + (16 if any(label for label, _, _ in series) else 0)
     values = [v for _, v in everything] + ([reference] if reference is not None else [])
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1.0
-    lo, hi = lo - pad, hi + pad
+    ticks = nice_ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
     y0, y1 = min(yr for yr, _ in everything), max(yr for yr, _ in everything)
     x = lambda yr: left + (yr - y0) / ((y1 - y0) or 1) * (width - left - right)  # noqa: E731
     y = lambda v: top + (hi - v) / (hi - lo) * (height - top - bottom)  # noqa: E731
@@ -69,11 +90,16 @@ def lines(series: list[tuple[str, list[tuple[int, float]], str]], unit: str, ref
              f'height="{height}" role="img" aria-label="{escape(unit)}">',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#888"/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#888"/>']
-    for v in (lo + pad, (lo + hi) / 2, hi - pad):
-        parts.append(f'<text x="{left - 4}" y="{_num(y(v) + 4)}" text-anchor="end" font-size="10">{v:.4g}</text>')
+    for v in ticks:
+        parts.append(f'<line x1="{left}" y1="{_num(y(v))}" x2="{width - right}" y2="{_num(y(v))}" stroke="#e3e3e3"/>'
+                     f'<text x="{left - 4}" y="{_num(y(v) + 4)}" text-anchor="end" font-size="10">'
+                     f'{_tick_label(v, ticks)}</text>')
     if reference is not None:
         parts.append(f'<line x1="{left}" y1="{_num(y(reference))}" x2="{width - right}" y2="{_num(y(reference))}" '
-                     f'stroke="#999" stroke-dasharray="5 4"/>')
+                     f'stroke="#555" stroke-dasharray="5 4"/>')
+        if reference_label:
+            parts.append(f'<text x="{left + 6}" y="{_num(y(reference) - 4)}" font-size="10" fill="#333">'
+                         f'{escape(reference_label)}: {reference:,.4g}</text>')
     for yr in range(y0, y1 + 1):
         parts.append(f'<text x="{_num(x(yr))}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">{yr}</text>')
     legend_x = left

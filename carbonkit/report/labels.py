@@ -173,6 +173,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_year": ("数据年份", "data year"),
     "any_year": ("不分年份", "any year"),
     "factor_year_differs": ("报告期为", "the report is for"),
+    "factor_id": ("编号", "id"),
 }
 
 

@@ -36,13 +36,19 @@ def releases_of(data) -> list[str]:
     return []
 
 
-def region_name(code: str | None) -> str:
-    """'37 山东省 Shandong' for a code in regions.csv, else the code itself."""
+def region_name(code: str | None, lang: str | None = None) -> str:
+    """'37 山东 Shandong' for a code in regions.csv ('37 山东' in ``lang`` 'zh', '37 Shandong' in 'en'), else the
+    code itself."""
     if not code:
         return ""
     regions = vocabulary().regions
     row = regions[regions["code"] == str(code)]
-    return f"{code} {row['name_zh'].iat[0]} {row['name_en'].iat[0]}" if len(row) else str(code)
+    if not len(row):
+        from carbonkit.report.names import named
+
+        return named(code, "region", lang or "zh")
+    names = {"zh": [row["name_zh"].iat[0]], "en": [row["name_en"].iat[0]]}.get(lang, [row["name_zh"].iat[0], row["name_en"].iat[0]])
+    return " ".join([str(code), *names])
 
 
 def required_path(base_value: float, decline: float, base_year: int, target_year: int) -> list[tuple[int, float]]:

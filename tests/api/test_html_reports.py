@@ -112,3 +112,26 @@ def test_park_report_from_stored_results(client, keys, stored):
     assert client.post(f"/v1/assess/parks/{PARK_B}/html?year=2023", json=body, headers=auth(keys.park)).status_code == 404
     bad = client.post(f"/v1/assess/parks/{PARK_A}/html?year=2023", json={"gates": {"nope": True}}, headers=auth(keys.park))
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.skipif(__import__("carbonkit.report.pdf", fromlist=["browser"]).browser() is None,
+                    reason="PDF output needs headless Chromium (.ci/run installs it)")
+def test_enterprise_report_as_pdf(client, keys, stored):
+    r = client.get(f"/v1/enterprises/{ENT_A}/reports/2023/html?format=pdf", headers=auth(keys.ent_a))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF-") and len(r.content) > 10_000
+    assert 'filename="report-' in r.headers["content-disposition"] and ".pdf" in r.headers["content-disposition"]
+    # the scope rules are those of the HTML page: another enterprise's key learns nothing
+    assert client.get(f"/v1/enterprises/{ENT_A}/reports/2023/html?format=pdf", headers=auth(keys.ent_b)).status_code == 404
+
+
+def test_pdf_without_a_browser_is_a_503_problem(client, keys, stored, monkeypatch):
+    monkeypatch.setenv("CARBONKIT_CHROMIUM", "/nonexistent/chromium")
+    r = client.get("/v1/progress/report?year=2023&format=pdf", headers=auth(keys.province))
+    assert r.status_code == 503 and r.headers["content-type"].startswith("application/json")
+    assert "Chromium" in r.json()["detail"]
+
+
+def test_an_unknown_format_is_a_422(client, keys, stored):
+    r = client.get("/v1/progress/report?year=2023&format=docx", headers=auth(keys.province))
+    assert r.status_code == 422

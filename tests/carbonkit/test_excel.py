@@ -119,7 +119,14 @@ def test_template_drop_down_lists_hold_the_items_and_units_of_the_data_files(tmp
         assert items == ITEMS.loc[ITEMS["kind"].isin(kinds), name_col].tolist()
         units = _list_values(book, _validation(ws, unit_col).formula1)
         expected = list(dict.fromkeys(u for k in kinds for u in UNITS.loc[UNITS["kind"] == k, "unit"]))
-        assert units == expected and units
+        if lang == "en":
+            assert units == expected and units
+        else:  # Chinese unit names first (吨 before t), then every unit of the data file; each one parses
+            assert set(expected) <= set(units) and len(units) == len(set(units))
+            chinese = [u for u in units if not u.isascii()]
+            assert units[:len(chinese)] == chinese
+            assert all(multiplier(u, u) == 1.0 for u in units)
+            # changed with issue 18: the zh template lists 吨, 千瓦时, 立方米 first (was the file's order)
         assert ws.freeze_panes == "A2"
         assert ws.column_dimensions["A"].number_format == "@"  # credit codes stay text
     energy = book[TITLES[lang]["energy"]]
@@ -370,3 +377,20 @@ def test_column_units():
     assert column_unit("water_per_product_m3") == "m3/product unit"
     assert column_unit("land_area_mu") == "mu"
     assert column_unit("enterprise") is None
+
+
+def test_template_checks_numbers_and_periods_and_shows_an_example(tmp_path):
+    path = tmp_path / "t.xlsx"
+    write_template(path, "zh")
+    book = openpyxl.load_workbook(path)
+    energy = book[TITLES["zh"]["energy"]]
+    header = [c.value for c in energy[1]]
+    amount = openpyxl.utils.get_column_letter(header.index(HEADERS["zh"]["amount"]) + 1)
+    period = openpyxl.utils.get_column_letter(header.index(HEADERS["zh"]["period"]) + 1)
+    rule = _validation(energy, amount)
+    assert (rule.type, rule.operator, rule.formula1) == ("decimal", "greaterThanOrEqual", "0") and rule.prompt
+    assert _validation(energy, period).type == "custom" and "LEN" in _validation(energy, period).formula1
+    guide = book[TITLES["zh"]["instructions"]]
+    cells = [c.value for row in guide.iter_rows() for c in row if c.value is not None]
+    assert "示例（能源表的一行）" in cells and "原煤" in cells and 1200 in cells
+    assert energy.max_row == 1 or all(c.value is None for c in energy[2])  # the example is not on a data sheet

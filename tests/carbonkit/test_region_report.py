@@ -43,6 +43,10 @@ SERIES = {
     2023: {"A": (450, 250), "B": (150, 500), "C": (270, 150), "D": (180, 600)},
 }
 EXTERNAL = ("http://", "https://", "<script src", "<link")
+# codes shown with their names (GB/T 4754-2017 in factors/names/gbt4754-2017.csv, GB/T 2260 revision 201904)
+C_ = "C Manufacturing"
+C26 = "C26 Manufacture of raw chemical materials and chemical products"
+C30 = "C30 Manufacture of non-metallic mineral products"
 
 
 def results(series=SERIES, enterprises=ENTERPRISES, drop=(), names=None, release=RELEASE) -> pd.DataFrame:
@@ -224,8 +228,8 @@ def test_largest_contributors(html_en):
     contributors = table(html_en, 'class="contributors" data-indicator="energy"')
     rows = [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", contributors, re.DOTALL)]
     assert rows[0][:2] == ["Section", "Division"] and rows[0][-2] == "Total [tce/10^4 CNY]"
-    assert rows[1] == ["C", "C26", "-0.25400", "-0.06600", "-0.32000", "106.7 %"]
-    assert rows[2] == ["C", "C30", "0.04211", "-0.02211", "0.02000", "-6.7 %"]
+    assert rows[1] == [C_, C26, "-0.25400", "-0.06600", "-0.32000", "106.7 %"]
+    assert rows[2] == [C_, C30, "0.04211", "-0.02211", "0.02000", "-6.7 %"]
     assert len(rows) == 3
     assert "Largest contributors (2 / 2)" in html_en
 
@@ -246,7 +250,7 @@ def test_coverage_with_a_missing_report():
     assert cells(row(groups, "data-group", "3701"))[1:] == ["2 / 2", "100.0 %", "1 / 2", "50.0 %"]
     assert cells(row(groups, "data-group", "3702"))[1:] == ["2 / 2", "100.0 %", "2 / 2", "100.0 %"]
     missing = table(html, 'id="missing"')
-    assert [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", missing, re.DOTALL)][1:] == [["B", "Firm B", "370112", "C3011"]]
+    assert [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", missing, re.DOTALL)][1:] == [["B", "Firm B", "370112 济南市历城区, Shandong", "C3011 Manufacture of non-metallic mineral products"]]
     assert "Enterprises without a report in 2023: 1" in html
     assert cells(row(html, "data-target", "energy_intensity.total"))[3:10] == [
         "1.2000", "0.9000", "-25.00 %", "-17.00 %", "3.66 %", "9.14 %", "yes"]
@@ -287,7 +291,7 @@ def test_one_city(html_city):
     achieved pace 1 - 0.75^(1/3): ln 0.75 = -0.2876821, / 3 = -0.0958940, exp = 0.9085603 -> 9.14 %;
     path 2023 0.8 x 0.8942251 = 0.7153801 >= 0.6: on track. Path 2021 0.8 x 0.9634199 = 0.7707359, 2025 0.664.
     """
-    assert 'id="region">3702<' in html_city
+    assert 'id="region">3702 青岛市, Shandong<' in html_city
     assert cells(row(html_city, "data-target", "energy_intensity.total"))[3:10] == [
         "0.8000", "0.6000", "-25.00 %", "-17.00 %", "3.66 %", "9.14 %", "yes"]
     curve = table(html_city, 'class="curve" data-target="energy_intensity.total"')
@@ -311,8 +315,8 @@ def test_one_city_decomposition(html_city):
     assert cells(row(effects, "data-effect", "total"))[1] == "-0.20000"
     contributors = table(html_city, 'class="contributors" data-indicator="energy"')
     rows = [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", contributors, re.DOTALL)][1:]
-    assert rows == [["C", "C26", "-0.19050", "-0.04950", "-0.24000", "120.0 %"],
-                    ["C", "C30", "0.02930", "0.01070", "0.04000", "-20.0 %"]]
+    assert rows == [[C_, C26, "-0.19050", "-0.04950", "-0.24000", "120.0 %"],
+                    [C_, C30, "0.02930", "0.01070", "0.04000", "-20.0 %"]]
 
 
 def test_one_city_coverage_is_by_county(html_city):
