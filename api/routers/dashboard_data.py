@@ -26,6 +26,7 @@ from api.models import Park
 from api.routers.progress import ParkId, RegionalDep, _parks, annual_periods, load_register
 from carbonkit.aggregation import INTENSITIES, SUM_COLUMNS
 from carbonkit.catalog import catalog
+from carbonkit.messages import unit_text
 from carbonkit.report.names import industry_name, region_name
 
 router = APIRouter(prefix="/v1/dashboard", tags=["dashboard"])
@@ -56,12 +57,13 @@ def _names(register: pd.DataFrame, parks: list[Park]) -> dict:
 def _indicators() -> list[dict]:
     known = catalog()
     wanted = [name for name, _, _ in INTENSITIES] + list(SUM_COLUMNS)
-    return [known[c].to_dict() for c in wanted if c in known]
+    return [{**known[c].to_dict(), "unit_zh": unit_text(known[c].unit, "zh")} for c in wanted if c in known]
 
 
 @router.get("/context", operation_id="get_dashboard_context")
 def context(session: SessionDep, principal: RegionalDep, park: ParkId = None) -> dict:
-    """Years with reports, the indicators (catalog names and units) and the names of the scope's codes."""
+    """Years with reports, the indicators (catalog names and units, the unit also in Chinese) and the names of the
+    scope's codes."""
     parks = _parks(principal, park)
     register = load_register(session, parks, None)
     query = select(Park).order_by(Park.id)

@@ -124,7 +124,7 @@
     if (Array.from(s.options).some((o) => o.value === was)) s.value = was;
   }
 
-  const indicatorText = (i) => i.name_zh + " [" + i.unit + "]";
+  const indicatorText = (i) => i.name_zh + " [" + (i.unit_zh || i.unit) + "]";
 
   function fillSelectors(ctx) {
     options("year", ctx.years.slice().reverse().map((y) => [String(y), String(y)]), true);
@@ -207,12 +207,15 @@
     const groups = answer.groups.filter((g) => g.n_expected > 0 || g.n_reporting > 0);
     const [head, rows] = areaRows(groups, nameOf, keyField, level === "enterprise");
     fill(tableId, head, rows);
+    $(tableId).prepend(el("caption", LEVEL_NAMES[level] + " · " + view.year));
     if (!next) return;
     for (const tr of $(tableId).tBodies[0].rows) {
       tr.classList.add("link");
       tr.addEventListener("click", () => drill(next(tr.getAttribute("data-key"))));
     }
   }
+
+  const LEVEL_NAMES = {city: "城市 cities", county: "区县 counties", park: "园区 parks", enterprise: "企业 enterprises"};
 
   function breadcrumb() {
     const nav = $("breadcrumb");
