@@ -286,6 +286,16 @@
   }
 
   // ------------------------------------------------------------------ entry points used by dashboard.js
+  // the progress table's units in Chinese words where the catalog spells them (tce/10^4 CNY -> 吨标准煤/万元)
+  function chineseUnits() {
+    const zh = {};
+    for (const i of view.ctx.indicators) if (i.unit_zh) zh[i.unit] = i.unit_zh;
+    for (const td of document.querySelectorAll("#progress-table td[data-field='unit']")) {
+      const unit = td.textContent.trim();
+      if (zh[unit]) { td.textContent = zh[unit]; td.setAttribute("title", unit); }
+    }
+  }
+
   // p: the /v1/progress answer, or null when progress cannot be computed (the areas are still shown)
   async function show(key, p) {
     view.key = key;
@@ -293,6 +303,7 @@
     const park = $("park").value;
     view.ctx = await getJSON("/v1/dashboard/context" + (park ? "?park=" + encodeURIComponent(park) : ""), key);
     fillSelectors(view.ctx);
+    chineseUnits();
     view.year = p ? p.year : (Number($("year").value) || view.ctx.years[view.ctx.years.length - 1]);
     if (!view.year) return;
     if (p) coverageLine(p);

@@ -51,6 +51,8 @@ def test_selectors_are_filled_from_the_data_and_the_catalog(page, service):
     # the unit as the catalog writes it, spelt in Chinese (carbonkit.messages.unit_text): tce/10^4 CNY -> 吨标准煤/万元
     assert entry["unit"] == "tce/10^4 CNY"
     assert page.locator("#indicator option:checked").inner_text() == f"{entry['name_zh']} [吨标准煤/万元]"
+    unit = page.locator("#progress-table tr[data-target='energy_intensity'][data-variant='total'] td[data-field='unit']")
+    assert unit.inner_text() == "吨标准煤/万元" and unit.get_attribute("title") == "tce/10^4 CNY"
     industries = page.locator("#industry option").all_inner_texts()
     assert "C 制造业" in industries and any("C29 橡胶和塑料制品业" in t for t in industries)
     assert any("C26 化学原料和化学制品制造业" in t for t in industries)
