@@ -14,6 +14,7 @@ from api.routers import (assess, benefit, calculate, dashboard, designations, en
 from api.routers import cbam  # issue 17: EU CBAM
 from api.query import reject_unknown_query
 from api.routers import budgets, zero_carbon  # issue 15: carbon budgets, zero-carbon parks
+from api.routers import dashboard_data  # issue 18: the dashboard's selectors and downloads
 from api.settings import Settings
 from carbonkit import __version__
 
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    workbooks, html_reports, dashboard, designations, zero_carbon, budgets):
         app.include_router(module.router)
     app.include_router(cbam.router)  # issue 17: EU CBAM
+    app.include_router(dashboard_data.router)  # issue 18: the dashboard's selectors and downloads
     manual.mount(app)
     from api.routers import market  # issue 16: carbon-market sectors (monthly key parameters, sector report)
 

@@ -77,6 +77,13 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
      "发展规划、信息平台）满足判定园区合格"),
     # carbonkit.targets
     ("unverified_exclusion", "exclusion {id}", "扣除项 {id}"),
+    # carbonkit.panels and carbonkit.targets: the panel of a progress comparison
+    ("panel_balanced", "balanced panel: enterprises with value added in both years compared",
+     "平衡面板：两个比较年份均有增加值的企业"),
+    ("panel_unbalanced", "unbalanced: every enterprise reporting in each year", "非平衡面板：各年份全部填报企业"),
+    ("panel_balanced_note", "balanced panel: {n} enterprises with value added in both {base} and {year}; the "
+                            "unbalanced figure (every enterprise of each year) is in other_panel",
+     "平衡面板：{n} 家企业在 {base} 年和 {year} 年均有增加值；非平衡面板（各年份全部企业）的数值见 other_panel"),
     # carbonkit.deflators
     ("basis_reported", "{n} enterprise-periods at comparable prices as reported (comparable value added or price "
                        "index)", "{n} 个企业-报告期按填报的可比价计（可比价增加值或价格指数）"),

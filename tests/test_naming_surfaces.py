@@ -22,6 +22,7 @@ import carbonkit as ck
 from carbonkit.catalog import catalog, indicator
 from carbonkit.cli import app
 from carbonkit.datafiles import examples_dir
+from carbonkit.messages import unit_text
 from carbonkit.excel import export_results
 from carbonkit.report import enterprise_report
 from carbonkit.report.enterprise import KEY_FIGURES
@@ -56,7 +57,7 @@ def test_html_report_names_and_units_from_the_catalog(lang):
     for column in KEY_FIGURES:
         name, _, unit = figures[column]
         assert name == indicator(column).name(lang), column
-        assert unit == indicator(column).unit, column
+        assert unit == unit_text(indicator(column).unit, lang), column  # the catalog's unit, in Chinese words in zh
     name, value, _ = figures["energy_equivalent_tce"]
     assert value.replace(",", "").startswith("25716.918")
     assert ("当量值" if lang == "zh" else "equivalent value") in name

@@ -22,7 +22,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "X-Frame-Options": "DENY", "Cache-Control": "no-cache"}
 FILES = {"dashboard.html": "text/html; charset=utf-8", "dashboard.js": "text/javascript; charset=utf-8",
-         "dashboard.css": "text/css; charset=utf-8"}
+         "dashboard.css": "text/css; charset=utf-8", "dashboard-views.js": "text/javascript; charset=utf-8"}
 
 
 @cache
@@ -48,3 +48,8 @@ def dashboard_script() -> Response:
 @router.get("/dashboard/dashboard.css")
 def dashboard_style() -> Response:
     return _serve("dashboard.css")
+
+
+@router.get("/dashboard/dashboard-views.js")
+def dashboard_views_script() -> Response:
+    return _serve("dashboard-views.js")

@@ -1,22 +1,25 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import select
 
 import carbonkit as ck
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.ingest import options_for, options_hash, result_row
 from api.models import Enterprise, EnterprisePublic, Report, Result
+from api.paging import count_of, page_headers
 from api.queries import not_found, report_public, result_public, scope_filter, stored_result, visible_enterprise
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
 
 @router.get("", operation_id="list_enterprises", response_model=list[EnterprisePublic])
-def list_enterprises(session: SessionDep, principal: PrincipalDep, park: str | None = None,
+def list_enterprises(session: SessionDep, principal: PrincipalDep, request: Request, response: Response,
+                     park: str | None = None,
                      region: str | None = Query(None, description="administrative code prefix, e.g. 37 or 3702"),
                      limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0, le=10**9)) -> list[EnterprisePublic]:
-    """Enterprises the key may see, optionally of one park or region."""
+    """Enterprises the key may see, optionally of one park or region: a page of ``limit`` from ``offset``, the
+    whole list's length in ``X-Total-Count`` and the next page in ``Link: <...>; rel="next"``."""
     query = select(Enterprise)
     scope = scope_filter(principal)
     if scope is not None:
@@ -25,6 +28,7 @@ def list_enterprises(session: SessionDep, principal: PrincipalDep, park: str | N
         query = query.where(Enterprise.park_id == park)
     if region:
         query = query.where(Enterprise.region.startswith(region, autoescape=True))
+    page_headers(response, request, count_of(session, query), offset, limit)
     return [EnterprisePublic.of(e) for e in session.exec(query.order_by(Enterprise.id).offset(offset).limit(limit)).all()]
 
 

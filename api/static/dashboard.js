@@ -49,6 +49,7 @@
                       "progress-chart", "decomposition-chart", "progress-scope", "progress-notes"]) {
       $(id).replaceChildren();
     }
+    window.CarbonkitViews.reset();
   }
 
   class Refused extends Error {}
@@ -85,11 +86,6 @@
     const dual = p.profile.base_year >= 2025;
     const rank = (i) => (dual ? (i.indicator.startsWith("co2") ? 0 : i.indicator === "energy_intensity" ? 2 : 1) : 0);
     const indicators = p.indicators.slice().sort((a, b) => rank(a) - rank(b));
-    const cov = p.panel_coverage;
-    if (cov && cov.panel) {
-      $("progress-scope").textContent += " · 样本 panel " + cov.panel + ": " + cov.n_panel + " / " +
-        cov.n_with_value_added + " 家 enterprises, " + pct(cov.share_value_added) + " 增加值 of value added";
-    }
     const rows = indicators.map((i) => ({
       attrs: {"data-target": i.target, "data-variant": i.variant},
       cells: [["label", i.label], ["variant", i.variant], ["unit", i.unit],
@@ -248,6 +244,7 @@
     $("progress-scope").textContent = "无法计算目标进度（" + why + "）；下表为已报送的数据。 " +
       "Progress cannot be computed (" + why + "); the table shows the data reported.";
     $("results").hidden = false;
+    try { await window.CarbonkitViews.show(key, null); } catch (e) { /* the holdings table stands alone */ }
     setStatus("已加载已报送数据 loaded the reported data.", "ok");
   }
 
@@ -273,6 +270,13 @@
     renderProgress(p);
     renderCoverage(p);
     $("results").hidden = false;
+    try {
+      await window.CarbonkitViews.show(key, p);
+    } catch (e) {
+      if (e instanceof Refused) return refuse();
+      setStatus("无法加载地区 regions not available: " + e.message, "error");
+      return;
+    }
     const dq = new URLSearchParams({start: String(p.profile.base_year), end: String(p.year), top: "10"});
     if (park) dq.set("park", park);
     try {
@@ -296,6 +300,8 @@
     for (const id of ["report-zh", "report-en"]) {
       $(id).addEventListener("click", (ev) => download(ev.currentTarget.getAttribute("data-lang")));
     }
+    // a new year or park reloads with the stored key (the key field stays empty)
+    for (const id of ["year", "park"]) $(id).addEventListener("change", () => { clearResults(); load(); });
     $("forget").addEventListener("click", () => {
       sessionStorage.removeItem(STORE);
       clearResults();

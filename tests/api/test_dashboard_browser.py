@@ -274,7 +274,7 @@ def test_park_without_base_year_shows_what_it_has_and_keeps_the_key(page, servic
     assert _cell(page, row, "energy_equivalent_tce") == "245.8"
     assert _cell(page, row, "energy_intensity_tce_per_10k_cny") == "0.0492"
     assert "当量值" in page.locator("#progress-table thead").inner_text()
-    page.fill("#year", "2023")
+    page.select_option("#year", "2023")
     page.click("#show")
     page.wait_for_selector("#status.ok, #status.refused, #status.error", timeout=30_000)
     assert page.evaluate("sessionStorage.getItem('carbonkit.dashboard.key')") == park_key

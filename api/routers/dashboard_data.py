@@ -1,0 +1,102 @@
+"""What the dashboard's selectors and downloads need: ``GET /v1/dashboard/context`` and ``POST /v1/dashboard/table.xlsx``.
+
+The context is the key's scope described for the page: the annual periods with reports (the year selector), the
+indicators the aggregates answer, named and united by the catalog (:mod:`carbonkit.catalog`; the indicator
+selector), and names for the codes it will show: cities and counties by GB/T 2260, industries by GB/T 4754-2017
+(:mod:`carbonkit.report.names`), parks and enterprises by their registered names. A park key gets its own parks
+and enterprises only (the same scope as ``/v1/aggregates``).
+
+A table the page shows is downloaded as ``.xlsx`` by posting it back; text cells that a spreadsheet would read as a
+formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) are written with a leading apostrophe
+(OWASP "CSV injection"), numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from fastapi import APIRouter, Response
+from openpyxl import Workbook
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+
+from api.deps import SessionDep
+from api.models import Park
+from api.routers.progress import ParkId, RegionalDep, _parks, annual_periods, load_register
+from carbonkit.aggregation import INTENSITIES, SUM_COLUMNS
+from carbonkit.catalog import catalog
+from carbonkit.messages import unit_text
+from carbonkit.report.names import industry_name, region_name
+
+router = APIRouter(prefix="/v1/dashboard", tags=["dashboard"])
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _short(code: str) -> str:
+    """A city or county without its province (青岛市, 青岛市黄岛区); the code when GB/T 2260 does not know it."""
+    full, province = region_name(code), region_name(code[:2])
+    return full[len(province):] if full != code and full.startswith(province) and full != province else full
+
+
+def _names(register: pd.DataFrame, parks: list[Park]) -> dict:
+    regions = sorted({str(r) for r in register["region"].dropna() if str(r)[:6].isdigit()})
+    industries = sorted({str(i).upper() for i in register["industry"].dropna() if str(i)})
+    divisions = sorted({i[:3] for i in industries if len(i) >= 3 and i[0].isalpha()})
+    return {
+        "cities": [{"code": c, "name": _short(c)} for c in sorted({r[:4] for r in regions})],
+        "counties": [{"code": c, "name": _short(c), "city": c[:4]} for c in sorted({r[:6] for r in regions})],
+        "sections": [{"code": s, "name": industry_name(s)} for s in sorted({i[0] for i in industries if i[0].isalpha()})],
+        "divisions": [{"code": d, "name": industry_name(d), "section": d[0]} for d in divisions],
+        "parks": [{"id": p.id, "name": p.name or p.id, "region": p.region} for p in parks],
+        "enterprises": {str(e): (str(n) if n else str(e)) for e, n in zip(register["enterprise"], register["name"])},
+    }
+
+
+def _indicators() -> list[dict]:
+    known = catalog()
+    wanted = [name for name, _, _ in INTENSITIES] + list(SUM_COLUMNS)
+    return [{**known[c].to_dict(), "unit_zh": unit_text(known[c].unit, "zh")} for c in wanted if c in known]
+
+
+@router.get("/context", operation_id="get_dashboard_context")
+def context(session: SessionDep, principal: RegionalDep, park: ParkId = None) -> dict:
+    """Years with reports, the indicators (catalog names and units, the unit also in Chinese) and the names of the
+    scope's codes."""
+    parks = _parks(principal, park)
+    register = load_register(session, parks, None)
+    query = select(Park).order_by(Park.id)
+    if parks is not None:
+        query = query.where(Park.id.in_(parks))
+    return {"scope": {"role": principal.role, "parks": parks},
+            "years": [int(p) for p in annual_periods(session, parks, None)],
+            "indicators": _indicators(), **_names(register, list(session.exec(query).all()))}
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field("table", min_length=1, max_length=31, description="the sheet's name")
+    head: list[str] = Field(max_length=200)
+    rows: list[list[str | float | int | bool | None]] = Field(max_length=200_000)
+
+
+def safe_cell(value):
+    """A cell as a spreadsheet may read it: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@router.post("/table.xlsx", operation_id="dashboard_table_xlsx")
+def table_xlsx(body: Table, _principal: RegionalDep) -> Response:
+    """The table as an .xlsx workbook of one sheet (header row first)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="".join(ch for ch in body.title if ch not in "[]:*?/\\") or "table")
+    sheet.append([safe_cell(h) for h in body.head])
+    for row in body.rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="table.xlsx"'})
