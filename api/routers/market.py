@@ -42,43 +42,43 @@ def _latest(session, principal, enterprise: str, year: int) -> MarketSubmission:
     return found
 
 
-@router.get("/reports/{enterprise}/{year}", operation_id="get_market_report")
-def get_report(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> dict:
+@router.get("/reports/{enterprise_id}/{year}", operation_id="get_market_report")
+def get_report(enterprise_id: str, year: int, principal: PrincipalDep, session: SessionDep) -> dict:
     """The sector report of the latest revision: facility-years, parameters, data quality, factors."""
-    found = _latest(session, principal, enterprise, year)
-    return {"enterprise": enterprise, "year": year, "revision": found.revision, "submitted_at": found.submitted_at,
+    found = _latest(session, principal, enterprise_id, year)
+    return {"enterprise": enterprise_id, "year": year, "revision": found.revision, "submitted_at": found.submitted_at,
             **found.result}
 
 
-@router.get("/reports/{enterprise}/{year}/revisions", operation_id="list_market_revisions")
-def revisions(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> list[dict]:
-    _latest(session, principal, enterprise, year)
-    rows = session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise,
+@router.get("/reports/{enterprise_id}/{year}/revisions", operation_id="list_market_revisions")
+def revisions(enterprise_id: str, year: int, principal: PrincipalDep, session: SessionDep) -> list[dict]:
+    _latest(session, principal, enterprise_id, year)
+    rows = session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise_id,
                                                        MarketSubmission.year == year)
                         .order_by(MarketSubmission.revision)).all()
     return [{"revision": r.revision, "is_latest": r.is_latest, "submitted_at": r.submitted_at,
              "submission_id": r.submission_id, "content_hash": r.content_hash} for r in rows]
 
 
-@router.get("/reports/{enterprise}/{year}/html", operation_id="get_market_report_html", response_class=HTMLResponse)
-def report_html(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> HTMLResponse:
+@router.get("/reports/{enterprise_id}/{year}/html", operation_id="get_market_report_html", response_class=HTMLResponse)
+def report_html(enterprise_id: str, year: int, principal: PrincipalDep, session: SessionDep) -> HTMLResponse:
     """The bilingual HTML report of the latest revision."""
     from carbonkit.report.market import market_report
 
-    found = _latest(session, principal, enterprise, year)
+    found = _latest(session, principal, enterprise_id, year)
     result = account_market(_frame(found))
-    return HTMLResponse(market_report(result, title=f"{enterprise} {year}"))
+    return HTMLResponse(market_report(result, title=f"{enterprise_id} {year}"))
 
 
-@router.get("/reports/{enterprise}/{year}/xlsx", operation_id="get_market_report_xlsx")
-def report_xlsx(enterprise: str, year: int, principal: PrincipalDep, session: SessionDep) -> Response:
-    found = _latest(session, principal, enterprise, year)
+@router.get("/reports/{enterprise_id}/{year}/xlsx", operation_id="get_market_report_xlsx")
+def report_xlsx(enterprise_id: str, year: int, principal: PrincipalDep, session: SessionDep) -> Response:
+    found = _latest(session, principal, enterprise_id, year)
     result = account_market(_frame(found))
     with tempfile.TemporaryDirectory() as tmp:
         path = write_report(result, Path(tmp) / "market.xlsx")
         data = path.read_bytes()
     return Response(data, media_type=XLSX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="market-{enterprise}-{year}.xlsx"'})
+                    headers={"Content-Disposition": f'attachment; filename="market-{enterprise_id}-{year}.xlsx"'})
 
 
 @router.get("/reports", operation_id="list_market_reports")

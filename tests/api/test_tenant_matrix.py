@@ -29,7 +29,7 @@ TENANTS = {"park": {"own": (ENT_A, PARK_A), "foreign": (ENT_B, PARK_B), "missing
            "province": {"own": (ENT_A, PARK_A), "foreign": (ENT_B, PARK_B), "missing": (ENT_C, MISSING_PARK)}}
 
 QUERY = {"period": "2023", "year": "2023", "start": "2022", "end": "2023"}  # required query parameters
-PATH = {"period": "2023", "factor_id": "gbt2589-2020-a.raw_coal", "designation_id": "1", "key_id": "999999"}
+PATH = {"period": "2023", "year": "2023", "factor_id": "gbt2589-2020-a.raw_coal", "designation_id": "1", "key_id": "999999"}
 
 
 def _document(ent: str, park: str) -> dict:
