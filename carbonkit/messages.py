@@ -77,6 +77,12 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
      "发展规划、信息平台）满足判定园区合格"),
     # carbonkit.targets
     ("unverified_exclusion", "exclusion {id}", "扣除项 {id}"),
+    # carbonkit.assess.zero_carbon
+    ("zc_no_value", "no value: state it (values) or report the accounting it rests on",
+     "无数值：请直接填报该指标，或报送其所依据的核算数据"),
+    ("zc_notes", "{n} enterprises' results; CO2 per tce market-based (location-based {value} tCO2/tce), energy at "
+                 "the equivalent value",
+     "{n} 家企业的核算结果；单位能耗碳排放按基于市场的排放计（基于位置为 {value} 吨二氧化碳/吨标准煤），能耗按当量值计"),
     # carbonkit.panels and carbonkit.targets: the panel of a progress comparison
     ("panel_balanced", "balanced panel: enterprises with value added in both years compared",
      "平衡面板：两个比较年份均有增加值的企业"),
