@@ -135,6 +135,9 @@ def _arrow_column(part: pd.DataFrame, field):
     values = part[field.name]
     if field.type == pa.float64():
         return pa.array(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), pa.float64())
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct text converted once
+        values = values.cat.rename_categories([str(c) for c in values.cat.categories])
+        return pa.Array.from_pandas(values).cast(pa.string())
     text = values.astype(object).where(values.notna(), None)
     return pa.array([None if v is None else str(v) for v in text], pa.string())
 

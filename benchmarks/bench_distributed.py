@@ -1,0 +1,155 @@
+"""Benchmark: a national-scale dataset accounted whole, partition by partition (local engine) and on Dask.
+
+    python benchmarks/bench_distributed.py [--rows 10e6] [--buckets 8] [--engines whole,local,dask]
+                                           [--workers 2] [--memory-limit 2GiB] [--dir DIR]
+
+A synthetic monthly province (:func:`carbonkit.synthetic.province`, about 155 activity rows per
+enterprise-year) of about --rows rows over 2022-2023 is written as an enterprise-hashed Parquet dataset
+of --buckets files. Then, each in a fresh child process so that its peak memory is its own:
+
+- ``whole``: the floor — the dataset read into one frame and ``carbonkit.account`` on it (today's way);
+- ``local``: ``carbonkit.distributed.account_dataset(engine="local")``, one file after another;
+
+and in this process ``dask``: ``account_dataset(engine="dask")`` on a LocalCluster of --workers processes of
+one thread (127.0.0.1, no dashboard, worker profiler off). Printed per run: wall time, CPU seconds (the
+child's, or the sum over the Dask tasks), peak RSS of each process that accounted, bytes of peak per
+activity row, and the ratios to the whole-frame run of the same invocation. The results of every engine
+are compared with the whole-frame results, row by row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+OPTIONS = {"year_fallback": "nearest"}  # the service's default; the synthetic years are covered either way
+ROWS_PER_ENTERPRISE_YEAR = 155  # monthly synthetic province, measured: 154,476 rows for 1,000 enterprises
+YEARS = (2022, 2023)
+
+
+def make_dataset(rows: float, buckets: int, folder: Path) -> int:
+    from carbonkit.parquet import write_dataset
+    from carbonkit.synthetic import province
+
+    n = math.ceil(rows / (ROWS_PER_ENTERPRISE_YEAR * len(YEARS)))
+    frame = province(n, years=YEARS, months=True)
+    write_dataset(frame, folder, buckets)
+    return len(frame)
+
+
+def child(mode: str, data: str, out: str) -> dict:
+    """One measured run in this (child) process."""
+    start, cpu0 = time.perf_counter(), time.process_time()
+    if mode == "whole":
+        import carbonkit as ck
+        from carbonkit.parquet import read_parquet, write_summary
+
+        frame = read_parquet(data)
+        rss_read = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        summary = ck.account(frame, options=OPTIONS).summary
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+        Path(out).mkdir(parents=True, exist_ok=True)
+        write_summary(summary, Path(out) / "whole.parquet")
+        rows, groups = len(frame), len(summary)
+    else:
+        from carbonkit.distributed import account_dataset
+
+        rss_read = 0
+        run = account_dataset(data, out, engine="local", options=OPTIONS)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+        rows, groups = run.activity_rows, run.enterprise_periods
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"engine": mode, "wall_s": wall, "cpu_s": cpu, "peak": {"child": peak}, "rss_after_read": rss_read,
+            "rows": rows, "groups": groups}
+
+
+def run_child(mode: str, data: Path, out: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(data), str(out)], capture_output=True,
+                          text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_dask(data: Path, out: Path, workers: int, memory_limit: str) -> dict:
+    from carbonkit.distributed import account_dataset
+
+    run = account_dataset(data, out, engine="dask", workers=workers, memory_limit=memory_limit, options=OPTIONS)
+    return {"engine": "dask", "wall_s": run.wall_s, "cpu_s": run.cpu_s, "peak": run.peak_rss_bytes,
+            "rows": run.activity_rows, "groups": run.enterprise_periods}
+
+
+def same_results(folder: Path, whole: Path) -> bool:
+    from carbonkit.distributed import read_results
+
+    key = ["enterprise", "period"]
+    a = read_results(folder).sort_values(key).reset_index(drop=True).astype({"factor_ids": "str"})
+    b = pd.read_parquet(whole).sort_values(key).reset_index(drop=True).astype({"factor_ids": "str"})
+    try:
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    except AssertionError:
+        return False
+    return True
+
+
+def report(runs: list[dict]) -> None:
+    floor = next((r for r in runs if r["engine"] == "whole"), None)
+    print(f"{'engine':8} {'rows':>12} {'wall s':>8} {'CPU s':>8} {'CPU µs/row':>10} {'peak MiB/process':>24} "
+          f"{'B/row':>6} {'wall/whole':>10} {'CPU/whole':>9}")
+    for r in runs:
+        peaks = sorted(r["peak"].values())
+        shown = "/".join(f"{p / 2**20:,.0f}" for p in peaks)
+        ratio = f"{r['wall_s'] / floor['wall_s']:.2f}" if floor else "—"
+        cpu_ratio = f"{r['cpu_s'] / floor['cpu_s']:.2f}" if floor else "—"
+        print(f"{r['engine']:8} {r['rows']:>12,} {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} "
+              f"{r['cpu_s'] / r['rows'] * 1e6:>10.2f} {shown:>24} {max(peaks) / r['rows']:>6.0f} {ratio:>10} "
+              f"{cpu_ratio:>9}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=float, default=10e6)
+    ap.add_argument("--buckets", type=int, default=8)
+    ap.add_argument("--engines", default="whole,local,dask")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--memory-limit", default="2GiB")
+    ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one, removed)")
+    ap.add_argument("--child", nargs=3, metavar=("MODE", "DATA", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return
+    work = args.dir or Path(tempfile.mkdtemp(prefix="ck-bench-dist-"))
+    print(f"python {platform.python_version()} on {platform.machine()}; work folder {work}")
+    start = time.perf_counter()
+    n = make_dataset(args.rows, args.buckets, work / "data")
+    print(f"dataset: {n:,} activity rows in {args.buckets} files, written in {time.perf_counter() - start:.1f} s")
+    runs = []
+    for engine in args.engines.split(","):
+        out = work / f"out-{engine}"
+        r = run_dask(work / "data", out, args.workers, args.memory_limit) if engine == "dask" else \
+            run_child(engine, work / "data", out)
+        runs.append(r)
+        print(f"  {engine}: {r['wall_s']:.1f} s", flush=True)
+    whole = work / "out-whole" / "whole.parquet"
+    for r in runs:
+        if r["engine"] != "whole" and whole.exists():
+            r["equal"] = same_results(work / f"out-{r['engine']}", whole)
+    report(runs)
+    print("equal to the whole-frame results row by row: "
+          + ", ".join(f"{r['engine']} {r['equal']}" for r in runs if "equal" in r))
+    if args.dir is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
