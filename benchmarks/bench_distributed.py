@@ -23,7 +23,6 @@ import argparse
 import json
 import math
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -50,13 +49,15 @@ def make_dataset(rows: float, buckets: int, folder: Path) -> int:
 
 def child(mode: str, data: str, out: str) -> dict:
     """One measured run in this (child) process."""
+    from carbonkit.distributed import peak_rss
+
     start, cpu0 = time.perf_counter(), time.process_time()
     if mode == "whole":
         import carbonkit as ck
         from carbonkit.parquet import read_parquet, write_summary
 
         frame = read_parquet(data)
-        rss_read = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        rss_read = peak_rss()
         summary = ck.account(frame, options=OPTIONS).summary
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -69,7 +70,7 @@ def child(mode: str, data: str, out: str) -> dict:
         run = account_dataset(data, out, engine="local", options=OPTIONS)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
         rows, groups = run.activity_rows, run.enterprise_periods
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_rss()
     return {"engine": mode, "wall_s": wall, "cpu_s": cpu, "peak": {"child": peak}, "rss_after_read": rss_read,
             "rows": rows, "groups": groups}
 
@@ -123,6 +124,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--memory-limit", default="2GiB")
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one, removed)")
+    ap.add_argument("--reuse", action="store_true", help="use the dataset already in --dir/data")
     ap.add_argument("--child", nargs=3, metavar=("MODE", "DATA", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -131,8 +133,11 @@ def main() -> None:
     work = args.dir or Path(tempfile.mkdtemp(prefix="ck-bench-dist-"))
     print(f"python {platform.python_version()} on {platform.machine()}; work folder {work}")
     start = time.perf_counter()
-    n = make_dataset(args.rows, args.buckets, work / "data")
-    print(f"dataset: {n:,} activity rows in {args.buckets} files, written in {time.perf_counter() - start:.1f} s")
+    if args.reuse and (work / "data").is_dir():
+        print(f"dataset: {work / 'data'} as it is")
+    else:
+        n = make_dataset(args.rows, args.buckets, work / "data")
+        print(f"dataset: {n:,} activity rows in {args.buckets} files, written in {time.perf_counter() - start:.1f} s")
     runs = []
     for engine in args.engines.split(","):
         out = work / f"out-{engine}"

@@ -90,8 +90,20 @@ def account_partition(part: Partition, staging: str, release: str | None = None,
         write_summary(summary, Path(staging) / f"part-{part.index:05d}.parquet")
     return {"index": part.index, "rows": len(frame), "groups": len(summary), "problems": result.problems,
             "factors": result.factor_records(), "release": result.release, "keys": period_keys(summary),
-            "pid": os.getpid(), "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "pid": os.getpid(), "peak_rss": peak_rss(),
             "cpu_s": time.process_time() - cpu0}
+
+
+def peak_rss() -> int:
+    """The peak resident memory of this process [B]: VmHWM of /proc (getrusage's ru_maxrss on Linux keeps the
+    peak of the process image before ``exec``, i.e. of the parent that started it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def period_keys(summary: pd.DataFrame) -> np.ndarray:
