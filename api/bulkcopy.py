@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import orjson
+
 from sqlalchemy import Engine, select, text
 from sqlmodel import Session
 
@@ -63,8 +65,6 @@ def _existing(session: Session, ids: list[str]) -> dict[str, Enterprise]:
 
 
 def _copy_stage(session: Session, batch) -> None:
-    from api.ingest import content_hash
-
     columns = ", ".join(f"{c} double precision" for c in RESULT_COLUMNS)
     session.execute(text(
         "CREATE TEMP TABLE ck_stage (ord integer, enterprise_id text, period text, content_hash text, "
@@ -72,12 +72,34 @@ def _copy_stage(session: Session, batch) -> None:
         "prior_id integer, report_id integer) ON COMMIT DROP"))
     raw = session.connection().connection.driver_connection  # psycopg, in the session's transaction
     with raw.cursor() as cursor, cursor.copy(f"COPY ck_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
-        for i, (rep, doc) in enumerate(zip(batch.reports, batch.documents)):
-            record = batch.records[(doc["enterprise"], doc["period"])]
-            copy.write_row((i, doc["enterprise"], doc["period"], content_hash(doc), rep.submission_id,
-                            json.dumps(doc, ensure_ascii=False), json.dumps(record, ensure_ascii=False),
-                            *(record.get(c) for c in RESULT_COLUMNS)))
+        for start in range(0, len(batch.reports), 2000):
+            copy.write(_tsv(batch, start, start + 2000))
     session.execute(text("ANALYZE ck_stage"))
+
+
+def _escape(value: str | None) -> str:
+    """A field of COPY's text format: backslash, tab, newline and carriage return escaped; None as \\N."""
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _tsv(batch, start: int, stop: int) -> str:
+    """Rows ``start:stop`` of the batch in COPY's text format (tab-separated, backslash escapes, \\N for null).
+    JSON by orjson: the same values as json.dumps (floats as the shortest text that reads back the same)."""
+    from api.ingest import content_hash
+
+    lines = []
+    for i in range(start, min(stop, len(batch.reports))):
+        doc = batch.documents[i]
+        record = batch.records[(doc["enterprise"], doc["period"])]
+        values = (str(i), doc["enterprise"], doc["period"], content_hash(doc), batch.reports[i].submission_id,
+                  orjson.dumps(doc).decode(), orjson.dumps(record).decode(),
+                  *(None if (v := record.get(c)) is None else repr(float(v)) for c in RESULT_COLUMNS))
+        lines.append("\t".join(map(_escape, values)))
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 _RESOLVE = (

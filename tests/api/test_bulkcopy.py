@@ -117,3 +117,15 @@ def test_a_refused_batch_stores_nothing(settings):
     with pytest.raises(Forbidden):
         submit(settings, [doc_a("2023"), doc_b("2023")], copy=True, principal=park_key)  # B is in park P02
     assert stored(settings) == []
+
+
+def test_text_with_tabs_newlines_and_backslashes_survives_copy(settings):
+    name = "青岛\t示例\\轮胎\n有限\r公司"
+    submit(settings, [doc_a("2023", name=name), doc_b("2023")], copy=True)
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        stored_name = conn.execute(text("SELECT name FROM enterprise WHERE id = :id"), {"id": ENT_A}).scalar_one()
+        document = conn.execute(text("SELECT document::text FROM report WHERE enterprise_id = :id"),
+                                {"id": ENT_A}).scalar_one()
+    engine.dispose()
+    assert stored_name == name and json.loads(document)["name"] == name
