@@ -37,14 +37,35 @@ ROWS_PER_ENTERPRISE_YEAR = 155  # monthly synthetic province, measured: 154,476 
 YEARS = (2022, 2023)
 
 
-def make_dataset(rows: float, buckets: int, folder: Path) -> int:
-    from carbonkit.parquet import write_dataset
+def make_dataset(rows: float, buckets: int, folder: Path, chunk_rows: float = 8e6) -> int:
+    """About ``rows`` rows in ``buckets`` files, generated ``chunk_rows`` at a time (the generator needs about
+    1 KB per row while it works) with a seed per chunk; an enterprise id drawn twice is kept once."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from carbonkit.parquet import _arrow_column, activity_schema, bucket_of
     from carbonkit.synthetic import province
 
-    n = math.ceil(rows / (ROWS_PER_ENTERPRISE_YEAR * len(YEARS)))
-    frame = province(n, years=YEARS, months=True)
-    write_dataset(frame, folder, buckets)
-    return len(frame)
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = activity_schema()
+    writers = [pq.ParquetWriter(folder / f"part-{k:05d}.parquet", schema) for k in range(buckets)]
+    per_chunk = max(1, math.ceil(chunk_rows / (ROWS_PER_ENTERPRISE_YEAR * len(YEARS))))
+    left, seen, total, seed = math.ceil(rows / (ROWS_PER_ENTERPRISE_YEAR * len(YEARS))), set(), 0, 0
+    try:
+        while left > 0:
+            frame = province(min(per_chunk, left), years=YEARS, months=True, seed=seed)
+            ids = frame["enterprise"].astype(str)
+            frame = frame[~ids.isin(seen)]
+            seen.update(ids.unique())
+            which = bucket_of(frame["enterprise"].to_numpy(dtype=object), buckets)
+            for k in range(buckets):
+                part = frame[which == k]
+                writers[k].write_table(pa.table({f.name: _arrow_column(part, f) for f in schema}, schema=schema))
+            left, total, seed = left - min(per_chunk, left), total + len(frame), seed + 1
+    finally:
+        for w in writers:
+            w.close()
+    return total
 
 
 def child(mode: str, data: str, out: str) -> dict:
