@@ -74,6 +74,12 @@ def conform(frame: pd.DataFrame, schema: dict[str, object] | None = None) -> pd.
     """``frame`` with exactly the columns of ``schema`` (default :func:`summary_schema`), in order, cast to
     their dtypes; a column it lacks is all missing. Casting is exact: integers to float64, None to NaN."""
     schema = schema or summary_schema()
+    if list(frame.columns) == list(schema):  # the usual case: cast the few columns that differ, copy nothing else
+        out = frame.copy(deep=False)
+        for name, dtype in schema.items():
+            if out[name].dtype != dtype:
+                out[name] = _cast(out[name], dtype)
+        return out
     out = {}
     for name, dtype in schema.items():
         values = frame[name] if name in frame.columns else pd.Series(np.full(len(frame), None, dtype=object),
