@@ -154,5 +154,27 @@ def demo(store: Annotated[bool, typer.Option(help="also store the examples in th
     run_demo(_settings(), out)
 
 
+export_app = typer.Typer(help="Export the stored reports.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("parquet")
+def export_parquet_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="the dataset folder to write (part-00000.parquet ...)")],
+    buckets: Annotated[int, typer.Option(min=1, help="files; each enterprise is in exactly one")] = 16,
+    year: Annotated[Optional[int], typer.Option(help="only the periods of this year")] = None,
+    province: Annotated[Optional[str], typer.Option(help="only enterprises of this region code prefix, e.g. 37")] = None,
+) -> None:
+    """Write the latest reports as an enterprise-hashed Parquet dataset for `carbonkit account --engine`."""
+    from api.db import upgrade
+    from api.export import export_parquet
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    done = export_parquet(settings, out_dir, buckets, year=year, province=province)
+    out.print(f"{done['reports']:,} reports, {done['rows']:,} activity rows in {buckets} files under {out_dir}",
+              highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

@@ -31,6 +31,7 @@ from sqlmodel import Session
 import carbonkit as ck
 from api import revisions
 from api.access import Forbidden, Scope
+from api.bulkcopy import store_copy, wants_copy
 from api.db import engine_for
 from api.identifiers import ReportDocument
 from api.keys import Principal
@@ -214,6 +215,11 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
         done = 0
         try:
             with Session(engine) as session:
+                if wants_copy(engine, batch):  # PostgreSQL and a large batch: COPY and set-wise revisions
+                    outcomes = store_copy(session, principal, batch, progress)
+                    done = len(batch.reports) if progress is not None else 0
+                    session.commit()
+                    return outcomes
                 outcomes: list[Outcome] = []
                 for start in range(0, len(batch.reports), size):
                     part = slice(start, start + size)

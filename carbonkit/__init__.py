@@ -23,3 +23,8 @@ __all__ = [
     "ItemIn", "MissingFactor", "Problem", "UnitMismatch", "UnknownItem", "account", "changes", "factors",
     "read_activities", "benefit", "aggregate", "decompose", "lmdi", "load_profile", "progress",
 ]
+
+from carbonkit.schema import summary_schema
+from carbonkit.sums import combine, partial_sums
+
+__all__ += ["summary_schema", "partial_sums", "combine"]

@@ -22,6 +22,7 @@ from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
+from carbonkit.schema import conform
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -68,6 +69,7 @@ class AccountingResult:
     release: str
     options: AccountingOptions
     used: list[Factor] = field(repr=False, default_factory=list)
+    problems: pd.DataFrame | None = field(repr=False, default=None)  # errors="collect": carbonkit.schema.problems_schema
 
     @property
     def factors(self) -> pd.DataFrame:
@@ -138,12 +140,19 @@ def to_frame(data) -> pd.DataFrame:
     return documents_to_frame(list(data))
 
 
-def account(data, release: Release | str | None = None, options: AccountingOptions | dict | None = None) -> AccountingResult:
+def account(data, release: Release | str | None = None, options: AccountingOptions | dict | None = None,
+            errors: Literal["raise", "collect"] = "raise") -> AccountingResult:
     """Account energy [tce], water [m3] and CO2 [tCO2] with intensities per enterprise and period.
 
     ``data`` is the long table (see :mod:`carbonkit.activity`) or JSON documents. Raises
-    :class:`~carbonkit.errors.InvalidInput` listing every problem; nothing is returned half-way.
+    :class:`~carbonkit.errors.InvalidInput` listing every problem; nothing is returned half-way. With
+    ``errors="collect"`` the problems come back as ``result.problems`` (a frame of
+    :func:`carbonkit.schema.problems_schema`; ``row`` and ``source`` are those of the input rows) and the
+    caller refuses the run. The summary always has the columns and dtypes of :func:`carbonkit.summary_schema`.
     """
+    if errors == "collect":
+        from carbonkit.collect import account_collecting
+        return account_collecting(data, release, options)
     if not isinstance(release, Release):
         release = load_release(release)
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
@@ -155,6 +164,7 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     summary = engine.run()
     _refuse_infinite(summary, acts, problems)
     problems.raise_if_any()
+    summary = conform(summary)
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 
 

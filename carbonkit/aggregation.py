@@ -90,6 +90,9 @@ def load_results(path: str | Path, release=None, factors: list[Path] | None = No
     from carbonkit.readers import read_activities
 
     path = Path(path)
+    if path.is_dir():  # a results folder of `carbonkit account --engine ... --out`
+        from carbonkit.distributed import read_results
+        return read_results(path)
     if not path.is_file():
         raise InvalidInput(Problem("file_missing", f"{path}: file not found", field="input"))
     if path.suffix.lower() == ".csv":

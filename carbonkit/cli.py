@@ -15,6 +15,7 @@ from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.catalog import indicator, indicators_of
 from carbonkit.grid import grid_used
 from carbonkit.commands.output import Format, GridLevel, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
+from carbonkit.commands.dataset import Engine, account_to_folder
 from carbonkit.commands.status import working
 from carbonkit.commands.workbooks import check_output, write_results
 from carbonkit.datafiles import examples_dir
@@ -143,8 +144,19 @@ def account_cmd(
     base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the results to FILE.xlsx or FILE.csv")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress indicator")] = False,
+    more: Annotated[Optional[list[Path]], typer.Argument(help="more Parquet files or folders (with --engine)")] = None,
+    engine: Annotated[Optional[Engine], typer.Option(help="account a Parquet dataset partition by partition: local or dask")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="results folder of --engine (results/, factors.parquet, manifest.json)")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a local cluster)")] = None,
+    workers: Annotated[int, typer.Option(help="worker processes of the local Dask cluster")] = 2,
+    memory_limit: Annotated[Optional[str], typer.Option(help="memory limit per Dask worker, e.g. 2GiB")] = "2GiB",
 ) -> None:
     """Account energy, water and CO2 for every enterprise and period in INPUT."""
+    if engine is not None or out_dir is not None or more:
+        return account_to_folder([input, *(more or [])], out_dir, engine, scheduler=scheduler, workers=workers,
+                                 memory_limit=memory_limit, release=release, factors=factors,
+                                 options={"power_coal_rate": power_coal_rate, "location_purpose": location_purpose,
+                                          "year_fallback": year_fallback, "require_value_added": require_value_added})
     check_output(output)
     try:
         with working(f"Reading {input.name}", quiet) as step:

@@ -309,8 +309,6 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
     excludes raw-material use, electricity at the equivalent value of the results' factor release). Value
     added at comparable prices of ``base_year`` (default ``start``), as in :func:`aggregation.aggregate`.
     """
-    from carbonkit.decomposition_totals import lmdi_total, lmdi_total_co2  # builds on this module
-
     if indicator not in NUMERATORS:
         raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
                                    expected=", ".join(NUMERATORS)))
@@ -326,15 +324,35 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
     keys = group_keys(by)
     release_notes: list[str] = []
     if indicator == "co2":
-        f = prepared.frame
-        names = f["release"].to_numpy(dtype=object) if "release" in f else np.full(len(f), None, dtype=object)
-        coefficients = {r: _coefficient_of(r, release_notes) for r in pd.unique(names)}
-        k = np.array([coefficients[r] for r in names], dtype=float) if len(names) else np.zeros(0)
-        f = f.assign(iv_elec_tce=f["iv_electricity_kwh"] * k)
-        f = f.assign(iv_other_tce=f["iv_energy_excl_feedstock_tce"] - f["iv_elec_tce"],
-                     iv_other_co2=f["iv_co2_combustion_tco2"] + f["iv_co2_heat_tco2"])
-        prepared = type(prepared)(f, prepared.deflators, prepared.deflator_rows)
-    sums = group_sums(prepared, keys)
+        prepared = with_co2_split(prepared, release_notes)
+    totals = add_intensities(group_sums(prepared, (), with_period=False))
+    return decompose_sums(group_sums(prepared, keys), totals, keys, start, end, indicator=indicator, zero=zero,
+                          deflators=prepared.deflators, deflator_rows=prepared.deflator_rows, notes=release_notes,
+                          total=total)
+
+
+def with_co2_split(prepared, notes: list[str]):
+    """The prepared results with the CO2 split per row (``iv_elec_tce`` electricity at the equivalent value of
+    each result's release [tce], ``iv_other_tce`` other energy [tce], ``iv_other_co2`` fuels and heat [tCO2])."""
+    f = prepared.frame
+    names = f["release"].to_numpy(dtype=object) if "release" in f else np.full(len(f), None, dtype=object)
+    coefficients = {r: _coefficient_of(r, notes) for r in pd.unique(names)}
+    k = np.array([coefficients[r] for r in names], dtype=float) if len(names) else np.zeros(0)
+    f = f.assign(iv_elec_tce=f["iv_electricity_kwh"] * k)
+    f = f.assign(iv_other_tce=f["iv_energy_excl_feedstock_tce"] - f["iv_elec_tce"],
+                 iv_other_co2=f["iv_co2_combustion_tco2"] + f["iv_co2_heat_tco2"])
+    return type(prepared)(f, prepared.deflators, prepared.deflator_rows)
+
+
+def decompose_sums(sums: pd.DataFrame, totals: pd.DataFrame, keys: tuple[str, ...], start: str, end: str, *,
+                   indicator: str = "energy", zero: Literal["limit", "delta"] = "limit", deflators: str | None = None,
+                   deflator_rows: dict[str, str] | None = None, notes: list[str] | None = None,
+                   total: bool = False) -> Decomposition:
+    """LMDI from group sums (:func:`carbonkit.aggregation.group_sums` per ``keys`` and period, or their
+    combination over partitions, :mod:`carbonkit.sums`) and their ``totals`` over both periods; ``total=True``
+    decomposes the totals with an activity effect (:mod:`carbonkit.decomposition_totals`)."""
+    from carbonkit.decomposition_totals import lmdi_total, lmdi_total_co2  # builds on this module
+
     labels, get = _two_periods(sums, keys, start, end)
     if indicator == "co2":
         e0 = np.column_stack([get("iv_elec_tce", start), get("iv_other_tce", start)])
@@ -357,11 +375,10 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
     if total:
         result.notes.append("totals over the enterprises with value added in each period (the activity effect "
                             "needs value added)")
-    totals = add_intensities(group_sums(prepared, (), with_period=False))
     result.price_basis = totals["price_basis"].iloc[0]
-    result.deflators = prepared.deflators
-    result.notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + result.notes
-    result.notes += release_notes
+    result.deflators = deflators
+    result.notes = basis_notes(totals, deflators, deflator_rows or {}) + result.notes
+    result.notes += list(notes or [])
     if indicator == "co2":
         result.notes.append("CO2 location-based; carriers: electricity (equivalent value) and other energy (fuels, "
                             "heat; raw-material use excluded); green power lowers electricity's emission factor")

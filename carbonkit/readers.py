@@ -313,8 +313,11 @@ def _cell_text(value, period: bool = False) -> str:
 
 
 def read_activities(path: str | Path) -> pd.DataFrame:
-    """The long activity table from a .csv, .json, .jsonl or .xlsx file."""
+    """The long activity table from a .csv, .json, .jsonl, .xlsx or .parquet file, or a folder of Parquet files."""
     path = Path(path)
+    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):  # a Parquet file or dataset folder
+        from carbonkit.parquet import read_parquet
+        return read_parquet(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()

@@ -1,0 +1,259 @@
+"""Account an enterprise-hashed Parquet dataset partition by partition: on this machine in bounded
+memory (``engine="local"``) or on a Dask cluster (``engine="dask"``, extra ``carbonkit[dask]``).
+
+:func:`carbonkit.account` is a pure function of enterprise groups, so each file of a dataset whose
+enterprises are hashed into files (:func:`carbonkit.parquet.write_dataset`) is accounted on its own,
+with ``errors="collect"``. The driver then
+
+1. gathers the problems of every partition (global ``row`` and ``source`` file), sorts them by row,
+   applies one cap (:data:`MAX_PROBLEMS`) and, if there are any, writes ``problems.parquet`` and
+   refuses the whole run (:class:`~carbonkit.errors.InvalidInput`): no results are left behind;
+2. checks that no enterprise-period is in two partitions (its sums would count twice) and that every
+   partition used one release;
+3. moves the results into ``OUT/results/part-*.parquet`` (schema :func:`carbonkit.summary_schema`) and
+   writes ``OUT/factors.parquet`` (the factors used, one row each) and ``OUT/manifest.json``.
+
+Roll-ups, progress and LMDI then run on the results folder from partial sums (:func:`folder_sums`),
+file by file, again in bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.parquet import dataset_files, read_parquet, row_offsets, write_summary
+
+MAX_PROBLEMS = 10_000  # problems kept and reported for a refused run (the rest are counted)
+# Dask settings that cost CPU for nothing here: the statistical profiler samples every worker's stack
+DASK_SETTINGS = {"distributed.worker.profile.enabled": False}
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One file of the dataset and where its rows start in the dataset's global numbering."""
+
+    index: int
+    path: str
+    first_row: int
+    source: str
+
+
+@dataclass
+class Run:
+    """What an accounting run of a dataset did (also ``OUT/manifest.json``)."""
+
+    out: str
+    release: str
+    engine: str
+    partitions: int
+    activity_rows: int
+    enterprise_periods: int
+    wall_s: float
+    cpu_s: float  # summed over the processes that accounted partitions
+    peak_rss_bytes: dict[str, int] = field(default_factory=dict)  # per worker process (pid): its peak
+    options: dict = field(default_factory=dict)
+
+
+def plan(paths) -> list[Partition]:
+    """The partitions of ``paths`` (Parquet files or folders), numbered rows across them in file order."""
+    files = dataset_files(paths)
+    if not files:
+        raise InvalidInput(Problem("dataset_empty", "no Parquet files in the paths given", field="paths"))
+    offsets = row_offsets(files)
+    names = [f.name for f in files]
+    sources = [str(f) if names.count(f.name) > 1 else f.name for f in files]
+    return [Partition(i, str(f), int(o) + 1, s) for i, (f, o, s) in enumerate(zip(files, offsets, sources))]
+
+
+def account_partition(part: Partition, staging: str, release: str | None = None, factors: tuple = (),
+                      options: dict | None = None) -> dict:
+    """Account one partition; write its summary to ``staging`` when it has no problems. Returns what the
+    driver needs: problems, factors used, release, the hashed (enterprise, period) keys, sizes, peak memory."""
+    from carbonkit.accounting import account
+    from carbonkit.factors import load_release
+
+    cpu0 = time.process_time()
+    frame = read_parquet(part.path, first_row=part.first_row, source=part.source)
+    result = account(frame, load_release(release, extra=list(factors)), options, errors="collect")
+    summary = result.summary
+    if result.problems.empty:
+        write_summary(summary, Path(staging) / f"part-{part.index:05d}.parquet")
+    return {"index": part.index, "rows": len(frame), "groups": len(summary), "problems": result.problems,
+            "factors": result.factor_records(), "release": result.release, "keys": period_keys(summary),
+            "pid": os.getpid(), "peak_rss": peak_rss(),
+            "cpu_s": time.process_time() - cpu0}
+
+
+def peak_rss() -> int:
+    """The peak resident memory of this process [B]: VmHWM of /proc (getrusage's ru_maxrss on Linux keeps the
+    peak of the process image before ``exec``, i.e. of the parent that started it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def period_keys(summary: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each (enterprise, period) of a summary."""
+    text = (summary["enterprise"].astype(str) + "\x00" + summary["period"].astype(str)).to_numpy(dtype=object)
+    return pd.util.hash_array(text)
+
+
+def _run_local(parts: list[Partition], kwargs: dict, **_) -> list[dict]:
+    return [account_partition(p, **kwargs) for p in parts]
+
+
+def _run_dask(parts: list[Partition], kwargs: dict, client=None, scheduler: str | None = None, workers: int = 2,
+              memory_limit: str | None = "2GiB", **_) -> list[dict]:
+    """The partitions as Dask tasks on ``client``, a scheduler at ``scheduler``, or a LocalCluster of
+    ``workers`` processes of one thread each on 127.0.0.1 without a dashboard."""
+    import dask
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    with dask.config.set(DASK_SETTINGS):
+        cluster = own = None
+        if client is None:
+            if scheduler:
+                client = own = Client(scheduler)
+            else:
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None, memory_limit=memory_limit)
+                client = own = Client(cluster)
+        try:
+            futures = client.map(account_partition, parts, **kwargs, pure=False)
+            return [f.result() for f in as_completed(futures)]
+        finally:
+            if own is not None:
+                own.close()
+            if cluster is not None:
+                cluster.close()
+
+
+ENGINES = {"local": _run_local, "dask": _run_dask}
+
+
+def account_dataset(paths, out, *, engine: str = "local", client=None, release: str | None = None,
+                    factors: list | None = None, options: dict | None = None, max_problems: int = MAX_PROBLEMS,
+                    **engine_options) -> Run:
+    """Account every partition of ``paths`` into the folder ``out`` (module docstring).
+
+    ``engine``: ``"local"`` (one partition after another in this process) or ``"dask"`` (``client``, or
+    ``scheduler=ADDRESS``, or a LocalCluster of ``workers`` with ``memory_limit``). Raises
+    :class:`InvalidInput` for bad data, naming each problem's global row and file.
+    """
+    if engine not in ENGINES:
+        raise InvalidInput(Problem("engine_unknown", f"'{engine}' is not an engine", field="engine",
+                                   expected=", ".join(ENGINES)))
+    start, cpu0 = time.perf_counter(), time.process_time()
+    parts = plan(paths)
+    out = Path(out)
+    staging = out / ".staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    kwargs = {"staging": str(staging), "release": release, "factors": tuple(str(f) for f in factors or ()),
+              "options": options}
+    try:
+        infos = sorted(ENGINES[engine](parts, kwargs, client=client, **engine_options), key=lambda i: i["index"])
+        _refuse_problems(infos, out, max_problems)
+        _guard(infos, parts, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _publish(infos, parts, out, staging, engine, options or {}, start, cpu0)
+
+
+def _refuse_problems(infos: list[dict], out: Path, cap: int) -> None:
+    frames = [i["problems"] for i in infos if len(i["problems"])]
+    (out / "problems.parquet").unlink(missing_ok=True)
+    if not frames:
+        return
+    problems = pd.concat(frames, ignore_index=True).sort_values("row", kind="stable", na_position="first")
+    total = len(problems)
+    problems = problems.head(cap).reset_index(drop=True)
+    problems.to_parquet(out / "problems.parquet", index=False)
+    listed = []
+    for rec in problems.to_dict("records"):
+        fields = {k: _plain(v) for k, v in rec.items() if k != "source"}
+        if _plain(rec.get("source")) is not None:
+            fields["message"] = f"{rec['source']}: {fields['message']}"
+        listed.append(Problem(**fields))
+    more = f" ({total - cap} more not listed)" if total > cap else ""
+    raise InvalidInput(listed, f"{total} problem(s) in the dataset{more}; nothing was stored; all listed in "
+                               f"{out / 'problems.parquet'}\n" + "\n".join("  - " + p.describe() for p in listed[:50]))
+
+
+def _plain(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _guard(infos: list[dict], parts: list[Partition], staging: Path) -> None:
+    """One release per run; no enterprise-period in two partitions."""
+    releases = sorted({i["release"] for i in infos})
+    if len(releases) > 1:
+        raise InvalidInput(Problem("release_mixed", f"partitions were accounted with releases {', '.join(releases)}",
+                                   field="release", expected="one release for the whole run"))
+    keys = np.concatenate([i["keys"] for i in infos]) if infos else np.zeros(0, np.uint64)
+    owner = np.concatenate([np.full(len(i["keys"]), i["index"]) for i in infos]) if infos else np.zeros(0, int)
+    order = np.argsort(keys, kind="stable")
+    same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    if len(same):
+        a, b = owner[order][same[0]], owner[order][same[0] + 1]
+        key = keys[order][same[0]]
+        summary = pd.read_parquet(staging / f"part-{a:05d}.parquet", columns=["enterprise", "period"])
+        hit = summary[period_keys(summary) == key].iloc[0]
+        raise InvalidInput(Problem(
+            "enterprise_period_split", f"enterprise {hit['enterprise']}, period {hit['period']} is in two partitions "
+            f"({parts[a].source} and {parts[b].source}): its sums would count twice", enterprise=str(hit["enterprise"]),
+            period=str(hit["period"]), expected="a dataset hashed by enterprise (carbonkit export parquet)"))
+
+
+def _publish(infos, parts, out: Path, staging: Path, engine: str, options: dict, start: float, cpu0: float) -> Run:
+    results = out / "results"
+    shutil.rmtree(results, ignore_errors=True)
+    staging.rename(results)
+    factors = {r["id"]: r for i in infos for r in i["factors"]}
+    pd.DataFrame([factors[k] for k in sorted(factors)]).astype(str).to_parquet(out / "factors.parquet", index=False)
+    peak: dict[str, int] = {}
+    for i in infos:
+        peak[str(i["pid"])] = max(peak.get(str(i["pid"]), 0), int(i["peak_rss"]))
+    cpu = sum(i["cpu_s"] for i in infos) if engine != "local" else time.process_time() - cpu0
+    run = Run(str(out), infos[0]["release"] if infos else "", engine, len(parts), sum(i["rows"] for i in infos),
+              sum(i["groups"] for i in infos), time.perf_counter() - start, cpu, peak, options)
+    (out / "manifest.json").write_text(json.dumps(asdict(run), indent=2, ensure_ascii=False), encoding="utf-8")
+    return run
+
+
+def result_files(folder) -> list[Path]:
+    """The results files of a run's folder (``OUT/results/part-*.parquet``), or of a folder of them."""
+    folder = Path(folder)
+    inner = folder / "results"
+    return dataset_files(inner if inner.is_dir() else folder)
+
+
+def folder_sums(folder, partial, **kwargs):
+    """``partial`` (:func:`carbonkit.sums.partial_sums` or :func:`carbonkit.sums_progress.progress_partial`)
+    of each results file, combined: one file in memory at a time."""
+    from carbonkit.sums import combine
+
+    return combine([partial(pd.read_parquet(f), **kwargs) for f in result_files(folder)])
+
+
+def read_results(folder) -> pd.DataFrame:
+    """Every result of a run's folder as one summary frame (small runs; large ones: :func:`folder_sums`)."""
+    frames = [pd.read_parquet(f) for f in result_files(folder)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

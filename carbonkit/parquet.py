@@ -1,0 +1,162 @@
+"""Activity data as Parquet: one file, or a folder of enterprise-hashed files (a dataset).
+
+Columns are read with an explicit Arrow schema, :data:`ACTIVITY_SCHEMA` (needs the ``pyarrow`` package,
+extra ``carbonkit[parquet]``): region codes, enterprise ids and periods stay strings (``370211`` is
+not a number, ``2024-01`` not a date), amounts are float64. Text columns come back as categoricals
+(each distinct text stored once). ``row`` is the row of the dataset in file order, counted from 1
+over the files sorted by name; ``source`` the file's name. Problems therefore name a place that is
+the same however the dataset is partitioned for accounting.
+
+A dataset is *enterprise-hashed*: every enterprise's rows are in exactly one file,
+``part-00000.parquet`` ... , chosen by :func:`bucket_of`. :func:`write_dataset` writes one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.errors import InvalidInput, Problem
+
+TEXT = ("enterprise", "period", "item", "unit", "flow", "region", "industry", "park", "name")
+NUMBERS = ("amount", "enthalpy")
+SUFFIXES = (".parquet", ".pq")
+
+
+def activity_schema():
+    """The Arrow schema of activity data: text columns as strings, amount and enthalpy as float64."""
+    import pyarrow as pa
+
+    order = ("enterprise", "period", "item", "amount", "unit", "flow", "enthalpy", "region", "industry", "park",
+             "name")
+    return pa.schema([(c, pa.float64() if c in NUMBERS else pa.string()) for c in order])
+
+
+def dataset_files(paths) -> list[Path]:
+    """The Parquet files of ``paths`` (files, or folders searched for ``*.parquet``), each folder's sorted."""
+    out: list[Path] = []
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        path = Path(path)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InvalidInput(Problem("file_missing", f"{path}: no such file or folder", field="path"))
+    return out
+
+
+def row_offsets(files: list[Path]) -> np.ndarray:
+    """The global row number before each file (from the files' footers, nothing else is read)."""
+    import pyarrow.parquet as pq
+
+    counts = [pq.ParquetFile(f).metadata.num_rows for f in files]
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts else np.zeros(0, np.int64)
+
+
+def read_parquet(path, *, first_row: int = 1, source: str | None = None) -> pd.DataFrame:
+    """The long activity table of one Parquet file, or of a folder (its files in order, rows numbered on)."""
+    files = dataset_files(path)
+    if len(files) != 1:
+        offsets = row_offsets(files)
+        frames = [read_parquet(f, first_row=first_row + int(o), source=str(f.relative_to(path)) if Path(path).is_dir()
+                               else f.name) for f, o in zip(files, offsets)]
+        return pd.concat(frames, ignore_index=True) if frames else _empty()
+    return _read_one(files[0], first_row, source or files[0].name)
+
+
+def _read_one(file: Path, first_row: int, source: str) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(file)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidInput(Problem("parquet_invalid", f"{file.name}: not a readable Parquet file: {exc}",
+                                   field="path")) from None
+    schema = activity_schema()
+    missing = [c for c in ("enterprise", "period", "item", "amount", "unit") if c not in table.column_names]
+    if missing:
+        raise InvalidInput([Problem("column_missing", f"{file.name}: no column '{c}'", field=c,
+                                    expected=", ".join(schema.names)) for c in missing])
+    columns = {}
+    for field in schema:
+        if field.name not in table.column_names:
+            continue
+        try:
+            columns[field.name] = table.column(field.name).cast(field.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise InvalidInput(Problem("column_invalid", f"{file.name}: column '{field.name}' is not {field.type}: "
+                                       f"{exc}", field=field.name, expected=str(field.type))) from None
+    frame = pa.table(columns).to_pandas(strings_to_categorical=True)
+    frame["row"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source])
+    return frame
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMBERS else "category") for c in activity_schema().names})
+
+
+def bucket_of(enterprise, buckets: int) -> np.ndarray:
+    """The file (0 ... buckets-1) of each enterprise id: a stable hash of the id (pandas' hash_array)."""
+    values = np.asarray(enterprise, dtype=object).astype(str).astype(object)
+    return (pd.util.hash_array(values) % np.uint64(buckets)).astype(np.int64)
+
+
+def write_dataset(frame: pd.DataFrame, folder, buckets: int) -> list[Path]:
+    """Write activity data as an enterprise-hashed dataset of ``buckets`` files (empty ones included)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = activity_schema()
+    which = bucket_of(frame["enterprise"].to_numpy(dtype=object), buckets)
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(buckets + 1))
+    paths = []
+    for k in range(buckets):
+        part = frame.iloc[order[bounds[k]:bounds[k + 1]]]
+        data = {f.name: _arrow_column(part, f) for f in schema}
+        path = folder / f"part-{k:05d}.parquet"
+        pq.write_table(pa.table(data, schema=schema), path)
+        paths.append(path)
+    return paths
+
+
+def _arrow_column(part: pd.DataFrame, field):
+    import pyarrow as pa
+
+    if field.name not in part.columns:
+        return pa.nulls(len(part), field.type)
+    values = part[field.name]
+    if field.type == pa.float64():
+        return pa.array(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), pa.float64())
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct text converted once
+        values = values.cat.rename_categories([str(c) for c in values.cat.categories])
+        return pa.Array.from_pandas(values).cast(pa.string())
+    text = values.astype(object).where(values.notna(), None)
+    return pa.array([None if v is None else str(v) for v in text], pa.string())
+
+
+def summary_arrow_schema():
+    """The Arrow schema of results files: :func:`carbonkit.summary_schema` with text as strings and the
+    factor sets as a dictionary (each distinct set stored once per file)."""
+    import pyarrow as pa
+
+    from carbonkit.schema import summary_schema
+
+    types = {"str": pa.string(), "int64": pa.int64(), "float64": pa.float64(),
+             "category": pa.dictionary(pa.int32(), pa.string())}
+    return pa.schema([(name, types[str(dtype)]) for name, dtype in summary_schema().items()])
+
+
+def write_summary(summary: pd.DataFrame, path) -> None:
+    """Write accounting results with the published schema, whatever the rows (none, all-None parks)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(summary, schema=summary_arrow_schema(), preserve_index=False), path)

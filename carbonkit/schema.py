@@ -1,0 +1,113 @@
+"""The published schema of the accounting summary: its columns, in order, and their dtypes.
+
+:func:`carbonkit.account` returns exactly these columns with exactly these dtypes, whatever the data: an
+empty batch, a partition whose enterprises all lack a park (an all-None text column), a batch without
+water. Partitions of one dataset therefore concatenate and write to Parquet with one schema.
+
+=================  =========================================================================
+text (``str``)     enterprise, period, region, industry, park, name, release, price_basis,
+                   product_unit, grid_factor_location, grid_factor_market; missing is NaN
+integer            year
+category           factor_ids: the ';'-joined factor set, stored once per distinct set (a few
+                   dozen sets occur in a province, one per row would be ~450 bytes each)
+float64            every amount [tce, kWh, m3, tCO2, 10^4 CNY, mu, person] and every intensity
+=================  =========================================================================
+
+The problems of ``account(..., errors="collect")`` have their own schema, :func:`problems_schema`:
+the fields of :class:`carbonkit.errors.Problem`, ``row`` the global row of the input (the line of a
+CSV file, the row of a Parquet dataset in file order) and ``source`` the file it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.errors import Problem
+from carbonkit.intensity import INTENSITY_COLUMNS
+from carbonkit.vocabulary import vocabulary
+
+TEXT = "str"
+TEXT_COLUMNS = ("enterprise", "period", "region", "industry", "park", "name", "release", "price_basis",
+                "product_unit", "grid_factor_location", "grid_factor_market")
+_HEAD = ("enterprise", "period", "year", "region", "industry", "park", "name", "release")
+_ENERGY = tuple(f"{stem}_{method}{tail}" for method in ("equivalent", "equal") for stem, tail in (
+    ("energy", "_tce"), ("feedstock", "_tce"), ("renewable_electricity", "_tce"), ("exported", "_tce"),
+    ("energy", "_excl_feedstock_tce"), ("energy", "_excl_feedstock_renewables_tce")))
+_WATER = ("water_withdrawal_m3", "fresh_water_m3", "nonconventional_water_m3", "recycled_water_m3",
+          "nonconventional_share", "water_reuse_rate")
+_CO2 = ("co2_combustion_tco2", "co2_electricity_location_tco2", "co2_electricity_market_tco2", "co2_heat_tco2",
+        "co2_scope2_location_tco2", "co2_location_tco2", "co2_scope2_market_tco2", "co2_market_tco2")
+_ECONOMIC = ("value_added_10k_cny", "value_added_comparable_10k_cny", "price_basis", "revenue_10k_cny",
+             "gross_output_10k_cny", "tax_10k_cny", "rd_expense_10k_cny", "land_area_mu", "employees",
+             "product_output", "product_unit")
+_TAIL = ("grid_factor_location", "grid_factor_market", "factor_ids")
+PROBLEM_COLUMNS = (*(f.name for f in fields(Problem)), "source")
+
+
+@cache
+def _columns() -> tuple[str, ...]:
+    sources = tuple(f"water_{it.item}_m3" for it in vocabulary().of_kind("water") if it.water_class != "recycled")
+    return (*_HEAD, *_ENERGY, "electricity_kwh", "renewable_electricity_kwh", *_WATER, *sources, *_CO2,
+            *_ECONOMIC, *INTENSITY_COLUMNS, *_TAIL)
+
+
+def summary_schema() -> dict[str, object]:
+    """The summary's columns in order, each with its pandas dtype (``"str"``, ``"int64"``, ``"float64"``,
+    ``"category"``)."""
+    out: dict[str, object] = {}
+    for name in _columns():
+        out[name] = TEXT if name in TEXT_COLUMNS else "int64" if name == "year" else \
+            "category" if name == "factor_ids" else "float64"
+    return out
+
+
+def problems_schema() -> dict[str, object]:
+    """The columns of a problems frame in order, with their dtypes (``row`` and ``index`` nullable integers)."""
+    return {name: "Int64" if name in ("row", "index") else TEXT for name in PROBLEM_COLUMNS}
+
+
+def conform(frame: pd.DataFrame, schema: dict[str, object] | None = None) -> pd.DataFrame:
+    """``frame`` with exactly the columns of ``schema`` (default :func:`summary_schema`), in order, cast to
+    their dtypes; a column it lacks is all missing. Casting is exact: integers to float64, None to NaN."""
+    schema = schema or summary_schema()
+    if list(frame.columns) == list(schema):  # the usual case: cast the few columns that differ, copy nothing else
+        out = frame.copy(deep=False)
+        for name, dtype in schema.items():
+            if out[name].dtype != dtype:
+                out[name] = _cast(out[name], dtype)
+        return out
+    out = {}
+    for name, dtype in schema.items():
+        values = frame[name] if name in frame.columns else pd.Series(np.full(len(frame), None, dtype=object),
+                                                                      index=frame.index)
+        out[name] = values if values.dtype == dtype else _cast(values, dtype)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _cast(values: pd.Series, dtype) -> pd.Series:
+    if dtype == "float64":
+        return pd.to_numeric(values, errors="raise").astype("float64")
+    if dtype == "category":
+        return values.astype(TEXT).astype("category")
+    if dtype == TEXT:
+        return values.astype(object).where(values.notna(), None).astype(TEXT)
+    return values.astype(dtype)
+
+
+def problems_frame(problems: list[Problem], source=None) -> pd.DataFrame:
+    """Problems as a frame of :func:`problems_schema`; ``source`` (one name, or one per problem) fills the
+    ``source`` column."""
+    records = [p.to_dict() for p in problems]
+    frame = pd.DataFrame.from_records(records, columns=[f.name for f in fields(Problem)])
+    if source is not None:
+        frame["source"] = source if isinstance(source, str) else list(source)
+    return conform(frame, problems_schema())
+
+
+def empty_summary() -> pd.DataFrame:
+    """A summary with no rows and the published schema."""
+    return conform(pd.DataFrame())

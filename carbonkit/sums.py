@@ -1,0 +1,214 @@
+"""Work from sums: roll-ups, LMDI and progress from partial sums of partitions, equal to the
+enterprise-level functions.
+
+A partition of enterprise results (every enterprise in exactly one partition, as in an
+enterprise-hashed dataset) is reduced to its :class:`PartialSums`: per group and period the level sums,
+the intensity sums over the enterprise-periods with value added (Σ E_e, Σ VA_e, Σ VA_comp,e), the counts
+and the price-basis counts of :func:`carbonkit.aggregation.group_sums`, plus its register (the enterprises
+expected) and the enterprises missing. Every one of these adds over partitions, so
+
+    combine([partial_sums(p) for p in partitions])  ==  partial_sums(all results)
+
+and the total-over-total intensities I_g = Σ E / Σ VA follow from the combined sums exactly as from the
+enterprise rows. Value added at comparable prices is worked out per enterprise row before summing, so
+``deflators`` and ``base_year`` are chosen when the partial sums are made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from carbonkit.aggregation import (
+    ATTRIBUTES, OUTPUT_ORDER, SUM_COLUMNS, Aggregate, add_intensities, group_keys, group_sums, key_columns, prepare,
+    register_of, results_frame, select,
+)
+from carbonkit.deflators import basis_notes
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.intensity import ratio
+
+# columns whose group sum is NaN where no row has a value (the others are plain sums)
+LEVEL_COLUMNS = SUM_COLUMNS
+
+
+@dataclass
+class PartialSums:
+    """Additive sums of a partition of enterprise results (module docstring)."""
+
+    by: tuple[str, ...]
+    keys: tuple[str, ...]
+    cells: pd.DataFrame  # keys, period and the sums of group_sums
+    register: pd.DataFrame  # enterprise, the attributes and the keys of the register of the selection
+    missing: pd.DataFrame  # period, keys, enterprise: registered, not reporting in a period of ``periods``
+    periods: list[str]
+    base_year: int
+    deflators: str | None = None
+    deflator_rows: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    selection: dict = field(default_factory=dict)  # region, park, industry
+    n_enterprises: int = 0  # enterprises with a result in the selection
+
+
+def partial_sums(results, by="province", *, periods: list[str] | None = None, deflators=None, base_year: int = 2020,
+                 override: bool = False, region: str | None = None, park: str | list[str] | None = None,
+                 industry: str | None = None, co2_split: bool = False) -> PartialSums:
+    """The additive sums of one partition of enterprise results, by ``by`` and period.
+
+    ``results``: an :class:`~carbonkit.AccountingResult` or a summary frame. The register is every enterprise
+    of the partition (as :func:`carbonkit.aggregate` without a register). ``co2_split`` adds the sums the CO2
+    decomposition needs (electricity at the equivalent value of each result's release [tce]).
+    """
+    from carbonkit.decomposition import with_co2_split
+
+    keys = group_keys(by) if by else ()
+    frame = results_frame(results)
+    register = select(register_of(frame), region, park, industry)
+    frame = select(frame, region, park, industry)
+    if periods is not None:
+        frame = frame[frame["period"].isin([str(p) for p in periods])]
+    prepared = prepare(frame, deflators, base_year, override)
+    notes: list[str] = []
+    if co2_split:
+        prepared = with_co2_split(prepared, notes)
+    cells = group_sums(prepared, keys) if len(frame) else pd.DataFrame(columns=[*keys, "period"])
+    reg = register.reset_index(drop=True)
+    for key, values in key_columns(reg, keys).items():
+        reg[key] = values
+    seen = sorted(frame["period"].unique()) if periods is None else [str(p) for p in periods]
+    missing = _missing(reg, frame, seen, keys)
+    return PartialSums((by,) if isinstance(by, str) else tuple(by), keys, cells, reg, missing, seen, base_year,
+                       prepared.deflators, prepared.deflator_rows, notes,
+                       {"region": region, "park": park, "industry": industry}, int(frame["enterprise"].nunique()))
+
+
+def _missing(reg: pd.DataFrame, frame: pd.DataFrame, periods: list[str], keys: tuple[str, ...]) -> pd.DataFrame:
+    """The registered enterprises without a result in each of ``periods`` (with their register keys)."""
+    cols = ["period", *keys, "enterprise"]
+    if not periods or reg.empty:
+        return pd.DataFrame(columns=cols)
+    grid = reg[[*keys, "enterprise"]].merge(pd.DataFrame({"period": periods}), how="cross")
+    grid = grid.merge(frame[["enterprise", "period"]], on=["enterprise", "period"], how="left", indicator=True)
+    return grid.loc[grid["_merge"] == "left_only", cols].reset_index(drop=True)
+
+
+def combine(parts: list[PartialSums]) -> PartialSums:
+    """The partial sums of the union of partitions that share no enterprise."""
+    if not parts:
+        raise InvalidInput(Problem("sums_missing", "no partial sums to combine", field="parts"))
+    first = parts[0]
+    for p in parts[1:]:
+        if (p.keys, p.base_year, p.deflators, p.selection) != (first.keys, first.base_year, first.deflators,
+                                                               first.selection):
+            raise InvalidInput(Problem("sums_incompatible", "partial sums of different levels, base years, deflator "
+                                       "tables or selections cannot be combined", field="parts"))
+    keys = first.keys
+    periods = sorted(set().union(*(p.periods for p in parts)))
+    register = pd.concat([p.register for p in parts], ignore_index=True)
+    if register["enterprise"].duplicated().any():
+        dup = register.loc[register["enterprise"].duplicated(), "enterprise"].iloc[0]
+        raise InvalidInput(Problem("enterprise_in_two_partitions", f"enterprise {dup} is in two partitions: its sums "
+                                   "would count twice", enterprise=str(dup), expected="partitions by enterprise"))
+    missing = [p.missing for p in parts]
+    for p in parts:  # a partition without a period: all of its register is missing then
+        extra = [q for q in periods if q not in p.periods]
+        if extra and not p.register.empty:
+            missing.append(p.register[[*keys, "enterprise"]].merge(pd.DataFrame({"period": extra}), how="cross"))
+    return PartialSums(first.by, keys, _add_cells([p.cells for p in parts], keys), register,
+                       pd.concat(missing, ignore_index=True)[["period", *keys, "enterprise"]], periods,
+                       first.base_year, first.deflators, {k: v for p in parts for k, v in p.deflator_rows.items()},
+                       list(dict.fromkeys(n for p in parts for n in p.notes)), first.selection,
+                       sum(p.n_enterprises for p in parts))
+
+
+def _add_cells(cells: list[pd.DataFrame], keys: tuple[str, ...]) -> pd.DataFrame:
+    """Group sums added cell by cell: level sums stay NaN where no part had a value, the rest add up."""
+    frame = pd.concat([c for c in cells if len(c)], ignore_index=True) if any(len(c) for c in cells) else cells[0]
+    names = [*keys, "period"]
+    if frame.empty:
+        return frame
+    none = "\x00none"
+    labels = frame[names].astype(object).where(frame[names].notna(), none)
+    values = frame.drop(columns=names)
+    level = [c for c in values.columns if c in LEVEL_COLUMNS]
+    other = [c for c in values.columns if c not in LEVEL_COLUMNS]
+    grouped = pd.concat([labels, values], axis=1).groupby(names, sort=False, dropna=False)
+    out = pd.concat([grouped[level].sum(min_count=1), grouped[other].sum()], axis=1).reset_index()
+    out[names] = out[names].astype(object).where(out[names] != none, None)
+    for c in other:
+        if c.startswith("n_"):
+            out[c] = out[c].astype(int)
+    out = out[list(frame.columns)]
+    return out.sort_values(names, na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _totals(sums: PartialSums, periods: list[str] | None = None) -> pd.DataFrame | None:
+    """The sums over every group (of ``periods``) with their intensities and price basis: one row."""
+    cells = sums.cells if periods is None else sums.cells[sums.cells["period"].isin(periods)]
+    if cells.empty:
+        return None
+    values = cells.drop(columns=[*sums.keys, "period"])
+    row = pd.DataFrame([{c: (values[c].sum(min_count=1) if c in LEVEL_COLUMNS else values[c].sum())
+                         for c in values.columns}])
+    return add_intensities(row)
+
+
+def aggregate_sums(sums: PartialSums) -> Aggregate:
+    """:func:`carbonkit.aggregate` from (combined) partial sums: the same table, missing enterprises and notes."""
+    keys, periods = sums.keys, sums.periods
+    table = add_intensities(sums.cells.copy()) if len(sums.cells) else pd.DataFrame(columns=[*keys, "period"])
+    reg = sums.register
+    expected = reg.groupby(list(keys), dropna=False).size().rename("n_expected").reset_index() if len(reg) else \
+        pd.DataFrame(columns=[*keys, "n_expected"])
+    grid = expected.merge(pd.DataFrame({"period": periods}), how="cross")
+    miss = sums.missing
+    n_missing = miss.groupby([*keys, "period"], dropna=False).size().rename("n_missing").reset_index()
+    table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(table, on=[*keys, "period"], how="outer")
+    table["n_expected"] = table["n_expected"].fillna(0).astype(int)
+    table["n_missing"] = table["n_missing"].fillna(0).astype(int)
+    table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
+    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
+    for col in ("n_value_added", "n_comparable"):
+        table[col] = table[col].fillna(0).astype(int) if col in table else 0
+    table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]
+    table = table.sort_values([*keys, "period"], na_position="last", kind="stable").reset_index(drop=True)
+    extra = [c for c in ATTRIBUTES if c not in keys]
+    attrs = reg.set_index("enterprise")[extra]
+    miss = miss.sort_values(["period", *keys, "enterprise"], na_position="last", kind="stable")
+    keys_out = [k for k in keys if k != "enterprise"]
+    missing = miss.join(attrs, on="enterprise")[["period", *keys_out, "enterprise", *extra]].reset_index(drop=True)
+    totals = _totals(sums)
+    overall = None if totals is None else totals["price_basis"].iloc[0]
+    notes = basis_notes(totals, sums.deflators, sums.deflator_rows)
+    return Aggregate(table, missing, sums.by, keys, periods, overall, sums.deflators, sums.deflator_rows, notes)
+
+
+def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", zero: str = "limit"):
+    """:func:`carbonkit.decompose` from (combined) partial sums made with ``periods=[start, end]``,
+    ``base_year`` the start year (or the one wanted) and, for ``indicator="co2"``, ``co2_split=True``."""
+    from carbonkit.decomposition import NUMERATORS, decompose_sums as from_sums
+
+    if indicator not in NUMERATORS:
+        raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
+                                   expected=", ".join(NUMERATORS)))
+    start, end = str(start), str(end)
+    if indicator == "co2" and "iv_elec_tce" not in sums.cells.columns:
+        raise InvalidInput(Problem("sums_incomplete", "the CO2 decomposition needs partial sums made with "
+                                   "co2_split=True", field="co2_split"))
+    for p in dict.fromkeys((start, end)):
+        if not (sums.cells["period"] == p).any():
+            raise InvalidInput(Problem("period_missing", f"no results for period {p} in the selection", field="period",
+                                       period=p))
+    return from_sums(sums.cells, _totals(sums, [start, end]), sums.keys, start, end, indicator=indicator, zero=zero,
+                     deflators=sums.deflators, deflator_rows=sums.deflator_rows, notes=sums.notes)
+
+
+def with_periods(sums: PartialSums, periods: list[str]) -> PartialSums:
+    """The partial sums restricted to ``periods`` (cells and missing enterprises)."""
+    periods = [str(p) for p in periods]
+    return replace(sums, cells=sums.cells[sums.cells["period"].isin(periods)].reset_index(drop=True),
+                   missing=sums.missing[sums.missing["period"].isin(periods)].reset_index(drop=True),
+                   periods=[p for p in sums.periods if p in periods])
+
+
+__all__ = ["PartialSums", "partial_sums", "combine", "aggregate_sums", "decompose_sums", "with_periods"]
