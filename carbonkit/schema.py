@@ -6,8 +6,9 @@ water. Partitions of one dataset therefore concatenate and write to Parquet with
 
 =================  =========================================================================
 text (``str``)     enterprise, period, region, industry, park, name, release, price_basis,
-                   product_unit, grid_factor_location, grid_factor_market; missing is NaN
-integer            year
+                   product_unit, grid_factor_*, grid_level_* (province / grid / national),
+                   credit_code_check (GB 32100-2015: valid, check_failed or empty); missing is NaN
+integer            year; grid_year_* (nullable ``Int64``: the data year of the grid factor used)
 category           factor_ids: the ';'-joined factor set, stored once per distinct set (a few
                    dozen sets occur in a province, one per row would be ~450 bytes each)
 float64            every amount [tce, kWh, m3, tCO2, 10^4 CNY, mu, person] and every intensity
@@ -32,7 +33,9 @@ from carbonkit.vocabulary import vocabulary
 
 TEXT = "str"
 TEXT_COLUMNS = ("enterprise", "period", "region", "industry", "park", "name", "release", "price_basis",
-                "product_unit", "grid_factor_location", "grid_factor_market")
+                "product_unit", "grid_factor_location", "grid_level_location", "grid_factor_market",
+                "grid_level_market", "credit_code_check")
+YEAR_COLUMNS = ("grid_year_location", "grid_year_market")  # the data year of the grid factor used, if any
 _HEAD = ("enterprise", "period", "year", "region", "industry", "park", "name", "release")
 _ENERGY = tuple(f"{stem}_{method}{tail}" for method in ("equivalent", "equal") for stem, tail in (
     ("energy", "_tce"), ("feedstock", "_tce"), ("renewable_electricity", "_tce"), ("exported", "_tce"),
@@ -44,7 +47,8 @@ _CO2 = ("co2_combustion_tco2", "co2_electricity_location_tco2", "co2_electricity
 _ECONOMIC = ("value_added_10k_cny", "value_added_comparable_10k_cny", "price_basis", "revenue_10k_cny",
              "gross_output_10k_cny", "tax_10k_cny", "rd_expense_10k_cny", "land_area_mu", "employees",
              "product_output", "product_unit")
-_TAIL = ("grid_factor_location", "grid_factor_market", "factor_ids")
+_TAIL = ("grid_factor_location", "grid_level_location", "grid_year_location", "grid_factor_market", "grid_level_market",
+         "grid_year_market", "credit_code_check", "factor_ids")
 PROBLEM_COLUMNS = (*(f.name for f in fields(Problem)), "source")
 
 
@@ -61,7 +65,7 @@ def summary_schema() -> dict[str, object]:
     out: dict[str, object] = {}
     for name in _columns():
         out[name] = TEXT if name in TEXT_COLUMNS else "int64" if name == "year" else \
-            "category" if name == "factor_ids" else "float64"
+            "Int64" if name in YEAR_COLUMNS else "category" if name == "factor_ids" else "float64"
     return out
 
 
