@@ -313,11 +313,16 @@ def formula_safe(value):
 def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every text cell passed through :func:`formula_safe` (numbers untouched)."""
     out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(formula_safe)
+    for col in _text_columns(out):
+        out[col] = out[col].astype(object).map(formula_safe)  # a categorical (factor_ids) as plain text
     out.columns = [formula_safe(c) for c in out.columns]
     return out
+
+
+def _text_columns(frame: pd.DataFrame) -> list:
+    """The columns that hold text: object, string and categorical columns."""
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+            or isinstance(frame[c].dtype, pd.CategoricalDtype)]
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -328,8 +333,8 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 def _has_cr(frame: pd.DataFrame) -> bool:
-    return any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in frame.columns
-               if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+    return any(frame[c].astype(object).map(lambda v: isinstance(v, str) and "\r" in v).any()
+               for c in _text_columns(frame))
 
 
 def _write_indicators(ws, columns: list[str]) -> None:
