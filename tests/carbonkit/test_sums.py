@@ -57,7 +57,7 @@ def test_empty_input_has_the_published_schema():
 
 def test_all_none_park_and_real_rows_have_the_same_schema(results):
     frame = pd.DataFrame({"enterprise": ["E1"], "period": ["2023"], "item": ["electricity"], "amount": [1000.0],
-                          "unit": ["kWh"], "park": [None]})
+                          "unit": ["kWh"], "park": [None], "region": ["370211"]})
     one = ck.account(frame).summary
     assert dtypes(one) == schema_dtypes() == dtypes(results)
     # 1000 kWh x 0.1229 kgce/kWh = 122.9 kgce = 0.1229 tce
@@ -70,7 +70,8 @@ def test_all_none_park_and_real_rows_have_the_same_schema(results):
 def test_problems_come_back_as_a_frame_with_row_and_source():
     frame = pd.DataFrame({"enterprise": ["A", "A", "B"], "period": ["2024"] * 3,
                           "item": ["electricity", "no such fuel", "electricity"], "amount": [1.0, 2.0, -3.0],
-                          "unit": ["kWh", "t", "kWh"], "row": [101, 102, 7], "source": ["a.parquet"] * 2 + ["b.parquet"]})
+                          "unit": ["kWh", "t", "kWh"], "row": [101, 102, 7], "source": ["a.parquet"] * 2 + ["b.parquet"],
+                          "region": ["370211"] * 3})
     result = ck.account(frame, errors="collect")
     assert result.summary.empty and dtypes(result.summary) == schema_dtypes()
     p = result.problems.sort_values("row").reset_index(drop=True)
@@ -81,7 +82,7 @@ def test_problems_come_back_as_a_frame_with_row_and_source():
 
 def test_collect_without_problems_returns_the_summary():
     frame = pd.DataFrame({"enterprise": ["A"], "period": ["2024"], "item": ["electricity"], "amount": [1.0],
-                          "unit": ["kWh"]})
+                          "unit": ["kWh"], "region": ["370211"]})
     result = ck.account(frame, errors="collect")
     assert result.problems.empty and len(result.summary) == 1
 
