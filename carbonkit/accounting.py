@@ -159,6 +159,8 @@ class _Engine:
         self.fids: dict[str, int] = {}
         self.factor_objs: dict[str, Factor] = {}
         self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
+        self.item_trace: list[tuple[np.ndarray, dict[int, list[int]]]] = []  # (rows, item -> factor codes)
+        self._py: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
 
     # --- helpers ---
@@ -180,20 +182,34 @@ class _Engine:
                           "a factor in the release, or your own table (--factors / Release.with_table)", kind=MissingFactor)
 
     def per_item(self, resolve, mask: np.ndarray, what: str) -> np.ndarray:
-        """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none)."""
-        out = np.zeros(len(mask))
-        for idx in np.unique(self.a.item[mask]):
-            if idx < 0:
-                continue
-            rows = mask & (self.a.item == idx)
+        """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none).
+
+        Items are resolved in ascending order; the rows take their value through one table look-up.
+        """
+        item = self.a.item
+        present = np.bincount(np.where(mask, item, -1) + 1, minlength=len(self.vocab) + 1)[1:] > 0
+        table = np.zeros(len(self.vocab) + 1)  # the trailing entry (unknown item, -1) stays 0
+        codes: dict[int, list[int]] = {}
+        for idx in np.flatnonzero(present):
             found = resolve(self.vocab.items[idx])
             if found is None:
                 label = self.vocab.items[idx].label
-                self._missing(rows, "item", f"release {self.release.name} has no {what} for {label}")
+                self._missing(mask & (item == idx), "item", f"release {self.release.name} has no {what} for {label}")
                 continue
-            out[rows] = found.value
-            self._trace_rows(rows, found.factors)
-        return out
+            table[idx] = found.value
+            codes[int(idx)] = [self._fid(f) for f in found.factors]
+        if codes:
+            self.item_trace.append((mask, codes))
+        return np.where(mask, table[item], 0.0)
+
+    def _province_years(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per group a code of its (province, year), with the provinces and years of the codes."""
+        if self._py is None:
+            gt = self.a.groups
+            prov, names = pd.factorize(gt["province"].to_numpy(), use_na_sentinel=False)
+            years = gt["year"].to_numpy()
+            self._py = (prov * (int(years.max(initial=0)) + 1) + years, np.asarray(names, dtype=object), years)
+        return self._py
 
     def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``.
@@ -202,16 +218,17 @@ class _Engine:
         """
         values = np.zeros(self.G)
         ids = np.full(self.G, "", dtype=object)
-        gt = self.a.groups
         if not groups.any():
             return values, ids
-        provinces, years = gt["province"].to_numpy(), gt["year"].to_numpy()
-        for province, year in dict.fromkeys(zip(provinces[groups], years[groups])):
-            sel = groups & (provinces == province) & (years == year)
-            found = resolve(province, int(year))
+        key, provinces, years = self._province_years()
+        width = int(years.max(initial=0)) + 1
+        for k in pd.unique(key[groups]):  # in order of first appearance
+            sel = groups & (key == k)
+            province, year = provinces[k // width], int(k % width)
+            found = resolve(province, year)
             if found is None:
                 hint = "" if self.options.year_fallback == "nearest" else "; year_fallback='nearest' uses a later year"
-                self._missing(np.isin(self.a.group, np.flatnonzero(sel)) & rows_mask, "period",
+                self._missing(sel[self.a.group] & rows_mask, "period",
                               f"release {self.release.name} has no {what} for region {province} in {year} or earlier{hint}")
                 continue
             values[sel] = found.value
@@ -347,14 +364,27 @@ class _Engine:
             self.problems.add(a.first_row[no_va], "value_added_missing", "item",
                               "no value_added for this enterprise and period", "a row with item value_added")
 
+    def _mark_items(self, member: np.ndarray) -> None:
+        """Mark the factors of :meth:`per_item` on the groups of the rows that used them."""
+        for mask, codes in self.item_trace:
+            width = max(len(c) for c in codes.values())
+            table = np.full((len(self.vocab) + 1, width), member.shape[1], dtype=np.int64)  # spare column: none
+            for idx, c in codes.items():
+                table[idx, : len(c)] = c
+            rows = np.flatnonzero(mask)
+            spare = np.zeros((self.G, member.shape[1] + 1), dtype=bool)
+            spare[self.a.group[rows][:, None], table[self.a.item[rows]]] = True
+            member |= spare[:, :-1]
+
     def _factor_ids(self) -> np.ndarray:
         """';'-joined sorted factor ids per group, built once per distinct set."""
-        if not self.trace:
+        if not self.trace and not self.item_trace:
             return np.full(self.G, "", dtype=object)
         names = list(self.fids)
         member = np.zeros((self.G, len(names)), dtype=bool)
         for g, codes in self.trace:
             member[g, codes] = True
+        self._mark_items(member)
         order = np.argsort(names)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words

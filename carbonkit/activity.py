@@ -260,17 +260,16 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         flow = np.where(flow < 0, 0, flow)
     else:
         flow = np.zeros(n, dtype=np.int64)
-    kinds = np.array([it.kind for it in vocab.items] + [""], dtype=object)
-    row_kind = kinds[item]
-    only_consumption = np.isin(row_kind, ["water", "economic"]) & (flow != 0)
+    consumption_only = np.array([it.kind in ("water", "economic") for it in vocab.items] + [False])
+    steam_item = np.array([it.kind == "steam" for it in vocab.items] + [False])
+    only_consumption = consumption_only[item] & (flow != 0)
     out.add(only_consumption, "flow_not_allowed", "flow",
             lambda i: f"{vocab.items[item[i]].label} is counted as used; flow '{FLOWS[flow[i]]}' does not apply",
             "consumption (or leave the flow empty)")
 
     # units: each distinct (item, unit) pair converted once
     unit_codes, unit_names = _labels(frame["unit"])
-    pair = np.where(item >= 0, item, len(vocab)) * (len(unit_names) + 1) + np.where(unit_codes >= 0, unit_codes, len(unit_names))
-    pairs, pair_inv = np.unique(pair, return_inverse=True)
+    pairs, pair_inv = _pairs(item, unit_codes, len(vocab), len(unit_names))
     pair_factor = np.full(len(pairs), np.nan)
     pair_problem: dict[int, Problem] = {}
     for k, key in enumerate(pairs):
@@ -317,7 +316,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         given = _labels(frame["enthalpy"])[0] >= 0
         out.add(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
                 lambda i: f"'{frame['enthalpy'].iat[i]}' is not a positive enthalpy", "a steam enthalpy in kJ/kg")
-        out.add(given & (row_kind != "steam") & (item >= 0), "enthalpy_not_allowed", "enthalpy",
+        out.add(given & ~steam_item[item] & (item >= 0), "enthalpy_not_allowed", "enthalpy",
                 "an enthalpy applies to steam only", "an empty enthalpy")
     else:
         enthalpy = np.full(n, np.nan)
@@ -350,7 +349,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
     resolved_unit = np.isfinite(factor)
     dup_key = np.where((item >= 0) & resolved_unit, dup_key, -1 - np.arange(n))  # unusable rows never clash
-    dup = pd.Series(dup_key).duplicated(keep=False).to_numpy().copy()
+    dup = _repeated(dup_key)
     if dup.any() and not np.isnan(enthalpy[dup]).all():
         idx = np.flatnonzero(dup)
         again = pd.DataFrame({"k": dup_key[idx], "h": np.nan_to_num(enthalpy[idx], nan=-1.0)}).duplicated(keep=False)
@@ -385,6 +384,31 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         out.raise_if_any()
         return acts
     return acts, out
+
+
+def _pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (item, unit) keys, ascending, and each row's place among them, without sorting the rows.
+
+    A key is ``item * (n_units + 1) + unit`` with -1 (unknown item, no unit) mapped to the last code.
+    """
+    width = n_units + 1
+    pair = np.where(item >= 0, item, n_items) * width + np.where(unit_codes >= 0, unit_codes, n_units)
+    present = np.bincount(pair, minlength=(n_items + 1) * width) > 0
+    pairs = np.flatnonzero(present)
+    place = np.zeros(len(present), dtype=np.int64)
+    place[pairs] = np.arange(len(pairs))
+    return pairs, place[pair]
+
+
+def _repeated(keys: np.ndarray) -> np.ndarray:
+    """True where a key occurs more than once (``pd.Series.duplicated(keep=False)``) by one sort."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]
+    out = np.zeros(len(keys), dtype=bool)
+    out[order[1:][same]] = True
+    out[order[:-1][same]] = True
+    return out
 
 
 def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, n_groups: int) -> np.ndarray:
