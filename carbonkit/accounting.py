@@ -167,6 +167,18 @@ class _Engine:
     def gsum(self, weights: np.ndarray) -> np.ndarray:
         return np.bincount(self.a.group, weights=weights, minlength=self.G)
 
+    def item_sums(self, items: list[int], weights: np.ndarray) -> np.ndarray:
+        """Sum of ``weights`` per group and item, for the given item indices: shape (groups, len(items)).
+
+        One ``np.bincount`` over the rows of those items; each cell adds its rows in row order, as
+        :meth:`gsum` of the weights masked to one item would.
+        """
+        slot = np.full(len(self.vocab) + 1, len(items), dtype=np.int64)
+        slot[items] = np.arange(len(items))
+        k = len(items) + 1  # the last column collects every other row
+        cells = np.bincount(self.a.group * k + slot[self.a.item], weights=weights, minlength=self.G * k)
+        return cells.reshape(self.G, k)[:, :-1]
+
     def _fid(self, factor: Factor) -> int:
         if factor.id not in self.fids:
             self.fids[factor.id] = len(self.fids)

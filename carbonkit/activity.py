@@ -336,21 +336,17 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     # groups: (enterprise, period), sorted
     key = ent_codes * (len(per_names) + 1) + per_codes
-    key_codes, key_uniques = pd.factorize(key)
-    order = np.argsort(key_uniques, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    group = rank[key_codes]
-    first = np.empty(len(order), dtype=np.int64)
+    group, key_uniques = _sorted_groups(key)
+    first = np.empty(len(key_uniques), dtype=np.int64)
     first[group[::-1]] = np.arange(n)[::-1]  # the last write wins: each group's first row
-    g_ent, g_per = np.divmod(key_uniques[order], len(per_names) + 1)
+    g_ent, g_per = np.divmod(key_uniques, len(per_names) + 1)
 
     # duplicates: the same item and flow (and steam enthalpy) twice in one group
-    dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
     resolved_unit = np.isfinite(factor)
-    dup_key = np.where((item >= 0) & resolved_unit, dup_key, -1 - np.arange(n))  # unusable rows never clash
-    dup = _repeated(dup_key)
+    usable_item = (item >= 0) & resolved_unit  # unusable rows never clash
+    dup = _duplicates(group, len(key_uniques), np.where(usable_item, item * len(FLOWS) + flow, -1))
     if dup.any() and not np.isnan(enthalpy[dup]).all():
+        dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
         idx = np.flatnonzero(dup)
         again = pd.DataFrame({"k": dup_key[idx], "h": np.nan_to_num(enthalpy[idx], nan=-1.0)}).duplicated(keep=False)
         dup[idx[~again.to_numpy()]] = False
@@ -365,7 +361,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         "year": years[g_per], "month": months[g_per],
     })
     for col in ("region", "industry", "park", "name"):
-        groups[col] = _first_per_group(frame, col, group, len(groups))
+        groups[col] = _first_per_group(frame, col, group, first)
     reg_names = pd.unique(groups["region"].fillna("CN").astype(str))
     province = {r: vocab.province_of(r) for r in reg_names}
     groups["province"] = groups["region"].fillna("CN").astype(str).map(province)
@@ -400,9 +396,48 @@ def _pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_units: int)
     return pairs, place[pair]
 
 
+def _sorted_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rank among the distinct keys, and the distinct keys ascending.
+
+    Keys spanning at most twice the rows are ranked by counting (no hash table, no sort); others
+    through ``pd.factorize``.
+    """
+    if len(key) == 0:
+        return key.astype(np.int64), key.astype(np.int64)
+    low = int(key.min())
+    span = int(key.max()) - low + 1
+    if span <= 2 * len(key) + 1024:
+        present = np.bincount(key - low, minlength=span) > 0
+        rank = np.cumsum(present) - 1
+        return rank[key - low], np.flatnonzero(present) + low
+    codes, uniques = pd.factorize(key)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques[order]
+
+
+def _duplicates(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarray:
+    """True where a row's (group, cell) occurs more than once; rows with cell -1 never do.
+
+    The cells present are numbered compactly; the (group, cell) pairs are counted with one
+    ``np.bincount`` when the table is small, else found by one sort.
+    """
+    spare = int(cell.max(initial=-1)) + 1
+    seen = np.bincount(np.where(cell >= 0, cell, spare), minlength=spare + 1)[:spare] > 0
+    slot = np.append(np.cumsum(seen) - 1, -1)[np.where(cell >= 0, cell, spare)]
+    width = int(seen.sum())
+    if n_groups * width > 2 * len(cell) + 1024:
+        return _repeated(np.where(slot >= 0, group * width + slot, -1 - np.arange(len(cell))))
+    pair = np.where(slot >= 0, group * width + slot, n_groups * width)
+    counts = np.bincount(pair, minlength=n_groups * width + 1)
+    counts[-1] = 0
+    return counts[pair] > 1
+
+
 def _repeated(keys: np.ndarray) -> np.ndarray:
     """True where a key occurs more than once (``pd.Series.duplicated(keep=False)``) by one sort."""
-    order = np.argsort(keys)
+    order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     same = ordered[1:] == ordered[:-1]
     out = np.zeros(len(keys), dtype=bool)
@@ -411,12 +446,17 @@ def _repeated(keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """The first non-blank value of ``col`` in each group (None where the column or value is absent)."""
+def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The first non-blank value of ``col`` in each group (None where the column or value is absent).
+
+    ``first`` is each group's first row: where that row has a value, it is the group's.
+    """
     if col not in frame.columns:
-        return np.full(n_groups, None, dtype=object)
+        return np.full(len(first), None, dtype=object)
     codes, labels = _labels(frame[col])
-    chosen = np.full(n_groups, -1, dtype=np.int64)
-    idx = np.flatnonzero(codes >= 0)[::-1]  # reversed: the first occurrence is written last
-    chosen[group[idx]] = codes[idx]
+    chosen = codes[first]
+    blank = chosen < 0
+    if blank.any():  # those groups take their first row with a value, if any
+        idx = np.flatnonzero(blank[group] & (codes >= 0))[::-1]  # reversed: the first occurrence is written last
+        chosen[group[idx]] = codes[idx]
     return np.array([*labels, None], dtype=object)[chosen]
