@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Literal
 
 import numpy as np
@@ -105,11 +106,15 @@ def _clean(record: dict) -> dict:
 def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     """Per-item properties as arrays indexed like vocab.items (plus a trailing entry for unknown = -1)."""
     items = vocab.items
+    def of(test) -> np.ndarray:
+        return np.array([bool(test(it)) for it in items] + [False])
+
     return {
-        "kind": np.array([_KIND_CODES[it.kind] for it in items] + [-1]),
-        "renewable": np.array([it.renewable for it in items] + [False]),
-        "grid_delivered": np.array([it.delivery == "grid" for it in items] + [False]),
-        "market_grid": np.array([it.market_scope2 == "grid" for it in items] + [False]),
+        "kind": np.array([_KIND_CODES[it.kind] for it in items] + [-1], dtype=np.int8),
+        "energy": of(lambda it: it.kind in ("fuel", "electricity", "heat", "steam")),
+        "renewable_electricity": of(lambda it: it.kind == "electricity" and it.renewable),
+        "grid_delivered": of(lambda it: it.kind == "electricity" and it.delivery == "grid"),
+        "market_grid": of(lambda it: it.kind == "electricity" and it.market_scope2 == "grid"),
     }
 
 
@@ -149,11 +154,8 @@ class _Engine:
     def __init__(self, acts: Activities, release: Release, options: AccountingOptions, vocab: Vocabulary,
                  problems: Collector):
         self.a, self.release, self.options, self.vocab, self.problems = acts, release, options, vocab, problems
-        arrays = _item_arrays(vocab)
-        self.kind = arrays["kind"][acts.item]
-        self.renewable = arrays["renewable"][acts.item]
-        self.grid_delivered = arrays["grid_delivered"][acts.item]
-        self.market_grid = arrays["market_grid"][acts.item]
+        self.tables = _item_arrays(vocab)
+        self.kind = self.tables["kind"][acts.item]
         self.sign = np.where(acts.flow == EXPORT, -1.0, 1.0)
         self.G = acts.n_groups
         self.fids: dict[str, int] = {}
@@ -252,49 +254,14 @@ class _Engine:
 
     # --- the run ---
     def run(self) -> pd.DataFrame:
-        a, rel, opt = self.a, self.release, self.options
-        known = a.item >= 0
-        fuel, elec, heat, steam = (self.kind == k for k in (FUEL, ELECTRICITY, HEAT, STEAM))
-        feed, export = a.flow == FEEDSTOCK, a.flow == EXPORT
-        consumption = a.flow == CONSUMPTION
-        steam_h = steam & ~np.isnan(a.enthalpy)
-        coal_rows = (fuel | elec | heat | (steam & ~steam_h)) & known
+        m = self._masks()
         groups = self.a.groups
         out: dict[str, np.ndarray] = {c: groups[c].to_numpy() for c in ("enterprise", "period", "year", "region",
                                                                            "industry", "park", "name")}
-        out["release"] = np.full(self.G, rel.name, dtype=object)
-
-        # energy, equivalent value: k_i per row; steam with enthalpy through heat
-        coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
-        tce_equiv = a.amount * coef
-        if steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
-            heat_k = energy.heat_coefficient(rel)
-            if heat_k is None:
-                self._missing(steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
-            else:
-                tce_equiv[steam_h] = energy.steam_heat_mj(a.amount[steam_h], a.enthalpy[steam_h], "t") * heat_k.value
-                self._trace_rows(steam_h, heat_k.factors)
-
-        # equal value: electricity at the coal rate of power supply of the region and year
-        has_elec = self.gsum(elec.astype(float)) > 0
-        rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
-                                 has_elec, "coal rate of power supply", elec)
-        tce_equal = np.where(elec, a.amount * rate[a.group], tce_equiv)
-
-        for method, tce in (("equivalent", tce_equiv), ("equal", tce_equal)):
-            out[f"energy_{method}_tce"] = self.gsum(self.sign * tce)
-            out[f"feedstock_{method}_tce"] = self.gsum(tce * feed)
-            out[f"renewable_electricity_{method}_tce"] = self.gsum(tce * (elec & self.renewable & consumption))
-            out[f"exported_{method}_tce"] = self.gsum(tce * export)
-            # the exclusions are sums over the rows they keep, not differences, so nothing cancels
-            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(self.sign * tce * ~feed)
-            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(
-                self.sign * tce * ~(feed | (elec & self.renewable & consumption)))
-        out["electricity_kwh"] = self.gsum(self.sign * a.amount * elec)
-        out["renewable_electricity_kwh"] = self.gsum(a.amount * (elec & self.renewable & consumption))
-
+        out["release"] = np.full(self.G, self.release.name, dtype=object)
+        self._energy(out, m)
         out.update(water_columns(self))
-        self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
+        self._co2(out, m)
         self._economics(out)
         add_intensities(out)
         out["grid_factor_location"] = self.grid_ids["location"]
@@ -302,41 +269,107 @@ class _Engine:
         out["factor_ids"] = self._factor_ids()
         return pd.DataFrame(out)
 
-    def _co2(self, out: dict, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
-        a, rel, opt = self.a, self.release, self.options
-        combustion = fuel & ~feed & (a.item >= 0)
-        ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
-        out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
+    def _masks(self) -> SimpleNamespace:
+        """The row classes the sums need, each from one look-up or comparison.
 
-        for scope, purpose, rows in (("location", opt.location_purpose, elec & self.grid_delivered),
-                                     ("market", "excl_market_nonfossil", elec & self.market_grid)):
-            groups = has_elec & (self.gsum(rows.astype(float)) > 0)
+        ``part`` splits the rows for the sums that share a weight: 1 feedstock, 2 renewable electricity
+        consumed, 0 the rest (the rows the exclusions keep); ``cell`` is group * 3 + part.
+        """
+        a, kind = self.a, self.kind
+        m = SimpleNamespace(fuel=kind == FUEL, elec=kind == ELECTRICITY, heat=kind == HEAT, steam=kind == STEAM,
+                            feed=a.flow == FEEDSTOCK, export=a.flow == EXPORT)
+        m.ren = self.tables["renewable_electricity"][a.item] & (a.flow == CONSUMPTION)
+        m.steam_h = m.steam & ~np.isnan(a.enthalpy) if m.steam.any() else m.steam
+        m.coal_rows = self.tables["energy"][a.item]
+        if m.steam_h.any():
+            m.coal_rows = m.coal_rows & ~m.steam_h
+        part = m.feed.astype(np.int64)
+        part[m.ren] = 2
+        m.cell = a.group * 3 + part
+        m.signed_amount = self.sign * a.amount
+        m.has_elec = np.bincount(a.group, weights=m.elec, minlength=self.G) > 0
+        return m
+
+    def _parts(self, m: SimpleNamespace, weights: np.ndarray) -> np.ndarray:
+        """Sums of ``weights`` per group over the rows of each part: columns rest, feedstock, renewable."""
+        return np.bincount(m.cell, weights=weights, minlength=self.G * 3).reshape(self.G, 3)
+
+    def _energy(self, out: dict, m: SimpleNamespace) -> None:
+        """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export."""
+        a, rel, opt = self.a, self.release, self.options
+        coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
+        tce_equiv = a.amount * coef
+        if m.steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
+            heat_k = energy.heat_coefficient(rel)
+            if heat_k is None:
+                self._missing(m.steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
+            else:
+                tce_equiv[m.steam_h] = energy.steam_heat_mj(a.amount[m.steam_h], a.enthalpy[m.steam_h], "t") * heat_k.value
+                self._trace_rows(m.steam_h, heat_k.factors)
+
+        # equal value: electricity at the coal rate of power supply of the region and year
+        rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
+                                 m.has_elec, "coal rate of power supply", m.elec)
+        tce_equal = np.where(m.elec, a.amount * rate[a.group], tce_equiv)
+        not_feed = ~m.feed
+        for method, tce in (("equivalent", tce_equiv), ("equal", tce_equal)):
+            signed = self.sign * tce
+            # feedstock and renewable rows are never exports (sign +1); the exclusions are sums over the
+            # rows they keep, not differences, so nothing cancels
+            rest, feedstock, renewable = self._parts(m, signed).T
+            out[f"energy_{method}_tce"] = self.gsum(signed)
+            out[f"feedstock_{method}_tce"] = feedstock
+            out[f"renewable_electricity_{method}_tce"] = renewable
+            out[f"exported_{method}_tce"] = self.gsum(tce * m.export)
+            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(signed * not_feed)
+            out[f"energy_{method}_excl_feedstock_renewables_tce"] = rest
+        elec_kwh = m.signed_amount * m.elec
+        out["electricity_kwh"] = self.gsum(elec_kwh)
+        out["renewable_electricity_kwh"] = self._parts(m, elec_kwh)[:, 2]
+
+    def _co2(self, out: dict, m: SimpleNamespace) -> None:
+        """CO2 [tCO2] of fuel combustion, grid electricity (location- and market-based) and heat."""
+        a, rel, opt = self.a, self.release, self.options
+        combustion = m.fuel & ~m.feed
+        ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
+        out["co2_combustion_tco2"] = self.gsum(m.signed_amount * ef)  # ef is 0 outside ``combustion``
+
+        for scope, purpose, table in (("location", opt.location_purpose, "grid_delivered"),
+                                      ("market", "excl_market_nonfossil", "market_grid")):
+            rows = self.tables[table][a.item]
+            groups = m.has_elec & (np.bincount(a.group, weights=rows, minlength=self.G) > 0)
             factor, ids = self.per_group(
                 lambda p, y, purpose=purpose: emissions.grid_emission_factor(
                     rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
                 groups, f"grid emission factor ({purpose})", rows)
-            out[f"co2_electricity_{scope}_tco2"] = self.gsum(self.sign * a.amount * rows) * factor
+            out[f"co2_electricity_{scope}_tco2"] = self.gsum(m.signed_amount * rows) * factor
             self.grid_ids[scope] = ids
+        out["co2_heat_tco2"] = self._heat_co2(m)
+        for scope in ("location", "market"):
+            out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
+            out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
 
-        heat_rows = (heat | steam) & (a.item >= 0)
-        heat_mj = np.where(heat, a.amount, 0.0)
-        if steam.any():
+    def _heat_co2(self, m: SimpleNamespace) -> np.ndarray:
+        """CO2 of heat and steam bought [tCO2]: heat [MJ], steam at (enthalpy − feedwater) × mass."""
+        a, rel = self.a, self.release
+        heat_rows = m.heat | m.steam
+        if not heat_rows.any():
+            return np.zeros(self.G)
+        heat_mj = np.where(m.heat, a.amount, 0.0)
+        if m.steam.any():
             hfw = emissions.feedwater_enthalpy(rel)
             steam_row = rel.lookup("standard_coal", "steam")
             default_h = dict(steam_row.extra).get("lhv") if steam_row is not None else None
             if default_h is not None:
                 default_h *= multiplier(dict(steam_row.extra)["lhv_unit"], "kJ/kg")
-            missing_h = steam & ~steam_h
+            missing_h = m.steam & ~m.steam_h
             if missing_h.any() and default_h is None:
                 self._missing(missing_h, "enthalpy", "no enthalpy given and the release has no default steam heat")
-            enthalpy = np.where(steam_h, a.enthalpy, default_h if default_h is not None else np.nan)
-            heat_mj[steam] = energy.steam_heat_mj(a.amount[steam], enthalpy[steam] - hfw.value, "t")
-            self._trace_rows(steam, hfw.factors)
+            enthalpy = np.where(m.steam_h, a.enthalpy, default_h if default_h is not None else np.nan)
+            heat_mj[m.steam] = energy.steam_heat_mj(a.amount[m.steam], enthalpy[m.steam] - hfw.value, "t")
+            self._trace_rows(m.steam, hfw.factors)
         ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")
-        out["co2_heat_tco2"] = self.gsum(self.sign * heat_mj * ef_heat)
-        for scope in ("location", "market"):
-            out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
-            out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
+        return self.gsum(self.sign * heat_mj * ef_heat)
 
     def _economics(self, out: dict) -> None:
         a, vocab = self.a, self.vocab
