@@ -18,6 +18,7 @@ import math
 import platform
 import sys
 import time
+import tracemalloc
 from collections import defaultdict
 
 import numpy as np
@@ -32,6 +33,8 @@ from carbonkit.vocabulary import vocabulary
 
 AIM_SECONDS_PER_MILLION = 1.0  # 1 M rows in under a second
 AIM_RATIO = 50.0  # at least 50x the naive loop
+AIM_LINEAR = 0.15  # ns per row at 10 M rows within 15 % of 1 M rows
+AIM_BYTES_PER_ROW = 100  # peak memory above the input at 10 M rows
 AIM_FLOOR_RATIO = 2.0  # within 2x of plain numpy computing every sum column (benchmarks/floor.py)
 # The synthetic province starts in 2020; grid factors are published from data year 2021 on.
 OPTIONS = ck.AccountingOptions(year_fallback="nearest")
@@ -136,7 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the vectorised engine; the best counts")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--gc-off", action="store_true", help="switch the garbage collector off while timing")
+    parser.add_argument("--scale", default=None, metavar="N1,N2",
+                        help="only the linearity and memory run: ns per row and peak memory above the input at "
+                             "these row counts (e.g. 1000000,10000000)")
     args = parser.parse_args(argv)
+    if args.scale:
+        return report_scale([int(n) for n in args.scale.split(",")], args)
 
     print(f"carbonkit {ck.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
           f"pandas {pd.__version__}, {platform.machine()}; garbage collector {'off' if args.gc_off else 'on'} while timing")
@@ -170,6 +178,41 @@ def main(argv: list[str] | None = None) -> int:
     print(f"vectorised per 1 M rows: {per_million:.3f} s   (aim < {AIM_SECONDS_PER_MILLION:.0f} s: "
           f"{'met' if per_million < AIM_SECONDS_PER_MILLION else 'NOT met'})")
     return 0 if worst < 1e-6 and floor_ok else 1
+
+
+def peak_bytes(fn) -> int:
+    """Peak memory [B] allocated while ``fn`` runs, above what was allocated before (tracemalloc sees numpy's
+    and pandas' arrays)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def report_scale(sizes: list[int], args) -> int:
+    """ns per row at each size (best of --repeat) and its change from the first size; peak memory above the
+    input per row (one more run under tracemalloc, not timed)."""
+    release = load_release()
+    ck.account(province(50, seed=args.seed + 1), release=release, options=OPTIONS)
+    first = None
+    for rows in sizes:
+        frame = frame_of(rows, args.seed)
+        n = len(frame)
+        input_b = frame.memory_usage(deep=True).sum() / n
+        seconds, _ = best_of(lambda: ck.account(frame, release=release, options=OPTIONS), args.repeat, args.gc_off)
+        ns = seconds / n * 1e9
+        first = first or ns
+        peak = peak_bytes(lambda: ck.account(frame, release=release, options=OPTIONS)) / n
+        print(f"{n:>12,} rows: {seconds:.3f} s (best of {args.repeat}), {ns:.0f} ns/row ({ns / first - 1:+.1%} against "
+              f"{sizes[0]:,} rows; aim within {AIM_LINEAR:.0%}); peak memory above the input {peak:.0f} B/row "
+              f"(aim <= {AIM_BYTES_PER_ROW} B/row; input {input_b:.0f} B/row)")
+        del frame
+    return 0
 
 
 def report_floor(frame: pd.DataFrame, result, release, args) -> bool:

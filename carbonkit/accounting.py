@@ -118,6 +118,30 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     }
 
 
+SUMMARY_BLOCK_ROWS = 20_000  # from this many enterprise-periods the summary is built column by column
+
+
+def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The summary table from its columns, emptying ``out``.
+
+    Large summaries move each float column into one preallocated block as they go, so the columns are
+    never held twice (``pd.DataFrame(out)`` would copy them all into its block first); the other
+    columns are inserted at their places. Both give the same table.
+    """
+    names = list(out)
+    if len(out[names[0]]) < SUMMARY_BLOCK_ROWS:
+        return pd.DataFrame(out)
+    floats = [n for n in names if out[n].dtype == np.float64]
+    block = np.empty((len(floats), len(out[names[0]])))
+    for j, name in enumerate(floats):
+        block[j] = out.pop(name)
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    for place, name in enumerate(names):
+        if name in out:
+            frame.insert(place, name, out.pop(name))
+    return frame
+
+
 def to_frame(data) -> pd.DataFrame:
     """The long table from a DataFrame, a document (dict or model), a list of documents, or a file path
     (.csv, .json, .jsonl)."""
@@ -156,7 +180,6 @@ class _Engine:
         self.a, self.release, self.options, self.vocab, self.problems = acts, release, options, vocab, problems
         self.tables = _item_arrays(vocab)
         self.kind = self.tables["kind"][acts.item]
-        self.sign = np.where(acts.flow == EXPORT, -1.0, 1.0)
         self.G = acts.n_groups
         self.fids: dict[str, int] = {}
         self.factor_objs: dict[str, Factor] = {}
@@ -166,6 +189,12 @@ class _Engine:
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
 
     # --- helpers ---
+    def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
+        """``values`` with exports negated (a new array): sign × value, exactly."""
+        out = values.copy()
+        np.negative(out, out=out, where=export)
+        return out
+
     def gsum(self, weights: np.ndarray) -> np.ndarray:
         return np.bincount(self.a.group, weights=weights, minlength=self.G)
 
@@ -201,7 +230,9 @@ class _Engine:
         Items are resolved in ascending order; the rows take their value through one table look-up.
         """
         item = self.a.item
-        present = np.bincount(np.where(mask, item, -1) + 1, minlength=len(self.vocab) + 1)[1:] > 0
+        present = np.zeros(len(self.vocab) + 1, dtype=bool)
+        present[item[mask]] = True
+        present[-1] = False  # unknown items
         table = np.zeros(len(self.vocab) + 1)  # the trailing entry (unknown item, -1) stays 0
         codes: dict[int, list[int]] = {}
         for idx in np.flatnonzero(present):
@@ -214,7 +245,9 @@ class _Engine:
             codes[int(idx)] = [self._fid(f) for f in found.factors]
         if codes:
             self.item_trace.append((mask, codes))
-        return np.where(mask, table[item], 0.0)
+        values = table[item]
+        values[~mask] = 0.0
+        return values
 
     def _province_years(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per group a code of its (province, year), with the provinces and years of the codes."""
@@ -263,11 +296,12 @@ class _Engine:
         out.update(water_columns(self))
         self._co2(out, m)
         self._economics(out)
+        del m  # the row classes: free before the summary is built
         add_intensities(out)
         out["grid_factor_location"] = self.grid_ids["location"]
         out["grid_factor_market"] = self.grid_ids["market"]
         out["factor_ids"] = self._factor_ids()
-        return pd.DataFrame(out)
+        return _summary_frame(out)
 
     def _masks(self) -> SimpleNamespace:
         """The row classes the sums need, each from one look-up or comparison.
@@ -283,10 +317,10 @@ class _Engine:
         m.coal_rows = self.tables["energy"][a.item]
         if m.steam_h.any():
             m.coal_rows = m.coal_rows & ~m.steam_h
-        part = m.feed.astype(np.int64)
-        part[m.ren] = 2
-        m.cell = a.group * 3 + part
-        m.signed_amount = self.sign * a.amount
+        m.cell = a.group * 3  # + part, in place
+        m.cell += m.feed
+        m.cell[m.ren] += 2
+        m.signed_amount = self.signed(a.amount, m.export)
         m.has_elec = np.bincount(a.group, weights=m.elec, minlength=self.G) > 0
         return m
 
@@ -297,8 +331,8 @@ class _Engine:
     def _energy(self, out: dict, m: SimpleNamespace) -> None:
         """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export."""
         a, rel, opt = self.a, self.release, self.options
-        coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
-        tce_equiv = a.amount * coef
+        tce_equiv = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
+        tce_equiv *= a.amount  # k_i x amount, in place
         if m.steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
             heat_k = energy.heat_coefficient(rel)
             if heat_k is None:
@@ -310,10 +344,13 @@ class _Engine:
         # equal value: electricity at the coal rate of power supply of the region and year
         rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
                                  m.has_elec, "coal rate of power supply", m.elec)
-        tce_equal = np.where(m.elec, a.amount * rate[a.group], tce_equiv)
+        elec = np.flatnonzero(m.elec)
         not_feed = ~m.feed
-        for method, tce in (("equivalent", tce_equiv), ("equal", tce_equal)):
-            signed = self.sign * tce
+        tce = tce_equiv
+        for method in ("equivalent", "equal"):
+            if method == "equal":  # the equivalent sums are done: electricity at the coal rate, in place
+                tce[elec] = a.amount[elec] * rate[a.group[elec]]
+            signed = self.signed(tce, m.export)
             # feedstock and renewable rows are never exports (sign +1); the exclusions are sums over the
             # rows they keep, not differences, so nothing cancels
             rest, feedstock, renewable = self._parts(m, signed).T
@@ -369,7 +406,7 @@ class _Engine:
             heat_mj[m.steam] = energy.steam_heat_mj(a.amount[m.steam], enthalpy[m.steam] - hfw.value, "t")
             self._trace_rows(m.steam, hfw.factors)
         ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")
-        return self.gsum(self.sign * heat_mj * ef_heat)
+        return self.gsum(self.signed(heat_mj, m.export) * ef_heat)
 
     def _economics(self, out: dict) -> None:
         a, vocab = self.a, self.vocab

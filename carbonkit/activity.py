@@ -158,9 +158,9 @@ class Activities:
 def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
     """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(np.int64), list(series.cat.categories)
+        return series.cat.codes.to_numpy(), list(series.cat.categories)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes.astype(np.int64), list(uniques)
+    return codes, list(uniques)
 
 
 def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -169,7 +169,7 @@ def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     lab_codes, lab_uniques = pd.factorize(labels, sort=True)
     blank = np.flatnonzero(lab_uniques == "")
-    remap = lab_codes.astype(np.int64)
+    remap = lab_codes.astype(np.int32)  # row codes in 4 bytes (an index into the distinct values)
     if len(blank):
         remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
         lab_uniques = np.delete(lab_uniques, blank[0])
@@ -227,7 +227,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         raise InvalidInput([Problem("column_missing", f"the table has no column '{c}'", field=c,
                                     expected="columns " + ", ".join(REQUIRED)) for c in missing])
     n = len(frame)
-    rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1)
+    rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1, dtype=np.int32 if n < 2**31 - 1 else np.int64)
     out = Collector(frame, rows)
 
     ent_codes, ent_names = _labels(frame["enterprise"])
@@ -249,17 +249,19 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     out.add(unknown, "item_unknown", "item", _unknown_message, "an item id or name from factors/items.csv",
             kind=UnknownItem)
+    del item_codes, unknown
 
     # flows
     if "flow" in frame.columns:
         flow_codes, flow_names = _labels(frame["flow"])
-        flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int64)
+        flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int8)
         flow = flow_map[flow_codes]
         out.add(flow < 0, "flow_unknown", "flow", lambda i: f"'{frame['flow'].iat[i]}' is not a flow",
                 "consumption, feedstock or export (消费, 原料用能, 外销)")
         flow = np.where(flow < 0, 0, flow)
+        del flow_codes
     else:
-        flow = np.zeros(n, dtype=np.int64)
+        flow = np.zeros(n, dtype=np.int8)
     consumption_only = np.array([it.kind in ("water", "economic") for it in vocab.items] + [False])
     steam_item = np.array([it.kind == "steam" for it in vocab.items] + [False])
     only_consumption = consumption_only[item] & (flow != 0)
@@ -295,6 +297,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         for k, p in pair_problem.items():
             out.add(pair_inv == k, p.code, "unit", p.message, p.expected, kind=UnitMismatch)
     factor = pair_factor[pair_inv]
+    del pair_inv
 
     # amounts
     raw_amount = frame["amount"]
@@ -304,7 +307,8 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             "a finite number")
     out.add(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
     with np.errstate(over="ignore", invalid="ignore"):
-        too_large = np.isfinite(amount) & np.isfinite(factor) & (np.abs(amount * factor) > MAX_AMOUNT)
+        converted = amount * factor  # in the item's canonical unit; rows not usable are set to 0 below
+        too_large = np.isfinite(amount) & np.isfinite(factor) & ((converted > MAX_AMOUNT) | (converted < -MAX_AMOUNT))
     out.add(too_large, "amount_out_of_range", "amount", lambda i: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
             f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
     out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
@@ -319,7 +323,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         out.add(given & ~steam_item[item] & (item >= 0), "enthalpy_not_allowed", "enthalpy",
                 "an enthalpy applies to steam only", "an empty enthalpy")
     else:
-        enthalpy = np.full(n, np.nan)
+        enthalpy = np.broadcast_to(np.nan, n)  # read-only, no memory: none given
 
     # periods
     years = np.zeros(len(per_names) + 1, dtype=np.int64)
@@ -335,8 +339,9 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             lambda i: f"'{frame['period'].iat[i]}' is not a period", "'YYYY' for a year or 'YYYY-MM' for a month")
 
     # groups: (enterprise, period), sorted
-    key = ent_codes * (len(per_names) + 1) + per_codes
+    key = ent_codes.astype(np.int64) * (len(per_names) + 1) + per_codes
     group, key_uniques = _sorted_groups(key)
+    del key, ent_codes
     first = np.empty(len(key_uniques), dtype=np.int64)
     first[group[::-1]] = np.arange(n)[::-1]  # the last write wins: each group's first row
     g_ent, g_per = np.divmod(key_uniques, len(per_names) + 1)
@@ -344,7 +349,11 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     # duplicates: the same item and flow (and steam enthalpy) twice in one group
     resolved_unit = np.isfinite(factor)
     usable_item = (item >= 0) & resolved_unit  # unusable rows never clash
-    dup = _duplicates(group, len(key_uniques), np.where(usable_item, item * len(FLOWS) + flow, -1))
+    cell = item * len(FLOWS)
+    cell += flow
+    cell[~usable_item] = -1
+    dup = _duplicates(group, len(key_uniques), cell)
+    del cell
     if dup.any() and not np.isnan(enthalpy[dup]).all():
         dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
         idx = np.flatnonzero(dup)
@@ -371,9 +380,11 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
                 lambda i: f"'{frame['region'].iat[i]}' is not a region code",
                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
     usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
-    with np.errstate(over="ignore", invalid="ignore"):  # rejected rows (inf, 1e300) may overflow; they are masked
-        converted = np.where(usable, amount * factor, 0.0)
-    acts = Activities(group=group, item=np.where(usable, item, -1), flow=flow,
+    del factor, amount
+    not_usable = ~usable
+    converted[not_usable] = 0.0  # rejected rows (inf, 1e300) may have overflowed
+    item[not_usable] = -1
+    acts = Activities(group=group, item=item, flow=flow,
                       amount=converted, enthalpy=enthalpy,
                       unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)
     if raise_now:
@@ -388,10 +399,14 @@ def _pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_units: int)
     A key is ``item * (n_units + 1) + unit`` with -1 (unknown item, no unit) mapped to the last code.
     """
     width = n_units + 1
-    pair = np.where(item >= 0, item, n_items) * width + np.where(unit_codes >= 0, unit_codes, n_units)
+    pair = item.astype(np.int64)  # a copy, then in place
+    pair[pair < 0] = n_items
+    pair *= width
+    pair += unit_codes
+    pair[unit_codes < 0] += n_units + 1  # -1: no unit -> n_units
     present = np.bincount(pair, minlength=(n_items + 1) * width) > 0
     pairs = np.flatnonzero(present)
-    place = np.zeros(len(present), dtype=np.int64)
+    place = np.zeros(len(present), dtype=np.int32)
     place[pairs] = np.arange(len(pairs))
     return pairs, place[pair]
 
@@ -424,12 +439,17 @@ def _duplicates(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarra
     ``np.bincount`` when the table is small, else found by one sort.
     """
     spare = int(cell.max(initial=-1)) + 1
-    seen = np.bincount(np.where(cell >= 0, cell, spare), minlength=spare + 1)[:spare] > 0
-    slot = np.append(np.cumsum(seen) - 1, -1)[np.where(cell >= 0, cell, spare)]
+    seen = np.zeros(spare + 1, dtype=bool)
+    seen[cell] = True  # -1 marks the spare entry
+    seen = seen[:spare]
+    slot = np.append(np.cumsum(seen) - 1, -1)[cell]
     width = int(seen.sum())
     if n_groups * width > 2 * len(cell) + 1024:
         return _repeated(np.where(slot >= 0, group * width + slot, -1 - np.arange(len(cell))))
-    pair = np.where(slot >= 0, group * width + slot, n_groups * width)
+    pair = group * width
+    pair += slot
+    pair[slot < 0] = n_groups * width
+    del slot
     counts = np.bincount(pair, minlength=n_groups * width + 1)
     counts[-1] = 0
     return counts[pair] > 1
