@@ -118,28 +118,10 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     }
 
 
-SUMMARY_BLOCK_ROWS = 20_000  # from this many enterprise-periods the summary is built column by column
-
-
 def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The summary table from its columns, emptying ``out``.
-
-    Large summaries move each float column into one preallocated block as they go, so the columns are
-    never held twice (``pd.DataFrame(out)`` would copy them all into its block first); the other
-    columns are inserted at their places. Both give the same table.
-    """
-    names = list(out)
-    if len(out[names[0]]) < SUMMARY_BLOCK_ROWS:
-        return pd.DataFrame(out)
-    floats = [n for n in names if out[n].dtype == np.float64]
-    block = np.empty((len(floats), len(out[names[0]])))
-    for j, name in enumerate(floats):
-        block[j] = out.pop(name)
-    frame = pd.DataFrame(block.T, columns=floats, copy=False)
-    for place, name in enumerate(names):
-        if name in out:
-            frame.insert(place, name, out.pop(name))
-    return frame
+    """The summary table from its columns, without copying them: ``copy=False`` keeps one block per
+    column instead of stacking the float columns into a new block (which would hold them twice)."""
+    return pd.DataFrame(out, copy=False)
 
 
 def to_frame(data) -> pd.DataFrame:
@@ -167,6 +149,7 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     vocab = vocabulary()
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
+    del acts  # the engine lets the rows go before it builds the summary
     summary = engine.run()
     problems.raise_if_any()
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
@@ -295,19 +278,19 @@ class _Engine:
         self._energy(out, m)
         out.update(water_columns(self))
         self._co2(out, m)
+        del m  # the row classes: free before the economics and the summary
+        factor_ids = self._factor_ids()  # every factor is traced by now
         self._economics(out)
-        del m  # the row classes: free before the summary is built
+        self.a = None  # done with the rows: let them go before the intensities and the summary (peak memory)
         add_intensities(out)
         out["grid_factor_location"] = self.grid_ids["location"]
         out["grid_factor_market"] = self.grid_ids["market"]
-        out["factor_ids"] = self._factor_ids()
+        out["factor_ids"] = factor_ids
         return _summary_frame(out)
 
     def _masks(self) -> SimpleNamespace:
         """The row classes the sums need, each from one look-up or comparison.
 
-        ``part`` splits the rows for the sums that share a weight: 1 feedstock, 2 renewable electricity
-        consumed, 0 the rest (the rows the exclusions keep); ``cell`` is group * 3 + part.
         """
         a, kind = self.a, self.kind
         m = SimpleNamespace(fuel=kind == FUEL, elec=kind == ELECTRICITY, heat=kind == HEAT, steam=kind == STEAM,
@@ -317,69 +300,74 @@ class _Engine:
         m.coal_rows = self.tables["energy"][a.item]
         if m.steam_h.any():
             m.coal_rows = m.coal_rows & ~m.steam_h
-        m.cell = a.group * 3  # + part, in place
-        m.cell += m.feed
-        m.cell[m.ren] += 2
-        m.signed_amount = self.signed(a.amount, m.export)
         m.has_elec = np.bincount(a.group, weights=m.elec, minlength=self.G) > 0
         return m
 
-    def _parts(self, m: SimpleNamespace, weights: np.ndarray) -> np.ndarray:
-        """Sums of ``weights`` per group over the rows of each part: columns rest, feedstock, renewable."""
-        return np.bincount(m.cell, weights=weights, minlength=self.G * 3).reshape(self.G, 3)
+    def subset_sum(self, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Sum per group of ``weights`` (one per row of ``rows``, row indices ascending): equal to
+        :meth:`gsum` of the full-length weights that are 0 outside ``rows``."""
+        if len(rows) == 0:
+            return np.zeros(self.G)  # np.bincount of nothing gives integers
+        return np.bincount(self.a.group[rows], weights=weights, minlength=self.G)
 
     def _energy(self, out: dict, m: SimpleNamespace) -> None:
-        """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export."""
+        """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export.
+
+        The exclusions are sums over the rows they keep, not differences, so nothing cancels: the
+        signed values are summed, then the feedstock rows set to 0 and summed again, then the
+        renewable rows. Feedstock and renewable rows are never exports (sign +1).
+        """
         a, rel, opt = self.a, self.release, self.options
-        tce_equiv = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
-        tce_equiv *= a.amount  # k_i x amount, in place
+        tce = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
+        tce *= a.amount  # equivalent value: k_i x amount, in place
         if m.steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
             heat_k = energy.heat_coefficient(rel)
             if heat_k is None:
                 self._missing(m.steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
             else:
-                tce_equiv[m.steam_h] = energy.steam_heat_mj(a.amount[m.steam_h], a.enthalpy[m.steam_h], "t") * heat_k.value
+                tce[m.steam_h] = energy.steam_heat_mj(a.amount[m.steam_h], a.enthalpy[m.steam_h], "t") * heat_k.value
                 self._trace_rows(m.steam_h, heat_k.factors)
 
         # equal value: electricity at the coal rate of power supply of the region and year
         rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
                                  m.has_elec, "coal rate of power supply", m.elec)
-        elec = np.flatnonzero(m.elec)
-        not_feed = ~m.feed
-        tce = tce_equiv
+        elec, feed, ren, export = (np.flatnonzero(x) for x in (m.elec, m.feed, m.ren, m.export))
         for method in ("equivalent", "equal"):
             if method == "equal":  # the equivalent sums are done: electricity at the coal rate, in place
                 tce[elec] = a.amount[elec] * rate[a.group[elec]]
             signed = self.signed(tce, m.export)
-            # feedstock and renewable rows are never exports (sign +1); the exclusions are sums over the
-            # rows they keep, not differences, so nothing cancels
-            rest, feedstock, renewable = self._parts(m, signed).T
             out[f"energy_{method}_tce"] = self.gsum(signed)
-            out[f"feedstock_{method}_tce"] = feedstock
-            out[f"renewable_electricity_{method}_tce"] = renewable
-            out[f"exported_{method}_tce"] = self.gsum(tce * m.export)
-            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(signed * not_feed)
-            out[f"energy_{method}_excl_feedstock_renewables_tce"] = rest
-        elec_kwh = m.signed_amount * m.elec
-        out["electricity_kwh"] = self.gsum(elec_kwh)
-        out["renewable_electricity_kwh"] = self._parts(m, elec_kwh)[:, 2]
+            out[f"feedstock_{method}_tce"] = self.subset_sum(feed, tce[feed])
+            out[f"renewable_electricity_{method}_tce"] = self.subset_sum(ren, tce[ren])
+            out[f"exported_{method}_tce"] = self.subset_sum(export, tce[export])
+            signed[feed] = 0.0
+            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(signed)
+            signed[ren] = 0.0
+            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(signed)
+            del signed
+        out["electricity_kwh"] = self.subset_sum(elec, self.signed(a.amount[elec], m.export[elec]))
+        out["renewable_electricity_kwh"] = self.subset_sum(ren, a.amount[ren])
 
     def _co2(self, out: dict, m: SimpleNamespace) -> None:
         """CO2 [tCO2] of fuel combustion, grid electricity (location- and market-based) and heat."""
         a, rel, opt = self.a, self.release, self.options
         combustion = m.fuel & ~m.feed
         ef = self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion, "fuel emission factor")
-        out["co2_combustion_tco2"] = self.gsum(m.signed_amount * ef)  # ef is 0 outside ``combustion``
+        rows = np.flatnonzero(combustion)  # ef is 0 outside them
+        out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef[rows])
+        del ef, combustion
 
         for scope, purpose, table in (("location", opt.location_purpose, "grid_delivered"),
                                       ("market", "excl_market_nonfossil", "market_grid")):
             rows = self.tables[table][a.item]
-            groups = m.has_elec & (np.bincount(a.group, weights=rows, minlength=self.G) > 0)
+            idx = np.flatnonzero(rows)
+            groups = m.has_elec & (np.bincount(a.group[idx], minlength=self.G) > 0)
             factor, ids = self.per_group(
                 lambda p, y, purpose=purpose: emissions.grid_emission_factor(
                     rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
                 groups, f"grid emission factor ({purpose})", rows)
-            out[f"co2_electricity_{scope}_tco2"] = self.gsum(m.signed_amount * rows) * factor
+            out[f"co2_electricity_{scope}_tco2"] = self.subset_sum(idx, self.signed(a.amount[idx], m.export[idx])) * factor
+            del rows, idx
             self.grid_ids[scope] = ids
         out["co2_heat_tco2"] = self._heat_co2(m)
         for scope in ("location", "market"):
@@ -392,7 +380,9 @@ class _Engine:
         heat_rows = m.heat | m.steam
         if not heat_rows.any():
             return np.zeros(self.G)
-        heat_mj = np.where(m.heat, a.amount, 0.0)
+        rows = np.flatnonzero(heat_rows)  # the arithmetic on these rows only; the others add nothing
+        amount = a.amount[rows]
+        heat_mj = np.where(m.heat[rows], amount, 0.0)
         if m.steam.any():
             hfw = emissions.feedwater_enthalpy(rel)
             steam_row = rel.lookup("standard_coal", "steam")
@@ -402,11 +392,13 @@ class _Engine:
             missing_h = m.steam & ~m.steam_h
             if missing_h.any() and default_h is None:
                 self._missing(missing_h, "enthalpy", "no enthalpy given and the release has no default steam heat")
-            enthalpy = np.where(m.steam_h, a.enthalpy, default_h if default_h is not None else np.nan)
-            heat_mj[m.steam] = energy.steam_heat_mj(a.amount[m.steam], enthalpy[m.steam] - hfw.value, "t")
+            steam = m.steam[rows]
+            enthalpy = np.where(m.steam_h[rows], a.enthalpy[rows], default_h if default_h is not None else np.nan)
+            heat_mj[steam] = energy.steam_heat_mj(amount[steam], enthalpy[steam] - hfw.value, "t")
             self._trace_rows(m.steam, hfw.factors)
-        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")
-        return self.gsum(self.signed(heat_mj, m.export) * ef_heat)
+        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")[rows]
+        values = self.signed(heat_mj, m.export[rows]) * ef_heat
+        return np.bincount(a.group[rows], weights=values, minlength=self.G)
 
     def _economics(self, out: dict) -> None:
         a, vocab = self.a, self.vocab
@@ -415,15 +407,21 @@ class _Engine:
         k_of = np.full(len(vocab) + 1, -1)
         for k, i in enumerate(idx.values()):
             k_of[i] = k
-        g, k, amt = a.group[econ], k_of[a.item[econ]], a.amount[econ]
+        rows = np.flatnonzero(econ)
+        del econ
+        k = k_of[a.item[rows]]
         if (k < 0).any():  # an economic item of items.csv without a column here would add into another's
-            names = sorted({vocab.items[i].item for i in a.item[econ][k < 0]})
+            names = sorted({vocab.items[i].item for i in a.item[rows][k < 0]})
             raise FactorDataError(f"economic item(s) {', '.join(names)} of items.csv have no summary column "
                                   "(carbonkit.accounting.ECONOMIC_COLUMNS)")
         K = len(idx)
-        sums = np.bincount(g * K + k, weights=amt, minlength=self.G * K).reshape(self.G, K)
-        counts = np.bincount(g * K + k, minlength=self.G * K).reshape(self.G, K)
-        table = np.where(counts > 0, sums, np.nan)
+        cells = a.group[rows] * K
+        cells += k
+        amt = a.amount[rows]
+        del k, rows
+        table = np.bincount(cells, weights=amt, minlength=self.G * K).reshape(self.G, K)
+        table[np.bincount(cells, minlength=self.G * K).reshape(self.G, K) == 0] = np.nan  # no row: no value
+        del cells, amt
         col = {name: table[:, j] for j, name in enumerate(idx)}
         product_unit = np.full(self.G, None, dtype=object)
         prod = a.item == idx["product_output"]
@@ -436,7 +434,7 @@ class _Engine:
             out[column] = col[name]
             if name == "value_added":
                 out["value_added_comparable_10k_cny"] = comparable
-                out["price_basis"] = np.where(np.isnan(comparable), "current", "comparable").astype(object)
+                out["price_basis"] = np.array(["comparable", "current"], dtype=object)[np.isnan(comparable).view(np.int8)]
         out["product_unit"] = product_unit
         va_rows = a.item == idx["value_added"]
         self.problems.add(va_rows & (a.amount <= 0), "value_added_nonpositive", "amount",
