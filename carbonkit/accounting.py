@@ -420,7 +420,9 @@ class _Engine:
         amt = a.amount[rows]
         del k, rows
         table = np.bincount(cells, weights=amt, minlength=self.G * K).reshape(self.G, K)
-        table[np.bincount(cells, minlength=self.G * K).reshape(self.G, K) == 0] = np.nan  # no row: no value
+        given = np.zeros(self.G * K, dtype=bool)
+        given[cells] = True
+        table[~given.reshape(self.G, K)] = np.nan  # no row: no value
         del cells, amt
         col = {name: table[:, j] for j, name in enumerate(idx)}
         product_unit = np.full(self.G, None, dtype=object)

@@ -313,6 +313,9 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
     out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
             "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
+    resolved_unit = np.isfinite(factor)
+    usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
+    del factor, amount  # ``converted`` holds amount x factor
 
     # steam enthalpy
     if "enthalpy" in frame.columns:
@@ -347,13 +350,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     g_ent, g_per = np.divmod(key_uniques, len(per_names) + 1)
 
     # duplicates: the same item and flow (and steam enthalpy) twice in one group
-    resolved_unit = np.isfinite(factor)
-    usable_item = (item >= 0) & resolved_unit  # unusable rows never clash
-    cell = item * len(FLOWS)
-    cell += flow
-    cell[~usable_item] = -1
-    dup = _duplicates(group, len(key_uniques), cell)
-    del cell
+    dup = _duplicates(group, len(key_uniques), _item_flow(item, flow, (item >= 0) & resolved_unit))
     if dup.any() and not np.isnan(enthalpy[dup]).all():
         dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
         idx = np.flatnonzero(dup)
@@ -379,8 +376,6 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         out.add(first[bad_region], "region_unknown", "region",
                 lambda i: f"'{frame['region'].iat[i]}' is not a region code",
                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
-    usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
-    del factor, amount
     not_usable = ~usable
     converted[not_usable] = 0.0  # rejected rows (inf, 1e300) may have overflowed
     item[not_usable] = -1
@@ -432,24 +427,41 @@ def _sorted_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[codes], uniques[order]
 
 
+def _item_flow(item: np.ndarray, flow: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """item x len(FLOWS) + flow per row, -1 where the row is not usable (it never clashes)."""
+    cell = item * len(FLOWS)
+    cell += flow
+    cell[~usable] = -1
+    return cell
+
+
 def _duplicates(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarray:
     """True where a row's (group, cell) occurs more than once; rows with cell -1 never do.
 
-    The cells present are numbered compactly; the (group, cell) pairs are counted with one
-    ``np.bincount`` when the table is small, else found by one sort.
+    The cells present are numbered compactly; when every (group, cell) pair is distinct (marked in a
+    table of one byte per pair) nothing is repeated; else the pairs are counted with one
+    ``np.bincount`` when the table is small, or found by one sort. ``cell`` is consumed.
     """
+    n = len(cell)
     spare = int(cell.max(initial=-1)) + 1
     seen = np.zeros(spare + 1, dtype=bool)
     seen[cell] = True  # -1 marks the spare entry
     seen = seen[:spare]
-    slot = np.append(np.cumsum(seen) - 1, -1)[cell]
     width = int(seen.sum())
-    if n_groups * width > 2 * len(cell) + 1024:
-        return _repeated(np.where(slot >= 0, group * width + slot, -1 - np.arange(len(cell))))
+    slot = np.append(np.cumsum(seen) - 1, -1).astype(np.int16 if width < 2**15 else np.int64)[cell]
+    del cell
+    if n_groups * width > 2 * n + 1024:
+        return _repeated(np.where(slot >= 0, group * width + slot, -1 - np.arange(n)))
     pair = group * width
     pair += slot
     pair[slot < 0] = n_groups * width
+    n_usable = n - int(np.count_nonzero(slot < 0))
     del slot
+    used = np.zeros(n_groups * width + 1, dtype=bool)
+    used[pair] = True
+    if int(np.count_nonzero(used[:-1])) == n_usable:
+        return np.zeros(n, dtype=bool)
+    del used
     counts = np.bincount(pair, minlength=n_groups * width + 1)
     counts[-1] = 0
     return counts[pair] > 1
