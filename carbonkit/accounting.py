@@ -272,8 +272,8 @@ class _Engine:
     def run(self) -> pd.DataFrame:
         m = self._masks()
         groups = self.a.groups
-        out: dict[str, np.ndarray] = {c: groups[c].to_numpy() for c in ("enterprise", "period", "year", "region",
-                                                                           "industry", "park", "name")}
+        out: dict[str, np.ndarray] = {c: groups[c].array for c in ("enterprise", "period", "year", "region",
+                                                                      "industry", "park", "name")}  # typed already
         out["release"] = np.full(self.G, self.release.name, dtype=object)
         self._energy(out, m)
         out.update(water_columns(self))
@@ -447,16 +447,23 @@ class _Engine:
                               "no value_added for this enterprise and period", "a row with item value_added")
 
     def _mark_items(self, member: np.ndarray) -> None:
-        """Mark the factors of :meth:`per_item` on the groups of the rows that used them."""
+        """Mark the factors of :meth:`per_item` on the groups of the rows that used them.
+
+        Per trace: which groups have a row of each item (one byte per group and item), then each of
+        the item's factors is marked on those groups.
+        """
         for mask, codes in self.item_trace:
-            width = max(len(c) for c in codes.values())
-            table = np.full((len(self.vocab) + 1, width), member.shape[1], dtype=np.int64)  # spare column: none
-            for idx, c in codes.items():
-                table[idx, : len(c)] = c
+            items = list(codes)
+            slot = np.full(len(self.vocab) + 1, len(items), dtype=np.int64)
+            slot[items] = np.arange(len(items))
             rows = np.flatnonzero(mask)
-            spare = np.zeros((self.G, member.shape[1] + 1), dtype=bool)
-            spare[self.a.group[rows][:, None], table[self.a.item[rows]]] = True
-            member |= spare[:, :-1]
+            width = len(items) + 1  # the last column: rows of items without a factor
+            has = np.zeros(self.G * width, dtype=bool)
+            has[self.a.group[rows] * width + slot[self.a.item[rows]]] = True
+            has = has.reshape(self.G, width)
+            for j, idx in enumerate(items):
+                for code in codes[idx]:
+                    member[:, code] |= has[:, j]
 
     def _factor_ids(self) -> np.ndarray:
         """';'-joined sorted factor ids per group, built once per distinct set."""

@@ -165,6 +165,8 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
 
 def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes over the distinct trimmed texts, sorted; -1 where the value is missing or blank."""
+    if isinstance(series.dtype, pd.CategoricalDtype) and _plain_categories(series.cat.categories):
+        return series.cat.codes.to_numpy(), list(series.cat.categories)  # already what the remapping gives
     codes, uniques = _codes(series)
     labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     lab_codes, lab_uniques = pd.factorize(labels, sort=True)
@@ -174,6 +176,14 @@ def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
         lab_uniques = np.delete(lab_uniques, blank[0])
     return remap[codes], [str(x) for x in lab_uniques]
+
+
+def _plain_categories(categories: pd.Index) -> bool:
+    """Categories that are their own labels: texts, trimmed, none blank, sorted."""
+    if categories.inferred_type != "string" or not categories.is_monotonic_increasing:
+        return False
+    texts = categories.astype(object)
+    return bool(all(isinstance(t, str) and t == t.strip() and t for t in texts))
 
 
 class Collector:
