@@ -419,7 +419,7 @@ class _Engine:
         cells += k
         amt = a.amount[rows]
         del k, rows
-        table = np.bincount(cells, weights=amt, minlength=self.G * K).reshape(self.G, K)
+        table = np.bincount(cells, weights=amt, minlength=self.G * K).astype(np.float64, copy=False).reshape(self.G, K)
         given = np.zeros(self.G * K, dtype=bool)
         given[cells] = True
         table[~given.reshape(self.G, K)] = np.nan  # no row: no value

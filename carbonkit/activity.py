@@ -163,10 +163,16 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
     return codes, list(uniques)
 
 
+SMALL_ROWS = 256  # up to this many rows, texts are coded in Python (pandas' fixed costs dominate)
+
+
 def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes over the distinct trimmed texts, sorted; -1 where the value is missing or blank."""
-    if isinstance(series.dtype, pd.CategoricalDtype) and _plain_categories(series.cat.categories):
-        return series.cat.codes.to_numpy(), list(series.cat.categories)  # already what the remapping gives
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        if _plain_categories(series.cat.categories):
+            return series.cat.codes.to_numpy(), list(series.cat.categories)  # already what the remapping gives
+    elif len(series) <= SMALL_ROWS:
+        return _labels_small(series.tolist())
     codes, uniques = _codes(series)
     labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     lab_codes, lab_uniques = pd.factorize(labels, sort=True)
@@ -176,6 +182,15 @@ def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
         lab_uniques = np.delete(lab_uniques, blank[0])
     return remap[codes], [str(x) for x in lab_uniques]
+
+
+def _labels_small(values: list) -> tuple[np.ndarray, list[str]]:
+    """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1."""
+    texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
+             for v in values]
+    labels = sorted({t for t in texts if t})
+    code = {t: k for k, t in enumerate(labels)}
+    return np.array([code[t] if t else -1 for t in texts], dtype=np.int32), labels
 
 
 def _plain_categories(categories: pd.Index) -> bool:
@@ -371,16 +386,17 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             "one row per item and flow; add the amounts up")
 
     # regions, per group (first given)
-    groups = pd.DataFrame({
+    columns = {
         "enterprise": np.array(ent_names + [""], dtype=object)[g_ent],
         "period": np.array(per_names + [""], dtype=object)[g_per],
         "year": years[g_per], "month": months[g_per],
-    })
+    }
     for col in ("region", "industry", "park", "name"):
-        groups[col] = _first_per_group(frame, col, group, first)
-    reg_names = pd.unique(groups["region"].fillna("CN").astype(str))
-    province = {r: vocab.province_of(r) for r in reg_names}
-    groups["province"] = groups["region"].fillna("CN").astype(str).map(province)
+        columns[col] = _first_per_group(frame, col, group, first)
+    province = {r: vocab.province_of(r) for r in dict.fromkeys(columns["region"])}  # None: national
+    province[None] = vocab.province_of("CN")
+    columns["province"] = np.array([province[r] for r in columns["region"]], dtype=object)  # None: unknown
+    groups = pd.DataFrame(columns)
     bad_region = groups["province"].isna().to_numpy()
     if bad_region.any():
         out.add(first[bad_region], "region_unknown", "region",
