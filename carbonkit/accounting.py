@@ -118,9 +118,28 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     }
 
 
+SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and years are found in Python
+
+
 def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
     """The summary table from its columns, without copying them: ``copy=False`` keeps one block per
-    column instead of stacking the float columns into a new block (which would hold them twice)."""
+    column instead of stacking the float columns into a new block (which would hold them twice).
+
+    A few rows: the columns are typed as ``pd.DataFrame`` types them (``sanitize_array``) and put
+    together without its checks, which cost more than the rows (the property test of small reports
+    compares both ways).
+    """
+    names = list(out)
+    if len(out[names[0]]) <= SMALL_GROUPS:
+        try:
+            from pandas.core.construction import sanitize_array
+
+            arrays = [sanitize_array(v, None) if isinstance(v, np.ndarray) and v.dtype == object else v
+                      for v in out.values()]
+            return pd.DataFrame._from_arrays(arrays, columns=pd.Index(names), index=pd.RangeIndex(len(arrays[0])),
+                                             verify_integrity=False)
+        except (ImportError, AttributeError, TypeError):  # another pandas: the public way
+            pass
     return pd.DataFrame(out, copy=False)
 
 
@@ -236,7 +255,14 @@ class _Engine:
         """Per group a code of its (province, year), with the provinces and years of the codes."""
         if self._py is None:
             gt = self.a.groups
-            prov, names = pd.factorize(gt["province"].to_numpy(), use_na_sentinel=False)
+            provinces = gt["province"].to_numpy()
+            if len(provinces) <= SMALL_GROUPS:  # in Python: pandas' hashing costs more for a few groups
+                codes: dict = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
+                prov = np.array([codes.setdefault(p if isinstance(p, str) else None, len(codes)) for p in provinces],
+                                dtype=np.int64)
+                names = [np.nan if p is None else p for p in codes]
+            else:
+                prov, names = pd.factorize(provinces, use_na_sentinel=False)
             years = gt["year"].to_numpy()
             self._py = (prov * (int(years.max(initial=0)) + 1) + years, np.asarray(names, dtype=object), years)
         return self._py
@@ -252,7 +278,8 @@ class _Engine:
             return values, ids
         key, provinces, years = self._province_years()
         width = int(years.max(initial=0)) + 1
-        for k in pd.unique(key[groups]):  # in order of first appearance
+        chosen = key[groups]
+        for k in (dict.fromkeys(chosen.tolist()) if len(chosen) <= SMALL_GROUPS else pd.unique(chosen)):  # first appearance
             sel = groups & (key == k)
             province, year = provinces[k // width], int(k % width)
             found = resolve(province, year)
