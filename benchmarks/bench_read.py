@@ -70,13 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         floor_s, _ = best_of(lambda: pd.read_csv(path), args.repeat)
         account_s, _ = best_of(lambda: cli_account(path), args.repeat)
         typed = ck.account(readers.read_activities(path), options={"year_fallback": "nearest"}).summary
-        limit = readers.TYPED_CSV_BYTES
+        limit = getattr(readers, "TYPED_CSV_BYTES", None)  # None: a carbonkit without the typed reading
         readers.TYPED_CSV_BYTES = path.stat().st_size + 1
         try:
             text_s, _ = best_of(lambda: cli_account(path), 1)
             text = ck.account(readers.read_activities(path), options={"year_fallback": "nearest"}).summary
         finally:
-            readers.TYPED_CSV_BYTES = limit
+            if limit is not None:
+                readers.TYPED_CSV_BYTES = limit
     same = typed.shape == text.shape and all(typed[c].equals(text[c]) for c in text.columns)
     ratio = account_s / floor_s
     print(f"pandas.read_csv alone: {floor_s:.3f} s; carbonkit account (read + account + table): {account_s:.3f} s "
