@@ -1,13 +1,16 @@
 """Benchmark: carbonkit.account on a synthetic province against a naive per-row pint loop.
 
     python benchmarks/bench_account.py [--rows N] [--sample N] [--repeat N]
+    python benchmarks/bench_account.py --scale 1000000,10000000     # linearity and peak memory only
+    python benchmarks/bench_account.py --small                      # one enterprise-period only
 
 Both run in this process on the same machine, so the ratio is what matters (STYLE.md: benchmarks
 print ratios against a baseline run in the same process). The vectorised engine is timed on the
 whole frame (best of --repeat runs, after a warm-up on a small frame); the naive loop on --sample
 rows drawn at random from the same frame (best of --repeat), extrapolated to the whole frame by its
 time per row. The garbage collector runs as in real use; --gc-off switches it off while timing (as
-timeit does).
+timeit does). Then the numpy floor (benchmarks/floor.py: every sum column, factors resolved beforehand) on
+the same frame, categorical and as text, with the ratios and a check that its columns equal the engine's.
 """
 
 from __future__ import annotations
