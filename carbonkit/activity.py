@@ -18,6 +18,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, rank_groups,
+                             repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
@@ -169,10 +171,10 @@ SMALL_ROWS = 256  # up to this many rows, texts are coded in Python (pandas' fix
 def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes over the distinct trimmed texts, sorted; -1 where the value is missing or blank."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        if _plain_categories(series.cat.categories):
+        if categories_are_labels(series.cat.categories):
             return series.cat.codes.to_numpy(), list(series.cat.categories)  # already what the remapping gives
     elif len(series) <= SMALL_ROWS:
-        return _labels_small(series.tolist())
+        return label_codes_small(series.tolist())
     codes, uniques = _codes(series)
     labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     lab_codes, lab_uniques = pd.factorize(labels, sort=True)
@@ -184,21 +186,8 @@ def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     return remap[codes], [str(x) for x in lab_uniques]
 
 
-def _labels_small(values: list) -> tuple[np.ndarray, list[str]]:
-    """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1."""
-    texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
-             for v in values]
-    labels = sorted({t for t in texts if t})
-    code = {t: k for k, t in enumerate(labels)}
-    return np.array([code[t] if t else -1 for t in texts], dtype=np.int32), labels
 
 
-def _plain_categories(categories: pd.Index) -> bool:
-    """Categories that are their own labels: texts, trimmed, none blank, sorted."""
-    if categories.inferred_type != "string" or not categories.is_monotonic_increasing:
-        return False
-    texts = categories.astype(object)
-    return bool(all(isinstance(t, str) and t == t.strip() and t for t in texts))
 
 
 class Collector:
@@ -296,7 +285,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     # units: each distinct (item, unit) pair converted once
     unit_codes, unit_names = _labels(frame["unit"])
-    pairs, pair_inv = _pairs(item, unit_codes, len(vocab), len(unit_names))
+    pairs, pair_inv = item_unit_pairs(item, unit_codes, len(vocab), len(unit_names))
     pair_factor = np.full(len(pairs), np.nan)
     pair_problem: dict[int, Problem] = {}
     for k, key in enumerate(pairs):
@@ -368,14 +357,14 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     # groups: (enterprise, period), sorted
     key = ent_codes.astype(np.int64) * (len(per_names) + 1) + per_codes
-    group, key_uniques = _sorted_groups(key)
+    group, key_uniques = rank_groups(key)
     del key, ent_codes
     first = np.empty(len(key_uniques), dtype=np.int64)
     first[group[::-1]] = np.arange(n)[::-1]  # the last write wins: each group's first row
     g_ent, g_per = np.divmod(key_uniques, len(per_names) + 1)
 
     # duplicates: the same item and flow (and steam enthalpy) twice in one group
-    dup = _duplicates(group, len(key_uniques), _item_flow(item, flow, (item >= 0) & resolved_unit))
+    dup = repeated_cells(group, len(key_uniques), item_flow_cells(item, flow, (item >= 0) & resolved_unit))
     if dup.any() and not np.isnan(enthalpy[dup]).all():
         dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
         idx = np.flatnonzero(dup)
@@ -414,94 +403,14 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     return acts, out
 
 
-def _pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (item, unit) keys, ascending, and each row's place among them, without sorting the rows.
-
-    A key is ``item * (n_units + 1) + unit`` with -1 (unknown item, no unit) mapped to the last code.
-    """
-    width = n_units + 1
-    pair = item.astype(np.int64)  # a copy, then in place
-    pair[pair < 0] = n_items
-    pair *= width
-    pair += unit_codes
-    pair[unit_codes < 0] += n_units + 1  # -1: no unit -> n_units
-    present = np.bincount(pair, minlength=(n_items + 1) * width) > 0
-    pairs = np.flatnonzero(present)
-    place = np.zeros(len(present), dtype=np.int32)
-    place[pairs] = np.arange(len(pairs))
-    return pairs, place[pair]
 
 
-def _sorted_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's rank among the distinct keys, and the distinct keys ascending.
-
-    Keys spanning at most twice the rows are ranked by counting (no hash table, no sort); others
-    through ``pd.factorize``.
-    """
-    if len(key) == 0:
-        return key.astype(np.int64), key.astype(np.int64)
-    low = int(key.min())
-    span = int(key.max()) - low + 1
-    if span <= 2 * len(key) + 1024:
-        present = np.bincount(key - low, minlength=span) > 0
-        rank = np.cumsum(present) - 1
-        return rank[key - low], np.flatnonzero(present) + low
-    codes, uniques = pd.factorize(key)
-    order = np.argsort(uniques, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniques[order]
 
 
-def _item_flow(item: np.ndarray, flow: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """item x len(FLOWS) + flow per row, -1 where the row is not usable (it never clashes)."""
-    cell = item * len(FLOWS)
-    cell += flow
-    cell[~usable] = -1
-    return cell
 
 
-def _duplicates(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarray:
-    """True where a row's (group, cell) occurs more than once; rows with cell -1 never do.
-
-    The cells present are numbered compactly; when every (group, cell) pair is distinct (marked in a
-    table of one byte per pair) nothing is repeated; else the pairs are counted with one
-    ``np.bincount`` when the table is small, or found by one sort. ``cell`` is consumed.
-    """
-    n = len(cell)
-    spare = int(cell.max(initial=-1)) + 1
-    seen = np.zeros(spare + 1, dtype=bool)
-    seen[cell] = True  # -1 marks the spare entry
-    seen = seen[:spare]
-    width = int(seen.sum())
-    slot = np.append(np.cumsum(seen) - 1, -1).astype(np.int16 if width < 2**15 else np.int64)[cell]
-    del cell
-    if n_groups * width > 2 * n + 1024:
-        return _repeated(np.where(slot >= 0, group * width + slot, -1 - np.arange(n)))
-    pair = group * width
-    pair += slot
-    pair[slot < 0] = n_groups * width
-    n_usable = n - int(np.count_nonzero(slot < 0))
-    del slot
-    used = np.zeros(n_groups * width + 1, dtype=bool)
-    used[pair] = True
-    if int(np.count_nonzero(used[:-1])) == n_usable:
-        return np.zeros(n, dtype=bool)
-    del used
-    counts = np.bincount(pair, minlength=n_groups * width + 1)
-    counts[-1] = 0
-    return counts[pair] > 1
 
 
-def _repeated(keys: np.ndarray) -> np.ndarray:
-    """True where a key occurs more than once (``pd.Series.duplicated(keep=False)``) by one sort."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    same = ordered[1:] == ordered[:-1]
-    out = np.zeros(len(keys), dtype=bool)
-    out[order[1:][same]] = True
-    out[order[:-1][same]] = True
-    return out
 
 
 def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, first: np.ndarray) -> np.ndarray:

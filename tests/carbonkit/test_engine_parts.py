@@ -1,7 +1,7 @@
 """The engine's counting shortcuts give what the general methods give (hypothesis), on every path.
 
-``_sorted_groups`` ranks keys by counting when they span few values and through ``pd.factorize``
-otherwise; ``_duplicates`` counts (group, cell) pairs in a table when it is small and sorts otherwise.
+``rank_groups`` ranks keys by counting when they span few values and through ``pd.factorize``
+otherwise; ``repeated_cells`` counts (group, cell) pairs in a table when it is small and sorts otherwise.
 Both paths must agree with the plain pandas answer.
 """
 
@@ -12,7 +12,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carbonkit.activity import _duplicates, _pairs, _sorted_groups
+from carbonkit.codes import item_unit_pairs, rank_groups, repeated_cells
 
 keys = st.lists(st.integers(-5, 40), min_size=1, max_size=60)
 
@@ -21,7 +21,7 @@ keys = st.lists(st.integers(-5, 40), min_size=1, max_size=60)
 @given(keys, st.integers(0, 10**9))
 def test_sorted_groups_rank_the_distinct_keys(values, spread):
     for key in (np.array(values, dtype=np.int64), np.array(values, dtype=np.int64) * (spread + 1)):
-        group, uniques = _sorted_groups(key)  # the second key spans far more values than rows: factorize
+        group, uniques = rank_groups(key)  # the second key spans far more values than rows: factorize
         expected = np.unique(key)
         assert uniques.tolist() == expected.tolist()
         assert group.tolist() == np.searchsorted(expected, key).tolist()
@@ -35,9 +35,9 @@ def test_duplicates_equal_pandas(rows):
     n_groups = int(group.max()) + 1
     key = pd.Series(np.where(cell >= 0, group * 100 + cell, -1 - np.arange(len(cell))))
     expected = key.duplicated(keep=False).to_numpy()
-    assert _duplicates(group, n_groups, cell.copy()).tolist() == expected.tolist()
+    assert repeated_cells(group, n_groups, cell.copy()).tolist() == expected.tolist()
     # the sort path: a group count that makes the table too large
-    assert _duplicates(group * 1000, n_groups * 1000, cell.copy()).tolist() == expected.tolist()
+    assert repeated_cells(group * 1000, n_groups * 1000, cell.copy()).tolist() == expected.tolist()
 
 
 @settings(max_examples=100, deadline=None)
@@ -47,6 +47,6 @@ def test_pairs_equal_unique(rows):
     unit = np.array([u for _, u in rows], dtype=np.int32)
     key = np.where(item >= 0, item, 6) * 5 + np.where(unit >= 0, unit, 4)
     expected, inverse = np.unique(key, return_inverse=True)
-    pairs, place = _pairs(item, unit, 6, 4)
+    pairs, place = item_unit_pairs(item, unit, 6, 4)
     assert pairs.tolist() == expected.tolist()
     assert place.tolist() == inverse.ravel().tolist()
