@@ -219,7 +219,6 @@ def report_scale(sizes: list[int], args) -> int:
         print(f"{n:>12,} rows: {seconds:.3f} s (best of {args.repeat}), {ns:.0f} ns/row ({ns / first - 1:+.1%} against "
               f"{sizes[0]:,} rows; aim within {AIM_LINEAR:.0%}); peak memory above the input {peak:.0f} B/row "
               f"(aim <= {AIM_BYTES_PER_ROW} B/row; input {input_b:.0f} B/row)")
-        del frame
     return 0
 
 

@@ -323,9 +323,9 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     with np.errstate(over="ignore", invalid="ignore"):
         converted = amount * factor  # in the item's canonical unit; rows not usable are set to 0 below
         too_large = np.isfinite(amount) & np.isfinite(factor) & ((converted > MAX_AMOUNT) | (converted < -MAX_AMOUNT))
-    out.add(too_large, "amount_out_of_range", "amount", lambda i: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
+    out.add(too_large, "amount_out_of_range", "amount", lambda i, amount=amount: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
             f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
-    out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
+    out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i, amount=amount: f"{amount[i]} is negative",
             "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
     resolved_unit = np.isfinite(factor)
     usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
