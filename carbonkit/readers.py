@@ -84,7 +84,8 @@ def _read_typed(source) -> pd.DataFrame | None:
             raw = next(csv.reader(fh))
         header = [h.lstrip() for h in raw]  # as skipinitialspace reads it
         canon = {col: _LOOKUP.get(normalise_name(col)) for col in header}
-        if len(set(filter(None, canon.values()))) < len(list(filter(None, canon.values()))):
+        known = [c for c in canon.values() if c]
+        if len(set(known)) < len(known) or "amount" not in known:  # a header that maps twice, another dialect
             return None
         dtype = {r: np.float64 if canon[h] == "amount" else "category" if canon[h] in _TEXT_COLUMNS else str
                  for r, h in zip(raw, header)}
