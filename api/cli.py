@@ -119,11 +119,14 @@ def ingest(
 @app.command("serve")
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port")] = 8000,
-          workers: Annotated[int, typer.Option(help="worker processes")] = 1) -> None:
+          workers: Annotated[int | None, typer.Option(
+              help="worker processes (default: one per CPU this process may run on)")] = None) -> None:
     """Start the service (uvicorn). Settings come from CARBONKIT_* environment variables."""
     import os
 
     import uvicorn
+
+    workers = workers or default_workers()
 
     from api.db import upgrade
 
@@ -138,6 +141,17 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
         upgrade(settings.database_url)
         os.environ["CARBONKIT_AUTO_MIGRATE"] = "false"
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def default_workers() -> int:
+    """One worker process per CPU this process may run on (``os.sched_getaffinity``; ``os.cpu_count``
+    where there is none): a calculation is CPU-bound, so more workers than CPUs only queue on them."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 app.registered_commands = [c for c in app.registered_commands if c.name != "demo"]

@@ -1,13 +1,16 @@
 """Benchmark: carbonkit.account on a synthetic province against a naive per-row pint loop.
 
     python benchmarks/bench_account.py [--rows N] [--sample N] [--repeat N]
+    python benchmarks/bench_account.py --scale 1000000,10000000     # linearity and peak memory only
+    python benchmarks/bench_account.py --small                      # one enterprise-period only
 
 Both run in this process on the same machine, so the ratio is what matters (STYLE.md: benchmarks
 print ratios against a baseline run in the same process). The vectorised engine is timed on the
 whole frame (best of --repeat runs, after a warm-up on a small frame); the naive loop on --sample
 rows drawn at random from the same frame (best of --repeat), extrapolated to the whole frame by its
 time per row. The garbage collector runs as in real use; --gc-off switches it off while timing (as
-timeit does).
+timeit does). Then the numpy floor (benchmarks/floor.py: every sum column, factors resolved beforehand) on
+the same frame, categorical and as text, with the ratios and a check that its columns equal the engine's.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import math
 import platform
 import sys
 import time
+import tracemalloc
 from collections import defaultdict
 
 import numpy as np
 import pandas as pd
 
 import carbonkit as ck
+import floor
 from carbonkit.factors import load_release
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, province
 from carbonkit.units import Q_
@@ -31,6 +36,10 @@ from carbonkit.vocabulary import vocabulary
 
 AIM_SECONDS_PER_MILLION = 1.0  # 1 M rows in under a second
 AIM_RATIO = 50.0  # at least 50x the naive loop
+AIM_LINEAR = 0.15  # ns per row at 10 M rows within 15 % of 1 M rows
+AIM_BYTES_PER_ROW = 100  # peak memory above the input at 10 M rows
+AIM_SMALL_MS = 1.0  # one enterprise-period in-process
+AIM_FLOOR_RATIO = 2.0  # within 2x of plain numpy computing every sum column (benchmarks/floor.py)
 # The synthetic province starts in 2020; grid factors are published from data year 2021 on.
 OPTIONS = ck.AccountingOptions(year_fallback="nearest")
 
@@ -134,7 +143,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the vectorised engine; the best counts")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--gc-off", action="store_true", help="switch the garbage collector off while timing")
+    parser.add_argument("--scale", default=None, metavar="N1,N2",
+                        help="only the linearity and memory run: ns per row and peak memory above the input at "
+                             "these row counts (e.g. 1000000,10000000)")
+    parser.add_argument("--small", action="store_true",
+                        help="only the small-report run: one enterprise-period (~13 rows) accounted in-process")
     args = parser.parse_args(argv)
+    if args.scale:
+        return report_scale([int(n) for n in args.scale.split(",")], args)
+    if args.small:
+        return report_small(args)
 
     print(f"carbonkit {ck.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
           f"pandas {pd.__version__}, {platform.machine()}; garbage collector {'off' if args.gc_off else 'on'} while timing")
@@ -160,12 +178,96 @@ def main(argv: list[str] | None = None) -> int:
     worst = check_agreement(sample, naive, release)
     print(f"agreement on the sample (energy, CO2 location, water, VA): max relative difference {worst:.1e}")
 
+    floor_ok = report_floor(frame, result, release, args)
+
     ratio = naive_total / vec
     per_million = vec / rows * 1e6
     print(f"ratio naive/vectorised: {ratio:,.0f}x   (aim >= {AIM_RATIO:.0f}x: {'met' if ratio >= AIM_RATIO else 'NOT met'})")
     print(f"vectorised per 1 M rows: {per_million:.3f} s   (aim < {AIM_SECONDS_PER_MILLION:.0f} s: "
           f"{'met' if per_million < AIM_SECONDS_PER_MILLION else 'NOT met'})")
-    return 0 if worst < 1e-6 else 1
+    return 0 if worst < 1e-6 and floor_ok else 1
+
+
+def peak_bytes(fn) -> int:
+    """Peak memory [B] allocated while ``fn`` runs, above what was allocated before (tracemalloc sees numpy's
+    and pandas' arrays)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def report_scale(sizes: list[int], args) -> int:
+    """ns per row at each size (best of --repeat) and its change from the first size; peak memory above the
+    input per row (one more run under tracemalloc, not timed)."""
+    release = load_release()
+    ck.account(province(50, seed=args.seed + 1), release=release, options=OPTIONS)
+    first = None
+    for rows in sizes:
+        frame = frame_of(rows, args.seed)
+        n = len(frame)
+        input_b = frame.memory_usage(deep=True).sum() / n
+        seconds, _ = best_of(lambda: ck.account(frame, release=release, options=OPTIONS), args.repeat, args.gc_off)
+        ns = seconds / n * 1e9
+        first = first or ns
+        peak = peak_bytes(lambda: ck.account(frame, release=release, options=OPTIONS)) / n
+        print(f"{n:>12,} rows: {seconds:.3f} s (best of {args.repeat}), {ns:.0f} ns/row ({ns / first - 1:+.1%} against "
+              f"{sizes[0]:,} rows; aim within {AIM_LINEAR:.0%}); peak memory above the input {peak:.0f} B/row "
+              f"(aim <= {AIM_BYTES_PER_ROW} B/row; input {input_b:.0f} B/row)")
+    return 0
+
+
+def report_small(args, calls: int = 500) -> int:
+    """Median and best time of ``account()`` on one enterprise-period of the province (about 13 rows), as a
+    frame of text columns and as a JSON document (the service's form); aim: <= 1 ms."""
+    from carbonkit.activity import frame_to_documents
+
+    release = load_release()
+    frame = province(1, years=[2023], seed=args.seed)
+    frame = frame.astype({c: str for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+    document = frame_to_documents(frame)[0]
+    for label, data in (("frame", frame), ("document", document)):
+        ck.account(data, release=release, options=OPTIONS)
+        times = []
+        for _ in range(calls):
+            t0 = time.perf_counter()
+            ck.account(data, release=release, options=OPTIONS)
+            times.append(time.perf_counter() - t0)
+        med, best = np.median(times) * 1e3, min(times) * 1e3
+        print(f"one enterprise-period, {len(frame)} rows, as a {label}: median {med:.2f} ms, best {best:.2f} ms "
+              f"over {calls} calls (aim <= {AIM_SMALL_MS:.0f} ms: {'met' if med <= AIM_SMALL_MS else 'NOT met'})")
+    return 0
+
+
+def report_floor(frame: pd.DataFrame, result, release, args) -> bool:
+    """Time the numpy floor (benchmarks/floor.py) on the same frame, check its columns, print the ratios.
+
+    Categorical columns first (the engine's time from above), then the same frame as plain text (engine
+    and floor both timed again; the floor adds its ``pd.factorize``).
+    """
+    c = floor.codes_of(frame)
+    regions, periods = c["region"][1], c["period"][1]
+    resolved = floor.resolve(c["item"][1], c["unit"][1], c["flow"][1], regions, periods, release, OPTIONS)
+    ok = True
+    text = frame.astype({col: str for col in frame.columns if isinstance(frame[col].dtype, pd.CategoricalDtype)})
+    for label, data, run in (
+            ("categorical", frame, lambda: floor.floor_categorical(frame, resolved)),
+            ("text", text, lambda: floor.floor_strings(text, resolved, regions, periods))):
+        engine_s, res = best_of(lambda: ck.account(data, release=release, options=OPTIONS), args.repeat, args.gc_off)
+        floor_s, out = best_of(run, args.repeat, args.gc_off)
+        ents = out["_enterprise"] if label == "text" else np.asarray(c["enterprise"][1], dtype=object)[out["_enterprise"]]
+        exact, n_cols, worst = floor.compare(res.summary, out, ents, np.asarray(periods, dtype=object)[out["_period"]])
+        ratio = engine_s / floor_s
+        print(f"floor ({label} columns): numpy {floor_s:.3f} s, engine {engine_s:.3f} s (best of {args.repeat}); "
+              f"ratio {ratio:.2f}x (aim <= {AIM_FLOOR_RATIO:.0f}x: {'met' if ratio <= AIM_FLOOR_RATIO else 'NOT met'}); "
+              f"{exact}/{n_cols} sum columns equal bit for bit, max relative difference {worst:.1e}")
+        ok = ok and worst < 1e-12
+    return ok
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Literal
 
 import numpy as np
@@ -105,13 +106,16 @@ def _clean(record: dict) -> dict:
     return {k: _plain(v.item() if isinstance(v, np.generic) else v) for k, v in record.items()}
 
 
-def _refuse_infinite(summary: pd.DataFrame, acts: Activities, problems: Collector) -> None:
+def _refuse_infinite(summary: pd.DataFrame, row_groups: np.ndarray, problems: Collector) -> None:
     """A figure that overflowed to +-inf (a value added of 1e-320, an enthalpy of 1e300 [kJ/kg]) is a problem
-    naming the enterprise-period's rows and the figure, never a result (NaN stays: "not available")."""
+    naming the enterprise-period's rows and the figure, never a result (NaN stays: "not available").
+
+    ``row_groups``: the enterprise-period (group) of each input row."""
     numbers = summary.select_dtypes("number")
-    bad = ~np.isfinite(numbers.to_numpy(dtype=float)) & ~np.isnan(numbers.to_numpy(dtype=float))
+    values = numbers.to_numpy(dtype=float)
+    bad = ~np.isfinite(values) & ~np.isnan(values)
     for g, c in zip(*np.nonzero(bad)):
-        problems.add(acts.group == g, "not_finite", numbers.columns[c],
+        problems.add(row_groups == g, "not_finite", numbers.columns[c],
                      f"{numbers.columns[c]} overflows (it is not a finite number) for this enterprise and period",
                      "amounts and value added within the range of real enterprises")
 
@@ -120,12 +124,41 @@ def _refuse_infinite(summary: pd.DataFrame, acts: Activities, problems: Collecto
 def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     """Per-item properties as arrays indexed like vocab.items (plus a trailing entry for unknown = -1)."""
     items = vocab.items
+    def of(test) -> np.ndarray:
+        return np.array([bool(test(it)) for it in items] + [False])
+
     return {
-        "kind": np.array([_KIND_CODES[it.kind] for it in items] + [-1]),
-        "renewable": np.array([it.renewable for it in items] + [False]),
-        "grid_delivered": np.array([it.delivery == "grid" for it in items] + [False]),
-        "market_grid": np.array([it.market_scope2 == "grid" for it in items] + [False]),
+        "kind": np.array([_KIND_CODES[it.kind] for it in items] + [-1], dtype=np.int8),
+        "energy": of(lambda it: it.kind in ("fuel", "electricity", "heat", "steam")),
+        "renewable_electricity": of(lambda it: it.kind == "electricity" and it.renewable),
+        "grid_delivered": of(lambda it: it.kind == "electricity" and it.delivery == "grid"),
+        "market_grid": of(lambda it: it.kind == "electricity" and it.market_scope2 == "grid"),
     }
+
+
+SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and years are found in Python
+
+
+def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The summary table from its columns, without copying them: ``copy=False`` keeps one block per
+    column instead of stacking the float columns into a new block (which would hold them twice).
+
+    A few rows: the columns are typed as ``pd.DataFrame`` types them (``sanitize_array``) and put
+    together without its checks, which cost more than the rows (the property test of small reports
+    compares both ways).
+    """
+    names = list(out)
+    if len(out[names[0]]) <= SMALL_GROUPS:
+        try:
+            from pandas.core.construction import sanitize_array
+
+            arrays = [sanitize_array(v, None) if isinstance(v, np.ndarray) and v.dtype == object else v
+                      for v in out.values()]
+            return pd.DataFrame._from_arrays(arrays, columns=pd.Index(names), index=pd.RangeIndex(len(arrays[0])),
+                                             verify_integrity=False)
+        except (ImportError, AttributeError, TypeError):  # another pandas: the public way
+            pass
+    return pd.DataFrame(out, copy=False)
 
 
 def to_frame(data) -> pd.DataFrame:
@@ -161,8 +194,10 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
     engine.measured = measured.read(frame, acts, vocab, problems)
+    row_groups = acts.group  # for naming the rows of a non-finite result (4 bytes a row)
+    del acts  # the engine lets the rows go before it builds the summary
     summary = engine.run()
-    _refuse_infinite(summary, acts, problems)
+    _refuse_infinite(summary, row_groups, problems)
     problems.raise_if_any()
     summary = conform(summary)
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
@@ -174,22 +209,38 @@ class _Engine:
     def __init__(self, acts: Activities, release: Release, options: AccountingOptions, vocab: Vocabulary,
                  problems: Collector):
         self.a, self.release, self.options, self.vocab, self.problems = acts, release, options, vocab, problems
-        arrays = _item_arrays(vocab)
-        self.kind = arrays["kind"][acts.item]
-        self.renewable = arrays["renewable"][acts.item]
-        self.grid_delivered = arrays["grid_delivered"][acts.item]
-        self.market_grid = arrays["market_grid"][acts.item]
-        self.sign = np.where(acts.flow == EXPORT, -1.0, 1.0)
+        self.tables = _item_arrays(vocab)
+        self.kind = self.tables["kind"][acts.item]
         self.G = acts.n_groups
         self.fids: dict[str, int] = {}
         self.factor_objs: dict[str, Factor] = {}
         self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
+        self.item_trace: list[tuple[np.ndarray, dict[int, list[int]]]] = []  # (rows, item -> factor codes)
+        self._py: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
 
     # --- helpers ---
+    def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
+        """``values`` with exports negated (a new array): sign × value, exactly."""
+        out = values.copy()
+        np.negative(out, out=out, where=export)
+        return out
+
     def gsum(self, weights: np.ndarray) -> np.ndarray:
         return np.bincount(self.a.group, weights=weights, minlength=self.G)
+
+    def item_sums(self, items: list[int], weights: np.ndarray) -> np.ndarray:
+        """Sum of ``weights`` per group and item, for the given item indices: shape (groups, len(items)).
+
+        One ``np.bincount`` over the rows of those items; each cell adds its rows in row order, as
+        :meth:`gsum` of the weights masked to one item would.
+        """
+        slot = np.full(len(self.vocab) + 1, len(items), dtype=np.int64)
+        slot[items] = np.arange(len(items))
+        k = len(items) + 1  # the last column collects every other row
+        cells = np.bincount(self.a.group * k + slot[self.a.item], weights=weights, minlength=self.G * k)
+        return cells.reshape(self.G, k)[:, :-1]
 
     def _fid(self, factor: Factor) -> int:
         if factor.id not in self.fids:
@@ -206,20 +257,45 @@ class _Engine:
                           "a factor in the release, or your own table (--factors / Release.with_table)", kind=MissingFactor)
 
     def per_item(self, resolve, mask: np.ndarray, what: str) -> np.ndarray:
-        """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none)."""
-        out = np.zeros(len(mask))
-        for idx in np.unique(self.a.item[mask]):
-            if idx < 0:
-                continue
-            rows = mask & (self.a.item == idx)
+        """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none).
+
+        Items are resolved in ascending order; the rows take their value through one table look-up.
+        """
+        item = self.a.item
+        present = np.zeros(len(self.vocab) + 1, dtype=bool)
+        present[item[mask]] = True
+        present[-1] = False  # unknown items
+        table = np.zeros(len(self.vocab) + 1)  # the trailing entry (unknown item, -1) stays 0
+        codes: dict[int, list[int]] = {}
+        for idx in np.flatnonzero(present):
             found = resolve(self.vocab.items[idx])
             if found is None:
                 label = self.vocab.items[idx].label
-                self._missing(rows, "item", f"release {self.release.name} has no {what} for {label}")
+                self._missing(mask & (item == idx), "item", f"release {self.release.name} has no {what} for {label}")
                 continue
-            out[rows] = found.value
-            self._trace_rows(rows, found.factors)
-        return out
+            table[idx] = found.value
+            codes[int(idx)] = [self._fid(f) for f in found.factors]
+        if codes:
+            self.item_trace.append((mask, codes))
+        values = table[item]
+        values[~mask] = 0.0
+        return values
+
+    def _province_years(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per group a code of its (province, year), with the provinces and years of the codes."""
+        if self._py is None:
+            gt = self.a.groups
+            provinces = gt["province"].to_numpy()
+            if len(provinces) <= SMALL_GROUPS:  # in Python: pandas' hashing costs more for a few groups
+                codes: dict = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
+                prov = np.array([codes.setdefault(p if isinstance(p, str) else None, len(codes)) for p in provinces],
+                                dtype=np.int64)
+                names = [np.nan if p is None else p for p in codes]
+            else:
+                prov, names = pd.factorize(provinces, use_na_sentinel=False)
+            years = gt["year"].to_numpy()
+            self._py = (prov * (int(years.max(initial=0)) + 1) + years, np.asarray(names, dtype=object), years)
+        return self._py
 
     def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``.
@@ -228,18 +304,20 @@ class _Engine:
         """
         values = np.zeros(self.G)
         ids = np.full(self.G, "", dtype=object)
-        gt = self.a.groups
         if not groups.any():
             return values, ids
-        provinces, years = gt["province"].to_numpy(), gt["year"].to_numpy()
-        for province, year in dict.fromkeys(zip(provinces[groups], years[groups])):
+        key, provinces, years = self._province_years()
+        width = int(years.max(initial=0)) + 1
+        chosen = key[groups]
+        for k in (dict.fromkeys(chosen.tolist()) if len(chosen) <= SMALL_GROUPS else pd.unique(chosen)):  # first appearance
+            sel = groups & (key == k)
+            province, year = provinces[k // width], int(k % width)
             if year <= 0:  # a period that is no period: refused once, as period_invalid
                 continue
-            sel = groups & (provinces == province) & (years == year)
-            found = resolve(province, int(year))
+            found = resolve(province, year)
             if found is None:
                 hint = "" if self.options.year_fallback == "nearest" else "; year_fallback='nearest' uses a later year"
-                self._missing(np.isin(self.a.group, np.flatnonzero(sel)) & rows_mask, "period",
+                self._missing(sel[self.a.group] & rows_mask, "period",
                               f"release {self.release.name} has no {what} for region {province} in {year} or earlier{hint}")
                 continue
             values[sel] = found.value
@@ -251,98 +329,145 @@ class _Engine:
 
     # --- the run ---
     def run(self) -> pd.DataFrame:
-        a, rel, opt = self.a, self.release, self.options
-        known = a.item >= 0
-        fuel, elec, heat, steam = (self.kind == k for k in (FUEL, ELECTRICITY, HEAT, STEAM))
-        feed, export = a.flow == FEEDSTOCK, a.flow == EXPORT
-        consumption = a.flow == CONSUMPTION
-        steam_h = steam & ~np.isnan(a.enthalpy)
-        coal_rows = (fuel | elec | heat | (steam & ~steam_h)) & known
+        m = self._masks()
         groups = self.a.groups
-        out: dict[str, np.ndarray] = {c: groups[c].to_numpy() for c in ("enterprise", "period", "year", "region",
-                                                                           "industry", "park", "name")}
-        out["release"] = np.full(self.G, rel.name, dtype=object)
+        out: dict[str, np.ndarray] = {c: groups[c].array for c in ("enterprise", "period", "year", "region",
+                                                                      "industry", "park", "name")}  # typed already
+        out["release"] = np.full(self.G, self.release.name, dtype=object)
         out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
-
-        # energy, equivalent value: k_i per row; steam with enthalpy through heat
-        coef = self.per_item(lambda it: energy.coal_coefficient(rel, it), coal_rows, "standard-coal coefficient")
-        coef = measured.apply_energy(self, coef, coal_rows & fuel)
-        tce_equiv = a.amount * coef
-        if steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
-            heat_k = energy.heat_coefficient(rel)
-            if heat_k is None:
-                self._missing(steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
-            else:
-                tce_equiv[steam_h] = energy.steam_heat_mj(a.amount[steam_h], a.enthalpy[steam_h], "t") * heat_k.value
-                self._trace_rows(steam_h, heat_k.factors)
-
-        # equal value: electricity at the coal rate of power supply of the region and year
-        has_elec = self.gsum(elec.astype(float)) > 0
-        rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
-                                 has_elec, "coal rate of power supply", elec)
-        tce_equal = np.where(elec, a.amount * rate[a.group], tce_equiv)
-
-        for method, tce in (("equivalent", tce_equiv), ("equal", tce_equal)):
-            out[f"energy_{method}_tce"] = self.gsum(self.sign * tce)
-            out[f"feedstock_{method}_tce"] = self.gsum(tce * feed)
-            out[f"renewable_electricity_{method}_tce"] = self.gsum(tce * (elec & self.renewable & consumption))
-            out[f"exported_{method}_tce"] = self.gsum(tce * export)
-            # the exclusions are sums over the rows they keep, not differences, so nothing cancels
-            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(self.sign * tce * ~feed)
-            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(
-                self.sign * tce * ~(feed | (elec & self.renewable & consumption)))
-        out["electricity_kwh"] = self.gsum(self.sign * a.amount * elec)
-        out["renewable_electricity_kwh"] = self.gsum(a.amount * (elec & self.renewable & consumption))
-
+        self._energy(out, m)
         out.update(water_columns(self))
-        self._co2(out, fuel, elec, heat, steam, steam_h, feed, has_elec)
+        self._co2(out, m)
+        del m  # the row classes: free before the economics and the summary
+        factor_ids = self._factor_ids()  # every factor is traced by now
         self._economics(out)
+        self.a = None  # done with the rows: let them go before the intensities and the summary (peak memory)
         add_intensities(out)
         for scope in ("location", "market"):
             out[f"grid_factor_{scope}"] = self.grid_ids[scope]
             out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(self.grid_ids[scope], self.factor_objs)
-        out["factor_ids"] = self._factor_ids()
-        return pd.DataFrame(out)
+        out["factor_ids"] = factor_ids
+        return _summary_frame(out)
 
-    def _co2(self, out: dict, fuel, elec, heat, steam, steam_h, feed, has_elec) -> None:
+    def _masks(self) -> SimpleNamespace:
+        """The row classes the sums need, each from one look-up or comparison.
+
+        """
+        a, kind = self.a, self.kind
+        m = SimpleNamespace(fuel=kind == FUEL, elec=kind == ELECTRICITY, heat=kind == HEAT, steam=kind == STEAM,
+                            feed=a.flow == FEEDSTOCK, export=a.flow == EXPORT)
+        m.ren = self.tables["renewable_electricity"][a.item] & (a.flow == CONSUMPTION)
+        m.steam_h = m.steam & ~np.isnan(a.enthalpy) if m.steam.any() else m.steam
+        m.coal_rows = self.tables["energy"][a.item]
+        if m.steam_h.any():
+            m.coal_rows = m.coal_rows & ~m.steam_h
+        m.has_elec = np.bincount(a.group, weights=m.elec, minlength=self.G) > 0
+        return m
+
+    def subset_sum(self, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Sum per group of ``weights`` (one per row of ``rows``, row indices ascending): equal to
+        :meth:`gsum` of the full-length weights that are 0 outside ``rows``."""
+        if len(rows) == 0:
+            return np.zeros(self.G)  # np.bincount of nothing gives integers
+        return np.bincount(self.a.group[rows], weights=weights, minlength=self.G)
+
+    def _energy(self, out: dict, m: SimpleNamespace) -> None:
+        """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export.
+
+        The exclusions are sums over the rows they keep, not differences, so nothing cancels: the
+        signed values are summed, then the feedstock rows set to 0 and summed again, then the
+        renewable rows. Feedstock and renewable rows are never exports (sign +1).
+        """
         a, rel, opt = self.a, self.release, self.options
-        combustion = fuel & ~feed & (a.item >= 0)
+        tce = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
+        tce = measured.apply_energy(self, tce, m.coal_rows & m.fuel)  # measured NCV where given (GB/T 2589 ch. 8)
+        tce *= a.amount  # equivalent value: k_i x amount, in place
+        if m.steam_h.any():  # steam with its enthalpy: heat content at the heat coefficient
+            heat_k = energy.heat_coefficient(rel)
+            if heat_k is None:
+                self._missing(m.steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
+            else:
+                tce[m.steam_h] = energy.steam_heat_mj(a.amount[m.steam_h], a.enthalpy[m.steam_h], "t") * heat_k.value
+                self._trace_rows(m.steam_h, heat_k.factors)
+
+        # equal value: electricity at the coal rate of power supply of the region and year
+        rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
+                                 m.has_elec, "coal rate of power supply", m.elec)
+        elec, feed, ren, export = (np.flatnonzero(x) for x in (m.elec, m.feed, m.ren, m.export))
+        for method in ("equivalent", "equal"):
+            if method == "equal":  # the equivalent sums are done: electricity at the coal rate, in place
+                tce[elec] = a.amount[elec] * rate[a.group[elec]]
+            signed = self.signed(tce, m.export)
+            out[f"energy_{method}_tce"] = self.gsum(signed)
+            out[f"feedstock_{method}_tce"] = self.subset_sum(feed, tce[feed])
+            out[f"renewable_electricity_{method}_tce"] = self.subset_sum(ren, tce[ren])
+            out[f"exported_{method}_tce"] = self.subset_sum(export, tce[export])
+            signed[feed] = 0.0
+            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(signed)
+            signed[ren] = 0.0
+            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(signed)
+            del signed
+        out["electricity_kwh"] = self.subset_sum(elec, self.signed(a.amount[elec], m.export[elec]))
+        out["renewable_electricity_kwh"] = self.subset_sum(ren, a.amount[ren])
+
+    def _co2(self, out: dict, m: SimpleNamespace) -> None:
+        """CO2 [tCO2] of fuel combustion, grid electricity (location- and market-based) and heat."""
+        a, rel, opt = self.a, self.release, self.options
+        combustion = m.fuel & ~m.feed
         ef = measured.apply_co2(self, self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion,
                                                     "fuel emission factor"), combustion)
-        out["co2_combustion_tco2"] = self.gsum(self.sign * a.amount * ef * combustion)
+        rows = np.flatnonzero(combustion)  # ef is 0 outside them
+        out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef[rows])
+        del ef, combustion
 
-        no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, elec & (self.grid_delivered | self.market_grid))
+        grid_rows = self.tables["grid_delivered"][a.item] | self.tables["market_grid"][a.item]
+        no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, grid_rows)
         self.problems.add(no_region, "region_missing", "region", grid.NO_REGION_MESSAGE, grid.NO_REGION_EXPECTED,
                           kind=MissingFactor)
-        for scope, purpose, rows in (("location", opt.location_purpose, elec & self.grid_delivered),
-                                     ("market", "excl_market_nonfossil", elec & self.market_grid)):
-            groups = has_elec & (self.gsum(rows.astype(float)) > 0)
+        del grid_rows
+
+        for scope, purpose, table in (("location", opt.location_purpose, "grid_delivered"),
+                                      ("market", "excl_market_nonfossil", "market_grid")):
+            rows = self.tables[table][a.item]
+            idx = np.flatnonzero(rows)
+            groups = m.has_elec & (np.bincount(a.group[idx], minlength=self.G) > 0)
             factor, ids = self.per_group(
                 lambda p, y, purpose=purpose: emissions.grid_emission_factor(
                     rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
                 groups, f"grid emission factor ({purpose})", rows)
-            out[f"co2_electricity_{scope}_tco2"] = self.gsum(self.sign * a.amount * rows) * factor
+            out[f"co2_electricity_{scope}_tco2"] = self.subset_sum(idx, self.signed(a.amount[idx], m.export[idx])) * factor
+            del rows, idx
             self.grid_ids[scope] = ids
+        out["co2_heat_tco2"] = self._heat_co2(m)
+        for scope in ("location", "market"):
+            out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
+            out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
 
-        heat_rows = (heat | steam) & (a.item >= 0)
-        heat_mj = np.where(heat, a.amount, 0.0)
-        if steam.any():
+    def _heat_co2(self, m: SimpleNamespace) -> np.ndarray:
+        """CO2 of heat and steam bought [tCO2]: heat [MJ], steam at (enthalpy − feedwater) × mass."""
+        a, rel = self.a, self.release
+        heat_rows = m.heat | m.steam
+        if not heat_rows.any():
+            return np.zeros(self.G)
+        rows = np.flatnonzero(heat_rows)  # the arithmetic on these rows only; the others add nothing
+        amount = a.amount[rows]
+        heat_mj = np.where(m.heat[rows], amount, 0.0)
+        if m.steam.any():
             hfw = emissions.feedwater_enthalpy(rel)
             steam_row = rel.lookup("standard_coal", "steam")
             default_h = dict(steam_row.extra).get("lhv") if steam_row is not None else None
             if default_h is not None:
                 default_h *= multiplier(dict(steam_row.extra)["lhv_unit"], "kJ/kg")
-            missing_h = steam & ~steam_h
+            missing_h = m.steam & ~m.steam_h
             if missing_h.any() and default_h is None:
                 self._missing(missing_h, "enthalpy", "no enthalpy given and the release has no default steam heat")
-            enthalpy = np.where(steam_h, a.enthalpy, default_h if default_h is not None else np.nan)
-            heat_mj[steam] = energy.steam_heat_mj(a.amount[steam], enthalpy[steam] - hfw.value, "t")
-            self._trace_rows(steam, hfw.factors)
-        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")
-        out["co2_heat_tco2"] = self.gsum(self.sign * heat_mj * ef_heat)
-        for scope in ("location", "market"):
-            out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
-            out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
+            steam = m.steam[rows]
+            enthalpy = np.where(m.steam_h[rows], a.enthalpy[rows], default_h if default_h is not None else np.nan)
+            heat_mj[steam] = energy.steam_heat_mj(amount[steam], enthalpy[steam] - hfw.value, "t")
+            self._trace_rows(m.steam, hfw.factors)
+        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")[rows]
+        values = self.signed(heat_mj, m.export[rows]) * ef_heat
+        return np.bincount(a.group[rows], weights=values, minlength=self.G)
 
     def _economics(self, out: dict) -> None:
         a, vocab = self.a, self.vocab
@@ -351,15 +476,23 @@ class _Engine:
         k_of = np.full(len(vocab) + 1, -1)
         for k, i in enumerate(idx.values()):
             k_of[i] = k
-        g, k, amt = a.group[econ], k_of[a.item[econ]], a.amount[econ]
+        rows = np.flatnonzero(econ)
+        del econ
+        k = k_of[a.item[rows]]
         if (k < 0).any():  # an economic item of items.csv without a column here would add into another's
-            names = sorted({vocab.items[i].item for i in a.item[econ][k < 0]})
+            names = sorted({vocab.items[i].item for i in a.item[rows][k < 0]})
             raise FactorDataError(f"economic item(s) {', '.join(names)} of items.csv have no summary column "
                                   "(carbonkit.accounting.ECONOMIC_COLUMNS)")
         K = len(idx)
-        sums = np.bincount(g * K + k, weights=amt, minlength=self.G * K).reshape(self.G, K)
-        counts = np.bincount(g * K + k, minlength=self.G * K).reshape(self.G, K)
-        table = np.where(counts > 0, sums, np.nan)
+        cells = a.group[rows] * K
+        cells += k
+        amt = a.amount[rows]
+        del k, rows
+        table = np.bincount(cells, weights=amt, minlength=self.G * K).astype(np.float64, copy=False).reshape(self.G, K)
+        given = np.zeros(self.G * K, dtype=bool)
+        given[cells] = True
+        table[~given.reshape(self.G, K)] = np.nan  # no row: no value
+        del cells, amt
         col = {name: table[:, j] for j, name in enumerate(idx)}
         product_unit = np.full(self.G, None, dtype=object)
         prod = a.item == idx["product_output"]
@@ -372,7 +505,7 @@ class _Engine:
             out[column] = col[name]
             if name == "value_added":
                 out["value_added_comparable_10k_cny"] = comparable
-                out["price_basis"] = np.where(np.isnan(comparable), "current", "comparable").astype(object)
+                out["price_basis"] = np.array(["comparable", "current"], dtype=object)[np.isnan(comparable).view(np.int8)]
         out["product_unit"] = product_unit
         va_rows = a.item == idx["value_added"]
         self.problems.add(va_rows & (a.amount <= 0), "value_added_nonpositive", "amount",
@@ -382,14 +515,34 @@ class _Engine:
             self.problems.add(a.first_row[no_va], "value_added_missing", "item",
                               "no value_added for this enterprise and period", "a row with item value_added")
 
+    def _mark_items(self, member: np.ndarray) -> None:
+        """Mark the factors of :meth:`per_item` on the groups of the rows that used them.
+
+        Per trace: which groups have a row of each item (one byte per group and item), then each of
+        the item's factors is marked on those groups.
+        """
+        for mask, codes in self.item_trace:
+            items = list(codes)
+            slot = np.full(len(self.vocab) + 1, len(items), dtype=np.int64)
+            slot[items] = np.arange(len(items))
+            rows = np.flatnonzero(mask)
+            width = len(items) + 1  # the last column: rows of items without a factor
+            has = np.zeros(self.G * width, dtype=bool)
+            has[self.a.group[rows] * width + slot[self.a.item[rows]]] = True
+            has = has.reshape(self.G, width)
+            for j, idx in enumerate(items):
+                for code in codes[idx]:
+                    member[:, code] |= has[:, j]
+
     def _factor_ids(self) -> np.ndarray:
         """';'-joined sorted factor ids per group, built once per distinct set."""
-        if not self.trace:
+        if not self.trace and not self.item_trace:
             return np.full(self.G, "", dtype=object)
         names = list(self.fids)
         member = np.zeros((self.G, len(names)), dtype=bool)
         for g, codes in self.trace:
             member[g, codes] = True
+        self._mark_items(member)
         order = np.argsort(names)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words

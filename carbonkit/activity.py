@@ -18,6 +18,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, rank_groups,
+                             repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids, parse_period
 from carbonkit.units import multiplier
@@ -177,22 +179,34 @@ class Activities:
 def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
     """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(np.int64), list(series.cat.categories)
+        return series.cat.codes.to_numpy(), list(series.cat.categories)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes.astype(np.int64), list(uniques)
+    return codes, list(uniques)
+
+
+SMALL_ROWS = 256  # up to this many rows, texts are coded in Python (pandas' fixed costs dominate)
 
 
 def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes over the distinct trimmed texts, sorted; -1 where the value is missing or blank."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        if categories_are_labels(series.cat.categories):
+            return series.cat.codes.to_numpy(), list(series.cat.categories)  # already what the remapping gives
+    elif len(series) <= SMALL_ROWS:
+        return label_codes_small(series.tolist())
     codes, uniques = _codes(series)
     labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     lab_codes, lab_uniques = pd.factorize(labels, sort=True)
     blank = np.flatnonzero(lab_uniques == "")
-    remap = lab_codes.astype(np.int64)
+    remap = lab_codes.astype(np.int32)  # row codes in 4 bytes (an index into the distinct values)
     if len(blank):
         remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
         lab_uniques = np.delete(lab_uniques, blank[0])
     return remap[codes], [str(x) for x in lab_uniques]
+
+
+
+
 
 
 class Collector:
@@ -246,7 +260,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         raise InvalidInput([Problem("column_missing", f"the table has no column '{c}'", field=c,
                                     expected="columns " + ", ".join(REQUIRED)) for c in missing])
     n = len(frame)
-    rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1)
+    rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1, dtype=np.int32 if n < 2**31 - 1 else np.int64)
     out = Collector(frame, rows)
 
     ent_codes, ent_names = _labels(frame["enterprise"])
@@ -271,28 +285,29 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
 
     out.add(unknown, "item_unknown", "item", _unknown_message, "an item id or name from factors/items.csv",
             kind=UnknownItem)
+    del item_codes, unknown
 
     # flows
     if "flow" in frame.columns:
         flow_codes, flow_names = _labels(frame["flow"])
-        flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int64)
+        flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int8)
         flow = flow_map[flow_codes]
         out.add(flow < 0, "flow_unknown", "flow", lambda i: f"'{frame['flow'].iat[i]}' is not a flow",
                 "consumption, feedstock or export (消费, 原料用能, 外销)")
         flow = np.where(flow < 0, 0, flow)
+        del flow_codes
     else:
-        flow = np.zeros(n, dtype=np.int64)
-    kinds = np.array([it.kind for it in vocab.items] + [""], dtype=object)
-    row_kind = kinds[item]
-    only_consumption = np.isin(row_kind, ["water", "economic"]) & (flow != 0)
+        flow = np.zeros(n, dtype=np.int8)
+    consumption_only = np.array([it.kind in ("water", "economic") for it in vocab.items] + [False])
+    steam_item = np.array([it.kind == "steam" for it in vocab.items] + [False])
+    only_consumption = consumption_only[item] & (flow != 0)
     out.add(only_consumption, "flow_not_allowed", "flow",
             lambda i: f"{vocab.items[item[i]].label} is counted as used; flow '{FLOWS[flow[i]]}' does not apply",
             "consumption (or leave the flow empty)")
 
     # units: each distinct (item, unit) pair converted once
     unit_codes, unit_names = _labels(frame["unit"])
-    pair = np.where(item >= 0, item, len(vocab)) * (len(unit_names) + 1) + np.where(unit_codes >= 0, unit_codes, len(unit_names))
-    pairs, pair_inv = np.unique(pair, return_inverse=True)
+    pairs, pair_inv = item_unit_pairs(item, unit_codes, len(vocab), len(unit_names))
     pair_factor = np.full(len(pairs), np.nan)
     pair_problem: dict[int, Problem] = {}
     for k, key in enumerate(pairs):
@@ -318,6 +333,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         for k, p in pair_problem.items():
             out.add(pair_inv == k, p.code, "unit", p.message, p.expected, kind=UnitMismatch)
     factor = pair_factor[pair_inv]
+    del pair_inv
 
     # amounts
     raw_amount = frame["amount"]
@@ -327,11 +343,15 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             "a finite number")
     out.add(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
     with np.errstate(over="ignore", invalid="ignore"):
-        too_large = np.isfinite(amount) & np.isfinite(factor) & (np.abs(amount * factor) > MAX_AMOUNT)
-    out.add(too_large, "amount_out_of_range", "amount", lambda i: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
+        converted = amount * factor  # in the item's canonical unit; rows not usable are set to 0 below
+        too_large = np.isfinite(amount) & np.isfinite(factor) & ((converted > MAX_AMOUNT) | (converted < -MAX_AMOUNT))
+    out.add(too_large, "amount_out_of_range", "amount", lambda i, amount=amount: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
             f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
-    out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
+    out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i, amount=amount: f"{amount[i]} is negative",
             "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
+    resolved_unit = np.isfinite(factor)
+    usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
+    del factor, amount  # ``converted`` holds amount x factor
 
     # steam enthalpy
     if "enthalpy" in frame.columns:
@@ -339,10 +359,10 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
         given = _labels(frame["enthalpy"])[0] >= 0
         out.add(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
                 lambda i: f"'{frame['enthalpy'].iat[i]}' is not a positive enthalpy", "a steam enthalpy in kJ/kg")
-        out.add(given & (row_kind != "steam") & (item >= 0), "enthalpy_not_allowed", "enthalpy",
+        out.add(given & ~steam_item[item] & (item >= 0), "enthalpy_not_allowed", "enthalpy",
                 "an enthalpy applies to steam only", "an empty enthalpy")
     else:
-        enthalpy = np.full(n, np.nan)
+        enthalpy = np.broadcast_to(np.nan, n)  # read-only, no memory: none given
 
     # periods
     years = np.zeros(len(per_names) + 1, dtype=np.int64)
@@ -358,22 +378,17 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             lambda i: f"'{frame['period'].iat[i]}' is not a period", PERIOD_EXPECTED)
 
     # groups: (enterprise, period), sorted
-    key = ent_codes * (len(per_names) + 1) + per_codes
-    key_codes, key_uniques = pd.factorize(key)
-    order = np.argsort(key_uniques, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    group = rank[key_codes]
-    first = np.empty(len(order), dtype=np.int64)
+    key = ent_codes.astype(np.int64) * (len(per_names) + 1) + per_codes
+    group, key_uniques = rank_groups(key)
+    del key, ent_codes
+    first = np.empty(len(key_uniques), dtype=np.int64)
     first[group[::-1]] = np.arange(n)[::-1]  # the last write wins: each group's first row
-    g_ent, g_per = np.divmod(key_uniques[order], len(per_names) + 1)
+    g_ent, g_per = np.divmod(key_uniques, len(per_names) + 1)
 
     # duplicates: the same item and flow (and steam enthalpy) twice in one group
-    dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
-    resolved_unit = np.isfinite(factor)
-    dup_key = np.where((item >= 0) & resolved_unit, dup_key, -1 - np.arange(n))  # unusable rows never clash
-    dup = pd.Series(dup_key).duplicated(keep=False).to_numpy().copy()
+    dup = repeated_cells(group, len(key_uniques), item_flow_cells(item, flow, (item >= 0) & resolved_unit))
     if dup.any() and not np.isnan(enthalpy[dup]).all():
+        dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
         idx = np.flatnonzero(dup)
         again = pd.DataFrame({"k": dup_key[idx], "h": np.nan_to_num(enthalpy[idx], nan=-1.0)}).duplicated(keep=False)
         dup[idx[~again.to_numpy()]] = False
@@ -382,25 +397,26 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             "one row per item and flow; add the amounts up")
 
     # regions, per group (first given)
-    groups = pd.DataFrame({
+    columns = {
         "enterprise": np.array(ent_names + [""], dtype=object)[g_ent],
         "period": np.array(per_names + [""], dtype=object)[g_per],
         "year": years[g_per], "month": months[g_per],
-    })
+    }
     for col in ("region", "industry", "park", "name"):
-        groups[col] = _first_per_group(frame, col, group, len(groups))
-    reg_names = pd.unique(groups["region"].fillna("CN").astype(str))
-    province = {r: vocab.province_of(r) for r in reg_names}
-    groups["province"] = groups["region"].fillna("CN").astype(str).map(province)
+        columns[col] = _first_per_group(frame, col, group, first)
+    province = {r: vocab.province_of(r) for r in dict.fromkeys(columns["region"])}  # None: national
+    province[None] = vocab.province_of("CN")
+    columns["province"] = np.array([province[r] for r in columns["region"]], dtype=object)  # None: unknown
+    groups = pd.DataFrame(columns)
     bad_region = groups["province"].isna().to_numpy()
     if bad_region.any():
         out.add(first[bad_region], "region_unknown", "region",
                 lambda i: f"'{frame['region'].iat[i]}' is not a region code",
                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
-    usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
-    with np.errstate(over="ignore", invalid="ignore"):  # rejected rows (inf, 1e300) may overflow; they are masked
-        converted = np.where(usable, amount * factor, 0.0)
-    acts = Activities(group=group, item=np.where(usable, item, -1), flow=flow,
+    not_usable = ~usable
+    converted[not_usable] = 0.0  # rejected rows (inf, 1e300) may have overflowed
+    item[not_usable] = -1
+    acts = Activities(group=group, item=item, flow=flow,
                       amount=converted, enthalpy=enthalpy,
                       unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)
     if raise_now:
@@ -409,12 +425,27 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
     return acts, out
 
 
-def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """The first non-blank value of ``col`` in each group (None where the column or value is absent)."""
+
+
+
+
+
+
+
+
+
+
+def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The first non-blank value of ``col`` in each group (None where the column or value is absent).
+
+    ``first`` is each group's first row: where that row has a value, it is the group's.
+    """
     if col not in frame.columns:
-        return np.full(n_groups, None, dtype=object)
+        return np.full(len(first), None, dtype=object)
     codes, labels = _labels(frame[col])
-    chosen = np.full(n_groups, -1, dtype=np.int64)
-    idx = np.flatnonzero(codes >= 0)[::-1]  # reversed: the first occurrence is written last
-    chosen[group[idx]] = codes[idx]
+    chosen = codes[first]
+    blank = chosen < 0
+    if blank.any():  # those groups take their first row with a value, if any
+        idx = np.flatnonzero(blank[group] & (codes >= 0))[::-1]  # reversed: the first occurrence is written last
+        chosen[group[idx]] = codes[idx]
     return np.array([*labels, None], dtype=object)[chosen]

@@ -5,6 +5,7 @@ Source column names map to canonical names through one explicit table, :data:`CO
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -75,6 +76,49 @@ def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFram
     return frame.rename(columns=mapping)
 
 
+TYPED_CSV_BYTES = 4 * 1024 * 1024  # [B] from this size a CSV file is read typed first (see _read_typed)
+
+
+def _read_typed(source) -> pd.DataFrame | None:
+    """A large CSV file read with ``amount`` as floats and the text columns as categories (their distinct
+    values trimmed once, not every cell), or None when that does not go (an amount that is not a number,
+    an empty one, a header that maps twice): the text reading then reports each problem by row.
+
+    The floats are what ``pd.to_numeric`` gives for the same text, so the results do not change.
+    """
+    if not isinstance(source, (str, Path)) or Path(source).stat().st_size < TYPED_CSV_BYTES:
+        return None
+    options = {"keep_default_na": False, "encoding": "utf-8-sig"}  # spaces: trimmed with the categories below
+    try:
+        with open(source, encoding="utf-8-sig", newline="") as fh:  # the header line, without pandas' set-up
+            raw = next(csv.reader(fh))
+        header = [h.lstrip() for h in raw]  # as skipinitialspace reads it
+        canon = {col: _LOOKUP.get(normalise_name(col)) for col in header}
+        known = [c for c in canon.values() if c]
+        if len(set(known)) < len(known) or "amount" not in known:  # a header that maps twice, another dialect
+            return None
+        dtype = {r: np.float64 if canon[h] == "amount" else "category" if canon[h] in _TEXT_COLUMNS else str
+                 for r, h in zip(raw, header)}
+        frame = pd.read_csv(source, dtype=dtype, **options)
+    except (ValueError, TypeError, StopIteration, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        return None
+    if list(frame.columns) != raw:  # pandas read another header (duplicates renamed ...)
+        return None
+    frame.columns = header
+    frame = frame.rename(columns={col: c for col, c in canon.items() if c})
+    for col in frame.columns:
+        if col in _TEXT_COLUMNS:
+            categories = frame[col].cat.categories
+            if categories.astype(str).str.contains('"', regex=False).any():
+                return None  # a quoted field after a space: the text reading (skipinitialspace) reads it right
+            trimmed = categories.astype(str).str.strip()
+            if not trimmed.equals(categories):
+                frame[col] = (frame[col].cat.rename_categories(trimmed) if trimmed.is_unique
+                              else frame[col].astype(str).str.strip())
+    frame["row"] = np.arange(2, len(frame) + 2)  # header is line 1
+    return frame
+
+
 def read_csv(source) -> pd.DataFrame:
     """The long table from a CSV file or stream. ``row`` is the line number.
 
@@ -82,6 +126,9 @@ def read_csv(source) -> pd.DataFrame:
     on Chinese Windows saves) and the delimiter too (comma, semicolon or tab, from the header line).
     """
     name = Path(source).name if isinstance(source, (str, Path)) else "CSV"
+    typed = _read_typed(source)
+    if typed is not None:
+        return typed
     text = decode_text(raw_content(source), name)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,

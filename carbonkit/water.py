@@ -22,8 +22,10 @@ def water_columns(engine) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     by_class = {"fresh": np.zeros(engine.G), "nonconventional": np.zeros(engine.G), "recycled": np.zeros(engine.G)}
     sources: dict[str, np.ndarray] = {}
-    for it in vocab.of_kind("water"):
-        volume = engine.gsum(a.amount * (a.item == vocab.index[it.item]))
+    waters = vocab.of_kind("water")
+    table = engine.item_sums([vocab.index[it.item] for it in waters], a.amount)  # [m3], one column per source
+    for j, it in enumerate(waters):
+        volume = table[:, j]
         by_class[it.water_class] = by_class[it.water_class] + volume
         if it.water_class != "recycled":
             sources[f"water_{it.item}_m3"] = volume

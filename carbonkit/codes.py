@@ -1,0 +1,120 @@
+"""Integer codes of the long table's columns: distinct texts, (item, unit) pairs, groups, duplicates.
+
+Each works in one pass or one count over the rows where pandas would hash or sort them: validation
+(:mod:`carbonkit.activity`) resolves every distinct value once and maps it back through these codes.
+The property tests (tests/carbonkit/test_engine_parts.py) hold each to the plain pandas answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from carbonkit.vocabulary import FLOWS
+
+
+def label_codes_small(values: list) -> tuple[np.ndarray, list[str]]:
+    """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1."""
+    texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
+             for v in values]
+    labels = sorted({t for t in texts if t})
+    code = {t: k for k, t in enumerate(labels)}
+    return np.array([code[t] if t else -1 for t in texts], dtype=np.int32), labels
+
+
+def categories_are_labels(categories: pd.Index) -> bool:
+    """Categories that are their own labels: texts, trimmed, none blank, sorted."""
+    if categories.inferred_type != "string" or not categories.is_monotonic_increasing:
+        return False
+    texts = categories.astype(object)
+    return bool(all(isinstance(t, str) and t == t.strip() and t for t in texts))
+
+
+def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (item, unit) keys, ascending, and each row's place among them, without sorting the rows.
+
+    A key is ``item * (n_units + 1) + unit`` with -1 (unknown item, no unit) mapped to the last code.
+    """
+    width = n_units + 1
+    pair = item.astype(np.int64)  # a copy, then in place
+    pair[pair < 0] = n_items
+    pair *= width
+    pair += unit_codes
+    pair[unit_codes < 0] += n_units + 1  # -1: no unit -> n_units
+    present = np.bincount(pair, minlength=(n_items + 1) * width) > 0
+    pairs = np.flatnonzero(present)
+    place = np.zeros(len(present), dtype=np.int32)
+    place[pairs] = np.arange(len(pairs))
+    return pairs, place[pair]
+
+
+def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rank among the distinct keys, and the distinct keys ascending.
+
+    Keys spanning at most twice the rows are ranked by counting (no hash table, no sort); others
+    through ``pd.factorize``.
+    """
+    if len(key) == 0:
+        return key.astype(np.int64), key.astype(np.int64)
+    low = int(key.min())
+    span = int(key.max()) - low + 1
+    if span <= 2 * len(key) + 1024:
+        present = np.bincount(key - low, minlength=span) > 0
+        rank = np.cumsum(present) - 1
+        return rank[key - low], np.flatnonzero(present) + low
+    codes, uniques = pd.factorize(key)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques[order]
+
+
+def item_flow_cells(item: np.ndarray, flow: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """item x len(FLOWS) + flow per row, -1 where the row is not usable (it never clashes)."""
+    cell = item * len(FLOWS)
+    cell += flow
+    cell[~usable] = -1
+    return cell
+
+
+def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarray:
+    """True where a row's (group, cell) occurs more than once; rows with cell -1 never do.
+
+    The cells present are numbered compactly; when every (group, cell) pair is distinct (marked in a
+    table of one byte per pair) nothing is repeated; else the pairs are counted with one
+    ``np.bincount`` when the table is small, or found by one sort. ``cell`` is consumed.
+    """
+    n = len(cell)
+    spare = int(cell.max(initial=-1)) + 1
+    seen = np.zeros(spare + 1, dtype=bool)
+    seen[cell] = True  # -1 marks the spare entry
+    seen = seen[:spare]
+    width = int(seen.sum())
+    slot = np.append(np.cumsum(seen) - 1, -1).astype(np.int16 if width < 2**15 else np.int64)[cell]
+    del cell
+    if n_groups * width > 2 * n + 1024:
+        return repeated_keys(np.where(slot >= 0, group * width + slot, -1 - np.arange(n)))
+    pair = group * width
+    pair += slot
+    pair[slot < 0] = n_groups * width
+    n_usable = n - int(np.count_nonzero(slot < 0))
+    del slot
+    used = np.zeros(n_groups * width + 1, dtype=bool)
+    used[pair] = True
+    if int(np.count_nonzero(used[:-1])) == n_usable:
+        return np.zeros(n, dtype=bool)
+    del used
+    counts = np.bincount(pair, minlength=n_groups * width + 1)
+    counts[-1] = 0
+    return counts[pair] > 1
+
+
+def repeated_keys(keys: np.ndarray) -> np.ndarray:
+    """True where a key occurs more than once (``pd.Series.duplicated(keep=False)``) by one sort."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]
+    out = np.zeros(len(keys), dtype=bool)
+    out[order[1:][same]] = True
+    out[order[:-1][same]] = True
+    return out

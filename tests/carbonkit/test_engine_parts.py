@@ -1,0 +1,52 @@
+"""The engine's counting shortcuts give what the general methods give (hypothesis), on every path.
+
+``rank_groups`` ranks keys by counting when they span few values and through ``pd.factorize``
+otherwise; ``repeated_cells`` counts (group, cell) pairs in a table when it is small and sorts otherwise.
+Both paths must agree with the plain pandas answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carbonkit.codes import item_unit_pairs, rank_groups, repeated_cells
+
+keys = st.lists(st.integers(-5, 40), min_size=1, max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys, st.integers(0, 10**9))
+def test_sorted_groups_rank_the_distinct_keys(values, spread):
+    for key in (np.array(values, dtype=np.int64), np.array(values, dtype=np.int64) * (spread + 1)):
+        group, uniques = rank_groups(key)  # the second key spans far more values than rows: factorize
+        expected = np.unique(key)
+        assert uniques.tolist() == expected.tolist()
+        assert group.tolist() == np.searchsorted(expected, key).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(-1, 12)), min_size=1, max_size=80))
+def test_duplicates_equal_pandas(rows):
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    cell = np.array([c for _, c in rows], dtype=np.int64)
+    n_groups = int(group.max()) + 1
+    key = pd.Series(np.where(cell >= 0, group * 100 + cell, -1 - np.arange(len(cell))))
+    expected = key.duplicated(keep=False).to_numpy()
+    assert repeated_cells(group, n_groups, cell.copy()).tolist() == expected.tolist()
+    # the sort path: a group count that makes the table too large
+    assert repeated_cells(group * 1000, n_groups * 1000, cell.copy()).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 5), st.integers(-1, 3)), min_size=1, max_size=50))
+def test_pairs_equal_unique(rows):
+    item = np.array([i for i, _ in rows], dtype=np.int64)
+    unit = np.array([u for _, u in rows], dtype=np.int32)
+    key = np.where(item >= 0, item, 6) * 5 + np.where(unit >= 0, unit, 4)
+    expected, inverse = np.unique(key, return_inverse=True)
+    pairs, place = item_unit_pairs(item, unit, 6, 4)
+    assert pairs.tolist() == expected.tolist()
+    assert place.tolist() == inverse.ravel().tolist()
