@@ -3,7 +3,13 @@
 The same rules as reports: the submission is accounted whole by the core before anything is written (a bad
 row refuses it, every problem listed, nothing stored); identical content or a known submission id changes
 nothing ("unchanged"); other content becomes a new revision and the latest counts; (enterprise, year,
-revision) and submission ids are unique, and a transaction that loses a race is retried against the winner.
+revision) is unique, and a transaction that loses a race is retried against the winner.
+
+The tenant rules of reports (:mod:`api.revisions`, :class:`api.access.Scope`) hold here too: writers of one
+enterprise are serialised; a submission id is scoped to its enterprise and looked up only among the submissions
+the key may read (another tenant's id answers as if it were new); the same id for another year of a readable
+enterprise is a 409 naming the original; only the province (or the enterprise itself, without a park) registers
+an enterprise, and only the province sets park membership.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from sqlalchemy import JSON, Column, UniqueConstraint, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, select
 
+from api.access import Forbidden, Scope
 from api.db import engine_for
-from api.ingest import Forbidden
+from api.revisions import SubmissionConflict, lock_enterprises
 from api.keys import Principal
 from api.models import Enterprise, Park, utcnow
 from api.settings import Settings
@@ -35,14 +42,15 @@ class MarketSubmission(SQLModel, table=True):
     """One revision of one enterprise's monthly key parameters for one year, with its account (JSON)."""
 
     __tablename__ = "market_submission"
-    __table_args__ = (UniqueConstraint("enterprise_id", "year", "revision", name="uq_market_revision"),)
+    __table_args__ = (UniqueConstraint("enterprise_id", "year", "revision", name="uq_market_revision"),
+                      UniqueConstraint("enterprise_id", "submission_id", name="uq_market_submission_id"))
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: str = Field(foreign_key="enterprise.id", max_length=64, index=True)
     year: int = Field(index=True)
     revision: int
     is_latest: bool = Field(default=True, index=True)
     content_hash: str = Field(max_length=64)
-    submission_id: str | None = Field(default=None, max_length=200, unique=True)
+    submission_id: str | None = Field(default=None, max_length=200)  # unique per enterprise (a tenant's own ids)
     rows: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     submitted_by: int | None = Field(default=None, foreign_key="api_key.id")
@@ -117,11 +125,16 @@ def submit_market(settings: Settings, principal: Principal, body: MarketSubmissi
 
 def _store(session: Session, principal: Principal, body: MarketSubmissionIn, digest: str,
            payload: dict) -> MarketOutcome:
+    scope = Scope(principal)
+    lock_enterprises(session, [body.enterprise])
     ent = session.get(Enterprise, body.enterprise)
-    if not principal.may_see(body.enterprise, ent.park_id if ent is not None else body.park):
-        raise Forbidden(f"this key may not submit for enterprise {body.enterprise}")
+    why = scope.write_refusal(0, body.enterprise, None if ent is None else (ent.park_id,), body.park)
+    if why is not None:
+        raise Forbidden(why)
     if body.submission_id:
-        seen = session.exec(select(MarketSubmission).where(MarketSubmission.submission_id == body.submission_id)).first()
+        seen = _known_submission(session, scope, body.submission_id)
+        if seen is not None and (seen.enterprise_id, seen.year) != (body.enterprise, body.year):
+            raise SubmissionConflict(0, body.submission_id, seen.enterprise_id, str(seen.year))
         if seen is not None:
             return MarketOutcome(seen.enterprise_id, seen.year, "unchanged", seen.revision, seen.id)
     if ent is None:
@@ -143,6 +156,14 @@ def _store(session: Session, principal: Principal, body: MarketSubmissionIn, dig
     session.add(row)
     session.flush()
     return MarketOutcome(body.enterprise, body.year, "revised" if latest else "created", row.revision, row.id)
+
+
+def _known_submission(session: Session, scope: Scope, submission_id: str) -> MarketSubmission | None:
+    """The first submission with this id among those the key may read (another tenant's is not seen)."""
+    rows = session.exec(select(MarketSubmission, Enterprise.park_id)
+                        .join(Enterprise, Enterprise.id == MarketSubmission.enterprise_id)
+                        .where(MarketSubmission.submission_id == submission_id).order_by(MarketSubmission.id)).all()
+    return next((row for row, park in rows if scope.may_read(row.enterprise_id, park)), None)
 
 
 def latest_submission(session: Session, enterprise: str, year: int) -> MarketSubmission | None:

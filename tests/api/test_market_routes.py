@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from service_kit import ENT_A, ENT_B, PARK_A, auth
+from service_kit import ENT_A, ENT_B, PARK_A, PARK_B, auth
 
 
 def _body(enterprise: str = ENT_A, output: float = 1000, **extra) -> dict:
@@ -66,3 +66,45 @@ def test_html_and_xlsx(client, keys):
     xlsx = client.get(f"/v1/market/reports/{ENT_A}/2025/xlsx", headers=auth(keys.province))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get(f"/v1/market/reports/{ENT_B}/2025/html", headers=auth(keys.province)).status_code == 404
+
+
+# --------------------------------------------------------------------------- tenancy (the rules of issue 11)
+
+def test_another_tenants_submission_id_is_new_for_the_sender(client, keys):
+    """ENT_B reuses ENT_A's submission id: its own submission is stored (created, revision 1), nothing of
+    ENT_A's comes back, and ENT_A's report is untouched."""
+    a = client.post("/v1/market/submissions", json=_body(submission_id="dup"), headers=auth(keys.ent_a))
+    assert a.status_code == 201
+    b = client.post("/v1/market/submissions", json=_body(ENT_B, output=500, park=PARK_B, submission_id="dup"),
+                    headers=auth(keys.ent_b))
+    assert b.status_code == 201, b.text
+    assert (b.json()["enterprise"], b.json()["status"], b.json()["revision"]) == (ENT_B, "created", 1)
+    assert ENT_A not in b.text
+    mine = client.get(f"/v1/market/reports/{ENT_B}/2025", headers=auth(keys.ent_b)).json()
+    # 500 t x 0.411 x (1 - 0.02 - 0.004) x 44/12 = 735.416 tCO2
+    assert mine["facilities"][0]["process_tco2"] == pytest.approx(735.416)
+    theirs = client.get(f"/v1/market/reports/{ENT_A}/2025", headers=auth(keys.province)).json()
+    assert theirs["revision"] == 1 and theirs["facilities"][0]["process_tco2"] == pytest.approx(1_470.832)
+
+
+def test_a_submission_id_names_one_enterprise_year(client, keys):
+    assert client.post("/v1/market/submissions", json=_body(submission_id="s-9"),
+                       headers=auth(keys.ent_a)).status_code == 201
+    other_year = {**_body(submission_id="s-9"), "year": 2024}
+    r = client.post("/v1/market/submissions", json=other_year, headers=auth(keys.ent_a))
+    assert r.status_code == 409, r.text
+    assert "s-9" in r.text and "2025" in r.text
+    assert client.get(f"/v1/market/reports/{ENT_A}/2024", headers=auth(keys.ent_a)).status_code == 404
+
+
+def test_an_enterprise_key_sets_no_park_membership(client, keys):
+    """Park membership is register data: ENT_B (registered in P02) may not claim P01, nor a park that does not
+    exist; no park row is created."""
+    into_a = client.post("/v1/market/submissions", json=_body(ENT_B, park=PARK_A), headers=auth(keys.ent_b))
+    assert into_a.status_code == 403
+    new_park = client.post("/v1/market/submissions", json=_body(ENT_B, park="P-NEW"), headers=auth(keys.ent_b))
+    assert new_park.status_code == 403
+    parks = [p["id"] for p in client.get("/v1/parks", headers=auth(keys.province)).json()]
+    assert "P-NEW" not in parks
+    members = [e["id"] for e in client.get(f"/v1/parks/{PARK_A}/enterprises", headers=auth(keys.province)).json()]
+    assert ENT_B not in members

@@ -2,7 +2,7 @@
 
 Creates ``market_submission``: one row per revision of an enterprise's monthly key parameters for a year
 (cement, steel, aluminium), with the rows as submitted and the account (JSON); (enterprise, year, revision)
-and submission ids unique, the latest revision flagged.
+and submission ids unique per enterprise, the latest revision flagged.
 
 Revision ID: 0005_market
 Revises: 0004_submission
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["submitted_by"], ["api_key.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("enterprise_id", "year", "revision", name="uq_market_revision"),
-        sa.UniqueConstraint("submission_id"),
+        sa.UniqueConstraint("enterprise_id", "submission_id", name="uq_market_submission_id"),
     )
     with op.batch_alter_table("market_submission", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_market_submission_enterprise_id"), ["enterprise_id"], unique=False)
