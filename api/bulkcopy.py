@@ -12,8 +12,15 @@ revision and the latest revision counts. Instead of one ``INSERT`` per chunk of 
 3. one ``UPDATE`` supersedes the prior revisions, one ``INSERT ... SELECT`` adds the reports, one more
    their results; the outcomes are read back in the batch's order.
 
-Unique constraints (enterprise, period, revision) and submission ids still stop a concurrent duplicate:
-the transaction fails and :func:`api.ingest.store` retries it against what the winner stored.
+The tenant rules are those of :mod:`api.revisions` (issue 11): writers of the batch's enterprises are
+serialised by advisory locks, the register is authorised and written by the same functions, and submission
+ids live in the ``submission`` table, scoped to their enterprise: an id seen before for the same enterprise and
+period answers "unchanged", for another one it is a 409 naming the original, and an id first seen with
+unchanged content is recorded too. The path is the province's (whose key reads every enterprise, so an id is
+looked up among all of them); other keys' batches take the ORM path.
+
+Unique constraints (enterprise, period, revision) and (enterprise, submission id) still stop a concurrent
+duplicate: the transaction fails and :func:`api.ingest.store` retries it against what the winner stored.
 """
 
 from __future__ import annotations
@@ -23,11 +30,13 @@ from collections.abc import Callable
 
 import orjson
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from api import revisions
+from api.access import Scope
 from api.keys import Principal
-from api.models import RESULT_COLUMNS, Enterprise
+from api.models import RESULT_COLUMNS
 
 BULK_MIN_REPORTS = 1000  # a batch of at least this many reports goes by COPY on PostgreSQL (speed, not figures)
 
@@ -35,20 +44,21 @@ _STAGE_COLUMNS = ("ord", "enterprise_id", "period", "content_hash", "submission_
                   *RESULT_COLUMNS)
 
 
-def wants_copy(engine: Engine, batch) -> bool:
-    """PostgreSQL and a large batch: store it with :func:`store_copy`."""
-    return engine.dialect.name == "postgresql" and len(batch.reports) >= BULK_MIN_REPORTS
+def wants_copy(engine: Engine, batch, principal: Principal) -> bool:
+    """PostgreSQL, the province's key and a large batch: store it with :func:`store_copy`."""
+    return engine.dialect.name == "postgresql" and principal.is_province and len(batch.reports) >= BULK_MIN_REPORTS
 
 
 def store_copy(session: Session, principal: Principal, batch, progress: Callable[[int], None] | None = None) -> list:
     """Store a prepared batch (:class:`api.ingest.Batch`) in the session's transaction (module docstring)."""
-    from api.ingest import _authorise, _upsert_enterprises
-
-    existing = _existing(session, sorted({d["enterprise"] for d in batch.documents}))
-    _authorise(principal, batch.documents, existing)
-    _upsert_enterprises(session, principal, batch.documents, existing)
+    scope = Scope(principal)
+    revisions.lock_enterprises(session, [d["enterprise"] for d in batch.documents])
+    registered, _latest = revisions.load_state(session, batch.documents)
+    revisions.authorise(scope, batch.documents, registered)
+    revisions.upsert_register(session, scope, batch.documents, registered)
     _copy_stage(session, batch)
     _resolve(session)
+    _refuse_reused_ids(session)
     _write(session, principal, batch)
     outcomes = _outcomes(session)
     if progress is not None:
@@ -56,20 +66,12 @@ def store_copy(session: Session, principal: Principal, batch, progress: Callable
     return outcomes
 
 
-def _existing(session: Session, ids: list[str]) -> dict[str, Enterprise]:
-    out: dict[str, Enterprise] = {}
-    for start in range(0, len(ids), 5000):
-        for ent in session.execute(select(Enterprise).where(Enterprise.id.in_(ids[start:start + 5000]))).scalars():
-            out[ent.id] = ent
-    return out
-
-
 def _copy_stage(session: Session, batch) -> None:
     columns = ", ".join(f"{c} double precision" for c in RESULT_COLUMNS)
     session.execute(text(
         "CREATE TEMP TABLE ck_stage (ord integer, enterprise_id text, period text, content_hash text, "
         f"submission_id text, document text, summary text, {columns}, status text, revision integer, "
-        "prior_id integer, report_id integer) ON COMMIT DROP"))
+        "prior_id integer, report_id integer, id_known boolean NOT NULL DEFAULT false) ON COMMIT DROP"))
     raw = session.connection().connection.driver_connection  # psycopg, in the session's transaction
     with raw.cursor() as cursor, cursor.copy(f"COPY ck_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
         for start in range(0, len(batch.reports), 2000):
@@ -103,10 +105,11 @@ def _tsv(batch, start: int, stop: int) -> str:
 
 
 _RESOLVE = (
-    # a submission id seen before: unchanged, answered with the report it stored
-    """UPDATE ck_stage s SET status = 'unchanged', report_id = r.id, revision = r.revision,
-              enterprise_id = r.enterprise_id, period = r.period
-         FROM report r WHERE s.submission_id IS NOT NULL AND r.submission_id = s.submission_id""",
+    # a submission id seen before for this enterprise and period: unchanged, answered with the report it names
+    """UPDATE ck_stage s SET status = 'unchanged', report_id = r.id, revision = r.revision, id_known = true
+         FROM submission sub JOIN report r ON r.id = sub.report_id
+        WHERE s.submission_id IS NOT NULL AND sub.submission_id = s.submission_id
+          AND sub.enterprise_id = s.enterprise_id AND r.period = s.period""",
     # the latest revision of the same enterprise and period: unchanged when the content is the same
     """UPDATE ck_stage s SET prior_id = r.id,
               status = CASE WHEN r.content_hash = s.content_hash THEN 'unchanged' ELSE 'revised' END,
@@ -123,6 +126,16 @@ def _resolve(session: Session) -> None:
         session.execute(text(statement))
 
 
+def _refuse_reused_ids(session: Session) -> None:
+    """A submission id already used for another enterprise-period is a 409 naming the original."""
+    row = session.execute(text(
+        "SELECT s.ord, s.submission_id, r.enterprise_id, r.period FROM ck_stage s "
+        "JOIN submission sub ON sub.submission_id = s.submission_id JOIN report r ON r.id = sub.report_id "
+        "WHERE s.submission_id IS NOT NULL AND NOT s.id_known ORDER BY s.ord, sub.id LIMIT 1")).first()
+    if row is not None:
+        raise revisions.SubmissionConflict(int(row[0]), row[1], row[2], row[3])
+
+
 def _write(session: Session, principal: Principal, batch) -> None:
     from api.ingest import options_hash
     from api.models import utcnow
@@ -132,7 +145,7 @@ def _write(session: Session, principal: Principal, batch) -> None:
                          "WHERE s.status = 'revised' AND r.id = s.prior_id"))
     session.execute(text(
         "INSERT INTO report (enterprise_id, period, revision, is_latest, content_hash, submission_id, document, "
-        "submitted_by, submitted_at) SELECT enterprise_id, period, revision, true, content_hash, submission_id, "
+        "submitted_by, submitted_at) SELECT enterprise_id, period, revision, true, content_hash, NULL, "
         "document::json, :by, :now FROM ck_stage WHERE status IN ('created', 'revised') ORDER BY ord"),
         {"by": principal.key_id, "now": now})
     session.execute(text(
@@ -145,6 +158,10 @@ def _write(session: Session, principal: Principal, batch) -> None:
         "WHERE status IN ('created', 'revised') ORDER BY ord"),
         {"release": batch.release, "ohash": options_hash(batch.options),
          "options": json.dumps(batch.options.model_dump()), "now": now})
+    session.execute(text(  # every id not seen before, also one that found its content unchanged
+        "INSERT INTO submission (enterprise_id, submission_id, report_id, created, key_id, submitted_at) "
+        "SELECT enterprise_id, submission_id, report_id, status <> 'unchanged', :by, :now FROM ck_stage "
+        "WHERE submission_id IS NOT NULL AND NOT id_known ORDER BY ord"), {"by": principal.key_id, "now": now})
 
 
 def _outcomes(session: Session) -> list:

@@ -215,7 +215,7 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
         done = 0
         try:
             with Session(engine) as session:
-                if wants_copy(engine, batch):  # PostgreSQL and a large batch: COPY and set-wise revisions
+                if wants_copy(engine, batch, principal):  # PostgreSQL and a large batch: COPY and set-wise revisions
                     outcomes = store_copy(session, principal, batch, progress)
                     done = len(batch.reports) if progress is not None else 0
                     session.commit()

@@ -114,9 +114,32 @@ def test_a_refused_batch_stores_nothing(settings):
     from api.keys import Principal
 
     park_key = Principal(key_id=None, role="park", name="p", parks=frozenset({PARK_A}))
+    # COPY is the province's path: a park key's large batch takes the ORM path, with the same refusal
     with pytest.raises(Forbidden):
-        submit(settings, [doc_a("2023"), doc_b("2023")], copy=True, principal=park_key)  # B is in park P02
+        submit(settings, [doc_a("2023"), doc_b("2023")], copy=False, principal=park_key)  # B is in park P02
     assert stored(settings) == []
+
+
+def test_a_submission_id_of_another_enterprise_period_is_a_conflict_and_stores_nothing(settings):
+    from api.revisions import SubmissionConflict
+
+    submit(settings, [doc_a("2023"), doc_b("2023")], copy=True, submission_ids=["s1", "s2"])
+    before = stored(settings)
+    with pytest.raises(SubmissionConflict) as info:  # s1 named A's 2023 report; here it is sent for A's 2024
+        submit(settings, [doc_a("2024"), doc_b("2024")], copy=True, submission_ids=["s1", None])
+    assert info.value.original == {"submission_id": "s1", "enterprise": ENT_A, "period": "2023"}
+    assert stored(settings) == before
+
+
+def test_an_id_first_sent_with_unchanged_content_is_recorded(settings):
+    """The id of a re-send whose content is unchanged is stored, so sending it again later with other content is
+    still "unchanged" (issue 11's idempotency rule), on the COPY path as on the ORM path."""
+    first = submit(settings, [doc_a("2023"), doc_b("2023")], copy=True)
+    same = submit(settings, [doc_a("2023"), doc_b("2023")], copy=True, submission_ids=["late-1", None])
+    assert [o.status for o in same] == ["unchanged", "unchanged"]
+    later = submit(settings, [doc_a("2023", coal_t=5), doc_b("2023")], copy=True, submission_ids=["late-1", None])
+    assert [(o.status, o.report_id) for o in later] == [("unchanged", first[0].report_id),
+                                                         ("unchanged", first[1].report_id)]
 
 
 def test_text_with_tabs_newlines_and_backslashes_survives_copy(settings):
