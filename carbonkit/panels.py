@@ -16,10 +16,16 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.aggregation import Prepared
-from carbonkit.errors import FactorDataError
+from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors import load_release
 
 PANELS = ("balanced", "all")
+
+
+def check_panel(panel: str) -> None:
+    """Refuse a ``panel`` that is not one of :data:`PANELS` (``panel_invalid``)."""
+    if panel not in PANELS:
+        raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not balanced or all", field="panel"))
 
 
 def balanced_panel(prepared: Prepared, years: tuple[int, int]) -> Prepared:
@@ -48,11 +54,48 @@ def _year_rows(prepared: Prepared, year: int) -> tuple[int, float, float]:
 
 def panel_coverage(panel: Prepared, everyone: Prepared, year: int, name: str) -> dict:
     """How much of ``year`` the panel covers: enterprises, value added and energy (the docstring's shares)."""
-    (n_p, va_p, e_p), (n_a, va_a, e_a) = _year_rows(panel, year), _year_rows(everyone, year)
+    return coverage_of(_year_rows(panel, year), _year_rows(everyone, year), year, name)
+
+
+def coverage_of(panel_rows: tuple[int, float, float], all_rows: tuple[int, float, float], year: int,
+                name: str) -> dict:
+    """The coverage of :func:`panel_coverage` from the year's sums of the panel and of everyone.
+
+    Parameters
+    ----------
+    panel_rows, all_rows : (n, va, e)
+        Enterprises with value added in ``year`` [1], their comparable value added [10^4 CNY] and energy
+        (equivalent value) [tce], of the panel and of every enterprise.
+    year : int
+        The year covered.
+    name : str
+        The panel, ``"balanced"`` or ``"all"``.
+
+    Returns
+    -------
+    dict
+        ``panel``, ``year``, ``n_panel``, ``n_with_value_added``, ``share_value_added`` and ``share_energy``
+        [1] (None where everyone's sum is not positive) and a ``label``.
+    """
+    (n_p, va_p, e_p), (n_a, va_a, e_a) = panel_rows, all_rows
     return {"panel": name, "year": year, "n_panel": n_p, "n_with_value_added": n_a,
             "share_value_added": va_p / va_a if va_a > 0 else None, "share_energy": e_p / e_a if e_a > 0 else None,
             "label": ("balanced panel: enterprises with value added in both years compared" if name == "balanced"
                       else "unbalanced: every enterprise reporting in each year")}
+
+
+def panel_note(cover: dict, base: int, year: int) -> str:
+    """The note of a balanced headline: how many enterprises it rests on and where the unbalanced figure is.
+
+    Parameters
+    ----------
+    cover : dict
+        The panel's coverage (:func:`panel_coverage`).
+    base, year : int
+        The base year and the year compared.
+    """
+    return (f"balanced panel: {cover['n_panel']} enterprises with value added in both {base} and {year}; "
+            "the unbalanced figure (every enterprise of each year) is in other_panel")
 
 
 def factor_year_notes(frame: pd.DataFrame) -> list[str]:

@@ -149,7 +149,7 @@ def summary_arrow_schema():
 
     from carbonkit.schema import summary_schema
 
-    types = {"str": pa.string(), "int64": pa.int64(), "float64": pa.float64(),
+    types = {"str": pa.string(), "int64": pa.int64(), "Int64": pa.int64(), "float64": pa.float64(),
              "category": pa.dictionary(pa.int32(), pa.string())}
     return pa.schema([(name, types[str(dtype)]) for name, dtype in summary_schema().items()])
 

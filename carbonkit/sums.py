@@ -48,6 +48,8 @@ class PartialSums:
     notes: list[str] = field(default_factory=list)
     selection: dict = field(default_factory=dict)  # region, park, industry
     n_enterprises: int = 0  # enterprises with a result in the selection
+    # further additive tables: name -> (key columns, sums by those keys and period), combined as ``cells``
+    tables: dict[str, tuple[tuple[str, ...], pd.DataFrame]] = field(default_factory=dict)
 
 
 def partial_sums(results, by="province", *, periods: list[str] | None = None, deflators=None, base_year: int = 2020,
@@ -98,10 +100,10 @@ def combine(parts: list[PartialSums]) -> PartialSums:
         raise InvalidInput(Problem("sums_missing", "no partial sums to combine", field="parts"))
     first = parts[0]
     for p in parts[1:]:
-        if (p.keys, p.base_year, p.deflators, p.selection) != (first.keys, first.base_year, first.deflators,
-                                                               first.selection):
+        if (p.keys, p.base_year, p.deflators, p.selection, _table_keys(p)) != \
+                (first.keys, first.base_year, first.deflators, first.selection, _table_keys(first)):
             raise InvalidInput(Problem("sums_incompatible", "partial sums of different levels, base years, deflator "
-                                       "tables or selections cannot be combined", field="parts"))
+                                       "tables, selections or kinds cannot be combined", field="parts"))
     keys = first.keys
     periods = sorted(set().union(*(p.periods for p in parts)))
     register = pd.concat([p.register for p in parts], ignore_index=True)
@@ -118,7 +120,29 @@ def combine(parts: list[PartialSums]) -> PartialSums:
                        pd.concat(missing, ignore_index=True)[["period", *keys, "enterprise"]], periods,
                        first.base_year, first.deflators, {k: v for p in parts for k, v in p.deflator_rows.items()},
                        list(dict.fromkeys(n for p in parts for n in p.notes)), first.selection,
-                       sum(p.n_enterprises for p in parts))
+                       sum(p.n_enterprises for p in parts), _add_tables(parts))
+
+
+def _table_keys(sums: PartialSums) -> dict[str, tuple[str, ...]]:
+    """The further tables of ``sums`` by name, with their key columns."""
+    return {name: keys for name, (keys, _) in sums.tables.items()}
+
+
+def _add_tables(parts: list[PartialSums]) -> dict[str, tuple[tuple[str, ...], pd.DataFrame]]:
+    """The further tables of ``parts`` (the same names and keys in each), added cell by cell.
+
+    Parameters
+    ----------
+    parts : list of PartialSums
+        Partial sums of partitions that share no enterprise.
+
+    Returns
+    -------
+    dict
+        name -> (key columns, the sums of every part by those keys and period).
+    """
+    return {name: (keys, _add_cells([p.tables[name][1] for p in parts], keys))
+            for name, keys in _table_keys(parts[0]).items()}
 
 
 def _add_cells(cells: list[pd.DataFrame], keys: tuple[str, ...]) -> pd.DataFrame:
@@ -204,11 +228,13 @@ def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", 
 
 
 def with_periods(sums: PartialSums, periods: list[str]) -> PartialSums:
-    """The partial sums restricted to ``periods`` (cells and missing enterprises)."""
+    """The partial sums restricted to ``periods`` (cells, further tables and missing enterprises)."""
     periods = [str(p) for p in periods]
+    tables = {name: (keys, t[t["period"].isin(periods)].reset_index(drop=True))
+              for name, (keys, t) in sums.tables.items()}
     return replace(sums, cells=sums.cells[sums.cells["period"].isin(periods)].reset_index(drop=True),
                    missing=sums.missing[sums.missing["period"].isin(periods)].reset_index(drop=True),
-                   periods=[p for p in sums.periods if p in periods])
+                   periods=[p for p in sums.periods if p in periods], tables=tables)
 
 
 __all__ = ["PartialSums", "partial_sums", "combine", "aggregate_sums", "decompose_sums", "with_periods"]

@@ -37,7 +37,7 @@ from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
-from carbonkit.panels import balanced_panel, factor_year_notes, panel_coverage
+from carbonkit.panels import balanced_panel, check_panel, factor_year_notes, panel_coverage, panel_note
 from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate
 from carbonkit.vocabulary import vocabulary
 
@@ -298,7 +298,23 @@ def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclus
 
 def yearly_sums(prepared: Prepared) -> pd.DataFrame:
     """One row per year of ``prepared`` (sums and intensities), sorted by year."""
-    sums = add_intensities(group_sums(prepared, ()))
+    return yearly_table(group_sums(prepared, ()))
+
+
+def yearly_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """The yearly sums of :func:`yearly_sums` from group sums without keys (one row per annual period).
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        :func:`carbonkit.aggregation.group_sums` with ``keys=()``, or such sums added over partitions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sums with their intensities and an integer ``year``, sorted by year.
+    """
+    sums = add_intensities(cells)
     sums["year"] = sums["period"].astype(int)
     return sums.sort_values("year").reset_index(drop=True)
 
@@ -412,8 +428,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     ``year`` (:mod:`carbonkit.panels`); each line also carries the other panel's levels (``other_panel``) and
     ``panel_coverage`` says how much of ``year`` the headline covers. ``panel="all"``: every enterprise.
     """
-    if panel not in ("balanced", "all"):
-        raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not balanced or all", field="panel"))
+    check_panel(panel)
     frame, profile, region, year = _selection(data, None if profile is None else load_profile(profile), year,
                                               region, park)
     base = profile.base_year
@@ -444,8 +459,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     notes += factor_year_notes(frame)
     cover = panel_coverage(prepared, everyone, year, panel)
     if panel == "balanced":
-        notes.append(f"balanced panel: {cover['n_panel']} enterprises with value added in both {base} and {year}; "
-                     "the unbalanced figure (every enterprise of each year) is in other_panel")
+        notes.append(panel_note(cover, base, year))
     answer = Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators,
                       count_lines, [series[y] for y in sorted(series)], _coverage(everyone, register_ids, (base, year)),
                       totals["price_basis"].iloc[0], prepared.deflators, prepared.deflator_rows, notes)

@@ -137,18 +137,87 @@ def test_lmdi_from_sums_equals_decompose(results, indicator):
     _same_decomposition(want, S.decompose_sums(S.combine(parts), 2020, 2023, indicator=indicator))
 
 
-@pytest.mark.parametrize("year", [None, 2022])
-def test_progress_from_sums_equals_progress(results, year):
-    want = ck.progress(results, PROFILE, year).to_dict()
-    got = progress_sums(S.combine([progress_partial(p, PROFILE, year) for p in partitions(results)]), PROFILE,
-                        year).to_dict()
+def _same(want, got):
+    """Equal nested lines: texts, counts and flags exactly, floats to 1e-12 (the additions' order differs)."""
+    if isinstance(want, dict):
+        assert list(got) == list(want)
+        for key in want:
+            _same(want[key], got[key])
+    elif isinstance(want, list):
+        assert len(got) == len(want)
+        for w, g in zip(want, got):
+            _same(w, g)
+    elif isinstance(want, float):
+        assert isinstance(got, float) and got == pytest.approx(want, rel=1e-12, nan_ok=True)
+    else:
+        assert got == want
+
+
+def _same_progress(want: dict, got: dict):
     assert got["coverage"] == want["coverage"]
-    assert (got["year"], got["region"], got["notes"], got["price_basis"]) == \
-           (want["year"], want["region"], want["notes"], want["price_basis"])
-    for w, g in zip(want["indicators"], got["indicators"], strict=True):
-        numbers = [k for k, v in w.items() if isinstance(v, float)]
-        assert {k: v for k, v in g.items() if k not in numbers} == {k: v for k, v in w.items() if k not in numbers}
-        assert [g[k] for k in numbers] == pytest.approx([w[k] for k in numbers], rel=1e-12)
+    assert (got["year"], got["region"], got["panel"], got["notes"], got["price_basis"]) == \
+           (want["year"], want["region"], want["panel"], want["notes"], want["price_basis"])
+    for key in ("panel_coverage", "indicators", "series"):
+        _same(want[key], got[key])
+
+
+def _from_sums(parts: list[pd.DataFrame], year, panel: str) -> dict:
+    sums = S.combine([progress_partial(p, PROFILE, year) for p in parts])
+    return progress_sums(sums, PROFILE, year, panel=panel).to_dict()
+
+
+@pytest.mark.parametrize("panel", ["balanced", "all"])
+@pytest.mark.parametrize("year", [None, 2022])
+def test_progress_from_sums_equals_progress(results, year, panel):
+    want = ck.progress(results, PROFILE, year, panel=panel).to_dict()
+    _same_progress(want, _from_sums(partitions(results), year, panel))
+    assert want["panel_coverage"]["n_panel"] == want["panel_coverage"]["n_with_value_added"] == 240
+
+
+def _entries_and_exits(results: pd.DataFrame) -> list[pd.DataFrame]:
+    """Partitions where some enterprises lack 2020 (entrants), lack 2023 (exits) or report 2022 without value
+    added, and one partition has no 2023 at all."""
+    code = pd.factorize(results["enterprise"])[0] % 7
+    period = results["period"]
+    keep = ~(((code == 0) & (period == "2020")) | ((code == 1) & (period == "2023")))
+    changed = results[keep].copy()
+    changed.loc[(code[keep] == 2) & (changed["period"] == "2022"), "value_added_10k_cny"] = np.nan
+    parts = partitions(changed)
+    parts[0] = parts[0][parts[0]["period"] != "2023"]
+    return parts
+
+
+@pytest.mark.parametrize("panel", ["balanced", "all"])
+@pytest.mark.parametrize("year", [None, 2022, 2023])
+def test_progress_from_sums_equals_progress_with_entries_and_exits(results, year, panel):
+    parts = _entries_and_exits(results)
+    want = ck.progress(pd.concat(parts), PROFILE, year, panel=panel).to_dict()
+    _same_progress(want, _from_sums(parts, year, panel))
+    cover = want["panel_coverage"]  # the panels differ, so the test compares both
+    assert 0 < cover["n_panel"] < cover["n_with_value_added"] if panel == "balanced" else \
+        cover["n_panel"] == cover["n_with_value_added"]
+    assert any(i["value"] != pytest.approx(i["other_panel"]["value"], rel=1e-6) for i in want["indicators"])
+
+
+def test_progress_from_sums_notes_a_year_after_the_newest_grid_factor(results):
+    """The results of 2023 relabelled 2025: later than the release's newest grid factor (2023)."""
+    later = results.assign(period=results["period"].replace({"2023": "2025"}))
+    want = ck.progress(later, PROFILE).to_dict()
+    assert any("rest on grid factors of 2023" in n for n in want["notes"])
+    _same_progress(want, _from_sums(partitions(later), None, "balanced"))
+
+
+def test_progress_from_sums_refuses_an_unknown_panel(results):
+    sums = S.combine([progress_partial(p, PROFILE, 2022) for p in partitions(results)])
+    with pytest.raises(InvalidInput) as info:
+        progress_sums(sums, PROFILE, 2022, panel="unbalanced")
+    assert info.value.problems[0].code == "panel_invalid"
+
+
+def test_progress_needs_progress_partial_sums(results):
+    with pytest.raises(InvalidInput) as info:
+        progress_sums(S.combine([S.partial_sums(p, ()) for p in partitions(results)]), PROFILE, 2022)
+    assert info.value.problems[0].code == "sums_incompatible"
 
 
 @settings(max_examples=15, deadline=None)
