@@ -33,7 +33,9 @@ def list_defaults(_principal: PrincipalDep, cn: Cn = None) -> dict:
             "defaults": [r.model_dump() for r in rows]}
 
 
-@router.post("/enterprises/{enterprise_id}/communication", operation_id="cbam_communication")
+@router.post("/enterprises/{enterprise_id}/communication", operation_id="cbam_communication",
+             responses={200: {"content": {"application/json": {}, XLSX_MEDIA_TYPE: {}, "text/html": {}},
+                              "description": "the communication as JSON, .xlsx or HTML (format=)"}})
 def communication(enterprise_id: str, installation: Installation, session: SessionDep, principal: PrincipalDep,
                   format: OutFormat = "json") -> Response:
     """Attribute the posted installation's emissions to its goods and answer the communication."""

@@ -25,13 +25,14 @@ from api.deps import SessionDep
 from api.models import Park
 from api.routers.progress import ParkId, RegionalDep, _parks, annual_periods, load_register
 from carbonkit.aggregation import INTENSITIES, SUM_COLUMNS
+from carbonkit.errors import InvalidInput, Problem
+from carbonkit.excel import XLSX_MEDIA_TYPE, formula_safe
 from carbonkit.catalog import catalog
 from carbonkit.messages import unit_text
 from carbonkit.report.names import industry_name, region_name
 
 router = APIRouter(prefix="/v1/dashboard", tags=["dashboard"])
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _short(code: str) -> str:
@@ -81,22 +82,29 @@ class Table(BaseModel):
     rows: list[list[str | float | int | bool | None]] = Field(max_length=200_000)
 
 
-def safe_cell(value):
-    """A cell as a spreadsheet may read it: text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def _refuse_unwritable(body: Table) -> None:
+    """A control character that an .xlsx cell cannot hold is a 422 naming the cell, not a failed download."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    problems = [Problem("cell_invalid", f"row {r}, column {c + 1}: a control character an .xlsx cell cannot hold",
+                        row=r, field=f"column {c + 1}", expected="text without control characters")
+                for r, row in enumerate([body.head, *body.rows]) for c, v in enumerate(row)
+                if isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v)]
+    if problems:
+        raise InvalidInput(problems[:100])
 
 
-@router.post("/table.xlsx", operation_id="dashboard_table_xlsx")
+@router.post("/table.xlsx", operation_id="dashboard_table_xlsx", response_class=Response,
+             responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the table as an .xlsx workbook"}})
 def table_xlsx(body: Table, _principal: RegionalDep) -> Response:
     """The table as an .xlsx workbook of one sheet (header row first)."""
+    _refuse_unwritable(body)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="".join(ch for ch in body.title if ch not in "[]:*?/\\") or "table")
-    sheet.append([safe_cell(h) for h in body.head])
+    sheet.append([formula_safe(h) for h in body.head])
     for row in body.rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)
-    return Response(out.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(out.getvalue(), media_type=XLSX_MEDIA_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="table.xlsx"'})

@@ -70,7 +70,8 @@ def report_html(enterprise_id: str, year: int, principal: PrincipalDep, session:
     return HTMLResponse(market_report(result, title=f"{enterprise_id} {year}"))
 
 
-@router.get("/reports/{enterprise_id}/{year}/xlsx", operation_id="get_market_report_xlsx")
+@router.get("/reports/{enterprise_id}/{year}/xlsx", operation_id="get_market_report_xlsx", response_class=Response,
+            responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the sector report as an .xlsx workbook"}})
 def report_xlsx(enterprise_id: str, year: int, principal: PrincipalDep, session: SessionDep) -> Response:
     found = _latest(session, principal, enterprise_id, year)
     result = account_market(_frame(found))

@@ -170,3 +170,4 @@ def test_a_park_key_sees_its_park_and_its_enterprises(page, service):
     _areas(page)
     assert page.evaluate("sessionStorage.getItem('carbonkit.dashboard.key')") == service[1]["park_b"]
     assert _cell(page, "#area-table tr[data-key='P02']", "n_reporting") == "2"  # B and D reported 2020
+

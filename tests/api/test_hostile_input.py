@@ -113,3 +113,12 @@ def test_an_enterprise_key_csv_of_a_foreign_enterprise_is_403_alike(client, ent_
                for other in (ENT_B, ENT_C)]
     assert [a.status_code for a in answers] == [403, 403]
     assert answers[0].json()["detail"].replace(ENT_B, "X") == answers[1].json()["detail"].replace(ENT_C, "X")
+
+
+def test_a_table_with_a_control_character_is_a_422_naming_the_cell(client, keys):
+    """Found by the OpenAPI fuzz: a unit-separator character (U+001F) made openpyxl fail (500)."""
+    r = client.post("/v1/dashboard/table.xlsx", json={"head": ["城市"], "rows": [["青岛"], ["a\x1fb"]]},
+                    headers=auth(keys.province))
+    assert r.status_code == 422
+    problem = r.json()["problems"][0]
+    assert problem["row"] == 2 and problem["field"] == "column 1"
