@@ -271,14 +271,14 @@ def export_results(result, path: str | Path) -> Path:
     columns = list(result.summary.columns)
     summary.append([f"{c} [{u}]" if (u := column_unit(c)) else c for c in columns])
     for values in zip(*(result.summary[c].tolist() for c in columns)):
-        summary.append([_cell(v) for v in values])
+        summary.append([cell_value(v) for v in values])
     factors = book.create_sheet("factors")
     frame = result.factors
     f_cols = list(frame.columns)
     factors.append(f_cols)
     status_at = f_cols.index("status") if "status" in f_cols else None
     for values in frame.itertuples(index=False):
-        factors.append([_cell(v) for v in values])
+        factors.append([cell_value(v) for v in values])
         if status_at is not None and values[status_at] == "unverified":
             for cell in factors[factors.max_row]:
                 cell.fill = warn
@@ -288,7 +288,7 @@ def export_results(result, path: str | Path) -> Path:
     for key, value in (("release", result.release), *((f"option: {k}", v) for k, v in result.options.model_dump().items()),
                        ("factors used", len(result.used)),
                        ("unverified factors", ", ".join(shaky) if shaky else "none")):
-        about.append([key, _cell(value)])
+        about.append([key, cell_value(value)])
     for ws in (summary, factors, book["indicators"]):
         for cell in ws[1]:
             cell.font = bold
@@ -347,7 +347,7 @@ def _write_indicators(ws, columns: list[str]) -> None:
             ws.append([c, e.name_zh, e.name_en, e.unit, e.aggregate, e.numerator or None, e.denominator or None])
 
 
-def _cell(value):
+def cell_value(value):
     """A value openpyxl can store: NaN and None as an empty cell, numpy scalars as Python numbers, a text that
     would run as a formula neutralised (:func:`formula_safe`)."""
     if isinstance(value, str):

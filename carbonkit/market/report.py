@@ -8,12 +8,12 @@ the HTML report and the service's JSON derive their headings from it.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
+from carbonkit.excel import cell_value
 from carbonkit.market.guidelines import catalog
 from carbonkit.market.result import MarketResult
 
@@ -128,7 +128,7 @@ def write_report(result: MarketResult, path: str | Path) -> Path:
         sheet = book.create_sheet(name)
         sheet.append([heading(c) for c in frame.columns])
         for values in frame.itertuples(index=False):
-            sheet.append([_cell(v) for v in values])
+            sheet.append([cell_value(v) for v in values])
             if "unverified" in [str(v) for v in values]:
                 for cell in sheet[sheet.max_row]:
                     cell.fill = warn
@@ -139,11 +139,3 @@ def write_report(result: MarketResult, path: str | Path) -> Path:
     return path
 
 
-def _cell(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    return value

@@ -47,3 +47,18 @@ def test_formula_safe_never_leaves_a_formula_start_and_keeps_the_text(text):
     safe = formula_safe(text)
     assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert safe in (text, "'" + text)
+
+
+def test_market_report_workbook_writes_a_hostile_facility_name_as_text(tmp_path):
+    """The carbon-market sector report (.xlsx) takes its cells through the same neutralising as the exports."""
+    from carbonkit.market import account_market
+    from carbonkit.market.monthly import read_monthly
+    from carbonkit.market.report import write_report
+    from carbonkit.datafiles import examples_dir
+
+    frame = read_monthly(examples_dir() / "market_aluminium.csv")
+    frame["facility"] = frame["facility"].replace("potline_1", HOSTILE[0])
+    path = write_report(account_market(frame), tmp_path / "market.xlsx")
+    texts = [c.value for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert texts and all(t.startswith("'=") for t in texts)
