@@ -25,7 +25,7 @@ from carbonkit.errors import InvalidInput, Problem
 from carbonkit.panels import balanced_panel, check_panel, coverage_of, factor_year_notes, panel_note
 from carbonkit.sums import PartialSums
 from carbonkit.targets import (
-    Progress, _attach_unbalanced, _check_value_added, _two_year_totals, indicator_lines, load_profile, yearly_table,
+    Progress, _attach_unbalanced, checked_year, _check_value_added, _two_year_totals, indicator_lines, load_profile, yearly_table,
 )
 
 MISSING_SHOWN = 100  # enterprises listed per year in the coverage (as carbonkit.progress)
@@ -144,15 +144,7 @@ def _by_presence(sums: PartialSums, frame: pd.DataFrame) -> PartialSums:
 def _year_sums(sums: PartialSums, base: int, year: int | None) -> tuple[pd.DataFrame, int]:
     """Every enterprise's yearly sums from B to ``year`` (default: the latest year), the years checked."""
     cells = sums.cells
-    years_seen = sorted(int(p) for p in cells["period"].unique()) if len(cells) else []
-    year = year if year is not None else (years_seen[-1] if years_seen else None)
-    problems = [Problem("year_missing", f"no annual results for {y} in the selection", field="year", period=str(y),
-                        expected="annual reports ('YYYY') of the base year and the year asked")
-                for y in dict.fromkeys((base, year)) if y is None or y not in years_seen]
-    if year is not None and year < base:
-        problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
-    if problems:
-        raise InvalidInput(problems)
+    year = checked_year(sorted(int(p) for p in cells["period"].unique()) if len(cells) else [], base, year)
     return yearly_table(cells[cells["period"].astype(int).between(base, year)].reset_index(drop=True)), year
 
 

@@ -359,9 +359,15 @@ def _selection(data, profile: TargetProfile | None, year: int | None, region, pa
     if region is None and not park:
         region = None if profile.region == "CN" else profile.region
     frame = select(frame, region, park)
-    years_seen = sorted(int(y) for y in frame["year"].unique())
-    year = year if year is not None else (years_seen[-1] if years_seen else None)
     base = profile.base_year
+    year = checked_year(sorted(int(y) for y in frame["year"].unique()), base, year)
+    return frame[(frame["year"] >= base) & (frame["year"] <= year)], profile, region, year
+
+
+def checked_year(years_seen: list[int], base: int, year: int | None) -> int:
+    """The year compared with the base year ``base`` (default: the latest of ``years_seen``), refused with every
+    problem when it or the base year has no annual results, or when it lies before the base year."""
+    year = year if year is not None else (years_seen[-1] if years_seen else None)
     problems = [Problem("year_missing", f"no annual results for {y} in the selection", field="year", period=str(y),
                         expected="annual reports ('YYYY') of the base year and the year asked")
                 for y in dict.fromkeys((base, year)) if y is None or y not in years_seen]
@@ -369,7 +375,7 @@ def _selection(data, profile: TargetProfile | None, year: int | None, region, pa
         problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
     if problems:
         raise InvalidInput(problems)
-    return frame[(frame["year"] >= base) & (frame["year"] <= year)], profile, region, year
+    return year
 
 
 def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -> None:
