@@ -398,20 +398,7 @@ def aggregate(data, by="province", *, periods: list[str] | None = None, register
     miss = miss.merge(frame[["enterprise", "period"]], on=["enterprise", "period"], how="left", indicator=True)
     missing = miss[miss["_merge"] == "left_only"].drop(columns="_merge")
     n_missing = missing.groupby([*keys, "period"], dropna=False).size().rename("n_missing").reset_index()
-    table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(sums, on=[*keys, "period"], how="outer")
-    table["n_expected"] = table["n_expected"].fillna(0).astype(int)
-    table["n_missing"] = table["n_missing"].fillna(0).astype(int)
-    table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
-    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
-    for col in ("n_value_added", "n_comparable"):
-        table[col] = table[col].fillna(0).astype(int) if col in table else 0
-    table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]
-    table = table.sort_values([*keys, "period"], na_position="last", kind="stable").reset_index(drop=True)
-    extra = [c for c in ATTRIBUTES if c not in keys]
-    attrs = register.set_index("enterprise")[extra]
-    missing = missing.sort_values(["period", *keys, "enterprise"], na_position="last", kind="stable")
-    keys_out = [k for k in keys if k != "enterprise"]
-    missing = missing.join(attrs, on="enterprise")[["period", *keys_out, "enterprise", *extra]].reset_index(drop=True)
+    table, missing = coverage_table(grid, n_missing, sums, keys, register, missing)
 
     basis = add_intensities(group_sums(prepared, (), with_period=False)) if len(frame) else None
     overall = None if basis is None or basis.empty else basis["price_basis"].iloc[0]
@@ -427,3 +414,26 @@ def _register(register: pd.DataFrame) -> pd.DataFrame:
     for col in ATTRIBUTES:
         out[col] = _text(register[col]) if col in register.columns else np.full(len(register), None, dtype=object)
     return out.drop_duplicates("enterprise", keep="last").reset_index(drop=True)
+
+
+def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFrame, keys: list | tuple,
+                   register: pd.DataFrame, missing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The aggregate table (expected, missing and reporting counts, coverage, the sums, in output order) and the
+    missing enterprises with their register attributes, from the expected ``grid`` (keys × periods), the
+    missing counts, the group ``sums`` and the ``register``; shared by :func:`aggregate` and the partial-sums
+    path (:func:`carbonkit.sums.aggregate_sums`)."""
+    table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(sums, on=[*keys, "period"], how="outer")
+    table["n_expected"] = table["n_expected"].fillna(0).astype(int)
+    table["n_missing"] = table["n_missing"].fillna(0).astype(int)
+    table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
+    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
+    for col in ("n_value_added", "n_comparable"):
+        table[col] = table[col].fillna(0).astype(int) if col in table else 0
+    table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]
+    table = table.sort_values([*keys, "period"], na_position="last", kind="stable").reset_index(drop=True)
+    extra = [c for c in ATTRIBUTES if c not in keys]
+    attrs = register.set_index("enterprise")[extra]
+    missing = missing.sort_values(["period", *keys, "enterprise"], na_position="last", kind="stable")
+    keys_out = [k for k in keys if k != "enterprise"]
+    missing = missing.join(attrs, on="enterprise")[["period", *keys_out, "enterprise", *extra]].reset_index(drop=True)
+    return table, missing

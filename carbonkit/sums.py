@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from carbonkit.aggregation import (
-    ATTRIBUTES, OUTPUT_ORDER, SUM_COLUMNS, Aggregate, add_intensities, group_keys, group_sums, key_columns, prepare,
-    register_of, results_frame, select,
+    SUM_COLUMNS, Aggregate, add_intensities, coverage_table, group_keys, group_sums,
+    key_columns, prepare, register_of, results_frame, select,
 )
 from carbonkit.deflators import basis_notes
 from carbonkit.errors import InvalidInput, Problem
@@ -187,20 +187,7 @@ def aggregate_sums(sums: PartialSums) -> Aggregate:
     grid = expected.merge(pd.DataFrame({"period": periods}), how="cross")
     miss = sums.missing
     n_missing = miss.groupby([*keys, "period"], dropna=False).size().rename("n_missing").reset_index()
-    table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(table, on=[*keys, "period"], how="outer")
-    table["n_expected"] = table["n_expected"].fillna(0).astype(int)
-    table["n_missing"] = table["n_missing"].fillna(0).astype(int)
-    table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
-    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
-    for col in ("n_value_added", "n_comparable"):
-        table[col] = table[col].fillna(0).astype(int) if col in table else 0
-    table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]
-    table = table.sort_values([*keys, "period"], na_position="last", kind="stable").reset_index(drop=True)
-    extra = [c for c in ATTRIBUTES if c not in keys]
-    attrs = reg.set_index("enterprise")[extra]
-    miss = miss.sort_values(["period", *keys, "enterprise"], na_position="last", kind="stable")
-    keys_out = [k for k in keys if k != "enterprise"]
-    missing = miss.join(attrs, on="enterprise")[["period", *keys_out, "enterprise", *extra]].reset_index(drop=True)
+    table, missing = coverage_table(grid, n_missing, table, keys, reg, miss)
     totals = _totals(sums)
     overall = None if totals is None else totals["price_basis"].iloc[0]
     notes = basis_notes(totals, sums.deflators, sums.deflator_rows)
