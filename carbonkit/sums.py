@@ -26,7 +26,6 @@ from carbonkit.aggregation import (
 )
 from carbonkit.deflators import basis_notes
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.intensity import ratio
 
 # columns whose group sum is NaN where no row has a value (the others are plain sums)
 LEVEL_COLUMNS = SUM_COLUMNS
