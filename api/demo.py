@@ -7,6 +7,7 @@ from rich.table import Table
 from sqlmodel import func, select
 
 import carbonkit as ck
+from carbonkit.catalog import indicator
 from api.db import session_scope, upgrade
 from api.ingest import ReportIn, submit
 from api.keys import Principal
@@ -35,8 +36,10 @@ def run_demo(settings: Settings, out: Console) -> None:
             .where(Report.is_latest).group_by(Enterprise.park_id, Report.period).order_by(Enterprise.park_id, Report.period)
         ).all()
     table = Table(title="Latest reports in the database, by park and period", title_justify="left")
-    for col in ("park", "period", "enterprises", "energy tce", "CO2 t (loc.)", "tce/万元"):
+    for col in ("park", "period", "enterprises"):
         table.add_column(col, justify="left" if col in ("park", "period") else "right")
+    for column in ("energy_equivalent_tce", "co2_location_tco2", "energy_intensity_tce_per_10k_cny"):  # catalog names
+        table.add_column(indicator(column).heading("en"), justify="right")
     for park, period, n, tce, co2, va in rows:
         table.add_row(park or "(none)", period, str(n), f"{tce:,.0f}", f"{co2:,.0f}", f"{tce / va:.3f}" if va else "—")
     out.print(table)
