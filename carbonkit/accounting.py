@@ -23,7 +23,7 @@ from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform
+from carbonkit.schema import conform, summary_schema
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -147,6 +147,8 @@ def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
     together without its checks, which cost more than the rows (the property test of small reports
     compares both ways).
     """
+    order = summary_schema()  # the published order, so conform() only casts the few columns that differ
+    out = {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
     names = list(out)
     if len(out[names[0]]) <= SMALL_GROUPS:
         try:

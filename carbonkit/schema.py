@@ -80,8 +80,8 @@ def conform(frame: pd.DataFrame, schema: dict[str, object] | None = None) -> pd.
     schema = schema or summary_schema()
     if list(frame.columns) == list(schema):  # the usual case: cast the few columns that differ, copy nothing else
         out = frame.copy(deep=False)
-        for name, dtype in schema.items():
-            if out[name].dtype != dtype:
+        for (name, dtype), have in zip(schema.items(), frame.dtypes.tolist()):  # dtypes at once: a column
+            if have != dtype:                                                    # look-up costs ~30 us
                 out[name] = _cast(out[name], dtype)
         return out
     out = {}
