@@ -31,19 +31,22 @@ CC_EXPECTED = "a positive carbon content with its unit, e.g. 26.8 and tC/TJ"
 @dataclass
 class Measured:
     """Per row: NCV [kJ per canonical unit] and carbon content [tCO2/kJ] (NaN where not given), and the
-    trace factor of each (None where not given)."""
+    trace factors (NCV, carbon content) of the rows that give a measured value, by row."""
 
     ncv_kj: np.ndarray
     cc_tco2_per_kj: np.ndarray
-    factors: list[tuple[Factor | None, Factor | None]]
+    factors: dict[int, tuple[Factor | None, Factor | None]]
 
     @property
     def any(self) -> bool:
-        return bool(np.isfinite(self.ncv_kj).any() or np.isfinite(self.cc_tco2_per_kj).any())
+        """Some row gives a measured value (else the release's factors hold everywhere)."""
+        return bool(self.factors)
 
 
 def none(n: int) -> Measured:
-    return Measured(np.full(n, np.nan), np.full(n, np.nan), [(None, None)] * n)
+    """No measured values for ``n`` rows: NaN arrays that take no memory (read-only broadcasts)."""
+    nan = np.broadcast_to(np.float64(np.nan), (n,))
+    return Measured(nan, nan, {})
 
 
 def _number(value) -> float | None:
@@ -63,7 +66,7 @@ def read(frame: pd.DataFrame, acts, vocab, problems) -> Measured:
     n = len(frame)
     if not any(c in frame.columns for c in COLUMNS):
         return none(n)
-    out = none(n)
+    out = Measured(np.full(n, np.nan), np.full(n, np.nan), {})
     cols = {c: frame[c].tolist() if c in frame.columns else [None] * n for c in COLUMNS}
     for i in range(n):
         if not (_given(cols["ncv"][i]) or _given(cols["carbon_content"][i])):
@@ -107,7 +110,7 @@ def _one(target: np.ndarray, i: int, cols: dict, name: str, to: str, expected: s
 
 def _trace(engine, rows: np.ndarray, which: int) -> None:
     for i in np.flatnonzero(rows):
-        factor = engine.measured.factors[i][which]
+        factor = engine.measured.factors.get(i, (None, None))[which]
         if factor is not None:
             engine._trace_rows(np.arange(len(rows)) == i, [factor])
 
@@ -116,6 +119,8 @@ def apply_energy(engine, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Standard coal [tce per unit] with measured NCV where given: k = NCV [kJ/unit] ÷ kgce_lhv [kJ/kgce] / 1000
     (GB/T 2589-2020 ch. 8)."""
     m = engine.measured
+    if not m.any:
+        return coef
     has = rows & np.isfinite(m.ncv_kj)
     if not has.any():
         return coef
@@ -130,6 +135,8 @@ def apply_co2(engine, ef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Fuel CO2 factor [tCO2 per unit] = NCV × CC × OF with the measured NCV and/or CC where given, the rest
     (and the oxidation rate OF) from the release's fuel parameters."""
     m = engine.measured
+    if not m.any:
+        return ef
     has = rows & (np.isfinite(m.ncv_kj) | np.isfinite(m.cc_tco2_per_kj))
     if not has.any():
         return ef
