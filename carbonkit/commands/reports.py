@@ -15,6 +15,7 @@ from carbonkit.commands.status import progress_bar, working
 from carbonkit.commands.targets import (
     DeflatorOpt,
     DesignationsOpt,
+    FALLBACK,
     FallbackOpt,
     InputArg,
     OverrideOpt,
@@ -162,7 +163,7 @@ def register(app: typer.Typer) -> None:
         deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
         release: ReleaseOpt = None,
         factors: FactorsOpt = None,
-        year_fallback: FallbackOpt = "nearest",
+        year_fallback: FallbackOpt = FALLBACK,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
     ) -> None:

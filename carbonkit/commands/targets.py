@@ -15,6 +15,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from carbonkit.accounting import AccountingOptions
 from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results, results_frame
 from carbonkit.assess.zero_carbon import assess_zero_carbon_park
 from carbonkit.commands.output import (
@@ -42,6 +43,7 @@ DeflatorOpt = Annotated[Optional[str], typer.Option(help="deflator table: a ship
 OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
                                            "without comparable value added")]
 FallbackOpt = Annotated[str, typer.Option(help="earlier or nearest: the grid-factor year for activity data")]
+FALLBACK = AccountingOptions.model_fields["year_fallback"].default  # one default on every path (the library's)
 DesignationsOpt = Annotated[Optional[Path], typer.Option(help="CSV of green designations (subject_kind, subject, kind, "
                                                          "level, year, batch[, revoked_year, region, park]): count "
                                                          "targets naming a designation kind are counted from it")]
@@ -83,7 +85,7 @@ def aggregate_cmd(
     missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "nearest",
+    year_fallback: FallbackOpt = FALLBACK,
     format: FormatOpt = Format.table,
 ) -> None:
     """Roll enterprise results up to province, city, county, park or industry: sums, intensities, coverage."""
@@ -149,7 +151,7 @@ def progress_cmd(
     list_profiles: Annotated[bool, typer.Option("--list", help="list the shipped target profiles and stop")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "nearest",
+    year_fallback: FallbackOpt = FALLBACK,
     format: FormatOpt = Format.table,
 ) -> None:
     """Progress toward the region's intensity targets (e.g. Shandong −17 % energy, −5 % water by 2025)."""
@@ -267,7 +269,7 @@ def decompose_cmd(
                                         "not the intensity")] = False,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "nearest",
+    year_fallback: FallbackOpt = FALLBACK,
     format: FormatOpt = Format.table,
 ) -> None:
     """LMDI-I decomposition of an intensity change into structure and intensity (CO2: mix, factor) effects."""
@@ -314,7 +316,7 @@ def budgets_cmd(
     year: Annotated[Optional[int], typer.Option(help="the year of use (default: the latest annual period)")] = None,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "earlier",
+    year_fallback: FallbackOpt = FALLBACK,
     format: FormatOpt = Format.table,
 ) -> None:
     """Carbon budgets: used, remaining, the run-out year at the current pace, per region and park, rolled up."""
@@ -350,7 +352,7 @@ def zero_carbon_cmd(
     criteria: Annotated[Optional[str], typer.Option(help="a zero-carbon park set: a shipped id or a TOML path")] = None,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
-    year_fallback: FallbackOpt = "earlier",
+    year_fallback: FallbackOpt = FALLBACK,
     format: FormatOpt = Format.table,
 ) -> None:
     """Zero-carbon park (零碳园区): CO2 per tce against the threshold of the park's energy tier, and the guiding indicators."""
