@@ -77,6 +77,9 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
      "发展规划、信息平台）满足判定园区合格"),
     # carbonkit.targets
     ("unverified_exclusion", "exclusion {id}", "扣除项 {id}"),
+    # carbonkit.target_forms
+    ("target_no_value", "target value not published: levels and pace only, no verdict",
+     "目标值尚未公布：仅列水平与速度，不作判断"),
     # carbonkit.assess.zero_carbon
     ("zc_no_value", "no value: state it (values) or report the accounting it rests on",
      "无数值：请直接填报该指标，或报送其所依据的核算数据"),

@@ -28,6 +28,7 @@ from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.deflators import shipped_deflators
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.factors.documents import shipped
+from carbonkit.messages import status_text, translate
 from carbonkit.targets import load_profile, main_province, profile_for, progress
 from carbonkit.vocabulary import vocabulary
 
@@ -163,7 +164,16 @@ def get_progress(session: SessionDep, principal: RegionalDep, region: Region = N
     answer = progress(frame, chosen, year, region=region if (region or not parks) else None, park=parks,
                       register=register, counts=counts, deflators=_deflators(deflators), override=override_deflators,
                       panel=panel, designations=load_designations(session, parks, region))
-    return {"scope": _scope_of(principal, parks, region), **answer.to_dict()}
+    return _with_chinese({"scope": _scope_of(principal, parks, region), **answer.to_dict()})
+
+
+def _with_chinese(body: dict) -> dict:
+    """Each progress line's status mark and reason also in Chinese (:mod:`carbonkit.messages`), for the
+    bilingual dashboard: ``status_zh`` and ``reason_zh`` beside ``status`` and ``reason``."""
+    for line in body.get("indicators", []):
+        line["status_zh"] = status_text(line.get("status"), "zh")
+        line["reason_zh"] = translate(line.get("reason"), "zh") if line.get("reason") else ""
+    return body
 
 
 def profile_and_year(session: Session, parks: list[str] | None, region: str | None, register: pd.DataFrame,

@@ -77,6 +77,9 @@
   }
 
   // ------------------------------------------------------------------ progress
+  // a text from the API in Chinese and English (the zh text first), once when both are the same
+  const both = (zh, en) => (zh && en && zh !== en ? zh + " " + en : en || zh || "");
+
   function renderProgress(p) {
     const scope = p.scope.parks ? "园区 parks: " + p.scope.parks.join(", ") : "省 province: " + (p.region || "");
     $("progress-scope").textContent = p.profile.title + " (" + p.profile.id + ") · " + scope +
@@ -93,7 +96,7 @@
               ["cumulative_change", pct(i.cumulative_change)], ["target_decline", pct(i.target_decline)],
               ["required_annual_pace", pct(i.required_annual_pace)], ["achieved_annual_pace", pct(i.achieved_annual_pace)],
               ["on_track", i.on_track === true ? "达标 on track" : i.on_track === false ? "落后 behind" : "–"],
-              ["status", i.status], ["reason", i.reason || ""]]}));
+              ["status", both(i.status_zh, i.status)], ["reason", both(i.reason_zh, i.reason)]]}));
     table("progress-table", ["指标 indicator", "口径 variant", "单位 unit", "基年值 base", "当年值 value",
                              "累计变化 cumulative change", "目标降幅 target decline", "所需年均降速 required pace",
                              "实际年均降速 achieved pace", "进度 on track", "核实 status", "说明 note"], rows);

@@ -155,6 +155,9 @@ def test_progress_toward_the_shandong_targets(client, keys, province_data):
     assert "not stored" in counts["green_parks"]["reason"]
     assert "exclusion new_renewables" in body["unverified"]
     assert body["coverage"]["2023"]["missing"] == [ENT_D]
+    # the bilingual dashboard's Chinese: each line's status mark beside the English one
+    marks = {"verified": "已核实", "corroborated": "已佐证", "unverified": "未核实", "unconfirmed": "未确认"}
+    assert all(i["status_zh"] == marks[i["status"]] for i in body["indicators"])
 
 
 def test_targets_list_is_open_to_every_key(client, keys):

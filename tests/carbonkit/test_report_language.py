@@ -115,3 +115,12 @@ def test_the_catalog_is_well_formed():
     for _id, english, chinese in MESSAGES:
         assert set(re.findall(r"\{(\w+)\}", english)) == set(re.findall(r"\{(\w+)\}", chinese)), _id
         assert re.search(r"[\u4e00-\u9fff]", chinese), _id
+
+
+def test_a_target_without_a_published_value_says_so_in_chinese():
+    """The reason of a target line without a value (carbonkit.target_forms) reaches the dashboard in Chinese."""
+    from carbonkit.messages import translate
+
+    reason = "target value not published: levels and pace only, no verdict"
+    assert translate(reason, "zh") == "目标值尚未公布：仅列水平与速度，不作判断"
+    assert translate(reason, "en") == reason
