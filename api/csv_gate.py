@@ -38,15 +38,16 @@ def _header(text: io.TextIOBase, max_columns: int, delimiter: str = ",") -> list
     return names
 
 
-def precheck(raw: bytes, scope: Scope, max_reports: int, max_columns: int) -> None:
-    """Refuse an over-wide, over-long or foreign CSV while streaming it; a readable one passes unchanged."""
+def precheck(raw: bytes, scope: Scope, max_reports: int, max_columns: int) -> str:
+    """Refuse an over-wide, over-long or foreign CSV while streaming it; a readable one passes unchanged. Returns
+    the body decoded as the reader takes it, so it is decoded once."""
     decoded = decode_text(raw, "CSV")  # UTF-8 (BOM or not) or GB18030, as the reader takes it
     delimiter = sniff_delimiter(decoded)
     text = io.StringIO(decoded, newline="")
     names = _header(text, max_columns, delimiter)
     canon = [_LOOKUP.get(normalise_name(n)) for n in names]
     if "enterprise" not in canon or "period" not in canon:
-        return  # the reader names the missing column
+        return decoded  # the reader names the missing column
     ent_at, period_at = canon.index("enterprise"), canon.index("period")
     seen: set[tuple[str, str]] = set()
     try:
@@ -62,4 +63,5 @@ def precheck(raw: bytes, scope: Scope, max_reports: int, max_columns: int) -> No
                                            f"period) by CSV line {line_no}; the limit is {max_reports:,}",
                                            row=line_no, expected=f"at most {max_reports:,} reports per submission"))
     except (UnicodeDecodeError, csv.Error):
-        return  # the reader reports the line
+        return decoded  # the reader reports the line
+    return decoded

@@ -40,8 +40,8 @@ def _parse_bulk(raw: bytes, content_type: str, settings: Settings, scope: Scope,
         if kind == XLSX_MEDIA_TYPE:
             frame = read_excel(io.BytesIO(raw), max_unpacked_bytes=settings.max_xlsx_unpacked_bytes)
         else:
-            csv_gate.precheck(raw, scope, settings.max_bulk_reports, settings.max_csv_columns)
-            frame = read_csv(io.BytesIO(raw))  # UTF-8 (BOM or not) or GB18030, comma, semicolon or tab
+            text = csv_gate.precheck(raw, scope, settings.max_bulk_reports, settings.max_csv_columns)
+            frame = read_csv(io.StringIO(text))  # decoded once by the gate: UTF-8 (BOM or not) or GB18030
         # every problem with its CSV line (or sheet and Excel row), before anything else; the service's options,
         # so a file is refused or accepted as the same reports sent as JSON would be
         ck.account(frame, options=options)
