@@ -6,7 +6,7 @@ The core CLI (carbonkit.cli) knows nothing of the service; this module adds the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -39,8 +39,8 @@ def db_upgrade() -> None:
 @keys_app.command("create")
 def keys_create(
     role: Annotated[str, typer.Option(help="enterprise, park or province")],
-    enterprise: Annotated[Optional[list[str]], typer.Option(help="enterprise id (repeatable; enterprise keys)")] = None,
-    park: Annotated[Optional[list[str]], typer.Option(help="park id (repeatable; park keys)")] = None,
+    enterprise: Annotated[list[str] | None, typer.Option(help="enterprise id (repeatable; enterprise keys)")] = None,
+    park: Annotated[list[str] | None, typer.Option(help="park id (repeatable; park keys)")] = None,
     name: Annotated[str, typer.Option(help="who holds the key")] = "",
 ) -> None:
     """Create an API key and print it once. It is stored hashed and cannot be shown again."""
@@ -176,8 +176,8 @@ app.add_typer(export_app, name="export")
 def export_parquet_cmd(
     out_dir: Annotated[Path, typer.Argument(help="the dataset folder to write (part-00000.parquet ...)")],
     buckets: Annotated[int, typer.Option(min=1, help="files; each enterprise is in exactly one")] = 16,
-    year: Annotated[Optional[int], typer.Option(help="only the periods of this year")] = None,
-    province: Annotated[Optional[str], typer.Option(help="only enterprises of this region code prefix, e.g. 37")] = None,
+    year: Annotated[int | None, typer.Option(help="only the periods of this year")] = None,
+    province: Annotated[str | None, typer.Option(help="only enterprises of this region code prefix, e.g. 37")] = None,
 ) -> None:
     """Write the latest reports as an enterprise-hashed Parquet dataset for `carbonkit account --engine`."""
     from api.db import upgrade

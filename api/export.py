@@ -26,7 +26,6 @@ _ITEM = ("item", "amount", "unit", "flow", "enthalpy")
 def export_parquet(settings, out: Path, buckets: int, *, year: int | None = None, province: str | None = None,
                    chunk: int = CHUNK) -> dict:
     """Write the dataset; returns the number of reports and activity rows written."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from carbonkit.parquet import activity_schema, bucket_of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
@@ -19,7 +19,7 @@ RESULT_COLUMNS = (
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Park(SQLModel, table=True):
@@ -52,7 +52,7 @@ class EnterprisePublic(SQLModel):
     park: str | None = None
 
     @classmethod
-    def of(cls, ent: Enterprise) -> "EnterprisePublic":
+    def of(cls, ent: Enterprise) -> EnterprisePublic:
         return cls(id=ent.id, name=ent.name, region=ent.region, industry=ent.industry, park=ent.park_id)
 
 

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
                             "`carbonkit serve` on a non-loopback address warns (development) or refuses (production)")
 
     @model_validator(mode="after")
-    def _refuse_unsafe(self) -> "Settings":
+    def _refuse_unsafe(self) -> Settings:
         if self.env == "production" and self.database_url == DEFAULT_DATABASE_URL:
             raise ValueError("CARBONKIT_DATABASE_URL must be set explicitly in production "
                              "(the default is a SQLite file in the working directory)")

@@ -120,7 +120,7 @@ class Service:
         self.startup_seconds = float("nan")
         self.final_log = ""
 
-    def start(self) -> "Service":
+    def start(self) -> Service:
         env = {**os.environ, "CARBONKIT_DATABASE_URL": self.database_url, "CARBONKIT_ENV": "development",
                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
                **self.extra_env}
@@ -228,7 +228,7 @@ class Service:
                 out[pid] = n
         return out
 
-    def __enter__(self) -> "Service":
+    def __enter__(self) -> Service:
         return self.start()
 
     def problems_in_log(self) -> list[str]:

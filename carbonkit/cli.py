@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -134,23 +134,23 @@ def _print_changes(change: pd.DataFrame, limit: int = 60) -> None:
 def account_cmd(
     input: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .xlsx (the template), .json or .jsonl documents")],
     format: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")] = Format.table,
-    release: Annotated[Optional[str], typer.Option(help="factor release name (default: the current one)")] = None,
-    factors: Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
-    power_coal_rate: Annotated[Optional[float], typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
+    release: Annotated[str | None, typer.Option(help="factor release name (default: the current one)")] = None,
+    factors: Annotated[list[Path] | None, typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
+    power_coal_rate: Annotated[float | None, typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
     location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
     grid_level: Annotated[GridLevel, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = GridLevel.province,
     year_fallback: Annotated[str, typer.Option(help="nearest (default) or earlier, for years without a factor")] = "nearest",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
     base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the results to FILE.xlsx or FILE.csv")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the results to FILE.xlsx or FILE.csv")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress indicator")] = False,
-    more: Annotated[Optional[list[Path]], typer.Argument(help="more Parquet files or folders (with --engine)")] = None,
-    engine: Annotated[Optional[Engine], typer.Option(help="account a Parquet dataset partition by partition: local or dask")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="results folder of --engine (results/, factors.parquet, manifest.json)")] = None,
-    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a local cluster)")] = None,
+    more: Annotated[list[Path] | None, typer.Argument(help="more Parquet files or folders (with --engine)")] = None,
+    engine: Annotated[Engine | None, typer.Option(help="account a Parquet dataset partition by partition: local or dask")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="results folder of --engine (results/, factors.parquet, manifest.json)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a local cluster)")] = None,
     workers: Annotated[int, typer.Option(help="worker processes of the local Dask cluster")] = 2,
-    memory_limit: Annotated[Optional[str], typer.Option(help="memory limit per Dask worker, e.g. 2GiB")] = "2GiB",
+    memory_limit: Annotated[str | None, typer.Option(help="memory limit per Dask worker, e.g. 2GiB")] = "2GiB",
 ) -> None:
     """Account energy, water and CO2 for every enterprise and period in INPUT."""
     if engine is not None or out_dir is not None or more:
@@ -189,9 +189,9 @@ def demo_cmd(format: Annotated[Format, typer.Option("--format", "-f")] = Format.
 
 @factors_app.command("list")
 def factors_list(
-    release: Annotated[Optional[str], typer.Option(help="release name")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="only this kind (standard_coal, fuel_parameters, grid_emission, ...)")] = None,
-    status: Annotated[Optional[str], typer.Option(help="only this status (verified, corroborated, unconfirmed, unverified)")] = None,
+    release: Annotated[str | None, typer.Option(help="release name")] = None,
+    kind: Annotated[str | None, typer.Option(help="only this kind (standard_coal, fuel_parameters, grid_emission, ...)")] = None,
+    status: Annotated[str | None, typer.Option(help="only this status (verified, corroborated, unconfirmed, unverified)")] = None,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """List the factors of a release."""
@@ -222,7 +222,7 @@ def factors_list(
 
 @factors_app.command("show")
 def factors_show(factor_id: Annotated[str, typer.Argument(help="factor id, e.g. gbt2589-2020-a.raw_coal")],
-                 release: Annotated[Optional[str], typer.Option()] = None) -> None:
+                 release: Annotated[str | None, typer.Option()] = None) -> None:
     """Show one factor with its source, edition and status."""
     rel = load_release(release)
     try:
@@ -257,7 +257,7 @@ def factors_releases() -> None:
 
 
 @factors_app.command("validate")
-def factors_validate(paths: Annotated[Optional[list[Path]], typer.Argument(help="tables to check (default: the shipped releases)")] = None) -> None:
+def factors_validate(paths: Annotated[list[Path] | None, typer.Argument(help="tables to check (default: the shipped releases)")] = None) -> None:
     """Check factor tables: ids, items, regions, units and dimensions, values, provenance."""
     try:
         if paths:

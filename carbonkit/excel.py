@@ -21,7 +21,7 @@ import pandas as pd
 from carbonkit.catalog import catalog, unit_of
 from carbonkit.datafiles import data_path
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
-from carbonkit.vocabulary import FLOWS, KINDS, flow_of, vocabulary
+from carbonkit.vocabulary import FLOWS, KINDS, vocabulary
 
 Lang = Literal["zh", "en"]
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,7 +17,7 @@ achieved yearly change) and no verdict: ``on_track`` and ``met`` are None and ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -68,7 +68,7 @@ def parse_unit(text: str) -> pint.Unit:
                                    expected=f"at most {MAX_UNIT_LENGTH} characters, e.g. t, kWh, 万立方米"))
     try:
         quantity = ureg.parse_expression(cleaned)
-    except Exception as exc:  # pint raises several unrelated types for unparsable text
+    except Exception:  # pint raises several unrelated types for unparsable text
         raise UnitMismatch(
             Problem("unit_unknown", f"'{text}' is not a unit carbonkit knows", field="unit",
                     expected="a unit such as t, kg, kWh, MWh, 万千瓦时, m3, 万立方米, GJ, 万元")

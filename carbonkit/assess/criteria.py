@@ -77,7 +77,7 @@ class Indicator(_Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Indicator":
+    def _consistent(self) -> Indicator:
         if self.type == "qualitative":
             if self.direction or self.lead is not None or self.base is not None or self.tiers:
                 raise ValueError("a qualitative indicator has no direction, lead, base or tiers")
@@ -127,7 +127,7 @@ class Criteria(Provenance):
     path: str | None = None
 
     @model_validator(mode="after")
-    def _references(self) -> "Criteria":
+    def _references(self) -> Criteria:
         if self.extends is None:
             _check_references(self)
         return self

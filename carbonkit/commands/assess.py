@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
     @assess_app.command("factory")
     def factory_cmd(
         input: Annotated[Path, typer.Argument(help="JSON: {document: <enterprise-period>, gates, values, benchmarks, not_applicable}")],
-        criteria: Annotated[Optional[str], typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
+        criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
         release: ReleaseOpt = None,
         format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     ) -> None:
@@ -112,9 +112,9 @@ def register(app: typer.Typer) -> None:
     @assess_app.command("park")
     def park_cmd(
         input: Annotated[Path, typer.Argument(help="JSON: {park, year, land_area, gates, values, benchmarks, enterprises}")],
-        activities: Annotated[Optional[Path], typer.Option(help="the park's enterprises' activity data (.csv, .json), "
+        activities: Annotated[Path | None, typer.Option(help="the park's enterprises' activity data (.csv, .json), "
                                                                  "instead of 'enterprises' in INPUT")] = None,
-        criteria: Annotated[Optional[str], typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
+        criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
         release: ReleaseOpt = None,
         format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     ) -> None:
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
 
     @assess_app.command("criteria")
     def criteria_cmd(
-        criteria_id: Annotated[Optional[str], typer.Argument(help="a criteria set id or TOML file to show")] = None,
+        criteria_id: Annotated[str | None, typer.Argument(help="a criteria set id or TOML file to show")] = None,
     ) -> None:
         """List the shipped criteria sets, or show one indicator by indicator with status marks."""
         from carbonkit.assess.criteria import FOLDER, load_criteria

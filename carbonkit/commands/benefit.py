@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -34,7 +34,7 @@ def _styled(text: str | None) -> str:
 
 
 Input = Annotated[Path, typer.Argument(help="activity documents (.json/.jsonl, each may carry a 'benefit' member) or a CSV long table")]
-ProfilesOpt = Annotated[Optional[Path], typer.Option("--profiles", help="JSON list of benefit profiles (equipment, pollutants, facts) per enterprise")]
+ProfilesOpt = Annotated[Path | None, typer.Option("--profiles", help="JSON list of benefit profiles (equipment, pollutants, facts) per enterprise")]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,9 +45,9 @@ def register(app: typer.Typer) -> None:
         input: Input,
         profiles: ProfilesOpt = None,
         format: FormatOpt = Format.table,
-        benefit_standards: Annotated[Optional[str], typer.Option(help="benefit standards: shipped id or your TOML file")] = None,
-        technical_standards: Annotated[Optional[str], typer.Option(help="technical standards: shipped id or your TOML file")] = None,
-        industry_map: Annotated[Optional[str], typer.Option(help="GB/T 4754 industry map: shipped id or your TOML file")] = None,
+        benefit_standards: Annotated[str | None, typer.Option(help="benefit standards: shipped id or your TOML file")] = None,
+        technical_standards: Annotated[str | None, typer.Option(help="technical standards: shipped id or your TOML file")] = None,
+        industry_map: Annotated[str | None, typer.Option(help="GB/T 4754 industry map: shipped id or your TOML file")] = None,
         release: ReleaseOpt = None,
     ) -> None:
         """Screen enterprises against the low-efficiency capacity standards (Shandong 14th FYP, 专栏1)."""
@@ -71,10 +71,10 @@ def register(app: typer.Typer) -> None:
         input: Input,
         profiles: ProfilesOpt = None,
         format: FormatOpt = Format.table,
-        scheme: Annotated[Optional[str], typer.Option(help="grading scheme: shipped id or your TOML file (default: the example county scheme)")] = None,
-        region: Annotated[Optional[str], typer.Option(help="only enterprises whose region code starts with this")] = None,
-        park: Annotated[Optional[str], typer.Option(help="only the enterprises of this park")] = None,
-        by: Annotated[Optional[str], typer.Option("--by", help="rank within park, region or industry (default: all together)")] = None,
+        scheme: Annotated[str | None, typer.Option(help="grading scheme: shipped id or your TOML file (default: the example county scheme)")] = None,
+        region: Annotated[str | None, typer.Option(help="only enterprises whose region code starts with this")] = None,
+        park: Annotated[str | None, typer.Option(help="only the enterprises of this park")] = None,
+        by: Annotated[str | None, typer.Option("--by", help="rank within park, region or industry (default: all together)")] = None,
         release: ReleaseOpt = None,
     ) -> None:
         """Grade enterprises A-D by output per mu (亩产效益): score = Σ weight × indicator ÷ benchmark."""

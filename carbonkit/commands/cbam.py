@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -15,8 +15,8 @@ from carbonkit.cbam import CbamResult, embedded_emissions, load_defaults, read_i
 from carbonkit.commands.output import Format, FormatOpt, _fail, _fmt, out
 from carbonkit.errors import CarbonkitError
 
-DataOpt = Annotated[Optional[str], typer.Option("--defaults", help="default values: shipped id or your TOML file (default: China)")]
-GoodsOpt = Annotated[Optional[str], typer.Option("--goods", help="goods categories: shipped id or your TOML file")]
+DataOpt = Annotated[str | None, typer.Option("--defaults", help="default values: shipped id or your TOML file (default: China)")]
+GoodsOpt = Annotated[str | None, typer.Option("--goods", help="goods categories: shipped id or your TOML file")]
 
 
 def register(app: typer.Typer) -> None:
@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
     def report_cmd(
         input: Annotated[Path, typer.Argument(help="installation JSON (see carbonkit.cbam.model)")],
         format: FormatOpt = Format.table,
-        xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="write the communication workbook here")] = None,
-        html: Annotated[Optional[Path], typer.Option("--html", help="write the bilingual HTML summary here")] = None,
+        xlsx: Annotated[Path | None, typer.Option("--xlsx", help="write the communication workbook here")] = None,
+        html: Annotated[Path | None, typer.Option("--html", help="write the bilingual HTML summary here")] = None,
         defaults: DataOpt = None,
         goods: GoodsOpt = None,
     ) -> None:
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
 
     @cbam_app.command("defaults")
     def defaults_cmd(
-        cn: Annotated[Optional[str], typer.Argument(help="a CN code (digits): its default value")] = None,
+        cn: Annotated[str | None, typer.Argument(help="a CN code (digits): its default value")] = None,
         year: Annotated[int, typer.Option(help="year of import, for the mark-up")] = 2026,
         defaults: DataOpt = None,
     ) -> None:

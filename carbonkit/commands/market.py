@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
     @market_app.command("report")
     def report_cmd(input: InputArg,
                    output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.xlsx or report.json")],
-                   title: Annotated[Optional[str], typer.Option(help="a title for the HTML report")] = None,
+                   title: Annotated[str | None, typer.Option(help="a title for the HTML report")] = None,
                    release: ReleaseOpt = None, factors: FactorsOpt = None) -> None:
         """Write the guideline's report tables (facility, sources, parameters, data quality, factors)."""
         result = _account(input, release, factors)

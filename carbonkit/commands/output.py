@@ -7,7 +7,7 @@ import math
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -34,8 +34,8 @@ class GridLevel(str, Enum):
 
 # options several commands share
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
-ReleaseOpt = Annotated[Optional[str], typer.Option(help="factor release for the accounting (default: the current one)")]
-FactorsOpt = Annotated[Optional[list[Path]], typer.Option("--factors", help="your own factor table (CSV with a TOML beside it)")]
+ReleaseOpt = Annotated[str | None, typer.Option(help="factor release for the accounting (default: the current one)")]
+FactorsOpt = Annotated[list[Path] | None, typer.Option("--factors", help="your own factor table (CSV with a TOML beside it)")]
 
 
 def _fmt(value, unit: str = "", decimals: int = 2) -> str:

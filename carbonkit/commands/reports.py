@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -102,18 +102,18 @@ def register(app: typer.Typer) -> None:
     def enterprise_cmd(
         input: Annotated[Path, typer.Argument(help="activity data (.csv, .json, .xlsx); several years for trends")],
         lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.zh,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .html to write "
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="the .html to write "
                                                        "(default: report-ENTERPRISE-PERIOD-LANG.html)")] = None,
-        enterprise: Annotated[Optional[str], typer.Option(help="the enterprise (needed if the input has several)")] = None,
-        period: Annotated[Optional[str], typer.Option(help="the period reported (default: the latest)")] = None,
-        base_year: Annotated[Optional[int], typer.Option(help="base year of the comparison (default: the first year)")] = None,
-        assessment: Annotated[Optional[Path], typer.Option(help="green-factory statements (JSON as for carbonkit "
+        enterprise: Annotated[str | None, typer.Option(help="the enterprise (needed if the input has several)")] = None,
+        period: Annotated[str | None, typer.Option(help="the period reported (default: the latest)")] = None,
+        base_year: Annotated[int | None, typer.Option(help="base year of the comparison (default: the first year)")] = None,
+        assessment: Annotated[Path | None, typer.Option(help="green-factory statements (JSON as for carbonkit "
                                                            "assess factory; 'document' may be left out) for the gap list")] = None,
-        criteria: Annotated[Optional[str], typer.Option(help="criteria set id or TOML file for the gap list")] = None,
+        criteria: Annotated[str | None, typer.Option(help="criteria set id or TOML file for the gap list")] = None,
         release: ReleaseOpt = None,
-        year_fallback: Annotated[Optional[str], typer.Option(help="earlier or nearest: grid factor of a year "
+        year_fallback: Annotated[str | None, typer.Option(help="earlier or nearest: grid factor of a year "
                                                              "without one")] = None,
-        grid_level: Annotated[Optional[GridLevel], typer.Option(help="province (default), grid or national: where "
+        grid_level: Annotated[GridLevel | None, typer.Option(help="province (default), grid or national: where "
                                                                 "the grid-factor chain starts")] = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
@@ -148,17 +148,17 @@ def register(app: typer.Typer) -> None:
     def region_cmd(
         input: InputArg,
         lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.zh,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .html to write "
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="the .html to write "
                                                        "(default: report-REGION-YEAR-LANG.html)")] = None,
         region: RegionOpt = None,
         park: ParkOpt = None,
-        year: Annotated[Optional[int], typer.Option(help="the year reported (default: the latest annual period)")] = None,
-        profile: Annotated[Optional[str], typer.Option("--profile", "--targets", help="target profile: a shipped id or "
+        year: Annotated[int | None, typer.Option(help="the year reported (default: the latest annual period)")] = None,
+        profile: Annotated[str | None, typer.Option("--profile", "--targets", help="target profile: a shipped id or "
                                                        "a TOML path (default: the region's)")] = None,
         by: Annotated[str, typer.Option(help="sectors of the decomposition: division, section, city, county, park")] = "division",
         top: Annotated[int, typer.Option(help="largest contributors to list per decomposition")] = 10,
-        register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
-        count: Annotated[Optional[list[str]], typer.Option(help="a count for a count target, NAME=N")] = None,
+        register: Annotated[Path | None, typer.Option(help="CSV of the enterprises expected to report")] = None,
+        count: Annotated[list[str] | None, typer.Option(help="a count for a count target, NAME=N")] = None,
         designations: DesignationsOpt = None,
         deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
         release: ReleaseOpt = None,
@@ -190,12 +190,12 @@ def register(app: typer.Typer) -> None:
     @report_app.command("park")
     def park_cmd(
         input: Annotated[Path, typer.Argument(help="the park's statements: JSON as for carbonkit assess park")],
-        activities: Annotated[Optional[Path], typer.Option(help="the park's enterprises' activity data (.csv, .json, "
+        activities: Annotated[Path | None, typer.Option(help="the park's enterprises' activity data (.csv, .json, "
                                                            ".xlsx), instead of 'enterprises' in INPUT")] = None,
         lang: Annotated[Lang, typer.Option("--lang", help="zh or en")] = Lang.zh,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .html to write "
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="the .html to write "
                                                        "(default: report-park-PARK-YEAR-LANG.html)")] = None,
-        criteria: Annotated[Optional[str], typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
+        criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
         release: ReleaseOpt = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,

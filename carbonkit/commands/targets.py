@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -36,15 +36,15 @@ from carbonkit.evaluation import final_evaluation
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
-RegionOpt = Annotated[Optional[str], typer.Option(help="administrative code prefix: 37, 3702 or 370211")]
-ParkOpt = Annotated[Optional[str], typer.Option(help="only this park")]
-DeflatorOpt = Annotated[Optional[str], typer.Option(help="deflator table: a shipped id (nbs-ppi-cn) or a CSV path "
+RegionOpt = Annotated[str | None, typer.Option(help="administrative code prefix: 37, 3702 or 370211")]
+ParkOpt = Annotated[str | None, typer.Option(help="only this park")]
+DeflatorOpt = Annotated[str | None, typer.Option(help="deflator table: a shipped id (nbs-ppi-cn) or a CSV path "
                                                     "with its TOML beside it")]
 OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
                                            "without comparable value added")]
 FallbackOpt = Annotated[str, typer.Option(help="earlier or nearest: the grid-factor year for activity data")]
 FALLBACK = AccountingOptions.model_fields["year_fallback"].default  # one default on every path (the library's)
-DesignationsOpt = Annotated[Optional[Path], typer.Option(help="CSV of green designations (subject_kind, subject, kind, "
+DesignationsOpt = Annotated[Path | None, typer.Option(help="CSV of green designations (subject_kind, subject, kind, "
                                                          "level, year, batch[, revoked_year, region, park]): count "
                                                          "targets naming a designation kind are counted from it")]
 
@@ -76,10 +76,10 @@ AGG_VIEW = [("n_expected", "expected", 0), ("n_reporting", "reporting", 0), ("n_
 def aggregate_cmd(
     input: InputArg,
     level: Annotated[list[str], typer.Option("--by", "-b", help=f"level(s): {', '.join(LEVELS)}; repeat to cross, e.g. --by city --by section")] = ["province"],  # noqa: B006
-    period: Annotated[Optional[list[str]], typer.Option(help="period(s) to show (default: all)")] = None,
+    period: Annotated[list[str] | None, typer.Option(help="period(s) to show (default: all)")] = None,
     region: RegionOpt = None, park: ParkOpt = None,
-    industry: Annotated[Optional[str], typer.Option(help="GB/T 4754 prefix: C, C26")] = None,
-    register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report (enterprise, region, industry, park, name); default: every enterprise of the input")] = None,
+    industry: Annotated[str | None, typer.Option(help="GB/T 4754 prefix: C, C26")] = None,
+    register: Annotated[Path | None, typer.Option(help="CSV of the enterprises expected to report (enterprise, region, industry, park, name); default: every enterprise of the input")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     base_year: Annotated[int, typer.Option(help="price base year of deflated value added")] = 2020,
     missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
@@ -136,13 +136,13 @@ def _counts(items: list[str] | None) -> dict[str, int]:
 
 
 def progress_cmd(
-    input: Annotated[Optional[Path], typer.Argument(help="activity data or a results CSV (not needed with --list)")] = None,
-    year: Annotated[Optional[int], typer.Option(help="the year to assess (default: the latest annual period)")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", "--targets", help="target profile: a shipped id or a TOML path (default: the region's)")] = None,
+    input: Annotated[Path | None, typer.Argument(help="activity data or a results CSV (not needed with --list)")] = None,
+    year: Annotated[int | None, typer.Option(help="the year to assess (default: the latest annual period)")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", "--targets", help="target profile: a shipped id or a TOML path (default: the region's)")] = None,
     region: RegionOpt = None, park: ParkOpt = None,
-    count: Annotated[Optional[list[str]], typer.Option(help="a count for a count target, NAME=N, e.g. green_factories=120")] = None,
+    count: Annotated[list[str] | None, typer.Option(help="a count for a count target, NAME=N, e.g. green_factories=120")] = None,
     designations: DesignationsOpt = None,
-    register: Annotated[Optional[Path], typer.Option(help="CSV of the enterprises expected to report")] = None,
+    register: Annotated[Path | None, typer.Option(help="CSV of the enterprises expected to report")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     panel: Annotated[str, typer.Option(help="balanced (enterprises with value added in both years; the default) or "
                                        "all (every enterprise of each year)")] = "balanced",
@@ -261,7 +261,7 @@ def decompose_cmd(
     by: Annotated[str, typer.Option(help=f"sectors: {', '.join(LEVELS)}")] = "division",
     indicator: Annotated[str, typer.Option(help=", ".join(NUMERATORS))] = "energy",
     region: RegionOpt = None, park: ParkOpt = None,
-    industry: Annotated[Optional[str], typer.Option(help="GB/T 4754 prefix")] = None,
+    industry: Annotated[str | None, typer.Option(help="GB/T 4754 prefix")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     zero: Annotated[str, typer.Option(help="limit (analytical limits) or delta (replace zeros by 1e-20)")] = "limit",
     top: Annotated[int, typer.Option(help="contributions to list, largest first")] = 15,
@@ -313,7 +313,7 @@ def budgets_cmd(
     input: InputArg,
     budgets: Annotated[Path, typer.Option(help="CSV of budgets: scope, kind (region or park), start_year, end_year, "
                                           "budget_tco2[, source, note]")],
-    year: Annotated[Optional[int], typer.Option(help="the year of use (default: the latest annual period)")] = None,
+    year: Annotated[int | None, typer.Option(help="the year of use (default: the latest annual period)")] = None,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
     year_fallback: FallbackOpt = FALLBACK,
@@ -348,8 +348,8 @@ def zero_carbon_cmd(
     input: InputArg,
     park: Annotated[str, typer.Option(help="the park assessed (its enterprises' results of the year)")],
     year: Annotated[int, typer.Option(help="the year assessed")],
-    values: Annotated[Optional[str], typer.Option(help='the park\'s statements as JSON, e.g. \'{"solid_waste_use_rate": 85}\'')] = None,
-    criteria: Annotated[Optional[str], typer.Option(help="a zero-carbon park set: a shipped id or a TOML path")] = None,
+    values: Annotated[str | None, typer.Option(help='the park\'s statements as JSON, e.g. \'{"solid_waste_use_rate": 85}\'')] = None,
+    criteria: Annotated[str | None, typer.Option(help="a zero-carbon park set: a shipped id or a TOML path")] = None,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,
     year_fallback: FallbackOpt = FALLBACK,

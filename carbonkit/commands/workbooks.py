@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -43,12 +43,12 @@ def register(app: typer.Typer) -> None:
     @app.command("template")
     def template_cmd(
         lang: Annotated[Lang, typer.Option("--lang", help="language of the headers and lists: zh or en")] = Lang.zh,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="where to write the .xlsx "
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="where to write the .xlsx "
                                                        "(default: carbonkit-template-LANG.xlsx)")] = None,
-        units: Annotated[Optional[Path], typer.Option(help="your own units list (CSV: kind, unit, note) instead of "
+        units: Annotated[Path | None, typer.Option(help="your own units list (CSV: kind, unit, note) instead of "
                                                       "factors/template_units.csv")] = None,
         force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
-        form: Annotated[Optional[str], typer.Option("--form", help="205-1: the NBS form 205-1 workbook (能源购进、消费与库存) "
+        form: Annotated[str | None, typer.Option("--form", help="205-1: the NBS form 205-1 workbook (能源购进、消费与库存) "
                                                     "instead of the long template")] = None,
     ) -> None:
         """Write the Excel fill-in template: energy, water and economic sheets with drop-down lists."""
@@ -76,8 +76,8 @@ def register(app: typer.Typer) -> None:
     @app.command("form205")
     def form205_cmd(
         input: Annotated[Path, typer.Argument(help="a filled NBS 205-1 workbook (carbonkit template --form 205-1)")],
-        release: Annotated[Optional[str], typer.Option(help="factor release name (default: the current one)")] = None,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the results to FILE.xlsx or "
+        release: Annotated[str | None, typer.Option(help="factor release name (default: the current one)")] = None,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="write the results to FILE.xlsx or "
                                                        "FILE.csv")] = None,
     ) -> None:
         """Account a filled 205-1 form (能源购进、消费与库存): every row checked (stock balance, consumption split),

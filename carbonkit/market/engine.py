@@ -14,7 +14,7 @@ from carbonkit.errors import InvalidInput, Problem
 from carbonkit.factors import Release, load_release
 from carbonkit.market import aluminium, cement, steel  # noqa: F401 - registers the process formulas
 from carbonkit.market.combustion import combustion, fuel_defaults
-from carbonkit.market.formulas import IDX, Context, empty_sources, group_tiers, process_emissions
+from carbonkit.market.formulas import Context, empty_sources, process_emissions
 from carbonkit.market.guidelines import SECTORS, boundary, catalog, defaults, factor_records
 from carbonkit.market.monthly import FID, KEY, MonthlyData, prepare
 from carbonkit.market.result import FACILITY_COLUMNS, QUALITY_COLUMNS, SOURCE_COLUMNS, MarketResult

@@ -44,7 +44,7 @@ def test_roles_and_foreign_ids_answer_like_missing_ones(client, keys):
     missing = client.get("/v1/market/reports/NOPE/2025", headers=auth(keys.ent_b))
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json()["detail"].replace(ENT_A, "X") == missing.json()["detail"].replace("NOPE", "X")
-    assert client.get(f"/v1/market/reports?year=2025", headers=auth(keys.park_b)).json() == []
+    assert client.get("/v1/market/reports?year=2025", headers=auth(keys.park_b)).json() == []
     listed = client.get("/v1/market/reports?year=2025", headers=auth(keys.province)).json()
     assert [x["enterprise"] for x in listed] == [ENT_A]
 
