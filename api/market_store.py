@@ -33,7 +33,7 @@ from api.keys import Principal
 from api.models import Enterprise, Park, utcnow
 from api.settings import Settings
 from carbonkit.market import account_market
-from carbonkit.market.report import to_json
+from reports.market_workbook import to_json
 
 Text = Annotated[str, StringConstraints(max_length=200)]
 

@@ -8,7 +8,7 @@ process, three ways:
 
 - ``submit``: ``read_activities`` + ``api.ingest.reports_of`` + ``api.ingest.submit`` in one call (one chunk,
   no progress callback): what the service does with a bulk body, without HTTP;
-- ``cli``: ``api.cli.ingest_file(..., quiet=True)``, the function behind ``carbonkit ingest``: the same reading,
+- ``cli``: ``cli.service.ingest_file(..., quiet=True)``, the function behind ``carbonkit ingest``: the same reading,
   then the batch stored ``--chunk`` reports at a time in one transaction with a progress callback (no bar drawn);
 - ``cli+bar``: the same with the rich progress bar drawn, to a terminal console writing to /dev/null.
 
@@ -35,13 +35,13 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import carbonkit as ck  # noqa: E402
-from api import cli  # noqa: E402
+from cli import service  # noqa: E402
 from api.db import engine_for, upgrade  # noqa: E402
 from api.ingest import reports_of, submit  # noqa: E402
 from api.keys import Principal  # noqa: E402
 from api.models import Report, Result  # noqa: E402
 from api.settings import Settings  # noqa: E402
-from carbonkit.commands import status  # noqa: E402
+from cli import status  # noqa: E402
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, province  # noqa: E402
 
 

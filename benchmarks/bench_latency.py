@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ok = True
     if args.workers is None:
-        from api.cli import default_workers
+        from cli.service import default_workers
         args.workers = str(default_workers())
     for workers in parse_ints(args.workers):
         ok &= asyncio.run(run_server(workers, client_counts, args, document, body, expected, median_s))

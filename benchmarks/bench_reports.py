@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import carbonkit as ck  # noqa: E402
-from carbonkit.report import enterprise_report, enterprise_reports, region_report  # noqa: E402
+from reports import enterprise_report, enterprise_reports, region_report  # noqa: E402
 from carbonkit.synthetic import province  # noqa: E402
 from carbonkit.targets import progress  # noqa: E402
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from carbonkit.cbam import embedded_emissions, read_installation
-from carbonkit.report.cbam import html_summary, write_xlsx
+from reports.cbam import html_summary, write_xlsx
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from carbonkit.cli import app
+from cli.main import app
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 pytest.importorskip("pyarrow")
 
-from carbonkit.cli import app  # noqa: E402
+from cli.main import app  # noqa: E402
 from carbonkit.parquet import write_dataset  # noqa: E402
 
 runner = CliRunner()

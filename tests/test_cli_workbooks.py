@@ -14,8 +14,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import carbonkit as ck
-from carbonkit.cli import app
-from carbonkit.commands import status
+from cli.main import app
+from cli import status
 from carbonkit.datafiles import examples_dir
 
 runner = CliRunner()

@@ -20,12 +20,12 @@ from typer.testing import CliRunner
 
 import carbonkit as ck
 from carbonkit.catalog import catalog, indicator
-from carbonkit.cli import app
+from cli.main import app
 from carbonkit.datafiles import examples_dir
 from carbonkit.messages import unit_text
-from carbonkit.excel import export_results
-from carbonkit.report import enterprise_report
-from carbonkit.report.enterprise import KEY_FIGURES
+from reports.excel import export_results
+from reports import enterprise_report
+from reports.enterprise import KEY_FIGURES
 
 TYRE = examples_dir() / "tyre_maker.json"
 runner = CliRunner()

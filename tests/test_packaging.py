@@ -24,6 +24,15 @@ def test_wheel_ships_factor_data_and_works_from_elsewhere(tmp_path):
     assert "carbonkit/_factor_data/items.csv" in names
     assert any(n.startswith("carbonkit/_factor_data/tables/") and n.endswith(".toml") for n in names)
     assert "carbonkit/_examples/tyre_maker.json" in names
+    # the four layers (issue 13): the core, the reports with their templates, the service, the composition root
+    assert {"carbonkit/py.typed", "reports/templates/enterprise.html.j2", "api/main.py", "cli/main.py"} <= set(names)
+    # `pip install carbonkit` is the library alone: four unconditional requirements, the rest behind extras
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    unconditional = sorted(r.split(">")[0].split("[")[0].split(";")[0].strip() for r in requires if "extra ==" not in r)
+    assert unconditional == ["numpy", "pandas", "pint", "pydantic"]
+    extras = {line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Provides-Extra:")}
+    assert {"cli", "report", "service", "dask", "all"} <= extras
 
     site = tmp_path / "site"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(site),

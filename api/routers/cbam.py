@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from api.deps import PrincipalDep, SessionDep
 from api.queries import visible_enterprise
 from carbonkit.cbam import Installation, embedded_emissions, load_defaults
-from carbonkit.excel import XLSX_MEDIA_TYPE
+from reports.excel import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/v1/cbam", tags=["cbam"])
 
@@ -45,11 +45,11 @@ def communication(enterprise_id: str, installation: Installation, session: Sessi
                             f"the installation names enterprise {installation.enterprise}, the path {enterprise_id}")
     comm = embedded_emissions(installation.model_copy(update={"enterprise": enterprise_id})).to_dict()
     if format == "xlsx":
-        from carbonkit.report.cbam import xlsx_bytes
+        from reports.cbam import xlsx_bytes
         return Response(xlsx_bytes(comm), media_type=XLSX_MEDIA_TYPE,
                         headers={"Content-Disposition": f'attachment; filename="cbam-{installation.id}.xlsx"'})
     if format == "html":
-        from carbonkit.report.cbam import html_summary
+        from reports.cbam import html_summary
         return Response(html_summary(comm), media_type="text/html; charset=utf-8")
     from fastapi.responses import JSONResponse
     return JSONResponse(comm)

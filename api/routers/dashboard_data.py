@@ -3,7 +3,7 @@
 The context is the key's scope described for the page: the annual periods with reports (the year selector), the
 indicators the aggregates answer, named and united by the catalog (:mod:`carbonkit.catalog`; the indicator
 selector), and names for the codes it will show: cities and counties by GB/T 2260, industries by GB/T 4754-2017
-(:mod:`carbonkit.report.names`), parks and enterprises by their registered names. A park key gets its own parks
+(:mod:`reports.names`), parks and enterprises by their registered names. A park key gets its own parks
 and enterprises only (the same scope as ``/v1/aggregates``).
 
 A table the page shows is downloaded as ``.xlsx`` by posting it back; text cells that a spreadsheet would read as a
@@ -26,10 +26,10 @@ from api.models import Park
 from api.routers.progress import ParkId, RegionalDep, _parks, annual_periods, load_register
 from carbonkit.aggregation import INTENSITIES, SUM_COLUMNS
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.excel import XLSX_MEDIA_TYPE, formula_safe
+from reports.excel import XLSX_MEDIA_TYPE, formula_safe
 from carbonkit.catalog import catalog
 from carbonkit.messages import unit_text
-from carbonkit.report.names import industry_name, region_name
+from reports.names import industry_name, region_name
 
 router = APIRouter(prefix="/v1/dashboard", tags=["dashboard"])
 

@@ -10,7 +10,7 @@
 
 Keys as for the JSON routes. The pages are self-contained (inline style, inline SVG, no script), served with a
 Content-Security-Policy that allows no script and no connection at all. ``?format=pdf`` answers the same page
-as an A4 PDF printed by headless Chromium (:mod:`carbonkit.report.pdf`; 503 with a problem body without it).
+as an A4 PDF printed by headless Chromium (:mod:`reports.pdf`; 503 with a problem body without it).
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from api.routers.progress import (
     profile_and_year,
 )
 from carbonkit.activity import documents_to_frame
-from carbonkit.report import enterprise_report, park_report, region_report
-from carbonkit.report.pdf import PdfUnavailable, html_to_pdf
+from reports import enterprise_report, park_report, region_report
+from reports.pdf import PdfUnavailable, html_to_pdf
 
 router = APIRouter(tags=["html reports"])
 

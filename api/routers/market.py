@@ -18,9 +18,9 @@ from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.market_store import MarketSubmission, MarketSubmissionIn, latest_submission, rows_frame, submit_market
 from api.models import Enterprise
 from api.queries import not_found, scope_filter, visible_enterprise
-from carbonkit.excel import XLSX_MEDIA_TYPE
+from reports.excel import XLSX_MEDIA_TYPE
 from carbonkit.market import account_market
-from carbonkit.market.report import write_report
+from reports.market_workbook import write_report
 
 router = APIRouter(prefix="/v1/market", tags=["market"])
 
@@ -63,7 +63,7 @@ def revisions(enterprise_id: str, year: int, principal: PrincipalDep, session: S
 @router.get("/reports/{enterprise_id}/{year}/html", operation_id="get_market_report_html", response_class=HTMLResponse)
 def report_html(enterprise_id: str, year: int, principal: PrincipalDep, session: SessionDep) -> HTMLResponse:
     """The bilingual HTML report of the latest revision."""
-    from carbonkit.report.market import market_report
+    from reports.market import market_report
 
     found = _latest(session, principal, enterprise_id, year)
     result = account_market(_frame(found))

@@ -16,7 +16,7 @@ from api.queries import stored_result
 from api.settings import Settings
 from carbonkit.activity import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.excel import XLSX_MEDIA_TYPE
+from reports.excel import XLSX_MEDIA_TYPE
 from carbonkit.readers import read_csv, read_excel
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])

@@ -9,7 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Response
 
 from api.deps import PrincipalDep
-from carbonkit.excel import XLSX_MEDIA_TYPE, write_template
+from reports.excel import XLSX_MEDIA_TYPE, write_template
 
 router = APIRouter(prefix="/v1", tags=["workbooks"])
 

@@ -79,7 +79,7 @@ def test_every_entry_point_gives_the_same_results(client, province_key, settings
     assert set(library) == {(ENT_A, "2020"), (ENT_A, "2023"), (ENT_B, "2023")}
 
     # the CLI: carbonkit account FILE --format json
-    from carbonkit.cli import app as cli_app
+    from cli.main import app as cli_app
 
     path = tmp_path / "docs.json"
     path.write_text(json.dumps(_docs(), ensure_ascii=False), encoding="utf-8")
@@ -108,7 +108,7 @@ def test_every_entry_point_gives_the_same_results(client, province_key, settings
         assert _figures(r.json()["result"]) == library[(doc["enterprise"], doc["period"])]
 
     # carbonkit ingest FILE on the same database
-    from api.cli import ingest_file
+    from cli.service import ingest_file
 
     csv_path = tmp_path / "docs.csv"
     csv_path.write_bytes(_csv())

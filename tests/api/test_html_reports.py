@@ -114,7 +114,7 @@ def test_park_report_from_stored_results(client, keys, stored):
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/json")
 
 
-@pytest.mark.skipif(__import__("carbonkit.report.pdf", fromlist=["browser"]).browser() is None,
+@pytest.mark.skipif(__import__("reports.pdf", fromlist=["browser"]).browser() is None,
                     reason="PDF output needs headless Chromium (.ci/run installs it)")
 def test_enterprise_report_as_pdf(client, keys, stored):
     r = client.get(f"/v1/enterprises/{ENT_A}/reports/2023/html?format=pdf", headers=auth(keys.ent_a))

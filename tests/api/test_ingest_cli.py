@@ -19,11 +19,12 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from api import ingest
-from api.cli import app, ingest_file
+from cli.main import app
+from cli.service import ingest_file
 from api.db import engine_for, upgrade
 from api.keys import Principal
 from api.models import Report, Result
-from carbonkit.commands import status
+from cli import status
 from carbonkit.datafiles import examples_dir
 from service_kit import A_2023, B_2023, ENT_A, ENT_B, doc_a, doc_b
 

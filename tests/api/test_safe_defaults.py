@@ -29,7 +29,7 @@ def test_bind_refusal(host, unsafe):
 def test_serve_refuses_in_production_and_warns_in_development(monkeypatch):
     import uvicorn
 
-    from api.cli import app
+    from cli.main import app
 
     started = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(k["host"]))

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from api.cli import app
+from cli.main import app
 from api.db import session_scope
 from api.keys import authenticate
 from api.models import ApiKey

@@ -265,7 +265,7 @@ def test_bad_deflator_tables_are_refused(tmp_path):
 def test_aggregate_command_reads_results_csv(tmp_path):
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     path = tmp_path / "results.csv"
     results([row("E1", "2023", 10, 100, region="370211"), row("E2", "2023", 90, 300, region="370305"),

@@ -67,7 +67,7 @@ def test_bad_budget_rows_are_named():
 def test_budgets_command(tmp_path):
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     data, budgets = tmp_path / "results.csv", tmp_path / "budgets.csv"
     results().to_csv(data, index=False)

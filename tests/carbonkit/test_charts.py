@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carbonkit.report import charts, park_report
+from reports import charts, park_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -213,7 +213,7 @@ def test_missing_period_and_unknown_indicator():
 def test_decompose_command(tmp_path):
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     path = tmp_path / "results.csv"
     results().to_csv(path, index=False)

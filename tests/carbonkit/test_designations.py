@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from carbonkit.cli import app
+from cli.main import app
 from carbonkit.datafiles import data_path, examples_dir
 from carbonkit.designations import (
     check_designations,
@@ -333,7 +333,7 @@ def test_self_assessment_is_not_a_designation():
 # --------------------------------------------------------------------------- region report and CLI
 
 def test_the_region_report_shows_the_count(register):
-    from carbonkit.report import region_report
+    from reports import region_report
 
     html = region_report(results(), lang="en", designations=register)
     row = re.search(r'<tr data-target="green_factories">(.*?)</tr>', html, re.DOTALL).group(1)

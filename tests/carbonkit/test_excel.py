@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import carbonkit as ck
 from carbonkit.datafiles import data_path, examples_dir
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
-from carbonkit.excel import (FLOW_NAMES, HEADERS, SHEETS, TITLES, column_unit, export_results, template_units,
+from reports.excel import (FLOW_NAMES, HEADERS, SHEETS, TITLES, column_unit, export_results, template_units,
                              write_template)
 from carbonkit.readers import COLUMNS, NOTE_SHEETS, read_activities, read_excel
 from carbonkit.units import multiplier

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import carbonkit as ck
-from carbonkit.excel import csv_text, export_results, formula_safe
+from reports.excel import csv_text, export_results, formula_safe
 
 HOSTILE = ['=HYPERLINK("http://x.invalid","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -53,7 +53,7 @@ def test_market_report_workbook_writes_a_hostile_facility_name_as_text(tmp_path)
     """The carbon-market sector report (.xlsx) takes its cells through the same neutralising as the exports."""
     from carbonkit.market import account_market
     from carbonkit.market.monthly import read_monthly
-    from carbonkit.market.report import write_report
+    from reports.market_workbook import write_report
     from carbonkit.datafiles import examples_dir
 
     frame = read_monthly(examples_dir() / "market_aluminium.csv")

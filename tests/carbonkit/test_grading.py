@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from carbonkit import benefit
-from carbonkit.cli import app
+from cli.main import app
 from carbonkit.datafiles import data_path
 from carbonkit.errors import FactorDataError, InvalidInput
 

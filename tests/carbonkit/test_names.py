@@ -1,4 +1,4 @@
-"""Names, not codes: GB/T 2260 divisions and GB/T 4754-2017 industries by name (carbonkit.report.names), and the
+"""Names, not codes: GB/T 2260 divisions and GB/T 4754-2017 industries by name (reports.names), and the
 data they come from (factors/names/)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carbonkit.datafiles import data_path
-from carbonkit.report.names import industries, industry_name, named, region_name
+from reports.names import industries, industry_name, named, region_name
 
 
 def test_gbt4754_has_20_sections_and_97_divisions():

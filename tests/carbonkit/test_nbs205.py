@@ -133,7 +133,7 @@ def test_round_trip():
 def test_cli_writes_the_205_template(tmp_path):
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     target = tmp_path / "205.xlsx"
     r = CliRunner().invoke(app, ["template", "--form", "205-1", "-o", str(target)])
@@ -145,7 +145,7 @@ def test_cli_writes_the_205_template(tmp_path):
 def test_cli_accounts_a_filled_form(tmp_path):
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     path = tmp_path / "filled.xlsx"
     path.write_bytes(filled().getvalue())

@@ -1,4 +1,4 @@
-"""The park HTML report (carbonkit.report.park_report, carbonkit report park): the green-park assessment of
+"""The park HTML report (reports.park_report, carbonkit report park): the green-park assessment of
 examples/green_park.json (park P0001, 2023) indicator by indicator, with and without its enterprises' activity
 data (examples/park.csv).
 
@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 import carbonkit as ck
 from carbonkit.assess import assess_park, park_summaries
-from carbonkit.cli import app
-from carbonkit.report import park_report
+from cli.main import app
+from reports import park_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 STATEMENTS = EXAMPLES / "green_park.json"

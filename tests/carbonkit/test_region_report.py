@@ -1,4 +1,4 @@
-"""The province / city HTML report (carbonkit.report.region_report, carbonkit report region): every figure worked
+"""The province / city HTML report (reports.region_report, carbonkit report region): every figure worked
 out by hand for a tiny Shandong province.
 
 Four enterprises in two cities (3701, 3702) and two divisions (C26, C30); value added at comparable prices of
@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from carbonkit.cli import app
+from cli.main import app
 from carbonkit.decomposition import electricity_tce_per_kwh
-from carbonkit.report import region_report
-from carbonkit.report.region import required_path
+from reports import region_report
+from reports.region import required_path
 
 SHANDONG = "shandong-14fyp-2021-2025"
 RELEASE = "cn-2026.11"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from carbonkit.messages import MESSAGES, label_text, message_ids, status_text, translate, unit_text, yes_no
-from carbonkit.report import enterprise_report, park_report, region_report
+from reports import enterprise_report, park_report, region_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # symbols a Chinese reader reads as they are: SI and energy units, variables of the formulas, the tool's name

@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 import carbonkit as ck
-from carbonkit.cli import app
-from carbonkit.report import enterprise_report
+from cli.main import app
+from reports import enterprise_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TYRE = EXAMPLES / "tyre_maker.json"

@@ -15,10 +15,10 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from carbonkit.cli import app
-from carbonkit.commands import status
+from cli.main import app
+from cli import status
 from carbonkit.datafiles import examples_dir
-from carbonkit.report import enterprise_report, enterprise_reports
+from reports import enterprise_report, enterprise_reports
 
 PARK = examples_dir() / "park.csv"
 ENTERPRISES = sorted(pd.read_csv(PARK, dtype=str)["enterprise"].unique())

@@ -17,7 +17,7 @@ from benefit_reference import BENEFIT_STANDARDS
 
 from carbonkit import benefit
 from carbonkit.benefit.standards import load_screen_data
-from carbonkit.cli import app
+from cli.main import app
 from carbonkit.datafiles import data_path
 from carbonkit.errors import InvalidInput
 

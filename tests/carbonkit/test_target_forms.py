@@ -228,7 +228,7 @@ def test_final_evaluation_of_the_14th_period():
 def test_final_command(tmp_path):
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     path = tmp_path / "results.csv"
     frame_14th().to_csv(path, index=False)
@@ -245,7 +245,7 @@ def test_final_command(tmp_path):
 
 
 def test_region_report_has_the_final_evaluation_section():
-    from carbonkit.report import region_report
+    from reports import region_report
 
     frame = frame_14th().assign(industry="C2911", co2_location_tco2=0.0, fresh_water_m3=0.0)
     html = region_report(frame, lang="en", profile="shandong-14fyp-2021-2025", year=2025, region="37")

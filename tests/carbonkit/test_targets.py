@@ -249,7 +249,7 @@ def test_progress_command_from_activity_data(tmp_path):
     = 0.8571429 - 1 = -0.1428571."""
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     path = tmp_path / "act.csv"
     path.write_text("enterprise,period,item,amount,unit,region\n"

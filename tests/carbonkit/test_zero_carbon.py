@@ -82,7 +82,7 @@ def test_zero_carbon_command(tmp_path):
 
     from typer.testing import CliRunner
 
-    from carbonkit.cli import app
+    from cli.main import app
 
     frame = summaries([150_000, 250_000], [30_000, 50_000], [100_000, 100_000]).assign(
         period="2026", region="370211", park="P1", industry="C30", value_added_10k_cny=1.0)

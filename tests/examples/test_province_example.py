@@ -23,7 +23,7 @@ import re
 
 from typer.testing import CliRunner
 
-from carbonkit.cli import app
+from cli.main import app
 from carbonkit.datafiles import examples_dir
 
 runner = CliRunner()

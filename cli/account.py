@@ -1,4 +1,5 @@
-"""The ``carbonkit`` command line: account files, browse factors, run the demo."""
+"""CLI commands: ``carbonkit account`` and ``carbonkit factors list|show|releases|validate``, and the examples' printout
+that ``carbonkit demo`` starts with."""
 
 from __future__ import annotations
 
@@ -14,21 +15,18 @@ from rich.table import Table
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.catalog import indicator, indicators_of
 from carbonkit.grid import grid_used
-from carbonkit.commands.output import Format, GridLevel, _fail, _fmt, err, out  # noqa: F401 - err: re-exported
-from carbonkit.commands.dataset import Engine, account_to_folder
-from carbonkit.commands.status import working
-from carbonkit.commands.workbooks import check_output, write_results
+from cli.output import Format, GridLevel, fail, _fmt, err, out  # noqa: F401 - err: re-exported
+from cli.dataset import Engine, account_to_folder
+from cli.status import working
+from cli.workbooks import check_output, write_results
 from carbonkit.datafiles import examples_dir
 from carbonkit.errors import CarbonkitError, FactorDataError
-from carbonkit.excel import csv_text
+from reports.excel import csv_text
 from carbonkit.factors import load_release, read_table, release_names
 from carbonkit.intensity import changes
 from carbonkit.readers import read_activities
 
-app = typer.Typer(help="Energy (tce), water and CO2 accounting for Chinese manufacturing enterprises.",
-                  no_args_is_help=True, add_completion=False)
 factors_app = typer.Typer(help="Browse and check the factor library.", no_args_is_help=True)
-app.add_typer(factors_app, name="factors")
 
 
 # (column, decimals, indent) of the readable views; names and units from the indicator catalog
@@ -130,24 +128,28 @@ def _print_changes(change: pd.DataFrame, limit: int = 60) -> None:
     out.print(table)
 
 
-@app.command("account")
 def account_cmd(
     input: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .xlsx (the template), .json or .jsonl documents")],
     format: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")] = Format.table,
     release: Annotated[str | None, typer.Option(help="factor release name (default: the current one)")] = None,
-    factors: Annotated[list[Path] | None, typer.Option("--factors", help="your own factor table (CSV with a TOML beside it); wins over the release")] = None,
+    factors: Annotated[list[Path] | None, typer.Option("--factors", help="your own factor table (CSV with a TOML "
+                                                                         "beside it); wins over the release")] = None,
     power_coal_rate: Annotated[float | None, typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
-    location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or carbon_market")] = "average",
-    grid_level: Annotated[GridLevel, typer.Option(help="where the grid-factor chain starts: province (default), grid or national")] = GridLevel.province,
+    location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or "
+                                                       "carbon_market")] = "average",
+    grid_level: Annotated[GridLevel, typer.Option(help="where the grid-factor chain starts: province (default), grid "
+                                                       "or national")] = GridLevel.province,
     year_fallback: Annotated[str, typer.Option(help="nearest (default) or earlier, for years without a factor")] = "nearest",
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
-    show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the previous period and the base year")] = False,
+    show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the "
+                                                                 "previous period and the base year")] = False,
     base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write the results to FILE.xlsx or FILE.csv")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress indicator")] = False,
     more: Annotated[list[Path] | None, typer.Argument(help="more Parquet files or folders (with --engine)")] = None,
     engine: Annotated[Engine | None, typer.Option(help="account a Parquet dataset partition by partition: local or dask")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="results folder of --engine (results/, factors.parquet, manifest.json)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="results folder of --engine (results/, "
+                                                               "factors.parquet, manifest.json)")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a local cluster)")] = None,
     workers: Annotated[int, typer.Option(help="worker processes of the local Dask cluster")] = 2,
     memory_limit: Annotated[str | None, typer.Option(help="memory limit per Dask worker, e.g. 2GiB")] = "2GiB",
@@ -169,15 +171,14 @@ def account_cmd(
             step(f"Accounting {len(frame):,} rows of {input.name}")
             result = account(frame, release=rel, options=options)
     except (CarbonkitError, FileNotFoundError) as exc:
-        _fail(exc)
+        fail(exc)
     except ValueError as exc:  # pydantic validation of the options
-        _fail(exc)
+        fail(exc)
     if output is not None:
         return write_results(result, output)
     _print_result(result, format, changes(result.summary, base_year) if show_changes else None)
 
 
-@app.command("demo")
 def demo_cmd(format: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
     """Account the bundled example enterprises (a Shandong tyre maker and a park of ten) and print them."""
     folder = examples_dir()
@@ -198,7 +199,7 @@ def factors_list(
     try:
         rel = load_release(release)
     except CarbonkitError as exc:
-        _fail(exc)
+        fail(exc)
     frame = rel.frame()
     if kind:
         frame = frame[frame["kind"] == kind]
@@ -230,7 +231,7 @@ def factors_show(factor_id: Annotated[str, typer.Argument(help="factor id, e.g. 
     except KeyError:
         import difflib
         close = difflib.get_close_matches(factor_id, list(rel.factors), n=3, cutoff=0.5)
-        _fail(CarbonkitError(f"no factor '{factor_id}' in release {rel.name}" + (f"; did you mean {', '.join(close)}?" if close else "")))
+        fail(CarbonkitError(f"no factor '{factor_id}' in release {rel.name}" + (f"; did you mean {', '.join(close)}?" if close else "")))
     table = rel.table(factor.table)
     view = Table(show_header=False, title=factor.id, title_justify="left")
     view.add_column("field", style="bold")
@@ -257,7 +258,8 @@ def factors_releases() -> None:
 
 
 @factors_app.command("validate")
-def factors_validate(paths: Annotated[list[Path] | None, typer.Argument(help="tables to check (default: the shipped releases)")] = None) -> None:
+def factors_validate(paths: Annotated[list[Path] | None, typer.Argument(help="tables to check (default: the shipped "
+                                                                             "releases)")] = None) -> None:
     """Check factor tables: ids, items, regions, units and dimensions, values, provenance."""
     try:
         if paths:
@@ -269,29 +271,10 @@ def factors_validate(paths: Annotated[list[Path] | None, typer.Argument(help="ta
                 rel = load_release(name)
                 out.print(f"[green]ok[/] release {rel.name}: {len(rel.tables)} tables, {len(rel.factors)} factors", highlight=False)
     except (FactorDataError, FileNotFoundError) as exc:
-        _fail(exc)
+        fail(exc)
 
 
-# Domain sub-commands (assessments, targets and decomposition, benefit screening and grading) live in
-# carbonkit.commands; they use the helpers above, so they are registered after them.
-from carbonkit.commands import assess as _assess, benefit as _benefit, targets as _targets  # noqa: E402, I001
-from carbonkit.commands import workbooks as _workbooks  # noqa: E402
-from carbonkit.commands import reports as _reports  # noqa: E402
-
-for _module in (_assess, _targets, _benefit, _workbooks, _reports):
-    _module.register(app)
-
-from carbonkit.commands import cbam as _cbam  # noqa: E402  (issue 17: EU CBAM)
-
-_cbam.register(app)
-from carbonkit.commands import market as _market  # noqa: E402 - issue 16: carbon-market sectors
-
-_market.register(app)
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+def register(app: typer.Typer) -> None:
+    """Add ``carbonkit account`` and ``carbonkit factors ...`` to the root app (``demo`` is composed in cli.service)."""
+    app.command("account")(account_cmd)
+    app.add_typer(factors_app, name="factors")

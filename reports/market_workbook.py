@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.excel import cell_value
+from reports.excel import cell_value
 from carbonkit.market.guidelines import catalog
 from carbonkit.market.result import MarketResult
 

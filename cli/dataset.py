@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
-from carbonkit.commands.output import _fail, out
+from cli.output import fail, out
 from carbonkit.errors import CarbonkitError
 
 
@@ -25,14 +25,14 @@ def account_to_folder(inputs: list[Path], out_dir: Path | None, engine: Engine |
     from carbonkit.distributed import account_dataset
 
     if out_dir is None:
-        _fail(ValueError("--engine needs --out RESULTS/ (the folder the results are written to)"))
+        fail(ValueError("--engine needs --out RESULTS/ (the folder the results are written to)"))
     engine_options = {"scheduler": scheduler, "workers": workers, "memory_limit": memory_limit} \
         if (engine or Engine.local) is Engine.dask else {}
     try:
         run = account_dataset(inputs, out_dir, engine=(engine or Engine.local).value, release=release,
                               factors=factors, options=options, **engine_options)
     except (CarbonkitError, OSError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     peak = max(run.peak_rss_bytes.values(), default=0) / 2**20
     out.print(f"{run.activity_rows:,} activity rows of {run.partitions} partitions → {run.enterprise_periods:,} "
               f"enterprise-periods, release {run.release}, engine {run.engine}: {run.wall_s:.1f} s, "

@@ -14,9 +14,9 @@ from carbonkit.accounting import AccountingOptions
 from carbonkit.benefit import grade, load_scheme, load_screen_data, read_benefit, screen
 from carbonkit.benefit.grading import GradeResult
 from carbonkit.benefit.screen import ScreenResult
-from carbonkit.commands.output import Format, FormatOpt, ReleaseOpt, _fail, _fmt, err, out
+from cli.output import Format, FormatOpt, ReleaseOpt, fail, _fmt, err, out
 from carbonkit.errors import CarbonkitError
-from carbonkit.excel import csv_text
+from reports.excel import csv_text
 from carbonkit.factors import load_release
 
 _RESULT_STYLE = {"pass": "green", "fail": "bold red", "missing": "yellow", "incomplete": "yellow",
@@ -34,66 +34,70 @@ def _styled(text: str | None) -> str:
 
 
 Input = Annotated[Path, typer.Argument(help="activity documents (.json/.jsonl, each may carry a 'benefit' member) or a CSV long table")]
-ProfilesOpt = Annotated[Path | None, typer.Option("--profiles", help="JSON list of benefit profiles (equipment, pollutants, facts) per enterprise")]
+ProfilesOpt = Annotated[Path | None, typer.Option("--profiles", help="JSON list of benefit profiles (equipment, "
+                                                                     "pollutants, facts) per enterprise")]
+
+
+def screen_cmd(
+    input: Input,
+    profiles: ProfilesOpt = None,
+    format: FormatOpt = Format.table,
+    benefit_standards: Annotated[str | None, typer.Option(help="benefit standards: shipped id or your TOML file")] = None,
+    technical_standards: Annotated[str | None, typer.Option(help="technical standards: shipped id or your TOML file")] = None,
+    industry_map: Annotated[str | None, typer.Option(help="GB/T 4754 industry map: shipped id or your TOML file")] = None,
+    release: ReleaseOpt = None,
+) -> None:
+    """Screen enterprises against the low-efficiency capacity standards (Shandong 14th FYP, 专栏1)."""
+    try:
+        data = load_screen_data(benefit_standards, technical_standards, industry_map)
+        result = screen(read_benefit(input, profiles), standards=data, release=load_release(release))
+    except (CarbonkitError, FileNotFoundError) as exc:
+        fail(exc)
+    if format is Format.csv:
+        frame = result.checks.merge(result.verdicts[["enterprise", "period", "screen_industry", "verdict"]],
+                                    on=["enterprise", "period"], how="left")
+        sys.stdout.write(csv_text(frame))
+        return
+    if format is Format.json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    _print_screen(result)
+
+
+def grade_cmd(
+    input: Input,
+    profiles: ProfilesOpt = None,
+    format: FormatOpt = Format.table,
+    scheme: Annotated[str | None, typer.Option(help="grading scheme: shipped id or your TOML file (default: the "
+                                                    "example county scheme)")] = None,
+    region: Annotated[str | None, typer.Option(help="only enterprises whose region code starts with this")] = None,
+    park: Annotated[str | None, typer.Option(help="only the enterprises of this park")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="rank within park, region or industry (default: all together)")] = None,
+    release: ReleaseOpt = None,
+) -> None:
+    """Grade enterprises A-D by output per mu (亩产效益): score = Σ weight × indicator ÷ benchmark."""
+    try:
+        chosen = load_scheme(scheme)
+        result = grade(read_benefit(input, profiles), chosen, region=region, park=park, group_by=by,
+                       release=load_release(release), options=AccountingOptions())
+    except (CarbonkitError, FileNotFoundError) as exc:
+        fail(exc)
+    if format is Format.csv:
+        sys.stdout.write(csv_text(result.grades))
+        return
+    if format is Format.json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if chosen.example:
+        err.print(f"[yellow]Note:[/] scheme {chosen.id} is an example ({chosen.issuing_body}), not Shandong's: "
+                  "pass your county's scheme with --scheme FILE.", highlight=False)
+    _print_grades(result)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-
-    @app.command("screen")
-    def screen_cmd(
-        input: Input,
-        profiles: ProfilesOpt = None,
-        format: FormatOpt = Format.table,
-        benefit_standards: Annotated[str | None, typer.Option(help="benefit standards: shipped id or your TOML file")] = None,
-        technical_standards: Annotated[str | None, typer.Option(help="technical standards: shipped id or your TOML file")] = None,
-        industry_map: Annotated[str | None, typer.Option(help="GB/T 4754 industry map: shipped id or your TOML file")] = None,
-        release: ReleaseOpt = None,
-    ) -> None:
-        """Screen enterprises against the low-efficiency capacity standards (Shandong 14th FYP, 专栏1)."""
-        try:
-            data = load_screen_data(benefit_standards, technical_standards, industry_map)
-            result = screen(read_benefit(input, profiles), standards=data, release=load_release(release))
-        except (CarbonkitError, FileNotFoundError) as exc:
-            _fail(exc)
-        if format is Format.csv:
-            frame = result.checks.merge(result.verdicts[["enterprise", "period", "screen_industry", "verdict"]],
-                                        on=["enterprise", "period"], how="left")
-            sys.stdout.write(csv_text(frame))
-            return
-        if format is Format.json:
-            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
-            return
-        _print_screen(result)
-
-    @app.command("grade")
-    def grade_cmd(
-        input: Input,
-        profiles: ProfilesOpt = None,
-        format: FormatOpt = Format.table,
-        scheme: Annotated[str | None, typer.Option(help="grading scheme: shipped id or your TOML file (default: the example county scheme)")] = None,
-        region: Annotated[str | None, typer.Option(help="only enterprises whose region code starts with this")] = None,
-        park: Annotated[str | None, typer.Option(help="only the enterprises of this park")] = None,
-        by: Annotated[str | None, typer.Option("--by", help="rank within park, region or industry (default: all together)")] = None,
-        release: ReleaseOpt = None,
-    ) -> None:
-        """Grade enterprises A-D by output per mu (亩产效益): score = Σ weight × indicator ÷ benchmark."""
-        try:
-            chosen = load_scheme(scheme)
-            result = grade(read_benefit(input, profiles), chosen, region=region, park=park, group_by=by,
-                           release=load_release(release), options=AccountingOptions())
-        except (CarbonkitError, FileNotFoundError) as exc:
-            _fail(exc)
-        if format is Format.csv:
-            sys.stdout.write(csv_text(result.grades))
-            return
-        if format is Format.json:
-            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
-            return
-        if chosen.example:
-            err.print(f"[yellow]Note:[/] scheme {chosen.id} is an example ({chosen.issuing_body}), not Shandong's: "
-                      "pass your county's scheme with --scheme FILE.", highlight=False)
-        _print_grades(result)
+    app.command("screen")(screen_cmd)
+    app.command("grade")(grade_cmd)
 
 
 def _print_screen(result: ScreenResult) -> None:

@@ -15,11 +15,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from carbonkit.commands.output import FactorsOpt, Format, FormatOpt, ReleaseOpt, _fail, _fmt, out
+from cli.output import FactorsOpt, Format, FormatOpt, ReleaseOpt, fail, _fmt, out
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import load_release
 from carbonkit.market import account_market, read_monthly
-from carbonkit.market.report import heading, to_json, write_report
+from reports.market_workbook import heading, to_json, write_report
 
 InputArg = Annotated[Path, typer.Argument(help="monthly key parameters (.csv or .json): enterprise, facility, sector, "
                                                 "route, year, month, parameter, item, value, unit, tier, standard")]
@@ -31,7 +31,7 @@ def _account(input: Path, release: str | None, factors: list[Path] | None):
     try:
         return account_market(read_monthly(input), release=load_release(release, extra=factors))
     except (CarbonkitError, FileNotFoundError) as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _print(result, fmt: Format) -> None:
@@ -58,31 +58,35 @@ def _print(result, fmt: Format) -> None:
         out.print("[yellow]Resting on values marked unverified:[/] " + ", ".join(shaky), highlight=False)
 
 
+market_app = typer.Typer(help="Cement, steel and aluminium by the MEE 2024 guidelines, from monthly key parameters.",
+                         no_args_is_help=True)
+
+
+@market_app.command("account")
+def account_cmd(input: InputArg, format: FormatOpt = Format.table, release: ReleaseOpt = None,
+                factors: FactorsOpt = None) -> None:
+    """Account every facility-year of INPUT: combustion, process, PFCs, electricity and heat, per tonne."""
+    _print(_account(input, release, factors), format)
+
+
+@market_app.command("report")
+def report_cmd(input: InputArg,
+               output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.xlsx or report.json")],
+               title: Annotated[str | None, typer.Option(help="a title for the HTML report")] = None,
+               release: ReleaseOpt = None, factors: FactorsOpt = None) -> None:
+    """Write the guideline's report tables (facility, sources, parameters, data quality, factors)."""
+    result = _account(input, release, factors)
+    try:
+        if output.suffix.lower() == ".html":
+            from reports.market import market_report
+            output.write_text(market_report(result, title=title or input.stem), encoding="utf-8")
+        else:
+            write_report(result, output)
+    except CarbonkitError as exc:
+        fail(exc)
+    out.print(f"Wrote {output}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``carbonkit market`` to the root app."""
-    market_app = typer.Typer(help="Cement, steel and aluminium by the MEE 2024 guidelines, from monthly key parameters.",
-                             no_args_is_help=True)
     app.add_typer(market_app, name="market")
-
-    @market_app.command("account")
-    def account_cmd(input: InputArg, format: FormatOpt = Format.table, release: ReleaseOpt = None,
-                    factors: FactorsOpt = None) -> None:
-        """Account every facility-year of INPUT: combustion, process, PFCs, electricity and heat, per tonne."""
-        _print(_account(input, release, factors), format)
-
-    @market_app.command("report")
-    def report_cmd(input: InputArg,
-                   output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.xlsx or report.json")],
-                   title: Annotated[str | None, typer.Option(help="a title for the HTML report")] = None,
-                   release: ReleaseOpt = None, factors: FactorsOpt = None) -> None:
-        """Write the guideline's report tables (facility, sources, parameters, data quality, factors)."""
-        result = _account(input, release, factors)
-        try:
-            if output.suffix.lower() == ".html":
-                from carbonkit.report.market import market_report
-                output.write_text(market_report(result, title=title or input.stem), encoding="utf-8")
-            else:
-                write_report(result, output)
-        except CarbonkitError as exc:
-            _fail(exc)
-        out.print(f"Wrote {output}", highlight=False)

@@ -1,13 +1,13 @@
 """The carbon-market sector report as one bilingual HTML file (中文 / English headings, every figure with its unit).
 
-Tables from :func:`carbonkit.market.report.tables`: emissions by facility, by source with tiers and clauses,
+Tables from :func:`reports.market_workbook.tables`: emissions by facility, by source with tiers and clauses,
 the year's key parameters, the data-quality list (missing and implausible months and how they were handled),
 and the factors used with their status (unverified ones marked).
 """
 
 from __future__ import annotations
 
-from carbonkit.market.report import heading, tables
+from reports.market_workbook import heading, tables
 from carbonkit.market.result import MarketResult
 
 NUMERIC_DECIMALS = {"factor": 6, "value": 6, "intensity_tco2e_per_t": 4, "direct_intensity_tco2e_per_t": 4,
@@ -16,7 +16,7 @@ NUMERIC_DECIMALS = {"factor": 6, "value": 6, "intensity_tco2e_per_t": 4, "direct
 
 def market_report(result: MarketResult, *, title: str = "") -> str:
     """One self-contained HTML page of the sector report (jinja2, autoescaped)."""
-    from carbonkit.report import render
+    from reports import render
 
     sections = []
     for name, frame in tables(result).items():
@@ -31,7 +31,7 @@ def market_report(result: MarketResult, *, title: str = "") -> str:
 
 
 def _cell(column: str, value) -> str:
-    from carbonkit.report import fmt
+    from reports import fmt
 
     if isinstance(value, float):
         return fmt(value, NUMERIC_DECIMALS.get(column, 2))

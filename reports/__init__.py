@@ -1,6 +1,6 @@
 """Self-contained HTML reports (one file, inline SVG charts, no external resources), Chinese or English.
 
-    >>> from carbonkit.report import enterprise_report
+    >>> from reports import enterprise_report
     >>> html = enterprise_report("examples/tyre_maker.json", lang="en")
     >>> html = region_report(carbonkit.account(province_data), region="3702", lang="zh")  # doctest: +SKIP
 
@@ -17,10 +17,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from carbonkit.messages import label_text, status_text, translate, unit_text, yes_no
-from carbonkit.report import charts
-from carbonkit.report.names import named
-from carbonkit.report.enterprise import enterprise_context
-from carbonkit.report.labels import LANGS, labels
+from reports import charts
+from reports.names import named
+from reports.enterprise import enterprise_context
+from reports.labels import LANGS, labels
 
 __all__ = ["LANGS", "enterprise_report", "enterprise_reports", "fmt", "park_report", "pct", "region_report", "render"]
 
@@ -62,7 +62,7 @@ def render(template: str, lang: str, **context) -> str:
     """Render one report template with the label table of ``lang`` ('zh' or 'en') and the message catalog's
     functions bound to it: T (a core message), U (a unit), S (a status mark), YN (a truth value), LB (a
     bilingual data label), see :mod:`carbonkit.messages`; N (a region or industry code with its name), see
-    :mod:`carbonkit.report.names`."""
+    :mod:`reports.names`."""
     from carbonkit import __version__
 
     words = {"T": lambda text: translate(text, lang), "U": lambda unit: unit_text(unit, lang),
@@ -85,10 +85,10 @@ def enterprise_report(source, *, lang: str = "zh", enterprise: str | None = None
 def enterprise_reports(source, *, lang: str = "zh", period: str | None = None, base_year: int | None = None,
                        release: str | None = None, options=None) -> Iterator[tuple[str, str, str]]:
     """The enterprise report of every enterprise of ``source`` (a path, an activity frame or an already
-    :class:`~carbonkit.report.enterprise.Accounted` input) (for ``period``, default each one's latest),
+    :class:`~reports.enterprise.Accounted` input) (for ``period``, default each one's latest),
     as (enterprise, period, html), in the order of the accounting summary. The input is accounted once, and the per-carrier figures
     of all enterprises in one more call, so N reports cost far less than N calls of :func:`enterprise_report`."""
-    from carbonkit.report.enterprise import Accounted, carriers_of
+    from reports.enterprise import Accounted, carriers_of
 
     acc = source if isinstance(source, Accounted) else Accounted.of(source, release, options)
     picks = acc.picks(period)
@@ -125,7 +125,7 @@ def region_report(data, *, lang: str = "zh", region: str | None = None, park: st
     --format csv``, or activity data accounted here with ``release``, ``factors`` and ``year_fallback``);
     ``designations``: the frame the count targets are counted from (:func:`carbonkit.designations.read_designations`)."""
     from carbonkit.aggregation import load_results
-    from carbonkit.report.region import region_context, region_name
+    from reports.region import region_context, region_name
 
     L = labels(lang)
     if isinstance(data, (str, Path)):
@@ -152,7 +152,7 @@ def park_report(statements, *, lang: str = "zh", criteria=None, activities=None,
     park figures computed from its enterprises' accounting. ``statements``: the park JSON (path or dict) as
     for ``carbonkit assess park``; ``activities``: the enterprises' activity data instead of its
     ``enterprises`` (or ``summaries``, their accounting summary rows)."""
-    from carbonkit.report.park import park_context
+    from reports.park import park_context
 
     L = labels(lang)
     ctx = park_context(statements, criteria=criteria, activities=activities, summaries=summaries, release=release,

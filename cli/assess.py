@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from carbonkit.commands.output import Format, ReleaseOpt, _fail, out
+from cli.output import Format, ReleaseOpt, fail, out
 from carbonkit.errors import CarbonkitError
 
 
@@ -88,76 +88,81 @@ def print_assessment(a, fmt) -> None:
         out.print(f"Computed indicators use factor release {a.release}.", highlight=False)
 
 
+assess_app = typer.Typer(help="Green factory and green park assessment against criteria sets.", no_args_is_help=True)
+
+
+@assess_app.command("factory")
+def factory_cmd(
+    input: Annotated[Path, typer.Argument(help="JSON: {document: <enterprise-period>, gates, values, benchmarks, not_applicable}")],
+    criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
+    release: ReleaseOpt = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+) -> None:
+    """Assess a factory: veto gates, every indicator, the total and the gap list."""
+    from carbonkit.assess import assess_factory
+
+    try:
+        result = assess_factory(_load_json(input), criteria, release=release)
+    except (CarbonkitError, FileNotFoundError) as exc:
+        fail(exc)
+    print_assessment(result, format)
+
+
+@assess_app.command("park")
+def park_cmd(
+    input: Annotated[Path, typer.Argument(help="JSON: {park, year, land_area, gates, values, benchmarks, enterprises}")],
+    activities: Annotated[Path | None, typer.Option(help="the park's enterprises' activity data (.csv, .json), "
+                                                             "instead of 'enterprises' in INPUT")] = None,
+    criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
+    release: ReleaseOpt = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+) -> None:
+    """Assess a green industrial park for a year from its enterprises' accounting and the park's statements."""
+    from carbonkit.assess import assess_park, park_summaries
+
+    try:
+        data = _load_json(input)
+        summaries = None if activities is None else park_summaries(activities, data.get("park"), release)
+        result = assess_park(data, criteria, summaries=summaries, release=release)
+    except (CarbonkitError, FileNotFoundError) as exc:
+        fail(exc)
+    print_assessment(result, format)
+
+
+@assess_app.command("criteria")
+def criteria_cmd(
+    criteria_id: Annotated[str | None, typer.Argument(help="a criteria set id or TOML file to show")] = None,
+) -> None:
+    """List the shipped criteria sets, or show one indicator by indicator with status marks."""
+    from carbonkit.assess.criteria import FOLDER, load_criteria
+    from carbonkit.factors.documents import shipped
+
+    try:
+        if criteria_id is None:
+            table = Table(title="Criteria sets (factors/criteria)", title_justify="left", header_style="bold")
+            for col in ("id", "kind", "edition", "indicators", "title"):
+                table.add_column(col)
+            for path in shipped(FOLDER):
+                c = load_criteria(path)
+                table.add_row(c.id, c.kind, c.edition, str(len(c.indicator)), c.title)
+            out.print(table)
+            return
+        c = load_criteria(criteria_id)
+    except CarbonkitError as exc:
+        fail(exc)
+    out.print(f"[bold]{c.id}[/] ({c.kind}): {c.title}\nSource: {c.source}; {c.issuing_body}, {c.published}\n{c.notes}",
+              highlight=False)
+    out.print(f"Scoring: {c.scoring.method} ({c.scoring.status}); pass: {c.pass_rule.note} ({c.pass_rule.status})",
+              highlight=False)
+    table = Table(header_style="bold")
+    for col in ("id", "group", "indicator", "unit", "direction", "base", "lead", "points", "status"):
+        table.add_column(col)
+    for i in c.indicator:
+        table.add_row(i.id, i.group, i.name_zh, i.unit or "", i.direction or i.type, _show(i.base, 3),
+                      _show(i.lead, 3) if not i.tiers else "tiered", f"{i.points:g}", i.status)
+    out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``carbonkit assess`` to the root app."""
-    assess_app = typer.Typer(help="Green factory and green park assessment against criteria sets.", no_args_is_help=True)
     app.add_typer(assess_app, name="assess")
-
-    @assess_app.command("factory")
-    def factory_cmd(
-        input: Annotated[Path, typer.Argument(help="JSON: {document: <enterprise-period>, gates, values, benchmarks, not_applicable}")],
-        criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
-        release: ReleaseOpt = None,
-        format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
-    ) -> None:
-        """Assess a factory: veto gates, every indicator, the total and the gap list."""
-        from carbonkit.assess import assess_factory
-
-        try:
-            result = assess_factory(_load_json(input), criteria, release=release)
-        except (CarbonkitError, FileNotFoundError) as exc:
-            _fail(exc)
-        print_assessment(result, format)
-
-    @assess_app.command("park")
-    def park_cmd(
-        input: Annotated[Path, typer.Argument(help="JSON: {park, year, land_area, gates, values, benchmarks, enterprises}")],
-        activities: Annotated[Path | None, typer.Option(help="the park's enterprises' activity data (.csv, .json), "
-                                                                 "instead of 'enterprises' in INPUT")] = None,
-        criteria: Annotated[str | None, typer.Option(help="criteria set id or a TOML file of the same schema")] = None,
-        release: ReleaseOpt = None,
-        format: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
-    ) -> None:
-        """Assess a green industrial park for a year from its enterprises' accounting and the park's statements."""
-        from carbonkit.assess import assess_park, park_summaries
-
-        try:
-            data = _load_json(input)
-            summaries = None if activities is None else park_summaries(activities, data.get("park"), release)
-            result = assess_park(data, criteria, summaries=summaries, release=release)
-        except (CarbonkitError, FileNotFoundError) as exc:
-            _fail(exc)
-        print_assessment(result, format)
-
-    @assess_app.command("criteria")
-    def criteria_cmd(
-        criteria_id: Annotated[str | None, typer.Argument(help="a criteria set id or TOML file to show")] = None,
-    ) -> None:
-        """List the shipped criteria sets, or show one indicator by indicator with status marks."""
-        from carbonkit.assess.criteria import FOLDER, load_criteria
-        from carbonkit.factors.documents import shipped
-
-        try:
-            if criteria_id is None:
-                table = Table(title="Criteria sets (factors/criteria)", title_justify="left", header_style="bold")
-                for col in ("id", "kind", "edition", "indicators", "title"):
-                    table.add_column(col)
-                for path in shipped(FOLDER):
-                    c = load_criteria(path)
-                    table.add_row(c.id, c.kind, c.edition, str(len(c.indicator)), c.title)
-                out.print(table)
-                return
-            c = load_criteria(criteria_id)
-        except CarbonkitError as exc:
-            _fail(exc)
-        out.print(f"[bold]{c.id}[/] ({c.kind}): {c.title}\nSource: {c.source}; {c.issuing_body}, {c.published}\n{c.notes}",
-                  highlight=False)
-        out.print(f"Scoring: {c.scoring.method} ({c.scoring.status}); pass: {c.pass_rule.note} ({c.pass_rule.status})",
-                  highlight=False)
-        table = Table(header_style="bold")
-        for col in ("id", "group", "indicator", "unit", "direction", "base", "lead", "points", "status"):
-            table.add_column(col)
-        for i in c.indicator:
-            table.add_row(i.id, i.group, i.name_zh, i.unit or "", i.direction or i.type, _show(i.base, 3),
-                          _show(i.lead, 3) if not i.tiers else "tiered", f"{i.points:g}", i.status)
-        out.print(table)

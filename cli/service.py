@@ -1,6 +1,6 @@
-"""The ``carbonkit`` console script: the core commands plus the service ones (db, keys, serve, demo).
+"""CLI commands of the service: ``carbonkit db|keys|ingest|serve|export|demo``.
 
-The core CLI (carbonkit.cli) knows nothing of the service; this module adds the service commands to it.
+The only CLI module that imports ``api``; :mod:`cli.main` composes it with the core's commands.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from carbonkit.cli import app, demo_cmd as core_demo
+from cli.account import demo_cmd as core_demo
 
 out = Console()
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys of the service.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(keys_app, name="keys")
 
 
 def _settings():
@@ -69,7 +67,7 @@ def ingest_file(settings, path: Path, *, chunk: int = 2000, quiet: bool = False)
     import carbonkit as ck
     from api.ingest import options_for, prepare, reports_of, store
     from api.keys import Principal
-    from carbonkit.commands.status import progress_bar, working
+    from cli.status import progress_bar, working
     from carbonkit.errors import InvalidInput
     from carbonkit.readers import read_activities, read_excel
 
@@ -90,7 +88,6 @@ def ingest_file(settings, path: Path, *, chunk: int = 2000, quiet: bool = False)
         return store(settings, province, batch, chunk=chunk, progress=advance)
 
 
-@app.command("ingest")
 def ingest(
     file: Annotated[Path, typer.Argument(help="activity data: .csv (long table), .xlsx (the template), .json or .jsonl")],
     chunk: Annotated[int, typer.Option(min=1, help="reports stored per step (the whole file is one transaction)")] = 2000,
@@ -101,7 +98,7 @@ def ingest(
     import time
 
     from api.db import upgrade
-    from carbonkit.commands.output import _fail
+    from cli.output import fail
     from carbonkit.errors import CarbonkitError
 
     settings = _settings()
@@ -110,13 +107,12 @@ def ingest(
     try:
         outcomes = ingest_file(settings, file, chunk=chunk, quiet=quiet)
     except (CarbonkitError, FileNotFoundError) as exc:
-        _fail(exc)
+        fail(exc)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
     out.print(f"{len(outcomes):,} reports: {counts['created']:,} created / {counts['revised']:,} revised / "
               f"{counts['unchanged']:,} unchanged in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
-@app.command("serve")
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port")] = 8000,
           workers: Annotated[int | None, typer.Option(
@@ -154,22 +150,17 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-app.registered_commands = [c for c in app.registered_commands if c.name != "demo"]
-
-
-@app.command("demo")
 def demo(store: Annotated[bool, typer.Option(help="also store the examples in the default database")] = True) -> None:
     """Account the bundled examples, store them in the embedded database, and print what is stored."""
     core_demo()
     if not store:
         return
-    from api.demo import run_demo
+    from cli.demo import run_demo
 
     run_demo(_settings(), out)
 
 
 export_app = typer.Typer(help="Export the stored reports.", no_args_is_help=True)
-app.add_typer(export_app, name="export")
 
 
 @export_app.command("parquet")
@@ -190,5 +181,11 @@ def export_parquet_cmd(
               highlight=False)
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
+def register(app: typer.Typer) -> None:
+    """Add the service's commands to the root app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(keys_app, name="keys")
+    app.command("ingest")(ingest)
+    app.command("serve")(serve)
+    app.command("demo")(demo)
+    app.add_typer(export_app, name="export")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from carbonkit.commands.output import err
+from cli.output import err
 
 
 def showing(quiet: bool = False) -> bool:

@@ -82,7 +82,7 @@ def xlsx_bytes(comm: dict) -> bytes:
 
 def html_summary(comm: dict) -> str:
     """A one-file bilingual HTML summary (user text escaped by jinja2)."""
-    from carbonkit.report import _env
+    from reports import _env
 
     return _env().get_template("cbam.html.j2").render(c=comm, process_figures=PROCESS_FIGURES,
                                                        good_figures=GOOD_FIGURES)

@@ -18,12 +18,12 @@ from rich.table import Table
 from carbonkit.accounting import AccountingOptions
 from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results, results_frame
 from carbonkit.assess.zero_carbon import assess_zero_carbon_park
-from carbonkit.commands.output import (
+from cli.output import (
     FactorsOpt,
     Format,
     FormatOpt,
     ReleaseOpt,
-    _fail,
+    fail,
     _fmt,
     out,
 )
@@ -31,7 +31,7 @@ from carbonkit.budgets import budget_use
 from carbonkit.decomposition import NUMERATORS, decompose
 from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
-from carbonkit.excel import csv_text
+from reports.excel import csv_text
 from carbonkit.evaluation import final_evaluation
 from carbonkit.targets import load_profile, profiles, progress
 
@@ -75,11 +75,13 @@ AGG_VIEW = [("n_expected", "expected", 0), ("n_reporting", "reporting", 0), ("n_
 
 def aggregate_cmd(
     input: InputArg,
-    level: Annotated[list[str], typer.Option("--by", "-b", help=f"level(s): {', '.join(LEVELS)}; repeat to cross, e.g. --by city --by section")] = ["province"],  # noqa: B006
+    level: Annotated[list[str], typer.Option("--by", "-b", help=f"level(s): {', '.join(LEVELS)}; repeat to cross, "
+                                                               "e.g. --by city --by section")] = ["province"],  # noqa: B006
     period: Annotated[list[str] | None, typer.Option(help="period(s) to show (default: all)")] = None,
     region: RegionOpt = None, park: ParkOpt = None,
     industry: Annotated[str | None, typer.Option(help="GB/T 4754 prefix: C, C26")] = None,
-    register: Annotated[Path | None, typer.Option(help="CSV of the enterprises expected to report (enterprise, region, industry, park, name); default: every enterprise of the input")] = None,
+    register: Annotated[Path | None, typer.Option(help="CSV of the enterprises expected to report (enterprise, "
+                                                       "region, industry, park, name); default: every enterprise of the input")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
     base_year: Annotated[int, typer.Option(help="price base year of deflated value added")] = 2020,
     missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
@@ -94,7 +96,7 @@ def aggregate_cmd(
         answer = aggregate(data, tuple(level), periods=period, register=_register(register), deflators=deflators,
                            base_year=base_year, override=override_deflators, region=region, park=park, industry=industry)
     except (CarbonkitError, OSError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     if format is Format.csv:
         sys.stdout.write(csv_text(answer.table))
         return
@@ -138,7 +140,8 @@ def _counts(items: list[str] | None) -> dict[str, int]:
 def progress_cmd(
     input: Annotated[Path | None, typer.Argument(help="activity data or a results CSV (not needed with --list)")] = None,
     year: Annotated[int | None, typer.Option(help="the year to assess (default: the latest annual period)")] = None,
-    profile: Annotated[str | None, typer.Option("--profile", "--targets", help="target profile: a shipped id or a TOML path (default: the region's)")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", "--targets", help="target profile: a shipped id or a "
+                                                                               "TOML path (default: the region's)")] = None,
     region: RegionOpt = None, park: ParkOpt = None,
     count: Annotated[list[str] | None, typer.Option(help="a count for a count target, NAME=N, e.g. green_factories=120")] = None,
     designations: DesignationsOpt = None,
@@ -179,7 +182,7 @@ def progress_cmd(
             return
         answer = progress(data, chosen, year, **options)
     except (CarbonkitError, OSError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     if format is Format.json:
         _json(answer.to_dict())
         return
@@ -280,14 +283,15 @@ def decompose_cmd(
         answer = decompose(data, start, end, by, indicator=indicator, region=region, park=park, industry=industry,
                            deflators=deflators, override=override_deflators, zero=zero, total=total)
     except (CarbonkitError, OSError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     if format is Format.json:
         _json(answer.to_dict(top))
         return
     if format is Format.csv:
         sys.stdout.write(csv_text(answer.contributions))
         return
-    out.print(f"[bold]{answer.indicator}[/] {'total' if total else 'intensity'} {answer.start} -> {answer.end}: {_fmt(answer.I0, decimals=4)} -> "
+    out.print(f"[bold]{answer.indicator}[/] {'total' if total else 'intensity'} {answer.start} -> {answer.end}: "
+              f"{_fmt(answer.I0, decimals=4)} -> "
               f"{_fmt(answer.IT, decimals=4)} {answer.unit} (change {_fmt(answer.change, decimals=4)}, "
               f"ratio {_fmt(answer.IT / answer.I0 if answer.I0 else None, decimals=4)})", highlight=False)
     summary = Table(title="Effects (LMDI-I)", title_justify="left")
@@ -323,7 +327,7 @@ def budgets_cmd(
     try:
         answer = budget_use(load_results(input, release, factors, year_fallback), budgets, year)
     except (CarbonkitError, OSError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     if format is Format.json:
         _json(answer.to_dict())
         return
@@ -364,9 +368,9 @@ def zero_carbon_cmd(
         stated = {"values": json.loads(values)} if values else {}
         answer = assess_zero_carbon_park(frame, stated, criteria, park=park, year=year)
     except json.JSONDecodeError as exc:
-        _fail(InvalidInput(Problem("values_invalid", f"--values is not JSON: {exc}", field="values")))
+        fail(InvalidInput(Problem("values_invalid", f"--values is not JSON: {exc}", field="values")))
     except (CarbonkitError, OSError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     if format is not Format.table:
         _json(answer.to_dict())
         return

@@ -44,7 +44,7 @@ def region_name(code: str | None, lang: str | None = None) -> str:
     regions = vocabulary().regions
     row = regions[regions["code"] == str(code)]
     if not len(row):
-        from carbonkit.report.names import named
+        from reports.names import named
 
         return named(code, "region", lang or "zh")
     names = {"zh": [row["name_zh"].iat[0]], "en": [row["name_en"].iat[0]]}.get(lang, [row["name_zh"].iat[0], row["name_en"].iat[0]])

@@ -81,7 +81,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "points_total": ("总得分", "Points"),
     "points_unit": ("分", "points"),
     "gate": ("基本要求", "Requirement"),
-    "met": ("是否满足", "Met"),
     "not_stated": ("未说明", "not stated"),
     "groups": ("分类得分", "Points by group"),
     "group": ("类别", "Group"),

@@ -46,7 +46,7 @@ def _fmt(value, unit: str = "", decimals: int = 2) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _fail(exc: Exception) -> None:
+def fail(exc: Exception) -> None:
     if isinstance(exc, InvalidInput):
         err.print(f"[bold red]Refused:[/] {len(exc.problems)} problem(s); nothing was accounted, written or stored.")
         for p in exc.problems[:200]:
