@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.table import Table
+from rich.text import JustifyMethod
 
 from cli.output import Format, ReleaseOpt, fail, out
 from carbonkit.errors import CarbonkitError
@@ -50,7 +51,7 @@ def print_assessment(a, fmt) -> None:
     table = Table(title="Indicators", title_justify="left", header_style="bold")
     for col, just in (("Group", "left"), ("Indicator", "left"), ("Value", "right"), ("Unit", "left"), ("Source", "left"),
                       ("Base", "right"), ("Lead", "right"), ("Points", "right")):
-        table.add_column(col, justify=just)
+        table.add_column(col, justify=cast(JustifyMethod, just))
     for r in a.indicators:
         mark = "" if r.counted else " (not counted)"
         flag = " ⚠" if r.status == "unverified" else ""
@@ -152,8 +153,9 @@ def criteria_cmd(
         fail(exc)
     out.print(f"[bold]{c.id}[/] ({c.kind}): {c.title}\nSource: {c.source}; {c.issuing_body}, {c.published}\n{c.notes}",
               highlight=False)
-    out.print(f"Scoring: {c.scoring.method} ({c.scoring.status}); pass: {c.pass_rule.note} ({c.pass_rule.status})",
-              highlight=False)
+    if c.scoring is not None and c.pass_rule is not None:
+        out.print(f"Scoring: {c.scoring.method} ({c.scoring.status}); pass: {c.pass_rule.note} ({c.pass_rule.status})",
+                  highlight=False)
     table = Table(header_style="bold")
     for col in ("id", "group", "indicator", "unit", "direction", "base", "lead", "points", "status"):
         table.add_column(col)

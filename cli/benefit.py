@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.table import Table
+from rich.text import JustifyMethod
 
 from carbonkit.accounting import AccountingOptions
 from carbonkit.benefit import grade, load_scheme, load_screen_data, read_benefit, screen
@@ -113,7 +114,7 @@ def _print_screen(result: ScreenResult) -> None:
         table = Table(title=f"{title}  ({head})", title_justify="left", header_style="bold")
         for col, justify in (("Standard", "left"), ("Level", "left"), ("Value", "right"), ("Limit", "right"),
                              ("Unit", "left"), ("Result", "left"), ("Margin", "right"), ("Why / unit / note", "left")):
-            table.add_column(col, justify=justify, overflow="fold")
+            table.add_column(col, justify=cast(JustifyMethod, justify), overflow="fold")
         for c in mine.to_dict("records"):
             shaky = " [yellow](unverified)[/]" if c["status"] == "unverified" else ""
             table.add_row(f"{c['indicator']}{shaky}", c["level"], _fmt(c["value"], decimals=4), _fmt(c["limit"], decimals=4),
@@ -132,7 +133,7 @@ def _print_grades(result: GradeResult) -> None:
     table = Table(title=f"亩产效益 grades, scheme {result.scheme.id}", title_justify="left", header_style="bold")
     for col, justify in (("Rank", "right"), ("Enterprise", "left"), ("Period", "left"), ("Score", "right"),
                          ("Class", "left"), ("Held back most by", "left"), ("Missing", "left")):
-        table.add_column(col, justify=justify, overflow="fold")
+        table.add_column(col, justify=cast(JustifyMethod, justify), overflow="fold")
     for r in g.to_dict("records"):
         rank = "—" if r["rank"] is None or r["rank"] != r["rank"] else f"{int(r['rank'])}/{r['graded']}"
         table.add_row(rank, _s(r.get("name")) or r["enterprise"], str(r["period"]), _fmt(r["score"], decimals=2),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from cli.output import fail, out
 from carbonkit.errors import CarbonkitError
@@ -26,7 +27,7 @@ def account_to_folder(inputs: list[Path], out_dir: Path | None, engine: Engine |
 
     if out_dir is None:
         fail(ValueError("--engine needs --out RESULTS/ (the folder the results are written to)"))
-    engine_options = {"scheduler": scheduler, "workers": workers, "memory_limit": memory_limit} \
+    engine_options: dict[str, Any] = {"scheduler": scheduler, "workers": workers, "memory_limit": memory_limit} \
         if (engine or Engine.local) is Engine.dask else {}
     try:
         run = account_dataset(inputs, out_dir, engine=(engine or Engine.local).value, release=release,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -59,7 +60,7 @@ def _json(payload: dict) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _notes(notes: list[str], unverified: list[str] = ()) -> None:
+def _notes(notes: list[str], unverified: Sequence[str] = ()) -> None:
     for note in notes:
         out.print(f"[dim]Note:[/] {note}", highlight=False)
     if unverified:
@@ -171,9 +172,9 @@ def progress_cmd(
             raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not all or balanced", field="panel"))
         chosen = load_profile(profile) if profile else None
         data = load_results(input, release, factors, year_fallback)
-        options = dict(region=region, park=park, register=_register(register), counts=_counts(count),
-                       deflators=deflators, override=override_deflators, panel=panel,
-                       designations=read_designations(designations) if designations else None)
+        options: dict[str, Any] = dict(region=region, park=park, register=_register(register), counts=_counts(count),
+                                       deflators=deflators, override=override_deflators, panel=panel,
+                                       designations=read_designations(designations) if designations else None)
         if final:
             if chosen is None:
                 raise InvalidInput(Problem("profile_missing", "--final needs --profile (the period to close)",

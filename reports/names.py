@@ -50,7 +50,7 @@ def _province_en(code: str) -> str | None:
 
     regions = vocabulary().regions
     row = regions[regions["code"] == code]
-    return row["name_en"].iat[0] if len(row) else None
+    return str(row["name_en"].iat[0]) if len(row) else None
 
 
 def region_name(code, lang: str = "zh") -> str:
@@ -94,7 +94,7 @@ def industry_name(code, lang: str = "zh") -> str:
     row = table.loc[key]
     if section and division and row["section"] != section:
         return code  # a letter that does not match the division's section: not a GB/T 4754 code
-    return row["name_zh"] if lang == "zh" else row["name_en"]
+    return str(row["name_zh"] if lang == "zh" else row["name_en"])
 
 
 def named(code, kind: str, lang: str = "zh") -> str:

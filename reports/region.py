@@ -47,7 +47,8 @@ def region_name(code: str | None, lang: str | None = None) -> str:
         from reports.names import named
 
         return named(code, "region", lang or "zh")
-    names = {"zh": [row["name_zh"].iat[0]], "en": [row["name_en"].iat[0]]}.get(lang, [row["name_zh"].iat[0], row["name_en"].iat[0]])
+    zh, en = str(row["name_zh"].iat[0]), str(row["name_en"].iat[0])
+    names = {"zh": [zh], "en": [en]}.get(lang or "", [zh, en])
     return " ".join([str(code), *names])
 
 
@@ -60,7 +61,7 @@ def required_path(base_value: float, decline: float, base_year: int, target_year
 def curves(answer) -> list[dict]:
     """One curve per intensity target and variant: the achieved series and the required path, per year."""
     p = answer.profile
-    out = []
+    out: list[dict[str, object]] = []
     for line in answer.indicators:
         b = line.get("base_value")
         if line.get("reason") or b is None or not b > 0 or line.get("target_decline") is None \
@@ -83,7 +84,7 @@ def curves(answer) -> list[dict]:
 
 def decompositions(data, start: int, end: int, by: str, top: int, region, park, deflators, override) -> list[dict]:
     """The decomposition of each intensity of :data:`DECOMPOSED`; one that cannot be made says why."""
-    out = []
+    out: list[dict[str, object]] = []
     for indicator in DECOMPOSED:
         try:
             d = decompose(data, start, end, by, indicator=indicator, region=region, park=park, deflators=deflators,
