@@ -9,7 +9,7 @@ from typing import Annotated, cast
 
 import typer
 from rich.table import Table
-from rich.text import JustifyMethod
+from rich.console import JustifyMethod
 
 from cli.output import Format, ReleaseOpt, fail, out
 from carbonkit.errors import CarbonkitError

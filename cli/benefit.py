@@ -9,7 +9,7 @@ from typing import Annotated, cast
 
 import typer
 from rich.table import Table
-from rich.text import JustifyMethod
+from rich.console import JustifyMethod
 
 from carbonkit.accounting import AccountingOptions
 from carbonkit.benefit import grade, load_scheme, load_screen_data, read_benefit, screen
