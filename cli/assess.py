@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -34,20 +34,36 @@ def _show(value, decimals: int = 2) -> str:
     return f"{value:,.{decimals}f}" if abs(value) >= 0.01 or value == 0 else f"{value:.4g}"
 
 
-def print_assessment(a, fmt) -> None:
-    """Print an Assessment as a readable report, or as JSON."""
+def print_assessment(a: Any, fmt: Format) -> None:
+    """Print an Assessment as a readable report (gates, indicators, total, verdict, missing, gaps), or as JSON."""
     if fmt is not Format.table:
         sys.stdout.write(json.dumps(a.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         return
     crit = a.criteria
     who = ", ".join(f"{k} {v}" for k, v in a.subject.items() if v not in (None, [], "") and not isinstance(v, list))
     out.print(f"[bold]{who}[/] against [bold]{crit['id']}[/]: {crit['title']}", highlight=False)
+    out.print(_gates_table(a))
+    out.print(_indicators_table(a))
+    _print_verdict(a)
+    _print_missing_and_gaps(a)
+    if a.unverified:
+        out.print(f"[yellow]Note:[/] this result rests on {len(a.unverified)} value(s) marked unverified in the criteria "
+                  f"set ({', '.join(a.unverified[:6])}{', ...' if len(a.unverified) > 6 else ''}). Replace them with "
+                  "your own file: --criteria FILE.", highlight=False)
+    if a.release:
+        out.print(f"Computed indicators use factor release {a.release}.", highlight=False)
+
+
+def _gates_table(a: Any) -> Table:
     gates = Table(title="Veto gates (基本要求)", title_justify="left", header_style="bold")
     for col in ("Gate", "Met"):
         gates.add_column(col)
     for g in a.gates:
         gates.add_row(f"{g['name_en']} ({g['id']})", {True: "yes", False: "[red]NO[/]", None: "[yellow]not stated[/]"}[g["passed"]])
-    out.print(gates)
+    return gates
+
+
+def _indicators_table(a: Any) -> Table:
     table = Table(title="Indicators", title_justify="left", header_style="bold")
     for col, just in (("Group", "left"), ("Indicator", "left"), ("Value", "right"), ("Unit", "left"), ("Source", "left"),
                       ("Base", "right"), ("Lead", "right"), ("Points", "right")):
@@ -58,7 +74,10 @@ def print_assessment(a, fmt) -> None:
         table.add_row(r.group, f"{r.name_en}{flag}{mark}", _show(r.value, 3), r.unit if r.unit and r.unit != "dimensionless" else "",
                       r.source or "[yellow]missing[/]", _show(r.base, 3), _show(r.lead, 3),
                       f"{_show(r.points)} / {r.max_points:g}")
-    out.print(table)
+    return table
+
+
+def _print_verdict(a: Any) -> None:
     groups = "; ".join(f"{g['name_en']} {g['points']:.2f}/{g['max_points']:g}" for g in a.groups)
     out.print(f"Groups: {groups}", highlight=False)
     score = "—" if a.score is None else f"{a.score:.2f}"
@@ -68,6 +87,9 @@ def print_assessment(a, fmt) -> None:
     out.print(f"Result: {verdict}", highlight=False)
     for reason in a.reasons:
         out.print(f"  • {reason}", highlight=False)
+
+
+def _print_missing_and_gaps(a: Any) -> None:
     if a.missing:
         out.print(f"[yellow]Missing ({len(a.missing)}):[/]", highlight=False)
         for m in a.missing:
@@ -81,12 +103,6 @@ def print_assessment(a, fmt) -> None:
             gaps.add_row(g.name_en, _show(g.value, 3), _show(g.value_for_base, 3), f"+{g.gain_at_base:.2f}",
                          _show(g.value_for_lead, 3), f"+{g.gain_at_lead:.2f}")
         out.print(gaps)
-    if a.unverified:
-        out.print(f"[yellow]Note:[/] this result rests on {len(a.unverified)} value(s) marked unverified in the criteria "
-                  f"set ({', '.join(a.unverified[:6])}{', ...' if len(a.unverified) > 6 else ''}). Replace them with "
-                  "your own file: --criteria FILE.", highlight=False)
-    if a.release:
-        out.print(f"Computed indicators use factor release {a.release}.", highlight=False)
 
 
 assess_app = typer.Typer(help="Green factory and green park assessment against criteria sets.", no_args_is_help=True)

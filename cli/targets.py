@@ -159,13 +159,10 @@ def progress_cmd(
     format: FormatOpt = Format.table,
 ) -> None:
     """Progress toward the region's intensity targets (e.g. Shandong −17 % energy, −5 % water by 2025)."""
+    if list_profiles:
+        _list_profiles()
+        return
     try:
-        if list_profiles:
-            for p in profiles():
-                targets = ", ".join(f"{t.id} {'no value' if t.value is None else f'{t.value:g}'} "
-                                    f"({t.form}, {t.status})" for t in p.targets)
-                out.print(f"[bold]{p.id}[/] region {p.region}, {p.base_year}->{p.target_year}: {targets}", highlight=False)
-            return
         if input is None:
             raise InvalidInput(Problem("input_missing", "give the input data (or --list)", field="input"))
         if panel not in ("all", "balanced"):
@@ -184,6 +181,21 @@ def progress_cmd(
         answer = progress(data, chosen, year, **options)
     except (CarbonkitError, OSError, ValueError) as exc:
         fail(exc)
+    _progress_out(answer, format)
+
+
+def _list_profiles() -> None:
+    try:
+        for p in profiles():
+            targets = ", ".join(f"{t.id} {'no value' if t.value is None else f'{t.value:g}'} "
+                                f"({t.form}, {t.status})" for t in p.targets)
+            out.print(f"[bold]{p.id}[/] region {p.region}, {p.base_year}->{p.target_year}: {targets}", highlight=False)
+    except (CarbonkitError, OSError, ValueError) as exc:
+        fail(exc)
+
+
+def _progress_out(answer: Any, format: Format) -> None:
+    """Print a :class:`carbonkit.targets.Progress` as JSON, CSV or the readable table with its notes."""
     if format is Format.json:
         _json(answer.to_dict())
         return
@@ -206,6 +218,11 @@ def progress_cmd(
                       _fmt(r.get("needed_annual_pace"), "%", 2), _fmt(r.get("projected_cumulative_change"), "%", 2),
                       _fmt((r.get("other_panel") or {}).get("cumulative_change"), "%", 2), r["status"])
     out.print(table)
+    _progress_lines(answer)
+
+
+def _progress_lines(answer: Any) -> None:
+    """The lines under the progress table: annual steps, the panel, reasons, counts, coverage and notes."""
     _steps(answer.indicators)
     _panel_line(answer.panel_coverage)
     for r in (r for r in answer.indicators if r.get("reason")):
@@ -285,6 +302,11 @@ def decompose_cmd(
                            deflators=deflators, override=override_deflators, zero=zero, total=total)
     except (CarbonkitError, OSError, ValueError) as exc:
         fail(exc)
+    _decomposition_out(answer, format, top, total)
+
+
+def _decomposition_out(answer: Any, format: Format, top: int, total: bool) -> None:
+    """Print a decomposition as JSON, CSV or the effects and the largest contributions."""
     if format is Format.json:
         _json(answer.to_dict(top))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def import_graph() -> dict[str, set[str]]:
                     names = [node.module]
                 for name in names:
                     top = name.split(".")[0]
-                    if top != package:
+                    if top != package and top not in sys.stdlib_module_names:
                         edges[package].add(top)
     return edges
 
@@ -80,7 +81,7 @@ def main() -> None:
     print(f"\nmost complex {args.top}:")
     for path, name, lines, cc in sorted(rows, key=lambda r: -r[3])[: args.top]:
         print(f"  cc {cc:3d}  {lines:4d} lines  {path}:{name}")
-    print("\nimport graph (package -> third-party and sibling packages):")
+    print("\nimport graph (package -> third-party and sibling packages, standard library left out):")
     for package, targets in sorted(import_graph().items()):
         print(f"  {package} -> {', '.join(sorted(targets))}")
 
