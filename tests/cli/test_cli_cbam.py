@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cli.main import app
 
 runner = CliRunner()
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_report_json_xlsx_html(tmp_path):

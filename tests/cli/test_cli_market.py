@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 runner = CliRunner()
 
 
