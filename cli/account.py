@@ -15,7 +15,7 @@ from rich.table import Table
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.catalog import indicator, indicators_of
 from carbonkit.grid import grid_used
-from cli.output import Format, GridLevel, fail, _fmt, err, out  # noqa: F401 - err: re-exported
+from cli.output import DEFAULTS, FALLBACK, FallbackOpt, Format, GridLevel, LocationPurposeOpt, _fmt, fail, out
 from cli.dataset import Engine, account_to_folder
 from cli.status import working
 from cli.workbooks import check_output, write_results
@@ -135,11 +135,10 @@ def account_cmd(
     factors: Annotated[list[Path] | None, typer.Option("--factors", help="your own factor table (CSV with a TOML "
                                                                          "beside it); wins over the release")] = None,
     power_coal_rate: Annotated[float | None, typer.Option(help="coal rate of power supply for the equal value [kgce/kWh]")] = None,
-    location_purpose: Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or "
-                                                       "carbon_market")] = "average",
+    location_purpose: LocationPurposeOpt = DEFAULTS.location_purpose,
     grid_level: Annotated[GridLevel, typer.Option(help="where the grid-factor chain starts: province (default), grid "
                                                        "or national")] = GridLevel.province,
-    year_fallback: Annotated[str, typer.Option(help="nearest (default) or earlier, for years without a factor")] = "nearest",
+    year_fallback: FallbackOpt = FALLBACK,
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the "
                                                                  "previous period and the base year")] = False,

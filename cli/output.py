@@ -1,5 +1,6 @@
-"""Output shared by every ``carbonkit`` command: the consoles, the output formats, number formatting and
-the one way a command fails (problems listed, exit code 2)."""
+"""Output and options shared by every ``carbonkit`` command: the consoles, the output formats, number formatting,
+the one way a command fails (problems listed, exit code 2), and the options several commands share, whose
+defaults are the library's (``AccountingOptions``), so every entry point accounts the same data the same way."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from carbonkit.accounting import AccountingOptions
 from carbonkit.errors import InvalidInput
 
 out = Console(width=None if sys.stdout.isatty() else 120)
@@ -36,6 +38,20 @@ class GridLevel(str, Enum):
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv")]
 ReleaseOpt = Annotated[str | None, typer.Option(help="factor release for the accounting (default: the current one)")]
 FactorsOpt = Annotated[list[Path] | None, typer.Option("--factors", help="your own factor table (CSV with a TOML beside it)")]
+RegionOpt = Annotated[str | None, typer.Option(help="administrative code prefix: 37, 3702 or 370211")]
+ParkOpt = Annotated[str | None, typer.Option(help="only this park")]
+DeflatorOpt = Annotated[str | None, typer.Option(help="deflator table: a shipped id (nbs-ppi-cn) or a CSV path "
+                                                    "with its TOML beside it")]
+OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
+                                           "without comparable value added")]
+FallbackOpt = Annotated[str, typer.Option(help="nearest or earlier: the grid-factor year for years without a factor")]
+FALLBACK = AccountingOptions.model_fields["year_fallback"].default  # one default on every path (the library's)
+DesignationsOpt = Annotated[Path | None, typer.Option(help="CSV of green designations (subject_kind, subject, kind, "
+                                                         "level, year, batch[, revoked_year, region, park]): count "
+                                                         "targets naming a designation kind are counted from it")]
+DEFAULTS = AccountingOptions()
+LocationPurposeOpt = Annotated[str, typer.Option(help="grid factor for location-based scope 2: average, fossil or "
+                                                      "carbon_market")]
 
 
 def _fmt(value, unit: str = "", decimals: int = 2) -> str:

@@ -10,20 +10,22 @@ from typing import Annotated
 
 import typer
 
-from cli.output import FactorsOpt, GridLevel, ReleaseOpt, fail, out
-from cli.status import progress_bar, working
-from cli.targets import (
+from cli.output import (
+    FALLBACK,
     DeflatorOpt,
     DesignationsOpt,
-    FALLBACK,
+    FactorsOpt,
     FallbackOpt,
-    InputArg,
+    GridLevel,
     OverrideOpt,
     ParkOpt,
     RegionOpt,
-    _counts,
-    _register,
+    ReleaseOpt,
+    fail,
+    out,
 )
+from cli.status import progress_bar, working
+from cli.targets import InputArg, _counts, _register
 from cli.workbooks import Lang
 from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem

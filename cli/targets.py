@@ -16,16 +16,22 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from carbonkit.accounting import AccountingOptions
 from carbonkit.aggregation import LEVELS, RESULT_TEXT_COLUMNS, aggregate, load_results, results_frame
 from carbonkit.assess.zero_carbon import assess_zero_carbon_park
 from cli.output import (
+    FALLBACK,
+    DeflatorOpt,
+    DesignationsOpt,
     FactorsOpt,
+    FallbackOpt,
     Format,
     FormatOpt,
+    OverrideOpt,
+    ParkOpt,
+    RegionOpt,
     ReleaseOpt,
-    fail,
     _fmt,
+    fail,
     out,
 )
 from carbonkit.budgets import budget_use
@@ -37,17 +43,6 @@ from carbonkit.evaluation import final_evaluation
 from carbonkit.targets import load_profile, profiles, progress
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
-RegionOpt = Annotated[str | None, typer.Option(help="administrative code prefix: 37, 3702 or 370211")]
-ParkOpt = Annotated[str | None, typer.Option(help="only this park")]
-DeflatorOpt = Annotated[str | None, typer.Option(help="deflator table: a shipped id (nbs-ppi-cn) or a CSV path "
-                                                    "with its TOML beside it")]
-OverrideOpt = Annotated[bool, typer.Option(help="deflate every enterprise-period with the table, not only those "
-                                           "without comparable value added")]
-FallbackOpt = Annotated[str, typer.Option(help="earlier or nearest: the grid-factor year for activity data")]
-FALLBACK = AccountingOptions.model_fields["year_fallback"].default  # one default on every path (the library's)
-DesignationsOpt = Annotated[Path | None, typer.Option(help="CSV of green designations (subject_kind, subject, kind, "
-                                                         "level, year, batch[, revoked_year, region, park]): count "
-                                                         "targets naming a designation kind are counted from it")]
 
 
 def _register(path: Path | None) -> pd.DataFrame | None:

@@ -80,7 +80,8 @@ def form205_cmd(
 ) -> None:
     """Account a filled 205-1 form (能源购进、消费与库存): every row checked (stock balance, consumption split),
     industrial use only, a row's own coefficient where given (factor nbs205-own.<item>)."""
-    from cli.account import Format, _print_result
+    from cli.account import _print_result
+    from cli.output import Format
     from carbonkit.forms import account_form, read_form
 
     check_output(output)
