@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -46,6 +47,21 @@ def functions(package: str):
                 yield (str(path.relative_to(ROOT)), node.name, node.end_lineno - node.lineno + 1, complexity(node))
 
 
+UNIT = re.compile(r"\[(?:t|kg|g|k|M|G|T)?(?:ce|CO2|CO2e|C)\b[^\]]*\]|\[(?:m3|MWh|kWh|GJ|TJ|t|kg|10\^4 CNY|CNY|-|%|mu|a|year)(?:/[^\]]*)?\]")
+
+
+def documented_units(package: str = "carbonkit") -> tuple[int, int]:
+    """Public functions of ``package`` (module level, name without a leading underscore), and how many of them
+    state a unit in the house notation (``[tce]``, ``[tCO2]``, ``[10^4 CNY]``, ``[m3]``, ``[-]``) in their docstring."""
+    total = with_unit = 0
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+                total += 1
+                with_unit += bool(UNIT.search(ast.get_docstring(node) or ""))
+    return total, with_unit
+
+
 def import_graph() -> dict[str, set[str]]:
     edges: dict[str, set[str]] = defaultdict(set)
     for package in PACKAGES:
@@ -70,11 +86,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--over", type=int, default=80)
+    parser.add_argument("--root", type=Path, default=None, help="the checkout to measure (default: this one)")
     args = parser.parse_args()
+    if args.root is not None:
+        global ROOT
+        ROOT = args.root.resolve()
     rows = [r for p in PACKAGES for r in functions(p)]
     print(f"functions: {len(rows)}")
     print(f"over {args.over} lines: {sum(r[2] > args.over for r in rows)}; over 50 lines: {sum(r[2] > 50 for r in rows)};"
           f" complexity over 15: {sum(r[3] > 15 for r in rows)}")
+    total, with_unit = documented_units()
+    print(f"public functions of carbonkit/: {total}, of which {with_unit} state a unit in their docstring")
     print(f"\nlongest {args.top}:")
     for path, name, lines, cc in sorted(rows, key=lambda r: -r[2])[: args.top]:
         print(f"  {lines:4d} lines  cc {cc:3d}  {path}:{name}")
