@@ -31,7 +31,7 @@ def _gwp(ctx: Context, gas: str) -> tuple[float, str]:
 
 
 @formula("anode", "aluminium", "anode")
-def anode(ctx: Context) -> pd.DataFrame:
+def anode(ctx: Context) -> pd.DataFrame | None:
     """P × NC × (1 − S − A) × 44/12: the carbon of the anodes consumed."""
     g = grid(ctx, ["aluminium_output"], ["anode_net_consumption", "anode_sulfur", "anode_ash"],
              only=ctx.facilities_of("aluminium")[FID])
@@ -71,7 +71,7 @@ def _pfc_lines(ctx: Context, g: pd.DataFrame, cf4_kg_t: pd.Series, c2f6_kg_t: pd
 
 
 @formula("pfc_default", "aluminium", "pfc")
-def pfc_default(ctx: Context) -> pd.DataFrame:
+def pfc_default(ctx: Context) -> pd.DataFrame | None:
     """PFCs by the default factors per tonne of aluminium."""
     g = grid(ctx, ["aluminium_output"], ["cf4_factor", "c2f6_factor"], only=_select(ctx, "default"))
     if g.empty:
@@ -84,7 +84,7 @@ def pfc_default(ctx: Context) -> pd.DataFrame:
 
 
 @formula("pfc_slope", "aluminium", "pfc")
-def pfc_slope(ctx: Context) -> pd.DataFrame:
+def pfc_slope(ctx: Context) -> pd.DataFrame | None:
     """PFCs by the slope method: EF_CF4 = slope × anode-effect minutes per cell-day."""
     g = grid(ctx, ["aluminium_output"], ["aem", "cf4_slope", "c2f6_ratio"], only=_select(ctx, "slope"))
     if g.empty:
@@ -98,7 +98,7 @@ def pfc_slope(ctx: Context) -> pd.DataFrame:
 
 
 @formula("pfc_overvoltage", "aluminium", "pfc")
-def pfc_overvoltage(ctx: Context) -> pd.DataFrame:
+def pfc_overvoltage(ctx: Context) -> pd.DataFrame | None:
     """PFCs by the overvoltage method: EF_CF4 = OVC × AEO / CE (OVC measured: no default was found)."""
     g = grid(ctx, ["aluminium_output"], ["aeo", "current_efficiency", "cf4_ovc", "c2f6_ratio"],
              only=_select(ctx, "overvoltage"))

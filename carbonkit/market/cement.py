@@ -39,7 +39,7 @@ def _default_facilities(ctx: Context) -> pd.DataFrame:
 
 
 @formula("clinker_default", "cement", "clinker")
-def clinker_default(ctx: Context) -> pd.DataFrame:
+def clinker_default(ctx: Context) -> pd.DataFrame | None:
     """Clinker output × default factor of its type, less the alternative raw materials' deductions."""
     only = _default_facilities(ctx)
     g = grid(ctx, ["clinker_output"], ["clinker_factor"], only=only)
@@ -62,7 +62,7 @@ def clinker_default(ctx: Context) -> pd.DataFrame:
 
 
 @formula("clinker_oxide", "cement", "clinker")
-def clinker_oxide(ctx: Context) -> pd.DataFrame:
+def clinker_oxide(ctx: Context) -> pd.DataFrame | None:
     """(Clinker + kiln dust + bypass dust) × [(CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40]."""
     only = _oxide_facilities(ctx)
     if only.empty:
@@ -86,7 +86,7 @@ def clinker_oxide(ctx: Context) -> pd.DataFrame:
 
 
 @formula("raw_meal_carbon", "cement", "raw_meal")
-def raw_meal_carbon(ctx: Context) -> pd.DataFrame:
+def raw_meal_carbon(ctx: Context) -> pd.DataFrame | None:
     """Raw meal × its organic carbon × 44/12 (the carbon content is measured: no default was found)."""
     only = ctx.facilities_of("cement")[FID]
     g = grid(ctx, ["raw_meal"], ["raw_meal_carbon"], only=only)

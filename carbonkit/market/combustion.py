@@ -28,7 +28,7 @@ def fuel_defaults(release: Release, items: list[str]) -> pd.DataFrame:
     for name in items:
         item = vocab.resolve(name)
         row = release.lookup("fuel_parameters", item.factor_key) if item else None
-        if row is None:
+        if item is None or row is None:  # row is None whenever item is
             continue
         extra = dict(row.extra)
         values = {"ncv": row.value * multiplier(row.unit, f"GJ/{item.unit}"),

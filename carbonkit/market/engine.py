@@ -7,6 +7,9 @@ sectors (a single plant is a batch of one) and returns a :class:`MarketResult`. 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -82,7 +85,8 @@ def indirect(ctx: Context, release: Release) -> pd.DataFrame:
             continue
         signed = np.where(sub["parameter"] == bought, sub["value"], -sub["value"])
         net = sub.assign(net=signed).groupby(FID + ["year", "enterprise"], as_index=False)["net"].sum()
-        for rec in net.to_dict("records"):
+        # groupby(as_index=False)[col].sum() is a frame; pandas-stubs types it as a Series
+        for rec in net.to_dict("records"):  # type: ignore[call-overload]
             factor, fid, note = _indirect_factor(ctx, release, kind, int(rec["year"]), rec)
             if factor is None:
                 continue
@@ -93,7 +97,10 @@ def indirect(ctx: Context, release: Release) -> pd.DataFrame:
     return pd.DataFrame(lines, columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
-def _indirect_factor(ctx: Context, release: Release, kind: str, year: int, rec: dict):
+def _indirect_factor(ctx: Context, release: Release, kind: str, year: int,
+                     rec: Mapping[Hashable, Any]) -> tuple[float | None, str, str]:
+    """The factor of net purchased ``kind`` in ``year`` [tCO2/GJ] or [tCO2/MWh], its id and the note; None (and a
+    problem) when the release has none."""
     if kind == "heat":
         row = release.lookup("heat_emission", "heat")
         if row is None:
@@ -145,10 +152,11 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
         out["direct_intensity_tco2e_per_t"] = np.where(out["production_t"] > 0,
                                                        out["direct_tco2e"] / out["production_t"], np.nan)
     bench = v[v["parameter"] == "benchmark"].sort_values("month").groupby(FID, as_index=False)["value"].last()
-    out = out.merge(bench.rename(columns={"value": "benchmark_tco2e_per_t"}), on=FID, how="left")
+    # bench, months: groupby(as_index=False)[col] aggregates are frames (pandas-stubs: Series)
+    out = out.merge(bench.rename(columns={"value": "benchmark_tco2e_per_t"}), on=FID, how="left")  # type: ignore[call-overload]
     out["benchmark_gap_tco2e"] = (out["intensity_tco2e_per_t"] - out["benchmark_tco2e_per_t"]) * out["production_t"]
     months = v.groupby(FID, as_index=False)["month"].nunique()
-    out = out.merge(months.rename(columns={"month": "months"}), on=FID, how="left")
+    out = out.merge(months.rename(columns={"month": "months"}), on=FID, how="left")  # type: ignore[call-overload]
     n_flags = flags.groupby(KEY, as_index=False).size().rename(columns={"size": "n_flags"})
     out = out.merge(n_flags, on=KEY, how="left")
     out["n_flags"] = out["n_flags"].fillna(0).astype(int)
@@ -173,14 +181,15 @@ def annual_parameters(ctx: Context) -> pd.DataFrame:
     units = {p.id: p.unit for p in catalog().values()}
     vocab = vocabulary()
     pairs = out[["parameter", "item"]].astype(str).drop_duplicates()
-    unit_of = {(p, i): units.get(p, "").replace("{item}", vocab.resolve(i).unit if vocab.resolve(i) else "")
+    unit_of = {(p, i): units.get(p, "").replace("{item}", it.unit if (it := vocab.resolve(i)) else "")
                for p, i in pairs.itertuples(index=False)}
     out["unit"] = [unit_of[(str(p), str(i))] for p, i in zip(out["parameter"], out["item"])]
     return out[KEY + ["parameter", "item", "value", "unit", "tier"]].reset_index(drop=True)
 
 
-def _factor_provenance(release: Release, data: MonthlyData, used: set[str]) -> dict[str, dict]:
-    out = {}
+def _factor_provenance(release: Release, data: MonthlyData, used: set[str]) -> dict[str, dict[str, Any]]:
+    """Provenance of every factor id ``used``: the guidelines' defaults, then the release's factors."""
+    out: dict[str, dict[str, Any]] = {}
     for sector in data.facilities["sector"].unique():
         out.update({k: v for k, v in factor_records(sector).items() if k in used})
     for fid in used - set(out):

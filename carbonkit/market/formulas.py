@@ -14,8 +14,9 @@ of a sector; :func:`get_formula` returns one by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ class Context:
     resolved: list[pd.DataFrame] = field(default_factory=list)  # the year's parameters: fid, item, parameter, value, tier
 
     def facilities_of(self, sector: str) -> pd.DataFrame:
+        """The facility-years of ``sector`` (rows of :attr:`MonthlyData.facilities`)."""
         fac = self.data.facilities
         return fac[fac["sector"] == sector]
 
@@ -46,7 +48,8 @@ class Context:
         """The months (fid, month) each facility-year has records for, computed once."""
         if "_months" not in self.__dict__:
             self.__dict__["_months"] = self.data.values[FID + ["month"]].drop_duplicates()
-        return self.__dict__["_months"]
+        months: pd.DataFrame = self.__dict__["_months"]
+        return months
 
     def has(self, parameter: str) -> pd.DataFrame:
         """Facility-years (fid) that entered ``parameter`` at least once."""
@@ -54,27 +57,50 @@ class Context:
         return v.loc[v["parameter"] == parameter, FID].drop_duplicates()
 
 
+FormulaFn = Callable[[Context], pd.DataFrame | None]  # source lines [SOURCE_COLUMNS], None when nothing applies
+_F = TypeVar("_F", bound=FormulaFn)
+
+
 @dataclass(frozen=True)
 class Formula:
+    """A registered process formula: its name, sector, family of sources, function and docstring."""
+
     name: str
     sector: str
     family: str
-    fn: Callable[[Context], pd.DataFrame]
+    fn: FormulaFn
     doc: str
 
 
 FORMULAS: dict[str, Formula] = {}
 
 
-def formula(name: str, sector: str, family: str):
-    """Register ``fn`` as the formula ``name`` of ``sector`` (an addition, never an edit of an if-chain)."""
-    def wrap(fn):
+def formula(name: str, sector: str, family: str) -> Callable[[_F], _F]:
+    """Register ``fn`` as the formula ``name`` of ``sector`` (an addition, never an edit of an if-chain).
+
+    Parameters
+    ----------
+    name : str
+        The formula's name, stated in every source line it makes.
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+    family : str
+        The family of sources it accounts (``clinker``, ``pfc`` ...): alternatives within a family are
+        chosen per facility-year by the data.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged.
+    """
+    def wrap(fn: _F) -> _F:
         FORMULAS[name] = Formula(name, sector, family, fn, (fn.__doc__ or "").strip())
         return fn
     return wrap
 
 
 def get_formula(name: str) -> Formula:
+    """The formula registered as ``name``; KeyError naming the known ones otherwise."""
     try:
         return FORMULAS[name]
     except KeyError:
@@ -89,6 +115,7 @@ def process_emissions(ctx: Context, sector: str) -> pd.DataFrame:
 
 
 def empty_sources() -> pd.DataFrame:
+    """A frame of no source lines, with the columns of :func:`sources_frame`."""
     return pd.DataFrame(columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
@@ -148,7 +175,7 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
     return g[param]
 
 
-def map_items(items: pd.Series, fn, dtype) -> pd.Series:
+def map_items(items: pd.Series, fn: Callable[[Any], Any], dtype: type[float] | type[object]) -> pd.Series:
     """``fn`` of each item, evaluated once per distinct item (categorical or plain)."""
     if isinstance(items.dtype, pd.CategoricalDtype):
         cats = items.cat.categories
@@ -191,7 +218,7 @@ def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
 def _required(ctx: Context, rows: pd.DataFrame, param: str) -> None:
     names = ctx.data.facilities.set_index("fid")
     for (fid, item), grp in rows.groupby(FID + ["item"], sort=False):
-        ent, fac, year = names.loc[fid, KEY]
+        ent, fac, year = names.loc[fid, KEY]  # type: ignore[index]  # a group key is a label: pandas-stubs wants a scalar type
         months = ", ".join(str(m) for m in sorted(grp["month"].unique()))
         ctx.problems.append(Problem(
             "parameter_required", f"facility {fac}: '{param}'{f' of {item}' if item else ''} is required for month(s) "
@@ -220,7 +247,7 @@ def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
 
 def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, gas: str, activity: pd.Series,
                   activity_unit: str, factor_unit: str, clause: str, tier_params: list[str],
-                  emissions_t: pd.Series | None = None, ids: list[str] = ()) -> pd.DataFrame:
+                  emissions_t: pd.Series | None = None, ids: Sequence[str] = ()) -> pd.DataFrame:
     """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter."""
     keys = [g["fid"], g["item"]]
     work = pd.DataFrame({"tco2e": tco2e.to_numpy(), "activity": activity.to_numpy(),
@@ -231,7 +258,8 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
     for n, p in enumerate(tier_params):
         t = group_tiers(g[f"{p}_tier"], keys).reindex(out.index)
         tier_text = tier_text + ("" if n == 0 else ", ") + p + "=" + t.astype(str)
-        used = g.get(f"{p}_id", pd.Series("", index=g.index)).replace("", np.nan)
+        # pandas-stubs refuses NaN as the replacement in a str Series; pandas takes it (the column becomes object)
+        used = g.get(f"{p}_id", pd.Series("", index=g.index)).replace("", np.nan)  # type: ignore[call-overload]
         first = used.groupby(keys, sort=False).first().reindex(out.index).fillna("")
         id_text = id_text + np.where(first != "", np.where(id_text != "", ";", "") + first, "")
     out = out.reset_index()
@@ -246,5 +274,6 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
 
 
 def raise_problems(ctx: Context) -> None:
+    """Raise :class:`~carbonkit.errors.InvalidInput` with every problem the formulas collected, if any."""
     if ctx.problems:
         raise InvalidInput(ctx.problems)

@@ -9,7 +9,7 @@ parameter with its canonical unit and nature (flow, intensive, stock). Loaded an
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal
+from typing import Any, Literal, Self
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -66,7 +66,7 @@ class Guideline(Provenance):
     value: list[DefaultValue] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique(self):
+    def _unique(self) -> Self:
         ids = [v.id for v in self.value]
         keys = [(v.parameter, v.item) for v in self.value]
         if len(set(ids)) != len(ids) or len(set(keys)) != len(keys):
@@ -90,7 +90,7 @@ class Parameter(BaseModel):
     sector: str = ""
 
     @model_validator(mode="after")
-    def _weighted(self):
+    def _weighted(self) -> Self:
         if (self.nature == "intensive") != bool(self.weight):
             raise ValueError(f"parameter {self.id}: an intensive parameter needs a weight, and only it")
         return self
@@ -157,7 +157,7 @@ def defaults(sector: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "item", "value", "factor_id", "clause", "status"])
 
 
-def factor_records(sector: str) -> dict[str, dict]:
+def factor_records(sector: str) -> dict[str, dict[str, Any]]:
     """Provenance of every default of a sector: factor id -> value, unit, clause, status, source."""
     doc = guideline(sector)
     return {f"{doc.id}.{v.id}": {"value": v.effective, "unit": v.unit, "clause": v.clause, "status": v.status,

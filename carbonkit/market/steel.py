@@ -23,7 +23,7 @@ FAMILY = {"limestone": "flux", "dolomite": "flux", "electrode": "electrode"}
 
 
 @formula("carbon_balance", "steel", "process")
-def carbon_balance(ctx: Context) -> pd.DataFrame:
+def carbon_balance(ctx: Context) -> pd.DataFrame | None:
     """Materials in × their CO2 content − materials out × theirs, one line per material."""
     only = ctx.facilities_of("steel")[FID]
     g = grid(ctx, ["material_in", "material_out"], ["material_carbon"], only=only)
@@ -36,6 +36,8 @@ def carbon_balance(ctx: Context) -> pd.DataFrame:
                           factor_unit="tCO2/t", clause=CLAUSE, tier_params=["material_carbon"])
     fam = lines["item"].map(FAMILY)
     direction = np.where(lines["activity"] < 0, "carbon_out", "carbon_in")
+    # pandas-stubs types a Series of an ndarray of str as Series[float]
     lines["source"] = np.where(fam.isin(["flux"]), "flux." + lines["item"],
-                               np.where(fam.eq("electrode"), "electrode", pd.Series(direction) + "." + lines["item"]))
+                               np.where(fam.eq("electrode"), "electrode",
+                                        pd.Series(direction) + "." + lines["item"]))  # type: ignore[operator]
     return lines
