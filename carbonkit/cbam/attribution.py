@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from carbonkit.cbam.data import DefaultsData, GoodsData
-from carbonkit.cbam.model import BoughtPrecursor, Installation, Process
+from carbonkit.cbam.model import BoughtPrecursor, Installation, PrecursorUse, Process
+from carbonkit.errors import InvalidInput, Problem
 
 
 @dataclass
@@ -101,10 +102,14 @@ def move_waste_gas(inst: Installation, results: dict[str, ProcessResult], goods:
         return
     ef_ng, factor_id = goods.constant_value("ef_natural_gas")
     for flow in inst.waste_gas_flows:
+        to, made_by = flow.to_process, flow.from_process
+        if to is None or made_by is None:  # refused by the checks (carbonkit.cbam.checks) before this stage
+            raise InvalidInput(Problem("cbam_invalid", "waste gas to or from outside the installation is not supported",
+                                       field="waste_gas_flows", expected="a flow between two processes of the installation"))
         moved = flow.emissions_tco2e - flow.energy_tj * ef_ng
-        results[flow.to_process].waste_gas_exported += moved
-        results[flow.from_process].waste_gas_imported += moved
-        for end in (flow.to_process, flow.from_process):
+        results[to].waste_gas_exported += moved
+        results[made_by].waste_gas_imported += moved
+        for end in (to, made_by):
             if factor_id not in results[end].factors:
                 results[end].factors.append(factor_id)
 
@@ -118,8 +123,11 @@ def lot_values(inst: Installation, defaults: DefaultsData) -> dict[str, LotValue
 def _lot_value(lot: BoughtPrecursor, defaults: DefaultsData) -> LotValue:
     """A lot's SEE. A missing indirect value counts 0 only where the sector is charged on direct emissions (the
     checks refuse it for cement and fertilisers), and the lot's note says so."""
-    if lot.use_default:
+    if lot.use_default or lot.see_direct is None:  # the model allows no see_direct only with use_default
         row = defaults.default_for(lot.cn_code)
+        if row is None:  # refused by the checks (carbonkit.cbam.checks) before this stage
+            raise InvalidInput(Problem("cbam_no_default", f"no default value is shipped for CN {lot.cn_code} "
+                                       f"({defaults.id})", field="use_default", expected="the supplier's see_direct"))
         note = f"default value of CN {row.cn_code} ({defaults.id}, {row.status}), without mark-up"
         indirect = row.indirect if row.indirect is not None else 0.0
         if row.indirect is None:
@@ -138,15 +146,24 @@ def add_precursors(inst: Installation, order: list[str], results: dict[str, Proc
     for pid in order:
         res = results[pid]
         for use in procs[pid].precursors:
-            if use.from_process is not None:
-                src = results[use.from_process]
-                direct, indirect, own = src.see_direct, src.see_indirect, src.see_own_direct
-            else:
-                lot = lots[use.bought]
-                direct, indirect, own = lot.direct, lot.indirect, 0.0
+            direct, indirect, own = _precursor_see(use, results, lots)
             res.precursors_direct += use.quantity_t * direct
             res.precursors_indirect += use.quantity_t * indirect
             res.precursors_own_direct += use.quantity_t * own
         res.see_direct = (res.attributed_direct + res.precursors_direct) / res.production_t
         res.see_indirect = (res.attributed_indirect + res.precursors_indirect) / res.production_t
         res.see_own_direct = (res.attributed_direct + res.precursors_own_direct) / res.production_t
+
+
+def _precursor_see(use: PrecursorUse, results: dict[str, ProcessResult],
+                   lots: dict[str, LotValue]) -> tuple[float, float, float]:
+    """The direct, indirect and own direct SEE of a precursor used [tCO2e/t]: its producing process's, or its lot's
+    (whose own direct SEE, the installation's share, is 0)."""
+    if use.from_process is not None:
+        src = results[use.from_process]
+        return src.see_direct, src.see_indirect, src.see_own_direct
+    if use.bought is not None:
+        lot = lots[use.bought]
+        return lot.direct, lot.indirect, 0.0
+    raise InvalidInput(Problem("cbam_invalid", "a precursor comes either from a process of the installation or from "
+                               "a bought lot", field="bought"))  # the model refuses it before this stage

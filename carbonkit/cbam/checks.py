@@ -6,7 +6,9 @@ Every problem is collected (record, field, what was expected) so a refused insta
 from __future__ import annotations
 
 from carbonkit.cbam.data import DefaultsData, GoodsData
-from carbonkit.cbam.model import Installation
+from collections.abc import Sequence
+
+from carbonkit.cbam.model import BoughtPrecursor, HeatFlow, Installation, Process, WasteGasFlow
 from carbonkit.errors import Problem
 
 
@@ -39,7 +41,7 @@ def _process_problems(inst: Installation, goods: GoodsData) -> list[Problem]:
     return out
 
 
-def _use_problems(inst: Installation, where: str, proc, allowed: list[str]) -> list[Problem]:
+def _use_problems(inst: Installation, where: str, proc: Process, allowed: list[str]) -> list[Problem]:
     by_id = {p.id: p for p in inst.processes}
     lots = {b.id: b for b in inst.bought_precursors}
     out = []
@@ -85,7 +87,7 @@ def _lot_problems(inst: Installation, goods: GoodsData, defaults: DefaultsData) 
     return out
 
 
-def _indirect_problems(where: str, lot, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
+def _indirect_problems(where: str, lot: BoughtPrecursor, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
     """Where the sector charges indirect emissions (cement, fertilisers), a lot without an indirect value is
     refused rather than counted as 0."""
     cat = goods.categories().get(lot.category)
@@ -106,7 +108,9 @@ def _indirect_problems(where: str, lot, goods: GoodsData, defaults: DefaultsData
 def _flow_problems(inst: Installation) -> list[Problem]:
     ids = {p.id for p in inst.processes}
     out = []
-    for name, flows in (("heat_flows", inst.heat_flows), ("waste_gas_flows", inst.waste_gas_flows)):
+    kinds: tuple[tuple[str, Sequence[HeatFlow | WasteGasFlow]], ...] = (("heat_flows", inst.heat_flows),
+                                                                         ("waste_gas_flows", inst.waste_gas_flows))
+    for name, flows in kinds:
         for i, flow in enumerate(flows):
             ends = (flow.from_process, flow.to_process)
             if ends[0] is None and ends[1] is None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -46,7 +48,7 @@ class CbamResult:
         """Sum of AttrEm_dir over the processes [tCO2e]."""
         return sum(p.attributed_direct for p in self.processes)
 
-    def balance(self) -> dict:
+    def balance(self) -> dict[str, float]:
         """Direct emissions in = attributed + what left the installation - what came in from outside [tCO2e]."""
         inst = self.installation
         heat_in = sum(f.heat_tj * f.emission_factor for f in inst.heat_flows if f.from_process is None)
@@ -57,12 +59,13 @@ class CbamResult:
                 "electricity_exported": el_out,
                 "unexplained": self.attributed_direct - (self.direct_emissions + heat_in - heat_out - el_out)}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The communication in the structure of the EU template (:func:`carbonkit.cbam.template.communication`)."""
         from carbonkit.cbam.template import communication
         return communication(self)
 
 
-def _parse(data: Installation | dict) -> Installation:
+def _parse(data: Installation | Mapping[str, Any]) -> Installation:
     if isinstance(data, Installation):
         return data
     try:
@@ -71,7 +74,7 @@ def _parse(data: Installation | dict) -> Installation:
         raise InvalidInput(validation_problems(exc)) from None
 
 
-def embedded_emissions(data: Installation | dict, *, goods: GoodsData | str | Path | None = None,
+def embedded_emissions(data: Installation | Mapping[str, Any], *, goods: GoodsData | str | Path | None = None,
                        defaults: DefaultsData | str | Path | None = None) -> CbamResult:
     """Attribute an installation's emissions to its processes and goods (stages: check, start, heat, waste gas,
     precursors, goods). Raises :class:`InvalidInput` listing every problem; nothing is computed then."""
@@ -79,11 +82,11 @@ def embedded_emissions(data: Installation | dict, *, goods: GoodsData | str | Pa
     goods = goods if isinstance(goods, GoodsData) else load_goods(goods)
     defaults = defaults if isinstance(defaults, DefaultsData) else load_defaults(defaults)
     found = problems(inst, goods, defaults)
-    order = process_order(inst) if not found else []
-    if isinstance(order, Problem):
-        found.append(order)
     if found:
         raise InvalidInput(found)
+    order = process_order(inst)
+    if isinstance(order, Problem):
+        raise InvalidInput([order])
     results = start(inst, goods)
     move_heat(inst, results)
     move_waste_gas(inst, results, goods)
