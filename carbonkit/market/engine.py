@@ -32,8 +32,21 @@ def account_market(frame: pd.DataFrame, release: Release | None = None) -> Marke
 
     Parameters
     ----------
-    frame : the long monthly table (see :mod:`carbonkit.market.monthly`).
-    release : the factor release for fuel defaults and the carbon-market grid factor (default: the current one).
+    frame : DataFrame
+        The long monthly table (:mod:`carbonkit.market.monthly`).
+    release : Release, optional
+        The factor release for fuel defaults and the carbon-market grid factor (default: the current one).
+
+    Returns
+    -------
+    MarketResult
+        Facility-years (emissions [tCO2] / [tCO2e], electricity [MWh], heat [GJ], production [t], intensity
+        [tCO2e/t]), source lines, data-quality flags, the factors used and the annual key parameters.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of the monthly table and every parameter required without a default.
     """
     release = release or load_release()
     data = prepare(frame)
@@ -57,7 +70,20 @@ def _named(data: MonthlyData, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_defaults(data: MonthlyData, release: Release) -> pd.DataFrame:
-    """Guideline defaults of the sectors present, and the release's fuel defaults of the fuels present."""
+    """Guideline defaults of the sectors present, and the release's fuel defaults of the fuels present.
+
+    Parameters
+    ----------
+    data : MonthlyData
+        The checked monthly values.
+    release : Release
+        The factor release (fuel parameters).
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``item``, ``value`` [canonical unit], ``factor_id``, ``clause``, ``status``.
+    """
     sectors = [s for s in SECTORS if (data.facilities["sector"] == s).any()]
     fuels = sorted(data.values.loc[data.values["parameter"] == "fuel_consumption", "item"].unique())
     parts = [defaults(s) for s in sectors] + [fuel_defaults(release, fuels)]
@@ -65,7 +91,18 @@ def load_defaults(data: MonthlyData, release: Release) -> pd.DataFrame:
 
 
 def run_formulas(ctx: Context) -> pd.DataFrame:
-    """Combustion for every facility, then the process formulas of each sector present."""
+    """Combustion for every facility, then the process formulas of each sector present.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values and the defaults; problems and flags are collected in it.
+
+    Returns
+    -------
+    DataFrame
+        The source lines of every formula [tCO2] / [tCO2e], keyed by ``fid``.
+    """
     parts = [combustion(ctx)]
     for sector in SECTORS:
         if (ctx.data.facilities["sector"] == sector).any():
@@ -75,7 +112,21 @@ def run_formulas(ctx: Context) -> pd.DataFrame:
 
 
 def indirect(ctx: Context, release: Release) -> pd.DataFrame:
-    """Net purchased electricity × the carbon-market grid factor of the year; net heat × the heat factor."""
+    """Net purchased electricity × the carbon-market grid factor of the year; net heat × the heat factor.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values; a missing factor is collected as a problem in it.
+    release : Release
+        The factor release (``grid_emission`` for the carbon market, ``heat_emission``).
+
+    Returns
+    -------
+    DataFrame
+        One source line per facility-year and kind: activity net [MWh] or [GJ], factor [tCO2/MWh] or
+        [tCO2/GJ], ``tco2e`` [tCO2].
+    """
     v = ctx.data.values
     lines = []
     for kind, (bought, sold), unit in (("electricity", ("electricity_purchased", "electricity_exported"), "MWh"),
@@ -119,7 +170,23 @@ def _indirect_factor(ctx: Context, release: Release, kind: str, year: int,
 
 
 def facility_table(data: MonthlyData, sources: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """One row per facility-year: emissions by kind, indirect, production of the boundary's product."""
+    """One row per facility-year: emissions by kind, indirect, production of the boundary's product.
+
+    Parameters
+    ----------
+    data : MonthlyData
+        The checked monthly values and facility-years.
+    sources : DataFrame
+        The source lines (:func:`run_formulas`, :func:`indirect`) [tCO2] / [tCO2e].
+    flags : DataFrame
+        The data-quality flags (counted per facility-year).
+
+    Returns
+    -------
+    DataFrame
+        :data:`FACILITY_COLUMNS` (units by column name, module :mod:`carbonkit.market.result`) plus
+        ``direct_intensity_tco2e_per_t`` [tCO2e/t] and ``benchmark_gap_tco2e`` [tCO2e].
+    """
     fac = data.facilities.copy()
     by_kind = sources.groupby(["fid", "kind"])["tco2e"].sum().unstack("kind")
     ind = sources[sources["kind"].isin(["electricity", "heat"])]
@@ -165,7 +232,19 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
 
 def annual_parameters(ctx: Context) -> pd.DataFrame:
     """The year's key parameters per facility and item: flows summed, rates weighted as the catalog says, stocks
-    at their last month (never summed)."""
+    at their last month (never summed).
+
+    Parameters
+    ----------
+    ctx : Context
+        The context after the formulas ran (the parameters they resolved).
+
+    Returns
+    -------
+    DataFrame
+        ``enterprise``, ``facility``, ``year``, ``parameter``, ``item``, ``value`` [``unit``], ``unit`` and
+        ``tier``.
+    """
     v = ctx.data.values
     stocks = [p.id for p in catalog().values() if p.nature == "stock"]
     given = v[v["parameter"].isin(stocks)].sort_values("month")

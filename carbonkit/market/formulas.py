@@ -63,7 +63,8 @@ _F = TypeVar("_F", bound=FormulaFn)
 
 @dataclass(frozen=True)
 class Formula:
-    """A registered process formula: its name, sector, family of sources, function and docstring."""
+    """A registered process formula: its name, sector, family of sources, function and the summary of its
+    docstring (the formula in words)."""
 
     name: str
     sector: str
@@ -94,13 +95,29 @@ def formula(name: str, sector: str, family: str) -> Callable[[_F], _F]:
         The decorator; it returns the function unchanged.
     """
     def wrap(fn: _F) -> _F:
-        FORMULAS[name] = Formula(name, sector, family, fn, (fn.__doc__ or "").strip())
+        FORMULAS[name] = Formula(name, sector, family, fn, (fn.__doc__ or "").strip().split("\n\n")[0])
         return fn
     return wrap
 
 
 def get_formula(name: str) -> Formula:
-    """The formula registered as ``name``; KeyError naming the known ones otherwise."""
+    """The formula registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A name given to :func:`formula` (``clinker_default``, ``pfc_slope`` ...).
+
+    Returns
+    -------
+    Formula
+        Its sector, family, function and docstring.
+
+    Raises
+    ------
+    KeyError
+        No formula of that name; the message names the known ones.
+    """
     try:
         return FORMULAS[name]
     except KeyError:
@@ -108,7 +125,20 @@ def get_formula(name: str) -> Formula:
 
 
 def process_emissions(ctx: Context, sector: str) -> pd.DataFrame:
-    """Run every formula registered for ``sector``; the source lines of all of them."""
+    """Run every formula registered for ``sector``; the source lines of all of them.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values and the defaults.
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+
+    Returns
+    -------
+    DataFrame
+        The source lines of every formula that applied [tCO2] / [tCO2e] (:func:`empty_sources` if none).
+    """
     parts = [f.fn(ctx) for f in FORMULAS.values() if f.sector == sector]
     parts = [p for p in parts if p is not None and len(p)]
     return pd.concat(parts, ignore_index=True) if parts else empty_sources()
@@ -124,6 +154,23 @@ def grid(ctx: Context, driver: list[str], params: list[str], only: pd.DataFrame 
 
     A parameter entered with no item applies to every item of the facility-month. ``<p>_tier`` holds the tier
     of each given value (NaN where not given). ``only`` restricts to some facility-years (a frame of fid).
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units).
+    driver : list of str
+        The flows whose rows make the grid (e.g. ``fuel_consumption`` [fuel unit], ``clinker_output`` [t]);
+        absent values are 0.
+    params : list of str
+        The parameters joined as columns (NaN where not given).
+    only : DataFrame, optional
+        The facility-years (``fid``) to keep.
+
+    Returns
+    -------
+    DataFrame
+        ``fid``, ``month``, ``item``, a column per flow and parameter and a ``<p>_tier`` column each.
     """
     v = ctx.data.values
     v = v[v["parameter"].isin(driver + params)]  # the rows of this formula first: a small frame from here on
@@ -147,6 +194,24 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
     ``needed`` marks the cells whose value enters a result (its weight flow is not zero). A needed cell
     without a value and without a default is a problem naming the facility, parameter, item and months; a
     needed cell missing while the same facility-item has measured months is flagged.
+
+    Parameters
+    ----------
+    ctx : Context
+        Defaults, and the problems and flags collected.
+    g : DataFrame
+        The grid (:func:`grid`); ``param``, ``<param>_tier`` and ``<param>_id`` are written in place.
+    param : str
+        The parameter resolved.
+    needed : Series of bool
+        The cells whose value enters a result.
+    sector_clause : str
+        The clause named in a flag when the default names none.
+
+    Returns
+    -------
+    Series
+        The parameter per cell [its canonical unit], given or default (NaN where neither).
     """
     d = ctx.defaults[ctx.defaults["parameter"] == param]
     by_item = dict(zip(d["item"], d["value"]))
@@ -176,7 +241,22 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
 
 
 def map_items(items: pd.Series, fn: Callable[[Any], Any], dtype: type[float] | type[object]) -> pd.Series:
-    """``fn`` of each item, evaluated once per distinct item (categorical or plain)."""
+    """``fn`` of each item, evaluated once per distinct item (categorical or plain).
+
+    Parameters
+    ----------
+    items : Series
+        The item of each grid row.
+    fn : callable
+        Item -> value.
+    dtype : type
+        ``float`` or ``object``: the dtype of the result.
+
+    Returns
+    -------
+    Series
+        ``fn(item)`` per row, on the index of ``items``.
+    """
     if isinstance(items.dtype, pd.CategoricalDtype):
         cats = items.cat.categories
         table = np.array([fn(c) for c in cats] + [fn("")], dtype=dtype)
@@ -190,6 +270,15 @@ def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
 
     Flows are summed; an intensive parameter is the mean weighted as the catalog says (the product of the named
     monthly flows, ``a+b`` for a sum), so that the year's value reproduces the sum of the months.
+
+    Parameters
+    ----------
+    ctx : Context
+        The year's parameters are appended to its ``resolved`` list.
+    g : DataFrame
+        The grid after :func:`resolve`.
+    flows : list of str
+        The grid's flows (summed).
     """
     from carbonkit.market.guidelines import catalog
 
@@ -231,13 +320,37 @@ TIER_NAMES = {1.0: "measured", 2.0: "given", 3.0: "default"}
 
 
 def tier_of(tiers: pd.Series) -> str:
-    """measured / given / default when every month has that tier, else mixed."""
+    """measured / given / default when every month has that tier, else mixed.
+
+    Parameters
+    ----------
+    tiers : Series
+        The tier of each month (NaN where not given).
+
+    Returns
+    -------
+    str
+        The tier of the year; '' when no month has one.
+    """
     kinds = set(tiers.dropna())
     return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
 
 
 def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
-    """:func:`tier_of` per group, vectorised: the same code in every month, else ``mixed``."""
+    """:func:`tier_of` per group, vectorised: the same code in every month, else ``mixed``.
+
+    Parameters
+    ----------
+    tiers : Series
+        The tier of each row.
+    groups : list of Series
+        The keys to group by (``fid``, ``item``).
+
+    Returns
+    -------
+    Series
+        The tier of each group, indexed by the group keys.
+    """
     code = tiers.map(TIER_CODES)
     g = code.groupby(groups, sort=False)
     lo, hi = g.min(), g.max()
@@ -248,7 +361,34 @@ def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
 def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, gas: str, activity: pd.Series,
                   activity_unit: str, factor_unit: str, clause: str, tier_params: list[str],
                   emissions_t: pd.Series | None = None, ids: Sequence[str] = ()) -> pd.DataFrame:
-    """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter."""
+    """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter.
+
+    Parameters
+    ----------
+    g : DataFrame
+        The grid the emissions were computed on.
+    tco2e : Series
+        Emissions per grid row [tCO2e] (CO2 [tCO2]).
+    kind, source, gas : str
+        The source line's kind (``combustion``, ``process``, ``pfc`` ...), source name and gas.
+    activity : Series
+        Activity per grid row [``activity_unit``].
+    activity_unit, factor_unit : str
+        Units of the activity and of the implied factor (``tco2e / activity``).
+    clause : str
+        The guideline clause and formula.
+    tier_params : list of str
+        The parameters whose tier is reported.
+    emissions_t : Series, optional
+        Mass of the gas per grid row [t] (default ``tco2e``).
+    ids : sequence of str
+        Factor ids used for every line (e.g. a GWP).
+
+    Returns
+    -------
+    DataFrame
+        One line per facility-year and item: ``fid`` and :data:`SOURCE_COLUMNS` without the key columns.
+    """
     keys = [g["fid"], g["item"]]
     work = pd.DataFrame({"tco2e": tco2e.to_numpy(), "activity": activity.to_numpy(),
                          "emissions_t": (emissions_t if emissions_t is not None else tco2e).to_numpy()}, index=g.index)

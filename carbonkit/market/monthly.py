@@ -54,7 +54,25 @@ class MonthlyData:
 
 
 def read_monthly(path: str | Path) -> pd.DataFrame:
-    """Read a monthly key-parameter file (.csv, or .json: a list of records or ``{"rows": [...]}``)."""
+    """Read a monthly key-parameter file (.csv, or .json: a list of records or ``{"rows": [...]}``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; CSV read as text (UTF-8, with or without BOM).
+
+    Returns
+    -------
+    DataFrame
+        The long table as given (module docstring), unchecked: :func:`prepare` checks it.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    InvalidInput
+        A JSON file that is not a list of rows.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: file not found")
@@ -69,7 +87,24 @@ def read_monthly(path: str | Path) -> pd.DataFrame:
 
 
 def prepare(frame: pd.DataFrame) -> MonthlyData:
-    """Check and convert a monthly table: the stages below, every problem collected before raising."""
+    """Check and convert a monthly table: the stages below, every problem collected before raising.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The long monthly table (module docstring), values in the units given per row.
+
+    Returns
+    -------
+    MonthlyData
+        The values in the parameters' canonical units (e.g. [t], [GJ/t], [tC/GJ], [MWh]), the facility-years and
+        the data-quality flags of implausible values set aside.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem found (module docstring), each naming its row, field and what was expected.
+    """
     frame = _normalise(frame)
     frame["fid"] = frame.groupby(KEY, sort=False).ngroup()  # one integer per facility-year, for every group below
     problems: list[Problem] = []

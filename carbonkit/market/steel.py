@@ -24,7 +24,20 @@ FAMILY = {"limestone": "flux", "dolomite": "flux", "electrode": "electrode"}
 
 @formula("carbon_balance", "steel", "process")
 def carbon_balance(ctx: Context) -> pd.DataFrame | None:
-    """Materials in × their CO2 content − materials out × theirs, one line per material."""
+    """Materials in × their CO2 content − materials out × theirs, one line per material.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        One source line per material (``flux.<item>``, ``electrode``, ``carbon_in.<item>``,
+        ``carbon_out.<item>``) [tCO2], carbon carried out negative, activity net material [t]; None without
+        materials entered.
+    """
     only = ctx.facilities_of("steel")[FID]
     g = grid(ctx, ["material_in", "material_out"], ["material_carbon"], only=only)
     if g.empty:
