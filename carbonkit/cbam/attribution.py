@@ -67,14 +67,39 @@ class LotValue:
 
 
 def direct_emissions(proc: Process) -> float:
-    """DirEm*_p [tCO2e]: the figure given, or sum of activity x emission factor over the source streams."""
+    """DirEm*_p [tCO2e]: the figure given, or sum of activity x emission factor over the source streams.
+
+    Parameters
+    ----------
+    proc : Process
+        The process: ``direct_emissions_tco2e`` [tCO2e], or source streams (activity x factor [tCO2e per unit]).
+
+    Returns
+    -------
+    float
+        The process's direct emissions [tCO2e].
+    """
     if proc.direct_emissions_tco2e is not None:
         return proc.direct_emissions_tco2e
     return sum(s.activity * s.emission_factor for s in proc.source_streams)
 
 
 def start(inst: Installation, goods: GoodsData) -> dict[str, ProcessResult]:
-    """Stage 1: each process's own direct and indirect emissions and the electricity it exports."""
+    """Stage 1: each process's own direct and indirect emissions and the electricity it exports.
+
+    Parameters
+    ----------
+    inst : Installation
+        The checked installation.
+    goods : GoodsData
+        The goods categories (the sector of each process).
+
+    Returns
+    -------
+    dict of str to ProcessResult
+        Per process id: DirEm* [tCO2e], AttrEm_indir = E_el [MWh] x EF_el [tCO2/MWh] [tCO2e] and the emissions
+        of electricity exported [tCO2e].
+    """
     cats = goods.categories()
     out = {}
     for p in inst.processes:
@@ -87,7 +112,15 @@ def start(inst: Installation, goods: GoodsData) -> dict[str, ProcessResult]:
 
 def move_heat(inst: Installation, results: dict[str, ProcessResult]) -> None:
     """Stage 2: heat flows. Em_H = heat [TJ] x factor [tCO2/TJ] joins the receiving process and leaves the giving
-    one (from or to outside the installation: only one side)."""
+    one (from or to outside the installation: only one side).
+
+    Parameters
+    ----------
+    inst : Installation
+        Its heat flows [TJ] and their factors [tCO2/TJ].
+    results : dict of str to ProcessResult
+        Updated in place (``heat_imported``, ``heat_exported`` [tCO2e]).
+    """
     for flow in inst.heat_flows:
         em = flow.heat_tj * flow.emission_factor
         if flow.to_process is not None:
@@ -97,7 +130,22 @@ def move_heat(inst: Installation, results: dict[str, ProcessResult]) -> None:
 
 
 def move_waste_gas(inst: Installation, results: dict[str, ProcessResult], goods: GoodsData) -> None:
-    """Stage 3: waste gases. The burning process keeps energy x EF_NG; the rest moves to the producing process."""
+    """Stage 3: waste gases. The burning process keeps energy x EF_NG; the rest moves to the producing process.
+
+    Parameters
+    ----------
+    inst : Installation
+        Its waste-gas flows: energy [TJ] and the emissions of burning them [tCO2e].
+    results : dict of str to ProcessResult
+        Updated in place (``waste_gas_imported``, ``waste_gas_exported`` [tCO2e]).
+    goods : GoodsData
+        The reference factor EF_NG [tCO2/TJ] (``ef_natural_gas``).
+
+    Raises
+    ------
+    InvalidInput
+        A waste-gas flow to or from outside the installation (the checks refuse it first).
+    """
     if not inst.waste_gas_flows:
         return
     ef_ng, factor_id = goods.constant_value("ef_natural_gas")
@@ -116,7 +164,25 @@ def move_waste_gas(inst: Installation, results: dict[str, ProcessResult], goods:
 
 def lot_values(inst: Installation, defaults: DefaultsData) -> dict[str, LotValue]:
     """The SEE of every bought lot: the supplier's, or the default of its CN code (without mark-up: the mark-up
-    is the declarant's, on goods imported; carbonkit's choice, stated in every lot's note)."""
+    is the declarant's, on goods imported; carbonkit's choice, stated in every lot's note).
+
+    Parameters
+    ----------
+    inst : Installation
+        Its bought precursor lots.
+    defaults : DefaultsData
+        The default values [tCO2e/t] (Implementing Regulation (EU) 2025/2621).
+
+    Returns
+    -------
+    dict of str to LotValue
+        Per lot id: SEE direct and indirect [tCO2e/t] and their source.
+
+    Raises
+    ------
+    InvalidInput
+        A lot on the default without a default shipped for its CN code (the checks refuse it first).
+    """
     return {lot.id: _lot_value(lot, defaults) for lot in inst.bought_precursors}
 
 
@@ -141,7 +207,20 @@ def _lot_value(lot: BoughtPrecursor, defaults: DefaultsData) -> LotValue:
 
 def add_precursors(inst: Installation, order: list[str], results: dict[str, ProcessResult],
                    lots: dict[str, LotValue]) -> None:
-    """Stage 4: in process order, the precursors' embedded emissions and the SEE of each process."""
+    """Stage 4: in process order, the precursors' embedded emissions and the SEE of each process (module
+    docstring: SEE = (AttrEm + Σ M_i x SEE_i) / AL).
+
+    Parameters
+    ----------
+    inst : Installation
+        Its processes and the precursors they use [t].
+    order : list of str
+        Process ids, each after the processes it takes precursors from (:func:`carbonkit.cbam.checks.process_order`).
+    results : dict of str to ProcessResult
+        Updated in place: precursors' embedded emissions [tCO2e] and SEE [tCO2e/t].
+    lots : dict of str to LotValue
+        The bought lots' SEE (:func:`lot_values`).
+    """
     procs = {p.id: p for p in inst.processes}
     for pid in order:
         res = results[pid]

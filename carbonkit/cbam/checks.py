@@ -127,13 +127,39 @@ def _flow_problems(inst: Installation) -> list[Problem]:
 
 
 def problems(inst: Installation, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
-    """Every problem of the installation's references (empty when it can be calculated)."""
+    """Every problem of the installation's references (empty when it can be calculated).
+
+    Parameters
+    ----------
+    inst : Installation
+        The installation (its schema already validated).
+    goods : GoodsData
+        Categories, CN codes and relevant precursors (Regulation (EU) 2023/956, Annex I).
+    defaults : DefaultsData
+        The default values, for lots on the default.
+
+    Returns
+    -------
+    list of Problem
+        Processes, lots and flows whose references, categories, CN codes or quantities do not fit.
+    """
     return _process_problems(inst, goods) + _lot_problems(inst, goods, defaults) + _flow_problems(inst)
 
 
 def process_order(inst: Installation) -> list[str] | Problem:
     """The processes in an order where each comes after the processes whose precursors it uses, or a Problem
-    naming a cycle."""
+    naming a cycle.
+
+    Parameters
+    ----------
+    inst : Installation
+        The checked installation.
+
+    Returns
+    -------
+    list of str or Problem
+        Process ids in calculation order (ties by id), or the problem naming the processes in a cycle.
+    """
     needs = {p.id: {u.from_process for u in p.precursors if u.from_process} for p in inst.processes}
     order: list[str] = []
     while needs:

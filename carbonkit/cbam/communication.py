@@ -49,7 +49,8 @@ class CbamResult:
         return sum(p.attributed_direct for p in self.processes)
 
     def balance(self) -> dict[str, float]:
-        """Direct emissions in = attributed + what left the installation - what came in from outside [tCO2e]."""
+        """Direct emissions in = attributed + what left the installation - what came in from outside [tCO2e];
+        ``unexplained`` is 0 up to rounding."""
         inst = self.installation
         heat_in = sum(f.heat_tj * f.emission_factor for f in inst.heat_flows if f.from_process is None)
         heat_out = sum(f.heat_tj * f.emission_factor for f in inst.heat_flows if f.to_process is None)
@@ -77,7 +78,28 @@ def _parse(data: Installation | Mapping[str, Any]) -> Installation:
 def embedded_emissions(data: Installation | Mapping[str, Any], *, goods: GoodsData | str | Path | None = None,
                        defaults: DefaultsData | str | Path | None = None) -> CbamResult:
     """Attribute an installation's emissions to its processes and goods (stages: check, start, heat, waste gas,
-    precursors, goods). Raises :class:`InvalidInput` listing every problem; nothing is computed then."""
+    precursors, goods; Implementing Regulation (EU) 2025/2547).
+
+    Parameters
+    ----------
+    data : Installation or mapping
+        The installation (:mod:`carbonkit.cbam.model`), or its JSON form.
+    goods : GoodsData, str or Path, optional
+        Sectors and goods categories (default: the shipped ``eu-2023-956-goods``).
+    defaults : DefaultsData, str or Path, optional
+        Default values and mark-ups (default: the shipped ``eu-2025-2621-cn``).
+
+    Returns
+    -------
+    CbamResult
+        Per process attributed emissions [tCO2e] and SEE [tCO2e/t]; per good SEE charged, default with mark-up
+        and difference [tCO2e/t], embedded emissions [tCO2e] and carbon price paid [currency/t].
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of the installation, listed at once; nothing is computed then.
+    """
     inst = _parse(data)
     goods = goods if isinstance(goods, GoodsData) else load_goods(goods)
     defaults = defaults if isinstance(defaults, DefaultsData) else load_defaults(defaults)
@@ -107,7 +129,23 @@ def _notes(inst: Installation, rows: list[GoodResult]) -> list[str]:
 
 
 def read_installation(path: str | Path) -> Installation:
-    """An installation from a JSON file (the model of :mod:`carbonkit.cbam.model`)."""
+    """An installation from a JSON file (the model of :mod:`carbonkit.cbam.model`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file (UTF-8).
+
+    Returns
+    -------
+    Installation
+        The validated installation.
+
+    Raises
+    ------
+    InvalidInput
+        A file that cannot be read as JSON, or every schema problem of its content.
+    """
     path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))

@@ -177,10 +177,32 @@ def _defaults(path: Path) -> DefaultsData:
 
 
 def load_goods(choice: str | Path | None = None) -> GoodsData:
-    """The sectors and goods categories: a shipped id, a TOML path, or None for the shipped table."""
+    """The sectors and goods categories (Regulation (EU) 2023/956, Annex I).
+
+    Parameters
+    ----------
+    choice : str or Path, optional
+        A shipped id, a TOML path, or None for the shipped table.
+
+    Returns
+    -------
+    GoodsData
+        The validated document (cached per path).
+    """
     return _goods(_path(choice, GOODS_ID).resolve())
 
 
 def load_defaults(choice: str | Path | None = None) -> DefaultsData:
-    """A country's default values and the mark-ups: a shipped id, a TOML path, or None for China."""
+    """A country's default values [tCO2e/t] and the mark-ups [-] (Implementing Regulation (EU) 2025/2621).
+
+    Parameters
+    ----------
+    choice : str or Path, optional
+        A shipped id, a TOML path, or None for China.
+
+    Returns
+    -------
+    DefaultsData
+        The validated document (cached per path).
+    """
     return _defaults(_path(choice, DEFAULTS_ID).resolve())
