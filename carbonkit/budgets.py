@@ -137,7 +137,7 @@ def _repeated_problems(table: pd.DataFrame) -> list[Problem]:
             for scope, kind, start, end in zip(*(repeated[c].tolist() for c in _KEY))]
 
 
-def budgets_of(table: pd.DataFrame) -> list[Budget]:
+def _budgets_of(table: pd.DataFrame) -> list[Budget]:
     """The rows of a table checked by :func:`read_budgets` as :class:`Budget` records (``source`` None when the
     table has none)."""
     sources = table["source"].tolist() if "source" in table.columns else [None] * len(table)
@@ -359,7 +359,7 @@ def budget_use(data: AccountingResult | pd.DataFrame, budgets: str | Path | pd.D
         raise InvalidInput(Problem("year_missing", "no annual results", field="period"))
     year = int(year if year is not None else frame["year"].max())
     by_prefix, by_park, park_region = _yearly(frame)
-    budgets_list = budgets_of(table)
+    budgets_list = _budgets_of(table)
     rows = []
     for b in budgets_list:
         part = (by_prefix[len(b.scope)] if b.kind == "region" else by_park).get(b.scope, {})
