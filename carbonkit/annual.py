@@ -63,27 +63,21 @@ def annualise(monthly: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     monthly : DataFrame
-        Monthly summary rows of :func:`carbonkit.account` (period 'YYYY-MM'), figures in the units of their
-        column names ([tce], [tCO2], [m3], [10^4 CNY] ...).
+        Monthly summary rows (period 'YYYY-MM'), in the units of their column names ([tce], [tCO2], [m3] ...).
 
     Returns
     -------
     DataFrame
-        One row per enterprise and year: the columns of :func:`carbonkit.summary_schema` (flows summed,
-        stocks at year end or averaged, ratios worked out again, in the same units) plus ``n_months`` [-].
+        One row per enterprise and year, the columns of :func:`carbonkit.summary_schema` in the same units, plus
+        ``n_months`` [-].
 
     Raises
     ------
     InvalidInput
-        A period that is not a month, or a year whose months name more than one release or product unit.
+        A period not a month, or a year whose months name more than one release or product unit.
     """
     frame = conform(monthly)
-    bad = ~frame["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidInput(Problem("period_invalid", f"period '{frame['period'].iat[i]}' is not a month",
-                                   field="period", enterprise=str(frame["enterprise"].iat[i]),
-                                   period=str(frame["period"].iat[i]), expected="monthly results 'YYYY-MM'"))
+    _refuse_non_months(frame)
     frame = frame.assign(period=frame["period"].str.slice(0, 4)).sort_values(
         ["enterprise", "period"], kind="stable").reset_index(drop=True)
     groups = frame.groupby(["enterprise", "period"], sort=True, observed=True)
@@ -111,6 +105,16 @@ def annualise(monthly: pd.DataFrame) -> pd.DataFrame:
     result = conform(pd.DataFrame(columns))
     result["n_months"] = out["n_months"].to_numpy()
     return result
+
+
+def _refuse_non_months(frame: pd.DataFrame) -> None:
+    """``period_invalid`` for the first row whose period is not 'YYYY-MM'."""
+    bad = ~frame["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InvalidInput(Problem("period_invalid", f"period '{frame['period'].iat[i]}' is not a month",
+                                   field="period", enterprise=str(frame["enterprise"].iat[i]),
+                                   period=str(frame["period"].iat[i]), expected="monthly results 'YYYY-MM'"))
 
 
 def _union(values: pd.Series) -> str:
