@@ -108,10 +108,8 @@ def installation_from_market(facility_years: Iterable[FacilityRecord], *, instal
     ----------
     facility_years : iterable of FacilityYear or mapping
         The facility-years of one enterprise and one year (:func:`process_from_facility`).
-    installation_id : str
-        The installation's id.
-    import_year : int
-        The year of import the default mark-up is taken for.
+    installation_id, import_year : str, int
+        The installation's id; the year of import the default mark-up is taken for.
     goods, precursors : mapping of facility to iterable, optional
         Goods sold by CN code [t] and precursors consumed [t], per facility id.
     categories : mapping of facility to str, optional

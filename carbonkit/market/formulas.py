@@ -367,16 +367,10 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
     ----------
     g : DataFrame
         The grid the emissions were computed on.
-    tco2e : Series
-        Emissions per grid row [tCO2e] (CO2 [tCO2]).
-    kind, source, gas : str
-        The source line's kind (``combustion``, ``process``, ``pfc`` ...), source name and gas.
-    activity : Series
-        Activity per grid row [``activity_unit``].
-    activity_unit, factor_unit : str
-        Units of the activity and of the implied factor (``tco2e / activity``).
-    clause : str
-        The guideline clause and formula.
+    tco2e, activity : Series
+        Emissions [tCO2e] (CO2 [tCO2]) and activity [``activity_unit``] per grid row.
+    kind, source, gas, activity_unit, factor_unit, clause : str
+        The line's kind (``combustion``, ``process``, ``pfc`` ...), source, gas, units and guideline clause.
     tier_params : list of str
         The parameters whose tier is reported.
     emissions_t : Series, optional

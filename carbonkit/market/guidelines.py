@@ -55,6 +55,7 @@ class DefaultValue(BaseModel):
 
     @property
     def effective(self) -> float:
+        """The value per one ``unit``: ``value / per`` [unit]."""
         return self.value / self.per
 
 
