@@ -21,6 +21,9 @@ months each year rests on: a year of fewer than 12 is not completed by guesswork
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 import pandas as pd
 
@@ -28,13 +31,22 @@ from carbonkit.errors import InvalidInput, Problem
 from carbonkit.intensity import INTENSITY_COLUMNS, add_intensities
 from carbonkit.schema import TEXT_COLUMNS, conform, summary_schema
 
+if TYPE_CHECKING:
+    from pandas.core.groupby.generic import DataFrameGroupBy
+
 STOCKS = {"land_area_mu": "year_end", "employees": "mean"}
 _RATIOS = ("nonconventional_share", "water_reuse_rate", *INTENSITY_COLUMNS)
 _NOT_FLOWS = {"year", "factor_ids", *TEXT_COLUMNS, *STOCKS, *_RATIOS}
 
 
 def rules() -> dict[str, str]:
-    """Each numeric summary column and how it becomes annual: flow, year_end, mean or ratio."""
+    """Each numeric summary column and how it becomes annual (module docstring).
+
+    Returns
+    -------
+    dict of str to str
+        Column of :func:`carbonkit.summary_schema` -> ``"flow"``, ``"year_end"``, ``"mean"`` or ``"ratio"``.
+    """
     out = {}
     for name, dtype in summary_schema().items():
         if dtype == "float64":
@@ -46,15 +58,26 @@ RULES = rules()
 
 
 def annualise(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Annual results (period 'YYYY') from monthly summary rows ('YYYY-MM'), by the rules of the module
-    docstring; the columns of :func:`carbonkit.summary_schema` plus ``n_months``."""
+    """Annual results (period 'YYYY') from monthly summary rows ('YYYY-MM'), by the rules of the module docstring.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        Monthly summary rows (period 'YYYY-MM'), in the units of their column names ([tce], [tCO2], [m3] ...).
+
+    Returns
+    -------
+    DataFrame
+        One row per enterprise and year, the columns of :func:`carbonkit.summary_schema` in the same units, plus
+        ``n_months`` [-].
+
+    Raises
+    ------
+    InvalidInput
+        A period not a month, or a year whose months name more than one release or product unit.
+    """
     frame = conform(monthly)
-    bad = ~frame["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidInput(Problem("period_invalid", f"period '{frame['period'].iat[i]}' is not a month",
-                                   field="period", enterprise=str(frame["enterprise"].iat[i]),
-                                   period=str(frame["period"].iat[i]), expected="monthly results 'YYYY-MM'"))
+    _refuse_non_months(frame)
     frame = frame.assign(period=frame["period"].str.slice(0, 4)).sort_values(
         ["enterprise", "period"], kind="stable").reset_index(drop=True)
     groups = frame.groupby(["enterprise", "period"], sort=True, observed=True)
@@ -84,13 +107,24 @@ def annualise(monthly: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def _refuse_non_months(frame: pd.DataFrame) -> None:
+    """``period_invalid`` for the first row whose period is not 'YYYY-MM'."""
+    bad = ~frame["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InvalidInput(Problem("period_invalid", f"period '{frame['period'].iat[i]}' is not a month",
+                                   field="period", enterprise=str(frame["enterprise"].iat[i]),
+                                   period=str(frame["period"].iat[i]), expected="monthly results 'YYYY-MM'"))
+
+
 def _union(values: pd.Series) -> str:
     """The ';'-joined sorted union of ';'-joined sets."""
     parts = {p for v in values.dropna().astype(str) for p in v.split(";") if p}
     return ";".join(sorted(parts))
 
 
-def _refuse_mixed(frame: pd.DataFrame, groups, columns: tuple[str, ...]) -> None:
+def _refuse_mixed(frame: pd.DataFrame, groups: DataFrameGroupBy[tuple[Hashable, ...], Literal[True]],
+                  columns: tuple[str, ...]) -> None:
     for col in columns:
         n = groups[col].nunique()
         if (n > 1).any():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TypeVar, overload
 
 LANGS = ("zh", "en")
 
@@ -148,12 +149,13 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
     ("choose_n_of", "{n} of {ids}", "{ids} 中选 {n} 项"),
 )
 
+_T = TypeVar("_T")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 @cache
-def _compiled() -> tuple[tuple[re.Pattern, str], ...]:
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     out = []
     for _id, english, chinese in MESSAGES:
         parts = _PLACEHOLDER.split(english)
@@ -163,7 +165,13 @@ def _compiled() -> tuple[tuple[re.Pattern, str], ...]:
 
 
 def message_ids() -> list[str]:
-    """The ids of the catalog's messages, in catalog order."""
+    """The ids of the catalog's messages, in catalog order.
+
+    Returns
+    -------
+    list of str
+        The first element of each entry of :data:`MESSAGES`.
+    """
     return [m[0] for m in MESSAGES]
 
 
@@ -176,12 +184,30 @@ def _one(text: str) -> str | None:
     return None
 
 
-def translate(text, lang: str) -> str:
+def translate(text: object, lang: str) -> str:
     """``text`` (a core message in English) in ``lang``: Chinese from the catalog for 'zh', unchanged for 'en'.
 
     A message made of parts joined by ", ", "; " or " and " (a list of unverified items, of missing data) is
     translated part by part;
-    a part the catalog does not know stays as it is (ids, codes and numbers need no translation)."""
+    a part the catalog does not know stays as it is (ids, codes and numbers need no translation).
+
+    Parameters
+    ----------
+    text : object
+        The message (any other value is written with ``str``; None as '').
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    str
+        The message in ``lang``.
+
+    Raises
+    ------
+    ValueError
+        ``lang`` not one of :data:`LANGS`.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
     if text is None:
@@ -199,14 +225,48 @@ def translate(text, lang: str) -> str:
     return text
 
 
-def status_text(status, lang: str) -> str:
-    """A provenance mark (verified / corroborated / unverified / unconfirmed) in ``lang``."""
+def status_text(status: object, lang: str) -> str:
+    """A provenance mark (verified / corroborated / unverified / unconfirmed) in ``lang``.
+
+    Parameters
+    ----------
+    status : object
+        The mark (:data:`STATUS`); another value is written as it is, None as ''.
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    str
+        The mark in ``lang``.
+    """
     pair = STATUS.get(str(status))
     return pair[LANGS.index(lang)] if pair else ("" if status is None else str(status))
 
 
-def yes_no(value, lang: str) -> str:
-    """True / False as 是 / 否 (zh) or yes / no (en); any other value as it is."""
+@overload
+def yes_no(value: bool, lang: str) -> str: ...
+
+
+@overload
+def yes_no(value: _T, lang: str) -> _T | str: ...
+
+
+def yes_no(value: object, lang: str) -> object:
+    """True / False as 是 / 否 (zh) or yes / no (en); any other value as it is.
+
+    Parameters
+    ----------
+    value : object
+        A truth value, or anything else (returned unchanged).
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    str or the type of ``value``
+        The word for a bool, else ``value``.
+    """
     if value is True or value is False:
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     return value
@@ -215,9 +275,22 @@ def yes_no(value, lang: str) -> str:
 _UNIT_TOKEN = re.compile(r"10\^4 CNY|[A-Za-z][A-Za-z0-9]*|万元")
 
 
-def unit_text(unit, lang: str) -> str:
+def unit_text(unit: object, lang: str) -> str:
     """A unit symbol as readers of ``lang`` expect it: in Chinese ``tce/10^4 CNY`` → 吨标准煤/万元,
-    ``m3`` → 立方米, ``万元/person`` → 万元/人; in English the symbol as it is (``dimensionless`` → '')."""
+    ``m3`` → 立方米, ``万元/person`` → 万元/人; in English the symbol as it is (``dimensionless`` → '').
+
+    Parameters
+    ----------
+    unit : object
+        The unit symbol (written with ``str``; None as '').
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    str
+        The unit in ``lang``; in Chinese each known token of a compound unit is replaced (:data:`UNITS`).
+    """
     if unit is None:
         return ""
     unit = str(unit)
@@ -229,9 +302,22 @@ def unit_text(unit, lang: str) -> str:
     return _UNIT_TOKEN.sub(lambda m: UNITS.get(m.group(0), (m.group(0),))[0] or m.group(0), unit)
 
 
-def label_text(label, lang: str) -> str:
+def label_text(label: object, lang: str) -> str:
     """One language of a bilingual label written 'zh en' in the data ("绿色园区 green industrial parks"):
-    the Chinese part for 'zh', the English part for 'en'; a one-language label as it is."""
+    the Chinese part for 'zh', the English part for 'en'; a one-language label as it is.
+
+    Parameters
+    ----------
+    label : object
+        The label (written with ``str``; an empty or false value as '').
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    str
+        The part of ``label`` in ``lang``, or ``label`` itself.
+    """
     if not label:
         return ""
     label = str(label)

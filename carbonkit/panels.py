@@ -6,11 +6,14 @@ and exit of others. The **balanced panel** keeps the enterprises with value adde
 headline of :func:`carbonkit.targets.progress`); the **unbalanced** figure uses every enterprise of each year
 and is shown beside it, labelled. The panel's coverage says how much of year t the headline rests on:
 
-    share of value added = Σ_panel VA_t / Σ_all VA_t   (comparable prices) [1]
-    share of energy      = Σ_panel E_t / Σ_all E_t       [1]
+    share of value added = Σ_panel VA_t / Σ_all VA_t   (comparable prices) [-]
+    share of energy      = Σ_panel E_t / Σ_all E_t       [-]
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,13 +26,38 @@ PANELS = ("balanced", "all")
 
 
 def check_panel(panel: str) -> None:
-    """Refuse a ``panel`` that is not one of :data:`PANELS` (``panel_invalid``)."""
+    """Refuse a ``panel`` that is not one of :data:`PANELS`.
+
+    Parameters
+    ----------
+    panel : str
+        ``"balanced"`` or ``"all"``.
+
+    Raises
+    ------
+    InvalidInput
+        ``panel_invalid`` for any other value.
+    """
     if panel not in PANELS:
         raise InvalidInput(Problem("panel_invalid", f"'{panel}' is not balanced or all", field="panel"))
 
 
 def balanced_panel(prepared: Prepared, years: tuple[int, int]) -> Prepared:
-    """Only the enterprises with value added in both ``years`` (all their rows of the years between)."""
+    """Only the enterprises with value added in both ``years`` (all their rows of the years between).
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Results prepared for aggregation (:func:`carbonkit.aggregation.prepare`), with ``has_va``.
+    years : (int, int)
+        The base year B and the year compared t.
+
+    Returns
+    -------
+    Prepared
+        The balanced panel: ``prepared`` itself when every enterprise is in it, else its rows of the
+        enterprises with value added in both years.
+    """
     f = prepared.frame
     codes, uniques = pd.factorize(f["enterprise"])
     year, has = f["year"].to_numpy(), f["has_va"].to_numpy(dtype=bool)
@@ -52,19 +80,35 @@ def _year_rows(prepared: Prepared, year: int) -> tuple[int, float, float]:
             float(np.nansum(f["iv_energy_equivalent_tce"].to_numpy()[mask])))
 
 
-def panel_coverage(panel: Prepared, everyone: Prepared, year: int, name: str) -> dict:
-    """How much of ``year`` the panel covers: enterprises, value added and energy (the docstring's shares)."""
+def panel_coverage(panel: Prepared, everyone: Prepared, year: int, name: str) -> dict[str, Any]:
+    """How much of ``year`` the panel covers: enterprises, value added and energy (the module docstring's shares).
+
+    Parameters
+    ----------
+    panel, everyone : Prepared
+        The panel's results and every enterprise's (:func:`balanced_panel`).
+    year : int
+        The year covered.
+    name : str
+        The panel, ``"balanced"`` or ``"all"``.
+
+    Returns
+    -------
+    dict
+        As :func:`coverage_of`: counts of enterprises [-] and shares of value added [10^4 CNY / 10^4 CNY] and
+        of energy [tce / tce], i.e. [-].
+    """
     return coverage_of(_year_rows(panel, year), _year_rows(everyone, year), year, name)
 
 
 def coverage_of(panel_rows: tuple[int, float, float], all_rows: tuple[int, float, float], year: int,
-                name: str) -> dict:
+                name: str) -> dict[str, Any]:
     """The coverage of :func:`panel_coverage` from the year's sums of the panel and of everyone.
 
     Parameters
     ----------
     panel_rows, all_rows : (n, va, e)
-        Enterprises with value added in ``year`` [1], their comparable value added [10^4 CNY] and energy
+        Enterprises with value added in ``year`` [-], their comparable value added [10^4 CNY] and energy
         (equivalent value) [tce], of the panel and of every enterprise.
     year : int
         The year covered.
@@ -75,7 +119,7 @@ def coverage_of(panel_rows: tuple[int, float, float], all_rows: tuple[int, float
     -------
     dict
         ``panel``, ``year``, ``n_panel``, ``n_with_value_added``, ``share_value_added`` and ``share_energy``
-        [1] (None where everyone's sum is not positive) and a ``label``.
+        [-] (None where everyone's sum is not positive) and a ``label``.
     """
     (n_p, va_p, e_p), (n_a, va_a, e_a) = panel_rows, all_rows
     return {"panel": name, "year": year, "n_panel": n_p, "n_with_value_added": n_a,
@@ -84,7 +128,7 @@ def coverage_of(panel_rows: tuple[int, float, float], all_rows: tuple[int, float
                       else "unbalanced: every enterprise reporting in each year")}
 
 
-def panel_note(cover: dict, base: int, year: int) -> str:
+def panel_note(cover: Mapping[str, Any], base: int, year: int) -> str:
     """The note of a balanced headline: how many enterprises it rests on and where the unbalanced figure is.
 
     Parameters
@@ -93,6 +137,11 @@ def panel_note(cover: dict, base: int, year: int) -> str:
         The panel's coverage (:func:`panel_coverage`).
     base, year : int
         The base year and the year compared.
+
+    Returns
+    -------
+    str
+        The note (English; :mod:`carbonkit.messages` translates it).
     """
     return (f"balanced panel: {cover['n_panel']} enterprises with value added in both {base} and {year}; "
             "the unbalanced figure (every enterprise of each year) is in other_panel")
@@ -100,7 +149,19 @@ def panel_note(cover: dict, base: int, year: int) -> str:
 
 def factor_year_notes(frame: pd.DataFrame) -> list[str]:
     """A note for each year of the results later than the newest grid factor of the release they name: their
-    electricity CO2 rests on an earlier year's factor (the release's year fallback)."""
+    electricity CO2 rests on an earlier year's factor (the release's year fallback).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results with ``year`` and ``release`` (a release name, ``+``-joined with user tables).
+
+    Returns
+    -------
+    list of str
+        One note per release whose newest grid emission factor is older than some year of the results;
+        none when ``frame`` has no ``release`` or a release does not load.
+    """
     if "release" not in frame.columns or frame.empty:
         return []
     notes = []

@@ -6,7 +6,9 @@ Every problem is collected (record, field, what was expected) so a refused insta
 from __future__ import annotations
 
 from carbonkit.cbam.data import DefaultsData, GoodsData
-from carbonkit.cbam.model import Installation
+from collections.abc import Sequence
+
+from carbonkit.cbam.model import BoughtPrecursor, HeatFlow, Installation, Process, WasteGasFlow
 from carbonkit.errors import Problem
 
 
@@ -39,7 +41,7 @@ def _process_problems(inst: Installation, goods: GoodsData) -> list[Problem]:
     return out
 
 
-def _use_problems(inst: Installation, where: str, proc, allowed: list[str]) -> list[Problem]:
+def _use_problems(inst: Installation, where: str, proc: Process, allowed: list[str]) -> list[Problem]:
     by_id = {p.id: p for p in inst.processes}
     lots = {b.id: b for b in inst.bought_precursors}
     out = []
@@ -85,7 +87,7 @@ def _lot_problems(inst: Installation, goods: GoodsData, defaults: DefaultsData) 
     return out
 
 
-def _indirect_problems(where: str, lot, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
+def _indirect_problems(where: str, lot: BoughtPrecursor, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
     """Where the sector charges indirect emissions (cement, fertilisers), a lot without an indirect value is
     refused rather than counted as 0."""
     cat = goods.categories().get(lot.category)
@@ -106,7 +108,9 @@ def _indirect_problems(where: str, lot, goods: GoodsData, defaults: DefaultsData
 def _flow_problems(inst: Installation) -> list[Problem]:
     ids = {p.id for p in inst.processes}
     out = []
-    for name, flows in (("heat_flows", inst.heat_flows), ("waste_gas_flows", inst.waste_gas_flows)):
+    kinds: tuple[tuple[str, Sequence[HeatFlow | WasteGasFlow]], ...] = (("heat_flows", inst.heat_flows),
+                                                                         ("waste_gas_flows", inst.waste_gas_flows))
+    for name, flows in kinds:
         for i, flow in enumerate(flows):
             ends = (flow.from_process, flow.to_process)
             if ends[0] is None and ends[1] is None:
@@ -123,13 +127,39 @@ def _flow_problems(inst: Installation) -> list[Problem]:
 
 
 def problems(inst: Installation, goods: GoodsData, defaults: DefaultsData) -> list[Problem]:
-    """Every problem of the installation's references (empty when it can be calculated)."""
+    """Every problem of the installation's references (empty when it can be calculated).
+
+    Parameters
+    ----------
+    inst : Installation
+        The installation (its schema already validated).
+    goods : GoodsData
+        Categories, CN codes and relevant precursors (Regulation (EU) 2023/956, Annex I).
+    defaults : DefaultsData
+        The default values, for lots on the default.
+
+    Returns
+    -------
+    list of Problem
+        Processes, lots and flows whose references, categories, CN codes or quantities do not fit.
+    """
     return _process_problems(inst, goods) + _lot_problems(inst, goods, defaults) + _flow_problems(inst)
 
 
 def process_order(inst: Installation) -> list[str] | Problem:
     """The processes in an order where each comes after the processes whose precursors it uses, or a Problem
-    naming a cycle."""
+    naming a cycle.
+
+    Parameters
+    ----------
+    inst : Installation
+        The checked installation.
+
+    Returns
+    -------
+    list of str or Problem
+        Process ids in calculation order (ties by id), or the problem naming the processes in a cycle.
+    """
     needs = {p.id: {u.from_process for u in p.precursors if u.from_process} for p in inst.processes}
     order: list[str] = []
     while needs:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -46,8 +48,9 @@ class CbamResult:
         """Sum of AttrEm_dir over the processes [tCO2e]."""
         return sum(p.attributed_direct for p in self.processes)
 
-    def balance(self) -> dict:
-        """Direct emissions in = attributed + what left the installation - what came in from outside [tCO2e]."""
+    def balance(self) -> dict[str, float]:
+        """Direct emissions in = attributed + what left the installation - what came in from outside [tCO2e];
+        ``unexplained`` is 0 up to rounding."""
         inst = self.installation
         heat_in = sum(f.heat_tj * f.emission_factor for f in inst.heat_flows if f.from_process is None)
         heat_out = sum(f.heat_tj * f.emission_factor for f in inst.heat_flows if f.to_process is None)
@@ -57,12 +60,13 @@ class CbamResult:
                 "electricity_exported": el_out,
                 "unexplained": self.attributed_direct - (self.direct_emissions + heat_in - heat_out - el_out)}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The communication in the structure of the EU template (:func:`carbonkit.cbam.template.communication`)."""
         from carbonkit.cbam.template import communication
         return communication(self)
 
 
-def _parse(data: Installation | dict) -> Installation:
+def _parse(data: Installation | Mapping[str, Any]) -> Installation:
     if isinstance(data, Installation):
         return data
     try:
@@ -71,19 +75,40 @@ def _parse(data: Installation | dict) -> Installation:
         raise InvalidInput(validation_problems(exc)) from None
 
 
-def embedded_emissions(data: Installation | dict, *, goods: GoodsData | str | Path | None = None,
+def embedded_emissions(data: Installation | Mapping[str, Any], *, goods: GoodsData | str | Path | None = None,
                        defaults: DefaultsData | str | Path | None = None) -> CbamResult:
     """Attribute an installation's emissions to its processes and goods (stages: check, start, heat, waste gas,
-    precursors, goods). Raises :class:`InvalidInput` listing every problem; nothing is computed then."""
+    precursors, goods; Implementing Regulation (EU) 2025/2547).
+
+    Parameters
+    ----------
+    data : Installation or mapping
+        The installation (:mod:`carbonkit.cbam.model`), or its JSON form.
+    goods : GoodsData, str or Path, optional
+        Sectors and goods categories (default: the shipped ``eu-2023-956-goods``).
+    defaults : DefaultsData, str or Path, optional
+        Default values and mark-ups (default: the shipped ``eu-2025-2621-cn``).
+
+    Returns
+    -------
+    CbamResult
+        Per process attributed emissions [tCO2e] and SEE [tCO2e/t]; per good SEE charged, default with mark-up
+        and difference [tCO2e/t], embedded emissions [tCO2e] and carbon price paid [currency/t].
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of the installation, listed at once; nothing is computed then.
+    """
     inst = _parse(data)
     goods = goods if isinstance(goods, GoodsData) else load_goods(goods)
     defaults = defaults if isinstance(defaults, DefaultsData) else load_defaults(defaults)
     found = problems(inst, goods, defaults)
-    order = process_order(inst) if not found else []
-    if isinstance(order, Problem):
-        found.append(order)
     if found:
         raise InvalidInput(found)
+    order = process_order(inst)
+    if isinstance(order, Problem):
+        raise InvalidInput([order])
     results = start(inst, goods)
     move_heat(inst, results)
     move_waste_gas(inst, results, goods)
@@ -104,7 +129,23 @@ def _notes(inst: Installation, rows: list[GoodResult]) -> list[str]:
 
 
 def read_installation(path: str | Path) -> Installation:
-    """An installation from a JSON file (the model of :mod:`carbonkit.cbam.model`)."""
+    """An installation from a JSON file (the model of :mod:`carbonkit.cbam.model`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file (UTF-8).
+
+    Returns
+    -------
+    Installation
+        The validated installation.
+
+    Raises
+    ------
+    InvalidInput
+        A file that cannot be read as JSON, or every schema problem of its content.
+    """
     path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))

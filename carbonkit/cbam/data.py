@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -64,16 +64,8 @@ class GoodsData(Provenance):
     constant: list[Constant] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _consistent(self):
-        sectors = {s.id for s in self.sector}
-        cats = {c.id for c in self.category}
-        problems = [f"category {c.id}: sector '{c.sector}' is not defined" for c in self.category if c.sector not in sectors]
-        problems += [f"category {c.id}: precursor '{p}' is not a category" for c in self.category
-                     for p in c.precursors if p not in cats]
-        problems += [f"category {c.id}: CN code '{code}' is not digits" for c in self.category
-                     for code in c.cn_codes if not code.isdigit()]
-        codes = [code for c in self.category for code in c.cn_codes]
-        problems += [f"CN prefix '{code}' is listed twice" for code in sorted({x for x in codes if codes.count(x) > 1})]
+    def _consistent(self) -> Self:
+        problems = _category_problems(self.category, {s.id for s in self.sector}) + _repeated_prefixes(self.category)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -88,9 +80,11 @@ class GoodsData(Provenance):
         return best[1]
 
     def categories(self) -> dict[str, Category]:
+        """The aggregated goods categories by id."""
         return {c.id: c for c in self.category}
 
     def sectors(self) -> dict[str, Sector]:
+        """The CBAM sectors by id."""
         return {s.id: s for s in self.sector}
 
     def constant_value(self, key: str) -> tuple[float, str]:
@@ -99,6 +93,23 @@ class GoodsData(Provenance):
             if c.id == key:
                 return c.value, f"{self.id}.{c.id}"
         raise FactorDataError(f"{self.id}: no constant '{key}'")
+
+
+def _category_problems(categories: list[Category], sectors: set[str]) -> list[str]:
+    """A category's sector not defined, a precursor that is not a category, a CN code that is not digits."""
+    cats = {c.id for c in categories}
+    problems = [f"category {c.id}: sector '{c.sector}' is not defined" for c in categories if c.sector not in sectors]
+    problems += [f"category {c.id}: precursor '{p}' is not a category" for c in categories
+                 for p in c.precursors if p not in cats]
+    problems += [f"category {c.id}: CN code '{code}' is not digits" for c in categories
+                 for code in c.cn_codes if not code.isdigit()]
+    return problems
+
+
+def _repeated_prefixes(categories: list[Category]) -> list[str]:
+    """A CN prefix listed more than once (in one category or two)."""
+    codes = [code for c in categories for code in c.cn_codes]
+    return [f"CN prefix '{code}' is listed twice" for code in sorted({x for x in codes if codes.count(x) > 1})]
 
 
 class Markup(_Row):
@@ -128,7 +139,7 @@ class DefaultsData(Provenance):
     default: list[DefaultValue]
 
     @model_validator(mode="after")
-    def _unique(self):
+    def _unique(self) -> Self:
         codes = [d.cn_code for d in self.default]
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
@@ -141,6 +152,7 @@ class DefaultsData(Provenance):
         return max(rows, key=lambda d: len(d.cn_code)) if rows else None
 
     def markup_for(self, year: int, sector: str) -> Markup | None:
+        """The mark-up [-] of ``sector`` for imports in ``year``, or None (no mark-up listed)."""
         for m in self.markup:
             if sector in m.sectors and m.year_from <= year and (m.year_to is None or year <= m.year_to):
                 return m
@@ -165,10 +177,32 @@ def _defaults(path: Path) -> DefaultsData:
 
 
 def load_goods(choice: str | Path | None = None) -> GoodsData:
-    """The sectors and goods categories: a shipped id, a TOML path, or None for the shipped table."""
+    """The sectors and goods categories (Regulation (EU) 2023/956, Annex I).
+
+    Parameters
+    ----------
+    choice : str or Path, optional
+        A shipped id, a TOML path, or None for the shipped table.
+
+    Returns
+    -------
+    GoodsData
+        The validated document (cached per path).
+    """
     return _goods(_path(choice, GOODS_ID).resolve())
 
 
 def load_defaults(choice: str | Path | None = None) -> DefaultsData:
-    """A country's default values and the mark-ups: a shipped id, a TOML path, or None for China."""
+    """A country's default values [tCO2e/t] and the mark-ups [-] (Implementing Regulation (EU) 2025/2621).
+
+    Parameters
+    ----------
+    choice : str or Path, optional
+        A shipped id, a TOML path, or None for China.
+
+    Returns
+    -------
+    DefaultsData
+        The validated document (cached per path).
+    """
     return _defaults(_path(choice, DEFAULTS_ID).resolve())

@@ -46,6 +46,7 @@ class GoodResult:
 
     @property
     def see_charged(self) -> float:
+        """SEE charged: direct, plus indirect where the sector counts it [tCO2e/t]."""
         return self.see_direct + (self.see_indirect if self.indirect_counted else 0.0)
 
     @property
@@ -55,6 +56,7 @@ class GoodResult:
 
     @property
     def default_charged(self) -> float | None:
+        """Default value charged: direct, plus indirect where counted and given [tCO2e/t]; None without default."""
         if self.default_direct is None:
             return None
         extra = self.default_indirect if self.indirect_counted and self.default_indirect is not None else 0.0
@@ -62,6 +64,7 @@ class GoodResult:
 
     @property
     def default_marked_up(self) -> float | None:
+        """Default charged x (1 + mark-up of the import year) [tCO2e/t]; None without default or mark-up."""
         base = self.default_charged
         return None if base is None or self.markup is None else base * (1 + self.markup)
 
@@ -73,7 +76,18 @@ class GoodResult:
 
 
 def carbon_rate(price: CarbonPrice | None) -> float | None:
-    """The carbon price effectively paid per tCO2 emitted [currency/tCO2]."""
+    """The carbon price effectively paid per tCO2 emitted (Regulation (EU) 2023/956, Art. 9; module docstring).
+
+    Parameters
+    ----------
+    price : CarbonPrice or None
+        The allowance price [currency/tCO2], the emissions covered and the free allocation [tCO2].
+
+    Returns
+    -------
+    float or None
+        price x max(covered − free, 0) / covered [currency/tCO2]; None without a carbon price.
+    """
     if price is None:
         return None
     return price.price * max(price.covered_emissions_tco2 - price.free_allocation_tco2, 0.0) / price.covered_emissions_tco2
@@ -81,7 +95,24 @@ def carbon_rate(price: CarbonPrice | None) -> float | None:
 
 def goods_results(inst: Installation, results: dict[str, ProcessResult], goods: GoodsData,
                   defaults: DefaultsData) -> list[GoodResult]:
-    """A row per good sold, with its default and the difference."""
+    """A row per good sold, with its default and the difference (module docstring).
+
+    Parameters
+    ----------
+    inst : Installation
+        The installation; its goods sold by CN code [t], import year and carbon price.
+    results : dict of str to ProcessResult
+        The attributed processes by id (SEE [tCO2e/t], :mod:`carbonkit.cbam.attribution`).
+    goods : GoodsData
+        Sectors and categories (whether indirect emissions are charged).
+    defaults : DefaultsData
+        The default values [tCO2e/t] and mark-ups [-] (Implementing Regulation (EU) 2025/2621).
+
+    Returns
+    -------
+    list of GoodResult
+        One per good sold, in process and goods order.
+    """
     sectors = goods.sectors()
     rate = carbon_rate(inst.carbon_price)
     eur = inst.carbon_price.eur_per_unit if inst.carbon_price else None

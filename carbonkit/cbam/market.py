@@ -22,22 +22,54 @@ This module only reads attributes or keys by name, so it does not import ``carbo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from carbonkit.cbam.model import Good, HeatFlow, Installation, PrecursorUse, Process
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.units import multiplier
 
+if TYPE_CHECKING:
+    from carbonkit.market.result import FacilityYear
+
+    # a facility-year of the market account: the pydantic model or its record (MarketResult.records())
+    FacilityRecord: TypeAlias = Mapping[str, Any] | FacilityYear
+
 # the market guidelines' product of a boundary -> the CBAM aggregated goods category
 PRODUCT_CATEGORY = {"clinker": "cement_clinker", "crude_steel": "crude_steel", "primary_aluminium": "unwrought_aluminium"}
 
 
-def _get(fy, name: str):
+def _get(fy: FacilityRecord, name: str) -> Any:
+    """The field ``name`` of a facility-year, by key or attribute."""
     return fy[name] if isinstance(fy, Mapping) else getattr(fy, name)
 
 
-def process_from_facility(fy, *, category: str | None = None, goods: Iterable[Good | dict] = (),
-                          precursors: Iterable[PrecursorUse | dict] = ()) -> tuple[Process, list[HeatFlow]]:
-    """One facility-year of the market account as a CBAM process, and its heat flow with the outside (if any)."""
+def process_from_facility(fy: FacilityRecord, *, category: str | None = None,
+                          goods: Iterable[Good | Mapping[str, Any]] = (),
+                          precursors: Iterable[PrecursorUse | Mapping[str, Any]] = ()) -> tuple[Process, list[HeatFlow]]:
+    """One facility-year of the market account as a CBAM process, and its heat flow with the outside (if any).
+
+    Parameters
+    ----------
+    fy : FacilityYear or mapping
+        The facility-year (:class:`carbonkit.market.FacilityYear` or its record): ``direct_tco2e`` [tCO2e],
+        ``electricity_mwh`` [MWh], ``electricity_tco2`` [tCO2], ``heat_gj`` [GJ], ``heat_tco2`` [tCO2],
+        ``product`` and ``production_t`` [t].
+    category : str, optional
+        The CBAM aggregated goods category; default from :data:`PRODUCT_CATEGORY`.
+    goods, precursors : iterable
+        The goods sold by CN code [t] and the precursors consumed [t] (:class:`Good`, :class:`PrecursorUse`).
+
+    Returns
+    -------
+    (Process, list of HeatFlow)
+        The process (direct emissions [tCO2e], electricity [MWh] and its factor [tCO2/MWh], production [t]) and
+        the net heat bought or sold [TJ] with its factor [tCO2/TJ] (module docstring).
+
+    Raises
+    ------
+    InvalidInput
+        ``cbam_market``: a product without CBAM category or without output.
+    """
     facility, product = str(_get(fy, "facility")), _get(fy, "product")
     category = category or PRODUCT_CATEGORY.get(product)
     produced = (_get(fy, "production_t") or {}).get(product)
@@ -53,7 +85,7 @@ def process_from_facility(fy, *, category: str | None = None, goods: Iterable[Go
     return proc, _heat(fy, facility, source)
 
 
-def _heat(fy, facility: str, source: str) -> list[HeatFlow]:
+def _heat(fy: FacilityRecord, facility: str, source: str) -> list[HeatFlow]:
     gj, heat_t = float(_get(fy, "heat_gj")), float(_get(fy, "heat_tco2"))
     if gj == 0:
         return []
@@ -64,14 +96,41 @@ def _heat(fy, facility: str, source: str) -> list[HeatFlow]:
     return [HeatFlow(from_process=facility, heat_tj=tj, emission_factor=factor, source=source)]
 
 
-def installation_from_market(facility_years: Iterable, *, installation_id: str, import_year: int,
-                             goods: Mapping[str, list] | None = None, precursors: Mapping[str, list] | None = None,
-                             categories: Mapping[str, str] | None = None, **fields) -> Installation:
+def installation_from_market(facility_years: Iterable[FacilityRecord], *, installation_id: str, import_year: int,
+                             goods: Mapping[str, Iterable[Good | Mapping[str, Any]]] | None = None,
+                             precursors: Mapping[str, Iterable[PrecursorUse | Mapping[str, Any]]] | None = None,
+                             categories: Mapping[str, str] | None = None, **fields: Any) -> Installation:
     """The facility-years of one enterprise and year as a CBAM installation (the caller adds goods by CN code per
     facility, precursors per facility, and any other :class:`Installation` field such as ``bought_precursors``
-    or ``carbon_price``)."""
+    or ``carbon_price``).
+
+    Parameters
+    ----------
+    facility_years : iterable of FacilityYear or mapping
+        The facility-years of one enterprise and one year (:func:`process_from_facility`).
+    installation_id, import_year : str, int
+        The installation's id; the year of import the default mark-up is taken for.
+    goods, precursors : mapping of facility to iterable, optional
+        Goods sold by CN code [t] and precursors consumed [t], per facility id.
+    categories : mapping of facility to str, optional
+        The CBAM category of a facility whose product is not in :data:`PRODUCT_CATEGORY`.
+    **fields
+        Any other field of :class:`Installation`; ``heat_flows`` are added to the facilities' own.
+
+    Returns
+    -------
+    Installation
+        One process per facility-year, with the reporting period the calendar year.
+
+    Raises
+    ------
+    InvalidInput
+        Facility-years of more than one year, or a facility without category or output.
+    """
     goods, precursors, categories = goods or {}, precursors or {}, categories or {}
-    procs, heat, years = [], [], set()
+    procs: list[Process] = []
+    heat: list[HeatFlow] = []
+    years: set[int] = set()
     for fy in facility_years:
         fid = str(_get(fy, "facility"))
         proc, flows = process_from_facility(fy, category=categories.get(fid), goods=goods.get(fid, ()),

@@ -12,6 +12,8 @@ Every factor is part of the input, stated by the user with its source: nothing i
 
 from __future__ import annotations
 
+from typing import Self
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
@@ -63,7 +65,7 @@ class PrecursorUse(_In):
     bought: str | None = Field(None, pattern=_ID, description="id of a bought precursor lot of the installation")
 
     @model_validator(mode="after")
-    def _one_origin(self):
+    def _one_origin(self) -> Self:
         if (self.from_process is None) == (self.bought is None):
             raise ValueError("a precursor comes either from a process of the installation or from a bought lot")
         return self
@@ -83,7 +85,7 @@ class BoughtPrecursor(_In):
     use_default: bool = False
 
     @model_validator(mode="after")
-    def _value_or_default(self):
+    def _value_or_default(self) -> Self:
         if self.use_default == (self.see_direct is not None):
             raise ValueError("give the supplier's see_direct, or use_default = true, not both")
         return self
@@ -115,7 +117,7 @@ class Process(_In):
     goods: list[Good] = Field(default_factory=list, max_length=1000)
 
     @model_validator(mode="after")
-    def _complete(self):
+    def _complete(self) -> Self:
         if (self.direct_emissions_tco2e is None) == (not self.source_streams):
             raise ValueError("give direct_emissions_tco2e or source_streams, not both")
         if self.electricity_mwh > 0 and self.electricity_factor is None:

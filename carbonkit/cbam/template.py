@@ -3,10 +3,15 @@ catalog of its figures (key, unit, Chinese and English name) that the JSON, the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from carbonkit.cbam.attribution import LotValue, ProcessResult
     from carbonkit.cbam.communication import CbamResult
+    from carbonkit.cbam.data import Category
+    from carbonkit.cbam.goods import GoodResult
+    from carbonkit.cbam.model import BoughtPrecursor, Process
 
 # (key, unit, name_zh, name_en): every figure of the communication, named once
 PROCESS_FIGURES = [
@@ -40,7 +45,7 @@ GOOD_FIGURES = [
 ]
 
 
-def _data_sources(proc) -> list[str]:
+def _data_sources(proc: Process) -> list[str]:
     """Where a process's figures come from, as the operator stated them."""
     out = [f"{s.name}: {s.source or 'source not stated'}" for s in proc.source_streams]
     if proc.direct_emissions_tco2e is not None:
@@ -50,7 +55,7 @@ def _data_sources(proc) -> list[str]:
     return out
 
 
-def _process(p, cats, proc) -> dict:
+def _process(p: ProcessResult, cats: Mapping[str, Category], proc: Process) -> dict[str, Any]:
     cat = cats[p.category]
     return {"id": p.id, "name": p.name, "category": p.category, "category_zh": cat.name_zh, "category_en": cat.name_en,
             "sector": p.sector, "production_t": p.production_t, "direct_emissions_tco2e": p.direct_emissions,
@@ -63,7 +68,7 @@ def _process(p, cats, proc) -> dict:
             "data_sources": _data_sources(proc)}
 
 
-def _good(g, currency: str | None) -> dict:
+def _good(g: GoodResult, currency: str | None) -> dict[str, Any]:
     diff = g.difference
     return {"cn_code": g.cn_code, "name": g.name, "process": g.process, "category": g.category, "sector": g.sector,
             "quantity_t": g.quantity_t, "indirect_counted": g.indirect_counted,
@@ -78,19 +83,33 @@ def _good(g, currency: str | None) -> dict:
             "carbon_price_paid_eur_per_t": g.carbon_price_eur_per_t}
 
 
-def _lot(lot, value) -> dict:
+def _lot(lot: BoughtPrecursor, value: LotValue) -> dict[str, Any]:
     return {"id": lot.id, "category": lot.category, "cn_code": lot.cn_code, "supplier": lot.supplier,
             "country": lot.country, "see_direct_tco2e_per_t": value.direct, "see_indirect_tco2e_per_t": value.indirect,
             "source": value.source, "default_id": value.default_id, "note": value.note}
 
 
-def _sources(result: CbamResult) -> list[dict]:
+def _sources(result: CbamResult) -> list[dict[str, Any]]:
     return [{"id": d.id, "title": d.title, "source": d.source, "edition": d.edition, "issuing_body": d.issuing_body,
              "notes": d.notes} for d in (result.goods_data, result.defaults)]
 
 
-def communication(result: CbamResult) -> dict:
-    """The communication of one installation (JSON-ready)."""
+def communication(result: CbamResult) -> dict[str, Any]:
+    """The communication of one installation (JSON-ready), in the structure of the EU template for installations.
+
+    Parameters
+    ----------
+    result : CbamResult
+        The attribution of one installation (:func:`carbonkit.cbam.embedded_emissions`).
+
+    Returns
+    -------
+    dict
+        ``installation``, ``production_processes`` (emissions [tCO2e], SEE [tCO2e/t]), ``purchased_precursors``,
+        ``goods`` (quantity [t], SEE and defaults [tCO2e/t], embedded [tCO2e], mark-up [-], carbon price paid
+        [currency/t]), ``carbon_price``, ``balance_tco2e``, ``data_sources``, ``notes`` and the ``figures``
+        catalog (key, unit, Chinese and English name). Rules: Implementing Regulation (EU) 2025/2547.
+    """
     from carbonkit.cbam.goods import carbon_rate
     from carbonkit.cbam.communication import PRICE_RULE
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 import tempfile
 import tomllib
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -31,6 +33,10 @@ from carbonkit.datafiles import data_path
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.factors import Release, load_release, read_table
 from carbonkit.units import multiplier
+
+if TYPE_CHECKING:
+    from carbonkit.accounting import AccountingOptions, AccountingResult
+    from carbonkit.factors.tables import Table
 
 SHEET = "205-1表"
 TITLE = "能源购进、消费与库存"
@@ -50,25 +56,52 @@ PERIOD = re.compile(r"(19|20)\d\d(-(0[1-9]|1[0-2]))?")
 
 @cache
 def form_rows() -> pd.DataFrame:
-    """The energy rows of the form: code, name_zh, unit_zh, unit, item, coefficient_unit, status, note."""
+    """The energy rows of the form (``factors/forms/nbs205-1.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``name_zh``, ``unit_zh``, ``unit`` (the row unit, e.g. [t], [10^4 m3], [10^4 kWh]), ``item``,
+        ``coefficient_unit`` (e.g. [kgce/kg]), ``status`` and ``note``, all as text.
+    """
     return pd.read_csv(data_path("forms", "nbs205-1.csv"), dtype=str, keep_default_na=False)
 
 
 @cache
-def form_meta() -> dict:
-    """The form's provenance and the stock-balance tolerance (``factors/forms/nbs205-1.toml``)."""
+def form_meta() -> dict[str, Any]:
+    """The form's provenance and the stock-balance tolerance (``factors/forms/nbs205-1.toml``).
+
+    Returns
+    -------
+    dict
+        The TOML document: provenance fields and ``[balance] tolerance`` [row unit].
+    """
     return tomllib.loads(data_path("forms", "nbs205-1.toml").read_text(encoding="utf-8"))
 
 
-def reference_coefficient(row, release: Release) -> float | None:
-    """The release's standard-coal coefficient of a form row's item in the row's coefficient unit, or None."""
+def reference_coefficient(row: Mapping[Hashable, Any], release: Release) -> float | None:
+    """The release's standard-coal coefficient of a form row's item in the row's coefficient unit (GB/T 2589-2020).
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :func:`form_rows` (``item`` and ``coefficient_unit``).
+    release : Release
+        The factor release whose ``standard_coal`` factors are read.
+
+    Returns
+    -------
+    float or None
+        The coefficient [``coefficient_unit``, e.g. kgce/kg]; None when the row names no item or unit, or the
+        release has no factor for the item.
+    """
     if not row["item"] or not row["coefficient_unit"]:
         return None
     found = release.lookup("standard_coal", row["item"])
     return None if found is None else found.value * multiplier(found.unit, row["coefficient_unit"])
 
 
-def _figure(value) -> float:
+def _figure(value: float | None) -> float:
     """A form figure, blank (None or NaN in a frame) as 0."""
     return 0.0 if value is None or value != value else float(value)
 
@@ -98,7 +131,7 @@ class Form205:
                                 "amount": amount, "unit": r["unit"], "flow": flow, "row": r["sheet_row"]})
         return pd.DataFrame(out)
 
-    def own_table(self):
+    def own_table(self) -> Table | None:
         """The rows' own coefficients as a user factor table (None when no row gives one)."""
         own = self.rows[self.rows["own_coefficient"].notna() & (self.rows["item"] != "")]
         if own.empty:
@@ -122,9 +155,30 @@ class Form205:
         return base if own is None else base.with_table(own)
 
 
-def account_form(source, release: Release | str | None = None, options=None):
-    """Read a 205-1 workbook (or take a :class:`Form205`) and account it: an :class:`~carbonkit.accounting.AccountingResult` whose factor ids
-    name ``nbs205-own.<item>`` where a row's own coefficient was used."""
+def account_form(source: Form205 | str | Path | IO[bytes], release: Release | str | None = None,
+                 options: AccountingOptions | dict[str, Any] | None = None) -> AccountingResult:
+    """Read a 205-1 workbook (or take a :class:`Form205`) and account it (module docstring).
+
+    Parameters
+    ----------
+    source : Form205, str, Path or binary stream
+        The filled form, or a workbook to read (:func:`carbonkit.forms.read_form`).
+    release : Release or str, optional
+        The factor release (default: the current one); the rows' own coefficients are added on top.
+    options : AccountingOptions or dict, optional
+        Options of :func:`carbonkit.account`.
+
+    Returns
+    -------
+    AccountingResult
+        Energy [tce], water [m3] and CO2 [tCO2] of the enterprise and period; the factor ids name
+        ``nbs205-own.<item>`` where a row's own coefficient was used.
+
+    Raises
+    ------
+    InvalidInput
+        ``rows_missing`` when no row has industrial consumption; any problem of the workbook or the accounting.
+    """
     from carbonkit.accounting import account
     from carbonkit.forms.nbs205_io import read_form
 

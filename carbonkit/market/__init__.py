@@ -18,5 +18,5 @@ from carbonkit.market.result import (
     SourceLine,
 )
 
-__all__ = ["account_market", "read_monthly", "FACILITY_COLUMNS", "QUALITY_COLUMNS", "SOURCE_COLUMNS", "FacilityYear", "MarketResult", "QualityFlag",
-           "SourceLine"]
+__all__ = ["account_market", "read_monthly", "FACILITY_COLUMNS", "QUALITY_COLUMNS", "SOURCE_COLUMNS", "FacilityYear",
+           "MarketResult", "QualityFlag", "SourceLine"]

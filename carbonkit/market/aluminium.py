@@ -31,8 +31,20 @@ def _gwp(ctx: Context, gas: str) -> tuple[float, str]:
 
 
 @formula("anode", "aluminium", "anode")
-def anode(ctx: Context) -> pd.DataFrame:
-    """P × NC × (1 − S − A) × 44/12: the carbon of the anodes consumed."""
+def anode(ctx: Context) -> pd.DataFrame | None:
+    """P × NC × (1 − S − A) × 44/12: the carbon of the anodes consumed.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``anode`` (:func:`~carbonkit.market.formulas.sources_frame`): CO2 [tCO2], activity primary
+        aluminium [t], factor [tCO2/t]; None without aluminium output.
+    """
     g = grid(ctx, ["aluminium_output"], ["anode_net_consumption", "anode_sulfur", "anode_ash"],
              only=ctx.facilities_of("aluminium")[FID])
     if g.empty:
@@ -71,8 +83,20 @@ def _pfc_lines(ctx: Context, g: pd.DataFrame, cf4_kg_t: pd.Series, c2f6_kg_t: pd
 
 
 @formula("pfc_default", "aluminium", "pfc")
-def pfc_default(ctx: Context) -> pd.DataFrame:
-    """PFCs by the default factors per tonne of aluminium."""
+def pfc_default(ctx: Context) -> pd.DataFrame | None:
+    """PFCs by the default factors per tonne of aluminium.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``pfc.cf4`` and ``pfc.c2f6``: [tCO2e] with the guideline's GWPs, gas mass [t], activity
+        aluminium [t]; None when no facility-year uses this method.
+    """
     g = grid(ctx, ["aluminium_output"], ["cf4_factor", "c2f6_factor"], only=_select(ctx, "default"))
     if g.empty:
         return None
@@ -84,8 +108,20 @@ def pfc_default(ctx: Context) -> pd.DataFrame:
 
 
 @formula("pfc_slope", "aluminium", "pfc")
-def pfc_slope(ctx: Context) -> pd.DataFrame:
-    """PFCs by the slope method: EF_CF4 = slope × anode-effect minutes per cell-day."""
+def pfc_slope(ctx: Context) -> pd.DataFrame | None:
+    """PFCs by the slope method: EF_CF4 = slope × anode-effect minutes per cell-day.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``pfc.cf4`` and ``pfc.c2f6``: [tCO2e] with the guideline's GWPs, gas mass [t], activity
+        aluminium [t]; None when no facility-year uses this method.
+    """
     g = grid(ctx, ["aluminium_output"], ["aem", "cf4_slope", "c2f6_ratio"], only=_select(ctx, "slope"))
     if g.empty:
         return None
@@ -98,8 +134,20 @@ def pfc_slope(ctx: Context) -> pd.DataFrame:
 
 
 @formula("pfc_overvoltage", "aluminium", "pfc")
-def pfc_overvoltage(ctx: Context) -> pd.DataFrame:
-    """PFCs by the overvoltage method: EF_CF4 = OVC × AEO / CE (OVC measured: no default was found)."""
+def pfc_overvoltage(ctx: Context) -> pd.DataFrame | None:
+    """PFCs by the overvoltage method: EF_CF4 = OVC × AEO / CE (OVC measured: no default was found).
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``pfc.cf4`` and ``pfc.c2f6``: [tCO2e] with the guideline's GWPs, gas mass [t], activity
+        aluminium [t]; None when no facility-year uses this method.
+    """
     g = grid(ctx, ["aluminium_output"], ["aeo", "current_efficiency", "cf4_ovc", "c2f6_ratio"],
              only=_select(ctx, "overvoltage"))
     if g.empty:

@@ -39,8 +39,20 @@ def _default_facilities(ctx: Context) -> pd.DataFrame:
 
 
 @formula("clinker_default", "cement", "clinker")
-def clinker_default(ctx: Context) -> pd.DataFrame:
-    """Clinker output × default factor of its type, less the alternative raw materials' deductions."""
+def clinker_default(ctx: Context) -> pd.DataFrame | None:
+    """Clinker output × default factor of its type, less the alternative raw materials' deductions.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``calcination`` [tCO2] (activity clinker [t], factor [tCO2/t]) and
+        ``alt_material_deduction`` (negative) [tCO2]; None when neither applies.
+    """
     only = _default_facilities(ctx)
     g = grid(ctx, ["clinker_output"], ["clinker_factor"], only=only)
     parts = []
@@ -62,8 +74,20 @@ def clinker_default(ctx: Context) -> pd.DataFrame:
 
 
 @formula("clinker_oxide", "cement", "clinker")
-def clinker_oxide(ctx: Context) -> pd.DataFrame:
-    """(Clinker + kiln dust + bypass dust) × [(CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40]."""
+def clinker_oxide(ctx: Context) -> pd.DataFrame | None:
+    """(Clinker + kiln dust + bypass dust) × [(CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40].
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``calcination`` [tCO2], activity clinker + kiln and bypass dust [t], factor [tCO2/t];
+        None when no facility measures CaO of clinker.
+    """
     only = _oxide_facilities(ctx)
     if only.empty:
         return None
@@ -86,8 +110,20 @@ def clinker_oxide(ctx: Context) -> pd.DataFrame:
 
 
 @formula("raw_meal_carbon", "cement", "raw_meal")
-def raw_meal_carbon(ctx: Context) -> pd.DataFrame:
-    """Raw meal × its organic carbon × 44/12 (the carbon content is measured: no default was found)."""
+def raw_meal_carbon(ctx: Context) -> pd.DataFrame | None:
+    """Raw meal × its organic carbon × 44/12 (the carbon content is measured: no default was found).
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        Source lines ``raw_meal_carbon`` [tCO2], activity raw meal [t], factor [tCO2/t]; None without raw
+        meal entered.
+    """
     only = ctx.facilities_of("cement")[FID]
     g = grid(ctx, ["raw_meal"], ["raw_meal_carbon"], only=only)
     if g.empty:

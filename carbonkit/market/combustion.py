@@ -23,12 +23,26 @@ PARAMS = ["ncv", "carbon_content", "oxidation"]
 
 
 def fuel_defaults(release: Release, items: list[str]) -> pd.DataFrame:
-    """NCV [GJ/unit], CC [tC/GJ] and OF of the fuels ``items`` from the release (canonical units)."""
+    """NCV [GJ/unit], CC [tC/GJ] and OF [-] of the fuels ``items`` from the release (the guidelines' Appendix A).
+
+    Parameters
+    ----------
+    release : Release
+        The factor release; its ``fuel_parameters`` table is read.
+    items : list of str
+        Fuel ids or names as entered; a fuel the release has no parameters for is left out.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter`` (``ncv``, ``carbon_content``, ``oxidation``), ``item``, ``value`` [GJ per fuel unit,
+        tC/GJ, -], ``factor_id``, ``clause`` and ``status``.
+    """
     vocab, rows = vocabulary(), []
     for name in items:
         item = vocab.resolve(name)
         row = release.lookup("fuel_parameters", item.factor_key) if item else None
-        if row is None:
+        if item is None or row is None:  # row is None whenever item is
             continue
         extra = dict(row.extra)
         values = {"ncv": row.value * multiplier(row.unit, f"GJ/{item.unit}"),
@@ -41,7 +55,19 @@ def fuel_defaults(release: Release, items: list[str]) -> pd.DataFrame:
 
 
 def combustion(ctx: Context) -> pd.DataFrame:
-    """Combustion CO2 per facility-year and fuel [tCO2], activity the heat burnt [GJ]."""
+    """Combustion CO2 per facility-year and fuel: E = Σ FC × NCV × CC × OF × 44/12 (module docstring).
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values and the defaults.
+
+    Returns
+    -------
+    DataFrame
+        Source lines (:func:`carbonkit.market.formulas.sources_frame`): ``tco2e`` [tCO2], activity the heat
+        burnt [GJ], factor [tCO2/GJ]; an empty frame when no fuel is entered.
+    """
     g = grid(ctx, ["fuel_consumption"], PARAMS)
     if g.empty:
         return g

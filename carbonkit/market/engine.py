@@ -7,6 +7,9 @@ sectors (a single plant is a batch of one) and returns a :class:`MarketResult`. 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -29,8 +32,21 @@ def account_market(frame: pd.DataFrame, release: Release | None = None) -> Marke
 
     Parameters
     ----------
-    frame : the long monthly table (see :mod:`carbonkit.market.monthly`).
-    release : the factor release for fuel defaults and the carbon-market grid factor (default: the current one).
+    frame : DataFrame
+        The long monthly table (:mod:`carbonkit.market.monthly`).
+    release : Release, optional
+        The factor release for fuel defaults and the carbon-market grid factor (default: the current one).
+
+    Returns
+    -------
+    MarketResult
+        Facility-years (emissions [tCO2] / [tCO2e], electricity [MWh], heat [GJ], production [t], intensity
+        [tCO2e/t]), source lines, data-quality flags, the factors used and the annual key parameters.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of the monthly table and every parameter required without a default.
     """
     release = release or load_release()
     data = prepare(frame)
@@ -54,7 +70,20 @@ def _named(data: MonthlyData, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_defaults(data: MonthlyData, release: Release) -> pd.DataFrame:
-    """Guideline defaults of the sectors present, and the release's fuel defaults of the fuels present."""
+    """Guideline defaults of the sectors present, and the release's fuel defaults of the fuels present.
+
+    Parameters
+    ----------
+    data : MonthlyData
+        The checked monthly values.
+    release : Release
+        The factor release (fuel parameters).
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``item``, ``value`` [canonical unit], ``factor_id``, ``clause``, ``status``.
+    """
     sectors = [s for s in SECTORS if (data.facilities["sector"] == s).any()]
     fuels = sorted(data.values.loc[data.values["parameter"] == "fuel_consumption", "item"].unique())
     parts = [defaults(s) for s in sectors] + [fuel_defaults(release, fuels)]
@@ -62,7 +91,18 @@ def load_defaults(data: MonthlyData, release: Release) -> pd.DataFrame:
 
 
 def run_formulas(ctx: Context) -> pd.DataFrame:
-    """Combustion for every facility, then the process formulas of each sector present."""
+    """Combustion for every facility, then the process formulas of each sector present.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values and the defaults; problems and flags are collected in it.
+
+    Returns
+    -------
+    DataFrame
+        The source lines of every formula [tCO2] / [tCO2e], keyed by ``fid``.
+    """
     parts = [combustion(ctx)]
     for sector in SECTORS:
         if (ctx.data.facilities["sector"] == sector).any():
@@ -72,7 +112,21 @@ def run_formulas(ctx: Context) -> pd.DataFrame:
 
 
 def indirect(ctx: Context, release: Release) -> pd.DataFrame:
-    """Net purchased electricity × the carbon-market grid factor of the year; net heat × the heat factor."""
+    """Net purchased electricity × the carbon-market grid factor of the year; net heat × the heat factor.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values; a missing factor is collected as a problem in it.
+    release : Release
+        The factor release (``grid_emission`` for the carbon market, ``heat_emission``).
+
+    Returns
+    -------
+    DataFrame
+        One source line per facility-year and kind: activity net [MWh] or [GJ], factor [tCO2/MWh] or
+        [tCO2/GJ], ``tco2e`` [tCO2].
+    """
     v = ctx.data.values
     lines = []
     for kind, (bought, sold), unit in (("electricity", ("electricity_purchased", "electricity_exported"), "MWh"),
@@ -82,7 +136,8 @@ def indirect(ctx: Context, release: Release) -> pd.DataFrame:
             continue
         signed = np.where(sub["parameter"] == bought, sub["value"], -sub["value"])
         net = sub.assign(net=signed).groupby(FID + ["year", "enterprise"], as_index=False)["net"].sum()
-        for rec in net.to_dict("records"):
+        # groupby(as_index=False)[col].sum() is a frame; pandas-stubs types it as a Series
+        for rec in net.to_dict("records"):  # type: ignore[call-overload]
             factor, fid, note = _indirect_factor(ctx, release, kind, int(rec["year"]), rec)
             if factor is None:
                 continue
@@ -93,7 +148,10 @@ def indirect(ctx: Context, release: Release) -> pd.DataFrame:
     return pd.DataFrame(lines, columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
-def _indirect_factor(ctx: Context, release: Release, kind: str, year: int, rec: dict):
+def _indirect_factor(ctx: Context, release: Release, kind: str, year: int,
+                     rec: Mapping[Hashable, Any]) -> tuple[float | None, str, str]:
+    """The factor of net purchased ``kind`` in ``year`` [tCO2/GJ] or [tCO2/MWh], its id and the note; None (and a
+    problem) when the release has none."""
     if kind == "heat":
         row = release.lookup("heat_emission", "heat")
         if row is None:
@@ -112,7 +170,23 @@ def _indirect_factor(ctx: Context, release: Release, kind: str, year: int, rec: 
 
 
 def facility_table(data: MonthlyData, sources: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """One row per facility-year: emissions by kind, indirect, production of the boundary's product."""
+    """One row per facility-year: emissions by kind, indirect, production of the boundary's product.
+
+    Parameters
+    ----------
+    data : MonthlyData
+        The checked monthly values and facility-years.
+    sources : DataFrame
+        The source lines (:func:`run_formulas`, :func:`indirect`) [tCO2] / [tCO2e].
+    flags : DataFrame
+        The data-quality flags (counted per facility-year).
+
+    Returns
+    -------
+    DataFrame
+        :data:`FACILITY_COLUMNS` (units by column name, module :mod:`carbonkit.market.result`) plus
+        ``direct_intensity_tco2e_per_t`` [tCO2e/t] and ``benchmark_gap_tco2e`` [tCO2e].
+    """
     fac = data.facilities.copy()
     by_kind = sources.groupby(["fid", "kind"])["tco2e"].sum().unstack("kind")
     ind = sources[sources["kind"].isin(["electricity", "heat"])]
@@ -145,10 +219,11 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
         out["direct_intensity_tco2e_per_t"] = np.where(out["production_t"] > 0,
                                                        out["direct_tco2e"] / out["production_t"], np.nan)
     bench = v[v["parameter"] == "benchmark"].sort_values("month").groupby(FID, as_index=False)["value"].last()
-    out = out.merge(bench.rename(columns={"value": "benchmark_tco2e_per_t"}), on=FID, how="left")
+    # bench, months: groupby(as_index=False)[col] aggregates are frames (pandas-stubs: Series)
+    out = out.merge(bench.rename(columns={"value": "benchmark_tco2e_per_t"}), on=FID, how="left")  # type: ignore[call-overload]
     out["benchmark_gap_tco2e"] = (out["intensity_tco2e_per_t"] - out["benchmark_tco2e_per_t"]) * out["production_t"]
     months = v.groupby(FID, as_index=False)["month"].nunique()
-    out = out.merge(months.rename(columns={"month": "months"}), on=FID, how="left")
+    out = out.merge(months.rename(columns={"month": "months"}), on=FID, how="left")  # type: ignore[call-overload]
     n_flags = flags.groupby(KEY, as_index=False).size().rename(columns={"size": "n_flags"})
     out = out.merge(n_flags, on=KEY, how="left")
     out["n_flags"] = out["n_flags"].fillna(0).astype(int)
@@ -157,7 +232,19 @@ def _production(data: MonthlyData, out: pd.DataFrame, flags: pd.DataFrame) -> pd
 
 def annual_parameters(ctx: Context) -> pd.DataFrame:
     """The year's key parameters per facility and item: flows summed, rates weighted as the catalog says, stocks
-    at their last month (never summed)."""
+    at their last month (never summed).
+
+    Parameters
+    ----------
+    ctx : Context
+        The context after the formulas ran (the parameters they resolved).
+
+    Returns
+    -------
+    DataFrame
+        ``enterprise``, ``facility``, ``year``, ``parameter``, ``item``, ``value`` [``unit``], ``unit`` and
+        ``tier``.
+    """
     v = ctx.data.values
     stocks = [p.id for p in catalog().values() if p.nature == "stock"]
     given = v[v["parameter"].isin(stocks)].sort_values("month")
@@ -173,14 +260,15 @@ def annual_parameters(ctx: Context) -> pd.DataFrame:
     units = {p.id: p.unit for p in catalog().values()}
     vocab = vocabulary()
     pairs = out[["parameter", "item"]].astype(str).drop_duplicates()
-    unit_of = {(p, i): units.get(p, "").replace("{item}", vocab.resolve(i).unit if vocab.resolve(i) else "")
+    unit_of = {(p, i): units.get(p, "").replace("{item}", it.unit if (it := vocab.resolve(i)) else "")
                for p, i in pairs.itertuples(index=False)}
     out["unit"] = [unit_of[(str(p), str(i))] for p, i in zip(out["parameter"], out["item"])]
     return out[KEY + ["parameter", "item", "value", "unit", "tier"]].reset_index(drop=True)
 
 
-def _factor_provenance(release: Release, data: MonthlyData, used: set[str]) -> dict[str, dict]:
-    out = {}
+def _factor_provenance(release: Release, data: MonthlyData, used: set[str]) -> dict[str, dict[str, Any]]:
+    """Provenance of every factor id ``used``: the guidelines' defaults, then the release's factors."""
+    out: dict[str, dict[str, Any]] = {}
     for sector in data.facilities["sector"].unique():
         out.update({k: v for k, v in factor_records(sector).items() if k in used})
     for fid in used - set(out):

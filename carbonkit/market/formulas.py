@@ -14,8 +14,9 @@ of a sector; :func:`get_formula` returns one by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ class Context:
     resolved: list[pd.DataFrame] = field(default_factory=list)  # the year's parameters: fid, item, parameter, value, tier
 
     def facilities_of(self, sector: str) -> pd.DataFrame:
+        """The facility-years of ``sector`` (rows of :attr:`MonthlyData.facilities`)."""
         fac = self.data.facilities
         return fac[fac["sector"] == sector]
 
@@ -46,7 +48,8 @@ class Context:
         """The months (fid, month) each facility-year has records for, computed once."""
         if "_months" not in self.__dict__:
             self.__dict__["_months"] = self.data.values[FID + ["month"]].drop_duplicates()
-        return self.__dict__["_months"]
+        months: pd.DataFrame = self.__dict__["_months"]
+        return months
 
     def has(self, parameter: str) -> pd.DataFrame:
         """Facility-years (fid) that entered ``parameter`` at least once."""
@@ -54,27 +57,67 @@ class Context:
         return v.loc[v["parameter"] == parameter, FID].drop_duplicates()
 
 
+FormulaFn = Callable[[Context], pd.DataFrame | None]  # source lines [SOURCE_COLUMNS], None when nothing applies
+_F = TypeVar("_F", bound=FormulaFn)
+
+
 @dataclass(frozen=True)
 class Formula:
+    """A registered process formula: its name, sector, family of sources, function and the summary of its
+    docstring (the formula in words)."""
+
     name: str
     sector: str
     family: str
-    fn: Callable[[Context], pd.DataFrame]
+    fn: FormulaFn
     doc: str
 
 
 FORMULAS: dict[str, Formula] = {}
 
 
-def formula(name: str, sector: str, family: str):
-    """Register ``fn`` as the formula ``name`` of ``sector`` (an addition, never an edit of an if-chain)."""
-    def wrap(fn):
-        FORMULAS[name] = Formula(name, sector, family, fn, (fn.__doc__ or "").strip())
+def formula(name: str, sector: str, family: str) -> Callable[[_F], _F]:
+    """Register ``fn`` as the formula ``name`` of ``sector`` (an addition, never an edit of an if-chain).
+
+    Parameters
+    ----------
+    name : str
+        The formula's name, stated in every source line it makes.
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+    family : str
+        The family of sources it accounts (``clinker``, ``pfc`` ...): alternatives within a family are
+        chosen per facility-year by the data.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged.
+    """
+    def wrap(fn: _F) -> _F:
+        FORMULAS[name] = Formula(name, sector, family, fn, (fn.__doc__ or "").strip().split("\n\n")[0])
         return fn
     return wrap
 
 
 def get_formula(name: str) -> Formula:
+    """The formula registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A name given to :func:`formula` (``clinker_default``, ``pfc_slope`` ...).
+
+    Returns
+    -------
+    Formula
+        Its sector, family, function and docstring.
+
+    Raises
+    ------
+    KeyError
+        No formula of that name; the message names the known ones.
+    """
     try:
         return FORMULAS[name]
     except KeyError:
@@ -82,13 +125,27 @@ def get_formula(name: str) -> Formula:
 
 
 def process_emissions(ctx: Context, sector: str) -> pd.DataFrame:
-    """Run every formula registered for ``sector``; the source lines of all of them."""
+    """Run every formula registered for ``sector``; the source lines of all of them.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values and the defaults.
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+
+    Returns
+    -------
+    DataFrame
+        The source lines of every formula that applied [tCO2] / [tCO2e] (:func:`empty_sources` if none).
+    """
     parts = [f.fn(ctx) for f in FORMULAS.values() if f.sector == sector]
     parts = [p for p in parts if p is not None and len(p)]
     return pd.concat(parts, ignore_index=True) if parts else empty_sources()
 
 
 def empty_sources() -> pd.DataFrame:
+    """A frame of no source lines, with the columns of :func:`sources_frame`."""
     return pd.DataFrame(columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
@@ -97,6 +154,23 @@ def grid(ctx: Context, driver: list[str], params: list[str], only: pd.DataFrame 
 
     A parameter entered with no item applies to every item of the facility-month. ``<p>_tier`` holds the tier
     of each given value (NaN where not given). ``only`` restricts to some facility-years (a frame of fid).
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units).
+    driver : list of str
+        The flows whose rows make the grid (e.g. ``fuel_consumption`` [fuel unit], ``clinker_output`` [t]);
+        absent values are 0.
+    params : list of str
+        The parameters joined as columns (NaN where not given).
+    only : DataFrame, optional
+        The facility-years (``fid``) to keep.
+
+    Returns
+    -------
+    DataFrame
+        ``fid``, ``month``, ``item``, a column per flow and parameter and a ``<p>_tier`` column each.
     """
     v = ctx.data.values
     v = v[v["parameter"].isin(driver + params)]  # the rows of this formula first: a small frame from here on
@@ -120,6 +194,24 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
     ``needed`` marks the cells whose value enters a result (its weight flow is not zero). A needed cell
     without a value and without a default is a problem naming the facility, parameter, item and months; a
     needed cell missing while the same facility-item has measured months is flagged.
+
+    Parameters
+    ----------
+    ctx : Context
+        Defaults, and the problems and flags collected.
+    g : DataFrame
+        The grid (:func:`grid`); ``param``, ``<param>_tier`` and ``<param>_id`` are written in place.
+    param : str
+        The parameter resolved.
+    needed : Series of bool
+        The cells whose value enters a result.
+    sector_clause : str
+        The clause named in a flag when the default names none.
+
+    Returns
+    -------
+    Series
+        The parameter per cell [its canonical unit], given or default (NaN where neither).
     """
     d = ctx.defaults[ctx.defaults["parameter"] == param]
     by_item = dict(zip(d["item"], d["value"]))
@@ -148,8 +240,23 @@ def resolve(ctx: Context, g: pd.DataFrame, param: str, needed: pd.Series, sector
     return g[param]
 
 
-def map_items(items: pd.Series, fn, dtype) -> pd.Series:
-    """``fn`` of each item, evaluated once per distinct item (categorical or plain)."""
+def map_items(items: pd.Series, fn: Callable[[Any], Any], dtype: type[float] | type[object]) -> pd.Series:
+    """``fn`` of each item, evaluated once per distinct item (categorical or plain).
+
+    Parameters
+    ----------
+    items : Series
+        The item of each grid row.
+    fn : callable
+        Item -> value.
+    dtype : type
+        ``float`` or ``object``: the dtype of the result.
+
+    Returns
+    -------
+    Series
+        ``fn(item)`` per row, on the index of ``items``.
+    """
     if isinstance(items.dtype, pd.CategoricalDtype):
         cats = items.cat.categories
         table = np.array([fn(c) for c in cats] + [fn("")], dtype=dtype)
@@ -163,6 +270,15 @@ def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
 
     Flows are summed; an intensive parameter is the mean weighted as the catalog says (the product of the named
     monthly flows, ``a+b`` for a sum), so that the year's value reproduces the sum of the months.
+
+    Parameters
+    ----------
+    ctx : Context
+        The year's parameters are appended to its ``resolved`` list.
+    g : DataFrame
+        The grid after :func:`resolve`.
+    flows : list of str
+        The grid's flows (summed).
     """
     from carbonkit.market.guidelines import catalog
 
@@ -191,7 +307,7 @@ def keep_flows(ctx: Context, g: pd.DataFrame, flows: list[str]) -> None:
 def _required(ctx: Context, rows: pd.DataFrame, param: str) -> None:
     names = ctx.data.facilities.set_index("fid")
     for (fid, item), grp in rows.groupby(FID + ["item"], sort=False):
-        ent, fac, year = names.loc[fid, KEY]
+        ent, fac, year = names.loc[fid, KEY]  # type: ignore[index]  # a group key is a label: pandas-stubs wants a scalar type
         months = ", ".join(str(m) for m in sorted(grp["month"].unique()))
         ctx.problems.append(Problem(
             "parameter_required", f"facility {fac}: '{param}'{f' of {item}' if item else ''} is required for month(s) "
@@ -204,13 +320,37 @@ TIER_NAMES = {1.0: "measured", 2.0: "given", 3.0: "default"}
 
 
 def tier_of(tiers: pd.Series) -> str:
-    """measured / given / default when every month has that tier, else mixed."""
+    """measured / given / default when every month has that tier, else mixed.
+
+    Parameters
+    ----------
+    tiers : Series
+        The tier of each month (NaN where not given).
+
+    Returns
+    -------
+    str
+        The tier of the year; '' when no month has one.
+    """
     kinds = set(tiers.dropna())
     return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
 
 
 def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
-    """:func:`tier_of` per group, vectorised: the same code in every month, else ``mixed``."""
+    """:func:`tier_of` per group, vectorised: the same code in every month, else ``mixed``.
+
+    Parameters
+    ----------
+    tiers : Series
+        The tier of each row.
+    groups : list of Series
+        The keys to group by (``fid``, ``item``).
+
+    Returns
+    -------
+    Series
+        The tier of each group, indexed by the group keys.
+    """
     code = tiers.map(TIER_CODES)
     g = code.groupby(groups, sort=False)
     lo, hi = g.min(), g.max()
@@ -220,8 +360,29 @@ def group_tiers(tiers: pd.Series, groups: list[pd.Series]) -> pd.Series:
 
 def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, gas: str, activity: pd.Series,
                   activity_unit: str, factor_unit: str, clause: str, tier_params: list[str],
-                  emissions_t: pd.Series | None = None, ids: list[str] = ()) -> pd.DataFrame:
-    """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter."""
+                  emissions_t: pd.Series | None = None, ids: Sequence[str] = ()) -> pd.DataFrame:
+    """Sum monthly emissions to one line per facility-year and item, with the tier of each parameter.
+
+    Parameters
+    ----------
+    g : DataFrame
+        The grid the emissions were computed on.
+    tco2e, activity : Series
+        Emissions [tCO2e] (CO2 [tCO2]) and activity [``activity_unit``] per grid row.
+    kind, source, gas, activity_unit, factor_unit, clause : str
+        The line's kind (``combustion``, ``process``, ``pfc`` ...), source, gas, units and guideline clause.
+    tier_params : list of str
+        The parameters whose tier is reported.
+    emissions_t : Series, optional
+        Mass of the gas per grid row [t] (default ``tco2e``).
+    ids : sequence of str
+        Factor ids used for every line (e.g. a GWP).
+
+    Returns
+    -------
+    DataFrame
+        One line per facility-year and item: ``fid`` and :data:`SOURCE_COLUMNS` without the key columns.
+    """
     keys = [g["fid"], g["item"]]
     work = pd.DataFrame({"tco2e": tco2e.to_numpy(), "activity": activity.to_numpy(),
                          "emissions_t": (emissions_t if emissions_t is not None else tco2e).to_numpy()}, index=g.index)
@@ -231,7 +392,8 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
     for n, p in enumerate(tier_params):
         t = group_tiers(g[f"{p}_tier"], keys).reindex(out.index)
         tier_text = tier_text + ("" if n == 0 else ", ") + p + "=" + t.astype(str)
-        used = g.get(f"{p}_id", pd.Series("", index=g.index)).replace("", np.nan)
+        # pandas-stubs refuses NaN as the replacement in a str Series; pandas takes it (the column becomes object)
+        used = g.get(f"{p}_id", pd.Series("", index=g.index)).replace("", np.nan)  # type: ignore[call-overload]
         first = used.groupby(keys, sort=False).first().reindex(out.index).fillna("")
         id_text = id_text + np.where(first != "", np.where(id_text != "", ";", "") + first, "")
     out = out.reset_index()
@@ -246,5 +408,6 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
 
 
 def raise_problems(ctx: Context) -> None:
+    """Raise :class:`~carbonkit.errors.InvalidInput` with every problem the formulas collected, if any."""
     if ctx.problems:
         raise InvalidInput(ctx.problems)

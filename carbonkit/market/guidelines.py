@@ -9,7 +9,7 @@ parameter with its canonical unit and nature (flow, intensive, stock). Loaded an
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal
+from typing import Any, Literal, Self
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -55,6 +55,7 @@ class DefaultValue(BaseModel):
 
     @property
     def effective(self) -> float:
+        """The value per one ``unit``: ``value / per`` [unit]."""
         return self.value / self.per
 
 
@@ -66,7 +67,7 @@ class Guideline(Provenance):
     value: list[DefaultValue] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique(self):
+    def _unique(self) -> Self:
         ids = [v.id for v in self.value]
         keys = [(v.parameter, v.item) for v in self.value]
         if len(set(ids)) != len(ids) or len(set(keys)) != len(keys):
@@ -90,7 +91,7 @@ class Parameter(BaseModel):
     sector: str = ""
 
     @model_validator(mode="after")
-    def _weighted(self):
+    def _weighted(self) -> Self:
         if (self.nature == "intensive") != bool(self.weight):
             raise ValueError(f"parameter {self.id}: an intensive parameter needs a weight, and only it")
         return self
@@ -104,7 +105,18 @@ class Catalog(Provenance):
 
 @cache
 def catalog() -> dict[str, Parameter]:
-    """The parameters by id (validated: units parse, weights name known flows or intensives)."""
+    """The parameters by id (validated: units parse, weights name known flows or intensives).
+
+    Returns
+    -------
+    dict of str to Parameter
+        Each monthly key parameter with its canonical unit, nature (flow, intensive, stock), weight and limits.
+
+    Raises
+    ------
+    FactorDataError
+        A unit that does not parse or a weight naming an unknown parameter.
+    """
     doc = load_document(find_shipped(FOLDER, CATALOG), Catalog, kind="market_parameters")
     params = {p.id: p for p in doc.parameter}
     for p in params.values():
@@ -118,7 +130,24 @@ def catalog() -> dict[str, Parameter]:
 
 @cache
 def guideline(sector: str) -> Guideline:
-    """The shipped guideline of a sector, validated (id = file name, units parse with the parameter's)."""
+    """The shipped guideline of a sector, validated (id = file name, units parse with the parameter's).
+
+    Parameters
+    ----------
+    sector : str
+        ``cement``, ``steel`` or ``aluminium`` (guidelines CETS-AG-02.01-V01-2024, CETS-AG-03.01-V01-2024 and
+        CETS-AG-04.01-V01-2024).
+
+    Returns
+    -------
+    Guideline
+        Its provenance, accounting boundaries and default values.
+
+    Raises
+    ------
+    FactorDataError
+        An unknown sector or an inconsistent guideline document.
+    """
     if sector not in GUIDELINE_OF:
         raise FactorDataError(f"no carbon-market guideline for sector '{sector}' (known: {', '.join(SECTORS)})")
     path = find_shipped(FOLDER, GUIDELINE_OF[sector])
@@ -146,7 +175,19 @@ def guidelines() -> list[str]:
 
 
 def defaults(sector: str) -> pd.DataFrame:
-    """The sector's default values in canonical units: ``parameter, item, value, factor_id, clause, status``."""
+    """The sector's default values in canonical units (the guideline's appendix tables).
+
+    Parameters
+    ----------
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``item``, ``value`` [the parameter's canonical unit, e.g. tCO2/t], ``factor_id``,
+        ``clause`` and ``status``.
+    """
     doc = guideline(sector)
     params = catalog()
     rows = []
@@ -157,8 +198,19 @@ def defaults(sector: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "item", "value", "factor_id", "clause", "status"])
 
 
-def factor_records(sector: str) -> dict[str, dict]:
-    """Provenance of every default of a sector: factor id -> value, unit, clause, status, source."""
+def factor_records(sector: str) -> dict[str, dict[str, Any]]:
+    """Provenance of every default of a sector.
+
+    Parameters
+    ----------
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+
+    Returns
+    -------
+    dict of str to dict
+        Factor id -> ``value`` [``unit``], ``unit``, ``clause``, ``status``, ``note`` and ``source``.
+    """
     doc = guideline(sector)
     return {f"{doc.id}.{v.id}": {"value": v.effective, "unit": v.unit, "clause": v.clause, "status": v.status,
                                  "note": v.note, "source": f"{doc.source} (edition {doc.edition}, {doc.issuing_body})"}
@@ -166,7 +218,25 @@ def factor_records(sector: str) -> dict[str, dict]:
 
 
 def boundary(sector: str, route: str) -> Boundary:
-    """The boundary ``route`` of a sector's guideline; an error naming the known ones otherwise."""
+    """The boundary ``route`` of a sector's guideline.
+
+    Parameters
+    ----------
+    sector : str
+        ``cement``, ``steel`` or ``aluminium``.
+    route : str
+        The boundary's id (a clinker line, ``bf_bof`` or ``eaf``, an electrolysis series ...).
+
+    Returns
+    -------
+    Boundary
+        Its product and production parameter.
+
+    Raises
+    ------
+    KeyError
+        ``route`` is not a boundary of the guideline.
+    """
     doc = guideline(sector)
     for b in doc.boundary:
         if b.id == route:

@@ -21,8 +21,10 @@ Within a month that has records, a flow not entered is zero (no activity).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -52,7 +54,25 @@ class MonthlyData:
 
 
 def read_monthly(path: str | Path) -> pd.DataFrame:
-    """Read a monthly key-parameter file (.csv, or .json: a list of records or ``{"rows": [...]}``)."""
+    """Read a monthly key-parameter file (.csv, or .json: a list of records or ``{"rows": [...]}``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; CSV read as text (UTF-8, with or without BOM).
+
+    Returns
+    -------
+    DataFrame
+        The long table as given (module docstring), unchecked: :func:`prepare` checks it.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    InvalidInput
+        A JSON file that is not a list of rows.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: file not found")
@@ -67,7 +87,24 @@ def read_monthly(path: str | Path) -> pd.DataFrame:
 
 
 def prepare(frame: pd.DataFrame) -> MonthlyData:
-    """Check and convert a monthly table: the stages below, every problem collected before raising."""
+    """Check and convert a monthly table: the stages below, every problem collected before raising.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The long monthly table (module docstring), values in the units given per row.
+
+    Returns
+    -------
+    MonthlyData
+        The values in the parameters' canonical units (e.g. [t], [GJ/t], [tC/GJ], [MWh]), the facility-years and
+        the data-quality flags of implausible values set aside.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem found (module docstring), each naming its row, field and what was expected.
+    """
     frame = _normalise(frame)
     frame["fid"] = frame.groupby(KEY, sort=False).ngroup()  # one integer per facility-year, for every group below
     problems: list[Problem] = []
@@ -103,7 +140,7 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _per_unique(series: pd.Series, fn) -> pd.Series:
+def _per_unique(series: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     """``fn`` applied once per distinct value (a few parameters repeat over hundreds of thousands of rows)."""
     uniques = series.unique()
     return series.map(dict(zip(uniques, map(fn, uniques))))
@@ -122,10 +159,20 @@ def _number(series: pd.Series) -> pd.Series:
 
 def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """Numbers, months, years, known parameters and items; values converted once per distinct unit."""
-    params, vocab = catalog(), vocabulary()
     frame["value"] = _number(frame["value"])
     frame["year"] = _number(frame["year"])
     frame["month"] = _number(frame["month"])
+    _row_problems(frame, problems)
+    frame["factor"] = np.nan
+    _unit_factors(frame, problems)
+    frame["value"] = frame["value"] * frame["factor"]
+    frame["year"] = frame["year"].fillna(0).astype(int)
+    frame["month"] = frame["month"].fillna(-1).astype(int)
+    return frame
+
+
+def _row_problems(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """A value not a number, a year or month that is not one, an unknown tier, a measured value without standard."""
     for rec in frame[frame["value"].isna() | ~np.isfinite(frame["value"].fillna(0))].to_dict("records"):
         problems.append(_p(rec, "not_a_number", "value is not a number", "value", "a finite number"))
     bad_year = frame["year"].isna() | (frame["year"] % 1 != 0) | ~frame["year"].between(2000, 2100)
@@ -141,8 +188,14 @@ def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     for rec in frame[unnamed].head(50).to_dict("records"):
         problems.append(_p(rec, "standard_missing", f"measured {rec['parameter']} names no sampling or analysis standard",
                            "standard", "the standard the value was measured by, e.g. GB/T 213 for coal NCV"))
-    frame["factor"] = np.nan
-    for (param, item, unit), idx in frame.groupby(["parameter", "item", "unit"], sort=False).groups.items():
+
+
+def _unit_factors(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """``factor``: the multiplier of each (parameter, item, unit) to the parameter's canonical unit, resolved once;
+    a fuel named by a synonym is written as its id. An unknown parameter, fuel or unit is a problem."""
+    params, vocab = catalog(), vocabulary()
+    for key, idx in frame.groupby(["parameter", "item", "unit"], sort=False).groups.items():
+        param, item, unit = cast(tuple[str, str, str], key)  # the three text columns of the group
         rec = frame.loc[idx[0]].to_dict()
         spec = params.get(param)
         if spec is None:
@@ -163,10 +216,6 @@ def _convert(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         except UnitMismatch as exc:
             problems.append(_p(rec, "bad_unit", f"unit '{unit}' of {param}: {exc.problems[0].message}", "unit",
                                f"a unit convertible to {target}"))
-    frame["value"] = frame["value"] * frame["factor"]
-    frame["year"] = frame["year"].fillna(0).astype(int)
-    frame["month"] = frame["month"].fillna(-1).astype(int)
-    return frame
 
 
 def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -179,8 +228,9 @@ def _facilities(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     for rec in fac[several].to_dict("records"):
         problems.append(Problem("facility_ambiguous", f"facility {rec['facility']} has several sectors or routes",
                                 field="sector", enterprise=rec["enterprise"], expected="one sector and route"))
-    for (sector, route), rec in fac[~several].groupby(["sector", "route"], sort=False).first().iterrows():
-        rec = {**rec.to_dict(), "sector": sector, "route": route}
+    for key, first in fac[~several].groupby(["sector", "route"], sort=False).first().iterrows():
+        sector, route = cast(tuple[str, str], key)  # the two text columns grouped by
+        rec = {**first.to_dict(), "sector": sector, "route": route}
         if sector not in SECTORS:
             problems.append(Problem("unknown_sector", f"facility {rec['facility']}: sector '{sector}'", field="sector",
                                     enterprise=rec["enterprise"], expected=", ".join(SECTORS)))
@@ -238,7 +288,7 @@ def _screen(frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame,
                          for p in params.values()])
     f = frame.merge(spec, on="parameter", how="left")
     lo, hi = f["lo"].astype(float), f["hi"].astype(float)
-    below = np.where(f["lo_open"].fillna(False).astype(bool), f["value"] <= lo, f["value"] < lo) & lo.notna()
+    below = lo.notna() & np.where(f["lo_open"].fillna(False).astype(bool), f["value"] <= lo, f["value"] < lo)
     out = (below | ((f["value"] > hi) & hi.notna())) & f["value"].notna()
     for rec in f[out & (f["nature"] == "flow")].head(50).to_dict("records"):
         problems.append(_p(rec, "out_of_range", f"{rec['parameter']} = {rec['value']:g} is outside its physical limits",
@@ -253,7 +303,7 @@ def _screen(frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame,
     return kept, flags.reset_index(drop=True)
 
 
-def _p(rec: dict, code: str, message: str, field: str, expected: str) -> Problem:
+def _p(rec: Mapping[Hashable, Any], code: str, message: str, field: str, expected: str) -> Problem:
     period = None if rec.get("year") in (None, "") or pd.isna(rec.get("year")) else str(rec.get("year"))
     return Problem(code, f"facility {rec.get('facility')}: {message}", field=field, row=int(rec["row"]),
                    enterprise=rec.get("enterprise") or None, period=period, expected=expected)

@@ -19,7 +19,7 @@ Units are fixed by the column name: ``_tco2`` [tCO2], ``_tco2e`` [tCO2e], ``_mwh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -38,6 +38,7 @@ SOURCE_COLUMNS = (
     "activity", "activity_unit", "factor", "factor_unit", "emissions_t", "tco2e", "tier", "clause", "factor_ids",
 )
 QUALITY_COLUMNS = ("enterprise", "facility", "year", "month", "parameter", "item", "problem", "handling", "clause")
+Record = dict[str, Any]  # one row of a frame as a dict (column -> value)
 
 
 class SourceLine(BaseModel):
@@ -113,7 +114,7 @@ class MarketResult:
     facilities: pd.DataFrame
     sources: pd.DataFrame
     quality: pd.DataFrame
-    factors: dict[str, dict] = field(default_factory=dict)
+    factors: dict[str, dict[str, Any]] = field(default_factory=dict)
     parameters: pd.DataFrame | None = None  # the annual key parameters (weighted), for the report tables
 
     def facility_years(self) -> list[FacilityYear]:
@@ -122,10 +123,10 @@ class MarketResult:
         src = self.sources.groupby(["enterprise", "facility", "year"], sort=False)
         flags = self.quality.groupby(["enterprise", "facility", "year"], sort=False)
         src_keys, flag_keys = set(src.groups), set(flags.groups)
-        for rec in self.facilities.to_dict("records"):
+        for rec in _records(self.facilities):
             key = (rec["enterprise"], rec["facility"], rec["year"])
-            lines = src.get_group(key).to_dict("records") if key in src_keys else []
-            flagged = flags.get_group(key).to_dict("records") if key in flag_keys else []
+            lines = _records(src.get_group(key)) if key in src_keys else []
+            flagged = _records(flags.get_group(key)) if key in flag_keys else []
             out.append(_facility_year(rec, lines, flagged))
         return out
 
@@ -135,12 +136,18 @@ class MarketResult:
                  "electricity_tco2", "heat_gj", "heat_tco2", "indirect_tco2", "total_tco2e", "n_flags"]
         return self.facilities.groupby(["enterprise", "year"], as_index=False, sort=False)[flows].sum()
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[Record]:
+        """Every facility-year as a JSON-ready dict (:class:`FacilityYear`)."""
         return [f.model_dump() for f in self.facility_years()]
 
 
-def _facility_year(rec: dict, lines: list[dict], flagged: list[dict]) -> FacilityYear:
-    process = {}
+def _records(frame: pd.DataFrame) -> list[Record]:
+    """The rows of ``frame`` as dicts (its columns are str: the result's column tuples)."""
+    return cast(list[Record], frame.to_dict("records"))
+
+
+def _facility_year(rec: Record, lines: list[Record], flagged: list[Record]) -> FacilityYear:
+    process: dict[str, float] = {}
     for line in lines:
         if line["kind"] == "process":
             process[line["source"]] = process.get(line["source"], 0.0) + float(line["tco2e"])
@@ -159,7 +166,7 @@ def _facility_year(rec: dict, lines: list[dict], flagged: list[dict]) -> Facilit
     )
 
 
-def _line(line: dict) -> SourceLine:
+def _line(line: Record) -> SourceLine:
     data = {k: v for k, v in line.items() if k in SourceLine.model_fields and k != "factor_ids"}
     if data.get("factor") is not None and pd.isna(data["factor"]):
         data["factor"] = None

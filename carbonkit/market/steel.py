@@ -23,8 +23,21 @@ FAMILY = {"limestone": "flux", "dolomite": "flux", "electrode": "electrode"}
 
 
 @formula("carbon_balance", "steel", "process")
-def carbon_balance(ctx: Context) -> pd.DataFrame:
-    """Materials in × their CO2 content − materials out × theirs, one line per material."""
+def carbon_balance(ctx: Context) -> pd.DataFrame | None:
+    """Materials in × their CO2 content − materials out × theirs, one line per material.
+
+    Parameters
+    ----------
+    ctx : Context
+        The checked monthly values (canonical units) and the defaults of the guideline.
+
+    Returns
+    -------
+    DataFrame or None
+        One source line per material (``flux.<item>``, ``electrode``, ``carbon_in.<item>``,
+        ``carbon_out.<item>``) [tCO2], carbon carried out negative, activity net material [t]; None without
+        materials entered.
+    """
     only = ctx.facilities_of("steel")[FID]
     g = grid(ctx, ["material_in", "material_out"], ["material_carbon"], only=only)
     if g.empty:
@@ -36,6 +49,8 @@ def carbon_balance(ctx: Context) -> pd.DataFrame:
                           factor_unit="tCO2/t", clause=CLAUSE, tier_params=["material_carbon"])
     fam = lines["item"].map(FAMILY)
     direction = np.where(lines["activity"] < 0, "carbon_out", "carbon_in")
+    # pandas-stubs types a Series of an ndarray of str as Series[float]
     lines["source"] = np.where(fam.isin(["flux"]), "flux." + lines["item"],
-                               np.where(fam.eq("electrode"), "electrode", pd.Series(direction) + "." + lines["item"]))
+                               np.where(fam.eq("electrode"), "electrode",
+                                        pd.Series(direction) + "." + lines["item"]))  # type: ignore[operator]
     return lines
