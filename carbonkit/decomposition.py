@@ -33,17 +33,15 @@ import pandas as pd
 
 from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import add_intensities, group_keys, group_sums, prepare, results_frame, select
+from carbonkit.catalog import decomposition_numerators
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors import Release, load_release
 from carbonkit.units import multiplier
 
 DELTA = 1e-20
-# indicator -> (numerator column of the prepared results, unit)
-NUMERATORS = {"energy": ("iv_energy_equivalent_tce", "tce/10^4 CNY"),
-              "energy_excl_feedstock": ("iv_energy_excl_feedstock_tce", "tce/10^4 CNY"),
-              "water": ("iv_water_withdrawal_m3", "m3/10^4 CNY"),
-              "co2": ("iv_co2_location_tco2", "tCO2/10^4 CNY")}
+# indicator -> (numerator column of the prepared results, unit), from the catalog (field decomposition)
+NUMERATORS: dict[str, tuple[str, str]] = decomposition_numerators()
 
 
 def logmean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
