@@ -233,7 +233,7 @@ class Prepared:
     deflator_rows: dict[str, str] = field(default_factory=dict)  # row id -> status
 
 
-def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_year: int = 2020,
+def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_year: int | None = None,
             override: bool = False) -> Prepared:
     """Add ``va`` / ``vac`` (value added at current / comparable prices, 0 where not positive), ``basis``,
     ``has_va`` and the intensity numerators restricted to rows with value added (``iv_<column>``)."""
@@ -355,7 +355,7 @@ def register_of(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def aggregate(data, by="province", *, periods: list[str] | None = None, register: pd.DataFrame | None = None,
-              deflators: Deflators | str | None = None, base_year: int = 2020, override: bool = False,
+              deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None) -> Aggregate:
     """Sums, total-over-total intensities and coverage per group of ``by`` and period.
 

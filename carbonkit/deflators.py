@@ -13,12 +13,16 @@ current-price value added and is counted as nominal.
 
 Tables are ``va_deflator`` factor tables (``carbonkit.factors.tables``): a CSV beside a TOML of
 provenance, shipped in ``factors/deflators/`` or supplied by the user with the same columns.
+
+The base year B belongs to a target profile (``factors/targets/``): a caller that gives none gets the base
+year of :data:`DEFAULT_TARGET_PROFILE` (:func:`resolve_base_year`), never a year written in the code.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +37,39 @@ INDUSTRY_PATTERN = re.compile(r"^([A-T](\d{2})?)?$")
 # how an enterprise-period's comparable value added was obtained
 REPORTED, DEFLATED, BASE, CURRENT = "reported", "deflated", "base_year", "current"
 BASES = (REPORTED, DEFLATED, BASE, CURRENT)  # BASE: a base-year row, whose current prices are the base prices
+# the target profile whose base year is the price base when a caller gives none (chosen by id, as a factor release)
+DEFAULT_TARGET_PROFILE = "shandong-14fyp-2021-2025"
+
+
+@cache
+def default_base_year() -> int:
+    """The base year of the default target profile, the price base of comparable value added.
+
+    Returns
+    -------
+    int
+        ``base_year`` of :data:`DEFAULT_TARGET_PROFILE` (``factors/targets/shandong-14fyp-2021-2025.toml``:
+        2020) [year].
+    """
+    from carbonkit.targets import load_profile  # here, not at the top: carbonkit.targets imports this module
+
+    return load_profile(DEFAULT_TARGET_PROFILE).base_year
+
+
+def resolve_base_year(base_year: int | None) -> int:
+    """The base year a computation uses: the one given, else the default target profile's.
+
+    Parameters
+    ----------
+    base_year : int or None
+        The price base year [year]; None: :func:`default_base_year`.
+
+    Returns
+    -------
+    int
+        The base year [year].
+    """
+    return default_base_year() if base_year is None else base_year
 
 
 @dataclass
@@ -140,7 +177,7 @@ def _industry_chain(code: str) -> list[str]:
     return [*out, ""]
 
 
-def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, base_year: int,
+def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, base_year: int | None,
                            override: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
     """Comparable value added per row [10^4 CNY], how it was obtained, and the deflator rows used.
 
@@ -148,8 +185,9 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
     enterprise reported it, or from its price index; may be NaN), ``year``, ``region`` and ``industry``.
     Reported comparable values are kept unless ``override``; a row of ``base_year`` without one is at base-year
     prices already (basis ``base_year``); the table fills the others; what remains stays at current prices
-    (basis ``current``).
+    (basis ``current``). ``base_year`` None: :func:`resolve_base_year`.
     """
+    base_year = resolve_base_year(base_year)
     current = frame["value_added_10k_cny"].to_numpy(dtype=float)
     reported = frame["value_added_comparable_10k_cny"].to_numpy(dtype=float)
     use_reported = ~np.isnan(reported) & (not override)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.catalog import ratios
+from carbonkit.deflators import resolve_base_year
 
 # (column, numerator, denominator), from the indicator catalog (carbonkit/indicators.toml). Denominators: value
 # added at current or comparable prices [10^4 CNY], revenue and gross output [10^4 CNY], product output [its unit].
@@ -45,13 +46,31 @@ def add_intensities(summary: dict) -> None:
         summary[name] = ratio(summary[num], summary[den])
 
 
-def changes(summary: pd.DataFrame, base_year: int = 2020, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+def changes(summary: pd.DataFrame, base_year: int | None = None, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Change of each intensity against the previous period and against the base year.
 
     For each column c: ``c_change_prev`` = c_t / c_prev − 1, the enterprise's previous period of the
     same kind (year after year, month after month), and ``c_change_base`` = c_t / c_base − 1, the
     base year (for months, the same month of the base year). NaN where there is no such period.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Accounting summary rows: ``enterprise``, ``period`` (``YYYY`` or ``YYYY-MM``) and the intensity columns
+        [their units, e.g. tce/10^4 CNY].
+    base_year : int, optional
+        The base year [year]; None: the base year of the default target profile
+        (:func:`carbonkit.deflators.resolve_base_year`).
+    columns : tuple of str, optional
+        The intensity columns to compare; default every result ratio of the catalog present in ``summary``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``enterprise``, ``period`` and, per column, ``<c>_change_prev`` and ``<c>_change_base`` [-] (fractions:
+        -0.05 is a 5 % decline). ``attrs["base_year"]`` states the base year used.
     """
+    base_year = resolve_base_year(base_year)
     columns = tuple(c for c in (columns or INTENSITY_COLUMNS) if c in summary.columns)
     frame = summary[["enterprise", "period", *columns]].copy()
     frame["_year"] = frame["period"].str.slice(0, 4).astype(int)
@@ -71,4 +90,6 @@ def changes(summary: pd.DataFrame, base_year: int = 2020, columns: tuple[str, ..
         out[f"{c}_change_prev"] = np.where(consecutive, ratio(frame[c].to_numpy(), previous) - 1, np.nan)
         base_values = base[c].reindex(base_index).to_numpy() if len(base) else np.full(len(frame), np.nan)
         out[f"{c}_change_base"] = ratio(frame[c].to_numpy(), base_values) - 1
-    return out.sort_index().reset_index(drop=True)
+    out = out.sort_index().reset_index(drop=True)
+    out.attrs["base_year"] = base_year
+    return out
