@@ -25,14 +25,16 @@ gives nothing. The effects then sum exactly to ΔI. ``zero="delta"`` instead rep
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.accounting import AccountingResult
-from carbonkit.aggregation import add_intensities, group_keys, group_sums, prepare, results_frame, select
+from carbonkit.aggregation import Prepared, add_intensities, group_keys, group_sums, prepare, results_frame, select
 from carbonkit.catalog import decomposition_numerators
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
@@ -100,22 +102,32 @@ class Decomposition:
     def change(self) -> float:
         return self.IT - self.I0
 
-    def to_dict(self, top: int | None = None) -> dict:
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """The decomposition as JSON: intensities [``unit``], effects [``unit``], the ``top`` contributions."""
         contrib = self.contributions if top is None else self.contributions.head(top)
-        plain = lambda v: None if v is None or (isinstance(v, float) and v != v) else v  # noqa: E731
         return {"indicator": self.indicator, "unit": self.unit, "start": self.start, "end": self.end,
                 "by": list(self.keys), "effects": list(self.effects), "I0": self.I0, "IT": self.IT,
                 "change": self.change, "ratio": self.IT / self.I0 if self.I0 else None, "additive": self.additive,
                 "multiplicative": self.multiplicative, "zero": self.zero, "price_basis": self.price_basis,
                 "deflators": self.deflators, "notes": self.notes, "n_contributions": len(self.contributions),
-                "contributions": [{k: plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
+                "contributions": [{str(k): _plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
 
 
-def _finish(indicator, unit, start, end, keys, effect_names, labels: pd.DataFrame, effects: np.ndarray,
-            I0: float, IT: float, zero: str, term_key: np.ndarray | None = None) -> Decomposition:
+def _plain(v: object) -> object:
+    """None for a missing value or NaN, else the value."""
+    return None if v is None or (isinstance(v, float) and v != v) else v
+
+
+Labels = pd.DataFrame | Sequence[Any] | None
+
+
+def _finish(indicator: str, unit: str, start: object, end: object, keys: Sequence[str], effect_names: Sequence[str],
+            labels: pd.DataFrame, effects: npt.NDArray[np.float64], I0: float, IT: float, zero: str,
+            term_key: npt.NDArray[np.int_] | None = None) -> Decomposition:
     additive = {name: float(effects[k].sum()) for k, name in enumerate(effect_names)}
     additive["total"] = IT - I0
     L = float(logmean(np.array([IT]), np.array([I0]))[0])
+    multiplicative: dict[str, float | None]
     if I0 > 0 and IT > 0 and L > 0:
         multiplicative = {name: float(np.exp(v / L)) for name, v in additive.items() if name != "total"}
         multiplicative["total"] = IT / I0
@@ -136,7 +148,10 @@ def _finish(indicator, unit, start, end, keys, effect_names, labels: pd.DataFram
                          multiplicative, contrib, zero)
 
 
-def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str):
+Getter = Callable[[str, str], npt.NDArray[np.float64]]
+
+
+def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str) -> tuple[pd.DataFrame, Getter]:
     """Key labels of the union of groups of both periods, and a getter of a column per period (0 if absent)."""
     none = "\x00none"
     sums = sums.copy()
@@ -154,9 +169,9 @@ def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str
     return labels, get
 
 
-def _check(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    out = {}
-    problems = []
+def _check(arrays: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[np.float64]]:
+    out: dict[str, npt.NDArray[np.float64]] = {}
+    problems: list[Problem] = []
     for name, values in arrays.items():
         v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
         if (v < 0).any() or not np.isfinite(v).all():
@@ -168,8 +183,9 @@ def _check(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def lmdi(y0, e0, yT, eT, labels: pd.DataFrame | list | None = None, *, indicator: str = "energy",
-         unit: str = "", start="0", end="T", zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+def lmdi(y0: npt.ArrayLike, e0: npt.ArrayLike, yT: npt.ArrayLike, eT: npt.ArrayLike, labels: Labels = None, *,
+         indicator: str = "energy", unit: str = "", start: str | int = "0", end: str | int = "T",
+         zero: Literal["limit", "delta"] = "limit") -> Decomposition:
     """Structure and intensity effects of the change of Σ E / Σ Y from period 0 to T (module docstring).
 
     ``y0, e0, yT, eT`` are per sector (value added [10^4 CNY], energy [tce] or water [m3] or CO2 [tCO2]);
@@ -196,7 +212,8 @@ def lmdi(y0, e0, yT, eT, labels: pd.DataFrame | list | None = None, *, indicator
                    float(w0.sum()), float(wT.sum()), zero)
 
 
-def lmdi_co2(y0, e0, c0, yT, eT, cT, labels: pd.DataFrame | list | None = None, *, start="0", end="T",
+def lmdi_co2(y0: npt.ArrayLike, e0: npt.ArrayLike, c0: npt.ArrayLike, yT: npt.ArrayLike, eT: npt.ArrayLike,
+             cT: npt.ArrayLike, labels: Labels = None, *, start: str | int = "0", end: str | int = "T",
              unit: str = "tCO2/10^4 CNY", zero: Literal["limit", "delta"] = "limit") -> Decomposition:
     """Structure, energy-intensity, fuel-mix and emission-factor effects of the change of Σ C / Σ Y.
 
@@ -205,8 +222,8 @@ def lmdi_co2(y0, e0, c0, yT, eT, cT, labels: pd.DataFrame | list | None = None, 
     """
     v = _check({"y0": y0, "yT": yT, "e0": np.atleast_2d(e0), "eT": np.atleast_2d(eT), "c0": np.atleast_2d(c0),
                 "cT": np.atleast_2d(cT)})
-    for y, e, c, p in (("y0", "e0", "c0", start), ("yT", "eT", "cT", end)):
-        if ((v[e].sum(axis=1) > 0) & (v[y] <= 0)).any() or ((v[c] > 0) & (v[e] <= 0)).any():
+    for ky, ke, kc, p in (("y0", "e0", "c0", start), ("yT", "eT", "cT", end)):
+        if ((v[ke].sum(axis=1) > 0) & (v[ky] <= 0)).any() or ((v[kc] > 0) & (v[ke] <= 0)).any():
             raise InvalidInput(Problem("value_invalid", f"energy without value added, or CO2 without energy, in period "
                                        f"{p}: an infinite intensity or emission factor", field="value_added_10k_cny",
                                        period=str(p)))
@@ -234,7 +251,7 @@ def lmdi_co2(y0, e0, c0, yT, eT, cT, labels: pd.DataFrame | list | None = None, 
                    float(w0.sum()), float(wT.sum()), zero, term_key=np.repeat(np.arange(n), m))
 
 
-def _labels(labels, n: int) -> pd.DataFrame:
+def _labels(labels: Labels, n: int) -> pd.DataFrame:
     if labels is None:
         return pd.DataFrame({"key": range(n)})
     if isinstance(labels, pd.DataFrame):
@@ -272,7 +289,7 @@ def _coefficient_of(release: str | None, notes: list[str]) -> float:
 CO2_SPLIT = ("electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2")
 
 
-def _check_co2_columns(data) -> None:
+def _check_co2_columns(data: object) -> None:
     """The CO2 split needs its columns in every row that has CO2: missing ones would count as zero."""
     frame = data.summary if isinstance(data, AccountingResult) else data
     if not isinstance(frame, pd.DataFrame):
@@ -293,7 +310,8 @@ def _check_co2_columns(data) -> None:
                                        period=str(frame["period"].iat[i]), expected="a number (0 where there is none)"))
 
 
-def decompose(data, start: int | str, end: int | str, by="division", *, indicator: str = "energy",
+def decompose(data: AccountingResult | pd.DataFrame, start: int | str, end: int | str, by: str | Sequence[str] = "division", *,
+              indicator: str = "energy",
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None,
               deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
               zero: Literal["limit", "delta"] = "limit", total: bool = False) -> Decomposition:
@@ -329,7 +347,7 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
                           total=total)
 
 
-def with_co2_split(prepared, notes: list[str]):
+def with_co2_split(prepared: Prepared, notes: list[str]) -> Prepared:
     """The prepared results with the CO2 split per row (``iv_elec_tce`` electricity at the equivalent value of
     each result's release [tce], ``iv_other_tce`` other energy [tce], ``iv_other_co2`` fuels and heat [tCO2])."""
     f = prepared.frame

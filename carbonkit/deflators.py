@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.datafiles import data_path
@@ -94,7 +95,7 @@ class Deflators:
         if fixed != {None}:  # fixed-base index: P_t / P_B = I_t / I_B, with I = 100 in the index's own base year
             (index_base,) = fixed
 
-            def at(y):
+            def at(y: int) -> tuple[float, list[str]] | None:
                 if y == index_base:
                     return 100.0, []
                 return (rows[y][0], [rows[y][2]]) if y in rows else None
@@ -137,8 +138,12 @@ def load_deflators(source: str | Path | Deflators | None) -> Deflators | None:
     return Deflators(table, _series(table, path.name))
 
 
-def _series(table: Table, name: str) -> dict:
-    problems, series = [], {}
+Series = dict[tuple[str, str], dict[int, tuple[float, int | None, str, str]]]
+
+
+def _series(table: Table, name: str) -> Series:
+    problems: list[str] = []
+    series: Series = {}
     for line, rec in enumerate(table.rows.to_dict("records"), start=2):
         industry = str(rec["industry"]).strip()
         base = str(rec["base_year"]).strip()
@@ -224,12 +229,26 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
     return values, basis, used
 
 
-def price_basis(n_comparable, n_current, n_value_added) -> np.ndarray:
+def price_basis(n_comparable: npt.ArrayLike, n_current: npt.ArrayLike,
+                n_value_added: npt.ArrayLike) -> npt.NDArray[np.object_]:
     """``comparable``, ``nominal`` or ``mixed`` per group (None without value added): nominal when no row outside
-    the base year is at comparable prices and some are at current prices."""
-    n_comparable, n_current = np.asarray(n_comparable), np.asarray(n_current)
-    return np.where(np.asarray(n_value_added) == 0, None,
-                    np.where(n_current == 0, "comparable", np.where(n_comparable == 0, "nominal", "mixed")))
+    the base year is at comparable prices and some are at current prices.
+
+    Parameters
+    ----------
+    n_comparable, n_current, n_value_added : array_like of int
+        Per group, the enterprise-periods outside the base year at comparable prices, those at current prices
+        only, and those with a positive value added [-].
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``comparable``, ``nominal``, ``mixed`` or None per group.
+    """
+    comparable, current = np.asarray(n_comparable), np.asarray(n_current)
+    basis = np.where(np.asarray(n_value_added) == 0, None,  # type: ignore[call-overload]  # None is a valid scalar
+                     np.where(current == 0, "comparable", np.where(comparable == 0, "nominal", "mixed")))
+    return basis  # type: ignore[no-any-return]
 
 
 def basis_notes(totals: pd.DataFrame | None, table: str | None, rows: dict[str, str]) -> list[str]:

@@ -10,8 +10,10 @@ is x_t / x_0 − 1 (NBS: (1 + energy growth) / (1 + real VA growth) − 1, the s
 from __future__ import annotations
 
 import math
+from typing import Any, SupportsFloat, SupportsIndex
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.catalog import ratios
@@ -23,8 +25,21 @@ INTENSITIES: tuple[tuple[str, str, str], ...] = ratios()
 INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
 
 
-def finite(x) -> float | None:
-    """``x`` as a float, or None when it is missing, not a number, NaN or infinite."""
+def finite(x: SupportsFloat | SupportsIndex | str | bytes | None) -> float | None:
+    """``x`` as a float, or None when it is missing, not a number, NaN or infinite.
+
+    Parameters
+    ----------
+    x : number, str or None
+        A value in any unit (the unit is kept).
+
+    Returns
+    -------
+    float or None
+        ``float(x)`` [the unit of ``x``], or None.
+    """
+    if x is None:
+        return None
     try:
         v = float(x)
     except (TypeError, ValueError):
@@ -32,16 +47,36 @@ def finite(x) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN where the denominator is missing or not positive."""
+def ratio(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """numerator / denominator, NaN where the denominator is missing or not positive.
+
+    Parameters
+    ----------
+    numerator : array_like
+        E.g. energy [tce], CO2 [tCO2] or water [m3].
+    denominator : array_like
+        E.g. value added [10^4 CNY]; missing or not positive gives NaN.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The quotient [unit of numerator / unit of denominator], e.g. [tce/10^4 CNY].
+    """
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def add_intensities(summary: dict) -> None:
-    """Add every intensity column of :data:`INTENSITIES` to a summary (column name -> array), in place."""
+def add_intensities(summary: dict[str, Any]) -> None:
+    """Add every intensity column of :data:`INTENSITIES` to a summary (column name -> array), in place.
+
+    Parameters
+    ----------
+    summary : dict of str to array
+        Result columns [their catalog units]; each ratio of the catalog is added as numerator / denominator
+        [e.g. tce/10^4 CNY].
+    """
     for name, num, den in INTENSITIES:
         summary[name] = ratio(summary[num], summary[den])
 
