@@ -110,7 +110,7 @@ class Decomposition:
                 "change": self.change, "ratio": self.IT / self.I0 if self.I0 else None, "additive": self.additive,
                 "multiplicative": self.multiplicative, "zero": self.zero, "price_basis": self.price_basis,
                 "deflators": self.deflators, "notes": self.notes, "n_contributions": len(self.contributions),
-                "contributions": [{str(k): _plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
+                "contributions": [{k: _plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
 
 
 def _plain(v: object) -> object:
