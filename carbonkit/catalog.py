@@ -166,7 +166,18 @@ def catalog(path: str | Path | None = None) -> dict[str, Indicator]:
 
 
 def indicator(column: str) -> Indicator:
-    """The catalog entry of ``column``; KeyError naming the column when it is not declared."""
+    """The catalog entry of ``column``; KeyError naming the column when it is not declared.
+
+    Parameters
+    ----------
+    column : str
+        A catalog column.
+
+    Returns
+    -------
+    Indicator
+        Its entry (unit, names, aggregation, where it takes part).
+    """
     try:
         return catalog()[column]
     except KeyError:
@@ -174,19 +185,54 @@ def indicator(column: str) -> Indicator:
 
 
 def unit_of(column: str) -> str | None:
-    """The unit of a column, or None when the catalog does not declare it."""
+    """The unit of a column, or None when the catalog does not declare it.
+
+    Parameters
+    ----------
+    column : str
+        A result column.
+
+    Returns
+    -------
+    str or None
+        Its unit in the one notation (``tce``, ``tCO2``, ``m3``, ``10^4 CNY``, ``tce/10^4 CNY`` ...).
+    """
     entry = catalog().get(column)
     return entry.unit if entry else None
 
 
 def name_of(column: str, lang: str = "en") -> str:
-    """The name of a column in ``lang``, or the column itself when the catalog does not declare it."""
+    """The name of a column in ``lang``, or the column itself when the catalog does not declare it.
+
+    Parameters
+    ----------
+    column : str
+        A result column.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        Its name (no unit).
+    """
     entry = catalog().get(column)
     return entry.name(lang) if entry else column
 
 
 def columns(aggregate: str) -> tuple[str, ...]:
-    """The columns that aggregate as ``aggregate`` (sum, stock or ratio), in catalog order."""
+    """The columns that aggregate as ``aggregate`` (sum, stock or ratio), in catalog order.
+
+    Parameters
+    ----------
+    aggregate : str
+        ``sum``, ``stock`` or ``ratio``.
+
+    Returns
+    -------
+    tuple of str
+        The columns, each in the unit of its entry.
+    """
     return tuple(c for c, e in catalog().items() if e.aggregate == aggregate)
 
 
@@ -248,13 +294,35 @@ def prepared_name(column: str, path: str | Path | None = None) -> str:
 
 
 def group_sum_columns(path: str | Path | None = None) -> tuple[str, ...]:
-    """The columns summed per group and period (:data:`carbonkit.aggregation.SUM_COLUMNS`), each in its unit."""
+    """The columns summed per group and period (:data:`carbonkit.aggregation.SUM_COLUMNS`), each in its unit.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog file; default ``carbonkit/indicators.toml``.
+
+    Returns
+    -------
+    tuple of str
+        The columns with field ``group_sum``, in its order.
+    """
     return tuple(e.column for e in view("group_sum", path))
 
 
 def value_added_sum_columns(path: str | Path | None = None) -> tuple[str, ...]:
     """The columns summed over the enterprise-periods with value added, as ``iv_<column>``, each in its unit
-    (:data:`carbonkit.aggregation.NUMERATORS`)."""
+    (:data:`carbonkit.aggregation.NUMERATORS`).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog file; default ``carbonkit/indicators.toml``.
+
+    Returns
+    -------
+    tuple of str
+        The columns with field ``va_sum``, in its order.
+    """
     return tuple(e.column for e in view("va_sum", path))
 
 
@@ -272,7 +340,18 @@ def group_intensities(path: str | Path | None = None) -> tuple[tuple[str, str, s
 
 
 def stored_columns(path: str | Path | None = None) -> tuple[str, ...]:
-    """The result columns the service keeps as columns of its ``result`` table (``api.models.RESULT_COLUMNS``)."""
+    """The result columns the service keeps as columns of its ``result`` table (``api.models.RESULT_COLUMNS``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog file; default ``carbonkit/indicators.toml``.
+
+    Returns
+    -------
+    tuple of str
+        The columns with field ``stored``, in its order; each is a float column of ``api.models.Result``.
+    """
     return tuple(e.column for e in view("stored", path))
 
 
@@ -308,11 +387,33 @@ def decomposition_numerators(path: str | Path | None = None) -> dict[str, tuple[
 
 
 def labels(lang: str) -> dict[str, str]:
-    """Column -> name in ``lang``, for every indicator."""
+    """Column -> name in ``lang``, for every indicator.
+
+    Parameters
+    ----------
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> name (no unit).
+    """
     return {c: e.name(lang) for c, e in catalog().items()}
 
 
 def indicators_of(cols: Iterable[Any]) -> dict[str, dict[str, str | None]]:
-    """Column -> {unit, name_zh, name_en, ...} for the catalogued ones among ``cols`` (for JSON answers)."""
+    """Column -> {unit, name_zh, name_en, ...} for the catalogued ones among ``cols`` (for JSON answers).
+
+    Parameters
+    ----------
+    cols : iterable
+        Column names (the uncatalogued ones are left out).
+
+    Returns
+    -------
+    dict of str to dict
+        Column -> :meth:`Indicator.to_dict` (unit, names, aggregation, numerator, denominator, direction).
+    """
     table = catalog()
     return {c: table[c].to_dict() for c in cols if c in table}

@@ -47,7 +47,18 @@ NUMERATORS: dict[str, tuple[str, str]] = decomposition_numerators()
 
 
 def logmean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """L(a, b) = (a − b) / (ln a − ln b), with L(a, a) = a and L(a, 0) = 0 (a, b ≥ 0)."""
+    """L(a, b) = (a − b) / (ln a − ln b), with L(a, a) = a and L(a, 0) = 0 (a, b ≥ 0).
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        Non-negative values in one unit (e.g. [tce/10^4 CNY]).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        L(a, b) [the unit of a and b].
+    """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = (a - b) / (np.log(a) - np.log(b))
@@ -60,6 +71,18 @@ def lmdi_terms(w0: np.ndarray, wT: np.ndarray, x0: list[np.ndarray], xT: list[np
 
     ``w`` is the term's contribution to the aggregate (the product of its factors); ``x0`` / ``xT`` the
     factor values per term. Zero terms follow the analytical limits of the module docstring.
+
+    Parameters
+    ----------
+    w0, wT : numpy.ndarray
+        Each term's contribution to the aggregate in periods 0 and T [unit of the aggregate, e.g. tce/10^4 CNY].
+    x0, xT : list of numpy.ndarray
+        The factor values per term in periods 0 and T [each factor in its own unit].
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Shape (factors, terms): the additive effects [unit of the aggregate].
     """
     w0, wT = np.asarray(w0, dtype=float), np.asarray(wT, dtype=float)
     L = logmean(wT, w0)
@@ -190,6 +213,26 @@ def lmdi(y0: npt.ArrayLike, e0: npt.ArrayLike, yT: npt.ArrayLike, eT: npt.ArrayL
 
     ``y0, e0, yT, eT`` are per sector (value added [10^4 CNY], energy [tce] or water [m3] or CO2 [tCO2]);
     ``labels`` names the sectors (a frame of key columns, or a list).
+
+    Parameters
+    ----------
+    y0, yT : array_like
+        Value added per sector in periods 0 and T [10^4 CNY].
+    e0, eT : array_like
+        The numerator per sector [tce, m3 or tCO2].
+    labels : DataFrame, sequence or None
+        Sector names (key columns or a list); None: 0, 1, ...
+    indicator, unit : str
+        Name and unit of the intensity (e.g. ``energy``, ``tce/10^4 CNY``).
+    start, end : str or int
+        The two periods.
+    zero : {"limit", "delta"}
+        Treatment of zero values (module docstring).
+
+    Returns
+    -------
+    Decomposition
+        Structure and intensity effects [unit], additive and multiplicative, and each sector's contribution.
     """
     v = _check({"y0": y0, "e0": e0, "yT": yT, "eT": eT})
     for y, e, p in (("y0", "e0", start), ("yT", "eT", end)):
@@ -219,6 +262,28 @@ def lmdi_co2(y0: npt.ArrayLike, e0: npt.ArrayLike, c0: npt.ArrayLike, yT: npt.Ar
 
     ``y0, yT`` per sector, shape (sectors,); ``e0, eT`` energy [tce] and ``c0, cT`` CO2 [tCO2] per sector and
     carrier, shape (sectors, carriers).
+
+    Parameters
+    ----------
+    y0, yT : array_like
+        Value added per sector [10^4 CNY].
+    e0, eT : array_like
+        Energy per sector and carrier [tce].
+    c0, cT : array_like
+        CO2 per sector and carrier [tCO2].
+    labels : DataFrame, sequence or None
+        Sector names.
+    start, end : str or int
+        The two periods.
+    unit : str
+        The unit of the intensity, ``tCO2/10^4 CNY``.
+    zero : {"limit", "delta"}
+        Treatment of zero values.
+
+    Returns
+    -------
+    Decomposition
+        Structure, energy-intensity, fuel-mix and emission-factor effects [tCO2/10^4 CNY].
     """
     v = _check({"y0": y0, "yT": yT, "e0": np.atleast_2d(e0), "eT": np.atleast_2d(eT), "c0": np.atleast_2d(c0),
                 "cT": np.atleast_2d(cT)})
@@ -262,7 +327,18 @@ def _labels(labels: Labels, n: int) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- from enterprise results
 
 def electricity_tce_per_kwh(release: Release | str | None) -> float:
-    """The equivalent-value coefficient of electricity [tce/kWh] of a factor release."""
+    """The equivalent-value coefficient of electricity [tce/kWh] of a factor release.
+
+    Parameters
+    ----------
+    release : Release, str or None
+        A factor release or its name (None: the current one).
+
+    Returns
+    -------
+    float
+        The coefficient [tce/kWh] (GB/T 2589-2020: 0.1229 kgce/kWh = 1.229e-4 tce/kWh).
+    """
     rel = release if isinstance(release, Release) else load_release(release)
     row = rel.lookup("standard_coal", "electricity")
     if row is None:
@@ -324,6 +400,34 @@ def decompose(data: AccountingResult | pd.DataFrame, start: int | str, end: int 
     ``co2`` (structure, energy intensity, fuel mix of electricity vs other energy, emission factor; energy
     excludes raw-material use, electricity at the equivalent value of the results' factor release). Value
     added at comparable prices of ``base_year`` (default ``start``), as in :func:`aggregation.aggregate`.
+
+    Parameters
+    ----------
+    data : AccountingResult or pandas.DataFrame
+        Enterprise results (summary rows).
+    start, end : int or str
+        The two periods (``2020``, ``2023``).
+    by : str or sequence of str
+        The level(s) of the sectors (``division``, ``city`` ...).
+    indicator : str
+        A key of :data:`NUMERATORS` (catalog field ``decomposition``).
+    region, park, industry : str, optional
+        The selection.
+    deflators : Deflators or str, optional
+        The price-index table.
+    base_year : int, optional
+        The price base year [year] (default ``start``).
+    override : bool
+        Deflate reported comparable values too.
+    zero : {"limit", "delta"}
+        Treatment of zero values.
+    total : bool
+        Decompose the total [tce, m3, tCO2] instead of the intensity.
+
+    Returns
+    -------
+    Decomposition
+        The effects [the indicator's unit, e.g. tce/10^4 CNY] and the contributions.
     """
     if indicator not in NUMERATORS:
         raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
@@ -349,7 +453,20 @@ def decompose(data: AccountingResult | pd.DataFrame, start: int | str, end: int 
 
 def with_co2_split(prepared: Prepared, notes: list[str]) -> Prepared:
     """The prepared results with the CO2 split per row (``iv_elec_tce`` electricity at the equivalent value of
-    each result's release [tce], ``iv_other_tce`` other energy [tce], ``iv_other_co2`` fuels and heat [tCO2])."""
+    each result's release [tce], ``iv_other_tce`` other energy [tce], ``iv_other_co2`` fuels and heat [tCO2]).
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Prepared results (:func:`carbonkit.aggregation.prepare`).
+    notes : list of str
+        Notes, appended to when a result's release is unknown.
+
+    Returns
+    -------
+    Prepared
+        A copy with ``iv_elec_tce`` [tce], ``iv_other_tce`` [tce] and ``iv_other_co2`` [tCO2].
+    """
     f = prepared.frame
     names = f["release"].to_numpy(dtype=object) if "release" in f else np.full(len(f), None, dtype=object)
     coefficients = {r: _coefficient_of(r, notes) for r in pd.unique(names)}
@@ -366,7 +483,36 @@ def decompose_sums(sums: pd.DataFrame, totals: pd.DataFrame, keys: tuple[str, ..
                    total: bool = False) -> Decomposition:
     """LMDI from group sums (:func:`carbonkit.aggregation.group_sums` per ``keys`` and period, or their
     combination over partitions, :mod:`carbonkit.sums`) and their ``totals`` over both periods; ``total=True``
-    decomposes the totals with an activity effect (:mod:`carbonkit.decomposition_totals`)."""
+    decomposes the totals with an activity effect (:mod:`carbonkit.decomposition_totals`).
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        Group sums per ``keys`` and period (``vac`` [10^4 CNY], ``iv_<numerator>`` [its unit]).
+    totals : pandas.DataFrame
+        Their totals over both periods (price-basis counts).
+    keys : tuple of str
+        The key columns of the groups.
+    start, end : str
+        The two periods.
+    indicator : str
+        A key of :data:`NUMERATORS`.
+    zero : {"limit", "delta"}
+        Treatment of zero values.
+    deflators : str, optional
+        The deflator table id, stated.
+    deflator_rows : dict of str to str, optional
+        Deflator row id -> status.
+    notes : list of str, optional
+        Notes to carry.
+    total : bool
+        Decompose the total instead of the intensity.
+
+    Returns
+    -------
+    Decomposition
+        The effects [the indicator's unit] and the contributions.
+    """
     from carbonkit.decomposition_totals import lmdi_total, lmdi_total_co2  # builds on this module
 
     labels, get = _two_periods(sums, keys, start, end)

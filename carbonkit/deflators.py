@@ -85,7 +85,20 @@ class Deflators:
         return self.table.id
 
     def level(self, region: str, industry: str, year: int, base_year: int) -> tuple[float, list[str]] | None:
-        """P_year / P_base of one (region, industry) series [1] and the row ids it used; None if incomplete."""
+        """P_year / P_base of one (region, industry) series [1] and the row ids it used; None if incomplete.
+
+        Parameters
+        ----------
+        region, industry : str
+            The series key (province code or ``CN``; GB/T 4754 division, section or ``""``).
+        year, base_year : int
+            The year t and the base year B [year].
+
+        Returns
+        -------
+        tuple of (float, list of str) or None
+            P_t / P_B [-] and the row ids it rests on; None when the series lacks a year it needs.
+        """
         rows = self.series.get((region, industry))
         if rows is None:
             return None
@@ -111,18 +124,47 @@ class Deflators:
         return (product if year > base_year else 1.0 / product), [rows[y][2] for y in needed]
 
     def statuses(self, ids: list[str]) -> dict[str, str]:
+        """The status marks of some rows of the table.
+
+        Parameters
+        ----------
+        ids : list of str
+            Row ids of the table.
+
+        Returns
+        -------
+        dict of str to str
+            Row id -> status (verified, corroborated, unconfirmed, unverified).
+        """
         status = dict(zip(self.table.rows["id"], self.table.rows["status"]))
         return {i: status[i] for i in ids}
 
 
 def shipped_deflators() -> list[str]:
-    """Ids of the deflator tables shipped in ``factors/deflators/``."""
+    """Ids of the deflator tables shipped in ``factors/deflators/``.
+
+    Returns
+    -------
+    list of str
+        Table ids, sorted (``nbs-ppi-cn`` ...).
+    """
     folder = data_path("deflators")
     return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def load_deflators(source: str | Path | Deflators | None) -> Deflators | None:
-    """A deflator table: a shipped id (``nbs-ppi-cn``), the path of a CSV with its TOML beside it, or None."""
+    """A deflator table: a shipped id (``nbs-ppi-cn``), the path of a CSV with its TOML beside it, or None.
+
+    Parameters
+    ----------
+    source : str, Path, Deflators or None
+        A shipped id, a CSV path (its TOML of provenance beside it), a table already loaded, or None.
+
+    Returns
+    -------
+    Deflators or None
+        The validated table (indices [-], 100 in the base year or the previous year); None for None.
+    """
     if source is None or isinstance(source, Deflators):
         return source
     path = Path(source)
@@ -191,6 +233,27 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
     Reported comparable values are kept unless ``override``; a row of ``base_year`` without one is at base-year
     prices already (basis ``base_year``); the table fills the others; what remains stays at current prices
     (basis ``current``). ``base_year`` None: :func:`resolve_base_year`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Enterprise-periods: ``value_added_10k_cny`` [10^4 CNY], ``value_added_comparable_10k_cny`` [10^4 CNY at
+        base-year prices, may be NaN], ``year``, ``region``, ``industry``.
+    deflators : Deflators or None
+        The price-index table; None: no deflation.
+    base_year : int or None
+        The price base year B [year]; None: :func:`resolve_base_year`.
+    override : bool
+        Deflate even where a comparable value was reported.
+
+    Returns
+    -------
+    values : numpy.ndarray of float
+        VA_comp,t = VA_t / (P_t / P_B) per row [10^4 CNY at prices of B].
+    basis : numpy.ndarray of object
+        ``reported``, ``deflated``, ``base_year`` or ``current`` per row.
+    used : dict of str to str
+        Deflator row id -> its status.
     """
     base_year = resolve_base_year(base_year)
     current = frame["value_added_10k_cny"].to_numpy(dtype=float)
@@ -252,7 +315,22 @@ def price_basis(n_comparable: npt.ArrayLike, n_current: npt.ArrayLike,
 
 
 def basis_notes(totals: pd.DataFrame | None, table: str | None, rows: dict[str, str]) -> list[str]:
-    """Plain-language notes on the price basis and the deflator rows of an answer."""
+    """Plain-language notes on the price basis and the deflator rows of an answer.
+
+    Parameters
+    ----------
+    totals : pandas.DataFrame or None
+        One row of counts (``n_value_added``, ``n_reporting`` and ``n_<basis>``) [-].
+    table : str or None
+        The deflator table id.
+    rows : dict of str to str
+        Deflator row id -> status.
+
+    Returns
+    -------
+    list of str
+        The notes, in English (``carbonkit.messages`` translates them).
+    """
     if totals is None or totals.empty:
         return ["no results for the selection"]
     row = totals.iloc[0]
