@@ -8,14 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# Result columns kept as real columns (for aggregation in the database); the full summary row is JSON.
-RESULT_COLUMNS = (
-    "energy_equivalent_tce", "energy_equal_tce", "feedstock_equivalent_tce", "renewable_electricity_equivalent_tce",
-    "co2_location_tco2", "co2_market_tco2", "water_withdrawal_m3", "fresh_water_m3",
-    "value_added_10k_cny", "value_added_comparable_10k_cny",
-    # for the CO2 decomposition (electricity vs other energy): migration 0002_progress
-    "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2",
-)
+from carbonkit.catalog import stored_columns
+
+# Result columns kept as real columns (for aggregation in the database); the full summary row is JSON. The catalog
+# marks them (carbonkit/indicators.toml, field `stored`); each is a field of `Result` below, added by a migration
+# (electricity_kwh ... co2_heat_tco2: 0002_progress), which tests/carbonkit/test_catalog_views.py checks.
+RESULT_COLUMNS: tuple[str, ...] = stored_columns()
 
 
 def utcnow() -> datetime:

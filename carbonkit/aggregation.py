@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonkit import catalog
 from carbonkit.accounting import AccountingResult
 from carbonkit.deflators import (
     BASE,
@@ -54,27 +55,13 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "division": ("section", "division"),
     "enterprise": ("enterprise",),
 }
-# result columns summed per group [their units are those of the accounting summary]
-SUM_COLUMNS = (
-    "energy_equivalent_tce", "energy_equal_tce", "feedstock_equivalent_tce", "renewable_electricity_equivalent_tce",
-    "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2", "co2_location_tco2",
-    "co2_market_tco2", "water_withdrawal_m3", "fresh_water_m3", "value_added_10k_cny",
-)
+# result columns summed per group [their units are those of the accounting summary]: catalog field group_sum
+SUM_COLUMNS: tuple[str, ...] = catalog.group_sum_columns()
 ATTRIBUTES = ("region", "industry", "park", "name")
-# (intensity column, numerator, denominator): "va" current prices, "vac" comparable prices [10^4 CNY]
-INTENSITIES = (
-    ("energy_intensity_tce_per_10k_cny", "energy_equivalent_tce", "va"),
-    ("energy_intensity_comparable_tce_per_10k_cny", "energy_equivalent_tce", "vac"),
-    ("energy_excl_feedstock_intensity_comparable_tce_per_10k_cny", "energy_excl_feedstock_tce", "vac"),
-    ("water_intensity_m3_per_10k_cny", "water_withdrawal_m3", "va"),
-    ("water_intensity_comparable_m3_per_10k_cny", "water_withdrawal_m3", "vac"),
-    ("co2_intensity_tco2_per_10k_cny", "co2_location_tco2", "va"),
-    ("co2_intensity_comparable_tco2_per_10k_cny", "co2_location_tco2", "vac"),
-)
-NUMERATORS = ("energy_equivalent_tce", "energy_excl_feedstock_tce", "feedstock_equivalent_tce",
-              "renewable_electricity_equivalent_tce", "water_withdrawal_m3", "fresh_water_m3", "co2_location_tco2",
-              "co2_market_tco2", "electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2",
-              "co2_heat_tco2")
+# (intensity column, numerator, denominator): "va" current prices, "vac" comparable prices [10^4 CNY]: group_ratio
+INTENSITIES: tuple[tuple[str, str, str], ...] = catalog.group_intensities()
+# columns summed over the rows with value added, as iv_<column>: catalog field va_sum
+NUMERATORS: tuple[str, ...] = catalog.value_added_sum_columns()
 
 
 RESULT_TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name", "release")}
@@ -246,7 +233,7 @@ class Prepared:
     deflator_rows: dict[str, str] = field(default_factory=dict)  # row id -> status
 
 
-def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_year: int = 2020,
+def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_year: int | None = None,
             override: bool = False) -> Prepared:
     """Add ``va`` / ``vac`` (value added at current / comparable prices, 0 where not positive), ``basis``,
     ``has_va`` and the intensity numerators restricted to rows with value added (``iv_<column>``)."""
@@ -368,7 +355,7 @@ def register_of(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def aggregate(data, by="province", *, periods: list[str] | None = None, register: pd.DataFrame | None = None,
-              deflators: Deflators | str | None = None, base_year: int = 2020, override: bool = False,
+              deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None) -> Aggregate:
     """Sums, total-over-total intensities and coverage per group of ``by`` and period.
 

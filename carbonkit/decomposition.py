@@ -25,29 +25,40 @@ gives nothing. The effects then sum exactly to ΔI. ``zero="delta"`` instead rep
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.accounting import AccountingResult
-from carbonkit.aggregation import add_intensities, group_keys, group_sums, prepare, results_frame, select
+from carbonkit.aggregation import Prepared, add_intensities, group_keys, group_sums, prepare, results_frame, select
+from carbonkit.catalog import decomposition_numerators
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors import Release, load_release
 from carbonkit.units import multiplier
 
 DELTA = 1e-20
-# indicator -> (numerator column of the prepared results, unit)
-NUMERATORS = {"energy": ("iv_energy_equivalent_tce", "tce/10^4 CNY"),
-              "energy_excl_feedstock": ("iv_energy_excl_feedstock_tce", "tce/10^4 CNY"),
-              "water": ("iv_water_withdrawal_m3", "m3/10^4 CNY"),
-              "co2": ("iv_co2_location_tco2", "tCO2/10^4 CNY")}
+# indicator -> (numerator column of the prepared results, unit), from the catalog (field decomposition)
+NUMERATORS: dict[str, tuple[str, str]] = decomposition_numerators()
 
 
 def logmean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """L(a, b) = (a − b) / (ln a − ln b), with L(a, a) = a and L(a, 0) = 0 (a, b ≥ 0)."""
+    """L(a, b) = (a − b) / (ln a − ln b), with L(a, a) = a and L(a, 0) = 0 (a, b ≥ 0).
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        Non-negative values in one unit (e.g. [tce/10^4 CNY]).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        L(a, b) [the unit of a and b].
+    """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = (a - b) / (np.log(a) - np.log(b))
@@ -60,6 +71,18 @@ def lmdi_terms(w0: np.ndarray, wT: np.ndarray, x0: list[np.ndarray], xT: list[np
 
     ``w`` is the term's contribution to the aggregate (the product of its factors); ``x0`` / ``xT`` the
     factor values per term. Zero terms follow the analytical limits of the module docstring.
+
+    Parameters
+    ----------
+    w0, wT : numpy.ndarray
+        Each term's contribution to the aggregate in periods 0 and T [unit of the aggregate, e.g. tce/10^4 CNY].
+    x0, xT : list of numpy.ndarray
+        The factor values per term in periods 0 and T [each factor in its own unit].
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Shape (factors, terms): the additive effects [unit of the aggregate].
     """
     w0, wT = np.asarray(w0, dtype=float), np.asarray(wT, dtype=float)
     L = logmean(wT, w0)
@@ -102,22 +125,32 @@ class Decomposition:
     def change(self) -> float:
         return self.IT - self.I0
 
-    def to_dict(self, top: int | None = None) -> dict:
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """The decomposition as JSON: intensities [``unit``], effects [``unit``], the ``top`` contributions."""
         contrib = self.contributions if top is None else self.contributions.head(top)
-        plain = lambda v: None if v is None or (isinstance(v, float) and v != v) else v  # noqa: E731
         return {"indicator": self.indicator, "unit": self.unit, "start": self.start, "end": self.end,
                 "by": list(self.keys), "effects": list(self.effects), "I0": self.I0, "IT": self.IT,
                 "change": self.change, "ratio": self.IT / self.I0 if self.I0 else None, "additive": self.additive,
                 "multiplicative": self.multiplicative, "zero": self.zero, "price_basis": self.price_basis,
                 "deflators": self.deflators, "notes": self.notes, "n_contributions": len(self.contributions),
-                "contributions": [{k: plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
+                "contributions": [{k: _plain(v) for k, v in r.items()} for r in contrib.to_dict("records")]}
 
 
-def _finish(indicator, unit, start, end, keys, effect_names, labels: pd.DataFrame, effects: np.ndarray,
-            I0: float, IT: float, zero: str, term_key: np.ndarray | None = None) -> Decomposition:
+def _plain(v: object) -> object:
+    """None for a missing value or NaN, else the value."""
+    return None if v is None or (isinstance(v, float) and v != v) else v
+
+
+Labels = pd.DataFrame | Sequence[Any] | None
+
+
+def _finish(indicator: str, unit: str, start: object, end: object, keys: Sequence[str], effect_names: Sequence[str],
+            labels: pd.DataFrame, effects: npt.NDArray[np.float64], I0: float, IT: float, zero: str,
+            term_key: npt.NDArray[np.int_] | None = None) -> Decomposition:
     additive = {name: float(effects[k].sum()) for k, name in enumerate(effect_names)}
     additive["total"] = IT - I0
     L = float(logmean(np.array([IT]), np.array([I0]))[0])
+    multiplicative: dict[str, float | None]
     if I0 > 0 and IT > 0 and L > 0:
         multiplicative = {name: float(np.exp(v / L)) for name, v in additive.items() if name != "total"}
         multiplicative["total"] = IT / I0
@@ -138,7 +171,10 @@ def _finish(indicator, unit, start, end, keys, effect_names, labels: pd.DataFram
                          multiplicative, contrib, zero)
 
 
-def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str):
+Getter = Callable[[str, str], npt.NDArray[np.float64]]
+
+
+def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str) -> tuple[pd.DataFrame, Getter]:
     """Key labels of the union of groups of both periods, and a getter of a column per period (0 if absent)."""
     none = "\x00none"
     sums = sums.copy()
@@ -156,9 +192,9 @@ def _two_periods(sums: pd.DataFrame, keys: tuple[str, ...], start: str, end: str
     return labels, get
 
 
-def _check(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    out = {}
-    problems = []
+def _check(arrays: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[np.float64]]:
+    out: dict[str, npt.NDArray[np.float64]] = {}
+    problems: list[Problem] = []
     for name, values in arrays.items():
         v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
         if (v < 0).any() or not np.isfinite(v).all():
@@ -170,12 +206,33 @@ def _check(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def lmdi(y0, e0, yT, eT, labels: pd.DataFrame | list | None = None, *, indicator: str = "energy",
-         unit: str = "", start="0", end="T", zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+def lmdi(y0: npt.ArrayLike, e0: npt.ArrayLike, yT: npt.ArrayLike, eT: npt.ArrayLike, labels: Labels = None, *,
+         indicator: str = "energy", unit: str = "", start: str | int = "0", end: str | int = "T",
+         zero: Literal["limit", "delta"] = "limit") -> Decomposition:
     """Structure and intensity effects of the change of Σ E / Σ Y from period 0 to T (module docstring).
 
     ``y0, e0, yT, eT`` are per sector (value added [10^4 CNY], energy [tce] or water [m3] or CO2 [tCO2]);
     ``labels`` names the sectors (a frame of key columns, or a list).
+
+    Parameters
+    ----------
+    y0, yT : array_like
+        Value added per sector in periods 0 and T [10^4 CNY].
+    e0, eT : array_like
+        The numerator per sector [tce, m3 or tCO2].
+    labels : DataFrame, sequence or None
+        Sector names (key columns or a list); None: 0, 1, ...
+    indicator, unit : str
+        Name and unit of the intensity (e.g. ``energy``, ``tce/10^4 CNY``).
+    start, end : str or int
+        The two periods.
+    zero : {"limit", "delta"}
+        Treatment of zero values (module docstring).
+
+    Returns
+    -------
+    Decomposition
+        Structure and intensity effects [unit], additive and multiplicative, and each sector's contribution.
     """
     v = _check({"y0": y0, "e0": e0, "yT": yT, "eT": eT})
     for y, e, p in (("y0", "e0", start), ("yT", "eT", end)):
@@ -198,17 +255,40 @@ def lmdi(y0, e0, yT, eT, labels: pd.DataFrame | list | None = None, *, indicator
                    float(w0.sum()), float(wT.sum()), zero)
 
 
-def lmdi_co2(y0, e0, c0, yT, eT, cT, labels: pd.DataFrame | list | None = None, *, start="0", end="T",
+def lmdi_co2(y0: npt.ArrayLike, e0: npt.ArrayLike, c0: npt.ArrayLike, yT: npt.ArrayLike, eT: npt.ArrayLike,
+             cT: npt.ArrayLike, labels: Labels = None, *, start: str | int = "0", end: str | int = "T",
              unit: str = "tCO2/10^4 CNY", zero: Literal["limit", "delta"] = "limit") -> Decomposition:
     """Structure, energy-intensity, fuel-mix and emission-factor effects of the change of Σ C / Σ Y.
 
     ``y0, yT`` per sector, shape (sectors,); ``e0, eT`` energy [tce] and ``c0, cT`` CO2 [tCO2] per sector and
     carrier, shape (sectors, carriers).
+
+    Parameters
+    ----------
+    y0, yT : array_like
+        Value added per sector [10^4 CNY].
+    e0, eT : array_like
+        Energy per sector and carrier [tce].
+    c0, cT : array_like
+        CO2 per sector and carrier [tCO2].
+    labels : DataFrame, sequence or None
+        Sector names.
+    start, end : str or int
+        The two periods.
+    unit : str
+        The unit of the intensity, ``tCO2/10^4 CNY``.
+    zero : {"limit", "delta"}
+        Treatment of zero values.
+
+    Returns
+    -------
+    Decomposition
+        Structure, energy-intensity, fuel-mix and emission-factor effects [tCO2/10^4 CNY].
     """
     v = _check({"y0": y0, "yT": yT, "e0": np.atleast_2d(e0), "eT": np.atleast_2d(eT), "c0": np.atleast_2d(c0),
                 "cT": np.atleast_2d(cT)})
-    for y, e, c, p in (("y0", "e0", "c0", start), ("yT", "eT", "cT", end)):
-        if ((v[e].sum(axis=1) > 0) & (v[y] <= 0)).any() or ((v[c] > 0) & (v[e] <= 0)).any():
+    for ky, ke, kc, p in (("y0", "e0", "c0", start), ("yT", "eT", "cT", end)):
+        if ((v[ke].sum(axis=1) > 0) & (v[ky] <= 0)).any() or ((v[kc] > 0) & (v[ke] <= 0)).any():
             raise InvalidInput(Problem("value_invalid", f"energy without value added, or CO2 without energy, in period "
                                        f"{p}: an infinite intensity or emission factor", field="value_added_10k_cny",
                                        period=str(p)))
@@ -236,7 +316,7 @@ def lmdi_co2(y0, e0, c0, yT, eT, cT, labels: pd.DataFrame | list | None = None, 
                    float(w0.sum()), float(wT.sum()), zero, term_key=np.repeat(np.arange(n), m))
 
 
-def _labels(labels, n: int) -> pd.DataFrame:
+def _labels(labels: Labels, n: int) -> pd.DataFrame:
     if labels is None:
         return pd.DataFrame({"key": range(n)})
     if isinstance(labels, pd.DataFrame):
@@ -247,7 +327,18 @@ def _labels(labels, n: int) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- from enterprise results
 
 def electricity_tce_per_kwh(release: Release | str | None) -> float:
-    """The equivalent-value coefficient of electricity [tce/kWh] of a factor release."""
+    """The equivalent-value coefficient of electricity [tce/kWh] of a factor release.
+
+    Parameters
+    ----------
+    release : Release, str or None
+        A factor release or its name (None: the current one).
+
+    Returns
+    -------
+    float
+        The coefficient [tce/kWh] (GB/T 2589-2020: 0.1229 kgce/kWh = 1.229e-4 tce/kWh).
+    """
     rel = release if isinstance(release, Release) else load_release(release)
     row = rel.lookup("standard_coal", "electricity")
     if row is None:
@@ -274,7 +365,7 @@ def _coefficient_of(release: str | None, notes: list[str]) -> float:
 CO2_SPLIT = ("electricity_kwh", "co2_combustion_tco2", "co2_electricity_location_tco2", "co2_heat_tco2")
 
 
-def _check_co2_columns(data) -> None:
+def _check_co2_columns(data: object) -> None:
     """The CO2 split needs its columns in every row that has CO2: missing ones would count as zero."""
     frame = data.summary if isinstance(data, AccountingResult) else data
     if not isinstance(frame, pd.DataFrame):
@@ -295,7 +386,8 @@ def _check_co2_columns(data) -> None:
                                        period=str(frame["period"].iat[i]), expected="a number (0 where there is none)"))
 
 
-def decompose(data, start: int | str, end: int | str, by="division", *, indicator: str = "energy",
+def decompose(data: AccountingResult | pd.DataFrame, start: int | str, end: int | str, by: str | Sequence[str] = "division", *,
+              indicator: str = "energy",
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None,
               deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
               zero: Literal["limit", "delta"] = "limit", total: bool = False) -> Decomposition:
@@ -308,6 +400,34 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
     ``co2`` (structure, energy intensity, fuel mix of electricity vs other energy, emission factor; energy
     excludes raw-material use, electricity at the equivalent value of the results' factor release). Value
     added at comparable prices of ``base_year`` (default ``start``), as in :func:`aggregation.aggregate`.
+
+    Parameters
+    ----------
+    data : AccountingResult or pandas.DataFrame
+        Enterprise results (summary rows).
+    start, end : int or str
+        The two periods (``2020``, ``2023``).
+    by : str or sequence of str
+        The level(s) of the sectors (``division``, ``city`` ...).
+    indicator : str
+        A key of :data:`NUMERATORS` (catalog field ``decomposition``).
+    region, park, industry : str, optional
+        The selection.
+    deflators : Deflators or str, optional
+        The price-index table.
+    base_year : int, optional
+        The price base year [year] (default ``start``).
+    override : bool
+        Deflate reported comparable values too.
+    zero : {"limit", "delta"}
+        Treatment of zero values.
+    total : bool
+        Decompose the total [tce, m3, tCO2] instead of the intensity.
+
+    Returns
+    -------
+    Decomposition
+        The effects [the indicator's unit, e.g. tce/10^4 CNY] and the contributions.
     """
     if indicator not in NUMERATORS:
         raise InvalidInput(Problem("indicator_unknown", f"'{indicator}' is not an indicator", field="indicator",
@@ -331,9 +451,22 @@ def decompose(data, start: int | str, end: int | str, by="division", *, indicato
                           total=total)
 
 
-def with_co2_split(prepared, notes: list[str]):
+def with_co2_split(prepared: Prepared, notes: list[str]) -> Prepared:
     """The prepared results with the CO2 split per row (``iv_elec_tce`` electricity at the equivalent value of
-    each result's release [tce], ``iv_other_tce`` other energy [tce], ``iv_other_co2`` fuels and heat [tCO2])."""
+    each result's release [tce], ``iv_other_tce`` other energy [tce], ``iv_other_co2`` fuels and heat [tCO2]).
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Prepared results (:func:`carbonkit.aggregation.prepare`).
+    notes : list of str
+        Notes, appended to when a result's release is unknown.
+
+    Returns
+    -------
+    Prepared
+        A copy with ``iv_elec_tce`` [tce], ``iv_other_tce`` [tce] and ``iv_other_co2`` [tCO2].
+    """
     f = prepared.frame
     names = f["release"].to_numpy(dtype=object) if "release" in f else np.full(len(f), None, dtype=object)
     coefficients = {r: _coefficient_of(r, notes) for r in pd.unique(names)}
@@ -350,7 +483,36 @@ def decompose_sums(sums: pd.DataFrame, totals: pd.DataFrame, keys: tuple[str, ..
                    total: bool = False) -> Decomposition:
     """LMDI from group sums (:func:`carbonkit.aggregation.group_sums` per ``keys`` and period, or their
     combination over partitions, :mod:`carbonkit.sums`) and their ``totals`` over both periods; ``total=True``
-    decomposes the totals with an activity effect (:mod:`carbonkit.decomposition_totals`)."""
+    decomposes the totals with an activity effect (:mod:`carbonkit.decomposition_totals`).
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        Group sums per ``keys`` and period (``vac`` [10^4 CNY], ``iv_<numerator>`` [its unit]).
+    totals : pandas.DataFrame
+        Their totals over both periods (price-basis counts).
+    keys : tuple of str
+        The key columns of the groups.
+    start, end : str
+        The two periods.
+    indicator : str
+        A key of :data:`NUMERATORS`.
+    zero : {"limit", "delta"}
+        Treatment of zero values.
+    deflators : str, optional
+        The deflator table id, stated.
+    deflator_rows : dict of str to str, optional
+        Deflator row id -> status.
+    notes : list of str, optional
+        Notes to carry.
+    total : bool
+        Decompose the total instead of the intensity.
+
+    Returns
+    -------
+    Decomposition
+        The effects [the indicator's unit] and the contributions.
+    """
     from carbonkit.decomposition_totals import lmdi_total, lmdi_total_co2  # builds on this module
 
     labels, get = _two_periods(sums, keys, start, end)

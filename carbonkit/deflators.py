@@ -13,15 +13,20 @@ current-price value added and is counted as nominal.
 
 Tables are ``va_deflator`` factor tables (``carbonkit.factors.tables``): a CSV beside a TOML of
 provenance, shipped in ``factors/deflators/`` or supplied by the user with the same columns.
+
+The base year B belongs to a target profile (``factors/targets/``): a caller that gives none gets the base
+year of :data:`DEFAULT_TARGET_PROFILE` (:func:`resolve_base_year`), never a year written in the code.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.datafiles import data_path
@@ -33,6 +38,39 @@ INDUSTRY_PATTERN = re.compile(r"^([A-T](\d{2})?)?$")
 # how an enterprise-period's comparable value added was obtained
 REPORTED, DEFLATED, BASE, CURRENT = "reported", "deflated", "base_year", "current"
 BASES = (REPORTED, DEFLATED, BASE, CURRENT)  # BASE: a base-year row, whose current prices are the base prices
+# the target profile whose base year is the price base when a caller gives none (chosen by id, as a factor release)
+DEFAULT_TARGET_PROFILE = "shandong-14fyp-2021-2025"
+
+
+@cache
+def default_base_year() -> int:
+    """The base year of the default target profile, the price base of comparable value added.
+
+    Returns
+    -------
+    int
+        ``base_year`` of :data:`DEFAULT_TARGET_PROFILE` (``factors/targets/shandong-14fyp-2021-2025.toml``:
+        2020) [year].
+    """
+    from carbonkit.targets import load_profile  # here, not at the top: carbonkit.targets imports this module
+
+    return load_profile(DEFAULT_TARGET_PROFILE).base_year
+
+
+def resolve_base_year(base_year: int | None) -> int:
+    """The base year a computation uses: the one given, else the default target profile's.
+
+    Parameters
+    ----------
+    base_year : int or None
+        The price base year [year]; None: :func:`default_base_year`.
+
+    Returns
+    -------
+    int
+        The base year [year].
+    """
+    return default_base_year() if base_year is None else base_year
 
 
 @dataclass
@@ -47,7 +85,20 @@ class Deflators:
         return self.table.id
 
     def level(self, region: str, industry: str, year: int, base_year: int) -> tuple[float, list[str]] | None:
-        """P_year / P_base of one (region, industry) series [1] and the row ids it used; None if incomplete."""
+        """P_year / P_base of one (region, industry) series [1] and the row ids it used; None if incomplete.
+
+        Parameters
+        ----------
+        region, industry : str
+            The series key (province code or ``CN``; GB/T 4754 division, section or ``""``).
+        year, base_year : int
+            The year t and the base year B [year].
+
+        Returns
+        -------
+        tuple of (float, list of str) or None
+            P_t / P_B [-] and the row ids it rests on; None when the series lacks a year it needs.
+        """
         rows = self.series.get((region, industry))
         if rows is None:
             return None
@@ -57,7 +108,7 @@ class Deflators:
         if fixed != {None}:  # fixed-base index: P_t / P_B = I_t / I_B, with I = 100 in the index's own base year
             (index_base,) = fixed
 
-            def at(y):
+            def at(y: int) -> tuple[float, list[str]] | None:
                 if y == index_base:
                     return 100.0, []
                 return (rows[y][0], [rows[y][2]]) if y in rows else None
@@ -73,18 +124,47 @@ class Deflators:
         return (product if year > base_year else 1.0 / product), [rows[y][2] for y in needed]
 
     def statuses(self, ids: list[str]) -> dict[str, str]:
+        """The status marks of some rows of the table.
+
+        Parameters
+        ----------
+        ids : list of str
+            Row ids of the table.
+
+        Returns
+        -------
+        dict of str to str
+            Row id -> status (verified, corroborated, unconfirmed, unverified).
+        """
         status = dict(zip(self.table.rows["id"], self.table.rows["status"]))
         return {i: status[i] for i in ids}
 
 
 def shipped_deflators() -> list[str]:
-    """Ids of the deflator tables shipped in ``factors/deflators/``."""
+    """Ids of the deflator tables shipped in ``factors/deflators/``.
+
+    Returns
+    -------
+    list of str
+        Table ids, sorted (``nbs-ppi-cn`` ...).
+    """
     folder = data_path("deflators")
     return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def load_deflators(source: str | Path | Deflators | None) -> Deflators | None:
-    """A deflator table: a shipped id (``nbs-ppi-cn``), the path of a CSV with its TOML beside it, or None."""
+    """A deflator table: a shipped id (``nbs-ppi-cn``), the path of a CSV with its TOML beside it, or None.
+
+    Parameters
+    ----------
+    source : str, Path, Deflators or None
+        A shipped id, a CSV path (its TOML of provenance beside it), a table already loaded, or None.
+
+    Returns
+    -------
+    Deflators or None
+        The validated table (indices [-], 100 in the base year or the previous year); None for None.
+    """
     if source is None or isinstance(source, Deflators):
         return source
     path = Path(source)
@@ -100,8 +180,12 @@ def load_deflators(source: str | Path | Deflators | None) -> Deflators | None:
     return Deflators(table, _series(table, path.name))
 
 
-def _series(table: Table, name: str) -> dict:
-    problems, series = [], {}
+Series = dict[tuple[str, str], dict[int, tuple[float, int | None, str, str]]]
+
+
+def _series(table: Table, name: str) -> Series:
+    problems: list[str] = []
+    series: Series = {}
     for line, rec in enumerate(table.rows.to_dict("records"), start=2):
         industry = str(rec["industry"]).strip()
         base = str(rec["base_year"]).strip()
@@ -140,7 +224,7 @@ def _industry_chain(code: str) -> list[str]:
     return [*out, ""]
 
 
-def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, base_year: int,
+def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, base_year: int | None,
                            override: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
     """Comparable value added per row [10^4 CNY], how it was obtained, and the deflator rows used.
 
@@ -148,8 +232,30 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
     enterprise reported it, or from its price index; may be NaN), ``year``, ``region`` and ``industry``.
     Reported comparable values are kept unless ``override``; a row of ``base_year`` without one is at base-year
     prices already (basis ``base_year``); the table fills the others; what remains stays at current prices
-    (basis ``current``).
+    (basis ``current``). ``base_year`` None: :func:`resolve_base_year`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Enterprise-periods: ``value_added_10k_cny`` [10^4 CNY], ``value_added_comparable_10k_cny`` [10^4 CNY at
+        base-year prices, may be NaN], ``year``, ``region``, ``industry``.
+    deflators : Deflators or None
+        The price-index table; None: no deflation.
+    base_year : int or None
+        The price base year B [year]; None: :func:`resolve_base_year`.
+    override : bool
+        Deflate even where a comparable value was reported.
+
+    Returns
+    -------
+    values : numpy.ndarray of float
+        VA_comp,t = VA_t / (P_t / P_B) per row [10^4 CNY at prices of B].
+    basis : numpy.ndarray of object
+        ``reported``, ``deflated``, ``base_year`` or ``current`` per row.
+    used : dict of str to str
+        Deflator row id -> its status.
     """
+    base_year = resolve_base_year(base_year)
     current = frame["value_added_10k_cny"].to_numpy(dtype=float)
     reported = frame["value_added_comparable_10k_cny"].to_numpy(dtype=float)
     use_reported = ~np.isnan(reported) & (not override)
@@ -186,16 +292,45 @@ def comparable_value_added(frame: pd.DataFrame, deflators: Deflators | None, bas
     return values, basis, used
 
 
-def price_basis(n_comparable, n_current, n_value_added) -> np.ndarray:
+def price_basis(n_comparable: npt.ArrayLike, n_current: npt.ArrayLike,
+                n_value_added: npt.ArrayLike) -> npt.NDArray[np.object_]:
     """``comparable``, ``nominal`` or ``mixed`` per group (None without value added): nominal when no row outside
-    the base year is at comparable prices and some are at current prices."""
-    n_comparable, n_current = np.asarray(n_comparable), np.asarray(n_current)
-    return np.where(np.asarray(n_value_added) == 0, None,
-                    np.where(n_current == 0, "comparable", np.where(n_comparable == 0, "nominal", "mixed")))
+    the base year is at comparable prices and some are at current prices.
+
+    Parameters
+    ----------
+    n_comparable, n_current, n_value_added : array_like of int
+        Per group, the enterprise-periods outside the base year at comparable prices, those at current prices
+        only, and those with a positive value added [-].
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``comparable``, ``nominal``, ``mixed`` or None per group.
+    """
+    comparable, current = np.asarray(n_comparable), np.asarray(n_current)
+    basis = np.where(np.asarray(n_value_added) == 0, None,  # type: ignore[call-overload]  # None is a valid scalar
+                     np.where(current == 0, "comparable", np.where(comparable == 0, "nominal", "mixed")))
+    return basis  # type: ignore[no-any-return]
 
 
 def basis_notes(totals: pd.DataFrame | None, table: str | None, rows: dict[str, str]) -> list[str]:
-    """Plain-language notes on the price basis and the deflator rows of an answer."""
+    """Plain-language notes on the price basis and the deflator rows of an answer.
+
+    Parameters
+    ----------
+    totals : pandas.DataFrame or None
+        One row of counts (``n_value_added``, ``n_reporting`` and ``n_<basis>``) [-].
+    table : str or None
+        The deflator table id.
+    rows : dict of str to str
+        Deflator row id -> status.
+
+    Returns
+    -------
+    list of str
+        The notes, in English (``carbonkit.messages`` translates them).
+    """
     if totals is None or totals.empty:
         return ["no results for the selection"]
     row = totals.iloc[0]

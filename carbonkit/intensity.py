@@ -10,11 +10,14 @@ is x_t / x_0 − 1 (NBS: (1 + energy growth) / (1 + real VA growth) − 1, the s
 from __future__ import annotations
 
 import math
+from typing import Any, SupportsFloat, SupportsIndex
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.catalog import ratios
+from carbonkit.deflators import resolve_base_year
 
 # (column, numerator, denominator), from the indicator catalog (carbonkit/indicators.toml). Denominators: value
 # added at current or comparable prices [10^4 CNY], revenue and gross output [10^4 CNY], product output [its unit].
@@ -22,8 +25,21 @@ INTENSITIES: tuple[tuple[str, str, str], ...] = ratios()
 INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
 
 
-def finite(x) -> float | None:
-    """``x`` as a float, or None when it is missing, not a number, NaN or infinite."""
+def finite(x: SupportsFloat | SupportsIndex | str | bytes | None) -> float | None:
+    """``x`` as a float, or None when it is missing, not a number, NaN or infinite.
+
+    Parameters
+    ----------
+    x : number, str or None
+        A value in any unit (the unit is kept).
+
+    Returns
+    -------
+    float or None
+        ``float(x)`` [the unit of ``x``], or None.
+    """
+    if x is None:
+        return None
     try:
         v = float(x)
     except (TypeError, ValueError):
@@ -31,27 +47,65 @@ def finite(x) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN where the denominator is missing or not positive."""
+def ratio(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """numerator / denominator, NaN where the denominator is missing or not positive.
+
+    Parameters
+    ----------
+    numerator : array_like
+        E.g. energy [tce], CO2 [tCO2] or water [m3].
+    denominator : array_like
+        E.g. value added [10^4 CNY]; missing or not positive gives NaN.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The quotient [unit of numerator / unit of denominator], e.g. [tce/10^4 CNY].
+    """
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def add_intensities(summary: dict) -> None:
-    """Add every intensity column of :data:`INTENSITIES` to a summary (column name -> array), in place."""
+def add_intensities(summary: dict[str, Any]) -> None:
+    """Add every intensity column of :data:`INTENSITIES` to a summary (column name -> array), in place.
+
+    Parameters
+    ----------
+    summary : dict of str to array
+        Result columns [their catalog units]; each ratio of the catalog is added as numerator / denominator
+        [e.g. tce/10^4 CNY].
+    """
     for name, num, den in INTENSITIES:
         summary[name] = ratio(summary[num], summary[den])
 
 
-def changes(summary: pd.DataFrame, base_year: int = 2020, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+def changes(summary: pd.DataFrame, base_year: int | None = None, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Change of each intensity against the previous period and against the base year.
 
     For each column c: ``c_change_prev`` = c_t / c_prev − 1, the enterprise's previous period of the
     same kind (year after year, month after month), and ``c_change_base`` = c_t / c_base − 1, the
     base year (for months, the same month of the base year). NaN where there is no such period.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Accounting summary rows: ``enterprise``, ``period`` (``YYYY`` or ``YYYY-MM``) and the intensity columns
+        [their units, e.g. tce/10^4 CNY].
+    base_year : int, optional
+        The base year [year]; None: the base year of the default target profile
+        (:func:`carbonkit.deflators.resolve_base_year`).
+    columns : tuple of str, optional
+        The intensity columns to compare; default every result ratio of the catalog present in ``summary``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``enterprise``, ``period`` and, per column, ``<c>_change_prev`` and ``<c>_change_base`` [-] (fractions:
+        -0.05 is a 5 % decline). ``attrs["base_year"]`` states the base year used.
     """
+    base_year = resolve_base_year(base_year)
     columns = tuple(c for c in (columns or INTENSITY_COLUMNS) if c in summary.columns)
     frame = summary[["enterprise", "period", *columns]].copy()
     frame["_year"] = frame["period"].str.slice(0, 4).astype(int)
@@ -71,4 +125,6 @@ def changes(summary: pd.DataFrame, base_year: int = 2020, columns: tuple[str, ..
         out[f"{c}_change_prev"] = np.where(consecutive, ratio(frame[c].to_numpy(), previous) - 1, np.nan)
         base_values = base[c].reindex(base_index).to_numpy() if len(base) else np.full(len(frame), np.nan)
         out[f"{c}_change_base"] = ratio(frame[c].to_numpy(), base_values) - 1
-    return out.sort_index().reset_index(drop=True)
+    out = out.sort_index().reset_index(drop=True)
+    out.attrs["base_year"] = base_year
+    return out

@@ -51,7 +51,7 @@ class PartialSums:
     tables: dict[str, tuple[tuple[str, ...], pd.DataFrame]] = field(default_factory=dict)
 
 
-def partial_sums(results, by="province", *, periods: list[str] | None = None, deflators=None, base_year: int = 2020,
+def partial_sums(results, by="province", *, periods: list[str] | None = None, deflators=None, base_year: int | None = None,
                  override: bool = False, region: str | None = None, park: str | list[str] | None = None,
                  industry: str | None = None, co2_split: bool = False) -> PartialSums:
     """The additive sums of one partition of enterprise results, by ``by`` and period.

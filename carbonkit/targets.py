@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
+from carbonkit.catalog import target_indicators
 from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
@@ -41,8 +42,9 @@ from carbonkit.panels import balanced_panel, check_panel, factor_year_notes, pan
 from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate
 from carbonkit.vocabulary import vocabulary
 
-# indicator -> (numerator summary column, unit); the denominators are in carbonkit.target_forms.INDICATOR_DEFS
-INDICATORS: dict[str, tuple[str, str]] = {name: (num, unit) for name, (num, _, unit) in INDICATOR_DEFS.items()}
+# indicator -> (numerator summary column, unit), from the catalog (field target); the denominators as in
+# carbonkit.target_forms.INDICATOR_DEFS, which agrees with carbonkit.catalog.target_indicators()
+INDICATORS: dict[str, tuple[str, str]] = {name: (num, unit) for name, (num, _, unit) in target_indicators().items()}
 # exclusion column -> summary column; exclusions apply to indicators whose numerator is energy (equivalent value)
 # the numbers of a progress line; a form without one of them leaves it None
 LINE_KEYS = ("base_value", "value", "cumulative_change", "target_decline", "target_value", "required_annual_pace",

@@ -121,7 +121,7 @@ def get_aggregates(session: SessionDep, principal: RegionalDep, period: Annotate
                    level: Level = "province", region: Region = None, park: ParkId = None, industry: Industry = None,
                    by_industry: Literal["section", "division"] | None = Query(None, description="also cut by industry"),
                    deflators: TableId = None, override_deflators: bool = False,
-                   base_year: int = Query(2020, ge=1990, le=2100, description="price base of the deflated value added"),
+                   base_year: int | None = Query(None, ge=1990, le=2100, description="price base (default: the default target profile's)"),
                    missing_limit: int = Query(100, ge=0, le=100_000)) -> dict:
     """Sums, total-over-total intensities and coverage (expected, reporting, missing) per group and period."""
     bad = [p for p in period if not _period_ok(p)]
