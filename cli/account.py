@@ -55,7 +55,8 @@ CHANGE_VIEW = [("energy_intensity_comparable_tce_per_10k_cny", "energy/VA (comp.
 def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | None = None) -> None:
     summary = result.summary
     if fmt is Format.csv:
-        frame = summary if change is None else summary.merge(change, on=["enterprise", "period"], how="left")
+        frame = summary if change is None else summary.merge(change.assign(change_base_year=change.attrs.get("base_year")),
+                                                              on=["enterprise", "period"], how="left")
         sys.stdout.write(csv_text(frame))
         return
     if fmt is Format.json:
@@ -63,6 +64,7 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
                    "factors": result.factor_records(), "indicators": indicators_of(summary.columns)}
         if change is not None:
             payload["changes"] = json.loads(change.to_json(orient="records", force_ascii=False))
+            payload["changes_base_year"] = change.attrs.get("base_year")  # stated: the default comes from the profile
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if len(summary) <= 3:
@@ -117,7 +119,9 @@ def _print_wide(summary: pd.DataFrame, limit: int = 60) -> None:
 
 
 def _print_changes(change: pd.DataFrame, limit: int = 60) -> None:
-    table = Table(title="Change of intensities: against the previous period / against the base year", title_justify="left")
+    base = change.attrs.get("base_year", "?")
+    table = Table(title=f"Change of intensities: against the previous period / against the base year {base}",
+                  title_justify="left")
     table.add_column("Enterprise", no_wrap=True, max_width=22)
     table.add_column("Period")
     for _, head in CHANGE_VIEW:
@@ -142,7 +146,8 @@ def account_cmd(
     require_value_added: Annotated[bool, typer.Option(help="refuse enterprise-periods without value added")] = False,
     show_changes: Annotated[bool, typer.Option("--changes", help="also show each intensity's change against the "
                                                                  "previous period and the base year")] = False,
-    base_year: Annotated[int, typer.Option(help="base year of the cumulative change")] = 2020,
+    base_year: Annotated[int | None, typer.Option(help="base year of the cumulative change (default: the default "
+                                                      "target profile's, stated with the table)")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write the results to FILE.xlsx or FILE.csv")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress indicator")] = False,
     more: Annotated[list[Path] | None, typer.Argument(help="more Parquet files or folders (with --engine)")] = None,

@@ -79,7 +79,8 @@ def aggregate_cmd(
     register: Annotated[Path | None, typer.Option(help="CSV of the enterprises expected to report (enterprise, "
                                                        "region, industry, park, name); default: every enterprise of the input")] = None,
     deflators: DeflatorOpt = None, override_deflators: OverrideOpt = False,
-    base_year: Annotated[int, typer.Option(help="price base year of deflated value added")] = 2020,
+    base_year: Annotated[int | None, typer.Option(help="price base year of deflated value added (default: the "
+                                                      "default target profile's)")] = None,
     missing: Annotated[int, typer.Option(help="missing enterprises to list")] = 20,
     release: ReleaseOpt = None,
     factors: FactorsOpt = None,

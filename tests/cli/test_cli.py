@@ -101,6 +101,24 @@ def test_changes_in_json(tmp_path):
     assert change["2021"]["energy_intensity_tce_per_10k_cny_change_prev"] == pytest.approx(-0.2)
     assert change["2021"]["energy_intensity_tce_per_10k_cny_change_base"] == pytest.approx(-0.2)
     assert change["2020"]["energy_intensity_tce_per_10k_cny_change_prev"] is None
+    # the base year was not given: the default target profile's (shandong-14fyp-2021-2025, base 2020), stated
+    assert json.loads(result.stdout)["changes_base_year"] == 2020
+
+
+def test_changes_against_a_base_year_given(tmp_path):
+    """Base 2021 instead: 2021 against itself is 0; the table states the base year it used."""
+    rows = ["enterprise,period,item,amount,unit", "E1,2020,raw_coal,1000,t", "E1,2020,value_added,10000,万元",
+            "E1,2021,raw_coal,1000,t", "E1,2021,value_added,12500,万元"]
+    path = tmp_path / "series.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["account", str(path), "-f", "json", "--changes", "--base-year", "2021"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["changes_base_year"] == 2021
+    change = {c["period"]: c for c in payload["changes"]}
+    assert change["2021"]["energy_intensity_tce_per_10k_cny_change_base"] == pytest.approx(0.0)
+    table = runner.invoke(app, ["account", str(path), "--changes"])
+    assert "against the base year 2020" in " ".join(table.stdout.split())
 
 
 def test_grid_level_option_and_statement(tmp_path):
