@@ -26,8 +26,8 @@ from carbonkit.errors import InvalidInput, Problem, UnitMismatch
 from carbonkit.factors import Release
 from carbonkit.units import multiplier
 
-__all__ = ["Assessment", "AssessmentInputs", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult", "ParkAssessmentInput", "Supplied",
-           "assess_factory", "assess_park", "load_criteria", "park_summaries"]
+__all__ = ["Assessment", "AssessmentInputs", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult",
+           "ParkAssessmentInput", "Supplied", "assess_factory", "assess_park", "load_criteria", "park_summaries"]
 
 
 class Benchmark(BaseModel):

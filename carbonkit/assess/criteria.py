@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carbonkit.assess.methods import scoring_method
 from carbonkit.errors import FactorDataError
 from carbonkit.factors.documents import Provenance, find_shipped, load_document
 from carbonkit.units import parse_unit
@@ -98,9 +99,15 @@ class Indicator(_Strict):
 
 
 class Scoring(_Strict):
-    method: Literal["linear", "ratio_to_lead"]
+    method: str  # a scoring method registered in carbonkit.assess.methods (linear, ratio_to_lead)
     status: Status
     note: str = ""
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        scoring_method(value)  # refuses a name that is not registered, naming those that are
+        return value
 
 
 class PassRule(_Strict):
