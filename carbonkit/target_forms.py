@@ -16,8 +16,9 @@ achieved yearly change) and no verdict: ``on_track`` and ``met`` are None and ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -60,24 +61,70 @@ class Series:
         return v if np.isfinite(v) else None
 
 
+Evaluation = Callable[[Series], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Form:
-    """A registered target form: its evaluation and the check of a target's value."""
+    """A registered target form: its evaluation, the check of a target's value and, for a decline over the
+    plan period, the cumulative decline R [-] its value gives over n years."""
 
-    evaluate: Callable[[Series], dict]
+    evaluate: Evaluation
     check: Callable[[float], str | None]
     totals: bool = False  # True: for totals (co2_total, energy_total), not intensities
+    period_decline: Callable[[float, int], float] | None = None  # (value, n) -> R; None: not a period decline
 
 
 FORMS: dict[str, Form] = {}
 
 
-def register_form(name: str, check: Callable[[float], str | None], totals: bool = False):
-    """Decorator: register ``fn(series) -> dict`` as the form ``name``."""
-    def wrap(fn):
-        FORMS[name] = Form(fn, check, totals)
+def register_form(name: str, check: Callable[[float], str | None], totals: bool = False,
+                  period_decline: Callable[[float, int], float] | None = None) -> Callable[[Evaluation], Evaluation]:
+    """Decorator: register ``fn(series) -> dict`` as the form ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The name a target gives in ``form``.
+    check : callable
+        ``check(value)``: None when a target's value suits the form, else what is wrong.
+    totals : bool
+        True for a form of totals (``co2_total`` [tCO2], ``energy_total`` [tce]), False for intensities.
+    period_decline : callable, optional
+        ``period_decline(value, n)``: the cumulative decline R [-] over the plan period of n years [a].
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged.
+    """
+    def wrap(fn: Evaluation) -> Evaluation:
+        FORMS[name] = Form(fn, check, totals, period_decline)
         return fn
     return wrap
+
+
+def period_decline(form: str, value: float | None, years: int) -> float | None:
+    """The cumulative decline R [-] over a plan period of ``years`` [a] of a target of ``form`` and ``value``.
+
+    Parameters
+    ----------
+    form : str
+        The target's form (any name: a form that is no period decline, or ``count``, gives None).
+    value : float, optional
+        The target's value as given (None: not published).
+    years : int
+        The plan period T - B [a].
+
+    Returns
+    -------
+    float or None
+        R [-], or None when the form is no period decline or the value is not published.
+    """
+    registered = FORMS.get(form)
+    if value is None or registered is None or registered.period_decline is None:
+        return None
+    return registered.period_decline(value, years)
 
 
 def _fraction(value: float) -> str | None:
@@ -120,18 +167,28 @@ def _decline(s: Series, decline: float) -> dict:
     return intensity_progress(b, v, s.base_year, s.year, s.target_year, decline)
 
 
-@register_form("cumulative_decline", _fraction)
-def cumulative_decline(s: Series) -> dict:
+def _as_given(value: float, years: int) -> float:
+    """R = the value as given [-]."""
+    return value
+
+
+def _compounded(value: float, years: int) -> float:
+    """R = 1 − (1 − r)^n [-] of a yearly decline r over n years."""
+    return 1 - (1 - value) ** years
+
+
+@register_form("cumulative_decline", _fraction, period_decline=_as_given)
+def cumulative_decline(s: Series) -> dict[str, Any]:
     """R = value over the period [1]."""
     return _no_value(s) if s.value is None else _decline(s, s.value)
 
 
-@register_form("annual_decline", _fraction)
-def annual_decline(s: Series) -> dict:
+@register_form("annual_decline", _fraction, period_decline=_compounded)
+def annual_decline(s: Series) -> dict[str, Any]:
     """R = 1 − (1 − r)^(T − B) [1]."""
     if s.value is None:
         return _no_value(s)
-    return _decline(s, 1 - (1 - s.value) ** (s.target_year - s.base_year))
+    return _decline(s, _compounded(s.value, s.target_year - s.base_year))
 
 
 def step(previous: float | None, value: float | None, decline: float | None) -> dict:

@@ -24,11 +24,13 @@ cumulatively in their order: raw-material energy deducted from the numerator in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,7 +40,7 @@ from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
 from carbonkit.panels import balanced_panel, check_panel, factor_year_notes, panel_coverage, panel_note
-from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate
+from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate, period_decline
 from carbonkit.vocabulary import vocabulary
 
 # indicator -> (numerator summary column, unit); the denominators are in carbonkit.target_forms.INDICATOR_DEFS
@@ -95,16 +97,60 @@ class Target(BaseModel):
         return self
 
 
+ExclusionRule = Callable[[npt.NDArray[np.float64], int], npt.NDArray[np.float64]]
+EXCLUSION_RULES: dict[str, ExclusionRule] = {}
+
+
+def register_exclusion_rule(name: str) -> Callable[[ExclusionRule], ExclusionRule]:
+    """Decorator: register ``fn(x, base_row) -> deducted`` as the exclusion rule ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The name an exclusion gives in ``rule``.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged. The function takes the excluded quantity per
+        year ``x`` (in the numerator's unit, e.g. [tce]) and the row of the base year, and gives the amount
+        deducted from the numerator per year (same unit).
+    """
+    def wrap(fn: ExclusionRule) -> ExclusionRule:
+        EXCLUSION_RULES[name] = fn
+        return fn
+    return wrap
+
+
+@register_exclusion_rule("deduct")
+def deduct(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
+    """Deduct x_t in every year t (raw-material energy) [numerator's unit]."""
+    return x
+
+
+@register_exclusion_rule("deduct_increase_over_base")
+def deduct_increase_over_base(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
+    """Deduct max(x_t − x_B, 0): the increase over the base year (new renewables) [numerator's unit]."""
+    return np.maximum(x - x[base_row], 0.0)
+
+
 class Exclusion(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     label: str = ""
     column: Literal["feedstock", "renewable_electricity"]
-    rule: Literal["deduct", "deduct_increase_over_base"]
+    rule: str  # a registered rule (EXCLUSION_RULES): deduct, deduct_increase_over_base
     applies_to: list[Literal["energy_intensity"]] = Field(min_length=1)
     source: str = Field(min_length=1)
     status: Status
     note: str = ""
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, rule: str) -> str:
+        if rule not in EXCLUSION_RULES:
+            raise ValueError(f"rule '{rule}' is not one of {', '.join(EXCLUSION_RULES)}")
+        return rule
 
 
 class TargetProfile(Provenance):
@@ -132,11 +178,20 @@ class TargetProfile(Provenance):
         return self
 
     def cumulative_decline(self, target: Target) -> float | None:
-        """R over the whole period [1] of a decline target (None: not a period decline, or no value)."""
-        n = self.target_year - self.base_year
-        if target.value is None or target.form not in ("cumulative_decline", "annual_decline"):
-            return None
-        return target.value if target.form == "cumulative_decline" else 1 - (1 - target.value) ** n
+        """R over the whole period [1] of a decline target (None: not a period decline, or no value).
+
+        Parameters
+        ----------
+        target : Target
+            One of the profile's targets.
+
+        Returns
+        -------
+        float or None
+            R [-] as the target's form reads its value over T - B years
+            (:func:`carbonkit.target_forms.period_decline`).
+        """
+        return period_decline(target.form, target.value, self.target_year - self.base_year)
 
     def check_years(self) -> None:
         for t in self.targets:
@@ -277,11 +332,11 @@ def _variants(profile: TargetProfile, indicator: str) -> list[tuple[str, list[Ex
 
 
 def _numerator(sums: pd.DataFrame, column: str, exclusions: list[Exclusion], base_row: int) -> np.ndarray:
-    """Numerator per year with exclusions: ``deduct`` every year; ``deduct_increase_over_base`` max(x_t − x_B, 0)."""
+    """Numerator per year with the exclusions applied in order, each by its registered rule (EXCLUSION_RULES)."""
     value = sums[f"iv_{column}"].to_numpy(dtype=float).copy()
     for exc in exclusions:
         x = sums[f"iv_{EXCLUSION_COLUMNS[exc.column]}"].to_numpy(dtype=float)
-        value -= x if exc.rule == "deduct" else np.maximum(x - x[base_row], 0.0)
+        value -= EXCLUSION_RULES[exc.rule](x, base_row)
     return value
 
 
@@ -438,39 +493,62 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     frame, profile, region, year = _selection(data, None if profile is None else load_profile(profile), year,
                                               region, park)
     base = profile.base_year
-    register_ids = pd.Index(pd.unique((register["enterprise"] if register is not None else frame["enterprise"])
-                                      .astype(str).to_numpy(dtype=object)), dtype=object)
     everyone = prepare(frame, deflators, base, override)
-    prepared = balanced_panel(everyone, (base, year)) if panel == "balanced" else everyone
+    prepared = _panel(everyone, panel, (base, year))
     sums = yearly_sums(prepared)
     _check_value_added(sums, (base, year), panel)
     indicators, series = indicator_lines(profile, sums, year)
-    other = "all" if panel == "balanced" else "balanced"
-    other_prepared = balanced_panel(everyone, (base, year)) if other == "balanced" else everyone
-    if other_prepared is prepared:  # the panel is every enterprise: the other figure is the same
-        _attach_unbalanced(indicators, indicators, other)
-    else:
-        other_sums = yearly_sums(other_prepared)
-        if len(other_sums) and {base, year} <= set(other_sums["year"]):
-            _attach_unbalanced(indicators, indicator_lines(profile, other_sums, year)[0], other)
-    if designations is not None:  # enterprises' region and park from the register, else from their results
-        known = [f[["enterprise", "region", "park"]] for f in (register, frame)
-                 if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
-        designations = place(designations, pd.concat(known) if known else None)
-    count_lines = [count_line(t, counts or {}, designations, year, region=region, parks=park)
+    _attach_other_panel(indicators, profile, everyone, prepared, panel, (base, year))
+    placed = _placed(designations, register, frame)
+    count_lines = [count_line(t, counts or {}, placed, year, region=region, parks=park)
                    for t in profile.targets if t.form == "count"]
     totals = _two_year_totals(sums, (base, year))
+    cover = panel_coverage(prepared, everyone, year, panel)
     notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
                                                                                  if c.get("note")]
     notes += factor_year_notes(frame)
-    cover = panel_coverage(prepared, everyone, year, panel)
     if panel == "balanced":
         notes.append(panel_note(cover, base, year))
     answer = Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators,
-                      count_lines, [series[y] for y in sorted(series)], _coverage(everyone, register_ids, (base, year)),
+                      count_lines, [series[y] for y in sorted(series)],
+                      _coverage(everyone, _register_ids(register, frame), (base, year)),
                       totals["price_basis"].iloc[0], prepared.deflators, prepared.deflator_rows, notes)
     answer.panel_coverage = cover
     return answer
+
+
+def _panel(everyone: Prepared, panel: str, years: tuple[int, int]) -> Prepared:
+    """The enterprises of ``panel``: those with value added in both ``years`` (balanced), or everyone (all)."""
+    return balanced_panel(everyone, years) if panel == "balanced" else everyone
+
+
+def _attach_other_panel(lines: list[dict], profile: TargetProfile, everyone: Prepared, prepared: Prepared,
+                        panel: str, years: tuple[int, int]) -> None:
+    """Put the other panel's levels beside each headline line (``other_panel``), where it has both years."""
+    other = "all" if panel == "balanced" else "balanced"
+    other_prepared = _panel(everyone, other, years)
+    if other_prepared is prepared:  # the panel is every enterprise: the other figure is the same
+        _attach_unbalanced(lines, lines, other)
+        return
+    other_sums = yearly_sums(other_prepared)
+    if len(other_sums) and set(years) <= set(other_sums["year"]):
+        _attach_unbalanced(lines, indicator_lines(profile, other_sums, years[1])[0], other)
+
+
+def _placed(designations: pd.DataFrame | None, register: pd.DataFrame | None,
+            frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The designations with their enterprises' region and park: from the register, else from their results."""
+    if designations is None:
+        return None
+    known = [f[["enterprise", "region", "park"]] for f in (register, frame)
+             if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
+    return place(designations, pd.concat(known) if known else None)
+
+
+def _register_ids(register: pd.DataFrame | None, frame: pd.DataFrame) -> pd.Index:
+    """The enterprises expected to report: the register's, else those in the results."""
+    ids = (register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
+    return pd.Index(pd.unique(ids.to_numpy(dtype=object)), dtype=object)
 
 
 _ORDER = ("unverified", "unconfirmed", "corroborated", "verified")
