@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
@@ -106,65 +107,108 @@ def _group_mean(values: np.ndarray, gid: np.ndarray, n_groups: int) -> np.ndarra
 
 def grade_summary(summary: pd.DataFrame, scheme: GradingScheme, profiles: Profiles | None = None, *,
                   group_by: str | None = None) -> GradeResult:
-    """Grade the enterprise-periods of an accounting summary (see the module docstring)."""
+    """Grade the enterprise-periods of an accounting summary (see the module docstring).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The accounting summary, one row per enterprise and period (energy [tce], value added [10^4 CNY] ...).
+    scheme : GradingScheme
+        The indicators (weights [points], benchmarks in each indicator's unit) and the grade cut-offs [-].
+    profiles : Profiles, optional
+        What the summary lacks: land [mu], tax [10^4 CNY], employees, pollutants [t] ...
+    group_by : str, optional
+        ``park``, ``region`` or ``industry``: rank within these too, not only within each period.
+
+    Returns
+    -------
+    GradeResult
+        Per row: score [points], rank, place [-], grade, the indicator holding it back and its gap [points],
+        and per indicator its value [its unit], points [points], whether imputed and why missing.
+    """
     summary = summary.reset_index(drop=True)
-    n, k = len(summary), len(scheme.indicator)
     gid = _group_ids(summary, group_by)
-    n_groups = int(gid.max()) + 1 if n else 0
-    q = quantity_frame(summary, profiles)
-    weight = np.array([i.weight for i in scheme.indicator], dtype=np.float64)
-    value = np.full((n, k), np.nan)
-    points = np.full((n, k), np.nan)
-    imputed = np.zeros((n, k), dtype=bool)
-    reason = np.full((n, k), None, dtype=object)
-    for j, ind in enumerate(scheme.indicator):  # one array operation per indicator over all enterprises
+    n_groups = int(gid.max()) + 1 if len(summary) else 0
+    pts = _indicator_points(quantity_frame(summary, profiles), scheme, gid, n_groups)
+    graded = ~np.isnan(pts.points).any(axis=1)
+    score = np.where(graded, np.nansum(pts.points, axis=1), np.nan)
+    rank, count, place = _places(score, graded, gid, n_groups)
+    out = summary.reindex(columns=KEYS).copy()
+    if group_by:
+        out["ranked_within"] = summary[group_by].to_numpy(object)
+    out["status"] = np.where(graded, "graded", "missing")
+    out["score"] = score
+    out["rank"] = pd.array(np.where(graded, rank, np.nan), dtype="Int64") if len(summary) else pd.array([], dtype="Int64")
+    out["graded"] = np.where(graded, count, 0)
+    out["place"] = np.where(graded, place, np.nan)
+    idx = _grade_index(scheme, place, graded)
+    out["grade"] = np.array([g.grade for g in scheme.grade] + [None], dtype=object)[idx]
+    out["grade_name"] = np.array([g.name_zh or None for g in scheme.grade] + [None], dtype=object)[idx]
+    _add_holding_back(out, scheme, pts.points)
+    out["missing"] = ["; ".join(dict.fromkeys(r for r in row if r is not None)) or None for row in pts.reason]
+    for j, ind in enumerate(scheme.indicator):
+        out[f"{ind.id}_value"] = pts.value[:, j]
+        out[f"{ind.id}_points"] = pts.points[:, j]
+        out[f"{ind.id}_imputed"] = pts.imputed[:, j]
+        out[f"{ind.id}_missing"] = pts.reason[:, j]
+    return GradeResult(grades=out, scheme=scheme, group_by=group_by, unverified=scheme.unverified)
+
+
+@dataclass(frozen=True)
+class _Points:
+    """Per row and indicator (n x k): value [its unit], points [points] (NaN: not formed), imputed, why missing."""
+
+    value: npt.NDArray[np.float64]
+    points: npt.NDArray[np.float64]
+    imputed: npt.NDArray[np.bool_]
+    reason: npt.NDArray[np.object_]
+
+
+def _indicator_points(q: pd.DataFrame, scheme: GradingScheme, gid: npt.NDArray[np.int64], n_groups: int) -> _Points:
+    """Each indicator's value and points for every row, one array operation per indicator."""
+    n, k = len(q), len(scheme.indicator)
+    out = _Points(np.full((n, k), np.nan), np.full((n, k), np.nan), np.zeros((n, k), dtype=bool),
+                  np.full((n, k), None, dtype=object))
+    for j, ind in enumerate(scheme.indicator):
         x, why = ratio(q, ind.numerator, ind.denominator, ind.factor)
         bench = _group_mean(x, gid, n_groups) if ind.benchmark == "mean" else np.full(n, float(ind.benchmark))
         with np.errstate(invalid="ignore", divide="ignore"):
             p = np.where(bench > 0, ind.weight * x / bench, np.nan)
         if ind.if_missing == "mean_score":
             filled = np.where(np.isnan(p), _group_mean(p, gid, n_groups), p)
-            imputed[:, j] = np.isnan(p) & ~np.isnan(filled)
-            why = np.where(imputed[:, j], None, why)
+            out.imputed[:, j] = np.isnan(p) & ~np.isnan(filled)
+            why = np.where(out.imputed[:, j], None, why)
             p = filled
-        value[:, j], points[:, j], reason[:, j] = x, p, why
-    graded = ~np.isnan(points).any(axis=1)
-    score = np.where(graded, np.nansum(points, axis=1), np.nan)
+        out.value[:, j], out.points[:, j], out.reason[:, j] = x, p, why
+    return out
 
+
+def _places(score: npt.NDArray[np.float64], graded: npt.NDArray[np.bool_], gid: npt.NDArray[np.int64],
+            n_groups: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Rank within each group (equal scores to 1e-9 share the better one), the number graded, place = rank / n."""
     rounded = np.round(score, SCORE_DECIMALS)  # scores equal but for float rounding share a rank
     rank = pd.Series(rounded).groupby(gid).rank(method="min", ascending=False).to_numpy(np.float64)
-    count = np.bincount(gid[graded], minlength=n_groups)[gid] if n else np.zeros(0, dtype=np.int64)
+    count = np.bincount(gid[graded], minlength=n_groups)[gid] if len(score) else np.zeros(0, dtype=np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         place = rank / count
+    return rank, count, place
+
+
+def _grade_index(scheme: GradingScheme, place: npt.NDArray[np.float64],
+                 graded: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    """The index of each row's grade: the first whose ``up_to`` the place does not exceed (len: ungraded)."""
     cuts = np.array([g.up_to for g in scheme.grade])
     idx = np.searchsorted(cuts, np.where(graded, place - PLACE_TOLERANCE, 0), side="left")
-    labels = np.array([g.grade for g in scheme.grade] + [None], dtype=object)
-    names = np.array([g.name_zh or None for g in scheme.grade] + [None], dtype=object)
-    idx = np.where(graded, np.minimum(idx, len(cuts) - 1), len(cuts))
+    return np.where(graded, np.minimum(idx, len(cuts) - 1), len(cuts))
 
+
+def _add_holding_back(out: pd.DataFrame, scheme: GradingScheme, points: npt.NDArray[np.float64]) -> None:
+    """The indicator with the largest shortfall weight - points [points] (the first on a tie), its name and gap."""
+    n = len(points)
+    weight = np.array([i.weight for i in scheme.indicator], dtype=np.float64)
     gap = weight - points
     any_gap = ~np.isnan(gap).all(axis=1)
     worst = np.where(any_gap, np.argmax(np.where(np.isnan(gap), -np.inf, gap), axis=1), -1)
-    ids = np.array([i.id for i in scheme.indicator] + [None], dtype=object)
-    ind_names = np.array([i.name_zh for i in scheme.indicator] + [None], dtype=object)
-
-    out = summary.reindex(columns=KEYS).copy()
-    if group_by:
-        out["ranked_within"] = summary[group_by].to_numpy(object)
-    out["status"] = np.where(graded, "graded", "missing")
-    out["score"] = score
-    out["rank"] = pd.array(np.where(graded, rank, np.nan), dtype="Int64") if n else pd.array([], dtype="Int64")
-    out["graded"] = np.where(graded, count, 0)
-    out["place"] = np.where(graded, place, np.nan)
-    out["grade"] = labels[idx]
-    out["grade_name"] = names[idx]
-    out["holding_back"] = ids[worst]
-    out["holding_back_name"] = ind_names[worst]
+    out["holding_back"] = np.array([i.id for i in scheme.indicator] + [None], dtype=object)[worst]
+    out["holding_back_name"] = np.array([i.name_zh for i in scheme.indicator] + [None], dtype=object)[worst]
     out["holding_back_gap"] = np.where(any_gap, gap[np.arange(n), np.maximum(worst, 0)] if n else [], np.nan)
-    out["missing"] = ["; ".join(dict.fromkeys(r for r in row if r is not None)) or None for row in reason]
-    for j, ind in enumerate(scheme.indicator):
-        out[f"{ind.id}_value"] = value[:, j]
-        out[f"{ind.id}_points"] = points[:, j]
-        out[f"{ind.id}_imputed"] = imputed[:, j]
-        out[f"{ind.id}_missing"] = reason[:, j]
-    return GradeResult(grades=out, scheme=scheme, group_by=group_by, unverified=scheme.unverified)
