@@ -18,11 +18,13 @@ A unit or enterprise with one of the rule's ``unless`` facts true is exempt. Equ
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from carbonkit.benefit.profile import BenefitProfile
+from carbonkit.benefit.profile import BenefitProfile, EquipmentUnit
 from carbonkit.benefit.standards import TechnicalStandards
 from carbonkit.errors import InvalidInput, Problem, UnitMismatch
 from carbonkit.units import multiplier
@@ -34,46 +36,73 @@ _SIGN = {"le": "≤", "lt": "<"}
 
 def validate_profiles(profiles: list[BenefitProfile | None], keys: list[tuple[str, str]],
                       tech: TechnicalStandards) -> None:
-    """Refuse equipment types, facts and size units the technical standards do not know."""
-    types = {e.id: e for e in tech.equipment}
-    facts = {f.id for f in tech.fact}
+    """Refuse equipment types, facts and size units the technical standards do not know.
+
+    Parameters
+    ----------
+    profiles : list of BenefitProfile or None
+        Each enterprise-period's benefit profile (None: none given).
+    keys : list of (str, str)
+        The (enterprise, period) of each profile, for the messages.
+    tech : TechnicalStandards
+        The equipment types (each with the unit of its size), and the facts that may be declared.
+
+    Raises
+    ------
+    InvalidInput
+        Every unknown fact or equipment type, and every size without a unit or in a unit of another dimension.
+    """
     problems: list[Problem] = []
-
-    def add(code, message, path, ent, per, expected=None):
-        problems.append(Problem(code, message, path=path, enterprise=ent, period=per, expected=expected))
-
     for profile, (ent, per) in zip(profiles, keys):
         if profile is None:
             continue
-        for name in profile.facts:
-            if name not in facts:
-                hint = difflib.get_close_matches(name, facts, n=2)
-                add("fact_unknown", f"'{name}' is not a fact of {tech.id}" + (f"; did you mean {', '.join(hint)}?" if hint else ""),
-                    f"benefit.facts.{name}", ent, per, ", ".join(sorted(facts)))
+        found = _fact_problems(profile.facts, tech)
         for k, unit in enumerate(profile.equipment or []):
-            where = f"benefit.equipment[{k}]"
-            kind = types.get(unit.type)
-            if kind is None:
-                hint = difflib.get_close_matches(unit.type, types, n=3)
-                add("equipment_unknown", f"'{unit.type}' is not an equipment type of {tech.id}"
-                    + (f"; did you mean {', '.join(hint)}?" if hint else ""), where + ".type", ent, per,
-                    "an equipment id of the technical standards")
-                continue
-            for name in unit.attributes:
-                if name not in facts:
-                    add("fact_unknown", f"'{name}' is not a fact of {tech.id}", f"{where}.attributes.{name}", ent, per)
-            if unit.size is None or kind.unit is None:
-                continue
-            if not unit.unit:
-                add("unit_missing", f"the size of a {unit.type} needs a unit", where + ".unit", ent, per,
-                    f"a unit convertible to {kind.unit}")
-                continue
-            try:
-                multiplier(unit.unit, kind.unit)
-            except UnitMismatch as exc:
-                add(exc.problems[0].code, exc.problems[0].message, where + ".unit", ent, per, f"a unit convertible to {kind.unit}")
+            found += _equipment_problems(f"benefit.equipment[{k}]", unit, tech)
+        problems += [Problem(code, message, path=path, enterprise=ent, period=per, expected=expected)
+                     for code, message, path, expected in found]
     if problems:
         raise InvalidInput(problems)
+
+
+_Found = list[tuple[str, str, str, str | None]]  # (code, message, path, expected) of one profile
+
+
+def _fact_problems(declared: dict[str, Any], tech: TechnicalStandards) -> _Found:
+    """Declared facts the standards do not know, with the closest known names."""
+    facts = {f.id for f in tech.fact}
+    found: _Found = []
+    for name in declared:
+        if name not in facts:
+            hint = difflib.get_close_matches(name, facts, n=2)
+            found.append(("fact_unknown", f"'{name}' is not a fact of {tech.id}"
+                          + (f"; did you mean {', '.join(hint)}?" if hint else ""),
+                          f"benefit.facts.{name}", ", ".join(sorted(facts))))
+    return found
+
+
+def _equipment_problems(where: str, unit: EquipmentUnit, tech: TechnicalStandards) -> _Found:
+    """One unit of equipment: its type known, its attributes known facts, its size in a unit of the type's."""
+    types = {e.id: e for e in tech.equipment}
+    kind = types.get(unit.type)
+    if kind is None:
+        hint = difflib.get_close_matches(unit.type, types, n=3)
+        return [("equipment_unknown", f"'{unit.type}' is not an equipment type of {tech.id}"
+                 + (f"; did you mean {', '.join(hint)}?" if hint else ""), where + ".type",
+                 "an equipment id of the technical standards")]
+    facts = {f.id for f in tech.fact}
+    found: _Found = [("fact_unknown", f"'{name}' is not a fact of {tech.id}", f"{where}.attributes.{name}", None)
+                     for name in unit.attributes if name not in facts]
+    if unit.size is None or kind.unit is None:
+        return found
+    if not unit.unit:
+        return found + [("unit_missing", f"the size of a {unit.type} needs a unit", where + ".unit",
+                         f"a unit convertible to {kind.unit}")]
+    try:
+        multiplier(unit.unit, kind.unit)
+    except UnitMismatch as exc:
+        found.append((exc.problems[0].code, exc.problems[0].message, where + ".unit", f"a unit convertible to {kind.unit}"))
+    return found
 
 
 def _exempt(unless: list[str], attributes: dict, facts: dict) -> bool | None:
@@ -132,9 +161,26 @@ def _unit_outcomes(m: pd.DataFrame, facts: list[dict], tech: TechnicalStandards)
     return m.assign(size_rule=size, outcome=outcome, why=why)
 
 
-def technical_checks(industry: np.ndarray, profiles: list[BenefitProfile | None],
+def technical_checks(industry: npt.NDArray[np.object_], profiles: list[BenefitProfile | None],
                      tech: TechnicalStandards) -> pd.DataFrame:
-    """Check rows of the screen: one per applicable enterprise-period (``industry`` not None) and rule."""
+    """Check rows of the screen: one per applicable enterprise-period (``industry`` not None) and rule.
+
+    Parameters
+    ----------
+    industry : ndarray of object
+        The GB/T 4754 industry of each enterprise-period whose technical standards apply (None: none apply).
+    profiles : list of BenefitProfile or None
+        Each enterprise-period's equipment (unit sizes in their units) and declared facts, aligned with
+        ``industry``.
+    tech : TechnicalStandards
+        The rules: size limits in each rule's unit, banned processes, declarations.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COLUMNS`: per row and rule the value and limit [rule's unit], result, margin [rule's unit],
+        relative margin [-], what is missing and the deciding unit.
+    """
     rules = pd.DataFrame([r.model_dump() for r in tech.rule])
     applicable = np.flatnonzero(pd.notna(industry))
     pairs = pd.DataFrame({"row": applicable, "industry": industry[applicable]}).merge(rules, on="industry")
@@ -147,41 +193,55 @@ def technical_checks(industry: np.ndarray, profiles: list[BenefitProfile | None]
     by_type = rules[rules["check"] != "fact"].explode("equipment").rename(columns={"equipment": "type"})
     m = units.merge(by_type.drop(columns="industry"), on="type").merge(pairs[["row", "id"]], on=["row", "id"])
     m = _unit_outcomes(m, facts, tech)
-
-    n = len(pairs)
     check = pairs["check"].to_numpy(object)
-    sign = np.array([_SIGN.get(op, "") if isinstance(op, str) else "" for op in pairs["fails_when"]], dtype=object)
-    out = {  # the check rows as arrays, filled in by kind of rule, framed once at the end
-        "value": np.full(n, np.nan), "limit": pd.to_numeric(pairs["limit"]).to_numpy(np.float64),
-        "unit": np.array([u if isinstance(u, str) else None for u in pairs["unit"]], dtype=object),
-        "result": np.full(n, "pass", dtype=object), "margin": np.full(n, np.nan), "relative_margin": np.full(n, np.nan),
-        "missing": np.full(n, None, dtype=object), "unit_id": np.full(n, None, dtype=object),
-        "note": np.array([x or None for x in pairs["note"]], dtype=object),
-    }
+    out = _check_arrays(pairs)
     position = pd.MultiIndex.from_arrays([rows, pairs["id"].to_numpy(object)])
-    equipment_rule = check != "fact"
-    absent = equipment_rule & ~given[rows]
-    out["result"][absent], out["missing"][absent] = "missing", "equipment not given"
-    with_units = position.isin(pd.MultiIndex.from_arrays([m["row"].to_numpy(), m["id"].to_numpy(object)]))
-    none = equipment_rule & given[rows] & ~with_units
-    out["value"][none & (check != "unit_size")] = 0.0
-    out["note"][none] = [_join(x, "no units of this type") for x in out["note"][none]]
-    out["unit"][(check == "process") & ~absent] = "units"
-
+    _no_units(out, check, given[rows], position.isin(pd.MultiIndex.from_arrays([m["row"].to_numpy(),
+                                                                               m["id"].to_numpy(object)])))
     _unit_size(out, position, m[m["check"] == "unit_size"])
     _process(out, position, m[m["check"] == "process"])
     _totals(out, position, m[m["check"] == "total_size"], pairs, facts)
     for i in np.flatnonzero(check == "fact"):  # declarations: a few per enterprise of the industries that have them
         out["result"][i], out["missing"][i] = _fact(pairs["fact"].iat[i], pairs["fact_fails_when"].iat[i],
                                                     pairs["unless"].iat[i], facts[rows[i]])
-    comparison = np.select(
+    return pd.DataFrame({"row": rows, "group": "technical", "standard": pairs["id"].to_numpy(object),
+                         "level": pairs["level"].to_numpy(object), "indicator": pairs["text"].to_numpy(object),
+                         "comparison": _comparison(pairs, check), "status": pairs["status"].to_numpy(object), **out},
+                        columns=COLUMNS)
+
+
+def _check_arrays(pairs: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+    """The check rows as arrays (every rule passes until a kind of rule says otherwise), framed once at the end."""
+    n = len(pairs)
+    return {
+        "value": np.full(n, np.nan), "limit": pd.to_numeric(pairs["limit"]).to_numpy(np.float64),
+        "unit": np.array([u if isinstance(u, str) else None for u in pairs["unit"]], dtype=object),
+        "result": np.full(n, "pass", dtype=object), "margin": np.full(n, np.nan), "relative_margin": np.full(n, np.nan),
+        "missing": np.full(n, None, dtype=object), "unit_id": np.full(n, None, dtype=object),
+        "note": np.array([x or None for x in pairs["note"]], dtype=object),
+    }
+
+
+def _no_units(out: dict[str, npt.NDArray[Any]], check: npt.NDArray[np.object_], given: npt.NDArray[np.bool_],
+              with_units: npt.NDArray[np.bool_]) -> None:
+    """Equipment rules where the equipment is not given (missing), or given without units of the rule's type."""
+    equipment_rule = check != "fact"
+    absent = equipment_rule & ~given
+    out["result"][absent], out["missing"][absent] = "missing", "equipment not given"
+    none = equipment_rule & given & ~with_units
+    out["value"][none & (check != "unit_size")] = 0.0
+    out["note"][none] = [_join(x, "no units of this type") for x in out["note"][none]]
+    out["unit"][(check == "process") & ~absent] = "units"
+
+
+def _comparison(pairs: pd.DataFrame, check: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """How each rule fails, in words: 'fails when size > limit', 'fails for any unit', 'fails when <fact> is true'."""
+    sign = np.array([_SIGN.get(op, "") if isinstance(op, str) else "" for op in pairs["fails_when"]], dtype=object)
+    return np.select(
         [check == "unit_size", check == "total_size", check == "process"],
         ["fails when size " + sign + " limit", "fails when total " + sign + " limit", "fails for any unit"],
         default=np.array([f"fails when {f} is {str(v).lower()}" for f, v in zip(pairs["fact"], pairs["fact_fails_when"])],
                          dtype=object))
-    return pd.DataFrame({"row": rows, "group": "technical", "standard": pairs["id"].to_numpy(object),
-                         "level": pairs["level"].to_numpy(object), "indicator": pairs["text"].to_numpy(object),
-                         "comparison": comparison, "status": pairs["status"].to_numpy(object), **out}, columns=COLUMNS)
 
 
 def _at(position: pd.MultiIndex, frame: pd.DataFrame) -> np.ndarray:
