@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.accounting import AccountingResult
@@ -104,12 +106,29 @@ def load_results(path: str | Path, release=None, factors: list[Path] | None = No
     return account(read_activities(path), release=rel, options=AccountingOptions(year_fallback=year_fallback))
 
 
-def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
+def results_frame(data: AccountingResult | pd.DataFrame, periods: list[str] | None = None) -> pd.DataFrame:
     """Enterprise results as one frame: ``enterprise``, ``period``, ``year``, the attributes and the sums.
 
     ``data`` is an :class:`AccountingResult` or a frame of its summary rows (e.g. read back from
     ``carbonkit account --format csv`` or from the service's database). Columns it lacks are NaN. With
     ``periods``, only the rows of those periods are kept (each column is then converted for them only).
+
+    Parameters
+    ----------
+    data : AccountingResult or DataFrame
+        The accounting summary: energy [tce], CO2 [tCO2], water [m3], value added [10^4 CNY] ...
+    periods : list of str, optional
+        The periods ('YYYY' or 'YYYY-MM') to keep.
+
+    Returns
+    -------
+    DataFrame
+        One row per enterprise and period, the sums in the summary's units; NaN where a column is absent.
+
+    Raises
+    ------
+    InvalidInput
+        A required column missing, a period that is no period, two results for one enterprise and period.
     """
     frame = data.summary if isinstance(data, AccountingResult) else data
     if not isinstance(frame, pd.DataFrame):
@@ -120,6 +139,21 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
     if missing:
         raise InvalidInput([Problem("column_missing", f"the results have no column '{c}'", field=c,
                                     expected="a summary frame of carbonkit.account") for c in missing])
+    per_codes, per_names = _period_codes(frame)
+    if periods is not None:
+        keep = np.isin(per_codes, np.flatnonzero(np.isin(per_names, [str(p) for p in periods])))
+        frame, per_codes = frame[keep], per_codes[keep]
+    ent_codes, ent_names = _enterprise_codes(frame, per_codes, per_names)
+    out = {"enterprise": ent_names[ent_codes], "period": per_names[per_codes],
+           "year": np.array([int(p[:4]) for p in per_names], dtype=int)[per_codes] if len(per_names) else
+           np.zeros(0, dtype=int)}
+    result = pd.DataFrame({**out, **_result_columns(frame)})
+    result.attrs["carbonkit_results"] = True
+    return result
+
+
+def _period_codes(frame: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Codes of each row's period over the distinct trimmed periods; a blank or malformed one refused."""
     per_codes, per_values = pd.factorize(frame["period"].to_numpy(dtype=object))
     per_names = np.array([str(p).strip() for p in per_values], dtype=object)
     bad = [p for p in per_names if not _PERIOD.fullmatch(p)]
@@ -127,10 +161,13 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
         shown = bad[0] if bad else "(empty)"
         raise InvalidInput(Problem("period_invalid", f"period '{shown}' is not 'YYYY' or 'YYYY-MM'", field="period",
                                    period=shown))
-    keep = None
-    if periods is not None:
-        keep = np.isin(per_codes, np.flatnonzero(np.isin(per_names, [str(p) for p in periods])))
-        frame, per_codes = frame[keep], per_codes[keep]
+    return per_codes, per_names
+
+
+def _enterprise_codes(frame: pd.DataFrame, per_codes: npt.NDArray[np.intp],
+                      per_names: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Codes of each row's enterprise over the distinct trimmed ids; two results for one (enterprise, period)
+    refused, naming the first repeated."""
     ent_codes, ent_values = pd.factorize(frame["enterprise"].to_numpy(dtype=object))
     ent_names = np.array([str(e).strip() for e in ent_values], dtype=object)
     if len(ent_codes) and np.bincount(ent_codes.astype(np.int64) * len(per_names) + per_codes).max() > 1:
@@ -138,9 +175,12 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
         first = int(np.flatnonzero(key.duplicated().to_numpy())[0])
         raise InvalidInput(Problem("result_duplicate", "two results for one enterprise and period",
                                    enterprise=ent_names[ent_codes[first]], period=per_names[per_codes[first]]))
-    out = {"enterprise": ent_names[ent_codes], "period": per_names[per_codes],
-           "year": np.array([int(p[:4]) for p in per_names], dtype=int)[per_codes] if len(per_names) else
-           np.zeros(0, dtype=int)}
+    return ent_codes, ent_names
+
+
+def _result_columns(frame: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+    """The attributes as text (None: blank or absent) and the sums as floats (NaN: absent), and ``release``."""
+    out = {}
     for col in ATTRIBUTES:
         out[col] = _text(frame[col]) if col in frame.columns else np.full(len(frame), None, dtype=object)
     for col in (*SUM_COLUMNS, "value_added_comparable_10k_cny"):
@@ -148,9 +188,7 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
                     else np.full(len(frame), np.nan))
     if "release" in frame.columns:
         out["release"] = _text(frame["release"])
-    result = pd.DataFrame(out)
-    result.attrs["carbonkit_results"] = True
-    return result
+    return out
 
 
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
