@@ -12,8 +12,10 @@ import json
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,24 +90,40 @@ def _read_typed(source) -> pd.DataFrame | None:
     """
     if not isinstance(source, (str, Path)) or Path(source).stat().st_size < TYPED_CSV_BYTES:
         return None
-    options = {"keep_default_na": False, "encoding": "utf-8-sig"}  # spaces: trimmed with the categories below
     try:
-        with open(source, encoding="utf-8-sig", newline="") as fh:  # the header line, without pandas' set-up
-            raw = next(csv.reader(fh))
-        header = [h.lstrip() for h in raw]  # as skipinitialspace reads it
-        canon = {col: _LOOKUP.get(normalise_name(col)) for col in header}
-        known = [c for c in canon.values() if c]
-        if len(set(known)) < len(known) or "amount" not in known:  # a header that maps twice, another dialect
+        typed = _typed_header(source)
+        if typed is None:
             return None
-        dtype = {r: np.float64 if canon[h] == "amount" else "category" if canon[h] in _TEXT_COLUMNS else str
-                 for r, h in zip(raw, header)}
-        frame = pd.read_csv(source, dtype=dtype, **options)
+        raw, header, canon, dtype = typed
+        frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")  # spaces: trimmed
     except (ValueError, TypeError, StopIteration, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-        return None
+        return None  # with the categories below
     if list(frame.columns) != raw:  # pandas read another header (duplicates renamed ...)
         return None
     frame.columns = header
-    frame = frame.rename(columns={col: c for col, c in canon.items() if c})
+    frame = _trimmed_categories(frame.rename(columns={col: c for col, c in canon.items() if c}))
+    if frame is not None:
+        frame["row"] = np.arange(2, len(frame) + 2)  # header is line 1
+    return frame
+
+
+def _typed_header(source: str | Path) -> tuple[list[str], list[str], dict[str, str | None], dict[str, Any]] | None:
+    """The header as in the file and as read (leading spaces dropped), each column's canonical name and its
+    dtype (``amount`` float, text columns categories); None for a header that maps twice or has no amount."""
+    with open(source, encoding="utf-8-sig", newline="") as fh:  # the header line, without pandas' set-up
+        raw = next(csv.reader(fh))
+    header = [h.lstrip() for h in raw]  # as skipinitialspace reads it
+    canon = {col: _LOOKUP.get(normalise_name(col)) for col in header}
+    known = [c for c in canon.values() if c]
+    if len(set(known)) < len(known) or "amount" not in known:  # a header that maps twice, another dialect
+        return None
+    dtype: dict[str, Any] = {r: np.float64 if canon[h] == "amount" else "category" if canon[h] in _TEXT_COLUMNS else str
+                             for r, h in zip(raw, header)}
+    return raw, header, canon, dtype
+
+
+def _trimmed_categories(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The text columns' categories trimmed once (not every cell); None where a category holds a quote."""
     for col in frame.columns:
         if col in _TEXT_COLUMNS:
             categories = frame[col].cat.categories
@@ -115,7 +133,6 @@ def _read_typed(source) -> pd.DataFrame | None:
             if not trimmed.equals(categories):
                 frame[col] = (frame[col].cat.rename_categories(trimmed) if trimmed.is_unique
                               else frame[col].astype(str).str.strip())
-    frame["row"] = np.arange(2, len(frame) + 2)  # header is line 1
     return frame
 
 
@@ -182,25 +199,8 @@ def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> 
         book = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise _unreadable(name, exc) from None
-    frames, problems, seen, data_sheets = [], [], [], []
     try:
-        for sheet in book.worksheets:
-            seen.append(sheet.title)
-            sheet.reset_dimensions()  # a sheet's stated size may be missing or wrong; read the rows there are
-            rows = sheet.iter_rows(min_row=1, values_only=True)
-            header = next(rows, None)
-            if normalise_name(sheet.title) in NOTE_SHEETS:
-                continue
-            if header is None or all(_blank(v) for v in header):
-                if any(not all(_blank(v) for v in row) for row in rows):
-                    problems.append(Problem("sheet_unrecognised", "row 1 is empty; the header must be in row 1",
-                                            row=1, sheet=sheet.title, expected="a header row with " + ", ".join(REQUIRED)))
-                continue
-            frame, sheet_problems = _sheet_frame(sheet.title, header, rows)
-            problems += sheet_problems
-            if frame is not None:
-                frames.append(frame)
-                data_sheets.append(sheet.title)
+        frames, problems, seen = _read_sheets(book)
     except InvalidInput:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # sheets are read lazily: broken packed
@@ -212,11 +212,39 @@ def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> 
     if not frames:
         raise InvalidInput(Problem("sheet_missing", f"{name}: no sheet holds activity data (sheets: {', '.join(seen)})",
                                    expected="a sheet with the header row " + ", ".join(REQUIRED)))
-    filled = [f for f in frames if not f.empty]
+    filled = [f for f in frames.values() if not f.empty]
     if not filled:
-        raise InvalidInput(Problem("rows_missing", f"{name}: the sheets {', '.join(data_sheets)} "
+        raise InvalidInput(Problem("rows_missing", f"{name}: the sheets {', '.join(frames)} "
                                    "hold no data rows", expected="one row per enterprise, period and item from row 2"))
     return pd.concat(filled, ignore_index=True)
+
+
+def _read_sheets(book: Any) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
+    """Every data sheet's long table by title, the problems of the sheets, and every sheet's title.
+
+    The note sheets (:data:`NOTE_SHEETS`) and empty sheets are skipped; a sheet with rows below an empty
+    row 1 is a problem.
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    seen: list[str] = []
+    for sheet in book.worksheets:
+        seen.append(sheet.title)
+        sheet.reset_dimensions()  # a sheet's stated size may be missing or wrong; read the rows there are
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        header = next(rows, None)
+        if normalise_name(sheet.title) in NOTE_SHEETS:
+            continue
+        if header is None or all(_blank(v) for v in header):
+            if any(not all(_blank(v) for v in row) for row in rows):
+                problems.append(Problem("sheet_unrecognised", "row 1 is empty; the header must be in row 1",
+                                        row=1, sheet=sheet.title, expected="a header row with " + ", ".join(REQUIRED)))
+            continue
+        frame, sheet_problems = _sheet_frame(sheet.title, header, rows)
+        problems += sheet_problems
+        if frame is not None:
+            frames[sheet.title] = frame
+    return frames, problems, seen
 
 
 def _unreadable(name: str, exc: Exception) -> InvalidInput:
@@ -314,22 +342,10 @@ def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, 
     """One sheet as the long table with ``sheet`` and ``row``, or the problems of its header."""
     keep = [i for i, h in enumerate(header) if not _blank(h)]
     names = [str(header[i]).strip() for i in keep]
-    known = [n for n in names if normalise_name(n) in _LOOKUP]
-    missing = [c for c in REQUIRED if c not in {_LOOKUP[normalise_name(n)] for n in known}]
-    if missing:
-        what = (f"columns {', '.join(missing)} are missing" if known else
-                "this is not a header of the long table; fix the header or delete the sheet")
-        return None, [Problem("sheet_unrecognised" if not known else "column_missing", what, row=1, sheet=title,
-                              field=None if not known else missing[0],
-                              expected="a header row with " + ", ".join(REQUIRED) + " (Chinese or English names)")]
-    periods = [_LOOKUP.get(normalise_name(n)) == "period" for n in names]
-    values, numbers = [], []
-    for number, row in enumerate(rows, start=2):
-        cells = [row[i] if i < len(row) else None for i in keep]
-        if all(_blank(v) for v in cells):
-            continue
-        values.append([_cell_text(v, p) for v, p in zip(cells, periods)])
-        numbers.append(number)
+    problems = _header_problems(title, names)
+    if problems:
+        return None, problems
+    values, numbers = _sheet_rows(rows, keep, [_LOOKUP.get(normalise_name(n)) == "period" for n in names])
     try:
         frame = canonical_columns(pd.DataFrame(values, columns=names, dtype=object), f"sheet {title}")
     except InvalidInput as exc:
@@ -340,6 +356,32 @@ def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, 
     frame["row"] = np.array(numbers, dtype=np.int64)
     frame["sheet"] = title
     return frame, []
+
+
+def _header_problems(title: str, names: list[str]) -> list[Problem]:
+    """A header without the :data:`REQUIRED` columns: which are missing, or that it is no header of the table."""
+    known = [n for n in names if normalise_name(n) in _LOOKUP]
+    missing = [c for c in REQUIRED if c not in {_LOOKUP[normalise_name(n)] for n in known}]
+    if not missing:
+        return []
+    what = (f"columns {', '.join(missing)} are missing" if known else
+            "this is not a header of the long table; fix the header or delete the sheet")
+    return [Problem("sheet_unrecognised" if not known else "column_missing", what, row=1, sheet=title,
+                    field=None if not known else missing[0],
+                    expected="a header row with " + ", ".join(REQUIRED) + " (Chinese or English names)")]
+
+
+def _sheet_rows(rows: Iterable[tuple[Any, ...]], keep: list[int],
+                periods: list[bool]) -> tuple[list[list[str | None]], list[int]]:
+    """The cells of the kept columns of each non-blank row as text, and each row's number (row 2 first)."""
+    values, numbers = [], []
+    for number, row in enumerate(rows, start=2):
+        cells = [row[i] if i < len(row) else None for i in keep]
+        if all(_blank(v) for v in cells):
+            continue
+        values.append([_cell_text(v, p) for v, p in zip(cells, periods)])
+        numbers.append(number)
+    return values, numbers
 
 
 def _blank(value) -> bool:
