@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, overload
+from typing import Annotated, Any, Literal, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -35,9 +35,17 @@ MAX_PROBLEMS = 10_000
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
 
 
-def _bounded(max_length: int):
-    """A string of at most ``max_length`` characters without NUL or other control characters."""
-    return Annotated[str, StringConstraints(max_length=max_length, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")]
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # no NUL or other control characters
+# strings of at most N characters without control characters (Text64: at most 64), for the document models
+Text7 = Annotated[str, StringConstraints(max_length=7, pattern=NO_CONTROL)]
+Text10 = Annotated[str, StringConstraints(max_length=10, pattern=NO_CONTROL)]
+Text12 = Annotated[str, StringConstraints(max_length=12, pattern=NO_CONTROL)]
+Text16 = Annotated[str, StringConstraints(max_length=16, pattern=NO_CONTROL)]
+Text32 = Annotated[str, StringConstraints(max_length=32, pattern=NO_CONTROL)]
+Text64 = Annotated[str, StringConstraints(max_length=64, pattern=NO_CONTROL)]
+Text100 = Annotated[str, StringConstraints(max_length=100, pattern=NO_CONTROL)]
+Text200 = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)]
+Text300 = Annotated[str, StringConstraints(max_length=300, pattern=NO_CONTROL)]
 
 
 MAX_AMOUNT = 1e15  # in the item's canonical unit (t, m3, kWh, MJ, 10^4 CNY): beyond any enterprise's year
@@ -47,17 +55,17 @@ class ItemIn(BaseModel):
     """One activity of a document: an item, its amount and unit."""
 
     model_config = ConfigDict(extra="forbid")
-    item: _bounded(100) = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
+    item: Text100 = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
     amount: float = Field(description="amount in `unit`; finite and not negative")
-    unit: _bounded(64) = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
-    flow: _bounded(32) | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
+    unit: Text64 = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
+    flow: Text32 | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
     enthalpy: float | None = Field(None, description="steam enthalpy [kJ/kg]; steam rows only")
     ncv: float | None = Field(None, description="measured net calorific value of a fuel (GB/T 2589 ch. 8), in `ncv_unit`")
-    ncv_unit: _bounded(32) | None = Field(None, description="unit of `ncv`, e.g. GJ/t, kJ/kg, MJ/m3, kcal/kg")
+    ncv_unit: Text32 | None = Field(None, description="unit of `ncv`, e.g. GJ/t, kJ/kg, MJ/m3, kcal/kg")
     carbon_content: float | None = Field(None, description="measured carbon content per unit of heat, in "
                                          "`carbon_content_unit`")
-    carbon_content_unit: _bounded(32) | None = Field(None, description="unit of `carbon_content`, e.g. tC/TJ")
-    factor_source: _bounded(300) | None = Field(None, description="source of the measured values (laboratory "
+    carbon_content_unit: Text32 | None = Field(None, description="unit of `carbon_content`, e.g. tC/TJ")
+    factor_source: Text300 | None = Field(None, description="source of the measured values (laboratory "
                                                 "report, number, date); required with them")
 
 
@@ -65,13 +73,13 @@ class EnterprisePeriod(BaseModel):
     """One enterprise and one period with its activities: the JSON document form of the long table."""
 
     model_config = ConfigDict(extra="forbid")
-    enterprise: _bounded(64) = Field(min_length=1, description="enterprise id (unified social credit code)")
-    period: _bounded(10) = Field(description="'YYYY' or 'YYYY-MM' (2023-5, 2023/05, 202305, 2023年5月 are read "
+    enterprise: Text64 = Field(min_length=1, description="enterprise id (unified social credit code)")
+    period: Text10 = Field(description="'YYYY' or 'YYYY-MM' (2023-5, 2023/05, 202305, 2023年5月 are read "
                                              "and stored as 2023-05)")
-    name: _bounded(200) | None = None
-    region: _bounded(12) | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
-    industry: _bounded(16) | None = Field(None, description="GB/T 4754 code, e.g. C2911")
-    park: _bounded(64) | None = Field(None, description="id of the industrial park the enterprise belongs to")
+    name: Text200 | None = None
+    region: Text12 | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
+    industry: Text16 | None = Field(None, description="GB/T 4754 code, e.g. C2911")
+    park: Text64 | None = Field(None, description="id of the industrial park the enterprise belongs to")
     items: list[ItemIn] = Field(min_length=1)
 
     @field_validator("period")
@@ -81,8 +89,9 @@ class EnterprisePeriod(BaseModel):
         return parse_period(value) or value
 
 
-def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None, row_of=None,
-                        **context) -> list[Problem]:
+def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None,
+                        row_of: Callable[[tuple[int | str, ...]], int | None] | None = None,
+                        **context: str | None) -> list[Problem]:
     """pydantic's errors as Problems: the JSON path (after ``prefix``), the field, ``<field>_missing`` for an
     absent field. ``index`` is the document's place in a list (else the first int of the path); ``row_of``
     maps an error location to a data row."""
@@ -167,11 +176,11 @@ def _item_rows(rows_before: int) -> Callable[[tuple[int | str, ...]], int | None
     return row_of
 
 
-def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
+def frame_to_documents(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The long table as JSON documents, one per (enterprise, period), in order of first appearance."""
     head_cols = [c for c in ("region", "industry", "park", "name") if c in frame.columns]
     item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy", *MEASURED) if c in frame.columns]
-    docs: dict[tuple[str, str], dict] = {}
+    docs: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
         key = (str(rec["enterprise"]).strip(), str(rec["period"]).strip())
         doc = docs.get(key)
@@ -186,7 +195,7 @@ def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
     return list(docs.values())
 
 
-def _present(value) -> bool:
+def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
 
 
@@ -210,7 +219,7 @@ class Activities:
         return len(self.groups)
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
+def _codes(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy(), list(series.cat.categories)
@@ -285,7 +294,7 @@ def find(mask_or_index: Mask | Index, code: str, field: str, message: Message, e
         Empty when no row is concerned, else one finding.
     """
     values = np.asarray(mask_or_index)
-    index = np.flatnonzero(values) if values.dtype == bool else values
+    index = np.flatnonzero(values) if values.dtype == bool else cast(Index, values)
     return [Finding(index, code, field, message, expected, kind)] if len(index) else []
 
 
@@ -644,4 +653,5 @@ def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, first: np
     if blank.any():  # those groups take their first row with a value, if any
         idx = np.flatnonzero(blank[group] & (codes >= 0))[::-1]  # reversed: the first occurrence is written last
         chosen[group[idx]] = codes[idx]
-    return np.array([*labels, None], dtype=object)[chosen]
+    values: npt.NDArray[np.object_] = np.array([*labels, None], dtype=object)[chosen]
+    return values

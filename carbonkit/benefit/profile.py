@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from carbonkit.activity import MAX_AMOUNT, EnterprisePeriod, _bounded, documents_to_frame, validation_problems
+from carbonkit.activity import (MAX_AMOUNT, EnterprisePeriod, Text7, Text32, Text64, documents_to_frame,
+                                validation_problems)
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers import read_activities
 
@@ -35,13 +36,13 @@ class EquipmentUnit(BaseModel):
     """One unit of equipment or process line: its type, size and how many of them."""
 
     model_config = ConfigDict(extra="forbid")
-    type: _bounded(64) = Field(description="equipment type id of the technical standards, e.g. clinker_line")
-    id: _bounded(64) | None = Field(None, description="the enterprise's own name of the unit")
+    type: Text64 = Field(description="equipment type id of the technical standards, e.g. clinker_line")
+    id: Text64 | None = Field(None, description="the enterprise's own name of the unit")
     size: float | None = Field(None, ge=0, le=MAX_AMOUNT, allow_inf_nan=False,
                                description="volume, tonnage, capacity, height or diameter in `unit`")
-    unit: _bounded(64) | None = Field(None, description="unit of the size: m3, t, Mt/yr, m, t/day, piece/year ...")
+    unit: Text64 | None = Field(None, description="unit of the size: m3, t, Mt/yr, m, t/day, piece/year ...")
     count: int = Field(1, ge=1, le=10_000, description="number of identical units")
-    attributes: dict[_bounded(64), bool] = Field(default_factory=dict, max_length=50,
+    attributes: dict[Text64, bool] = Field(default_factory=dict, max_length=50,
                                                  description="facts about this unit, e.g. waste_salt_use")
 
 
@@ -49,27 +50,27 @@ class PollutantIn(BaseModel):
     """Annual emission of one pollutant."""
 
     model_config = ConfigDict(extra="forbid")
-    pollutant: _bounded(32) = Field(min_length=1, description="COD, NH3-N, SO2, NOx ...")
+    pollutant: Text32 = Field(min_length=1, description="COD, NH3-N, SO2, NOx ...")
     amount: float = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
-    unit: _bounded(64) = Field("t", description="a unit of mass: t, kg")
+    unit: Text64 = Field("t", description="a unit of mass: t, kg")
 
 
 class BenefitProfile(BaseModel):
     """Equipment, pollutant emissions and declared facts of one enterprise (and period)."""
 
     model_config = ConfigDict(extra="forbid")
-    screen_industry: _bounded(32) | None = Field(None, description="screened industry id; overrides the code mapping")
+    screen_industry: Text32 | None = Field(None, description="screened industry id; overrides the code mapping")
     equipment: list[EquipmentUnit] | None = Field(None, max_length=10_000,
                                                   description="None: not given; []: no units of any listed type")
     pollutants: list[PollutantIn] | None = Field(None, max_length=100, description="None: not given")
-    facts: dict[_bounded(64), bool] = Field(default_factory=dict, max_length=100)
+    facts: dict[Text64, bool] = Field(default_factory=dict, max_length=100)
 
 
 class ProfileFor(BenefitProfile):
     """A profile naming its enterprise (and period; without one it holds for every period)."""
 
-    enterprise: _bounded(64) = Field(min_length=1)
-    period: _bounded(7) | None = None
+    enterprise: Text64 = Field(min_length=1)
+    period: Text7 | None = None
 
 
 class BenefitDocument(EnterprisePeriod):
