@@ -135,28 +135,30 @@ def _positive(value: float) -> str | None:
     return None if value > 0 else "a cap is a positive amount in the indicator's unit"
 
 
-def evaluate(form: str, series: Series) -> dict:
+def evaluate(form: str, series: Series) -> dict[str, Any]:
     """The progress line of ``series`` toward a target of ``form`` (the dispatcher)."""
     if form not in FORMS:
         raise KeyError(f"target form '{form}' is not one of {', '.join(FORMS)}")
     return FORMS[form].evaluate(series)
 
 
-def levels_and_pace(s: Series) -> dict:
+def levels_and_pace(s: Series) -> dict[str, Any]:
     """What every form shows, with or without a target value: base, value, cumulative change, achieved pace."""
     b, v = s.at(s.base_year), s.at(s.year)
     k = s.year - s.base_year
-    ok = b is not None and v is not None and b > 0 and v > 0
-    return {"base_value": b, "value": v, "cumulative_change": v / b - 1 if ok else None,
-            "achieved_annual_pace": 1 - (v / b) ** (1 / k) if ok and k > 0 else None,
+    change = pace = None
+    if b is not None and v is not None and b > 0 and v > 0:
+        change = v / b - 1
+        pace = 1 - (v / b) ** (1 / k) if k > 0 else None
+    return {"base_value": b, "value": v, "cumulative_change": change, "achieved_annual_pace": pace,
             "remaining_years": s.target_year - s.year, "on_track": None, "met": None}
 
 
-def _no_value(s: Series) -> dict:
+def _no_value(s: Series) -> dict[str, Any]:
     return {**levels_and_pace(s), "reason": "target value not published: levels and pace only, no verdict"}
 
 
-def _decline(s: Series, decline: float) -> dict:
+def _decline(s: Series, decline: float) -> dict[str, Any]:
     from carbonkit.targets import intensity_progress  # the pace arithmetic lives with the profiles
 
     b, v = s.at(s.base_year), s.at(s.year)
@@ -191,16 +193,17 @@ def annual_decline(s: Series) -> dict[str, Any]:
     return _decline(s, _compounded(s.value, s.target_year - s.base_year))
 
 
-def step(previous: float | None, value: float | None, decline: float | None) -> dict:
+def step(previous: float | None, value: float | None, decline: float | None) -> dict[str, Any]:
     """One annual step: change I_t / I_(t−1) − 1 against −s; met when I_t ≤ I_(t−1) (1 − s)."""
-    ok = previous is not None and value is not None and previous > 0
-    change = value / previous - 1 if ok else None
-    met = None if (change is None or decline is None) else bool(value <= previous * (1 - decline) * (1 + 1e-12))
+    change = met = None
+    if previous is not None and value is not None and previous > 0:
+        change = value / previous - 1
+        met = None if decline is None else bool(value <= previous * (1 - decline) * (1 + 1e-12))
     return {"previous_value": previous, "value": value, "step_change": change, "required_step": decline, "met": met}
 
 
 @register_form("annual_step", _fraction)
-def annual_step(s: Series) -> dict:
+def annual_step(s: Series) -> dict[str, Any]:
     """Year-on-year declines: the step of ``step_year`` (or of the year asked) and every step up to the year."""
     years = [s.step_year] if s.step_year is not None else list(range(s.base_year + 1, s.year + 1))
     steps = [{"year": y, **step(s.at(y - 1), s.at(y), s.value)} for y in years if y <= s.year]
@@ -219,7 +222,7 @@ def annual_step(s: Series) -> dict:
 
 
 @register_form("total_cap", _positive, totals=True)
-def total_cap(s: Series) -> dict:
+def total_cap(s: Series) -> dict[str, Any]:
     """A cap C on a total in the target year: projected X_t · (1 + g)^m with g the achieved yearly change."""
     out = levels_and_pace(s)
     out["target_value"] = s.value

@@ -24,16 +24,17 @@ cumulatively in their order: raw-material energy deducted from the numerator in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.designations import check_designation_link, count_line, place
@@ -76,7 +77,7 @@ class Target(BaseModel):
         return form
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> Target:
         if self.form != "count":
             form = FORMS[self.form]
             if self.indicator not in INDICATOR_DEFS:
@@ -131,7 +132,8 @@ def deduct(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]
 @register_exclusion_rule("deduct_increase_over_base")
 def deduct_increase_over_base(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
     """Deduct max(x_t − x_B, 0): the increase over the base year (new renewables) [numerator's unit]."""
-    return np.maximum(x - x[base_row], 0.0)
+    deducted: npt.NDArray[np.float64] = np.maximum(x - x[base_row], 0.0)
+    return deducted
 
 
 class Exclusion(BaseModel):
@@ -165,7 +167,7 @@ class TargetProfile(Provenance):
     exclusions: list[Exclusion] = Field(default=[], alias="exclusion")
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> TargetProfile:
         if self.target_year <= self.base_year:
             raise ValueError(f"target_year {self.target_year} is not after base_year {self.base_year}")
         if vocabulary().province_of(self.region) != self.region:
@@ -198,7 +200,7 @@ class TargetProfile(Provenance):
             if t.year is not None and not self.base_year < t.year <= self.target_year:
                 raise ValueError(f"target {t.id}: year {t.year} is outside {self.base_year + 1}-{self.target_year}")
 
-    def public(self) -> dict:
+    def public(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
                 "issuing_body": self.issuing_body, "published": str(self.published), "region": self.region,
                 "plan": self.plan, "base_year": self.base_year, "target_year": self.target_year, "scope": self.scope}
@@ -233,7 +235,7 @@ def profile_for(region: str, year: int | None = None) -> TargetProfile:
     return max(inside, key=lambda p: p.target_year) if inside else min(later or found, key=lambda p: p.target_year)
 
 
-def main_province(regions) -> str | None:
+def main_province(regions: Iterable[object]) -> str | None:
     """The province code most enterprises' regions fall in (None if no region is known)."""
     vocab = vocabulary()
     counts = pd.Series(regions).dropna().map(lambda r: vocab.province_of(str(r))).value_counts()
@@ -245,21 +247,24 @@ def main_province(regions) -> str | None:
 
 def required_pace(decline: float, years: int) -> float:
     """Even yearly decline that reaches a cumulative ``decline`` in ``years``: 1 − (1 − R)^(1/n)."""
-    return 1 - (1 - decline) ** (1 / years)
+    pace: float = 1 - (1 - decline) ** (1 / years)
+    return pace
 
 
 def path_value(base_value: float, decline: float, k: int, n: int) -> float:
     """The intensity on the even-pace path ``k`` years after the base year: I_B × (1 − R)^(k/n)."""
-    return base_value * (1 - decline) ** (k / n)
+    value: float = base_value * (1 - decline) ** (k / n)
+    return value
 
 
 def achieved_pace(ratio: float, years: int) -> float:
     """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k)."""
-    return 1 - ratio ** (1 / years)
+    pace: float = 1 - ratio ** (1 / years)
+    return pace
 
 
 def intensity_progress(base_value: float, value: float, base_year: int, year: int, target_year: int,
-                       decline: float) -> dict:
+                       decline: float) -> dict[str, Any]:
     """Every progress number of one intensity series (formulas in the module docstring)."""
     n, k, m = target_year - base_year, year - base_year, target_year - year
     ratio = value / base_value
@@ -267,10 +272,10 @@ def intensity_progress(base_value: float, value: float, base_year: int, year: in
     target_value = base_value * (1 - decline)
     achieved = achieved_pace(ratio, k) if k > 0 else None
     on_path = path_value(base_value, decline, k, n) if k >= 0 else None
-    out = {"base_value": base_value, "value": value, "cumulative_change": ratio - 1, "target_decline": decline,
+    out: dict[str, Any] = {"base_value": base_value, "value": value, "cumulative_change": ratio - 1, "target_decline": decline,
            "target_value": target_value, "required_annual_pace": required, "achieved_annual_pace": achieved,
            "path_value": on_path, "remaining_years": m}
-    if k <= 0:
+    if on_path is None or k <= 0:  # k > 0 gives a path value
         out["on_track"] = None
     else:
         out["on_track"] = bool(value <= on_path * (1 + 1e-12))
@@ -297,15 +302,15 @@ class Progress:
     region: str | None
     park: list[str] | None
     panel: str
-    indicators: list[dict]
-    counts: list[dict]
-    series: list[dict]
-    coverage: dict
+    indicators: list[dict[str, Any]]
+    counts: list[dict[str, Any]]
+    series: list[dict[str, Any]]
+    coverage: dict[str, Any]
     price_basis: str | None
     deflators: str | None = None
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    panel_coverage: dict = field(default_factory=dict)
+    panel_coverage: dict[str, Any] = field(default_factory=dict)
 
     @property
     def unverified(self) -> list[str]:
@@ -316,7 +321,7 @@ class Progress:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.indicators)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"profile": self.profile.public(), "year": self.year, "region": self.region, "park": self.park,
                 "panel": self.panel, "panel_coverage": self.panel_coverage, "price_basis": self.price_basis, "deflators": self.deflators,
                 "coverage": self.coverage, "indicators": self.indicators, "counts": self.counts,
@@ -325,7 +330,7 @@ class Progress:
 
 def _variants(profile: TargetProfile, indicator: str) -> list[tuple[str, list[Exclusion]]]:
     applied = [e for e in profile.exclusions if indicator in e.applies_to]
-    out = [("total", [])]
+    out: list[tuple[str, list[Exclusion]]] = [("total", [])]
     for i in range(len(applied)):
         out.append(("excl_" + "_".join(e.id for e in applied[: i + 1]), applied[: i + 1]))
     return out
@@ -374,12 +379,14 @@ def yearly_table(cells: pd.DataFrame) -> pd.DataFrame:
     return sums.sort_values("year").reset_index(drop=True)
 
 
-def indicator_lines(profile: TargetProfile, sums: pd.DataFrame, year: int) -> tuple[list[dict], dict]:
+def indicator_lines(profile: TargetProfile, sums: pd.DataFrame,
+                    year: int) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """Every intensity or total target and variant evaluated by its form; the series per year."""
     base = profile.base_year
     years = sums["year"].to_numpy()
     base_row = int(np.flatnonzero(years == base)[0])
-    lines, series = [], {int(y): {"year": int(y)} for y in years}
+    lines: list[dict[str, Any]] = []
+    series: dict[int, dict[str, Any]] = {int(y): {"year": int(y)} for y in years}
     for target in (t for t in profile.targets if t.form != "count"):
         unit = INDICATOR_DEFS[target.indicator][2]
         for variant, exclusions in _variants(profile, target.indicator):
@@ -398,7 +405,9 @@ def indicator_lines(profile: TargetProfile, sums: pd.DataFrame, year: int) -> tu
     return lines, series
 
 
-def _selection(data, profile: TargetProfile | None, year: int | None, region, park):
+def _selection(data: AccountingResult | pd.DataFrame, profile: TargetProfile | None, year: int | None,
+               region: str | None,
+               park: str | list[str] | None) -> tuple[pd.DataFrame, TargetProfile, str | None, int]:
     """Stage 1: the annual results of the selection, the profile, the region and the year (checked)."""
     wanted = None
     if year is not None and profile is not None:  # only the years compared and those between are read
@@ -428,7 +437,7 @@ def checked_year(years_seen: list[int], base: int, year: int | None) -> int:
                 for y in dict.fromkeys((base, year)) if y is None or y not in years_seen]
     if year is not None and year < base:
         problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
-    if problems:
+    if problems or year is None:  # no year seen: the base year's problem says so
         raise InvalidInput(problems)
     return year
 
@@ -436,7 +445,7 @@ def checked_year(years_seen: list[int], base: int, year: int | None) -> int:
 def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -> None:
     for y in dict.fromkeys(years):
         row = np.flatnonzero(sums["year"].to_numpy() == y)
-        if len(row) == 0 or sums["vac"].iat[row[0]] <= 0:
+        if len(row) == 0 or sums["vac"].iat[row[0]] <= 0:  # type: ignore[operator,arg-type]
             who = "enterprise of the balanced panel (value added in both years)" if panel == "balanced" else \
                 "enterprise of the selection"
             raise InvalidInput(Problem("value_added_missing", f"no {who} has a positive value added in {y}: no "
@@ -444,7 +453,7 @@ def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -
                                        expected="value added of the same enterprises in both years, or panel=all"))
 
 
-def _coverage(prepared: Prepared, register_ids: pd.Index, years: tuple[int, ...]) -> dict:
+def _coverage(prepared: Prepared, register_ids: pd.Index, years: tuple[int, ...]) -> dict[str, Any]:
     coverage = {}
     f = prepared.frame
     year = f["year"].to_numpy()
@@ -464,7 +473,7 @@ def _two_year_totals(sums: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame
     return add_intensities(two.sum(min_count=1).to_frame().T.reset_index(drop=True))
 
 
-def _attach_unbalanced(lines: list[dict], others: list[dict], label: str) -> None:
+def _attach_unbalanced(lines: list[dict[str, Any]], others: list[dict[str, Any]], label: str) -> None:
     """Put the other panel's levels beside each headline line, labelled."""
     by_key = {(o["target"], o["variant"]): o for o in others}
     for line in lines:
@@ -474,7 +483,8 @@ def _attach_unbalanced(lines: list[dict], others: list[dict], label: str) -> Non
                                "on_track": o.get("on_track"), "met": o.get("met")}
 
 
-def progress(data, profile: TargetProfile | str | Path | None = None, year: int | None = None, *,
+def progress(data: AccountingResult | pd.DataFrame, profile: TargetProfile | str | Path | None = None,
+             year: int | None = None, *,
              region: str | None = None, park: str | list[str] | None = None, register: pd.DataFrame | None = None,
              counts: dict[str, int] | None = None, deflators: Deflators | str | None = None, override: bool = False,
              panel: Literal["balanced", "all"] = "balanced", designations: pd.DataFrame | None = None) -> Progress:
@@ -490,18 +500,18 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     ``panel_coverage`` says how much of ``year`` the headline covers. ``panel="all"``: every enterprise.
     """
     check_panel(panel)
-    frame, profile, region, year = _selection(data, None if profile is None else load_profile(profile), year,
-                                              region, park)
-    base = profile.base_year
+    frame, chosen, region, year = _selection(data, None if profile is None else load_profile(profile), year,
+                                             region, park)
+    base = chosen.base_year
     everyone = prepare(frame, deflators, base, override)
     prepared = _panel(everyone, panel, (base, year))
     sums = yearly_sums(prepared)
     _check_value_added(sums, (base, year), panel)
-    indicators, series = indicator_lines(profile, sums, year)
-    _attach_other_panel(indicators, profile, everyone, prepared, panel, (base, year))
+    indicators, series = indicator_lines(chosen, sums, year)
+    _attach_other_panel(indicators, chosen, everyone, prepared, panel, (base, year))
     placed = _placed(designations, register, frame)
     count_lines = [count_line(t, counts or {}, placed, year, region=region, parks=park)
-                   for t in profile.targets if t.form == "count"]
+                   for t in chosen.targets if t.form == "count"]
     totals = _two_year_totals(sums, (base, year))
     cover = panel_coverage(prepared, everyone, year, panel)
     notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
@@ -509,7 +519,7 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     notes += factor_year_notes(frame)
     if panel == "balanced":
         notes.append(panel_note(cover, base, year))
-    answer = Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators,
+    answer = Progress(chosen, year, region, [park] if isinstance(park, str) else park, panel, indicators,
                       count_lines, [series[y] for y in sorted(series)],
                       _coverage(everyone, _register_ids(register, frame), (base, year)),
                       totals["price_basis"].iloc[0], prepared.deflators, prepared.deflator_rows, notes)
@@ -522,7 +532,7 @@ def _panel(everyone: Prepared, panel: str, years: tuple[int, int]) -> Prepared:
     return balanced_panel(everyone, years) if panel == "balanced" else everyone
 
 
-def _attach_other_panel(lines: list[dict], profile: TargetProfile, everyone: Prepared, prepared: Prepared,
+def _attach_other_panel(lines: list[dict[str, Any]], profile: TargetProfile, everyone: Prepared, prepared: Prepared,
                         panel: str, years: tuple[int, int]) -> None:
     """Put the other panel's levels beside each headline line (``other_panel``), where it has both years."""
     other = "all" if panel == "balanced" else "balanced"
@@ -548,7 +558,8 @@ def _placed(designations: pd.DataFrame | None, register: pd.DataFrame | None,
 def _register_ids(register: pd.DataFrame | None, frame: pd.DataFrame) -> pd.Index:
     """The enterprises expected to report: the register's, else those in the results."""
     ids = (register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
-    return pd.Index(pd.unique(ids.to_numpy(dtype=object)), dtype=object)
+    index: pd.Index = pd.Index(pd.unique(ids.to_numpy(dtype=object)), dtype=object)
+    return index
 
 
 _ORDER = ("unverified", "unconfirmed", "corroborated", "verified")
