@@ -9,7 +9,7 @@ same schema. ``extends`` names a shipped set whose gates, groups and indicators 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -143,7 +143,7 @@ class Criteria(Provenance):
     def indicators(self) -> dict[str, Indicator]:
         return {i.id: i for i in self.indicator}
 
-    def provenance(self) -> dict:
+    def provenance(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
                 "issuing_body": self.issuing_body, "published": self.published, "path": self.path}
 

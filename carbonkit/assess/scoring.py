@@ -67,11 +67,11 @@ class Gap:
 class Assessment:
     """The assessment of one factory or park against one criteria set."""
 
-    subject: dict
-    criteria: dict
-    gates: list[dict]
+    subject: dict[str, Any]
+    criteria: dict[str, Any]
+    gates: list[dict[str, Any]]
     indicators: list[IndicatorResult]
-    groups: list[dict]
+    groups: list[dict[str, Any]]
     total: float
     max_total: float
     score: float | None
@@ -79,21 +79,22 @@ class Assessment:
     assessable: bool
     passed: bool | None
     reasons: list[str]
-    missing: list[dict]
+    missing: list[dict[str, Any]]
     gaps: list[Gap]
     unverified: list[str]
     release: str | None = None
-    metrics: dict = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        return _finite(out)
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment as plain data (JSON-ready: a non-finite number is None)."""
+        out: dict[str, Any] = _finite(asdict(self))
+        return out
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
-def _finite(obj):
+def _finite(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     if isinstance(obj, dict):
@@ -355,49 +356,73 @@ def _pass_reasons(rule: PassRule, score: float | None, counted: list[IndicatorRe
     return reasons
 
 
-def _show(v) -> str:
+def _show(v: object) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 def gaps_of(criteria: Criteria, results: list[IndicatorResult]) -> list[Gap]:
     """For each scored indicator short of full marks: the value that reaches the base and the lead value,
-    and the points each would gain (for a choose-n set: the gain of the set's best n). Largest gain first."""
-    method = criteria.scoring.method
+    and the points each would gain (for a choose-n set: the gain of the set's best n). Largest gain first.
+
+    Parameters
+    ----------
+    criteria : Criteria
+        The criteria set scored (its scoring method says whether a base value is a target).
+    results : list of IndicatorResult
+        The indicators as scored by :func:`assess` (values and benchmarks in each indicator's unit).
+
+    Returns
+    -------
+    list of Gap
+        The values to reach [indicator's unit] and the points each would gain [points], largest gain first.
+    """
+    assert criteria.scoring is not None  # Criteria checks it on load
+    method = scoring_method(criteria.scoring.method)
     by_id = criteria.indicators
     chooses = {ch.id: ch.n for ch in criteria.choose}
-    out = []
-    for r in results:
-        if r.points is None or r.points >= r.max_points - 1e-12:
-            continue
-        ind = by_id[r.id]
-        if ind.type == "qualitative":
-            at_base, at_lead, v_base, v_lead = r.points, r.max_points, None, True
-        else:
-            v_lead = r.lead
-            v_base = r.base if scoring_method(method).needs_base else None
-            at_lead = r.max_points
-            if v_base is not None and _beyond(ind.direction, r.value, r.base):
-                v_base = None  # the base value is already reached: only the lead value is a target
-            at_base = points_for(ind, method, r.base, r.lead, r.base) if v_base is not None else r.points
-        gain_lead = _set_gain(r, at_lead, results, by_id, chooses)
-        gain_base = max(_set_gain(r, at_base, results, by_id, chooses), 0.0)
-        if gain_lead <= 1e-12:
-            continue
-        out.append(Gap(indicator=r.id, name_en=r.name_en, unit=r.unit, value=r.value, points=r.points,
-                       value_for_base=v_base, gain_at_base=gain_base, value_for_lead=v_lead, gain_at_lead=gain_lead))
-    return sorted(out, key=lambda g: (-g.gain_at_lead, g.indicator))
+    gaps = (_gap(r, by_id[r.id], method, results, by_id, chooses) for r in results)
+    return sorted((g for g in gaps if g is not None), key=lambda g: (-g.gain_at_lead, g.indicator))
 
 
-def _beyond(direction: str | None, value, base) -> bool:
+def _gap(r: IndicatorResult, ind: Indicator, method: ScoringMethod, results: list[IndicatorResult],
+         by_id: Mapping[str, Indicator], chooses: Mapping[str, int]) -> Gap | None:
+    """The gap of one indicator (None: not scored, at full marks, or nothing to gain)."""
+    points = r.points
+    if points is None or points >= r.max_points - 1e-12:
+        return None
+    v_base: float | bool | None = None
+    v_lead: float | bool | None = True
+    at_base, at_lead = points, r.max_points
+    if ind.type != "qualitative":
+        v_lead = r.lead
+        v_base = r.base if method.needs_base else None
+        if v_base is not None and _beyond(ind.direction, r.value, v_base):
+            v_base = None  # the base value is already reached: only the lead value is a target
+        if v_base is not None:
+            at_base = points_for(ind, method.name, v_base, r.lead, r.base)
+    gain_lead = _set_gain(r, at_lead, results, by_id, chooses)
+    gain_base = max(_set_gain(r, at_base, results, by_id, chooses), 0.0)
+    if gain_lead <= 1e-12:
+        return None
+    return Gap(indicator=r.id, name_en=r.name_en, unit=r.unit, value=r.value, points=points,
+               value_for_base=v_base, gain_at_base=gain_base, value_for_lead=v_lead, gain_at_lead=gain_lead)
+
+
+def _beyond(direction: str | None, value: float | bool | None, base: float | bool) -> bool:
+    if value is None:  # a scored indicator has a value
+        return False
     return value >= base if direction == "higher" else value <= base
 
 
-def _set_gain(r: IndicatorResult, new_points: float, results, by_id, chooses) -> float:
+def _set_gain(r: IndicatorResult, new_points: float, results: list[IndicatorResult], by_id: Mapping[str, Indicator],
+              chooses: Mapping[str, int]) -> float:
+    """The points the total gains when ``r`` scores ``new_points`` [points]: in a choose-n set, the change of the
+    set's best n; else the change of ``r`` if it counts."""
     ch = by_id[r.id].choose
     if ch is None:
-        return new_points - r.points if r.counted else 0.0
-    members = [x for x in results if by_id[x.id].choose == ch and x.points is not None]
+        return new_points - (r.points or 0.0) if r.counted else 0.0
+    members = [(x.id, x.points) for x in results if by_id[x.id].choose == ch and x.points is not None]
     n = chooses[ch]
-    before = sum(sorted((x.points for x in members), reverse=True)[:n])
-    after = sum(sorted((new_points if x.id == r.id else x.points for x in members), reverse=True)[:n])
+    before = sum(sorted((p for _, p in members), reverse=True)[:n])
+    after = sum(sorted((new_points if i == r.id else p for i, p in members), reverse=True)[:n])
     return after - before
