@@ -43,11 +43,11 @@ class Provenance(BaseModel):
 
     @field_validator("published", "edition", mode="before")
     @classmethod
-    def _text(cls, value):
+    def _text(cls, value: object) -> object:
         return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, int) else value
 
 
-def _where(loc: tuple) -> str:
+def _where(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -79,7 +79,7 @@ def load_document(path: str | Path, model: type[M], *, kind: str | None = None) 
         for err in exc.errors():
             problems.append(f"{path.name}, {_where(err['loc'])}: {err['msg']}")
         doc = None
-    if problems:
+    if problems or doc is None:  # a document that does not validate has its problems listed
         raise FactorDataError(f"{len(problems)} problem(s) in {path}:\n" + "\n".join("  - " + p for p in problems))
     return doc
 

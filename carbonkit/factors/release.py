@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 from pathlib import Path
 
 import pandas as pd
@@ -36,9 +37,9 @@ class Factor:
     note: str = ""
     year: int | None = None
     purpose: str | None = None
-    extra: tuple = ()  # (column, value) pairs: lhv, ncv, carbon content, oxidation ...
+    extra: tuple[tuple[str, Any], ...] = ()  # (column, value) pairs: lhv, ncv, carbon content, oxidation ...
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("id", "kind", "key", "value", "unit", "status", "table", "source", "note",
                                             "year", "purpose")}
         out.update(dict(self.extra))
@@ -67,7 +68,7 @@ class Release:
     def __repr__(self) -> str:
         return f"Release({self.name!r}, {len(self.tables)} tables, {len(self.factors)} factors)"
 
-    def with_table(self, table: Table | str | Path, meta: dict | None = None) -> Release:
+    def with_table(self, table: Table | str | Path, meta: dict[str, Any] | None = None) -> Release:
         """A new release with ``table`` added at the highest precedence (the user's own values win)."""
         if not isinstance(table, Table):
             table = read_table(table, meta, user=True)
@@ -143,6 +144,7 @@ def _factors_of(table: Table) -> list[Factor]:
     out = []
     for rec in table.rows.to_dict("records"):
         kind = table.kind
+        extra: tuple[tuple[str, Any], ...]
         if kind == "fuel_parameters":
             value, unit = rec["ncv"], rec["ncv_unit"]
             extra = (("ncv", rec["ncv"]), ("ncv_unit", rec["ncv_unit"]), ("carbon_content", rec["carbon_content"]),
@@ -150,7 +152,7 @@ def _factors_of(table: Table) -> list[Factor]:
         else:
             value, unit = rec["value"], rec["unit"]
             extra = tuple((c, rec[c]) for c in ("lhv", "lhv_unit") if c in rec and rec[c] == rec[c] and rec[c] != "")
-        key = rec.get("item") or rec.get("region") or rec.get("name")
+        key = cast(str, rec.get("item") or rec.get("region") or rec.get("name"))  # every kind has one of them
         year = rec.get("year")
         out.append(Factor(
             id=rec["id"], kind=kind, key=key, value=float(value), unit=unit, status=rec["status"], table=table.id,

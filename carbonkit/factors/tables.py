@@ -23,7 +23,7 @@ META_REQUIRED = ("id", "kind", "title", "source", "edition", "issuing_body", "pu
 
 # For each kind: the columns a row must have, and for each value column the unit column and the
 # dimension the unit must have. "{item}" stands for the item's canonical unit.
-KINDS: dict[str, dict] = {
+KINDS: dict[str, dict[str, Any]] = {
     "standard_coal": {
         "columns": ("id", "item", "value", "unit", "status", "note"),
         "optional": ("lhv", "lhv_unit"),
@@ -69,7 +69,7 @@ KINDS: dict[str, dict] = {
 class Table:
     """A validated factor table: its provenance and its rows (strings, values as floats)."""
 
-    meta: dict
+    meta: dict[str, Any]
     rows: pd.DataFrame
     path: Path | None = None
     user: bool = False
@@ -77,18 +77,20 @@ class Table:
 
     @property
     def id(self) -> str:
-        return self.meta["id"]
+        table_id: str = self.meta["id"]
+        return table_id
 
     @property
     def kind(self) -> str:
-        return self.meta["kind"]
+        kind: str = self.meta["kind"]
+        return kind
 
     def source_line(self) -> str:
         m = self.meta
         return f"{m['source']} (edition {m['edition']}, {m['issuing_body']}, {m['published']})"
 
 
-def read_table(path: str | Path, meta: dict | None = None, *, user: bool = False) -> Table:
+def read_table(path: str | Path, meta: dict[str, Any] | None = None, *, user: bool = False) -> Table:
     """Read and validate a table from its CSV (and the TOML of the same stem, unless ``meta`` is given).
 
     Raises :class:`FactorDataError` listing every problem with file, line and column.
@@ -141,7 +143,8 @@ def _validate_rows(name: str, kind: str, rows: pd.DataFrame) -> list[str]:
     if problems:
         return problems
     seen: dict[str, int] = {}
-    for i, rec in enumerate(rows.to_dict("records")):
+    records: list[dict[str, str]] = rows.to_dict("records")  # type: ignore[assignment]  # read with dtype=str
+    for i, rec in enumerate(records):
         line = i + 2  # header is line 1
         item_unit, found = _item_unit(rec, spec, vocab)
         found = _id_problems(rec["id"].strip(), seen, line) + _status_problems(rec) + found
