@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from carbonkit.errors import InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document
 from carbonkit.factors.tables import STATUSES
 from carbonkit.vocabulary import vocabulary
+
+if TYPE_CHECKING:
+    from carbonkit.targets import Target
 
 SHIPPED_KINDS = "miit-green-manufacturing"
 SUBJECTS = ("enterprise", "park")
@@ -71,7 +74,7 @@ class DesignationKinds(Provenance):
     kinds: list[DesignationKind] = Field(alias="designation", min_length=1)
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> DesignationKinds:
         for name, items in (("level", self.levels), ("designation", self.kinds)):
             ids = [i.id for i in items]
             if len(ids) != len(set(ids)):
@@ -193,7 +196,8 @@ def _text_frame(records: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
 def _problems(frame: pd.DataFrame, by_row: bool, check: _Check) -> list[Problem]:
     """One problem per record failing ``check``, naming its row (or index and path)."""
     out = []
-    for at, rec in zip(frame.loc[check.mask, "_at"], frame[check.mask].to_dict("records")):
+    records: list[dict[str, Any]] = frame[check.mask].to_dict("records")  # type: ignore[assignment]  # str columns
+    for at, rec in zip(frame.loc[check.mask, "_at"], records):
         text = check.message(rec) if callable(check.message) else check.message
         where: dict[str, Any] = {"row": int(at)} if by_row else {"index": int(at), "path": f"[{int(at)}].{check.field}"}
         out.append(Problem(check.code, text, field=check.field, expected=check.expected, **where))
@@ -264,7 +268,7 @@ def _duplicate_check(frame: pd.DataFrame, by_row: bool) -> _Check:
                   "each designation once (subject kind, subject, kind, level)")
 
 
-def _cell(value) -> str | None:
+def _cell(value: object) -> str | None:
     """A cell as text: None for blank or missing; a whole float (a JSON or pandas year, 2021.0) as '2021'."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -331,7 +335,8 @@ def counted(designations: pd.DataFrame, kind: str, year: int, levels: list[str] 
     """The designations that count, one row per subject (its earliest designation in force)."""
     d = designations[in_force(designations, year, kind, levels)
                      & in_scope(designations, region=region, parks=parks, enterprises=enterprises)]
-    return d.sort_values("year", kind="stable").drop_duplicates(["subject_kind", "subject"])
+    first: pd.DataFrame = d.sort_values("year", kind="stable").drop_duplicates(["subject_kind", "subject"])
+    return first
 
 
 def count_designations(designations: pd.DataFrame, kind: str, year: int, levels: list[str] | None = None, *,
@@ -358,16 +363,17 @@ def check_designation_link(designation: str | None, levels: list[str] | None,
         raise ValueError(f"levels {unknown} are not levels of {kinds.id} ({', '.join(kinds.level_ids)})")
 
 
-def count_line(target, counts: dict[str, int], designations: pd.DataFrame | None, year: int, *,
+def count_line(target: Target, counts: dict[str, int], designations: pd.DataFrame | None, year: int, *,
                region: str | None = None, parks: str | list[str] | None = None,
-               kinds: str | Path | DesignationKinds | None = None) -> dict:
+               kinds: str | Path | DesignationKinds | None = None) -> dict[str, Any]:
     """One count target's line of a progress answer: the count supplied (``counts`` by indicator or target id:
     it wins), else the designations in force in ``year`` in scope when the target names a ``designation`` kind
     and ``designations`` are given, else not available with the reason. ``source`` says which; ``note`` is a
     sentence for the report."""
     got = counts.get(target.indicator, counts.get(target.id))
-    line = {"target": target.id, "indicator": target.indicator, "label": target.label,
-            "target_count": int(target.value), "status": target.status, "count": None, "source": None,
+    value = cast(float, target.value)  # a count target has its value (Target checks it)
+    line: dict[str, Any] = {"target": target.id, "indicator": target.indicator, "label": target.label,
+            "target_count": int(value), "status": target.status, "count": None, "source": None,
             "designation": target.designation, "levels": target.levels}
     if got is not None:
         line.update(count=int(got), source="supplied",
@@ -383,15 +389,15 @@ def count_line(target, counts: dict[str, int], designations: pd.DataFrame | None
     else:
         line.update(_designations_count(target, designations, year, region, parks, load_kinds(kinds)))
     if line["count"] is not None:
-        line.update({"share": line["count"] / target.value, "remaining": max(int(target.value) - line["count"], 0),
-                     "met": line["count"] >= target.value})
+        line.update({"share": line["count"] / value, "remaining": max(int(value) - line["count"], 0),
+                     "met": line["count"] >= value})
     return line
 
 
-def _designations_count(target: Any, designations: pd.DataFrame, year: int, region: str | None,
+def _designations_count(target: Target, designations: pd.DataFrame, year: int, region: str | None,
                         parks: str | list[str] | None, kinds: DesignationKinds) -> dict[str, Any]:
     """A count target's count from the designations in force in ``year`` in scope, with its note and status."""
-    kind = kinds.kind_of(target.designation)
+    kind = kinds.kind_of(cast(str, target.designation))  # count_line counts only targets that name one
     assert kind is not None  # the profile checked the target's designation against the kinds
     levels = [lv for lv in kinds.levels if target.levels is None or lv.id in target.levels]
     n = count_designations(designations, kind.id, year, target.levels, region=region, parks=parks)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -16,11 +17,11 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM; GB18030 ⊃ G
 DELIMITERS = (",", ";", "\t")
 
 
-def raw_content(source) -> bytes | str:
+def raw_content(source: str | Path | IO[bytes] | IO[str]) -> bytes | str:
     """The bytes of a path or binary stream, or the text of a text stream."""
     if isinstance(source, (str, Path)):
         return Path(source).read_bytes()
-    data = source.read()
+    data: bytes | str = source.read()
     return data
 
 
