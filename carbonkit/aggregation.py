@@ -22,7 +22,9 @@ which are missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,6 @@ from carbonkit.deflators import (
 )
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.intensity import ratio
-
 # level -> the key columns of its groups (parents first, so that groups nest)
 LEVELS: dict[str, tuple[str, ...]] = {
     "province": ("province",),
@@ -82,7 +83,7 @@ NUMERATORS = ("energy_equivalent_tce", "energy_excl_feedstock_tce", "feedstock_e
 RESULT_TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name", "release")}
 
 
-def load_results(path: str | Path, release=None, factors: list[Path] | None = None,
+def load_results(path: str | Path, release: str | None = None, factors: list[str | Path] | None = None,
                  year_fallback: str = "nearest") -> AccountingResult | pd.DataFrame:
     """Results from a file: a results CSV of ``carbonkit account --format csv`` (recognised by its
     ``energy_equivalent_tce`` column) is read as it is; activity data (.csv, .json, .jsonl, .xlsx) is accounted
@@ -202,13 +203,13 @@ def _text(values: pd.Series) -> np.ndarray:
     return clean[codes]
 
 
-def _per_unique(values: np.ndarray, fn) -> np.ndarray:
+def _per_unique(values: np.ndarray, fn: Callable[[Any], object]) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)
     return mapped[codes]
 
 
-def _region_part(code, level: str):
+def _region_part(code: str | None, level: str) -> str | None:
     if code is None or not code[:2].isdigit():
         return None
     if level == "province":
@@ -218,11 +219,11 @@ def _region_part(code, level: str):
     return code[:6] if len(code) >= 6 and code[2:6].isdigit() and code[2:4] != "00" and code[4:6] != "00" else None
 
 
-def _section(code):
+def _section(code: str | None) -> str | None:
     return code[0].upper() if code and code[0].isalpha() else None
 
 
-def _division(code):
+def _division(code: str | None) -> str | None:
     if not code:
         return None
     if code[0].isalpha():
@@ -235,7 +236,7 @@ def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndar
     out = {}
     for key in keys:
         if key in ("province", "city", "county"):
-            out[key] = _per_unique(frame["region"].to_numpy(), lambda c, k=key: _region_part(c, k))
+            out[key] = _per_unique(frame["region"].to_numpy(), partial(_region_part, level=key))
         elif key == "section":
             out[key] = _per_unique(frame["industry"].to_numpy(), _section)
         elif key == "division":
@@ -248,7 +249,7 @@ def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndar
     return out
 
 
-def group_keys(by) -> tuple[str, ...]:
+def group_keys(by: str | Iterable[str]) -> tuple[str, ...]:
     """Key columns for one level or several (``("city", "section")``), parents first, no repeats."""
     levels = (by,) if isinstance(by, str) else tuple(by)
     keys: list[str] = []
@@ -299,7 +300,7 @@ def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_
     out["has_va"] = has_va
     out["va"] = np.where(has_va, va, 0.0)
     out["vac"] = np.where(has_va, vac, 0.0)
-    out["basis"] = np.where(has_va, basis, None)
+    out["basis"] = np.where(has_va, basis, None)  # type: ignore[call-overload]  # None: no value added
     for col in NUMERATORS:
         out[f"iv_{col}"] = np.where(has_va, np.nan_to_num(out[col].to_numpy(dtype=float)), 0.0)
     return Prepared(out, None if table is None else table.id, used)
@@ -377,10 +378,10 @@ class Aggregate:
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         return _records(self.table)
 
-    def to_dict(self, missing_limit: int | None = 100) -> dict:
+    def to_dict(self, missing_limit: int | None = 100) -> dict[str, Any]:
         missing = self.missing if missing_limit is None else self.missing.head(missing_limit)
         return {"by": list(self.by), "keys": list(self.keys), "periods": self.periods, "price_basis": self.price_basis,
                 "deflators": self.deflators, "deflator_rows": self.deflator_rows,
@@ -389,10 +390,14 @@ class Aggregate:
                 "missing": _records(missing)}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    columns = {c: frame[c].tolist() for c in frame.columns}
-    plain = lambda v: None if v is None or (isinstance(v, float) and v != v) else v  # noqa: E731
-    return [{c: plain(values[i]) for c, values in columns.items()} for i in range(len(frame))]
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns: dict[str, list[Any]] = {c: frame[c].tolist() for c in frame.columns}
+    return [{c: _plain(values[i]) for c, values in columns.items()} for i in range(len(frame))]
+
+
+def _plain(v: object) -> object:
+    """None for NaN, else the value."""
+    return None if v is None or (isinstance(v, float) and v != v) else v
 
 
 OUTPUT_ORDER = ("n_expected", "n_reporting", "n_missing", "coverage", "n_value_added", "n_comparable", "price_basis",
@@ -454,7 +459,7 @@ def _register(register: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates("enterprise", keep="last").reset_index(drop=True)
 
 
-def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFrame, keys: list | tuple,
+def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFrame, keys: list[str] | tuple[str, ...],
                    register: pd.DataFrame, missing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The aggregate table (expected, missing and reporting counts, coverage, the sums, in output order) and the
     missing enterprises with their register attributes, from the expected ``grid`` (keys × periods), the
@@ -464,7 +469,7 @@ def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFra
     table["n_expected"] = table["n_expected"].fillna(0).astype(int)
     table["n_missing"] = table["n_missing"].fillna(0).astype(int)
     table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
-    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
+    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])  # type: ignore[arg-type]
     for col in ("n_value_added", "n_comparable"):
         table[col] = table[col].fillna(0).astype(int) if col in table else 0
     table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]
