@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,7 @@ XLSX_MAX_MEMBERS = 10_000  # files in the archive
 XLSX_MAX_RATIO = 200  # unpacked / packed size of one member larger than XLSX_RATIO_FROM_BYTES
 XLSX_RATIO_FROM_BYTES = 1024 * 1024  # [B]
 _INFLATE_CHUNK = 64 * 1024  # [B] the most one inflate step may produce
+Source = str | Path | IO[bytes] | IO[str]  # a file path, or a binary or text stream
 
 
 def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFrame:
@@ -81,7 +82,7 @@ def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFram
 TYPED_CSV_BYTES = 4 * 1024 * 1024  # [B] from this size a CSV file is read typed first (see _read_typed)
 
 
-def _read_typed(source) -> pd.DataFrame | None:
+def _read_typed(source: Source) -> pd.DataFrame | None:
     """A large CSV file read with ``amount`` as floats and the text columns as categories (their distinct
     values trimmed once, not every cell), or None when that does not go (an amount that is not a number,
     an empty one, a header that maps twice): the text reading then reports each problem by row.
@@ -101,10 +102,10 @@ def _read_typed(source) -> pd.DataFrame | None:
     if list(frame.columns) != raw:  # pandas read another header (duplicates renamed ...)
         return None
     frame.columns = header
-    frame = _trimmed_categories(frame.rename(columns={col: c for col, c in canon.items() if c}))
-    if frame is not None:
-        frame["row"] = np.arange(2, len(frame) + 2)  # header is line 1
-    return frame
+    trimmed = _trimmed_categories(frame.rename(columns={col: c for col, c in canon.items() if c}))
+    if trimmed is not None:
+        trimmed["row"] = np.arange(2, len(trimmed) + 2)  # header is line 1
+    return trimmed
 
 
 def _typed_header(source: str | Path) -> tuple[list[str], list[str], dict[str, str | None], dict[str, Any]] | None:
@@ -131,12 +132,13 @@ def _trimmed_categories(frame: pd.DataFrame) -> pd.DataFrame | None:
                 return None  # a quoted field after a space: the text reading (skipinitialspace) reads it right
             trimmed = categories.astype(str).str.strip()
             if not trimmed.equals(categories):
-                frame[col] = (frame[col].cat.rename_categories(trimmed) if trimmed.is_unique
+                frame[col] = (frame[col].cat.rename_categories(trimmed)  # type: ignore[arg-type]  # an Index is a sequence
+                              if trimmed.is_unique
                               else frame[col].astype(str).str.strip())
     return frame
 
 
-def read_csv(source) -> pd.DataFrame:
+def read_csv(source: Source) -> pd.DataFrame:
     """The long table from a CSV file or stream. ``row`` is the line number.
 
     The encoding is detected (UTF-8 with or without BOM, else GB18030, which covers GBK and GB2312: what Excel
@@ -178,7 +180,7 @@ def read_json(path: str | Path) -> pd.DataFrame:
     return documents_to_frame(docs)
 
 
-def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> pd.DataFrame:
+def read_excel(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> pd.DataFrame:
     """The long table from every data sheet of an .xlsx workbook (a path or a binary stream).
 
     Before openpyxl opens it, the archive is checked by :func:`check_xlsx_archive` (at most
@@ -253,7 +255,7 @@ def _unreadable(name: str, exc: Exception) -> InvalidInput:
                                 expected="an Excel workbook (.xlsx), e.g. from `carbonkit template`"))
 
 
-def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES, name: str = "workbook") -> None:
+def check_xlsx_archive(source: str | Path | IO[bytes], max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES, name: str = "workbook") -> None:
     """Refuse an .xlsx (a path or a seekable binary stream) that would unpack too far, before any XML is parsed.
 
     From the zip central directory: more than :data:`XLSX_MAX_MEMBERS` members, members that together unpack to
@@ -263,14 +265,15 @@ def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES
     in steps of at most 64 KiB and counted, stopping as soon as it exceeds its declared size (``xlsx_invalid``), so
     neither this check nor openpyxl afterwards unpacks more than the limit. A stream is left where it was.
     """
-    start = None if isinstance(source, (str, Path)) else source.tell()
+    stream = None if isinstance(source, (str, Path)) else source
+    start = None if stream is None else stream.tell()
     try:
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
             problems = _declared_problems(members, max_unpacked_bytes, name)
             if problems:
                 raise InvalidInput(problems)
-            fp = archive.fp
+            fp = cast(IO[bytes], archive.fp)  # open while the archive is
             for info in members:
                 if info.compress_type == zipfile.ZIP_DEFLATED and _inflated_size(fp, info) > info.file_size:
                     raise InvalidInput(Problem(
@@ -281,8 +284,8 @@ def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise _unreadable(name, exc) from None
     finally:
-        if start is not None:
-            source.seek(start)
+        if stream is not None and start is not None:
+            stream.seek(start)
 
 
 def _declared_problems(members: list[zipfile.ZipInfo], limit: int, name: str) -> list[Problem]:
@@ -314,7 +317,7 @@ def _declared_problems(members: list[zipfile.ZipInfo], limit: int, name: str) ->
     return problems
 
 
-def _inflated_size(fp, info: zipfile.ZipInfo) -> int:
+def _inflated_size(fp: IO[bytes], info: zipfile.ZipInfo) -> int:
     """The bytes [B] a deflated member really unpacks to, counted up to one step past its declared size."""
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -338,7 +341,8 @@ def _inflated_size(fp, info: zipfile.ZipInfo) -> int:
     return produced
 
 
-def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _sheet_frame(title: str, header: tuple[Any, ...],
+                 rows: Iterable[tuple[Any, ...]]) -> tuple[pd.DataFrame | None, list[Problem]]:
     """One sheet as the long table with ``sheet`` and ``row``, or the problems of its header."""
     keep = [i for i, h in enumerate(header) if not _blank(h)]
     names = [str(header[i]).strip() for i in keep]
@@ -372,7 +376,7 @@ def _header_problems(title: str, names: list[str]) -> list[Problem]:
 
 
 def _sheet_rows(rows: Iterable[tuple[Any, ...]], keep: list[int],
-                periods: list[bool]) -> tuple[list[list[str | None]], list[int]]:
+                periods: list[bool]) -> tuple[list[list[str]], list[int]]:
     """The cells of the kept columns of each non-blank row as text, and each row's number (row 2 first)."""
     values, numbers = [], []
     for number, row in enumerate(rows, start=2):
@@ -384,11 +388,11 @@ def _sheet_rows(rows: Iterable[tuple[Any, ...]], keep: list[int],
     return values, numbers
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _cell_text(value, period: bool = False) -> str:
+def _cell_text(value: object, period: bool = False) -> str:
     """A cell as the text a CSV would hold: integers without '.0', dates as 'YYYY-MM' in the period column."""
     if value is None:
         return ""
