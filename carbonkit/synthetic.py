@@ -173,10 +173,10 @@ def enterprises(n: int = PROVINCE_ENTERPRISES, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({
         "enterprise": _uscc(county_codes[county].astype(np.int64), rng),
         "name": name,
-        "region": pd.Categorical.from_codes(county, categories=codes),
-        "city": pd.Categorical.from_codes(county_city[county], categories=[c[0] for c in _CITIES]),
-        "industry": pd.Categorical.from_codes(division, categories=[d[0] for d in _DIVISIONS]),
-        "park": pd.Categorical.from_codes(park, categories=park_cats),
+        "region": _categorical(county, categories=codes),
+        "city": _categorical(county_city[county], categories=[c[0] for c in _CITIES]),
+        "industry": _categorical(division, categories=[d[0] for d in _DIVISIONS]),
+        "park": _categorical(park, categories=park_cats),
     })
 
 
@@ -322,37 +322,43 @@ def province(n_enterprises: int = PROVINCE_ENTERPRISES, years: Iterable[int] = r
     price_index = item == ITEMS.index("va_price_index")
     amount = np.where(price_index, np.round(amount, 4), np.round(amount, 3))
     return pd.DataFrame({
-        "enterprise": pd.Categorical.from_codes(ent_idx, categories=ent["enterprise"]),
-        "period": pd.Categorical.from_codes(period, categories=periods),
-        "item": pd.Categorical.from_codes(item, categories=ITEMS),
+        "enterprise": _categorical(ent_idx, categories=ent["enterprise"]),
+        "period": _categorical(period, categories=periods),
+        "item": _categorical(item, categories=ITEMS),
         "amount": amount,
-        "unit": pd.Categorical.from_codes(unit, categories=unit_cats),
-        "flow": pd.Categorical.from_codes(flow, categories=["consumption", "feedstock"]),
-        "region": pd.Categorical.from_codes(ent["region"].cat.codes.to_numpy()[ent_idx],
+        "unit": _categorical(unit, categories=unit_cats),
+        "flow": _categorical(flow, categories=["consumption", "feedstock"]),
+        "region": _categorical(ent["region"].cat.codes.to_numpy()[ent_idx],
                                             categories=ent["region"].cat.categories),
-        "industry": pd.Categorical.from_codes(ent["industry"].cat.codes.to_numpy()[ent_idx],
+        "industry": _categorical(ent["industry"].cat.codes.to_numpy()[ent_idx],
                                               categories=ent["industry"].cat.categories),
     })
 
 
 def _item_rows(amounts: dict[str, Grid], unit_cats: list[str],
-               rng: np.random.Generator) -> tuple[npt.NDArray[np.int_], ...]:
+               rng: np.random.Generator) -> tuple[npt.NDArray[Any], ...]:
     """The rows with an amount, sorted by enterprise-year and item: enterprise-year index, flow code, amount in
     the unit drawn for the row, unit code and item code (feedstock gas is natural gas with flow feedstock)."""
     blocks = []  # (item code, flow code, amount in the canonical unit, unit code) over enterprise-years
-    for slot, item in enumerate([*ITEMS, "feedstock_gas"]):
-        values = amounts[item].ravel()
+    for slot, item_name in enumerate([*ITEMS, "feedstock_gas"]):
+        values = amounts[item_name].ravel()
         rows = np.flatnonzero(values > 0)
-        name = "natural_gas" if item == "feedstock_gas" else item
+        name = "natural_gas" if item_name == "feedstock_gas" else item_name
         canonical, spellings = _unit_choices(name)
         choice = rng.integers(0, len(spellings), size=len(rows))
         scale = np.array([multiplier(u, canonical) if canonical else 1.0 for u in spellings])
         unit_code = np.array([unit_cats.index(u) for u in spellings])[choice]
-        blocks.append((rows, np.full(len(rows), slot), np.full(len(rows), int(item == "feedstock_gas")),
+        blocks.append((rows, np.full(len(rows), slot), np.full(len(rows), int(item_name == "feedstock_gas")),
                        values[rows] / scale[choice], unit_code, np.full(len(rows), ITEMS.index(name))))
-    ey, slot, flow, amount, unit, item = (np.concatenate(parts) for parts in zip(*blocks))
-    order = np.argsort(ey * (len(ITEMS) + 1) + slot, kind="stable")
+    ey, slot_of, flow, amount, unit, item = (np.concatenate(parts) for parts in zip(*blocks))
+    order = np.argsort(ey * (len(ITEMS) + 1) + slot_of, kind="stable")
     return ey[order], flow[order], amount[order], unit[order], item[order]
+
+
+def _categorical(codes: npt.NDArray[Any], categories: Iterable[Any]) -> pd.Categorical:
+    """``pd.Categorical.from_codes`` (pandas-stubs wants an Index of categories; pandas takes any list-like)."""
+    out: pd.Categorical = pd.Categorical.from_codes(codes, categories=categories)  # type: ignore[call-overload]
+    return out
 
 
 def _unit_choices(item: str) -> tuple[str, list[str]]:
@@ -362,7 +368,9 @@ def _unit_choices(item: str) -> tuple[str, list[str]]:
     return ("m3", ["m3"]) if item in (*_WATER, "recycled_water") else ("", [""])
 
 
-def _split_months(ey, flow, amount, unit, item, period, rng):
+def _split_months(ey: npt.NDArray[Any], flow: npt.NDArray[Any], amount: npt.NDArray[Any], unit: npt.NDArray[Any],
+                  item: npt.NDArray[Any], period: npt.NDArray[Any],
+                  rng: np.random.Generator) -> tuple[npt.NDArray[Any], ...]:
     """Repeat each annual row 12 times; flows are split by a seasonal profile with noise, stocks kept."""
     m = np.arange(12)
     heating = 1 + 0.5 * np.cos(2 * np.pi * m / 12)  # gas, coal, steam and heat peak in winter
@@ -372,7 +380,9 @@ def _split_months(ey, flow, amount, unit, item, period, rng):
     weights /= weights.sum(axis=1, keepdims=True)
     stock = np.isin(item, [ITEMS.index(s) for s in _STOCKS])
     monthly = np.where(stock[:, None], amount[:, None], amount[:, None] * weights).ravel()
-    rep = lambda a: np.repeat(a, 12)  # noqa: E731
+    def rep(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return np.repeat(a, 12)
+
     month = np.tile(m, len(amount))
     order = np.argsort(rep(ey) * 12 + month, kind="stable")  # enterprise, period, then item
     return (rep(ey)[order], rep(flow)[order], monthly[order], rep(unit)[order], rep(item)[order],
