@@ -18,6 +18,7 @@ the indicator). Nothing is counted as zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,7 @@ from carbonkit.benefit.quantities import quantity_frame, ratio
 from carbonkit.benefit.scheme import GradingScheme, load_scheme
 from carbonkit.benefit.screen import KEYS, _plain_records
 from carbonkit.errors import InvalidInput, Problem
+from carbonkit.factors import Release
 
 GROUP_BY = ("park", "region", "industry")
 PLACE_TOLERANCE = 1e-12  # rank ÷ n equal to a cut-off up to float rounding is inside it
@@ -46,7 +48,7 @@ class GradeResult:
     group_by: str | None = None
     unverified: list[str] = field(default_factory=list)
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """Rows as plain JSON values with the indicators nested."""
         ids = [i.id for i in self.scheme.indicator]
         out = []
@@ -57,7 +59,8 @@ class GradeResult:
             out.append({**rec, "indicators": indicators})
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The grades as plain JSON values, with the scheme."""
         s = self.scheme
         return {"scheme": {"id": s.id, "title": s.title, "example": s.example, "region": s.region,
                            "source": s.source, "indicators": [i.model_dump() for i in s.indicator],
@@ -66,9 +69,9 @@ class GradeResult:
                 "results": self.records()}
 
 
-def grade(data, scheme: GradingScheme | str | None = None, profiles: Profiles | None = None, *,
-          region: str | None = None, park: str | None = None, group_by: str | None = None, release=None,
-          options: AccountingOptions | dict | None = None) -> GradeResult:
+def grade(data: Any, scheme: GradingScheme | str | None = None, profiles: Profiles | None = None, *,
+          region: str | None = None, park: str | None = None, group_by: str | None = None,
+          release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None) -> GradeResult:
     """Account ``data`` (or take an :class:`AccountingResult`) and grade the enterprises of a region or park.
 
     ``region`` keeps the enterprises whose administrative code starts with it; ``park`` those of one park.
@@ -102,7 +105,8 @@ def _group_mean(values: np.ndarray, gid: np.ndarray, n_groups: int) -> np.ndarra
     sums = np.bincount(gid[ok], weights=values[ok], minlength=n_groups)
     counts = np.bincount(gid[ok], minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (sums / counts)[gid]
+        mean: np.ndarray = (sums / counts)[gid]
+    return mean
 
 
 def grade_summary(summary: pd.DataFrame, scheme: GradingScheme, profiles: Profiles | None = None, *,
@@ -130,7 +134,7 @@ def grade_summary(summary: pd.DataFrame, scheme: GradingScheme, profiles: Profil
     gid = _group_ids(summary, group_by)
     n_groups = int(gid.max()) + 1 if len(summary) else 0
     pts = _indicator_points(quantity_frame(summary, profiles), scheme, gid, n_groups)
-    graded = ~np.isnan(pts.points).any(axis=1)
+    graded: np.ndarray = ~np.isnan(pts.points).any(axis=1)  # type: ignore[assignment]  # an array for a 2-d input
     score = np.where(graded, np.nansum(pts.points, axis=1), np.nan)
     rank, count, place = _places(score, graded, gid, n_groups)
     out = summary.reindex(columns=KEYS).copy()
@@ -164,7 +168,7 @@ class _Points:
     reason: npt.NDArray[np.object_]
 
 
-def _indicator_points(q: pd.DataFrame, scheme: GradingScheme, gid: npt.NDArray[np.int64], n_groups: int) -> _Points:
+def _indicator_points(q: pd.DataFrame, scheme: GradingScheme, gid: np.ndarray, n_groups: int) -> _Points:
     """Each indicator's value and points for every row, one array operation per indicator."""
     n, k = len(q), len(scheme.indicator)
     out = _Points(np.full((n, k), np.nan), np.full((n, k), np.nan), np.zeros((n, k), dtype=bool),
@@ -177,14 +181,14 @@ def _indicator_points(q: pd.DataFrame, scheme: GradingScheme, gid: npt.NDArray[n
         if ind.if_missing == "mean_score":
             filled = np.where(np.isnan(p), _group_mean(p, gid, n_groups), p)
             out.imputed[:, j] = np.isnan(p) & ~np.isnan(filled)
-            why = np.where(out.imputed[:, j], None, why)
+            why = np.where(out.imputed[:, j], None, why)  # type: ignore[call-overload]  # None: imputed
             p = filled
         out.value[:, j], out.points[:, j], out.reason[:, j] = x, p, why
     return out
 
 
-def _places(score: npt.NDArray[np.float64], graded: npt.NDArray[np.bool_], gid: npt.NDArray[np.int64],
-            n_groups: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+def _places(score: np.ndarray, graded: np.ndarray, gid: np.ndarray,
+            n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rank within each group (equal scores to 1e-9 share the better one), the number graded, place = rank / n."""
     rounded = np.round(score, SCORE_DECIMALS)  # scores equal but for float rounding share a rank
     rank = pd.Series(rounded).groupby(gid).rank(method="min", ascending=False).to_numpy(np.float64)
@@ -194,8 +198,7 @@ def _places(score: npt.NDArray[np.float64], graded: npt.NDArray[np.bool_], gid: 
     return rank, count, place
 
 
-def _grade_index(scheme: GradingScheme, place: npt.NDArray[np.float64],
-                 graded: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+def _grade_index(scheme: GradingScheme, place: np.ndarray, graded: np.ndarray) -> np.ndarray:
     """The index of each row's grade: the first whose ``up_to`` the place does not exceed (len: ungraded)."""
     cuts = np.array([g.up_to for g in scheme.grade])
     idx = np.searchsorted(cuts, np.where(graded, place - PLACE_TOLERANCE, 0), side="left")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -98,7 +99,7 @@ def profile_of(profiles: Profiles | None, enterprise: str, period: str) -> Benef
     return profiles.get((enterprise, period)) or profiles.get((enterprise, None))
 
 
-def profiles_from_list(items: list[dict | ProfileFor], prefix: str = "") -> Profiles:
+def profiles_from_list(items: list[dict[str, Any] | ProfileFor], prefix: str = "") -> Profiles:
     """Profiles from a list of :class:`ProfileFor`; refuses two for the same enterprise and period."""
     try:
         parsed = _profile_list.validate_python(items)
@@ -117,10 +118,11 @@ def profiles_from_list(items: list[dict | ProfileFor], prefix: str = "") -> Prof
     return out
 
 
-def split_documents(documents: list[dict]) -> BenefitInput:
+def split_documents(documents: list[dict[str, Any]]) -> BenefitInput:
     """Take the ``benefit`` member out of each JSON document; the rest is the accounting document."""
     problems: list[Problem] = []
-    plain, profiles = [], {}
+    plain: list[dict[str, Any] | EnterprisePeriod] = []
+    profiles: Profiles = {}
     for i, doc in enumerate(documents):
         if not isinstance(doc, dict) or "benefit" not in doc:
             plain.append(doc)
@@ -142,7 +144,7 @@ def split_documents(documents: list[dict]) -> BenefitInput:
     return BenefitInput(documents_to_frame(plain), profiles)
 
 
-def _json(path: Path):
+def _json(path: Path) -> Any:
     text = path.read_text(encoding="utf-8-sig")
     try:
         if path.suffix.lower() in (".jsonl", ".ndjson"):

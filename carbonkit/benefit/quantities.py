@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from carbonkit.benefit.profile import Profiles, profile_of
+from carbonkit.benefit.profile import BenefitProfile, Profiles, profile_of
 from carbonkit.errors import Problem, UnitMismatch
 from carbonkit.units import multiplier
 
@@ -39,7 +39,7 @@ def ratio_factor(numerator: str, denominator: str, unit: str) -> float:
     return multiplier(f"{QUANTITIES[numerator][1]}/({QUANTITIES[denominator][1]})", unit)
 
 
-def pollutant_total(profile) -> float:
+def pollutant_total(profile: BenefitProfile | None) -> float:
     """Total emission of the listed pollutants [t]; NaN when the profile gives none."""
     if profile is None or profile.pollutants is None:
         return np.nan

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carbonkit.activity import validation_problems
 from carbonkit.benefit.quantities import Quantity, ratio_factor
-from carbonkit.benefit.standards import FOLDER, Provenance, Status, _unique, document_path
+from carbonkit.benefit.standards import FOLDER, Status, _unique, document_path
 from carbonkit.errors import FactorDataError, InvalidInput, UnitMismatch
-from carbonkit.factors.documents import load_document, shipped
+from carbonkit.factors.documents import Provenance, load_document, shipped
 
 DEFAULT_SCHEME = "huangyan-2022-above-scale"
 
@@ -42,7 +42,7 @@ class SchemeIndicator(BaseModel):
     factor: float = Field(1.0, exclude=True)
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> SchemeIndicator:
         if isinstance(self.benchmark, float) and not self.benchmark > 0:
             raise ValueError(f"indicator {self.id}: the benchmark must be positive")
         try:
@@ -72,7 +72,7 @@ class GradingScheme(Provenance):
     grade: list[GradeClass] = Field(min_length=1, max_length=20)
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self) -> GradingScheme:
         _unique([i.id for i in self.indicator], "indicator")
         _unique([g.grade for g in self.grade], "grade")
         cuts = [g.up_to for g in self.grade]
@@ -95,7 +95,7 @@ def load_scheme(ref: str | Path | GradingScheme | None = None) -> GradingScheme:
     return load_document(document_path(ref, DEFAULT_SCHEME), GradingScheme, kind="grading_scheme")
 
 
-def scheme_from_dict(raw: dict, where: str = "scheme") -> GradingScheme:
+def scheme_from_dict(raw: dict[str, Any], where: str = "scheme") -> GradingScheme:
     """A scheme sent as JSON (the same schema as the TOML file); problems name the place in it."""
     try:
         return GradingScheme.model_validate(raw)

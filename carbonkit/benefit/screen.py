@@ -18,16 +18,18 @@ standard fails, ``incomplete`` when none fails but some are missing, else ``pass
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
-from carbonkit.benefit.profile import BenefitInput, Profiles, profile_of
+from carbonkit.benefit.profile import BenefitInput, BenefitProfile, Profiles, profile_of
 from carbonkit.benefit.quantities import quantity_frame, ratio
 from carbonkit.benefit.standards import ScreenData, load_screen_data
 from carbonkit.benefit.technical import COLUMNS, technical_checks, validate_profiles
 from carbonkit.errors import InvalidInput, Problem
+from carbonkit.factors import Release
 
 KEYS = ["enterprise", "period", "name", "region", "park", "industry"]
 RELATIVE_TOLERANCE = 1e-9  # a value equal to the standard up to float rounding meets it
@@ -44,10 +46,10 @@ class ScreenResult:
     release: str | None = None
     unverified: list[str] = field(default_factory=list)  # standards used that are marked unverified
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """Verdicts with their checks nested, as plain JSON values."""
         checks = _plain_records(self.checks)
-        by_key: dict[tuple, list] = {}
+        by_key: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         for c in checks:
             by_key.setdefault((c.pop("enterprise"), c.pop("period")), []).append(c)
         out = []
@@ -55,24 +57,25 @@ class ScreenResult:
             out.append({**v, "checks": by_key.get((v["enterprise"], v["period"]), [])})
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The screen as plain JSON values."""
         return {"documents": self.documents, "release": self.release, "unverified": self.unverified,
                 "results": self.records()}
 
 
-def _plain_records(frame: pd.DataFrame) -> list[dict]:
-    cols = {c: frame[c].tolist() for c in frame.columns}
+def _plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    cols: dict[str, list[Any]] = {c: frame[c].tolist() for c in frame.columns}
     return [{c: _plain(v[i]) for c, v in cols.items()} for i in range(len(frame))]
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
     if isinstance(v, np.generic):
         v = v.item()
     return None if (isinstance(v, float) and v != v) or v is pd.NA else v
 
 
-def screen(data, profiles: Profiles | None = None, *, standards: ScreenData | None = None, release=None,
-           options: AccountingOptions | dict | None = None) -> ScreenResult:
+def screen(data: Any, profiles: Profiles | None = None, *, standards: ScreenData | None = None,
+           release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None) -> ScreenResult:
     """Account ``data`` (documents, a long table, a file path, or a :class:`BenefitInput`) and screen it.
 
     An :class:`~carbonkit.accounting.AccountingResult` is screened as it is.
@@ -86,7 +89,8 @@ def screen(data, profiles: Profiles | None = None, *, standards: ScreenData | No
     return out
 
 
-def industries_of(summary: pd.DataFrame, profiles: list, data: ScreenData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def industries_of(summary: pd.DataFrame, profiles: list[BenefitProfile | None],
+                  data: ScreenData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: the screened industry (None if none), the applicability and its reason."""
     n = len(summary)
     industry = np.full(n, None, dtype=object)
@@ -102,8 +106,9 @@ def industries_of(summary: pd.DataFrame, profiles: list, data: ScreenData) -> tu
             ind = data.industries.by_id(chosen)
             if ind is None:
                 problems.append(Problem("screen_industry_unknown", f"'{chosen}' is not a screened industry",
-                                        path="benefit.screen_industry", enterprise=summary["enterprise"].iat[i],
-                                        period=summary["period"].iat[i],
+                                        path="benefit.screen_industry",
+                                        enterprise=summary["enterprise"].iat[i],  # type: ignore[arg-type]
+                                        period=summary["period"].iat[i],  # type: ignore[arg-type]
                                         expected=", ".join(x.id for x in data.industries.industry)))
                 continue
             industry[i], state[i], reason[i] = chosen, "applicable", f"declared as {ind.name_zh} (screen_industry)"
@@ -184,7 +189,8 @@ def screen_summary(summary: pd.DataFrame, profiles: Profiles | None = None,
     return ScreenResult(checks=checks.drop(columns="row"), verdicts=verdicts, documents=data.ids, unverified=unverified)
 
 
-def _verdicts(head: pd.DataFrame, industry, state, reason, checks: pd.DataFrame, data: ScreenData) -> pd.DataFrame:
+def _verdicts(head: pd.DataFrame, industry: np.ndarray, state: np.ndarray, reason: np.ndarray, checks: pd.DataFrame,
+              data: ScreenData) -> pd.DataFrame:
     n = len(head)
     rows = checks["row"].to_numpy(np.int64)
     counts = {r: np.bincount(rows[(checks["result"] == r).to_numpy()], minlength=n) for r in ("pass", "fail", "missing")}
@@ -212,5 +218,5 @@ def _joined(frame: pd.DataFrame, column: str, n: int, unique: bool = False) -> n
     out = np.full(n, None, dtype=object)
     for row, values in frame.groupby("row")[column]:
         items = [str(v) for v in values if v is not None]
-        out[row] = "; ".join(dict.fromkeys(items) if unique else items) or None
+        out[row] = "; ".join(dict.fromkeys(items) if unique else items) or None  # type: ignore[index]  # row: an int
     return out

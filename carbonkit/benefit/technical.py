@@ -18,14 +18,14 @@ A unit or enterprise with one of the rule's ``unless`` facts true is exempt. Equ
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.benefit.profile import BenefitProfile, EquipmentUnit
-from carbonkit.benefit.standards import TechnicalStandards
+from carbonkit.benefit.standards import Equipment, TechnicalStandards
 from carbonkit.errors import InvalidInput, Problem, UnitMismatch
 from carbonkit.units import multiplier
 
@@ -105,7 +105,7 @@ def _equipment_problems(where: str, unit: EquipmentUnit, tech: TechnicalStandard
     return found
 
 
-def _exempt(unless: list[str], attributes: dict, facts: dict) -> bool | None:
+def _exempt(unless: list[str], attributes: dict[str, Any], facts: dict[str, Any]) -> bool | None:
     """True if any exempting fact is true (on the unit or the enterprise), None if one is unknown, else False."""
     if not unless:
         return False
@@ -129,12 +129,13 @@ def _to_rule_unit(m: pd.DataFrame, tech: TechnicalStandards) -> np.ndarray:
     """Factor from each unit's size unit to its rule's unit; each distinct pair resolved once (NaN: no size unit)."""
     factor = {}
     for size_unit, type_id, rule_unit in m[["size_unit", "type", "unit"]].drop_duplicates().itertuples(index=False):
-        usable = bool(size_unit) and isinstance(rule_unit, str) and tech.equipment_of(type_id).unit is not None
+        usable = (bool(size_unit) and isinstance(rule_unit, str)
+                  and cast(Equipment, tech.equipment_of(type_id)).unit is not None)  # rules name known types
         factor[(size_unit, type_id, rule_unit)] = multiplier(size_unit, rule_unit) if usable else np.nan
     return np.array([factor[key] for key in zip(m["size_unit"], m["type"], m["unit"])], dtype=np.float64)
 
 
-def _unit_outcomes(m: pd.DataFrame, facts: list[dict], tech: TechnicalStandards) -> pd.DataFrame:
+def _unit_outcomes(m: pd.DataFrame, facts: list[dict[str, Any]], tech: TechnicalStandards) -> pd.DataFrame:
     """Each unit's outcome under each rule of its type: pass, fail or missing, with the reason."""
     if m.empty:
         return m.assign(size_rule=[], outcome=[], why=[])
@@ -202,8 +203,8 @@ def technical_checks(industry: npt.NDArray[np.object_], profiles: list[BenefitPr
     _process(out, position, m[m["check"] == "process"])
     _totals(out, position, m[m["check"] == "total_size"], pairs, facts)
     for i in np.flatnonzero(check == "fact"):  # declarations: a few per enterprise of the industries that have them
-        out["result"][i], out["missing"][i] = _fact(pairs["fact"].iat[i], pairs["fact_fails_when"].iat[i],
-                                                    pairs["unless"].iat[i], facts[rows[i]])
+        out["result"][i], out["missing"][i] = _fact(pairs["fact"].iat[i], pairs["fact_fails_when"].iat[i],  # type: ignore[index]
+                                                    pairs["unless"].iat[i], facts[rows[i]])  # type: ignore[index]
     return pd.DataFrame({"row": rows, "group": "technical", "standard": pairs["id"].to_numpy(object),
                          "level": pairs["level"].to_numpy(object), "indicator": pairs["text"].to_numpy(object),
                          "comparison": _comparison(pairs, check), "status": pairs["status"].to_numpy(object), **out},
@@ -249,7 +250,7 @@ def _at(position: pd.MultiIndex, frame: pd.DataFrame) -> np.ndarray:
     return position.get_indexer(pd.MultiIndex.from_arrays([frame["row"].to_numpy(), frame["id"].to_numpy(object)]))
 
 
-def _unit_size(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
+def _unit_size(out: dict[str, np.ndarray], position: pd.MultiIndex, m: pd.DataFrame) -> None:
     """unit_size rules: the deciding unit is the first failing, else missing, else the smallest one."""
     if m.empty:
         return
@@ -267,7 +268,7 @@ def _unit_size(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
         out["relative_margin"][at] = np.where(limit > 0, size / limit - 1, np.nan)
 
 
-def _process(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
+def _process(out: dict[str, np.ndarray], position: pd.MultiIndex, m: pd.DataFrame) -> None:
     """process rules: fail for any unit not exempt; the value is the number of failing units."""
     if m.empty:
         return
@@ -284,7 +285,8 @@ def _process(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
     out["result"][at], out["missing"][at], out["unit_id"][at] = "fail", None, failing["ids"]
 
 
-def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataFrame, facts: list[dict]) -> None:
+def _totals(out: dict[str, np.ndarray], position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataFrame,
+            facts: list[dict[str, Any]]) -> None:
     """total_size rules: the enterprise's total (size × count) over its units of the listed types."""
     if m.empty:
         return
@@ -305,8 +307,8 @@ def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataF
     out["unit_id"][at] = totals["ids"].to_numpy(object)
     out["result"][at[unknown]], out["missing"][at[unknown]] = "missing", totals["why"].to_numpy(object)[unknown]
     for i in at[offends]:  # the exemptions of the enterprises below the limit
-        unless = pairs["unless"].iat[i]
-        exempt = _exempt(unless, {}, facts[pairs["row"].iat[i]])
+        unless: list[str] = pairs["unless"].iat[i]  # type: ignore[assignment]  # a list of fact ids
+        exempt = _exempt(unless, {}, facts[pairs["row"].iat[i]])  # type: ignore[index]
         if exempt is True:
             out["note"][i] = _join(out["note"][i], "exempt: " + ", ".join(unless))
         elif exempt is None:
@@ -315,7 +317,7 @@ def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataF
             out["result"][i] = "fail"
 
 
-def _fact(fact: str, fails_when: bool, unless: list[str], facts: dict) -> tuple[str, str | None]:
+def _fact(fact: Any, fails_when: Any, unless: Any, facts: dict[str, Any]) -> tuple[str, str | None]:
     """(result, missing reason) of a fact rule."""
     value = facts.get(fact)
     if value is None:
