@@ -94,7 +94,25 @@ def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | 
                         **context: str | None) -> list[Problem]:
     """pydantic's errors as Problems: the JSON path (after ``prefix``), the field, ``<field>_missing`` for an
     absent field. ``index`` is the document's place in a list (else the first int of the path); ``row_of``
-    maps an error location to a data row."""
+    maps an error location to a data row.
+
+    Parameters
+    ----------
+    exc : ValidationError
+        pydantic's error.
+    prefix : str
+        The path of the validated value in the input, e.g. '[3]'.
+    index : int, optional
+        The document's place in a list.
+    row_of : callable, optional
+        Maps an error location to a data row.
+    **context
+        ``enterprise`` and ``period`` for every problem.
+
+    Returns
+    -------
+    list of Problem
+    """
     problems = []
     for err in exc.errors():
         loc = err["loc"]
@@ -177,7 +195,18 @@ def _item_rows(rows_before: int) -> Callable[[tuple[int | str, ...]], int | None
 
 
 def frame_to_documents(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The long table as JSON documents, one per (enterprise, period), in order of first appearance."""
+    """The long table as JSON documents, one per (enterprise, period), in order of first appearance.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The long table (amounts in their ``unit``).
+
+    Returns
+    -------
+    list of dict
+        One document per (enterprise, period) with its ``items``.
+    """
     head_cols = [c for c in ("region", "industry", "park", "name") if c in frame.columns]
     item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy", *MEASURED) if c in frame.columns]
     docs: dict[tuple[str, str], dict[str, Any]] = {}
@@ -315,12 +344,32 @@ class Collector:
 
     def add(self, mask_or_index: Mask | Index, code: str, field: str, message: Message, expected: str | None = None,
             kind: type[InvalidInput] = InvalidInput) -> None:
-        """Add one problem per row in ``mask_or_index`` (a mask or row positions), up to :data:`MAX_PROBLEMS`."""
+        """Add one problem per row in ``mask_or_index`` (a mask or row positions), up to :data:`MAX_PROBLEMS`.
+
+        Parameters
+        ----------
+        mask_or_index : ndarray of bool or int
+            The rows concerned.
+        code, field : str
+            The problem's stable code and the column.
+        message : str or callable
+            The text, or a function of the row position giving it.
+        expected : str, optional
+            What a valid value looks like.
+        kind : type
+            The :class:`~carbonkit.errors.InvalidInput` subclass for this kind.
+        """
         for finding in find(mask_or_index, code, field, message, expected, kind):
             self.add_finding(finding)
 
     def add_finding(self, finding: Finding) -> None:
-        """Word ``finding`` as one problem per row, up to :data:`MAX_PROBLEMS` in all."""
+        """Word ``finding`` as one problem per row, up to :data:`MAX_PROBLEMS` in all.
+
+        Parameters
+        ----------
+        finding : Finding
+            Rows, code, field, message, expected value and kind.
+        """
         self.kinds.add(finding.kind)
         ent = self.frame["enterprise"].to_numpy()
         per = self.frame["period"].to_numpy()
@@ -335,7 +384,13 @@ class Collector:
                                          sheet=_text(self.sheets[i]) if self.sheets is not None else None))
 
     def raise_if_any(self) -> None:
-        """Raise every problem collected: as the one kind found, else as :class:`InvalidInput`."""
+        """Raise every problem collected: as the one kind found, else as :class:`InvalidInput`.
+
+        Raises
+        ------
+        InvalidInput
+            (or the one subclass found) with every problem collected.
+        """
         if not self.problems:
             return
         kind = self.kinds.pop() if len(self.kinds) == 1 else InvalidInput

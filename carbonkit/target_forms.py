@@ -54,6 +54,18 @@ class Series:
     step_year: int | None = None
 
     def at(self, y: int) -> float | None:
+        """The value of one year.
+
+        Parameters
+        ----------
+        y : int
+            A year [a].
+
+        Returns
+        -------
+        float or None
+            The value of year ``y`` [indicator's unit]; None where absent or not finite.
+        """
         hit = np.flatnonzero(self.years == y)
         if len(hit) == 0:
             return None
@@ -136,14 +148,43 @@ def _positive(value: float) -> str | None:
 
 
 def evaluate(form: str, series: Series) -> dict[str, Any]:
-    """The progress line of ``series`` toward a target of ``form`` (the dispatcher)."""
+    """The progress line of ``series`` toward a target of ``form`` (the dispatcher).
+
+    Parameters
+    ----------
+    form : str
+        A registered form (:data:`FORMS`).
+    series : Series
+        The indicator per year and the target.
+
+    Returns
+    -------
+    dict
+        The progress line: levels [indicator's unit], changes and paces [-], verdicts, and ``reason`` where none.
+
+    Raises
+    ------
+    KeyError
+        For a form that is not registered, naming those that are.
+    """
     if form not in FORMS:
         raise KeyError(f"target form '{form}' is not one of {', '.join(FORMS)}")
     return FORMS[form].evaluate(series)
 
 
 def levels_and_pace(s: Series) -> dict[str, Any]:
-    """What every form shows, with or without a target value: base, value, cumulative change, achieved pace."""
+    """What every form shows, with or without a target value: base, value, cumulative change, achieved pace.
+
+    Parameters
+    ----------
+    s : Series
+        The indicator per year and the target.
+
+    Returns
+    -------
+    dict
+        Base value and value [indicator's unit], cumulative change and achieved pace [-], remaining years [a].
+    """
     b, v = s.at(s.base_year), s.at(s.year)
     k = s.year - s.base_year
     change = pace = None
@@ -181,20 +222,55 @@ def _compounded(value: float, years: int) -> float:
 
 @register_form("cumulative_decline", _fraction, period_decline=_as_given)
 def cumulative_decline(s: Series) -> dict[str, Any]:
-    """R = value over the period [1]."""
+    """R = value over the period [1].
+
+    Parameters
+    ----------
+    s : Series
+        The indicator per year; ``value`` is R [-].
+
+    Returns
+    -------
+    dict
+        The progress line (:func:`carbonkit.targets.intensity_progress`).
+    """
     return _no_value(s) if s.value is None else _decline(s, s.value)
 
 
 @register_form("annual_decline", _fraction, period_decline=_compounded)
 def annual_decline(s: Series) -> dict[str, Any]:
-    """R = 1 − (1 − r)^(T − B) [1]."""
+    """R = 1 − (1 − r)^(T − B) [1].
+
+    Parameters
+    ----------
+    s : Series
+        The indicator per year; ``value`` is r [-/a].
+
+    Returns
+    -------
+    dict
+        The progress line (:func:`carbonkit.targets.intensity_progress`).
+    """
     if s.value is None:
         return _no_value(s)
     return _decline(s, _compounded(s.value, s.target_year - s.base_year))
 
 
 def step(previous: float | None, value: float | None, decline: float | None) -> dict[str, Any]:
-    """One annual step: change I_t / I_(t−1) − 1 against −s; met when I_t ≤ I_(t−1) (1 − s)."""
+    """One annual step: change I_t / I_(t−1) − 1 against −s; met when I_t ≤ I_(t−1) (1 − s).
+
+    Parameters
+    ----------
+    previous, value : float, optional
+        I_(t-1) and I_t [indicator's unit].
+    decline : float, optional
+        The step s required [-] (None: not published).
+
+    Returns
+    -------
+    dict
+        Previous value and value [indicator's unit], step change and required step [-], met.
+    """
     change = met = None
     if previous is not None and value is not None and previous > 0:
         change = value / previous - 1
@@ -204,7 +280,18 @@ def step(previous: float | None, value: float | None, decline: float | None) -> 
 
 @register_form("annual_step", _fraction)
 def annual_step(s: Series) -> dict[str, Any]:
-    """Year-on-year declines: the step of ``step_year`` (or of the year asked) and every step up to the year."""
+    """Year-on-year declines: the step of ``step_year`` (or of the year asked) and every step up to the year.
+
+    Parameters
+    ----------
+    s : Series
+        The indicator per year; ``value`` is s [-], ``step_year`` the year of the step [a] (None: every year).
+
+    Returns
+    -------
+    dict
+        Levels and pace, every step up to the year, and the shown step's change [-] and verdict.
+    """
     years = [s.step_year] if s.step_year is not None else list(range(s.base_year + 1, s.year + 1))
     steps = [{"year": y, **step(s.at(y - 1), s.at(y), s.value)} for y in years if y <= s.year]
     out = {**levels_and_pace(s), "steps": steps, "target_decline": s.value}
@@ -223,7 +310,18 @@ def annual_step(s: Series) -> dict[str, Any]:
 
 @register_form("total_cap", _positive, totals=True)
 def total_cap(s: Series) -> dict[str, Any]:
-    """A cap C on a total in the target year: projected X_t · (1 + g)^m with g the achieved yearly change."""
+    """A cap C on a total in the target year: projected X_t · (1 + g)^m with g the achieved yearly change.
+
+    Parameters
+    ----------
+    s : Series
+        The total per year [tCO2 or tce]; ``value`` is the cap C [same unit].
+
+    Returns
+    -------
+    dict
+        Levels and pace, the cap and headroom [total's unit], the projection [total's unit], on_track and met.
+    """
     out = levels_and_pace(s)
     out["target_value"] = s.value
     if s.value is None:

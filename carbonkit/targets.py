@@ -125,13 +125,39 @@ def register_exclusion_rule(name: str) -> Callable[[ExclusionRule], ExclusionRul
 
 @register_exclusion_rule("deduct")
 def deduct(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
-    """Deduct x_t in every year t (raw-material energy) [numerator's unit]."""
+    """Deduct x_t in every year t (raw-material energy) [numerator's unit].
+
+    Parameters
+    ----------
+    x : ndarray of float
+        The excluded quantity per year [numerator's unit, e.g. tce].
+    base_row : int
+        The row of the base year (not used).
+
+    Returns
+    -------
+    ndarray of float
+        The amount deducted per year [numerator's unit].
+    """
     return x
 
 
 @register_exclusion_rule("deduct_increase_over_base")
 def deduct_increase_over_base(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
-    """Deduct max(x_t − x_B, 0): the increase over the base year (new renewables) [numerator's unit]."""
+    """Deduct max(x_t − x_B, 0): the increase over the base year (new renewables) [numerator's unit].
+
+    Parameters
+    ----------
+    x : ndarray of float
+        The excluded quantity per year [numerator's unit, e.g. tce].
+    base_row : int
+        The row of the base year B in ``x``.
+
+    Returns
+    -------
+    ndarray of float
+        max(x_t - x_B, 0) per year [numerator's unit].
+    """
     deducted: npt.NDArray[np.float64] = np.maximum(x - x[base_row], 0.0)
     return deducted
 
@@ -196,18 +222,47 @@ class TargetProfile(Provenance):
         return period_decline(target.form, target.value, self.target_year - self.base_year)
 
     def check_years(self) -> None:
+        """Refuse a target year outside the plan period.
+
+        Raises
+        ------
+        ValueError
+            For a target whose ``year`` [a] lies outside the plan period (B, T].
+        """
         for t in self.targets:
             if t.year is not None and not self.base_year < t.year <= self.target_year:
                 raise ValueError(f"target {t.id}: year {t.year} is outside {self.base_year + 1}-{self.target_year}")
 
     def public(self) -> dict[str, Any]:
+        """The profile's public fields.
+
+        Returns
+        -------
+        dict
+            Id, title, source, edition, issuing body, publication date, region, plan, base and target year [a], scope.
+        """
         return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
                 "issuing_body": self.issuing_body, "published": str(self.published), "region": self.region,
                 "plan": self.plan, "base_year": self.base_year, "target_year": self.target_year, "scope": self.scope}
 
 
 def load_profile(source: str | Path | TargetProfile) -> TargetProfile:
-    """A profile: a shipped id (``shandong-14fyp-2021-2025``) or the path of a TOML with the same schema."""
+    """A profile: a shipped id (``shandong-14fyp-2021-2025``) or the path of a TOML with the same schema.
+
+    Parameters
+    ----------
+    source : str, Path or TargetProfile
+        A shipped id, the path of a TOML file, or a profile (returned as it is).
+
+    Returns
+    -------
+    TargetProfile
+
+    Raises
+    ------
+    FactorDataError
+        A file not found or not valid, naming every problem.
+    """
     if isinstance(source, TargetProfile):
         return source
     path = Path(source)
@@ -217,12 +272,35 @@ def load_profile(source: str | Path | TargetProfile) -> TargetProfile:
 
 
 def profiles() -> list[TargetProfile]:
-    """Every shipped profile."""
+    """Every shipped profile.
+
+    Returns
+    -------
+    list of TargetProfile
+        Every profile in ``factors/targets/``, sorted by file name.
+    """
     return [load_document(p, TargetProfile, kind="targets") for p in shipped("targets")]
 
 
 def profile_for(region: str, year: int | None = None) -> TargetProfile:
-    """The shipped profile of ``region``'s province whose period contains ``year`` (else the latest)."""
+    """The shipped profile of ``region``'s province whose period contains ``year`` (else the latest).
+
+    Parameters
+    ----------
+    region : str
+        An administrative code (its province is taken) or a province code.
+    year : int, optional
+        The year compared [a]; None: the profile with the latest target year.
+
+    Returns
+    -------
+    TargetProfile
+
+    Raises
+    ------
+    FactorDataError
+        When no shipped profile is of that province.
+    """
     province = vocabulary().province_of(region or "") or region
     found = [p for p in profiles() if p.region == province]
     if not found:
@@ -236,7 +314,18 @@ def profile_for(region: str, year: int | None = None) -> TargetProfile:
 
 
 def main_province(regions: Iterable[object]) -> str | None:
-    """The province code most enterprises' regions fall in (None if no region is known)."""
+    """The province code most enterprises' regions fall in (None if no region is known).
+
+    Parameters
+    ----------
+    regions : iterable
+        Administrative codes of the enterprises (None where unknown).
+
+    Returns
+    -------
+    str or None
+        The 2-digit province code, never CN.
+    """
     vocab = vocabulary()
     counts = pd.Series(regions).dropna().map(lambda r: vocab.province_of(str(r))).value_counts()
     counts = counts[[c not in (None, "CN") for c in counts.index]]
@@ -246,26 +335,82 @@ def main_province(regions: Iterable[object]) -> str | None:
 # ----------------------------------------------------------------------------- pace arithmetic
 
 def required_pace(decline: float, years: int) -> float:
-    """Even yearly decline that reaches a cumulative ``decline`` in ``years``: 1 − (1 − R)^(1/n)."""
+    """Even yearly decline that reaches a cumulative ``decline`` in ``years``: 1 − (1 − R)^(1/n).
+
+    Parameters
+    ----------
+    decline : float
+        Cumulative decline R over the period [-].
+    years : int
+        Length of the period n [a].
+
+    Returns
+    -------
+    float
+        The yearly decline p [-/a].
+    """
     pace: float = 1 - (1 - decline) ** (1 / years)
     return pace
 
 
 def path_value(base_value: float, decline: float, k: int, n: int) -> float:
-    """The intensity on the even-pace path ``k`` years after the base year: I_B × (1 − R)^(k/n)."""
+    """The intensity on the even-pace path ``k`` years after the base year: I_B × (1 − R)^(k/n).
+
+    Parameters
+    ----------
+    base_value : float
+        I_B [indicator's unit, e.g. tce/10^4 CNY].
+    decline : float
+        Cumulative decline R over the period [-].
+    k, n : int
+        Years since the base year and length of the period [a].
+
+    Returns
+    -------
+    float
+        The path value [indicator's unit].
+    """
     value: float = base_value * (1 - decline) ** (k / n)
     return value
 
 
 def achieved_pace(ratio: float, years: int) -> float:
-    """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k)."""
+    """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k).
+
+    Parameters
+    ----------
+    ratio : float
+        I_t / I_B [-].
+    years : int
+        Years since the base year k [a], k > 0.
+
+    Returns
+    -------
+    float
+        The yearly decline achieved [-/a] (negative: a rise).
+    """
     pace: float = 1 - ratio ** (1 / years)
     return pace
 
 
 def intensity_progress(base_value: float, value: float, base_year: int, year: int, target_year: int,
                        decline: float) -> dict[str, Any]:
-    """Every progress number of one intensity series (formulas in the module docstring)."""
+    """Every progress number of one intensity series (formulas in the module docstring).
+
+    Parameters
+    ----------
+    base_value, value : float
+        I_B and I_t [indicator's unit, e.g. tce/10^4 CNY], both positive.
+    base_year, year, target_year : int
+        B, t and T [a].
+    decline : float
+        Cumulative decline R targeted over the period [-].
+
+    Returns
+    -------
+    dict
+        The line's numbers: levels [indicator's unit], changes and paces [-], remaining years [a], on_track and met.
+    """
     n, k, m = target_year - base_year, year - base_year, target_year - year
     ratio = value / base_value
     required = required_pace(decline, n)
@@ -314,14 +459,35 @@ class Progress:
 
     @property
     def unverified(self) -> list[str]:
+        """What the answer rests on that is not verified.
+
+        Returns
+        -------
+        list of str
+            The targets, exclusions and deflator rows used that are marked unverified.
+        """
         out = [f"target {t.id}" for t in self.profile.targets if t.status == "unverified"]
         out += [f"exclusion {e.id}" for e in self.profile.exclusions if e.status == "unverified"]
         return out + [f"deflator {i}" for i, s in sorted(self.deflator_rows.items()) if s == "unverified"]
 
     def frame(self) -> pd.DataFrame:
+        """The indicator lines as a frame.
+
+        Returns
+        -------
+        DataFrame
+            One row per indicator line.
+        """
         return pd.DataFrame(self.indicators)
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as plain data.
+
+        Returns
+        -------
+        dict
+            The answer as plain data (the profile's public fields, lines, counts, series, coverage, notes).
+        """
         return {"profile": self.profile.public(), "year": self.year, "region": self.region, "park": self.park,
                 "panel": self.panel, "panel_coverage": self.panel_coverage, "price_basis": self.price_basis, "deflators": self.deflators,
                 "coverage": self.coverage, "indicators": self.indicators, "counts": self.counts,
@@ -346,7 +512,24 @@ def _numerator(sums: pd.DataFrame, column: str, exclusions: list[Exclusion], bas
 
 
 def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclusion], base_row: int) -> np.ndarray:
-    """The indicator per year of ``sums``: numerator / denominator (INDICATOR_DEFS), or the total [its unit]."""
+    """The indicator per year of ``sums``: numerator / denominator (INDICATOR_DEFS), or the total [its unit].
+
+    Parameters
+    ----------
+    sums : DataFrame
+        Yearly sums (:func:`yearly_sums`).
+    indicator : str
+        A key of :data:`carbonkit.target_forms.INDICATOR_DEFS`.
+    exclusions : list of Exclusion
+        Applied in order to the numerator (:data:`EXCLUSION_RULES`).
+    base_row : int
+        The row of the base year in ``sums``.
+
+    Returns
+    -------
+    ndarray of float
+        The indicator per year [its unit, e.g. tce/10^4 CNY or tCO2]; NaN where the denominator is not positive.
+    """
     column, denominator, _ = INDICATOR_DEFS[indicator]
     if denominator is None:  # a total: every reporting enterprise's level, value added or not
         return sums[column].to_numpy(dtype=float)
@@ -357,7 +540,18 @@ def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclus
 
 
 def yearly_sums(prepared: Prepared) -> pd.DataFrame:
-    """One row per year of ``prepared`` (sums and intensities), sorted by year."""
+    """One row per year of ``prepared`` (sums and intensities), sorted by year.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Enterprise-years prepared by :func:`carbonkit.aggregation.prepare`.
+
+    Returns
+    -------
+    DataFrame
+        Sums [tce, tCO2, m3, 10^4 CNY ...] and intensities per year, with an integer ``year``.
+    """
     return yearly_table(group_sums(prepared, ()))
 
 
@@ -381,7 +575,23 @@ def yearly_table(cells: pd.DataFrame) -> pd.DataFrame:
 
 def indicator_lines(profile: TargetProfile, sums: pd.DataFrame,
                     year: int) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
-    """Every intensity or total target and variant evaluated by its form; the series per year."""
+    """Every intensity or total target and variant evaluated by its form; the series per year.
+
+    Parameters
+    ----------
+    profile : TargetProfile
+        The targets and exclusions.
+    sums : DataFrame
+        Yearly sums (:func:`yearly_sums`) from the base year to ``year``.
+    year : int
+        The year compared [a].
+
+    Returns
+    -------
+    (list of dict, dict)
+        One line per target and variant (levels in the indicator's unit, changes and paces [-]), and the series:
+        per year, each target's and variant's value [indicator's unit].
+    """
     base = profile.base_year
     years = sums["year"].to_numpy()
     base_row = int(np.flatnonzero(years == base)[0])
@@ -430,7 +640,27 @@ def _selection(data: AccountingResult | pd.DataFrame, profile: TargetProfile | N
 
 def checked_year(years_seen: list[int], base: int, year: int | None) -> int:
     """The year compared with the base year ``base`` (default: the latest of ``years_seen``), refused with every
-    problem when it or the base year has no annual results, or when it lies before the base year."""
+    problem when it or the base year has no annual results, or when it lies before the base year.
+
+    Parameters
+    ----------
+    years_seen : list of int
+        The years with annual results, sorted [a].
+    base : int
+        The base year [a].
+    year : int, optional
+        The year asked [a].
+
+    Returns
+    -------
+    int
+        The year compared [a].
+
+    Raises
+    ------
+    InvalidInput
+        Every missing year, and a year before the base year.
+    """
     year = year if year is not None else (years_seen[-1] if years_seen else None)
     problems = [Problem("year_missing", f"no annual results for {y} in the selection", field="year", period=str(y),
                         expected="annual reports ('YYYY') of the base year and the year asked")
@@ -498,6 +728,33 @@ def progress(data: AccountingResult | pd.DataFrame, profile: TargetProfile | str
     ``panel="balanced"`` (the default) keeps only enterprises with value added in both the base year and
     ``year`` (:mod:`carbonkit.panels`); each line also carries the other panel's levels (``other_panel``) and
     ``panel_coverage`` says how much of ``year`` the headline covers. ``panel="all"``: every enterprise.
+
+    Parameters
+    ----------
+    data : AccountingResult or DataFrame
+        Enterprise results (energy [tce], CO2 [tCO2], water [m3], value added [10^4 CNY] ...).
+    profile : TargetProfile, str or Path, optional
+        The targets; the shipped profile of the region by default.
+    year : int, optional
+        The year compared [a].
+    region, park : optional
+        The selection: a code prefix, or a park id (or ids).
+    register : DataFrame, optional
+        The enterprises expected to report.
+    counts : dict, optional
+        Counts for count targets, by indicator or target id.
+    deflators : Deflators or str, optional
+        Price indices for value added at comparable prices.
+    override : bool
+        Deflate even where an enterprise reported comparable value added.
+    panel : {"balanced", "all"}
+        The enterprises compared.
+    designations : DataFrame, optional
+        Designations to count for count targets naming a kind.
+
+    Returns
+    -------
+    Progress
     """
     check_panel(panel)
     frame, chosen, region, year = _selection(data, None if profile is None else load_profile(profile), year,
