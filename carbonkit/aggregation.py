@@ -87,7 +87,24 @@ def load_results(path: str | Path, release: str | None = None, factors: list[str
                  year_fallback: str = "nearest") -> AccountingResult | pd.DataFrame:
     """Results from a file: a results CSV of ``carbonkit account --format csv`` (recognised by its
     ``energy_equivalent_tce`` column) is read as it is; activity data (.csv, .json, .jsonl, .xlsx) is accounted
-    with ``release`` (plus the user's ``factors`` tables)."""
+    with ``release`` (plus the user's ``factors`` tables).
+
+    Parameters
+    ----------
+    path : str or Path
+        A results CSV, activity data, or a results dataset folder.
+    release : str, optional
+        The factor release for activity data.
+    factors : list of str or Path, optional
+        Own factor tables for activity data.
+    year_fallback : str
+        How a factor of another year is taken (:class:`carbonkit.AccountingOptions`).
+
+    Returns
+    -------
+    AccountingResult or DataFrame
+        Results: energy [tce], CO2 [tCO2], water [m3], value added [10^4 CNY] per enterprise and period.
+    """
     from carbonkit.accounting import AccountingOptions, account
     from carbonkit.factors import load_release
     from carbonkit.readers import read_activities
@@ -232,7 +249,25 @@ def _division(code: str | None) -> str | None:
 
 
 def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The group key of every row for each key name (``province``, ``city``, ``county``, ``park``, ...)."""
+    """The group key of every row for each key name (``province``, ``city``, ``county``, ``park``, ...).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results (:func:`results_frame`).
+    keys : tuple of str
+        Key names (:func:`group_keys`).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Each key's value per row (None: the row has none).
+
+    Raises
+    ------
+    InvalidInput
+        For a key that is no level.
+    """
     out = {}
     for key in keys:
         if key in ("province", "city", "county"):
@@ -250,7 +285,22 @@ def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndar
 
 
 def group_keys(by: str | Iterable[str]) -> tuple[str, ...]:
-    """Key columns for one level or several (``("city", "section")``), parents first, no repeats."""
+    """Key columns for one level or several (``("city", "section")``), parents first, no repeats.
+
+    Parameters
+    ----------
+    by : str or iterable of str
+        Levels of :data:`LEVELS`.
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    InvalidInput
+        For a level that is not one of :data:`LEVELS`.
+    """
     levels = (by,) if isinstance(by, str) else tuple(by)
     keys: list[str] = []
     for level in levels:
@@ -263,7 +313,23 @@ def group_keys(by: str | Iterable[str]) -> tuple[str, ...]:
 
 def select(frame: pd.DataFrame, region: str | None = None, park: str | list[str] | None = None,
            industry: str | None = None) -> pd.DataFrame:
-    """Rows of a region (code prefix, ``37`` or ``3702``), of a park (or parks), of an industry (prefix)."""
+    """Rows of a region (code prefix, ``37`` or ``3702``), of a park (or parks), of an industry (prefix).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results (:func:`results_frame`).
+    region : str, optional
+        An administrative code prefix.
+    park : str or list of str, optional
+        Park ids.
+    industry : str, optional
+        A GB/T 4754 code prefix (case-insensitive).
+
+    Returns
+    -------
+    DataFrame
+    """
     keep = np.ones(len(frame), dtype=bool)
     if region:
         keep &= _per_unique(frame["region"].to_numpy(), lambda c: bool(c) and c.startswith(region)).astype(bool)
@@ -311,6 +377,20 @@ def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = Tr
 
     Level sums are NaN for a group where no row has the column; intensity sums (``iv_*``, ``va``, ``vac``)
     and counts are plain sums. Groups are sorted by their keys, missing keys (None) last.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Results prepared by :func:`prepare`.
+    keys : tuple of str
+        Key names (:func:`group_keys`); ``()``: one group.
+    with_period : bool
+        Group by period too.
+
+    Returns
+    -------
+    DataFrame
+        Sums in the results' units [tce, tCO2, m3, kWh, 10^4 CNY], counts [-] and price basis per group.
     """
     frame = prepared.frame
     cols = key_columns(frame, keys)
@@ -353,7 +433,18 @@ def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = Tr
 
 
 def add_intensities(sums: pd.DataFrame) -> pd.DataFrame:
-    """Total-over-total intensities and the price basis of each group."""
+    """Total-over-total intensities and the price basis of each group.
+
+    Parameters
+    ----------
+    sums : DataFrame
+        Group sums (:func:`group_sums`).
+
+    Returns
+    -------
+    DataFrame
+        The same with the intensities of :data:`INTENSITIES` [tce/10^4 CNY, m3/10^4 CNY, tCO2/10^4 CNY].
+    """
     for name, num, den in INTENSITIES:
         sums[name] = ratio(sums[f"iv_{num}"].to_numpy(), sums[den].to_numpy())
     sums["n_comparable"] = sums[f"n_{REPORTED}"] + sums[f"n_{DEFLATED}"] + sums[f"n_{BASE}"]
@@ -405,7 +496,18 @@ OUTPUT_ORDER = ("n_expected", "n_reporting", "n_missing", "coverage", "n_value_a
 
 
 def register_of(frame: pd.DataFrame) -> pd.DataFrame:
-    """The default register: every enterprise of the results, with its attributes of its latest period."""
+    """The default register: every enterprise of the results, with its attributes of its latest period.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results (:func:`results_frame`).
+
+    Returns
+    -------
+    DataFrame
+        One row per enterprise: enterprise and its attributes.
+    """
     latest = frame.sort_values("period", kind="stable").drop_duplicates("enterprise", keep="last")
     return latest[["enterprise", *ATTRIBUTES]].reset_index(drop=True)
 
@@ -464,7 +566,28 @@ def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFra
     """The aggregate table (expected, missing and reporting counts, coverage, the sums, in output order) and the
     missing enterprises with their register attributes, from the expected ``grid`` (keys × periods), the
     missing counts, the group ``sums`` and the ``register``; shared by :func:`aggregate` and the partial-sums
-    path (:func:`carbonkit.sums.aggregate_sums`)."""
+    path (:func:`carbonkit.sums.aggregate_sums`).
+
+    Parameters
+    ----------
+    grid : DataFrame
+        Expected enterprises per group and period (``n_expected``).
+    n_missing : DataFrame
+        Missing enterprises per group and period.
+    sums : DataFrame
+        Group sums with intensities.
+    keys : list or tuple of str
+        The key columns.
+    register : DataFrame
+        The register (enterprise and attributes).
+    missing : DataFrame
+        The missing enterprises per group and period.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The table (coverage [-], sums [their units], intensities) and the missing enterprises.
+    """
     table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(sums, on=[*keys, "period"], how="outer")
     table["n_expected"] = table["n_expected"].fillna(0).astype(int)
     table["n_missing"] = table["n_missing"].fillna(0).astype(int)

@@ -26,7 +26,22 @@ if TYPE_CHECKING:
 
 def account_collecting(data: Any, release: Release | str | None = None,
                        options: AccountingOptions | dict[str, Any] | None = None) -> AccountingResult:
-    """:func:`carbonkit.account` that returns its problems as a frame (module docstring)."""
+    """:func:`carbonkit.account` that returns its problems as a frame (module docstring).
+
+    Parameters
+    ----------
+    data : DataFrame, documents or path
+        As :func:`carbonkit.account` takes it.
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    AccountingResult
+        With ``problems`` (empty when the batch is accepted) and, when there are any, an empty summary.
+    """
     from carbonkit.accounting import AccountingOptions, AccountingResult, account, to_frame
     from carbonkit.factors import Release, load_release
 

@@ -90,7 +90,17 @@ class DesignationKinds(Provenance):
 
 
 def load_kinds(source: str | Path | DesignationKinds | None = None) -> DesignationKinds:
-    """The designation kinds: the shipped list (default), a shipped id, or the path of a TOML with the same schema."""
+    """The designation kinds: the shipped list (default), a shipped id, or the path of a TOML with the same schema.
+
+    Parameters
+    ----------
+    source : str, Path or DesignationKinds, optional
+        A shipped id or a TOML path; a list given is returned as it is.
+
+    Returns
+    -------
+    DesignationKinds
+    """
     if isinstance(source, DesignationKinds):
         return source
     if source is None:
@@ -103,7 +113,12 @@ def load_kinds(source: str | Path | DesignationKinds | None = None) -> Designati
 
 @cache
 def shipped_kinds() -> DesignationKinds:
-    """The shipped list (``factors/designations/miit-green-manufacturing.toml``), read once."""
+    """The shipped list (``factors/designations/miit-green-manufacturing.toml``), read once.
+
+    Returns
+    -------
+    DesignationKinds
+    """
     return load_document(find_shipped("designations", SHIPPED_KINDS), DesignationKinds, kind="designation_kinds")
 
 
@@ -112,7 +127,20 @@ def shipped_kinds() -> DesignationKinds:
 def read_designations(path: str | Path, kinds: str | Path | DesignationKinds | None = None) -> pd.DataFrame:
     """Designations from a CSV (UTF-8, with or without BOM; columns :data:`COLUMNS`), checked against ``kinds``.
 
-    Every problem is reported at once with its line number (``row``; the header is line 1)."""
+    Every problem is reported at once with its line number (``row``; the header is line 1).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    kinds : str, Path or DesignationKinds, optional
+        The closed list of kinds and levels (the shipped one by default).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`check_designations`, with ``row``.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -280,7 +308,19 @@ def _cell(value: object) -> str | None:
 
 def place(designations: pd.DataFrame, enterprises: pd.DataFrame | None) -> pd.DataFrame:
     """Fill the empty ``region`` and ``park`` of enterprise designations from ``enterprises`` (columns
-    enterprise, region, park: a register or results frame); the first row of an enterprise wins."""
+    enterprise, region, park: a register or results frame); the first row of an enterprise wins.
+
+    Parameters
+    ----------
+    designations : DataFrame
+        Checked designations (:func:`check_designations`).
+    enterprises : DataFrame, optional
+        Enterprise, region (administrative code) and park; None: the designations unchanged.
+
+    Returns
+    -------
+    DataFrame
+    """
     if enterprises is None or enterprises.empty or designations.empty:
         return designations
     firsts = enterprises.drop_duplicates("enterprise")
@@ -300,7 +340,24 @@ def place(designations: pd.DataFrame, enterprises: pd.DataFrame | None) -> pd.Da
 
 def in_force(designations: pd.DataFrame, year: int, kind: str | None = None,
              levels: list[str] | None = None) -> np.ndarray:
-    """Rows designated in or before ``year`` and not revoked by then (revoked_year > year or none) [bool]."""
+    """Rows designated in or before ``year`` and not revoked by then (revoked_year > year or none) [bool].
+
+    Parameters
+    ----------
+    designations : DataFrame
+        Checked designations.
+    year : int
+        The year counted [a].
+    kind : str, optional
+        Only this designation kind.
+    levels : list of str, optional
+        Only these levels.
+
+    Returns
+    -------
+    ndarray of bool
+        One per row.
+    """
     d = designations
     keep = (pd.to_numeric(d["year"]).to_numpy() <= year)
     revoked = pd.to_numeric(d["revoked_year"]).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -316,7 +373,24 @@ def in_scope(designations: pd.DataFrame, *, region: str | None = None, parks: st
              enterprises: list[str] | None = None) -> np.ndarray:
     """Rows whose subject is in scope [bool]: ``region`` a code prefix of the subject's region (a row without a
     region is outside every region); ``parks``: parks themselves and enterprises in them; ``enterprises``:
-    those enterprises only."""
+    those enterprises only.
+
+    Parameters
+    ----------
+    designations : DataFrame
+        Checked designations.
+    region : str, optional
+        A code prefix of the subject's region.
+    parks : str or list of str, optional
+        The park (or parks) of the subject.
+    enterprises : list of str, optional
+        The enterprises counted (a park counts when it is in ``parks``).
+
+    Returns
+    -------
+    ndarray of bool
+        One per row.
+    """
     d = designations
     keep = np.ones(len(d), dtype=bool)
     if region:
@@ -332,7 +406,30 @@ def in_scope(designations: pd.DataFrame, *, region: str | None = None, parks: st
 def counted(designations: pd.DataFrame, kind: str, year: int, levels: list[str] | None = None, *,
             region: str | None = None, parks: str | list[str] | None = None,
             enterprises: list[str] | None = None) -> pd.DataFrame:
-    """The designations that count, one row per subject (its earliest designation in force)."""
+    """The designations that count, one row per subject (its earliest designation in force).
+
+    Parameters
+    ----------
+    designations : DataFrame
+        Checked designations.
+    kind : str
+        The designation kind counted.
+    year : int
+        The year counted [a].
+    levels : list of str, optional
+        Only these levels.
+    region : str, optional
+        A code prefix of the subject's region.
+    parks : str or list of str, optional
+        The park (or parks) of the subject.
+    enterprises : list of str, optional
+        The enterprises counted (a park counts when it is in ``parks``).
+
+    Returns
+    -------
+    DataFrame
+        One row per subject.
+    """
     d = designations[in_force(designations, year, kind, levels)
                      & in_scope(designations, region=region, parks=parks, enterprises=enterprises)]
     first: pd.DataFrame = d.sort_values("year", kind="stable").drop_duplicates(["subject_kind", "subject"])
@@ -343,7 +440,30 @@ def count_designations(designations: pd.DataFrame, kind: str, year: int, levels:
                        region: str | None = None, parks: str | list[str] | None = None,
                        enterprises: list[str] | None = None) -> int:
     """How many subjects hold a ``kind`` designation at one of ``levels`` (None: any) in ``year`` [1]: designated
-    in or before ``year``, not revoked by then, subject in scope (see :func:`in_scope`); one per subject."""
+    in or before ``year``, not revoked by then, subject in scope (see :func:`in_scope`); one per subject.
+
+    Parameters
+    ----------
+    designations : DataFrame
+        Checked designations.
+    kind : str
+        The designation kind counted.
+    year : int
+        The year counted [a].
+    levels : list of str, optional
+        Only these levels.
+    region : str, optional
+        A code prefix of the subject's region.
+    parks : str or list of str, optional
+        The park (or parks) of the subject.
+    enterprises : list of str, optional
+        The enterprises counted (a park counts when it is in ``parks``).
+
+    Returns
+    -------
+    int
+        The number of subjects [-].
+    """
     return len(counted(designations, kind, year, levels, region=region, parks=parks, enterprises=enterprises))
 
 
@@ -351,7 +471,22 @@ def count_designations(designations: pd.DataFrame, kind: str, year: int, levels:
 
 def check_designation_link(designation: str | None, levels: list[str] | None,
                            kinds: str | Path | DesignationKinds | None = None) -> None:
-    """A count target's ``designation`` and ``levels`` against the kinds list; ValueError naming the choices."""
+    """A count target's ``designation`` and ``levels`` against the kinds list; ValueError naming the choices.
+
+    Parameters
+    ----------
+    designation : str, optional
+        The kind a count target counts.
+    levels : list of str, optional
+        The levels it counts.
+    kinds : str, Path or DesignationKinds, optional
+        The closed list (the shipped one by default).
+
+    Raises
+    ------
+    ValueError
+        Naming the kinds or levels there are.
+    """
     kinds = load_kinds(kinds)
     if designation is None:
         raise ValueError("levels need a designation kind")
@@ -369,7 +504,28 @@ def count_line(target: Target, counts: dict[str, int], designations: pd.DataFram
     """One count target's line of a progress answer: the count supplied (``counts`` by indicator or target id:
     it wins), else the designations in force in ``year`` in scope when the target names a ``designation`` kind
     and ``designations`` are given, else not available with the reason. ``source`` says which; ``note`` is a
-    sentence for the report."""
+    sentence for the report.
+
+    Parameters
+    ----------
+    target : Target
+        A count target of a profile.
+    counts : dict of str to int
+        Counts supplied, by indicator or target id.
+    designations : DataFrame, optional
+        Checked designations to count.
+    year : int
+        The year counted [a].
+    region, parks : optional
+        The selection's scope.
+    kinds : str, Path or DesignationKinds, optional
+        The closed list (the shipped one by default).
+
+    Returns
+    -------
+    dict
+        Target count and count [-], source, note, share [-], remaining [-] and met; or the reason there is no count.
+    """
     got = counts.get(target.indicator, counts.get(target.id))
     value = cast(float, target.value)  # a count target has its value (Target checks it)
     line: dict[str, Any] = {"target": target.id, "indicator": target.indicator, "label": target.label,

@@ -64,7 +64,25 @@ Source = str | Path | IO[bytes] | IO[str]  # a file path, or a binary or text st
 
 
 def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFrame:
-    """Rename known headers to canonical names; refuse a header that maps twice."""
+    """Rename known headers to canonical names; refuse a header that maps twice.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table as read, headers in Chinese or English.
+    source : str
+        The name of the input, for the message.
+
+    Returns
+    -------
+    DataFrame
+        The same table with the canonical column names.
+
+    Raises
+    ------
+    InvalidInput
+        A header that maps to a canonical name another header maps to.
+    """
     mapping: dict[str, str] = {}
     problems = []
     for col in frame.columns:
@@ -143,6 +161,21 @@ def read_csv(source: Source) -> pd.DataFrame:
 
     The encoding is detected (UTF-8 with or without BOM, else GB18030, which covers GBK and GB2312: what Excel
     on Chinese Windows saves) and the delimiter too (comma, semicolon or tab, from the header line).
+
+    Parameters
+    ----------
+    source : str, Path or stream
+        The file path, or a binary or text stream.
+
+    Returns
+    -------
+    DataFrame
+        The long table (amounts as in the file, in their ``unit``), with ``row``.
+
+    Raises
+    ------
+    InvalidInput
+        An encoding or header that cannot be read, naming what was expected.
     """
     name = Path(source).name if isinstance(source, (str, Path)) else "CSV"
     typed = _read_typed(source)
@@ -165,7 +198,23 @@ def read_csv(source: Source) -> pd.DataFrame:
 
 
 def read_json(path: str | Path) -> pd.DataFrame:
-    """The long table from a JSON document, a JSON list of documents, or JSON lines (.jsonl)."""
+    """The long table from a JSON document, a JSON list of documents, or JSON lines (.jsonl).
+
+    Parameters
+    ----------
+    path : str or Path
+        A .json or .jsonl file.
+
+    Returns
+    -------
+    DataFrame
+        The long table with ``path`` and ``row``.
+
+    Raises
+    ------
+    InvalidInput
+        Not JSON, or a document that does not validate (every problem, with its path).
+    """
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig")
     try:
@@ -191,6 +240,23 @@ def read_excel(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX
     skipped. ``sheet`` and ``row`` (the row number as Excel shows it) travel with every row, so each problem
     the accounting finds names both. The template's instructions and lists sheets (:data:`NOTE_SHEETS`) are
     skipped; any other non-empty sheet without the required headers is refused, never silently dropped.
+
+    Parameters
+    ----------
+    source : str, Path or binary stream
+        The workbook.
+    max_unpacked_bytes : int
+        The most the archive may unpack to [B].
+
+    Returns
+    -------
+    DataFrame
+        The long table with ``sheet`` and ``row``.
+
+    Raises
+    ------
+    InvalidInput
+        An archive too large or broken, a sheet not recognised, no data.
     """
     from openpyxl import load_workbook  # imported here: only workbooks need it
     from openpyxl.utils.exceptions import InvalidFileException
@@ -264,6 +330,20 @@ def check_xlsx_archive(source: str | Path | IO[bytes], max_unpacked_bytes: int =
     .xlsx) or encrypted gives ``xlsx_invalid``. The declared sizes are then proved: each deflated member is inflated
     in steps of at most 64 KiB and counted, stopping as soon as it exceeds its declared size (``xlsx_invalid``), so
     neither this check nor openpyxl afterwards unpacks more than the limit. A stream is left where it was.
+
+    Parameters
+    ----------
+    source : str, Path or binary stream
+        The workbook.
+    max_unpacked_bytes : int
+        The most all members may unpack to [B].
+    name : str
+        The workbook's name, for the messages.
+
+    Raises
+    ------
+    InvalidInput
+        ``xlsx_too_large`` or ``xlsx_invalid``.
     """
     stream = None if isinstance(source, (str, Path)) else source
     start = None if stream is None else stream.tell()
@@ -406,7 +486,18 @@ def _cell_text(value: object, period: bool = False) -> str:
 
 
 def read_activities(path: str | Path) -> pd.DataFrame:
-    """The long activity table from a .csv, .json, .jsonl, .xlsx or .parquet file, or a folder of Parquet files."""
+    """The long activity table from a .csv, .json, .jsonl, .xlsx or .parquet file, or a folder of Parquet files.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file or folder.
+
+    Returns
+    -------
+    DataFrame
+        The long table (amounts in their ``unit``), with ``row`` (and ``sheet``, ``path`` where they apply).
+    """
     path = Path(path)
     if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):  # a Parquet file or dataset folder
         from carbonkit.parquet import read_parquet

@@ -154,6 +154,17 @@ def enterprises(n: int = PROVINCE_ENTERPRISES, seed: int = 0) -> pd.DataFrame:
 
     Columns: enterprise (18-character code), name, region (6-digit county code), city (4-digit),
     industry (GB/T 4754 division "C13".."C43"), park ("P0001"... for about a third, else empty).
+
+    Parameters
+    ----------
+    n : int
+        The number of enterprises [-].
+    seed : int
+        The random seed: the same seed gives the same table.
+
+    Returns
+    -------
+    DataFrame
     """
     rng = np.random.default_rng([seed, 0])
     codes, county_city, county_p = _counties()
@@ -305,6 +316,22 @@ def province(n_enterprises: int = PROVINCE_ENTERPRISES, years: Iterable[int] = r
     Rows are sorted by enterprise, period and item. The default (31,600 enterprises x 6 years) gives
     about 2.4 million rows; ``months=True`` splits flows into 12 monthly rows each (stocks are
     repeated), twelve times as many.
+
+    Parameters
+    ----------
+    n_enterprises : int
+        The number of enterprises [-].
+    years : iterable of int
+        The years [a].
+    seed : int
+        The random seed: the same seed gives the same table.
+    months : bool
+        Monthly rows instead of annual ones.
+
+    Returns
+    -------
+    DataFrame
+        The long table: amounts in the units drawn for each row (t, kWh, MWh, m3, 10^4 CNY ...).
     """
     years = np.asarray(list(years), dtype=int)
     ent = enterprises(n_enterprises, seed)
