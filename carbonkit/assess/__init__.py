@@ -272,7 +272,24 @@ def _park_results(inputs: ParkAssessmentInput, summaries: pd.DataFrame | None, r
 def park_summaries(activities: str | Path | pd.DataFrame, park: str | None, release: Release | str | None = None,
                    options: AccountingOptions | dict[str, Any] | None = None) -> pd.DataFrame:
     """Accounting summary rows of a park's enterprises from activity data (a path or a frame): rows of
-    another park are left out; rows without a park are kept (the file is taken to be the park's)."""
+    another park are left out; rows without a park are kept (the file is taken to be the park's).
+
+    Parameters
+    ----------
+    activities : str, Path or DataFrame
+        The activity data.
+    park : str, optional
+        The park's id.
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    DataFrame
+        Summary rows (energy [tce], CO2 [tCO2], value added [10^4 CNY] ...).
+    """
     from carbonkit.readers import read_activities
 
     frame = read_activities(activities) if isinstance(activities, (str, Path)) else activities

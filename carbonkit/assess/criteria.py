@@ -181,6 +181,17 @@ def load_criteria(source: str | Path | None = None, kind: str | None = None) -> 
     file's own ``kind`` stands.
 
     Raises :class:`FactorDataError` naming the file and every problem in it.
+
+    Parameters
+    ----------
+    source : str or Path, optional
+        A shipped id or a TOML path.
+    kind : str, optional
+        ``green_factory_criteria`` or ``green_park_criteria``.
+
+    Returns
+    -------
+    Criteria
     """
     if source is None:
         source = DEFAULT[kind or "green_factory_criteria"]

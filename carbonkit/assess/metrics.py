@@ -56,7 +56,18 @@ def _ratio(a: object, b: object) -> float | None:
 
 
 def factory_metrics(row: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
-    """Metric -> (value in its canonical unit, note) for one enterprise-period summary row."""
+    """Metric -> (value in its canonical unit, note) for one enterprise-period summary row.
+
+    Parameters
+    ----------
+    row : mapping
+        An accounting summary row (energy [tce], CO2 [tCO2], water [m3], output [10^4 CNY] ...).
+
+    Returns
+    -------
+    dict of str to (float, str)
+        The metrics that have a value, in the units of :data:`UNITS`.
+    """
     energy = row.get("energy_equivalent_tce")
     output = row.get("gross_output_10k_cny")
     recycled, withdrawal = finite(row.get("recycled_water_m3")), finite(row.get("water_withdrawal_m3"))
@@ -92,7 +103,22 @@ def _value_added(frame: pd.DataFrame) -> tuple[float | None, str]:
 def park_metrics(year_frame: pd.DataFrame, previous_frame: pd.DataFrame | None = None,
                  land_area_mu: float | None = None) -> dict[str, tuple[float, str]]:
     """Metric -> (value, note) for a park: ``year_frame`` holds its enterprises' summaries for the year,
-    ``previous_frame`` those of the year before (for the CO2 intensity reduction rate)."""
+    ``previous_frame`` those of the year before (for the CO2 intensity reduction rate).
+
+    Parameters
+    ----------
+    year_frame : DataFrame
+        The park's enterprises' summary rows of the year.
+    previous_frame : DataFrame, optional
+        Those of the year before.
+    land_area_mu : float, optional
+        The park's land area [mu] (else the sum of its enterprises').
+
+    Returns
+    -------
+    dict of str to (float, str)
+        The metrics that have a value, in the units of :data:`UNITS`.
+    """
     va, basis = _value_added(year_frame)
     energy = _sum(year_frame, "energy_equivalent_tce")
     recycled, withdrawal = _sum(year_frame, "recycled_water_m3"), _sum(year_frame, "water_withdrawal_m3")

@@ -97,7 +97,17 @@ class ZeroCarbonCriteria(Provenance):
 
 
 def load_zero_carbon_criteria(source: str | Path | ZeroCarbonCriteria | None = None) -> ZeroCarbonCriteria:
-    """A shipped set by id (default ``ndrc-zero-carbon-park-2025``) or the path of a TOML with the same schema."""
+    """A shipped set by id (default ``ndrc-zero-carbon-park-2025``) or the path of a TOML with the same schema.
+
+    Parameters
+    ----------
+    source : str, Path or ZeroCarbonCriteria, optional
+        A shipped id or a TOML path.
+
+    Returns
+    -------
+    ZeroCarbonCriteria
+    """
     if isinstance(source, ZeroCarbonCriteria):
         return source
     path = Path(source or DEFAULT)
@@ -107,6 +117,12 @@ def load_zero_carbon_criteria(source: str | Path | ZeroCarbonCriteria | None = N
 
 
 def shipped_zero_carbon() -> list[str]:
+    """The ids of the shipped zero-carbon park sets.
+
+    Returns
+    -------
+    list of str
+    """
     return [p.stem for p in shipped(FOLDER)]
 
 
@@ -129,7 +145,19 @@ def _ratio(a: object, b: object) -> float | None:
 
 
 def zero_carbon_metrics(year_frame: pd.DataFrame) -> dict[str, float]:
-    """The module docstring's metrics from the park's enterprises' summaries of one year [canonical units]."""
+    """The module docstring's metrics from the park's enterprises' summaries of one year [canonical units].
+
+    Parameters
+    ----------
+    year_frame : DataFrame
+        The park's enterprises' summary rows of one year.
+
+    Returns
+    -------
+    dict of str to float
+        energy_tce [tce], co2_per_energy [tCO2/tce] (market-based), co2_location_per_energy [tCO2/tce],
+        clean_energy_share [-], water_reuse_rate [-]: those that can be formed.
+    """
     energy = _total(year_frame, "energy_equivalent_tce")
     recycled, withdrawal = _total(year_frame, "recycled_water_m3"), _total(year_frame, "water_withdrawal_m3")
     out: dict[str, float | None] = {
@@ -245,7 +273,25 @@ def indicator_result(ind: ZeroCarbonIndicator, metrics: Mapping[str, float],
 def assess_zero_carbon_park(summaries: pd.DataFrame, statements: ZeroCarbonStatements | dict[str, Any] | None = None,
                             criteria: str | Path | ZeroCarbonCriteria | None = None, *, park: str | None = None,
                             year: int | None = None) -> ZeroCarbonAssessment:
-    """Assess a park from its enterprises' summaries of one year (one row each) and its statements."""
+    """Assess a park from its enterprises' summaries of one year (one row each) and its statements.
+
+    Parameters
+    ----------
+    summaries : DataFrame
+        The park's enterprises' summary rows of one year.
+    statements : ZeroCarbonStatements or dict, optional
+        Stated values (in each indicator's unit, ``{value, unit}``, or true/false).
+    criteria : str, Path or ZeroCarbonCriteria, optional
+        The indicator set (the shipped default if None).
+    park : str, optional
+        The park's id.
+    year : int, optional
+        The year [a].
+
+    Returns
+    -------
+    ZeroCarbonAssessment
+    """
     crit = load_zero_carbon_criteria(criteria)
     stated = statements if isinstance(statements, ZeroCarbonStatements) else ZeroCarbonStatements.model_validate(
         statements or {})

@@ -75,6 +75,27 @@ def grade(data: Any, scheme: GradingScheme | str | None = None, profiles: Profil
     """Account ``data`` (or take an :class:`AccountingResult`) and grade the enterprises of a region or park.
 
     ``region`` keeps the enterprises whose administrative code starts with it; ``park`` those of one park.
+
+    Parameters
+    ----------
+    data : documents, DataFrame, path, BenefitInput or AccountingResult
+        The activity data (or results).
+    scheme : GradingScheme or str, optional
+        The grading scheme (the shipped default if None).
+    profiles : Profiles, optional
+        Land [mu], tax [10^4 CNY], employees, pollutants [t] ... per enterprise and period.
+    region, park : str, optional
+        The selection.
+    group_by : str, optional
+        ``park``, ``region`` or ``industry``: rank within these too.
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    GradeResult
     """
     if isinstance(data, BenefitInput):
         profiles = {**data.profiles, **(profiles or {})}

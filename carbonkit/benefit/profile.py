@@ -93,14 +93,42 @@ class BenefitInput:
 
 
 def profile_of(profiles: Profiles | None, enterprise: str, period: str) -> BenefitProfile | None:
-    """The profile of (enterprise, period), else the enterprise's profile for every period, else None."""
+    """The profile of (enterprise, period), else the enterprise's profile for every period, else None.
+
+    Parameters
+    ----------
+    profiles : Profiles, optional
+        Profiles by (enterprise, period or None).
+    enterprise, period : str
+        The enterprise-period.
+
+    Returns
+    -------
+    BenefitProfile or None
+    """
     if not profiles:
         return None
     return profiles.get((enterprise, period)) or profiles.get((enterprise, None))
 
 
 def profiles_from_list(items: list[dict[str, Any] | ProfileFor], prefix: str = "") -> Profiles:
-    """Profiles from a list of :class:`ProfileFor`; refuses two for the same enterprise and period."""
+    """Profiles from a list of :class:`ProfileFor`; refuses two for the same enterprise and period.
+
+    Parameters
+    ----------
+    items : list of dict or ProfileFor
+        One profile per enterprise (and period).
+    prefix : str
+        The JSON path of the list, for the messages.
+
+    Returns
+    -------
+    Profiles
+
+    Raises
+    ------
+    InvalidInput
+    """
     try:
         parsed = _profile_list.validate_python(items)
     except ValidationError as exc:
@@ -119,7 +147,21 @@ def profiles_from_list(items: list[dict[str, Any] | ProfileFor], prefix: str = "
 
 
 def split_documents(documents: list[dict[str, Any]]) -> BenefitInput:
-    """Take the ``benefit`` member out of each JSON document; the rest is the accounting document."""
+    """Take the ``benefit`` member out of each JSON document; the rest is the accounting document.
+
+    Parameters
+    ----------
+    documents : list of dict
+        JSON documents, each optionally with a ``benefit`` member.
+
+    Returns
+    -------
+    BenefitInput
+
+    Raises
+    ------
+    InvalidInput
+    """
     problems: list[Problem] = []
     plain: list[dict[str, Any] | EnterprisePeriod] = []
     profiles: Profiles = {}
@@ -159,6 +201,17 @@ def read_benefit(path: str | Path, profiles: str | Path | None = None) -> Benefi
     """Activity data with benefit profiles: JSON documents with a ``benefit`` member, or a CSV long table.
 
     ``profiles`` is an optional JSON list of :class:`ProfileFor`; its entries win over the documents'.
+
+    Parameters
+    ----------
+    path : str or Path
+        The activity file (JSON documents may carry ``benefit``).
+    profiles : str or Path, optional
+        A JSON file of profiles.
+
+    Returns
+    -------
+    BenefitInput
     """
     path = Path(path)
     if not path.is_file():

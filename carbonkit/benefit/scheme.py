@@ -89,14 +89,40 @@ class GradingScheme(Provenance):
 
 
 def load_scheme(ref: str | Path | GradingScheme | None = None) -> GradingScheme:
-    """A shipped scheme by id (default: the example county scheme) or a user's file by path."""
+    """A shipped scheme by id (default: the example county scheme) or a user's file by path.
+
+    Parameters
+    ----------
+    ref : str, Path or GradingScheme, optional
+        A shipped id or a TOML path (the default scheme if None).
+
+    Returns
+    -------
+    GradingScheme
+    """
     if isinstance(ref, GradingScheme):
         return ref
     return load_document(document_path(ref, DEFAULT_SCHEME), GradingScheme, kind="grading_scheme")
 
 
 def scheme_from_dict(raw: dict[str, Any], where: str = "scheme") -> GradingScheme:
-    """A scheme sent as JSON (the same schema as the TOML file); problems name the place in it."""
+    """A scheme sent as JSON (the same schema as the TOML file); problems name the place in it.
+
+    Parameters
+    ----------
+    raw : dict
+        A scheme as data (the TOML schema).
+    where : str
+        Its place in the input, for the messages.
+
+    Returns
+    -------
+    GradingScheme
+
+    Raises
+    ------
+    InvalidInput
+    """
     try:
         return GradingScheme.model_validate(raw)
     except ValidationError as exc:
@@ -104,7 +130,12 @@ def scheme_from_dict(raw: dict[str, Any], where: str = "scheme") -> GradingSchem
 
 
 def shipped_schemes() -> list[GradingScheme]:
-    """The grading schemes shipped in ``factors/benefit/``."""
+    """The grading schemes shipped in ``factors/benefit/``.
+
+    Returns
+    -------
+    list of GradingScheme
+    """
     out = []
     for path in shipped(FOLDER):
         try:

@@ -79,6 +79,23 @@ def screen(data: Any, profiles: Profiles | None = None, *, standards: ScreenData
     """Account ``data`` (documents, a long table, a file path, or a :class:`BenefitInput`) and screen it.
 
     An :class:`~carbonkit.accounting.AccountingResult` is screened as it is.
+
+    Parameters
+    ----------
+    data : documents, DataFrame, path, BenefitInput or AccountingResult
+        The activity data (or results).
+    profiles : Profiles, optional
+        Equipment, facts, land, tax, pollutants ... per enterprise and period.
+    standards : ScreenData, optional
+        The benefit and technical standards and the industry map (the shipped ones if None).
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    ScreenResult
     """
     if isinstance(data, BenefitInput):
         profiles = {**data.profiles, **(profiles or {})}
@@ -91,7 +108,22 @@ def screen(data: Any, profiles: Profiles | None = None, *, standards: ScreenData
 
 def industries_of(summary: pd.DataFrame, profiles: list[BenefitProfile | None],
                   data: ScreenData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the screened industry (None if none), the applicability and its reason."""
+    """Per row: the screened industry (None if none), the applicability and its reason.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows.
+    profiles : list of BenefitProfile or None
+        Aligned with the rows.
+    data : ScreenData
+        The industry map.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Industry id, applicability and reason per row.
+    """
     n = len(summary)
     industry = np.full(n, None, dtype=object)
     state = np.full(n, "not_applicable", dtype=object)
@@ -125,7 +157,24 @@ def industries_of(summary: pd.DataFrame, profiles: list[BenefitProfile | None],
 
 
 def benefit_checks(summary: pd.DataFrame, industry: np.ndarray, q: pd.DataFrame, data: ScreenData) -> pd.DataFrame:
-    """Check rows of the benefit standards: one per applicable enterprise-period and standard."""
+    """Check rows of the benefit standards: one per applicable enterprise-period and standard.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows.
+    industry : ndarray
+        The screened industry per row (None: not applicable).
+    q : DataFrame
+        Quantities (:func:`carbonkit.benefit.quantities.quantity_frame`).
+    data : ScreenData
+        The benefit standards (limits in each indicator's unit).
+
+    Returns
+    -------
+    DataFrame
+        Check rows: value and limit [indicator's unit], result, margin.
+    """
     std = pd.DataFrame([{**s.model_dump(), "standard": s.id} for s in data.benefit.standard])
     applicable = np.flatnonzero(pd.notna(industry))
     pairs = pd.DataFrame({"row": applicable, "industry": industry[applicable]}).merge(std, on="industry")
@@ -168,7 +217,21 @@ def _notes(note: str, printed: str, as_printed: bool, indicator_note: str) -> st
 
 def screen_summary(summary: pd.DataFrame, profiles: Profiles | None = None,
                    data: ScreenData | None = None) -> ScreenResult:
-    """Screen the enterprise-periods of an accounting summary (see the module docstring)."""
+    """Screen the enterprise-periods of an accounting summary (see the module docstring).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows (energy [tce], value added [10^4 CNY] ...).
+    profiles : Profiles, optional
+        Equipment, facts, land, tax, pollutants ... per enterprise and period.
+    data : ScreenData, optional
+        The standards (the shipped ones if None).
+
+    Returns
+    -------
+    ScreenResult
+    """
     data = data or load_screen_data()
     summary = summary.reset_index(drop=True)
     keys = list(zip(summary["enterprise"], summary["period"]))

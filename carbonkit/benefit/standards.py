@@ -258,7 +258,19 @@ class IndustryMap(Provenance):
 # --------------------------------------------------------------------------- loading
 
 def document_path(ref: str | Path | None, default: str) -> Path:
-    """A shipped document's path by id, or the path of a user's file."""
+    """A shipped document's path by id, or the path of a user's file.
+
+    Parameters
+    ----------
+    ref : str or Path, optional
+        A shipped id or a TOML path.
+    default : str
+        The shipped id taken for None.
+
+    Returns
+    -------
+    Path
+    """
     ref = default if ref is None else ref
     if isinstance(ref, Path) or str(ref).endswith(".toml") or "/" in str(ref) or "\\" in str(ref):
         return Path(ref)
@@ -280,7 +292,17 @@ class ScreenData:
 
 def load_screen_data(benefit: str | Path | None = None, technical: str | Path | None = None,
                      industries: str | Path | None = None) -> ScreenData:
-    """Load (shipped ids or paths) and cross-check the screen's documents. Raises :class:`FactorDataError`."""
+    """Load (shipped ids or paths) and cross-check the screen's documents. Raises :class:`FactorDataError`.
+
+    Parameters
+    ----------
+    benefit, technical, industries : str or Path, optional
+        The benefit standards, the technical standards and the industry map (shipped ids or TOML paths).
+
+    Returns
+    -------
+    ScreenData
+    """
     data = ScreenData(
         benefit=load_document(document_path(benefit, DEFAULT_BENEFIT), BenefitStandards, kind="benefit_standards"),
         technical=load_document(document_path(technical, DEFAULT_TECHNICAL), TechnicalStandards,

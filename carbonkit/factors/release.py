@@ -106,6 +106,26 @@ class Release:
 
         ``region`` is a province code (2 digits), a grid code or "CN"; ``level`` says where the chain
         starts (province, grid or national).
+
+        Parameters
+        ----------
+        kind : str
+            The factor kind, e.g. ``grid_emission``.
+        region : str
+            Province code, grid code or CN.
+        year : int
+            The year of the activity [a].
+        purpose : str
+            The grid factor's purpose (average, fossil ...).
+        level : str
+            Where the chain starts: province, grid or national.
+        year_fallback : str
+            ``earlier``, ``nearest`` ...: which year stands in for a missing one.
+
+        Returns
+        -------
+        Factor or None
+            The factor of ``kind`` (e.g. ``grid_emission`` [tCO2/MWh]) for the region and year, as the year fallback takes it.
         """
         vocab = vocabulary()
         chain: list[str] = []
@@ -163,6 +183,12 @@ def _factors_of(table: Table) -> list[Factor]:
 
 
 def release_names() -> list[str]:
+    """The names of the shipped releases.
+
+    Returns
+    -------
+    list of str
+    """
     return sorted(p.stem for p in data_path("releases").glob("*.toml"))
 
 
@@ -186,6 +212,22 @@ def load_release(name: str | None = None, extra: list[str | Path] | None = None)
     """A shipped release (the default one when ``name`` is None), plus any user tables in ``extra``.
 
     Shipped releases are read and validated once per process.
+
+    Parameters
+    ----------
+    name : str, optional
+        A shipped release (the default one if None).
+    extra : list of str or Path, optional
+        Own factor tables, added at the highest precedence.
+
+    Returns
+    -------
+    Release
+
+    Raises
+    ------
+    FactorDataError
+        A release or table not found or not valid.
     """
     release = _shipped(name)
     for path in extra or []:

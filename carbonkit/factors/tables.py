@@ -94,6 +94,24 @@ def read_table(path: str | Path, meta: dict[str, Any] | None = None, *, user: bo
     """Read and validate a table from its CSV (and the TOML of the same stem, unless ``meta`` is given).
 
     Raises :class:`FactorDataError` listing every problem with file, line and column.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV (or the TOML beside it).
+    meta : dict, optional
+        The provenance, instead of the TOML.
+    user : bool
+        A user's own table (its id need not be the file name).
+
+    Returns
+    -------
+    Table
+        Values as floats in the units of the table's unit columns.
+
+    Raises
+    ------
+    FactorDataError
     """
     path = Path(path)
     csv_path = path.with_suffix(".csv")
