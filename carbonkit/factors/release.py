@@ -127,31 +127,12 @@ class Release:
         Factor or None
             The factor of ``kind`` (e.g. ``grid_emission`` [tCO2/MWh]) for the region and year, as the year fallback takes it.
         """
-        vocab = vocabulary()
-        chain: list[str] = []
-        if region != "CN":
-            grid = vocab.grid_of(region)
-            if level == "province":
-                chain.append(region)
-            if level in ("province", "grid") and grid:
-                chain.append(grid)
-        chain.append("CN")
-        for code in dict.fromkeys(chain):
+        for code in dict.fromkeys(_region_chain(region, level)):
             rows = self._dated.get((kind, code, purpose))
-            if not rows:
-                continue
-            if None in rows:  # a row valid for any year
-                undated = rows[None]
-            else:
-                undated = None
-            years = sorted(y for y in rows if y is not None)
-            earlier = [y for y in years if y <= year]
-            if earlier:
-                return rows[earlier[-1]]
-            if undated is not None:
-                return undated
-            if year_fallback == "nearest" and years:
-                return rows[years[0]]
+            if rows:
+                found = _of_year(rows, year, year_fallback)
+                if found is not None:
+                    return found
         return None
 
     def frame(self) -> pd.DataFrame:
@@ -180,6 +161,33 @@ def _factors_of(table: Table) -> list[Factor]:
             purpose=rec.get("purpose") or None, extra=extra,
         ))
     return out
+
+
+def _region_chain(region: str, level: str) -> list[str]:
+    """The codes tried in order: the province (level province), its grid (province or grid), the nation."""
+    chain: list[str] = []
+    if region != "CN":
+        grid = vocabulary().grid_of(region)
+        if level == "province":
+            chain.append(region)
+        if level in ("province", "grid") and grid:
+            chain.append(grid)
+    chain.append("CN")
+    return chain
+
+
+def _of_year(rows: dict[int | None, Factor], year: int, year_fallback: str) -> Factor | None:
+    """The row of the latest year up to ``year``, else the row valid for any year, else (``nearest``) the
+    earliest later year; None when none of them is there."""
+    years = sorted(y for y in rows if y is not None)
+    earlier = [y for y in years if y <= year]
+    if earlier:
+        return rows[earlier[-1]]
+    if None in rows:  # a row valid for any year
+        return rows[None]
+    if year_fallback == "nearest" and years:
+        return rows[years[0]]
+    return None
 
 
 def release_names() -> list[str]:

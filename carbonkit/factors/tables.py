@@ -116,24 +116,9 @@ def read_table(path: str | Path, meta: dict[str, Any] | None = None, *, user: bo
     path = Path(path)
     csv_path = path.with_suffix(".csv")
     toml_path = path.with_suffix(".toml")
-    problems: list[str] = []
-    if meta is None:
-        if not toml_path.is_file():
-            raise FactorDataError(f"{csv_path}: no provenance file {toml_path.name} beside it "
-                                  f"(it must give {', '.join(META_REQUIRED)})")
-        try:
-            meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise FactorDataError(f"{toml_path}: not valid TOML: {exc}") from None
-    meta = dict(meta)
-    for key in META_REQUIRED:
-        if not str(meta.get(key, "")).strip():
-            problems.append(f"{toml_path.name}: provenance field '{key}' is missing or empty")
-    kind = meta.get("kind")
-    if kind not in KINDS:
-        raise FactorDataError("\n".join(problems + [f"{toml_path.name}: kind '{kind}' is not one of {', '.join(KINDS)}"]))
-    if meta.get("id") and meta["id"] != csv_path.stem and not user:
-        problems.append(f"{toml_path.name}: id '{meta['id']}' differs from the file name '{csv_path.stem}'")
+    meta = dict(meta if meta is not None else _provenance(csv_path, toml_path))
+    problems = _meta_problems(meta, toml_path.name, csv_path.stem, user)
+    kind = meta["kind"]
     if not csv_path.is_file():
         raise FactorDataError(f"{csv_path}: file not found")
     rows = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -141,13 +126,36 @@ def read_table(path: str | Path, meta: dict[str, Any] | None = None, *, user: bo
     problems += _validate_rows(csv_path.name, kind, rows)
     if problems:
         raise FactorDataError(f"{len(problems)} problem(s) in factor table {csv_path}:\n" + "\n".join("  - " + p for p in problems))
-    spec = KINDS[kind]
-    for col in spec["values"]:
+    for col in KINDS[kind]["values"]:
         if col in rows.columns:
             rows[col] = pd.to_numeric(rows[col].replace("", None), errors="coerce")
     if "year" in rows.columns:
         rows["year"] = pd.to_numeric(rows["year"].replace("", None), errors="coerce").astype("Int64")
     return Table(meta=meta, rows=rows, path=csv_path, user=user)
+
+
+def _provenance(csv_path: Path, toml_path: Path) -> dict[str, Any]:
+    """The TOML of provenance beside the CSV."""
+    if not toml_path.is_file():
+        raise FactorDataError(f"{csv_path}: no provenance file {toml_path.name} beside it "
+                              f"(it must give {', '.join(META_REQUIRED)})")
+    try:
+        return tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise FactorDataError(f"{toml_path}: not valid TOML: {exc}") from None
+
+
+def _meta_problems(meta: dict[str, Any], toml_name: str, stem: str, user: bool) -> list[str]:
+    """Provenance fields missing, an id other than the file name (shipped tables); a kind not known is refused
+    at once with them."""
+    problems = [f"{toml_name}: provenance field '{key}' is missing or empty"
+                for key in META_REQUIRED if not str(meta.get(key, "")).strip()]
+    kind = meta.get("kind")
+    if kind not in KINDS:
+        raise FactorDataError("\n".join(problems + [f"{toml_name}: kind '{kind}' is not one of {', '.join(KINDS)}"]))
+    if meta.get("id") and meta["id"] != stem and not user:
+        problems.append(f"{toml_name}: id '{meta['id']}' differs from the file name '{stem}'")
+    return problems
 
 
 Found = list[tuple[str, str]]  # (column, what is wrong) of one row
