@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated, Any, Literal, cast, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -23,7 +25,7 @@ from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_p
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids, parse_period
 from carbonkit.units import multiplier
-from carbonkit.vocabulary import FLOWS, Vocabulary, flow_of, vocabulary
+from carbonkit.vocabulary import FLOWS, Item, Vocabulary, flow_of, vocabulary
 
 REQUIRED = ("enterprise", "period", "item", "amount", "unit")
 OPTIONAL = ("flow", "enthalpy", "region", "industry", "park", "name", "row", "path")
@@ -33,9 +35,17 @@ MAX_PROBLEMS = 10_000
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
 
 
-def _bounded(max_length: int):
-    """A string of at most ``max_length`` characters without NUL or other control characters."""
-    return Annotated[str, StringConstraints(max_length=max_length, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")]
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # no NUL or other control characters
+# strings of at most N characters without control characters (Text64: at most 64), for the document models
+Text7 = Annotated[str, StringConstraints(max_length=7, pattern=NO_CONTROL)]
+Text10 = Annotated[str, StringConstraints(max_length=10, pattern=NO_CONTROL)]
+Text12 = Annotated[str, StringConstraints(max_length=12, pattern=NO_CONTROL)]
+Text16 = Annotated[str, StringConstraints(max_length=16, pattern=NO_CONTROL)]
+Text32 = Annotated[str, StringConstraints(max_length=32, pattern=NO_CONTROL)]
+Text64 = Annotated[str, StringConstraints(max_length=64, pattern=NO_CONTROL)]
+Text100 = Annotated[str, StringConstraints(max_length=100, pattern=NO_CONTROL)]
+Text200 = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)]
+Text300 = Annotated[str, StringConstraints(max_length=300, pattern=NO_CONTROL)]
 
 
 MAX_AMOUNT = 1e15  # in the item's canonical unit (t, m3, kWh, MJ, 10^4 CNY): beyond any enterprise's year
@@ -45,17 +55,17 @@ class ItemIn(BaseModel):
     """One activity of a document: an item, its amount and unit."""
 
     model_config = ConfigDict(extra="forbid")
-    item: _bounded(100) = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
+    item: Text100 = Field(description="item id or alias (原煤, electricity, 自来水, 工业增加值 ...)")
     amount: float = Field(description="amount in `unit`; finite and not negative")
-    unit: _bounded(64) = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
-    flow: _bounded(32) | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
+    unit: Text64 = Field("", description="unit as on the meter or invoice: t, MWh, 万千瓦时, 万立方米, 万元 ...")
+    flow: Text32 | None = Field(None, description="consumption (default), feedstock (原料用能) or export")
     enthalpy: float | None = Field(None, description="steam enthalpy [kJ/kg]; steam rows only")
     ncv: float | None = Field(None, description="measured net calorific value of a fuel (GB/T 2589 ch. 8), in `ncv_unit`")
-    ncv_unit: _bounded(32) | None = Field(None, description="unit of `ncv`, e.g. GJ/t, kJ/kg, MJ/m3, kcal/kg")
+    ncv_unit: Text32 | None = Field(None, description="unit of `ncv`, e.g. GJ/t, kJ/kg, MJ/m3, kcal/kg")
     carbon_content: float | None = Field(None, description="measured carbon content per unit of heat, in "
                                          "`carbon_content_unit`")
-    carbon_content_unit: _bounded(32) | None = Field(None, description="unit of `carbon_content`, e.g. tC/TJ")
-    factor_source: _bounded(300) | None = Field(None, description="source of the measured values (laboratory "
+    carbon_content_unit: Text32 | None = Field(None, description="unit of `carbon_content`, e.g. tC/TJ")
+    factor_source: Text300 | None = Field(None, description="source of the measured values (laboratory "
                                                 "report, number, date); required with them")
 
 
@@ -63,13 +73,13 @@ class EnterprisePeriod(BaseModel):
     """One enterprise and one period with its activities: the JSON document form of the long table."""
 
     model_config = ConfigDict(extra="forbid")
-    enterprise: _bounded(64) = Field(min_length=1, description="enterprise id (unified social credit code)")
-    period: _bounded(10) = Field(description="'YYYY' or 'YYYY-MM' (2023-5, 2023/05, 202305, 2023年5月 are read "
+    enterprise: Text64 = Field(min_length=1, description="enterprise id (unified social credit code)")
+    period: Text10 = Field(description="'YYYY' or 'YYYY-MM' (2023-5, 2023/05, 202305, 2023年5月 are read "
                                              "and stored as 2023-05)")
-    name: _bounded(200) | None = None
-    region: _bounded(12) | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
-    industry: _bounded(16) | None = Field(None, description="GB/T 4754 code, e.g. C2911")
-    park: _bounded(64) | None = Field(None, description="id of the industrial park the enterprise belongs to")
+    name: Text200 | None = None
+    region: Text12 | None = Field(None, description="6-digit administrative code, 2-digit province code or CN")
+    industry: Text16 | None = Field(None, description="GB/T 4754 code, e.g. C2911")
+    park: Text64 | None = Field(None, description="id of the industrial park the enterprise belongs to")
     items: list[ItemIn] = Field(min_length=1)
 
     @field_validator("period")
@@ -79,11 +89,30 @@ class EnterprisePeriod(BaseModel):
         return parse_period(value) or value
 
 
-def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None, row_of=None,
-                        **context) -> list[Problem]:
+def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | None = None,
+                        row_of: Callable[[tuple[int | str, ...]], int | None] | None = None,
+                        **context: str | None) -> list[Problem]:
     """pydantic's errors as Problems: the JSON path (after ``prefix``), the field, ``<field>_missing`` for an
     absent field. ``index`` is the document's place in a list (else the first int of the path); ``row_of``
-    maps an error location to a data row."""
+    maps an error location to a data row.
+
+    Parameters
+    ----------
+    exc : ValidationError
+        pydantic's error.
+    prefix : str
+        The path of the validated value in the input, e.g. '[3]'.
+    index : int, optional
+        The document's place in a list.
+    row_of : callable, optional
+        Maps an error location to a data row.
+    **context
+        ``enterprise`` and ``period`` for every problem.
+
+    Returns
+    -------
+    list of Problem
+    """
     problems = []
     for err in exc.errors():
         loc = err["loc"]
@@ -96,29 +125,55 @@ def validation_problems(exc: ValidationError, prefix: str = "", *, index: int | 
     return problems
 
 
-def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame:
-    """Flatten documents into the long table; ``path`` keeps each row's place, e.g. '[0].items[2]'."""
+def documents_to_frame(documents: list[dict[str, Any] | EnterprisePeriod]) -> pd.DataFrame:
+    """Flatten documents into the long table; ``path`` keeps each row's place, e.g. '[0].items[2]'.
+
+    Parameters
+    ----------
+    documents : list of dict or EnterprisePeriod
+        One document per enterprise and period, its ``items`` the activities (amounts in their ``unit``).
+
+    Returns
+    -------
+    DataFrame
+        The long table: one row per item, ``row`` numbering the items across documents (1, 2, ...).
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of every document, with its JSON path and data row.
+    """
+    rows = _document_rows(_document_models(documents))
+    measured = [c for c in MEASURED if any(c in r for r in rows)]
+    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path", *measured])
+    frame["row"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+def _document_models(documents: list[dict[str, Any] | EnterprisePeriod]) -> list[EnterprisePeriod]:
+    """Each document validated; every problem of every document raised together."""
     problems: list[Problem] = []
     models: list[EnterprisePeriod] = []
     rows_before = 0  # data rows of the documents before this one: rows number items across documents
     for i, doc in enumerate(documents):
-        items = doc.items if isinstance(doc, EnterprisePeriod) else (doc.get("items") if isinstance(doc, dict) else None)
-        n_items = len(items) if isinstance(items, list) else 0
         if isinstance(doc, EnterprisePeriod):
             models.append(doc)
-            rows_before += n_items
+            rows_before += len(doc.items)
             continue
+        items = doc.get("items") if isinstance(doc, dict) else None
         try:
             models.append(EnterprisePeriod.model_validate(doc))
         except ValidationError as exc:
-            first = rows_before
             context = {k: str(doc.get(k)) if isinstance(doc, dict) else None for k in ("enterprise", "period")}
-            problems += validation_problems(
-                exc, f"[{i}]", index=i, **context,
-                row_of=lambda loc: first + loc[1] + 1 if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None)
-        rows_before += n_items
+            problems += validation_problems(exc, f"[{i}]", index=i, **context, row_of=_item_rows(rows_before))
+        rows_before += len(items) if isinstance(items, list) else 0
     if problems:
         raise InvalidInput(problems)
+    return models
+
+
+def _document_rows(models: list[EnterprisePeriod]) -> list[dict[str, Any]]:
+    """One record per item, with its document's head and its ``path``."""
     rows = []
     for i, doc in enumerate(models):
         head = {"enterprise": doc.enterprise, "period": doc.period, "region": doc.region, "industry": doc.industry,
@@ -127,17 +182,34 @@ def documents_to_frame(documents: list[dict | EnterprisePeriod]) -> pd.DataFrame
             rows.append({**head, "item": it.item, "amount": it.amount, "unit": it.unit, "flow": it.flow,
                          "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]",
                          **{c: getattr(it, c) for c in MEASURED if getattr(it, c) is not None}})
-    measured = [c for c in MEASURED if any(c in r for r in rows)]
-    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path", *measured])
-    frame["row"] = np.arange(1, len(frame) + 1)
-    return frame
+    return rows
 
 
-def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
-    """The long table as JSON documents, one per (enterprise, period), in order of first appearance."""
+def _item_rows(rows_before: int) -> Callable[[tuple[int | str, ...]], int | None]:
+    """Maps an error location in a document to its data row: ``items[j]`` is row ``rows_before + j + 1``."""
+    def row_of(loc: tuple[int | str, ...]) -> int | None:
+        if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int):
+            return rows_before + loc[1] + 1
+        return None
+    return row_of
+
+
+def frame_to_documents(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The long table as JSON documents, one per (enterprise, period), in order of first appearance.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The long table (amounts in their ``unit``).
+
+    Returns
+    -------
+    list of dict
+        One document per (enterprise, period) with its ``items``.
+    """
     head_cols = [c for c in ("region", "industry", "park", "name") if c in frame.columns]
     item_cols = [c for c in ("item", "amount", "unit", "flow", "enthalpy", *MEASURED) if c in frame.columns]
-    docs: dict[tuple[str, str], dict] = {}
+    docs: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
         key = (str(rec["enterprise"]).strip(), str(rec["period"]).strip())
         doc = docs.get(key)
@@ -152,7 +224,7 @@ def frame_to_documents(frame: pd.DataFrame) -> list[dict]:
     return list(docs.values())
 
 
-def _present(value) -> bool:
+def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
 
 
@@ -176,7 +248,7 @@ class Activities:
         return len(self.groups)
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
+def _codes(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy(), list(series.cat.categories)
@@ -205,166 +277,348 @@ def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     return remap[codes], [str(x) for x in lab_uniques]
 
 
+Index = npt.NDArray[np.integer[Any]]  # row positions or codes (int8 / int32 / int64 as the stage makes them)
+Mask = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
+Message = str | Callable[[int], str]
 
 
+@dataclass(frozen=True)
+class Finding:
+    """Problems of one kind found by a validation stage: the rows they concern and how to word them.
+
+    A stage returns its findings; :func:`validate` hands them to the :class:`Collector` in stage order, which
+    words one :class:`~carbonkit.errors.Problem` per row (``message`` is text, or a function of the row
+    position) up to :data:`MAX_PROBLEMS`.
+    """
+
+    index: Index  # row positions (0-based) in the frame
+    code: str
+    field: str
+    message: Message
+    expected: str | None = None
+    kind: type[InvalidInput] = InvalidInput
+
+
+def find(mask_or_index: Mask | Index, code: str, field: str, message: Message, expected: str | None = None,
+         kind: type[InvalidInput] = InvalidInput) -> list[Finding]:
+    """One :class:`Finding` for the rows in ``mask_or_index`` (a boolean mask or row positions); none if empty.
+
+    Parameters
+    ----------
+    mask_or_index : ndarray of bool or int
+        The rows concerned: a mask over the frame's rows, or their positions [-].
+    code, field : str
+        The problem's stable code and the column it concerns.
+    message : str or callable
+        The text, or a function of a row position giving it.
+    expected : str, optional
+        What a valid value looks like.
+    kind : type
+        The :class:`~carbonkit.errors.InvalidInput` subclass raised when only this kind is found.
+
+    Returns
+    -------
+    list of Finding
+        Empty when no row is concerned, else one finding.
+    """
+    values = np.asarray(mask_or_index)
+    index = np.flatnonzero(values) if values.dtype == bool else cast(Index, values)
+    return [Finding(index, code, field, message, expected, kind)] if len(index) else []
 
 
 class Collector:
-    """Collects problems with the context of their rows."""
+    """Collects problems with the context of their rows.
 
-    def __init__(self, frame: pd.DataFrame, rows: np.ndarray):
+    :func:`validate` fills it from its stages' findings; the accounting engine adds the problems it finds
+    later (missing factors) so that all of them are reported at once.
+    """
+
+    def __init__(self, frame: pd.DataFrame, rows: Index):
         self.frame = frame
         self.rows = rows
         self.problems: list[Problem] = []
-        self.kinds: set[type] = set()
+        self.kinds: set[type[InvalidInput]] = set()
         self.paths = frame["path"].to_numpy() if "path" in frame.columns else None
         self.sheets = frame["sheet"].to_numpy() if "sheet" in frame.columns else None  # workbook sheet of each row
 
-    def add(self, mask_or_index, code: str, field: str, message, expected: str | None = None, kind=InvalidInput):
-        index = np.flatnonzero(mask_or_index) if np.asarray(mask_or_index).dtype == bool else np.asarray(mask_or_index)
-        if len(index) == 0:
-            return
-        self.kinds.add(kind)
+    def add(self, mask_or_index: Mask | Index, code: str, field: str, message: Message, expected: str | None = None,
+            kind: type[InvalidInput] = InvalidInput) -> None:
+        """Add one problem per row in ``mask_or_index`` (a mask or row positions), up to :data:`MAX_PROBLEMS`.
+
+        Parameters
+        ----------
+        mask_or_index : ndarray of bool or int
+            The rows concerned.
+        code, field : str
+            The problem's stable code and the column.
+        message : str or callable
+            The text, or a function of the row position giving it.
+        expected : str, optional
+            What a valid value looks like.
+        kind : type
+            The :class:`~carbonkit.errors.InvalidInput` subclass for this kind.
+        """
+        for finding in find(mask_or_index, code, field, message, expected, kind):
+            self.add_finding(finding)
+
+    def add_finding(self, finding: Finding) -> None:
+        """Word ``finding`` as one problem per row, up to :data:`MAX_PROBLEMS` in all.
+
+        Parameters
+        ----------
+        finding : Finding
+            Rows, code, field, message, expected value and kind.
+        """
+        self.kinds.add(finding.kind)
         ent = self.frame["enterprise"].to_numpy()
         per = self.frame["period"].to_numpy()
-        for i in index[: max(0, MAX_PROBLEMS - len(self.problems))]:
+        message = finding.message
+        for i in finding.index[: max(0, MAX_PROBLEMS - len(self.problems))]:
             text = message(i) if callable(message) else message
-            path = f"{self.paths[i]}.{field}" if self.paths is not None and isinstance(self.paths[i], str) else None
+            path = f"{self.paths[i]}.{finding.field}" if self.paths is not None and isinstance(self.paths[i], str) else None
             index = int(path[1:path.index("]")]) if path and path.startswith("[") else None
-            self.problems.append(Problem(code, text, field=field, row=int(self.rows[i]), enterprise=_text(ent[i]),
-                                         period=_text(per[i]), expected=expected, path=path, index=index,
+            self.problems.append(Problem(finding.code, text, field=finding.field, row=int(self.rows[i]),
+                                         enterprise=_text(ent[i]), period=_text(per[i]), expected=finding.expected,
+                                         path=path, index=index,
                                          sheet=_text(self.sheets[i]) if self.sheets is not None else None))
 
     def raise_if_any(self) -> None:
+        """Raise every problem collected: as the one kind found, else as :class:`InvalidInput`.
+
+        Raises
+        ------
+        InvalidInput
+            (or the one subclass found) with every problem collected.
+        """
         if not self.problems:
             return
         kind = self.kinds.pop() if len(self.kinds) == 1 else InvalidInput
         raise kind(self.problems)
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
 
 
-def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now: bool = True):
+@overload
+def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now: Literal[True] = True) -> Activities: ...
+@overload
+def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *,
+             raise_now: Literal[False]) -> tuple[Activities, Collector]: ...
+def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *,
+             raise_now: bool = True) -> Activities | tuple[Activities, Collector]:
     """Check the long table and resolve it into arrays. Raises :class:`InvalidInput` with every problem.
 
-    With ``raise_now=False`` returns ``(activities, collector)`` so the caller can add the problems it
-    finds later (missing factors) and report all of them at once.
+    Stages: required columns, identities (enterprise, period, item), items, flows, units, amounts, steam
+    enthalpy, periods, groups, duplicates, the per-group table (regions); each returns its findings.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The long table: columns :data:`REQUIRED`, optionally :data:`OPTIONAL` and :data:`MEASURED`.
+    vocab : Vocabulary, optional
+        Items and regions; the shipped vocabulary by default.
+    raise_now : bool
+        With False, return ``(activities, collector)`` so the caller can add the problems it finds later
+        (missing factors) and report all of them at once.
+
+    Returns
+    -------
+    Activities or (Activities, Collector)
+        The rows as arrays: amounts in each item's canonical unit [t, m3, kWh, MJ, 10^4 CNY ...], steam
+        enthalpy [kJ/kg]; rows with a problem carry item -1 and amount 0.
     """
     vocab = vocab or vocabulary()
+    _require_columns(frame)
+    ids = _identities(frame)
+    item, items_found = _resolve_items(frame, vocab, ids.item_codes, ids.item_names)
+    flow, flows_found = _resolve_flows(frame, vocab, item)
+    unit_codes, unit_names, factor, units_found = _resolve_units(frame, vocab, item)
+    converted, usable, amounts_found = _check_amounts(frame, factor)
+    resolved_unit = np.isfinite(factor)
+    del factor  # ``converted`` holds amount x factor
+    enthalpy, enthalpy_found = _check_enthalpy(frame, vocab, item)
+    years, months, periods_found = _check_periods(frame, ids.per_codes, ids.per_names)
+    grouping = _group_rows(ids.ent_codes, ids.per_codes, len(ids.per_names), len(frame))
+    duplicates_found = _duplicates(vocab, grouping, item, flow, enthalpy, resolved_unit)
+    groups, groups_found = _group_table(frame, vocab, ids, grouping, years, months)
+    rows = _row_numbers(frame)
+    out = Collector(frame, rows)
+    for finding in (*ids.findings(frame), *items_found, *flows_found, *units_found, *amounts_found, *enthalpy_found,
+                    *periods_found, *duplicates_found, *groups_found):
+        out.add_finding(finding)  # worded now, in stage order: the messages read ``item``, which the next lines change
+    not_usable = ~usable
+    converted[not_usable] = 0.0  # rejected rows (inf, 1e300) may have overflowed
+    item[not_usable] = -1
+    acts = Activities(group=grouping.group, item=item, flow=flow, amount=converted, enthalpy=enthalpy,
+                      unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=grouping.first)
+    if raise_now:
+        out.raise_if_any()
+        return acts
+    return acts, out
+
+
+def _require_columns(frame: pd.DataFrame) -> None:
+    """Refuse a table without the :data:`REQUIRED` columns (nothing else can be checked without them)."""
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise InvalidInput([Problem("column_missing", f"the table has no column '{c}'", field=c,
                                     expected="columns " + ", ".join(REQUIRED)) for c in missing])
-    n = len(frame)
-    rows = frame["row"].to_numpy(np.int64) if "row" in frame.columns else np.arange(1, n + 1, dtype=np.int32 if n < 2**31 - 1 else np.int64)
-    out = Collector(frame, rows)
 
+
+def _row_numbers(frame: pd.DataFrame) -> Index:
+    """The row number of each row for messages: the ``row`` column, else 1, 2, ... (4 bytes each if they fit)."""
+    n = len(frame)
+    if "row" in frame.columns:
+        return frame["row"].to_numpy(np.int64)
+    return np.arange(1, n + 1, dtype=np.int32 if n < 2**31 - 1 else np.int64)
+
+
+@dataclass(frozen=True)
+class _Identities:
+    """Codes of each row's enterprise, canonical period and item text over their distinct values (-1: blank)."""
+
+    ent_codes: Index
+    ent_names: list[str]
+    per_codes: Index
+    per_names: list[str]
+    item_codes: Index
+    item_names: list[str]
+
+    def findings(self, frame: pd.DataFrame) -> list[Finding]:
+        """Blank enterprise, period or item; an enterprise id that was read as a number."""
+        found: list[Finding] = []
+        for col, codes in (("enterprise", self.ent_codes), ("period", self.per_codes), ("item", self.item_codes)):
+            found += find(codes < 0, f"{col}_missing", col, f"no {col} given")
+        float_id = np.append(float_ids(self.ent_names), False)
+        return found + find(float_id[self.ent_codes], "enterprise_id_number", "enterprise",
+                            _cell_message(frame, "enterprise", f"'{{}}': {ID_FLOAT_HINT}"),
+                            "the id as text, e.g. 91370211473270545N")
+
+
+def _identities(frame: pd.DataFrame) -> _Identities:
+    """Each distinct enterprise, period and item text coded once."""
     ent_codes, ent_names = _labels(frame["enterprise"])
     per_codes, per_names = canonical_labels(*_labels(frame["period"]))
     item_codes, item_names = _labels(frame["item"])
-    for col, codes in (("enterprise", ent_codes), ("period", per_codes), ("item", item_codes)):
-        out.add(codes < 0, f"{col}_missing", col, f"no {col} given")
-    float_id = np.append(float_ids(ent_names), False)
-    out.add(float_id[ent_codes], "enterprise_id_number", "enterprise",
-            lambda i: f"'{frame['enterprise'].iat[i]}': {ID_FLOAT_HINT}", "the id as text, e.g. 91370211473270545N")
+    return _Identities(ent_codes, ent_names, per_codes, per_names, item_codes, item_names)
 
-    # items: each distinct name resolved once
+
+def _cell_message(frame: pd.DataFrame, col: str, template: str) -> Callable[[int], str]:
+    """A message naming the row's cell of ``col``: ``template`` with ``{}`` for the cell's text."""
+    return lambda i: template.format(frame[col].iat[i])
+
+
+def _resolve_items(frame: pd.DataFrame, vocab: Vocabulary, item_codes: Index,
+                   item_names: list[str]) -> tuple[Index, list[Finding]]:
+    """The vocabulary index of each row's item (-1: blank or unknown), each distinct name resolved once."""
     resolved = [vocab.resolve(str(name)) for name in item_names]
     item_map = np.array([vocab.index[r.item] if r else -1 for r in resolved] + [-1], dtype=np.int64)
     item = item_map[item_codes]
     unknown = (item < 0) & (item_codes >= 0)
 
-    def _unknown_message(i: int) -> str:
+    def unknown_message(i: int) -> str:
         name = frame["item"].iat[i]
         hints = vocab.suggest(str(name))
         return f"'{name}' is not a known item" + (f"; did you mean {', '.join(hints)}?" if hints else "")
 
-    out.add(unknown, "item_unknown", "item", _unknown_message, "an item id or name from factors/items.csv",
-            kind=UnknownItem)
-    del item_codes, unknown
+    return item, find(unknown, "item_unknown", "item", unknown_message, "an item id or name from factors/items.csv",
+                      kind=UnknownItem)
 
-    # flows
+
+def _resolve_flows(frame: pd.DataFrame, vocab: Vocabulary, item: Index) -> tuple[Index, list[Finding]]:
+    """The index into :data:`FLOWS` of each row's flow (0, consumption, where blank or unknown)."""
+    found: list[Finding] = []
     if "flow" in frame.columns:
         flow_codes, flow_names = _labels(frame["flow"])
         flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int8)
         flow = flow_map[flow_codes]
-        out.add(flow < 0, "flow_unknown", "flow", lambda i: f"'{frame['flow'].iat[i]}' is not a flow",
-                "consumption, feedstock or export (消费, 原料用能, 外销)")
+        found += find(flow < 0, "flow_unknown", "flow", _cell_message(frame, "flow", "'{}' is not a flow"),
+                      "consumption, feedstock or export (消费, 原料用能, 外销)")
         flow = np.where(flow < 0, 0, flow)
-        del flow_codes
     else:
-        flow = np.zeros(n, dtype=np.int8)
+        flow = np.zeros(len(frame), dtype=np.int8)
     consumption_only = np.array([it.kind in ("water", "economic") for it in vocab.items] + [False])
-    steam_item = np.array([it.kind == "steam" for it in vocab.items] + [False])
     only_consumption = consumption_only[item] & (flow != 0)
-    out.add(only_consumption, "flow_not_allowed", "flow",
-            lambda i: f"{vocab.items[item[i]].label} is counted as used; flow '{FLOWS[flow[i]]}' does not apply",
-            "consumption (or leave the flow empty)")
+    found += find(only_consumption, "flow_not_allowed", "flow",
+                  lambda i: f"{vocab.items[item[i]].label} is counted as used; flow '{FLOWS[flow[i]]}' does not apply",
+                  "consumption (or leave the flow empty)")
+    return flow, found
 
-    # units: each distinct (item, unit) pair converted once
+
+def _resolve_units(frame: pd.DataFrame, vocab: Vocabulary,
+                   item: Index) -> tuple[Index, list[str], Floats, list[Finding]]:
+    """Unit codes and names, and each row's factor to its item's canonical unit (NaN: not convertible).
+
+    Each distinct (item, unit) pair is converted once.
+    """
     unit_codes, unit_names = _labels(frame["unit"])
     pairs, pair_inv = item_unit_pairs(item, unit_codes, len(vocab), len(unit_names))
     pair_factor = np.full(len(pairs), np.nan)
-    pair_problem: dict[int, Problem] = {}
+    found: list[Finding] = []
     for k, key in enumerate(pairs):
         it_idx, u_idx = divmod(int(key), len(unit_names) + 1)
         if it_idx >= len(vocab):
             continue
-        it = vocab.items[it_idx]
         unit = unit_names[u_idx].strip() if u_idx < len(unit_names) else ""
-        if it.unit == "any":
-            pair_factor[k] = 1.0
-            continue
-        if it.unit == "dimensionless" and unit in ("", "1", "-"):
-            pair_factor[k] = 1.0
-            continue
-        try:
-            pair_factor[k] = multiplier(unit, "dimensionless" if it.unit == "dimensionless" else it.unit)
-        except UnitMismatch as exc:
-            p = exc.problems[0]
-            msg = (f"'{unit}' is not a unit of {it.label}, which is measured in units like {it.unit}"
-                   if p.code == "unit_dimension" else p.message)
-            pair_problem[k] = Problem(p.code, msg, expected=f"a unit convertible to {it.unit}")
-    if pair_problem:
-        for k, p in pair_problem.items():
-            out.add(pair_inv == k, p.code, "unit", p.message, p.expected, kind=UnitMismatch)
-    factor = pair_factor[pair_inv]
-    del pair_inv
+        pair_factor[k], problem = _unit_factor(vocab.items[it_idx], unit)
+        if problem is not None:
+            found += find(pair_inv == k, problem.code, "unit", problem.message, problem.expected, kind=UnitMismatch)
+    return unit_codes, unit_names, pair_factor[pair_inv], found
 
-    # amounts
+
+def _unit_factor(it: Item, unit: str) -> tuple[float, Problem | None]:
+    """The factor from ``unit`` to the item's canonical unit [-], or NaN and the problem."""
+    if it.unit == "any" or (it.unit == "dimensionless" and unit in ("", "1", "-")):
+        return 1.0, None
+    try:
+        return multiplier(unit, "dimensionless" if it.unit == "dimensionless" else it.unit), None
+    except UnitMismatch as exc:
+        p = exc.problems[0]
+        msg = (f"'{unit}' is not a unit of {it.label}, which is measured in units like {it.unit}"
+               if p.code == "unit_dimension" else p.message)
+        return np.nan, Problem(p.code, msg, expected=f"a unit convertible to {it.unit}")
+
+
+def _check_amounts(frame: pd.DataFrame, factor: Floats) -> tuple[Floats, Mask, list[Finding]]:
+    """Each row's amount in its item's canonical unit, and which rows are usable (unit, finite, in range)."""
     raw_amount = frame["amount"]
     amount = pd.to_numeric(raw_amount, errors="coerce").to_numpy(np.float64, na_value=np.nan)
-    missing_amount = np.isnan(amount) & ~np.isinf(amount)
-    out.add(missing_amount, "amount_missing", "amount", lambda i: f"'{raw_amount.iat[i]}' is not a number",
-            "a finite number")
-    out.add(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
+    found = find(np.isnan(amount) & ~np.isinf(amount), "amount_missing", "amount",
+                 _cell_message(frame, "amount", "'{}' is not a number"), "a finite number")
+    found += find(np.isinf(amount), "amount_nonfinite", "amount", "the amount is infinite", "a finite number")
     with np.errstate(over="ignore", invalid="ignore"):
-        converted = amount * factor  # in the item's canonical unit; rows not usable are set to 0 below
+        converted = amount * factor  # in the item's canonical unit; rows not usable are set to 0 by validate
         too_large = np.isfinite(amount) & np.isfinite(factor) & ((converted > MAX_AMOUNT) | (converted < -MAX_AMOUNT))
-    out.add(too_large, "amount_out_of_range", "amount", lambda i, amount=amount: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
-            f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
-    out.add((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i, amount=amount: f"{amount[i]} is negative",
-            "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
-    resolved_unit = np.isfinite(factor)
-    usable = resolved_unit & np.isfinite(amount) & (amount >= 0) & ~too_large
-    del factor, amount  # ``converted`` holds amount x factor
+    found += find(too_large, "amount_out_of_range", "amount",
+                  lambda i: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
+                  f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
+    found += find((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
+                  "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
+    usable = np.isfinite(factor) & np.isfinite(amount) & (amount >= 0) & ~too_large
+    return converted, usable, found
 
-    # steam enthalpy
-    if "enthalpy" in frame.columns:
-        enthalpy = pd.to_numeric(frame["enthalpy"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
-        given = _labels(frame["enthalpy"])[0] >= 0
-        out.add(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
-                lambda i: f"'{frame['enthalpy'].iat[i]}' is not a positive enthalpy", "a steam enthalpy in kJ/kg")
-        out.add(given & ~steam_item[item] & (item >= 0), "enthalpy_not_allowed", "enthalpy",
-                "an enthalpy applies to steam only", "an empty enthalpy")
-    else:
-        enthalpy = np.broadcast_to(np.nan, n)  # read-only, no memory: none given
 
-    # periods
+def _check_enthalpy(frame: pd.DataFrame, vocab: Vocabulary, item: Index) -> tuple[Floats, list[Finding]]:
+    """Each row's steam enthalpy [kJ/kg] (NaN where not given): positive, and on steam rows only."""
+    if "enthalpy" not in frame.columns:
+        return np.broadcast_to(np.nan, len(frame)), []  # read-only, no memory: none given
+    enthalpy = pd.to_numeric(frame["enthalpy"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    given = _labels(frame["enthalpy"])[0] >= 0
+    steam_item = np.array([it.kind == "steam" for it in vocab.items] + [False])
+    found = find(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
+                 _cell_message(frame, "enthalpy", "'{}' is not a positive enthalpy"), "a steam enthalpy in kJ/kg")
+    found += find(given & ~steam_item[item] & (item >= 0), "enthalpy_not_allowed", "enthalpy",
+                  "an enthalpy applies to steam only", "an empty enthalpy")
+    return enthalpy, found
+
+
+def _check_periods(frame: pd.DataFrame, per_codes: Index,
+                   per_names: list[str]) -> tuple[Index, Index, list[Finding]]:
+    """Year and month (0: a year) of each distinct period, with a trailing 0 for blank; invalid periods found."""
     years = np.zeros(len(per_names) + 1, dtype=np.int64)
     months = np.zeros(len(per_names) + 1, dtype=np.int64)
     bad_period = np.zeros(len(per_names) + 1, dtype=bool)
@@ -374,65 +628,71 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now:
             years[k], months[k] = int(m.group(1)), int(m.group(2) or 0)
         else:
             bad_period[k] = True
-    out.add(bad_period[per_codes] & (per_codes >= 0), "period_invalid", "period",
-            lambda i: f"'{frame['period'].iat[i]}' is not a period", PERIOD_EXPECTED)
+    return years, months, find(bad_period[per_codes] & (per_codes >= 0), "period_invalid", "period",
+                               _cell_message(frame, "period", "'{}' is not a period"), PERIOD_EXPECTED)
 
-    # groups: (enterprise, period), sorted
-    key = ent_codes.astype(np.int64) * (len(per_names) + 1) + per_codes
+
+@dataclass(frozen=True)
+class _Grouping:
+    """Rows grouped by (enterprise, period), groups sorted: each row's group and each group's keys."""
+
+    group: Index  # group of each row
+    first: Index  # first row of each group
+    g_ent: Index  # enterprise code of each group
+    g_per: Index  # period code of each group
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.first)
+
+
+def _group_rows(ent_codes: Index, per_codes: Index, n_periods: int, n: int) -> _Grouping:
+    """Group the ``n`` rows by (enterprise, period), sorted by enterprise then period code."""
+    key = ent_codes.astype(np.int64) * (n_periods + 1) + per_codes
     group, key_uniques = rank_groups(key)
-    del key, ent_codes
     first = np.empty(len(key_uniques), dtype=np.int64)
     first[group[::-1]] = np.arange(n)[::-1]  # the last write wins: each group's first row
-    g_ent, g_per = np.divmod(key_uniques, len(per_names) + 1)
+    g_ent, g_per = np.divmod(key_uniques, n_periods + 1)
+    return _Grouping(group, first, g_ent, g_per)
 
-    # duplicates: the same item and flow (and steam enthalpy) twice in one group
-    dup = repeated_cells(group, len(key_uniques), item_flow_cells(item, flow, (item >= 0) & resolved_unit))
+
+def _duplicates(vocab: Vocabulary, grouping: _Grouping, item: Index, flow: Index, enthalpy: Floats,
+                resolved_unit: Mask) -> list[Finding]:
+    """The same item and flow (and steam enthalpy) twice in one group."""
+    group = grouping.group
+    dup = repeated_cells(group, grouping.n_groups, item_flow_cells(item, flow, (item >= 0) & resolved_unit))
     if dup.any() and not np.isnan(enthalpy[dup]).all():
         dup_key = (group * (len(vocab) + 1) + item) * len(FLOWS) + flow
         idx = np.flatnonzero(dup)
         again = pd.DataFrame({"k": dup_key[idx], "h": np.nan_to_num(enthalpy[idx], nan=-1.0)}).duplicated(keep=False)
         dup[idx[~again.to_numpy()]] = False
-    out.add(dup, "duplicate_item", "item",
-            lambda i: f"{vocab.items[item[i]].label} with flow {FLOWS[flow[i]]} appears more than once for this enterprise and period",
-            "one row per item and flow; add the amounts up")
+    return find(dup, "duplicate_item", "item",
+                lambda i: f"{vocab.items[item[i]].label} with flow {FLOWS[flow[i]]} appears more than once for this "
+                          "enterprise and period",
+                "one row per item and flow; add the amounts up")
 
-    # regions, per group (first given)
+
+def _group_table(frame: pd.DataFrame, vocab: Vocabulary, ids: _Identities, grouping: _Grouping, years: Index,
+                 months: Index) -> tuple[pd.DataFrame, list[Finding]]:
+    """One row per group: enterprise, period, year, month, the first given region, industry, park and name,
+    and the region's province; a region that is no region code is found (on the group's first row)."""
+    g_per = grouping.g_per
     columns = {
-        "enterprise": np.array(ent_names + [""], dtype=object)[g_ent],
-        "period": np.array(per_names + [""], dtype=object)[g_per],
+        "enterprise": np.array(ids.ent_names + [""], dtype=object)[grouping.g_ent],
+        "period": np.array(ids.per_names + [""], dtype=object)[g_per],
         "year": years[g_per], "month": months[g_per],
     }
     for col in ("region", "industry", "park", "name"):
-        columns[col] = _first_per_group(frame, col, group, first)
+        columns[col] = _first_per_group(frame, col, grouping.group, grouping.first)
     province = {r: vocab.province_of(r) for r in dict.fromkeys(columns["region"])}  # None: national
     province[None] = vocab.province_of("CN")
     columns["province"] = np.array([province[r] for r in columns["region"]], dtype=object)  # None: unknown
     groups = pd.DataFrame(columns)
     bad_region = groups["province"].isna().to_numpy()
-    if bad_region.any():
-        out.add(first[bad_region], "region_unknown", "region",
-                lambda i: f"'{frame['region'].iat[i]}' is not a region code",
-                "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
-    not_usable = ~usable
-    converted[not_usable] = 0.0  # rejected rows (inf, 1e300) may have overflowed
-    item[not_usable] = -1
-    acts = Activities(group=group, item=item, flow=flow,
-                      amount=converted, enthalpy=enthalpy,
-                      unit_code=unit_codes, units=unit_names, rows=rows, groups=groups, first_row=first)
-    if raise_now:
-        out.raise_if_any()
-        return acts
-    return acts, out
-
-
-
-
-
-
-
-
-
-
+    found = find(grouping.first[bad_region], "region_unknown", "region",
+                 _cell_message(frame, "region", "'{}' is not a region code"),
+                 "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
+    return groups, found
 
 
 def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -448,4 +708,5 @@ def _first_per_group(frame: pd.DataFrame, col: str, group: np.ndarray, first: np
     if blank.any():  # those groups take their first row with a value, if any
         idx = np.flatnonzero(blank[group] & (codes >= 0))[::-1]  # reversed: the first occurrence is written last
         chosen[group[idx]] = codes[idx]
-    return np.array([*labels, None], dtype=object)[chosen]
+    values: npt.NDArray[np.object_] = np.array([*labels, None], dtype=object)[chosen]
+    return values

@@ -22,10 +22,14 @@ which are missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit import catalog
@@ -44,7 +48,6 @@ from carbonkit.deflators import (
 )
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.intensity import ratio
-
 # level -> the key columns of its groups (parents first, so that groups nest)
 LEVELS: dict[str, tuple[str, ...]] = {
     "province": ("province",),
@@ -67,11 +70,28 @@ NUMERATORS: tuple[str, ...] = catalog.value_added_sum_columns()
 RESULT_TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name", "release")}
 
 
-def load_results(path: str | Path, release=None, factors: list[Path] | None = None,
+def load_results(path: str | Path, release: str | None = None, factors: list[str | Path] | None = None,
                  year_fallback: str = "nearest") -> AccountingResult | pd.DataFrame:
     """Results from a file: a results CSV of ``carbonkit account --format csv`` (recognised by its
     ``energy_equivalent_tce`` column) is read as it is; activity data (.csv, .json, .jsonl, .xlsx) is accounted
-    with ``release`` (plus the user's ``factors`` tables)."""
+    with ``release`` (plus the user's ``factors`` tables).
+
+    Parameters
+    ----------
+    path : str or Path
+        A results CSV, activity data, or a results dataset folder.
+    release : str, optional
+        The factor release for activity data.
+    factors : list of str or Path, optional
+        Own factor tables for activity data.
+    year_fallback : str
+        How a factor of another year is taken (:class:`carbonkit.AccountingOptions`).
+
+    Returns
+    -------
+    AccountingResult or DataFrame
+        Results: energy [tce], CO2 [tCO2], water [m3], value added [10^4 CNY] per enterprise and period.
+    """
     from carbonkit.accounting import AccountingOptions, account
     from carbonkit.factors import load_release
     from carbonkit.readers import read_activities
@@ -91,12 +111,29 @@ def load_results(path: str | Path, release=None, factors: list[Path] | None = No
     return account(read_activities(path), release=rel, options=AccountingOptions(year_fallback=year_fallback))
 
 
-def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
+def results_frame(data: AccountingResult | pd.DataFrame, periods: list[str] | None = None) -> pd.DataFrame:
     """Enterprise results as one frame: ``enterprise``, ``period``, ``year``, the attributes and the sums.
 
     ``data`` is an :class:`AccountingResult` or a frame of its summary rows (e.g. read back from
     ``carbonkit account --format csv`` or from the service's database). Columns it lacks are NaN. With
     ``periods``, only the rows of those periods are kept (each column is then converted for them only).
+
+    Parameters
+    ----------
+    data : AccountingResult or DataFrame
+        The accounting summary: energy [tce], CO2 [tCO2], water [m3], value added [10^4 CNY] ...
+    periods : list of str, optional
+        The periods ('YYYY' or 'YYYY-MM') to keep.
+
+    Returns
+    -------
+    DataFrame
+        One row per enterprise and period, the sums in the summary's units; NaN where a column is absent.
+
+    Raises
+    ------
+    InvalidInput
+        A required column missing, a period that is no period, two results for one enterprise and period.
     """
     frame = data.summary if isinstance(data, AccountingResult) else data
     if not isinstance(frame, pd.DataFrame):
@@ -107,6 +144,21 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
     if missing:
         raise InvalidInput([Problem("column_missing", f"the results have no column '{c}'", field=c,
                                     expected="a summary frame of carbonkit.account") for c in missing])
+    per_codes, per_names = _period_codes(frame)
+    if periods is not None:
+        keep = np.isin(per_codes, np.flatnonzero(np.isin(per_names, [str(p) for p in periods])))
+        frame, per_codes = frame[keep], per_codes[keep]
+    ent_codes, ent_names = _enterprise_codes(frame, per_codes, per_names)
+    out = {"enterprise": ent_names[ent_codes], "period": per_names[per_codes],
+           "year": np.array([int(p[:4]) for p in per_names], dtype=int)[per_codes] if len(per_names) else
+           np.zeros(0, dtype=int)}
+    result = pd.DataFrame({**out, **_result_columns(frame)})
+    result.attrs["carbonkit_results"] = True
+    return result
+
+
+def _period_codes(frame: pd.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Codes of each row's period over the distinct trimmed periods; a blank or malformed one refused."""
     per_codes, per_values = pd.factorize(frame["period"].to_numpy(dtype=object))
     per_names = np.array([str(p).strip() for p in per_values], dtype=object)
     bad = [p for p in per_names if not _PERIOD.fullmatch(p)]
@@ -114,10 +166,13 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
         shown = bad[0] if bad else "(empty)"
         raise InvalidInput(Problem("period_invalid", f"period '{shown}' is not 'YYYY' or 'YYYY-MM'", field="period",
                                    period=shown))
-    keep = None
-    if periods is not None:
-        keep = np.isin(per_codes, np.flatnonzero(np.isin(per_names, [str(p) for p in periods])))
-        frame, per_codes = frame[keep], per_codes[keep]
+    return per_codes, per_names
+
+
+def _enterprise_codes(frame: pd.DataFrame, per_codes: npt.NDArray[np.intp],
+                      per_names: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Codes of each row's enterprise over the distinct trimmed ids; two results for one (enterprise, period)
+    refused, naming the first repeated."""
     ent_codes, ent_values = pd.factorize(frame["enterprise"].to_numpy(dtype=object))
     ent_names = np.array([str(e).strip() for e in ent_values], dtype=object)
     if len(ent_codes) and np.bincount(ent_codes.astype(np.int64) * len(per_names) + per_codes).max() > 1:
@@ -125,9 +180,12 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
         first = int(np.flatnonzero(key.duplicated().to_numpy())[0])
         raise InvalidInput(Problem("result_duplicate", "two results for one enterprise and period",
                                    enterprise=ent_names[ent_codes[first]], period=per_names[per_codes[first]]))
-    out = {"enterprise": ent_names[ent_codes], "period": per_names[per_codes],
-           "year": np.array([int(p[:4]) for p in per_names], dtype=int)[per_codes] if len(per_names) else
-           np.zeros(0, dtype=int)}
+    return ent_codes, ent_names
+
+
+def _result_columns(frame: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+    """The attributes as text (None: blank or absent) and the sums as floats (NaN: absent), and ``release``."""
+    out = {}
     for col in ATTRIBUTES:
         out[col] = _text(frame[col]) if col in frame.columns else np.full(len(frame), None, dtype=object)
     for col in (*SUM_COLUMNS, "value_added_comparable_10k_cny"):
@@ -135,9 +193,7 @@ def results_frame(data, periods: list[str] | None = None) -> pd.DataFrame:
                     else np.full(len(frame), np.nan))
     if "release" in frame.columns:
         out["release"] = _text(frame["release"])
-    result = pd.DataFrame(out)
-    result.attrs["carbonkit_results"] = True
-    return result
+    return out
 
 
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
@@ -151,13 +207,13 @@ def _text(values: pd.Series) -> np.ndarray:
     return clean[codes]
 
 
-def _per_unique(values: np.ndarray, fn) -> np.ndarray:
+def _per_unique(values: np.ndarray, fn: Callable[[Any], object]) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)
     return mapped[codes]
 
 
-def _region_part(code, level: str):
+def _region_part(code: str | None, level: str) -> str | None:
     if code is None or not code[:2].isdigit():
         return None
     if level == "province":
@@ -167,11 +223,11 @@ def _region_part(code, level: str):
     return code[:6] if len(code) >= 6 and code[2:6].isdigit() and code[2:4] != "00" and code[4:6] != "00" else None
 
 
-def _section(code):
+def _section(code: str | None) -> str | None:
     return code[0].upper() if code and code[0].isalpha() else None
 
 
-def _division(code):
+def _division(code: str | None) -> str | None:
     if not code:
         return None
     if code[0].isalpha():
@@ -180,11 +236,29 @@ def _division(code):
 
 
 def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The group key of every row for each key name (``province``, ``city``, ``county``, ``park``, ...)."""
+    """The group key of every row for each key name (``province``, ``city``, ``county``, ``park``, ...).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results (:func:`results_frame`).
+    keys : tuple of str
+        Key names (:func:`group_keys`).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Each key's value per row (None: the row has none).
+
+    Raises
+    ------
+    InvalidInput
+        For a key that is no level.
+    """
     out = {}
     for key in keys:
         if key in ("province", "city", "county"):
-            out[key] = _per_unique(frame["region"].to_numpy(), lambda c, k=key: _region_part(c, k))
+            out[key] = _per_unique(frame["region"].to_numpy(), partial(_region_part, level=key))
         elif key == "section":
             out[key] = _per_unique(frame["industry"].to_numpy(), _section)
         elif key == "division":
@@ -197,8 +271,23 @@ def key_columns(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndar
     return out
 
 
-def group_keys(by) -> tuple[str, ...]:
-    """Key columns for one level or several (``("city", "section")``), parents first, no repeats."""
+def group_keys(by: str | Iterable[str]) -> tuple[str, ...]:
+    """Key columns for one level or several (``("city", "section")``), parents first, no repeats.
+
+    Parameters
+    ----------
+    by : str or iterable of str
+        Levels of :data:`LEVELS`.
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    InvalidInput
+        For a level that is not one of :data:`LEVELS`.
+    """
     levels = (by,) if isinstance(by, str) else tuple(by)
     keys: list[str] = []
     for level in levels:
@@ -211,7 +300,23 @@ def group_keys(by) -> tuple[str, ...]:
 
 def select(frame: pd.DataFrame, region: str | None = None, park: str | list[str] | None = None,
            industry: str | None = None) -> pd.DataFrame:
-    """Rows of a region (code prefix, ``37`` or ``3702``), of a park (or parks), of an industry (prefix)."""
+    """Rows of a region (code prefix, ``37`` or ``3702``), of a park (or parks), of an industry (prefix).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results (:func:`results_frame`).
+    region : str, optional
+        An administrative code prefix.
+    park : str or list of str, optional
+        Park ids.
+    industry : str, optional
+        A GB/T 4754 code prefix (case-insensitive).
+
+    Returns
+    -------
+    DataFrame
+    """
     keep = np.ones(len(frame), dtype=bool)
     if region:
         keep &= _per_unique(frame["region"].to_numpy(), lambda c: bool(c) and c.startswith(region)).astype(bool)
@@ -248,7 +353,7 @@ def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_
     out["has_va"] = has_va
     out["va"] = np.where(has_va, va, 0.0)
     out["vac"] = np.where(has_va, vac, 0.0)
-    out["basis"] = np.where(has_va, basis, None)
+    out["basis"] = np.where(has_va, basis, None)  # type: ignore[call-overload]  # None: no value added
     for col in NUMERATORS:
         out[f"iv_{col}"] = np.where(has_va, np.nan_to_num(out[col].to_numpy(dtype=float)), 0.0)
     return Prepared(out, None if table is None else table.id, used)
@@ -259,6 +364,20 @@ def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = Tr
 
     Level sums are NaN for a group where no row has the column; intensity sums (``iv_*``, ``va``, ``vac``)
     and counts are plain sums. Groups are sorted by their keys, missing keys (None) last.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Results prepared by :func:`prepare`.
+    keys : tuple of str
+        Key names (:func:`group_keys`); ``()``: one group.
+    with_period : bool
+        Group by period too.
+
+    Returns
+    -------
+    DataFrame
+        Sums in the results' units [tce, tCO2, m3, kWh, 10^4 CNY], counts [-] and price basis per group.
     """
     frame = prepared.frame
     cols = key_columns(frame, keys)
@@ -301,7 +420,18 @@ def group_sums(prepared: Prepared, keys: tuple[str, ...], with_period: bool = Tr
 
 
 def add_intensities(sums: pd.DataFrame) -> pd.DataFrame:
-    """Total-over-total intensities and the price basis of each group."""
+    """Total-over-total intensities and the price basis of each group.
+
+    Parameters
+    ----------
+    sums : DataFrame
+        Group sums (:func:`group_sums`).
+
+    Returns
+    -------
+    DataFrame
+        The same with the intensities of :data:`INTENSITIES` [tce/10^4 CNY, m3/10^4 CNY, tCO2/10^4 CNY].
+    """
     for name, num, den in INTENSITIES:
         sums[name] = ratio(sums[f"iv_{num}"].to_numpy(), sums[den].to_numpy())
     sums["n_comparable"] = sums[f"n_{REPORTED}"] + sums[f"n_{DEFLATED}"] + sums[f"n_{BASE}"]
@@ -326,10 +456,10 @@ class Aggregate:
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         return _records(self.table)
 
-    def to_dict(self, missing_limit: int | None = 100) -> dict:
+    def to_dict(self, missing_limit: int | None = 100) -> dict[str, Any]:
         missing = self.missing if missing_limit is None else self.missing.head(missing_limit)
         return {"by": list(self.by), "keys": list(self.keys), "periods": self.periods, "price_basis": self.price_basis,
                 "deflators": self.deflators, "deflator_rows": self.deflator_rows,
@@ -338,10 +468,14 @@ class Aggregate:
                 "missing": _records(missing)}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    columns = {c: frame[c].tolist() for c in frame.columns}
-    plain = lambda v: None if v is None or (isinstance(v, float) and v != v) else v  # noqa: E731
-    return [{c: plain(values[i]) for c, values in columns.items()} for i in range(len(frame))]
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns: dict[str, list[Any]] = {c: frame[c].tolist() for c in frame.columns}
+    return [{c: _plain(values[i]) for c, values in columns.items()} for i in range(len(frame))]
+
+
+def _plain(v: object) -> object:
+    """None for NaN, else the value."""
+    return None if v is None or (isinstance(v, float) and v != v) else v
 
 
 OUTPUT_ORDER = ("n_expected", "n_reporting", "n_missing", "coverage", "n_value_added", "n_comparable", "price_basis",
@@ -349,7 +483,18 @@ OUTPUT_ORDER = ("n_expected", "n_reporting", "n_missing", "coverage", "n_value_a
 
 
 def register_of(frame: pd.DataFrame) -> pd.DataFrame:
-    """The default register: every enterprise of the results, with its attributes of its latest period."""
+    """The default register: every enterprise of the results, with its attributes of its latest period.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Results (:func:`results_frame`).
+
+    Returns
+    -------
+    DataFrame
+        One row per enterprise: enterprise and its attributes.
+    """
     latest = frame.sort_values("period", kind="stable").drop_duplicates("enterprise", keep="last")
     return latest[["enterprise", *ATTRIBUTES]].reset_index(drop=True)
 
@@ -403,17 +548,38 @@ def _register(register: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates("enterprise", keep="last").reset_index(drop=True)
 
 
-def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFrame, keys: list | tuple,
+def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFrame, keys: list[str] | tuple[str, ...],
                    register: pd.DataFrame, missing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The aggregate table (expected, missing and reporting counts, coverage, the sums, in output order) and the
     missing enterprises with their register attributes, from the expected ``grid`` (keys × periods), the
     missing counts, the group ``sums`` and the ``register``; shared by :func:`aggregate` and the partial-sums
-    path (:func:`carbonkit.sums.aggregate_sums`)."""
+    path (:func:`carbonkit.sums.aggregate_sums`).
+
+    Parameters
+    ----------
+    grid : DataFrame
+        Expected enterprises per group and period (``n_expected``).
+    n_missing : DataFrame
+        Missing enterprises per group and period.
+    sums : DataFrame
+        Group sums with intensities.
+    keys : list or tuple of str
+        The key columns.
+    register : DataFrame
+        The register (enterprise and attributes).
+    missing : DataFrame
+        The missing enterprises per group and period.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The table (coverage [-], sums [their units], intensities) and the missing enterprises.
+    """
     table = grid.merge(n_missing, on=[*keys, "period"], how="left").merge(sums, on=[*keys, "period"], how="outer")
     table["n_expected"] = table["n_expected"].fillna(0).astype(int)
     table["n_missing"] = table["n_missing"].fillna(0).astype(int)
     table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
-    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
+    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])  # type: ignore[arg-type]
     for col in ("n_value_added", "n_comparable"):
         table[col] = table[col].fillna(0).astype(int) if col in table else 0
     table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]

@@ -11,15 +11,37 @@ when there are any, an empty summary (a refused batch gives no numbers, not some
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
 from carbonkit.errors import InvalidInput
 from carbonkit.schema import empty_summary, problems_frame
 
+if TYPE_CHECKING:
+    from carbonkit.accounting import AccountingOptions, AccountingResult
+    from carbonkit.factors import Release
 
-def account_collecting(data, release=None, options=None):
-    """:func:`carbonkit.account` that returns its problems as a frame (module docstring)."""
+
+def account_collecting(data: Any, release: Release | str | None = None,
+                       options: AccountingOptions | dict[str, Any] | None = None) -> AccountingResult:
+    """:func:`carbonkit.account` that returns its problems as a frame (module docstring).
+
+    Parameters
+    ----------
+    data : DataFrame, documents or path
+        As :func:`carbonkit.account` takes it.
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    AccountingResult
+        With ``problems`` (empty when the batch is accepted) and, when there are any, an empty summary.
+    """
     from carbonkit.accounting import AccountingOptions, AccountingResult, account, to_frame
     from carbonkit.factors import Release, load_release
 
@@ -29,14 +51,14 @@ def account_collecting(data, release=None, options=None):
         frame = to_frame(data)
         result = account(frame, release, options)
     except InvalidInput as exc:
-        frame = data if isinstance(data, pd.DataFrame) else None
-        problems = problems_frame(exc.problems, _sources(frame, [p.row for p in exc.problems]))
+        given = data if isinstance(data, pd.DataFrame) else None
+        problems = problems_frame(exc.problems, _sources(given, [p.row for p in exc.problems]))
         return AccountingResult(summary=empty_summary(), release=release.name, options=options, problems=problems)
     result.problems = problems_frame([])
     return result
 
 
-def _sources(frame: pd.DataFrame | None, rows: list) -> list | None:
+def _sources(frame: pd.DataFrame | None, rows: list[int | None]) -> list[Any] | None:
     """The ``source`` of each problem's row (None where the input has no source or the row is not known)."""
     if frame is None or "source" not in frame.columns:
         return None

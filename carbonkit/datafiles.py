@@ -20,15 +20,36 @@ def _locate(packaged_name: str, checkout_name: str) -> Path:
 
 @cache
 def data_dir() -> Path:
-    """The folder holding items.csv, regions.csv, tables/ and releases/."""
+    """The folder holding items.csv, regions.csv, tables/ and releases/.
+
+    Returns
+    -------
+    Path
+    """
     return _locate("_factor_data", "factors")
 
 
 @cache
 def examples_dir() -> Path:
-    """The folder of the bundled examples."""
+    """The folder of the bundled examples.
+
+    Returns
+    -------
+    Path
+    """
     return _locate("_examples", "examples")
 
 
 def data_path(*parts: str) -> Path:
+    """A path inside the data folder (:func:`data_dir`).
+
+    Parameters
+    ----------
+    *parts : str
+        The path's parts below the data folder.
+
+    Returns
+    -------
+    Path
+    """
     return data_dir().joinpath(*parts)

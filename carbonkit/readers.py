@@ -12,8 +12,10 @@ import json
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import IO, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -58,10 +60,29 @@ XLSX_MAX_MEMBERS = 10_000  # files in the archive
 XLSX_MAX_RATIO = 200  # unpacked / packed size of one member larger than XLSX_RATIO_FROM_BYTES
 XLSX_RATIO_FROM_BYTES = 1024 * 1024  # [B]
 _INFLATE_CHUNK = 64 * 1024  # [B] the most one inflate step may produce
+Source = str | Path | IO[bytes] | IO[str]  # a file path, or a binary or text stream
 
 
 def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFrame:
-    """Rename known headers to canonical names; refuse a header that maps twice."""
+    """Rename known headers to canonical names; refuse a header that maps twice.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table as read, headers in Chinese or English.
+    source : str
+        The name of the input, for the message.
+
+    Returns
+    -------
+    DataFrame
+        The same table with the canonical column names.
+
+    Raises
+    ------
+    InvalidInput
+        A header that maps to a canonical name another header maps to.
+    """
     mapping: dict[str, str] = {}
     problems = []
     for col in frame.columns:
@@ -79,7 +100,7 @@ def canonical_columns(frame: pd.DataFrame, source: str = "input") -> pd.DataFram
 TYPED_CSV_BYTES = 4 * 1024 * 1024  # [B] from this size a CSV file is read typed first (see _read_typed)
 
 
-def _read_typed(source) -> pd.DataFrame | None:
+def _read_typed(source: Source) -> pd.DataFrame | None:
     """A large CSV file read with ``amount`` as floats and the text columns as categories (their distinct
     values trimmed once, not every cell), or None when that does not go (an amount that is not a number,
     an empty one, a header that maps twice): the text reading then reports each problem by row.
@@ -88,24 +109,40 @@ def _read_typed(source) -> pd.DataFrame | None:
     """
     if not isinstance(source, (str, Path)) or Path(source).stat().st_size < TYPED_CSV_BYTES:
         return None
-    options = {"keep_default_na": False, "encoding": "utf-8-sig"}  # spaces: trimmed with the categories below
     try:
-        with open(source, encoding="utf-8-sig", newline="") as fh:  # the header line, without pandas' set-up
-            raw = next(csv.reader(fh))
-        header = [h.lstrip() for h in raw]  # as skipinitialspace reads it
-        canon = {col: _LOOKUP.get(normalise_name(col)) for col in header}
-        known = [c for c in canon.values() if c]
-        if len(set(known)) < len(known) or "amount" not in known:  # a header that maps twice, another dialect
+        typed = _typed_header(source)
+        if typed is None:
             return None
-        dtype = {r: np.float64 if canon[h] == "amount" else "category" if canon[h] in _TEXT_COLUMNS else str
-                 for r, h in zip(raw, header)}
-        frame = pd.read_csv(source, dtype=dtype, **options)
+        raw, header, canon, dtype = typed
+        frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")  # spaces: trimmed
     except (ValueError, TypeError, StopIteration, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-        return None
+        return None  # with the categories below
     if list(frame.columns) != raw:  # pandas read another header (duplicates renamed ...)
         return None
     frame.columns = header
-    frame = frame.rename(columns={col: c for col, c in canon.items() if c})
+    trimmed = _trimmed_categories(frame.rename(columns={col: c for col, c in canon.items() if c}))
+    if trimmed is not None:
+        trimmed["row"] = np.arange(2, len(trimmed) + 2)  # header is line 1
+    return trimmed
+
+
+def _typed_header(source: str | Path) -> tuple[list[str], list[str], dict[str, str | None], dict[str, Any]] | None:
+    """The header as in the file and as read (leading spaces dropped), each column's canonical name and its
+    dtype (``amount`` float, text columns categories); None for a header that maps twice or has no amount."""
+    with open(source, encoding="utf-8-sig", newline="") as fh:  # the header line, without pandas' set-up
+        raw = next(csv.reader(fh))
+    header = [h.lstrip() for h in raw]  # as skipinitialspace reads it
+    canon = {col: _LOOKUP.get(normalise_name(col)) for col in header}
+    known = [c for c in canon.values() if c]
+    if len(set(known)) < len(known) or "amount" not in known:  # a header that maps twice, another dialect
+        return None
+    dtype: dict[str, Any] = {r: np.float64 if canon[h] == "amount" else "category" if canon[h] in _TEXT_COLUMNS else str
+                             for r, h in zip(raw, header)}
+    return raw, header, canon, dtype
+
+
+def _trimmed_categories(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The text columns' categories trimmed once (not every cell); None where a category holds a quote."""
     for col in frame.columns:
         if col in _TEXT_COLUMNS:
             categories = frame[col].cat.categories
@@ -113,17 +150,32 @@ def _read_typed(source) -> pd.DataFrame | None:
                 return None  # a quoted field after a space: the text reading (skipinitialspace) reads it right
             trimmed = categories.astype(str).str.strip()
             if not trimmed.equals(categories):
-                frame[col] = (frame[col].cat.rename_categories(trimmed) if trimmed.is_unique
+                frame[col] = (frame[col].cat.rename_categories(trimmed)  # type: ignore[arg-type]  # an Index is a sequence
+                              if trimmed.is_unique
                               else frame[col].astype(str).str.strip())
-    frame["row"] = np.arange(2, len(frame) + 2)  # header is line 1
     return frame
 
 
-def read_csv(source) -> pd.DataFrame:
+def read_csv(source: Source) -> pd.DataFrame:
     """The long table from a CSV file or stream. ``row`` is the line number.
 
     The encoding is detected (UTF-8 with or without BOM, else GB18030, which covers GBK and GB2312: what Excel
     on Chinese Windows saves) and the delimiter too (comma, semicolon or tab, from the header line).
+
+    Parameters
+    ----------
+    source : str, Path or stream
+        The file path, or a binary or text stream.
+
+    Returns
+    -------
+    DataFrame
+        The long table (amounts as in the file, in their ``unit``), with ``row``.
+
+    Raises
+    ------
+    InvalidInput
+        An encoding or header that cannot be read, naming what was expected.
     """
     name = Path(source).name if isinstance(source, (str, Path)) else "CSV"
     typed = _read_typed(source)
@@ -146,7 +198,23 @@ def read_csv(source) -> pd.DataFrame:
 
 
 def read_json(path: str | Path) -> pd.DataFrame:
-    """The long table from a JSON document, a JSON list of documents, or JSON lines (.jsonl)."""
+    """The long table from a JSON document, a JSON list of documents, or JSON lines (.jsonl).
+
+    Parameters
+    ----------
+    path : str or Path
+        A .json or .jsonl file.
+
+    Returns
+    -------
+    DataFrame
+        The long table with ``path`` and ``row``.
+
+    Raises
+    ------
+    InvalidInput
+        Not JSON, or a document that does not validate (every problem, with its path).
+    """
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig")
     try:
@@ -161,7 +229,7 @@ def read_json(path: str | Path) -> pd.DataFrame:
     return documents_to_frame(docs)
 
 
-def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> pd.DataFrame:
+def read_excel(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> pd.DataFrame:
     """The long table from every data sheet of an .xlsx workbook (a path or a binary stream).
 
     Before openpyxl opens it, the archive is checked by :func:`check_xlsx_archive` (at most
@@ -172,6 +240,23 @@ def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> 
     skipped. ``sheet`` and ``row`` (the row number as Excel shows it) travel with every row, so each problem
     the accounting finds names both. The template's instructions and lists sheets (:data:`NOTE_SHEETS`) are
     skipped; any other non-empty sheet without the required headers is refused, never silently dropped.
+
+    Parameters
+    ----------
+    source : str, Path or binary stream
+        The workbook.
+    max_unpacked_bytes : int
+        The most the archive may unpack to [B].
+
+    Returns
+    -------
+    DataFrame
+        The long table with ``sheet`` and ``row``.
+
+    Raises
+    ------
+    InvalidInput
+        An archive too large or broken, a sheet not recognised, no data.
     """
     from openpyxl import load_workbook  # imported here: only workbooks need it
     from openpyxl.utils.exceptions import InvalidFileException
@@ -182,25 +267,8 @@ def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> 
         book = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise _unreadable(name, exc) from None
-    frames, problems, seen, data_sheets = [], [], [], []
     try:
-        for sheet in book.worksheets:
-            seen.append(sheet.title)
-            sheet.reset_dimensions()  # a sheet's stated size may be missing or wrong; read the rows there are
-            rows = sheet.iter_rows(min_row=1, values_only=True)
-            header = next(rows, None)
-            if normalise_name(sheet.title) in NOTE_SHEETS:
-                continue
-            if header is None or all(_blank(v) for v in header):
-                if any(not all(_blank(v) for v in row) for row in rows):
-                    problems.append(Problem("sheet_unrecognised", "row 1 is empty; the header must be in row 1",
-                                            row=1, sheet=sheet.title, expected="a header row with " + ", ".join(REQUIRED)))
-                continue
-            frame, sheet_problems = _sheet_frame(sheet.title, header, rows)
-            problems += sheet_problems
-            if frame is not None:
-                frames.append(frame)
-                data_sheets.append(sheet.title)
+        frames, problems, seen = _read_sheets(book)
     except InvalidInput:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # sheets are read lazily: broken packed
@@ -212,11 +280,39 @@ def read_excel(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> 
     if not frames:
         raise InvalidInput(Problem("sheet_missing", f"{name}: no sheet holds activity data (sheets: {', '.join(seen)})",
                                    expected="a sheet with the header row " + ", ".join(REQUIRED)))
-    filled = [f for f in frames if not f.empty]
+    filled = [f for f in frames.values() if not f.empty]
     if not filled:
-        raise InvalidInput(Problem("rows_missing", f"{name}: the sheets {', '.join(data_sheets)} "
+        raise InvalidInput(Problem("rows_missing", f"{name}: the sheets {', '.join(frames)} "
                                    "hold no data rows", expected="one row per enterprise, period and item from row 2"))
     return pd.concat(filled, ignore_index=True)
+
+
+def _read_sheets(book: Any) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
+    """Every data sheet's long table by title, the problems of the sheets, and every sheet's title.
+
+    The note sheets (:data:`NOTE_SHEETS`) and empty sheets are skipped; a sheet with rows below an empty
+    row 1 is a problem.
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    seen: list[str] = []
+    for sheet in book.worksheets:
+        seen.append(sheet.title)
+        sheet.reset_dimensions()  # a sheet's stated size may be missing or wrong; read the rows there are
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        header = next(rows, None)
+        if normalise_name(sheet.title) in NOTE_SHEETS:
+            continue
+        if header is None or all(_blank(v) for v in header):
+            if any(not all(_blank(v) for v in row) for row in rows):
+                problems.append(Problem("sheet_unrecognised", "row 1 is empty; the header must be in row 1",
+                                        row=1, sheet=sheet.title, expected="a header row with " + ", ".join(REQUIRED)))
+            continue
+        frame, sheet_problems = _sheet_frame(sheet.title, header, rows)
+        problems += sheet_problems
+        if frame is not None:
+            frames[sheet.title] = frame
+    return frames, problems, seen
 
 
 def _unreadable(name: str, exc: Exception) -> InvalidInput:
@@ -225,7 +321,7 @@ def _unreadable(name: str, exc: Exception) -> InvalidInput:
                                 expected="an Excel workbook (.xlsx), e.g. from `carbonkit template`"))
 
 
-def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES, name: str = "workbook") -> None:
+def check_xlsx_archive(source: str | Path | IO[bytes], max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES, name: str = "workbook") -> None:
     """Refuse an .xlsx (a path or a seekable binary stream) that would unpack too far, before any XML is parsed.
 
     From the zip central directory: more than :data:`XLSX_MAX_MEMBERS` members, members that together unpack to
@@ -234,15 +330,30 @@ def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES
     .xlsx) or encrypted gives ``xlsx_invalid``. The declared sizes are then proved: each deflated member is inflated
     in steps of at most 64 KiB and counted, stopping as soon as it exceeds its declared size (``xlsx_invalid``), so
     neither this check nor openpyxl afterwards unpacks more than the limit. A stream is left where it was.
+
+    Parameters
+    ----------
+    source : str, Path or binary stream
+        The workbook.
+    max_unpacked_bytes : int
+        The most all members may unpack to [B].
+    name : str
+        The workbook's name, for the messages.
+
+    Raises
+    ------
+    InvalidInput
+        ``xlsx_too_large`` or ``xlsx_invalid``.
     """
-    start = None if isinstance(source, (str, Path)) else source.tell()
+    stream = None if isinstance(source, (str, Path)) else source
+    start = None if stream is None else stream.tell()
     try:
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
             problems = _declared_problems(members, max_unpacked_bytes, name)
             if problems:
                 raise InvalidInput(problems)
-            fp = archive.fp
+            fp = cast(IO[bytes], archive.fp)  # open while the archive is
             for info in members:
                 if info.compress_type == zipfile.ZIP_DEFLATED and _inflated_size(fp, info) > info.file_size:
                     raise InvalidInput(Problem(
@@ -253,8 +364,8 @@ def check_xlsx_archive(source, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise _unreadable(name, exc) from None
     finally:
-        if start is not None:
-            source.seek(start)
+        if stream is not None and start is not None:
+            stream.seek(start)
 
 
 def _declared_problems(members: list[zipfile.ZipInfo], limit: int, name: str) -> list[Problem]:
@@ -286,7 +397,7 @@ def _declared_problems(members: list[zipfile.ZipInfo], limit: int, name: str) ->
     return problems
 
 
-def _inflated_size(fp, info: zipfile.ZipInfo) -> int:
+def _inflated_size(fp: IO[bytes], info: zipfile.ZipInfo) -> int:
     """The bytes [B] a deflated member really unpacks to, counted up to one step past its declared size."""
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -310,26 +421,15 @@ def _inflated_size(fp, info: zipfile.ZipInfo) -> int:
     return produced
 
 
-def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _sheet_frame(title: str, header: tuple[Any, ...],
+                 rows: Iterable[tuple[Any, ...]]) -> tuple[pd.DataFrame | None, list[Problem]]:
     """One sheet as the long table with ``sheet`` and ``row``, or the problems of its header."""
     keep = [i for i, h in enumerate(header) if not _blank(h)]
     names = [str(header[i]).strip() for i in keep]
-    known = [n for n in names if normalise_name(n) in _LOOKUP]
-    missing = [c for c in REQUIRED if c not in {_LOOKUP[normalise_name(n)] for n in known}]
-    if missing:
-        what = (f"columns {', '.join(missing)} are missing" if known else
-                "this is not a header of the long table; fix the header or delete the sheet")
-        return None, [Problem("sheet_unrecognised" if not known else "column_missing", what, row=1, sheet=title,
-                              field=None if not known else missing[0],
-                              expected="a header row with " + ", ".join(REQUIRED) + " (Chinese or English names)")]
-    periods = [_LOOKUP.get(normalise_name(n)) == "period" for n in names]
-    values, numbers = [], []
-    for number, row in enumerate(rows, start=2):
-        cells = [row[i] if i < len(row) else None for i in keep]
-        if all(_blank(v) for v in cells):
-            continue
-        values.append([_cell_text(v, p) for v, p in zip(cells, periods)])
-        numbers.append(number)
+    problems = _header_problems(title, names)
+    if problems:
+        return None, problems
+    values, numbers = _sheet_rows(rows, keep, [_LOOKUP.get(normalise_name(n)) == "period" for n in names])
     try:
         frame = canonical_columns(pd.DataFrame(values, columns=names, dtype=object), f"sheet {title}")
     except InvalidInput as exc:
@@ -342,11 +442,37 @@ def _sheet_frame(title: str, header: tuple, rows) -> tuple[pd.DataFrame | None, 
     return frame, []
 
 
-def _blank(value) -> bool:
+def _header_problems(title: str, names: list[str]) -> list[Problem]:
+    """A header without the :data:`REQUIRED` columns: which are missing, or that it is no header of the table."""
+    known = [n for n in names if normalise_name(n) in _LOOKUP]
+    missing = [c for c in REQUIRED if c not in {_LOOKUP[normalise_name(n)] for n in known}]
+    if not missing:
+        return []
+    what = (f"columns {', '.join(missing)} are missing" if known else
+            "this is not a header of the long table; fix the header or delete the sheet")
+    return [Problem("sheet_unrecognised" if not known else "column_missing", what, row=1, sheet=title,
+                    field=None if not known else missing[0],
+                    expected="a header row with " + ", ".join(REQUIRED) + " (Chinese or English names)")]
+
+
+def _sheet_rows(rows: Iterable[tuple[Any, ...]], keep: list[int],
+                periods: list[bool]) -> tuple[list[list[str]], list[int]]:
+    """The cells of the kept columns of each non-blank row as text, and each row's number (row 2 first)."""
+    values, numbers = [], []
+    for number, row in enumerate(rows, start=2):
+        cells = [row[i] if i < len(row) else None for i in keep]
+        if all(_blank(v) for v in cells):
+            continue
+        values.append([_cell_text(v, p) for v, p in zip(cells, periods)])
+        numbers.append(number)
+    return values, numbers
+
+
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _cell_text(value, period: bool = False) -> str:
+def _cell_text(value: object, period: bool = False) -> str:
     """A cell as the text a CSV would hold: integers without '.0', dates as 'YYYY-MM' in the period column."""
     if value is None:
         return ""
@@ -360,7 +486,18 @@ def _cell_text(value, period: bool = False) -> str:
 
 
 def read_activities(path: str | Path) -> pd.DataFrame:
-    """The long activity table from a .csv, .json, .jsonl, .xlsx or .parquet file, or a folder of Parquet files."""
+    """The long activity table from a .csv, .json, .jsonl, .xlsx or .parquet file, or a folder of Parquet files.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file or folder.
+
+    Returns
+    -------
+    DataFrame
+        The long table (amounts in their ``unit``), with ``row`` (and ``sheet``, ``path`` where they apply).
+    """
     path = Path(path)
     if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):  # a Parquet file or dataset folder
         from carbonkit.parquet import read_parquet

@@ -33,7 +33,12 @@ Everything is drawn with numpy from ``seed``: the same arguments give the same f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.units import multiplier
@@ -149,6 +154,17 @@ def enterprises(n: int = PROVINCE_ENTERPRISES, seed: int = 0) -> pd.DataFrame:
 
     Columns: enterprise (18-character code), name, region (6-digit county code), city (4-digit),
     industry (GB/T 4754 division "C13".."C43"), park ("P0001"... for about a third, else empty).
+
+    Parameters
+    ----------
+    n : int
+        The number of enterprises [-].
+    seed : int
+        The random seed: the same seed gives the same table.
+
+    Returns
+    -------
+    DataFrame
     """
     rng = np.random.default_rng([seed, 0])
     codes, county_city, county_p = _counties()
@@ -168,10 +184,10 @@ def enterprises(n: int = PROVINCE_ENTERPRISES, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({
         "enterprise": _uscc(county_codes[county].astype(np.int64), rng),
         "name": name,
-        "region": pd.Categorical.from_codes(county, categories=codes),
-        "city": pd.Categorical.from_codes(county_city[county], categories=[c[0] for c in _CITIES]),
-        "industry": pd.Categorical.from_codes(division, categories=[d[0] for d in _DIVISIONS]),
-        "park": pd.Categorical.from_codes(park, categories=park_cats),
+        "region": _categorical(county, categories=codes),
+        "city": _categorical(county_city[county], categories=[c[0] for c in _CITIES]),
+        "industry": _categorical(division, categories=[d[0] for d in _DIVISIONS]),
+        "park": _categorical(park, categories=park_cats),
     })
 
 
@@ -185,30 +201,62 @@ def _price_level(years: np.ndarray) -> np.ndarray:
     return out
 
 
-def _annual(ent: pd.DataFrame, years: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+Grid = npt.NDArray[np.float64]  # one value per enterprise and year, shape (enterprises, years), or (enterprises, 1)
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """The random draws of one province (the order of the calls fixes the numbers for a seed)."""
+
+    rng: np.random.Generator
+    n: int  # enterprises
+
+    def lognormal(self, sigma: float, shape: tuple[int, int] | None = None) -> Grid:
+        """Factors with mean 1 and log-spread ``sigma`` [-], one per enterprise unless ``shape`` says otherwise."""
+        return np.exp(self.rng.normal(-sigma**2 / 2, sigma, size=shape or (self.n, 1)))
+
+
+def _annual(ent: pd.DataFrame, years: npt.NDArray[np.int_], rng: np.random.Generator) -> dict[str, Grid]:
     """Amounts in each item's canonical unit, shape (enterprises, years); 0 where the item is absent."""
-    n, ny = len(ent), len(years)
     division = ent["industry"].cat.codes.to_numpy()
     profile_names = list(_PROFILES)
     prof = np.array([_PROFILES[p] for p in profile_names])[[profile_names.index(d[1]) for d in _DIVISIONS]][division]
     col = {c: prof[:, i] for i, c in enumerate(_PROFILE_COLUMNS)}
     dt = (years - BASE_YEAR)[None, :].astype(float)
+    draw = _Draw(rng, len(ent))
+    va0, growth, va_real, price = _value_added(draw, years, division, dt)
+    trend = rng.normal(-0.03, 0.015, size=(draw.n, 1))
+    energy = va_real * draw.lognormal(0.45) * (1 + trend) ** dt * draw.lognormal(0.05, (draw.n, len(years)))
+    out = _energy_items(draw, energy, col, division, dt)
+    out.update(_water_items(draw, ent, va_real, col, dt))
+    out.update(_economic_items(draw, va0, va_real, price, growth, col, dt))
+    return out
 
-    def lognormal(sigma, shape=(n, 1)):
-        return np.exp(rng.normal(-sigma**2 / 2, sigma, size=shape))
 
-    va0 = lognormal(1.1)[:, 0]
+def _value_added(draw: _Draw, years: npt.NDArray[np.int_], division: npt.NDArray[np.integer[Any]],
+                 dt: Grid) -> tuple[npt.NDArray[np.float64], Grid, Grid, Grid]:
+    """Base-year value added [10^4 CNY] (summing to the province's share), growth [1/a], real value added at
+    base-year prices [10^4 CNY] and the price level [-] (1 in the base year) per division and year."""
+    n, ny = draw.n, len(years)
+    va0 = draw.lognormal(1.1)[:, 0]
     va0 *= PROVINCE_VA_2020_10K_CNY * n / PROVINCE_ENTERPRISES / va0.sum()
-    growth = rng.normal(0.05, 0.03, size=(n, 1))
-    va_real = va0[:, None] * (1 + growth) ** dt * lognormal(0.04, (n, ny))
-    price = _price_level(years)[None, :] * np.exp(rng.normal(0, 0.015, size=(len(_DIVISIONS), ny)))[division]
+    growth = draw.rng.normal(0.05, 0.03, size=(n, 1))
+    va_real = va0[:, None] * (1 + growth) ** dt * draw.lognormal(0.04, (n, ny))
+    price = _price_level(years)[None, :] * np.exp(draw.rng.normal(0, 0.015, size=(len(_DIVISIONS), ny)))[division]
     price[:, years == BASE_YEAR] = 1.0
-    trend = rng.normal(-0.03, 0.015, size=(n, 1))
-    energy = va_real * lognormal(0.45) * (1 + trend) ** dt * lognormal(0.05, (n, ny))
+    return va0, growth, va_real, price
 
-    def carrier(intensity, share=None, sigma=0.35):
+
+def _energy_items(draw: _Draw, energy: Grid, col: dict[str, npt.NDArray[np.float64]],
+                  division: npt.NDArray[np.integer[Any]], dt: Grid) -> dict[str, Grid]:
+    """Electricity [kWh] (part of it green), gas [m3], coal and diesel [t], steam [t] or heat [MJ], feedstock
+    gas [m3]: each the enterprise's energy [tce] times its division's intensity, where the carrier is used."""
+    n, rng = draw.n, draw.rng
+
+    def carrier(intensity: npt.NDArray[np.float64], share: npt.NDArray[np.float64] | None = None,
+                sigma: float = 0.35) -> Grid:
         present = np.ones((n, 1), bool) if share is None else (rng.random((n, 1)) < share[:, None])
-        return np.where(present, energy * intensity[:, None] * lognormal(sigma), 0.0)
+        return np.where(present, energy * intensity[:, None] * draw.lognormal(sigma), 0.0)
 
     out = {"electricity": carrier(col["elec_kwh"])}
     green_share = np.where(rng.random((n, 1)) < 0.03 + 0.02 * dt, rng.uniform(0.05, 0.3, (n, 1)), 0.0)
@@ -223,8 +271,14 @@ def _annual(ent: pd.DataFrame, years: np.ndarray, rng: np.random.Generator) -> d
     out["heat"] = np.where(as_heat, steam * 2800.0, 0.0)
     feed = (division == [d[0] for d in _DIVISIONS].index("C26"))[:, None] & (rng.random((n, 1)) < 0.4)
     out["feedstock_gas"] = np.where(feed, energy * col["gas_m3"][:, None] * rng.uniform(0.5, 3.0, (n, 1)), 0.0)
+    return out
 
-    withdrawal = va_real * col["water_m3"][:, None] * lognormal(0.5) * 0.99 ** dt * lognormal(0.05, (n, ny))
+
+def _water_items(draw: _Draw, ent: pd.DataFrame, va_real: Grid, col: dict[str, npt.NDArray[np.float64]],
+                 dt: Grid) -> dict[str, Grid]:
+    """Water withdrawn [m3] split over 2 to 4 sources (seawater on the coast only), and recycled water [m3]."""
+    n, rng = draw.n, draw.rng
+    withdrawal = va_real * col["water_m3"][:, None] * draw.lognormal(0.5) * 0.99 ** dt * draw.lognormal(0.05, va_real.shape)
     k = rng.integers(2, 5, size=(n, 1))
     score = rng.random((n, len(_WATER))) ** (1 / _WATER_WEIGHT)  # weighted sampling without replacement
     coastal = np.isin(ent["city"].to_numpy(), _COASTAL)
@@ -232,76 +286,106 @@ def _annual(ent: pd.DataFrame, years: np.ndarray, rng: np.random.Generator) -> d
     rank = (-score).argsort(axis=1).argsort(axis=1)
     shares = np.where(rank < k, rng.gamma(2.0, size=(n, len(_WATER))), 0.0)
     shares /= shares.sum(axis=1, keepdims=True)
-    for j, item in enumerate(_WATER):
-        out[item] = withdrawal * shares[:, j : j + 1]
+    out = {item: withdrawal * shares[:, j : j + 1] for j, item in enumerate(_WATER)}
     reuse = rng.uniform(0.4, 0.95, size=(n, 1))
     out["recycled_water"] = withdrawal * reuse / (1 - reuse)
+    return out
 
-    out["value_added"] = va_real * price
-    out["va_price_index"] = price
+
+def _economic_items(draw: _Draw, va0: npt.NDArray[np.float64], va_real: Grid, price: Grid, growth: Grid,
+                    col: dict[str, npt.NDArray[np.float64]], dt: Grid) -> dict[str, Grid]:
+    """Value added at current prices [10^4 CNY] and its price index [-], revenue and tax [10^4 CNY], land [mu]
+    and employees [persons]."""
+    n, rng = draw.n, draw.rng
+    out = {"value_added": va_real * price, "va_price_index": price}
     va_rate = col["va_rate"][:, None] * rng.uniform(0.8, 1.2, size=(n, 1))
     out["revenue"] = out["value_added"] / va_rate
     out["tax"] = out["revenue"] * rng.uniform(0.02, 0.07, size=(n, 1))
     revenue0 = va0[:, None] / va_rate
-    out["land_area"] = np.broadcast_to(np.round(revenue0 / col["rev_per_mu"][:, None] * lognormal(0.4), 1),
-                                       (n, ny)).clip(5.0)
-    out["employees"] = np.maximum(20, np.round(revenue0 / col["rev_per_emp"][:, None] * lognormal(0.4)
+    out["land_area"] = np.broadcast_to(np.round(revenue0 / col["rev_per_mu"][:, None] * draw.lognormal(0.4),
+                                                1), va_real.shape).clip(5.0)
+    out["employees"] = np.maximum(20, np.round(revenue0 / col["rev_per_emp"][:, None] * draw.lognormal(0.4)
                                                * (1 + growth / 3) ** dt))
     return out
 
 
-def province(n_enterprises: int = PROVINCE_ENTERPRISES, years=range(2020, 2026), seed: int = 0,
+def province(n_enterprises: int = PROVINCE_ENTERPRISES, years: Iterable[int] = range(2020, 2026), seed: int = 0,
              months: bool = False) -> pd.DataFrame:
     """The long activity table of a synthetic Shandong province (columns in the module docstring).
 
     Rows are sorted by enterprise, period and item. The default (31,600 enterprises x 6 years) gives
     about 2.4 million rows; ``months=True`` splits flows into 12 monthly rows each (stocks are
     repeated), twelve times as many.
+
+    Parameters
+    ----------
+    n_enterprises : int
+        The number of enterprises [-].
+    years : iterable of int
+        The years [a].
+    seed : int
+        The random seed: the same seed gives the same table.
+    months : bool
+        Monthly rows instead of annual ones.
+
+    Returns
+    -------
+    DataFrame
+        The long table: amounts in the units drawn for each row (t, kWh, MWh, m3, 10^4 CNY ...).
     """
     years = np.asarray(list(years), dtype=int)
     ent = enterprises(n_enterprises, seed)
     rng = np.random.default_rng([seed, 1])
     amounts = _annual(ent, years, rng)
     ny = len(years)
-
     unit_cats = sorted({u for _, units in _UNITS.values() for u in units} | {"m3", ""})
-    item_cats = ITEMS
+    ey, flow, amount, unit, item = _item_rows(amounts, unit_cats, rng)
+    periods = [str(y) for y in years]
+    period = ey % ny
+    if months:
+        ey, flow, amount, unit, item, period = _split_months(ey, flow, amount, unit, item, period, rng)
+        periods = [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
+    ent_idx = ey // ny
+    price_index = item == ITEMS.index("va_price_index")
+    amount = np.where(price_index, np.round(amount, 4), np.round(amount, 3))
+    return pd.DataFrame({
+        "enterprise": _categorical(ent_idx, categories=ent["enterprise"]),
+        "period": _categorical(period, categories=periods),
+        "item": _categorical(item, categories=ITEMS),
+        "amount": amount,
+        "unit": _categorical(unit, categories=unit_cats),
+        "flow": _categorical(flow, categories=["consumption", "feedstock"]),
+        "region": _categorical(ent["region"].cat.codes.to_numpy()[ent_idx],
+                                            categories=ent["region"].cat.categories),
+        "industry": _categorical(ent["industry"].cat.codes.to_numpy()[ent_idx],
+                                              categories=ent["industry"].cat.categories),
+    })
+
+
+def _item_rows(amounts: dict[str, Grid], unit_cats: list[str],
+               rng: np.random.Generator) -> tuple[npt.NDArray[Any], ...]:
+    """The rows with an amount, sorted by enterprise-year and item: enterprise-year index, flow code, amount in
+    the unit drawn for the row, unit code and item code (feedstock gas is natural gas with flow feedstock)."""
     blocks = []  # (item code, flow code, amount in the canonical unit, unit code) over enterprise-years
-    for slot, item in enumerate([*ITEMS, "feedstock_gas"]):
-        values = amounts[item].ravel()
+    for slot, item_name in enumerate([*ITEMS, "feedstock_gas"]):
+        values = amounts[item_name].ravel()
         rows = np.flatnonzero(values > 0)
-        name = "natural_gas" if item == "feedstock_gas" else item
+        name = "natural_gas" if item_name == "feedstock_gas" else item_name
         canonical, spellings = _unit_choices(name)
         choice = rng.integers(0, len(spellings), size=len(rows))
         scale = np.array([multiplier(u, canonical) if canonical else 1.0 for u in spellings])
         unit_code = np.array([unit_cats.index(u) for u in spellings])[choice]
-        blocks.append((rows, np.full(len(rows), slot), np.full(len(rows), int(item == "feedstock_gas")),
-                       values[rows] / scale[choice], unit_code, np.full(len(rows), item_cats.index(name))))
-    ey, slot, flow, amount, unit, item = (np.concatenate(parts) for parts in zip(*blocks))
-    order = np.argsort(ey * (len(ITEMS) + 1) + slot, kind="stable")
-    ey, flow, amount, unit, item = ey[order], flow[order], amount[order], unit[order], item[order]
-    periods = [str(y) for y in years]
-    period = ey % ny
+        blocks.append((rows, np.full(len(rows), slot), np.full(len(rows), int(item_name == "feedstock_gas")),
+                       values[rows] / scale[choice], unit_code, np.full(len(rows), ITEMS.index(name))))
+    ey, slot_of, flow, amount, unit, item = (np.concatenate(parts) for parts in zip(*blocks))
+    order = np.argsort(ey * (len(ITEMS) + 1) + slot_of, kind="stable")
+    return ey[order], flow[order], amount[order], unit[order], item[order]
 
-    if months:
-        ey, flow, amount, unit, item, period = _split_months(ey, flow, amount, unit, item, period, rng)
-        periods = [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
 
-    ent_idx = ey // ny
-    price_index = item == item_cats.index("va_price_index")
-    amount = np.where(price_index, np.round(amount, 4), np.round(amount, 3))
-    return pd.DataFrame({
-        "enterprise": pd.Categorical.from_codes(ent_idx, categories=ent["enterprise"]),
-        "period": pd.Categorical.from_codes(period, categories=periods),
-        "item": pd.Categorical.from_codes(item, categories=item_cats),
-        "amount": amount,
-        "unit": pd.Categorical.from_codes(unit, categories=unit_cats),
-        "flow": pd.Categorical.from_codes(flow, categories=["consumption", "feedstock"]),
-        "region": pd.Categorical.from_codes(ent["region"].cat.codes.to_numpy()[ent_idx],
-                                            categories=ent["region"].cat.categories),
-        "industry": pd.Categorical.from_codes(ent["industry"].cat.codes.to_numpy()[ent_idx],
-                                              categories=ent["industry"].cat.categories),
-    })
+def _categorical(codes: npt.NDArray[Any], categories: Iterable[Any]) -> pd.Categorical:
+    """``pd.Categorical.from_codes`` (pandas-stubs wants an Index of categories; pandas takes any list-like)."""
+    out: pd.Categorical = pd.Categorical.from_codes(codes, categories=categories)  # type: ignore[call-overload]
+    return out
 
 
 def _unit_choices(item: str) -> tuple[str, list[str]]:
@@ -311,7 +395,9 @@ def _unit_choices(item: str) -> tuple[str, list[str]]:
     return ("m3", ["m3"]) if item in (*_WATER, "recycled_water") else ("", [""])
 
 
-def _split_months(ey, flow, amount, unit, item, period, rng):
+def _split_months(ey: npt.NDArray[Any], flow: npt.NDArray[Any], amount: npt.NDArray[Any], unit: npt.NDArray[Any],
+                  item: npt.NDArray[Any], period: npt.NDArray[Any],
+                  rng: np.random.Generator) -> tuple[npt.NDArray[Any], ...]:
     """Repeat each annual row 12 times; flows are split by a seasonal profile with noise, stocks kept."""
     m = np.arange(12)
     heating = 1 + 0.5 * np.cos(2 * np.pi * m / 12)  # gas, coal, steam and heat peak in winter
@@ -321,7 +407,9 @@ def _split_months(ey, flow, amount, unit, item, period, rng):
     weights /= weights.sum(axis=1, keepdims=True)
     stock = np.isin(item, [ITEMS.index(s) for s in _STOCKS])
     monthly = np.where(stock[:, None], amount[:, None], amount[:, None] * weights).ravel()
-    rep = lambda a: np.repeat(a, 12)  # noqa: E731
+    def rep(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return np.repeat(a, 12)
+
     month = np.tile(m, len(amount))
     order = np.argsort(rep(ey) * 12 + month, kind="stable")  # enterprise, period, then item
     return (rep(ey)[order], rep(flow)[order], monthly[order], rep(unit)[order], rep(item)[order],

@@ -24,14 +24,17 @@ cumulatively in their order: raw-material energy deducted from the numerator in 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carbonkit.accounting import AccountingResult
 from carbonkit.aggregation import Prepared, add_intensities, group_sums, prepare, results_frame, select
 from carbonkit.deflators import Deflators, basis_notes
 from carbonkit.catalog import target_indicators
@@ -39,7 +42,7 @@ from carbonkit.designations import check_designation_link, count_line, place
 from carbonkit.errors import FactorDataError, InvalidInput, Problem
 from carbonkit.factors.documents import Provenance, find_shipped, load_document, shipped
 from carbonkit.panels import balanced_panel, check_panel, factor_year_notes, panel_coverage, panel_note
-from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate
+from carbonkit.target_forms import FORMS, INDICATOR_DEFS, Series, evaluate, period_decline
 from carbonkit.vocabulary import vocabulary
 
 # indicator -> (numerator summary column, unit), from the catalog (field target); the denominators as in
@@ -76,7 +79,7 @@ class Target(BaseModel):
         return form
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> Target:
         if self.form != "count":
             form = FORMS[self.form]
             if self.indicator not in INDICATOR_DEFS:
@@ -97,16 +100,87 @@ class Target(BaseModel):
         return self
 
 
+ExclusionRule = Callable[[npt.NDArray[np.float64], int], npt.NDArray[np.float64]]
+EXCLUSION_RULES: dict[str, ExclusionRule] = {}
+
+
+def register_exclusion_rule(name: str) -> Callable[[ExclusionRule], ExclusionRule]:
+    """Decorator: register ``fn(x, base_row) -> deducted`` as the exclusion rule ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The name an exclusion gives in ``rule``.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged. The function takes the excluded quantity per
+        year ``x`` (in the numerator's unit, e.g. [tce]) and the row of the base year, and gives the amount
+        deducted from the numerator per year (same unit).
+    """
+    def wrap(fn: ExclusionRule) -> ExclusionRule:
+        EXCLUSION_RULES[name] = fn
+        return fn
+    return wrap
+
+
+@register_exclusion_rule("deduct")
+def deduct(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
+    """Deduct x_t in every year t (raw-material energy) [numerator's unit].
+
+    Parameters
+    ----------
+    x : ndarray of float
+        The excluded quantity per year [numerator's unit, e.g. tce].
+    base_row : int
+        The row of the base year (not used).
+
+    Returns
+    -------
+    ndarray of float
+        The amount deducted per year [numerator's unit].
+    """
+    return x
+
+
+@register_exclusion_rule("deduct_increase_over_base")
+def deduct_increase_over_base(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]:
+    """Deduct max(x_t − x_B, 0): the increase over the base year (new renewables) [numerator's unit].
+
+    Parameters
+    ----------
+    x : ndarray of float
+        The excluded quantity per year [numerator's unit, e.g. tce].
+    base_row : int
+        The row of the base year B in ``x``.
+
+    Returns
+    -------
+    ndarray of float
+        max(x_t - x_B, 0) per year [numerator's unit].
+    """
+    deducted: npt.NDArray[np.float64] = np.maximum(x - x[base_row], 0.0)
+    return deducted
+
+
 class Exclusion(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     label: str = ""
     column: Literal["feedstock", "renewable_electricity"]
-    rule: Literal["deduct", "deduct_increase_over_base"]
+    rule: str  # a registered rule (EXCLUSION_RULES): deduct, deduct_increase_over_base
     applies_to: list[Literal["energy_intensity"]] = Field(min_length=1)
     source: str = Field(min_length=1)
     status: Status
     note: str = ""
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, rule: str) -> str:
+        if rule not in EXCLUSION_RULES:
+            raise ValueError(f"rule '{rule}' is not one of {', '.join(EXCLUSION_RULES)}")
+        return rule
 
 
 class TargetProfile(Provenance):
@@ -121,7 +195,7 @@ class TargetProfile(Provenance):
     exclusions: list[Exclusion] = Field(default=[], alias="exclusion")
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> TargetProfile:
         if self.target_year <= self.base_year:
             raise ValueError(f"target_year {self.target_year} is not after base_year {self.base_year}")
         if vocabulary().province_of(self.region) != self.region:
@@ -134,25 +208,63 @@ class TargetProfile(Provenance):
         return self
 
     def cumulative_decline(self, target: Target) -> float | None:
-        """R over the whole period [1] of a decline target (None: not a period decline, or no value)."""
-        n = self.target_year - self.base_year
-        if target.value is None or target.form not in ("cumulative_decline", "annual_decline"):
-            return None
-        return target.value if target.form == "cumulative_decline" else 1 - (1 - target.value) ** n
+        """R over the whole period [1] of a decline target (None: not a period decline, or no value).
+
+        Parameters
+        ----------
+        target : Target
+            One of the profile's targets.
+
+        Returns
+        -------
+        float or None
+            R [-] as the target's form reads its value over T - B years
+            (:func:`carbonkit.target_forms.period_decline`).
+        """
+        return period_decline(target.form, target.value, self.target_year - self.base_year)
 
     def check_years(self) -> None:
+        """Refuse a target year outside the plan period.
+
+        Raises
+        ------
+        ValueError
+            For a target whose ``year`` [a] lies outside the plan period (B, T].
+        """
         for t in self.targets:
             if t.year is not None and not self.base_year < t.year <= self.target_year:
                 raise ValueError(f"target {t.id}: year {t.year} is outside {self.base_year + 1}-{self.target_year}")
 
-    def public(self) -> dict:
+    def public(self) -> dict[str, Any]:
+        """The profile's public fields.
+
+        Returns
+        -------
+        dict
+            Id, title, source, edition, issuing body, publication date, region, plan, base and target year [a], scope.
+        """
         return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
                 "issuing_body": self.issuing_body, "published": str(self.published), "region": self.region,
                 "plan": self.plan, "base_year": self.base_year, "target_year": self.target_year, "scope": self.scope}
 
 
 def load_profile(source: str | Path | TargetProfile) -> TargetProfile:
-    """A profile: a shipped id (``shandong-14fyp-2021-2025``) or the path of a TOML with the same schema."""
+    """A profile: a shipped id (``shandong-14fyp-2021-2025``) or the path of a TOML with the same schema.
+
+    Parameters
+    ----------
+    source : str, Path or TargetProfile
+        A shipped id, the path of a TOML file, or a profile (returned as it is).
+
+    Returns
+    -------
+    TargetProfile
+
+    Raises
+    ------
+    FactorDataError
+        A file not found or not valid, naming every problem.
+    """
     if isinstance(source, TargetProfile):
         return source
     path = Path(source)
@@ -162,12 +274,35 @@ def load_profile(source: str | Path | TargetProfile) -> TargetProfile:
 
 
 def profiles() -> list[TargetProfile]:
-    """Every shipped profile."""
+    """Every shipped profile.
+
+    Returns
+    -------
+    list of TargetProfile
+        Every profile in ``factors/targets/``, sorted by file name.
+    """
     return [load_document(p, TargetProfile, kind="targets") for p in shipped("targets")]
 
 
 def profile_for(region: str, year: int | None = None) -> TargetProfile:
-    """The shipped profile of ``region``'s province whose period contains ``year`` (else the latest)."""
+    """The shipped profile of ``region``'s province whose period contains ``year`` (else the latest).
+
+    Parameters
+    ----------
+    region : str
+        An administrative code (its province is taken) or a province code.
+    year : int, optional
+        The year compared [a]; None: the profile with the latest target year.
+
+    Returns
+    -------
+    TargetProfile
+
+    Raises
+    ------
+    FactorDataError
+        When no shipped profile is of that province.
+    """
     province = vocabulary().province_of(region or "") or region
     found = [p for p in profiles() if p.region == province]
     if not found:
@@ -180,8 +315,19 @@ def profile_for(region: str, year: int | None = None) -> TargetProfile:
     return max(inside, key=lambda p: p.target_year) if inside else min(later or found, key=lambda p: p.target_year)
 
 
-def main_province(regions) -> str | None:
-    """The province code most enterprises' regions fall in (None if no region is known)."""
+def main_province(regions: Iterable[object]) -> str | None:
+    """The province code most enterprises' regions fall in (None if no region is known).
+
+    Parameters
+    ----------
+    regions : iterable
+        Administrative codes of the enterprises (None where unknown).
+
+    Returns
+    -------
+    str or None
+        The 2-digit province code, never CN.
+    """
     vocab = vocabulary()
     counts = pd.Series(regions).dropna().map(lambda r: vocab.province_of(str(r))).value_counts()
     counts = counts[[c not in (None, "CN") for c in counts.index]]
@@ -191,33 +337,92 @@ def main_province(regions) -> str | None:
 # ----------------------------------------------------------------------------- pace arithmetic
 
 def required_pace(decline: float, years: int) -> float:
-    """Even yearly decline that reaches a cumulative ``decline`` in ``years``: 1 − (1 − R)^(1/n)."""
-    return 1 - (1 - decline) ** (1 / years)
+    """Even yearly decline that reaches a cumulative ``decline`` in ``years``: 1 − (1 − R)^(1/n).
+
+    Parameters
+    ----------
+    decline : float
+        Cumulative decline R over the period [-].
+    years : int
+        Length of the period n [a].
+
+    Returns
+    -------
+    float
+        The yearly decline p [-/a].
+    """
+    pace: float = 1 - (1 - decline) ** (1 / years)
+    return pace
 
 
 def path_value(base_value: float, decline: float, k: int, n: int) -> float:
-    """The intensity on the even-pace path ``k`` years after the base year: I_B × (1 − R)^(k/n)."""
-    return base_value * (1 - decline) ** (k / n)
+    """The intensity on the even-pace path ``k`` years after the base year: I_B × (1 − R)^(k/n).
+
+    Parameters
+    ----------
+    base_value : float
+        I_B [indicator's unit, e.g. tce/10^4 CNY].
+    decline : float
+        Cumulative decline R over the period [-].
+    k, n : int
+        Years since the base year and length of the period [a].
+
+    Returns
+    -------
+    float
+        The path value [indicator's unit].
+    """
+    value: float = base_value * (1 - decline) ** (k / n)
+    return value
 
 
 def achieved_pace(ratio: float, years: int) -> float:
-    """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k)."""
-    return 1 - ratio ** (1 / years)
+    """Even yearly decline that gives ``ratio`` = I_t / I_B after ``years``: 1 − ratio^(1/k).
+
+    Parameters
+    ----------
+    ratio : float
+        I_t / I_B [-].
+    years : int
+        Years since the base year k [a], k > 0.
+
+    Returns
+    -------
+    float
+        The yearly decline achieved [-/a] (negative: a rise).
+    """
+    pace: float = 1 - ratio ** (1 / years)
+    return pace
 
 
 def intensity_progress(base_value: float, value: float, base_year: int, year: int, target_year: int,
-                       decline: float) -> dict:
-    """Every progress number of one intensity series (formulas in the module docstring)."""
+                       decline: float) -> dict[str, Any]:
+    """Every progress number of one intensity series (formulas in the module docstring).
+
+    Parameters
+    ----------
+    base_value, value : float
+        I_B and I_t [indicator's unit, e.g. tce/10^4 CNY], both positive.
+    base_year, year, target_year : int
+        B, t and T [a].
+    decline : float
+        Cumulative decline R targeted over the period [-].
+
+    Returns
+    -------
+    dict
+        The line's numbers: levels [indicator's unit], changes and paces [-], remaining years [a], on_track and met.
+    """
     n, k, m = target_year - base_year, year - base_year, target_year - year
     ratio = value / base_value
     required = required_pace(decline, n)
     target_value = base_value * (1 - decline)
     achieved = achieved_pace(ratio, k) if k > 0 else None
     on_path = path_value(base_value, decline, k, n) if k >= 0 else None
-    out = {"base_value": base_value, "value": value, "cumulative_change": ratio - 1, "target_decline": decline,
+    out: dict[str, Any] = {"base_value": base_value, "value": value, "cumulative_change": ratio - 1, "target_decline": decline,
            "target_value": target_value, "required_annual_pace": required, "achieved_annual_pace": achieved,
            "path_value": on_path, "remaining_years": m}
-    if k <= 0:
+    if on_path is None or k <= 0:  # k > 0 gives a path value
         out["on_track"] = None
     else:
         out["on_track"] = bool(value <= on_path * (1 + 1e-12))
@@ -244,26 +449,47 @@ class Progress:
     region: str | None
     park: list[str] | None
     panel: str
-    indicators: list[dict]
-    counts: list[dict]
-    series: list[dict]
-    coverage: dict
+    indicators: list[dict[str, Any]]
+    counts: list[dict[str, Any]]
+    series: list[dict[str, Any]]
+    coverage: dict[str, Any]
     price_basis: str | None
     deflators: str | None = None
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    panel_coverage: dict = field(default_factory=dict)
+    panel_coverage: dict[str, Any] = field(default_factory=dict)
 
     @property
     def unverified(self) -> list[str]:
+        """What the answer rests on that is not verified.
+
+        Returns
+        -------
+        list of str
+            The targets, exclusions and deflator rows used that are marked unverified.
+        """
         out = [f"target {t.id}" for t in self.profile.targets if t.status == "unverified"]
         out += [f"exclusion {e.id}" for e in self.profile.exclusions if e.status == "unverified"]
         return out + [f"deflator {i}" for i, s in sorted(self.deflator_rows.items()) if s == "unverified"]
 
     def frame(self) -> pd.DataFrame:
+        """The indicator lines as a frame.
+
+        Returns
+        -------
+        DataFrame
+            One row per indicator line.
+        """
         return pd.DataFrame(self.indicators)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The answer as plain data.
+
+        Returns
+        -------
+        dict
+            The answer as plain data (the profile's public fields, lines, counts, series, coverage, notes).
+        """
         return {"profile": self.profile.public(), "year": self.year, "region": self.region, "park": self.park,
                 "panel": self.panel, "panel_coverage": self.panel_coverage, "price_basis": self.price_basis, "deflators": self.deflators,
                 "coverage": self.coverage, "indicators": self.indicators, "counts": self.counts,
@@ -272,23 +498,40 @@ class Progress:
 
 def _variants(profile: TargetProfile, indicator: str) -> list[tuple[str, list[Exclusion]]]:
     applied = [e for e in profile.exclusions if indicator in e.applies_to]
-    out = [("total", [])]
+    out: list[tuple[str, list[Exclusion]]] = [("total", [])]
     for i in range(len(applied)):
         out.append(("excl_" + "_".join(e.id for e in applied[: i + 1]), applied[: i + 1]))
     return out
 
 
 def _numerator(sums: pd.DataFrame, column: str, exclusions: list[Exclusion], base_row: int) -> np.ndarray:
-    """Numerator per year with exclusions: ``deduct`` every year; ``deduct_increase_over_base`` max(x_t − x_B, 0)."""
+    """Numerator per year with the exclusions applied in order, each by its registered rule (EXCLUSION_RULES)."""
     value = sums[f"iv_{column}"].to_numpy(dtype=float).copy()
     for exc in exclusions:
         x = sums[f"iv_{EXCLUSION_COLUMNS[exc.column]}"].to_numpy(dtype=float)
-        value -= x if exc.rule == "deduct" else np.maximum(x - x[base_row], 0.0)
+        value -= EXCLUSION_RULES[exc.rule](x, base_row)
     return value
 
 
 def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclusion], base_row: int) -> np.ndarray:
-    """The indicator per year of ``sums``: numerator / denominator (INDICATOR_DEFS), or the total [its unit]."""
+    """The indicator per year of ``sums``: numerator / denominator (INDICATOR_DEFS), or the total [its unit].
+
+    Parameters
+    ----------
+    sums : DataFrame
+        Yearly sums (:func:`yearly_sums`).
+    indicator : str
+        A key of :data:`carbonkit.target_forms.INDICATOR_DEFS`.
+    exclusions : list of Exclusion
+        Applied in order to the numerator (:data:`EXCLUSION_RULES`).
+    base_row : int
+        The row of the base year in ``sums``.
+
+    Returns
+    -------
+    ndarray of float
+        The indicator per year [its unit, e.g. tce/10^4 CNY or tCO2]; NaN where the denominator is not positive.
+    """
     column, denominator, _ = INDICATOR_DEFS[indicator]
     if denominator is None:  # a total: every reporting enterprise's level, value added or not
         return sums[column].to_numpy(dtype=float)
@@ -299,7 +542,18 @@ def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclus
 
 
 def yearly_sums(prepared: Prepared) -> pd.DataFrame:
-    """One row per year of ``prepared`` (sums and intensities), sorted by year."""
+    """One row per year of ``prepared`` (sums and intensities), sorted by year.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Enterprise-years prepared by :func:`carbonkit.aggregation.prepare`.
+
+    Returns
+    -------
+    DataFrame
+        Sums [tce, tCO2, m3, 10^4 CNY ...] and intensities per year, with an integer ``year``.
+    """
     return yearly_table(group_sums(prepared, ()))
 
 
@@ -321,12 +575,30 @@ def yearly_table(cells: pd.DataFrame) -> pd.DataFrame:
     return sums.sort_values("year").reset_index(drop=True)
 
 
-def indicator_lines(profile: TargetProfile, sums: pd.DataFrame, year: int) -> tuple[list[dict], dict]:
-    """Every intensity or total target and variant evaluated by its form; the series per year."""
+def indicator_lines(profile: TargetProfile, sums: pd.DataFrame,
+                    year: int) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Every intensity or total target and variant evaluated by its form; the series per year.
+
+    Parameters
+    ----------
+    profile : TargetProfile
+        The targets and exclusions.
+    sums : DataFrame
+        Yearly sums (:func:`yearly_sums`) from the base year to ``year``.
+    year : int
+        The year compared [a].
+
+    Returns
+    -------
+    (list of dict, dict)
+        One line per target and variant (levels in the indicator's unit, changes and paces [-]), and the series:
+        per year, each target's and variant's value [indicator's unit].
+    """
     base = profile.base_year
     years = sums["year"].to_numpy()
     base_row = int(np.flatnonzero(years == base)[0])
-    lines, series = [], {int(y): {"year": int(y)} for y in years}
+    lines: list[dict[str, Any]] = []
+    series: dict[int, dict[str, Any]] = {int(y): {"year": int(y)} for y in years}
     for target in (t for t in profile.targets if t.form != "count"):
         unit = INDICATOR_DEFS[target.indicator][2]
         for variant, exclusions in _variants(profile, target.indicator):
@@ -345,7 +617,9 @@ def indicator_lines(profile: TargetProfile, sums: pd.DataFrame, year: int) -> tu
     return lines, series
 
 
-def _selection(data, profile: TargetProfile | None, year: int | None, region, park):
+def _selection(data: AccountingResult | pd.DataFrame, profile: TargetProfile | None, year: int | None,
+               region: str | None,
+               park: str | list[str] | None) -> tuple[pd.DataFrame, TargetProfile, str | None, int]:
     """Stage 1: the annual results of the selection, the profile, the region and the year (checked)."""
     wanted = None
     if year is not None and profile is not None:  # only the years compared and those between are read
@@ -368,14 +642,34 @@ def _selection(data, profile: TargetProfile | None, year: int | None, region, pa
 
 def checked_year(years_seen: list[int], base: int, year: int | None) -> int:
     """The year compared with the base year ``base`` (default: the latest of ``years_seen``), refused with every
-    problem when it or the base year has no annual results, or when it lies before the base year."""
+    problem when it or the base year has no annual results, or when it lies before the base year.
+
+    Parameters
+    ----------
+    years_seen : list of int
+        The years with annual results, sorted [a].
+    base : int
+        The base year [a].
+    year : int, optional
+        The year asked [a].
+
+    Returns
+    -------
+    int
+        The year compared [a].
+
+    Raises
+    ------
+    InvalidInput
+        Every missing year, and a year before the base year.
+    """
     year = year if year is not None else (years_seen[-1] if years_seen else None)
     problems = [Problem("year_missing", f"no annual results for {y} in the selection", field="year", period=str(y),
                         expected="annual reports ('YYYY') of the base year and the year asked")
                 for y in dict.fromkeys((base, year)) if y is None or y not in years_seen]
     if year is not None and year < base:
         problems.append(Problem("year_invalid", f"year {year} is before the base year {base}", field="year"))
-    if problems:
+    if problems or year is None:  # no year seen: the base year's problem says so
         raise InvalidInput(problems)
     return year
 
@@ -383,7 +677,7 @@ def checked_year(years_seen: list[int], base: int, year: int | None) -> int:
 def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -> None:
     for y in dict.fromkeys(years):
         row = np.flatnonzero(sums["year"].to_numpy() == y)
-        if len(row) == 0 or sums["vac"].iat[row[0]] <= 0:
+        if len(row) == 0 or sums["vac"].iat[row[0]] <= 0:  # type: ignore[operator,arg-type]
             who = "enterprise of the balanced panel (value added in both years)" if panel == "balanced" else \
                 "enterprise of the selection"
             raise InvalidInput(Problem("value_added_missing", f"no {who} has a positive value added in {y}: no "
@@ -391,7 +685,7 @@ def _check_value_added(sums: pd.DataFrame, years: tuple[int, ...], panel: str) -
                                        expected="value added of the same enterprises in both years, or panel=all"))
 
 
-def _coverage(prepared: Prepared, register_ids: pd.Index, years: tuple[int, ...]) -> dict:
+def _coverage(prepared: Prepared, register_ids: pd.Index, years: tuple[int, ...]) -> dict[str, Any]:
     coverage = {}
     f = prepared.frame
     year = f["year"].to_numpy()
@@ -411,7 +705,7 @@ def _two_year_totals(sums: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame
     return add_intensities(two.sum(min_count=1).to_frame().T.reset_index(drop=True))
 
 
-def _attach_unbalanced(lines: list[dict], others: list[dict], label: str) -> None:
+def _attach_unbalanced(lines: list[dict[str, Any]], others: list[dict[str, Any]], label: str) -> None:
     """Put the other panel's levels beside each headline line, labelled."""
     by_key = {(o["target"], o["variant"]): o for o in others}
     for line in lines:
@@ -421,7 +715,8 @@ def _attach_unbalanced(lines: list[dict], others: list[dict], label: str) -> Non
                                "on_track": o.get("on_track"), "met": o.get("met")}
 
 
-def progress(data, profile: TargetProfile | str | Path | None = None, year: int | None = None, *,
+def progress(data: AccountingResult | pd.DataFrame, profile: TargetProfile | str | Path | None = None,
+             year: int | None = None, *,
              region: str | None = None, park: str | list[str] | None = None, register: pd.DataFrame | None = None,
              counts: dict[str, int] | None = None, deflators: Deflators | str | None = None, override: bool = False,
              panel: Literal["balanced", "all"] = "balanced", designations: pd.DataFrame | None = None) -> Progress:
@@ -435,44 +730,95 @@ def progress(data, profile: TargetProfile | str | Path | None = None, year: int 
     ``panel="balanced"`` (the default) keeps only enterprises with value added in both the base year and
     ``year`` (:mod:`carbonkit.panels`); each line also carries the other panel's levels (``other_panel``) and
     ``panel_coverage`` says how much of ``year`` the headline covers. ``panel="all"``: every enterprise.
+
+    Parameters
+    ----------
+    data : AccountingResult or DataFrame
+        Enterprise results (energy [tce], CO2 [tCO2], water [m3], value added [10^4 CNY] ...).
+    profile : TargetProfile, str or Path, optional
+        The targets; the shipped profile of the region by default.
+    year : int, optional
+        The year compared [a].
+    region, park : optional
+        The selection: a code prefix, or a park id (or ids).
+    register : DataFrame, optional
+        The enterprises expected to report.
+    counts : dict, optional
+        Counts for count targets, by indicator or target id.
+    deflators : Deflators or str, optional
+        Price indices for value added at comparable prices.
+    override : bool
+        Deflate even where an enterprise reported comparable value added.
+    panel : {"balanced", "all"}
+        The enterprises compared.
+    designations : DataFrame, optional
+        Designations to count for count targets naming a kind.
+
+    Returns
+    -------
+    Progress
     """
     check_panel(panel)
-    frame, profile, region, year = _selection(data, None if profile is None else load_profile(profile), year,
-                                              region, park)
-    base = profile.base_year
-    register_ids = pd.Index(pd.unique((register["enterprise"] if register is not None else frame["enterprise"])
-                                      .astype(str).to_numpy(dtype=object)), dtype=object)
+    frame, chosen, region, year = _selection(data, None if profile is None else load_profile(profile), year,
+                                             region, park)
+    base = chosen.base_year
     everyone = prepare(frame, deflators, base, override)
-    prepared = balanced_panel(everyone, (base, year)) if panel == "balanced" else everyone
+    prepared = _panel(everyone, panel, (base, year))
     sums = yearly_sums(prepared)
     _check_value_added(sums, (base, year), panel)
-    indicators, series = indicator_lines(profile, sums, year)
-    other = "all" if panel == "balanced" else "balanced"
-    other_prepared = balanced_panel(everyone, (base, year)) if other == "balanced" else everyone
-    if other_prepared is prepared:  # the panel is every enterprise: the other figure is the same
-        _attach_unbalanced(indicators, indicators, other)
-    else:
-        other_sums = yearly_sums(other_prepared)
-        if len(other_sums) and {base, year} <= set(other_sums["year"]):
-            _attach_unbalanced(indicators, indicator_lines(profile, other_sums, year)[0], other)
-    if designations is not None:  # enterprises' region and park from the register, else from their results
-        known = [f[["enterprise", "region", "park"]] for f in (register, frame)
-                 if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
-        designations = place(designations, pd.concat(known) if known else None)
-    count_lines = [count_line(t, counts or {}, designations, year, region=region, parks=park)
-                   for t in profile.targets if t.form == "count"]
+    indicators, series = indicator_lines(chosen, sums, year)
+    _attach_other_panel(indicators, chosen, everyone, prepared, panel, (base, year))
+    placed = _placed(designations, register, frame)
+    count_lines = [count_line(t, counts or {}, placed, year, region=region, parks=park)
+                   for t in chosen.targets if t.form == "count"]
     totals = _two_year_totals(sums, (base, year))
+    cover = panel_coverage(prepared, everyone, year, panel)
     notes = basis_notes(totals, prepared.deflators, prepared.deflator_rows) + [c["note"] for c in count_lines
                                                                                  if c.get("note")]
     notes += factor_year_notes(frame)
-    cover = panel_coverage(prepared, everyone, year, panel)
     if panel == "balanced":
         notes.append(panel_note(cover, base, year))
-    answer = Progress(profile, year, region, [park] if isinstance(park, str) else park, panel, indicators,
-                      count_lines, [series[y] for y in sorted(series)], _coverage(everyone, register_ids, (base, year)),
+    answer = Progress(chosen, year, region, [park] if isinstance(park, str) else park, panel, indicators,
+                      count_lines, [series[y] for y in sorted(series)],
+                      _coverage(everyone, _register_ids(register, frame), (base, year)),
                       totals["price_basis"].iloc[0], prepared.deflators, prepared.deflator_rows, notes)
     answer.panel_coverage = cover
     return answer
+
+
+def _panel(everyone: Prepared, panel: str, years: tuple[int, int]) -> Prepared:
+    """The enterprises of ``panel``: those with value added in both ``years`` (balanced), or everyone (all)."""
+    return balanced_panel(everyone, years) if panel == "balanced" else everyone
+
+
+def _attach_other_panel(lines: list[dict[str, Any]], profile: TargetProfile, everyone: Prepared, prepared: Prepared,
+                        panel: str, years: tuple[int, int]) -> None:
+    """Put the other panel's levels beside each headline line (``other_panel``), where it has both years."""
+    other = "all" if panel == "balanced" else "balanced"
+    other_prepared = _panel(everyone, other, years)
+    if other_prepared is prepared:  # the panel is every enterprise: the other figure is the same
+        _attach_unbalanced(lines, lines, other)
+        return
+    other_sums = yearly_sums(other_prepared)
+    if len(other_sums) and set(years) <= set(other_sums["year"]):
+        _attach_unbalanced(lines, indicator_lines(profile, other_sums, years[1])[0], other)
+
+
+def _placed(designations: pd.DataFrame | None, register: pd.DataFrame | None,
+            frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The designations with their enterprises' region and park: from the register, else from their results."""
+    if designations is None:
+        return None
+    known = [f[["enterprise", "region", "park"]] for f in (register, frame)
+             if f is not None and {"enterprise", "region", "park"} <= set(f.columns)]
+    return place(designations, pd.concat(known) if known else None)
+
+
+def _register_ids(register: pd.DataFrame | None, frame: pd.DataFrame) -> pd.Index:
+    """The enterprises expected to report: the register's, else those in the results."""
+    ids = (register["enterprise"] if register is not None else frame["enterprise"]).astype(str)
+    index: pd.Index = pd.Index(pd.unique(ids.to_numpy(dtype=object)), dtype=object)
+    return index
 
 
 _ORDER = ("unverified", "unconfirmed", "corroborated", "verified")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -26,8 +27,8 @@ from carbonkit.errors import InvalidInput, Problem, UnitMismatch
 from carbonkit.factors import Release
 from carbonkit.units import multiplier
 
-__all__ = ["Assessment", "AssessmentInputs", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult", "ParkAssessmentInput", "Supplied",
-           "assess_factory", "assess_park", "load_criteria", "park_summaries"]
+__all__ = ["Assessment", "AssessmentInputs", "Criteria", "FactoryAssessmentInput", "Gap", "IndicatorResult",
+           "ParkAssessmentInput", "Supplied", "assess_factory", "assess_park", "load_criteria", "park_summaries"]
 
 
 class Benchmark(BaseModel):
@@ -57,7 +58,7 @@ class AssessmentInputs(BaseModel):
 
     @field_validator("values")
     @classmethod
-    def _finite(cls, v: dict) -> dict:
+    def _finite(cls, v: dict[str, Any]) -> dict[str, Any]:
         for key, val in v.items():
             if isinstance(val, float) and not math.isfinite(val):
                 raise ValueError(f"values.{key}: {val} is not a finite number")
@@ -80,7 +81,10 @@ class ParkAssessmentInput(AssessmentInputs):
     enterprises: list[EnterprisePeriod] = Field(default_factory=list, max_length=20000)
 
 
-def _parse(model: type[BaseModel], data) -> BaseModel:
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _parse(model: type[_Model], data: object) -> _Model:
     if isinstance(data, model):
         return data
     if isinstance(data, BaseModel):  # e.g. the statements alone, for a stored enterprise-period
@@ -148,7 +152,8 @@ def _criteria(criteria: Criteria | str | Path | None, kind: str) -> Criteria:
     return criteria if isinstance(criteria, Criteria) else load_criteria(criteria, kind)
 
 
-def _score(crit: Criteria, inputs: AssessmentInputs, metrics: dict, subject: dict, release: str | None) -> Assessment:
+def _score(crit: Criteria, inputs: AssessmentInputs, metrics: dict[str, tuple[float, str]], subject: dict[str, Any],
+           release: str | None) -> Assessment:
     return assess(crit, subject=subject, values=_values(crit, inputs, metrics), gates=inputs.gates,
                   benchmarks={k: v.model_dump() for k, v in inputs.benchmarks.items()},
                   not_applicable=set(inputs.not_applicable), tier_values={k: v for k, (v, _) in metrics.items()},
@@ -156,11 +161,28 @@ def _score(crit: Criteria, inputs: AssessmentInputs, metrics: dict, subject: dic
                   release=release)
 
 
-def assess_factory(data: FactoryAssessmentInput | Mapping, criteria: Criteria | str | Path | None = None, *,
-                   summary: Mapping | None = None, release: Release | str | None = None,
-                   options: AccountingOptions | dict | None = None) -> Assessment:
+def assess_factory(data: FactoryAssessmentInput | Mapping[str, Any], criteria: Criteria | str | Path | None = None, *,
+                   summary: Mapping[str, Any] | None = None, release: Release | str | None = None,
+                   options: AccountingOptions | dict[str, Any] | None = None) -> Assessment:
     """Assess a factory (one enterprise-period). ``summary`` is an accounting summary row already computed
-    (e.g. stored by the service); otherwise ``data.document`` is accounted here."""
+    (e.g. stored by the service); otherwise ``data.document`` is accounted here.
+
+    Parameters
+    ----------
+    data : FactoryAssessmentInput or mapping
+        The enterprise-period's activity document and its statements (gates, values, benchmarks).
+    criteria : Criteria, str or Path, optional
+        The criteria set (a shipped id or a TOML path; the default green-factory set).
+    summary : mapping, optional
+        An accounting summary row (energy [tce], CO2 [tCO2], water [m3], output [10^4 CNY] ...).
+    release, options
+        The factor release and accounting options when the document is accounted here.
+
+    Returns
+    -------
+    Assessment
+        Points [points], total, score on a 100 scale [-], pass or not and why, gaps.
+    """
     inputs = _parse(FactoryAssessmentInput, data)
     crit = _criteria(criteria, "green_factory_criteria")
     problems = _check_ids(crit, inputs)
@@ -177,17 +199,48 @@ def assess_factory(data: FactoryAssessmentInput | Mapping, criteria: Criteria | 
     return _score(crit, inputs, metrics, subject, release_name)
 
 
-def assess_park(data: ParkAssessmentInput | Mapping, criteria: Criteria | str | Path | None = None, *,
+def assess_park(data: ParkAssessmentInput | Mapping[str, Any], criteria: Criteria | str | Path | None = None, *,
                 summaries: pd.DataFrame | None = None, release: Release | str | None = None,
-                options: AccountingOptions | dict | None = None) -> Assessment:
+                options: AccountingOptions | dict[str, Any] | None = None) -> Assessment:
     """Assess a green industrial park for ``data.year`` from its enterprises' annual results.
 
     ``summaries`` are accounting summary rows already computed (the service passes its stored results);
     otherwise ``data.enterprises`` are accounted here. Rows of the year before feed the CO2 intensity
     reduction rate; other years are ignored.
+
+    Parameters
+    ----------
+    data : ParkAssessmentInput or mapping
+        The park, the year, its land area (an area unit, as 亩 [mu]), its enterprises' documents and statements.
+    criteria : Criteria, str or Path, optional
+        The criteria set (a shipped id or a TOML path; the default green-park set).
+    summaries : DataFrame, optional
+        Accounting summary rows of the park's enterprises (energy [tce], CO2 [tCO2], value added [10^4 CNY] ...).
+    release, options
+        The factor release and accounting options when the documents are accounted here.
+
+    Returns
+    -------
+    Assessment
+        Points [points], total, score on a 100 scale [-], pass or not and why, gaps.
     """
     inputs = _parse(ParkAssessmentInput, data)
     crit = _criteria(criteria, "green_park_criteria")
+    problems, land_mu = _park_problems(crit, inputs)
+    if problems:
+        raise InvalidInput(problems)
+    summaries, release_name = _park_results(inputs, summaries, release, options)
+    annual = summaries[summaries["period"].astype(str).str.fullmatch(r"\d{4}")] if len(summaries) else summaries
+    this_year = annual[annual["year"] == inputs.year] if len(annual) else annual
+    before = annual[annual["year"] == inputs.year - 1] if len(annual) else annual
+    metrics = park_metrics(this_year, before, land_mu) if len(this_year) else {}
+    subject = {"park": inputs.park, "year": inputs.year, "enterprises": sorted(map(str, this_year.get("enterprise", []))),
+               "enterprises_year_before": sorted(map(str, before.get("enterprise", [])))}
+    return _score(crit, inputs, metrics, subject, release_name)
+
+
+def _park_problems(crit: Criteria, inputs: ParkAssessmentInput) -> tuple[list[Problem], float | None]:
+    """Unknown ids, enterprises of another park, a land area not in an area unit; the land area [mu]."""
     problems = _check_ids(crit, inputs)
     other = [(i, d) for i, d in enumerate(inputs.enterprises) if d.park not in (None, inputs.park)]
     problems += [Problem("wrong_park", f"enterprise {d.enterprise} belongs to park {d.park}, not {inputs.park}",
@@ -200,30 +253,43 @@ def assess_park(data: ParkAssessmentInput | Mapping, criteria: Criteria | str | 
         except UnitMismatch as exc:
             problems.append(Problem("unit_mismatch", exc.problems[0].message, field="land_area.unit",
                                     expected="an area unit: 亩, m2, km2, hectare"))
-    if problems:
-        raise InvalidInput(problems)
-    release_name = None
+    return problems, land_mu
+
+
+def _park_results(inputs: ParkAssessmentInput, summaries: pd.DataFrame | None, release: Release | str | None,
+                  options: AccountingOptions | dict[str, Any] | None) -> tuple[pd.DataFrame, str | None]:
+    """The summaries given (their releases joined), else the park's enterprises accounted here."""
     if summaries is None:
-        if inputs.enterprises:
-            result = account(inputs.enterprises, release=release, options=options)
-            summaries, release_name = result.summary, result.release
-        else:
-            summaries = pd.DataFrame()
-    elif "release" in summaries.columns and len(summaries):
-        release_name = ";".join(sorted(set(summaries["release"].dropna().astype(str))))
-    annual = summaries[summaries["period"].astype(str).str.fullmatch(r"\d{4}")] if len(summaries) else summaries
-    this_year = annual[annual["year"] == inputs.year] if len(annual) else annual
-    before = annual[annual["year"] == inputs.year - 1] if len(annual) else annual
-    metrics = park_metrics(this_year, before, land_mu) if len(this_year) else {}
-    subject = {"park": inputs.park, "year": inputs.year, "enterprises": sorted(map(str, this_year.get("enterprise", []))),
-               "enterprises_year_before": sorted(map(str, before.get("enterprise", [])))}
-    return _score(crit, inputs, metrics, subject, release_name)
+        if not inputs.enterprises:
+            return pd.DataFrame(), None
+        result = account(inputs.enterprises, release=release, options=options)
+        return result.summary, result.release
+    if "release" in summaries.columns and len(summaries):
+        return summaries, ";".join(sorted(set(summaries["release"].dropna().astype(str))))
+    return summaries, None
 
 
-def park_summaries(activities, park: str | None, release: Release | str | None = None,
-                   options: AccountingOptions | dict | None = None) -> pd.DataFrame:
+def park_summaries(activities: str | Path | pd.DataFrame, park: str | None, release: Release | str | None = None,
+                   options: AccountingOptions | dict[str, Any] | None = None) -> pd.DataFrame:
     """Accounting summary rows of a park's enterprises from activity data (a path or a frame): rows of
-    another park are left out; rows without a park are kept (the file is taken to be the park's)."""
+    another park are left out; rows without a park are kept (the file is taken to be the park's).
+
+    Parameters
+    ----------
+    activities : str, Path or DataFrame
+        The activity data.
+    park : str, optional
+        The park's id.
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    DataFrame
+        Summary rows (energy [tce], CO2 [tCO2], value added [10^4 CNY] ...).
+    """
     from carbonkit.readers import read_activities
 
     frame = read_activities(activities) if isinstance(activities, (str, Path)) else activities

@@ -9,10 +9,11 @@ same schema. ``extends`` names a shipped set whose gates, groups and indicators 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carbonkit.assess.methods import scoring_method
 from carbonkit.errors import FactorDataError
 from carbonkit.factors.documents import Provenance, find_shipped, load_document
 from carbonkit.units import parse_unit
@@ -98,9 +99,15 @@ class Indicator(_Strict):
 
 
 class Scoring(_Strict):
-    method: Literal["linear", "ratio_to_lead"]
+    method: str  # a scoring method registered in carbonkit.assess.methods (linear, ratio_to_lead)
     status: Status
     note: str = ""
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        scoring_method(value)  # refuses a name that is not registered, naming those that are
+        return value
 
 
 class PassRule(_Strict):
@@ -136,7 +143,7 @@ class Criteria(Provenance):
     def indicators(self) -> dict[str, Indicator]:
         return {i.id: i for i in self.indicator}
 
-    def provenance(self) -> dict:
+    def provenance(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "source": self.source, "edition": self.edition,
                 "issuing_body": self.issuing_body, "published": self.published, "path": self.path}
 
@@ -174,6 +181,17 @@ def load_criteria(source: str | Path | None = None, kind: str | None = None) -> 
     file's own ``kind`` stands.
 
     Raises :class:`FactorDataError` naming the file and every problem in it.
+
+    Parameters
+    ----------
+    source : str or Path, optional
+        A shipped id or a TOML path.
+    kind : str, optional
+        ``green_factory_criteria`` or ``green_park_criteria``.
+
+    Returns
+    -------
+    Criteria
     """
     if source is None:
         source = DEFAULT[kind or "green_factory_criteria"]

@@ -31,6 +31,7 @@ notes say which.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -47,15 +48,26 @@ UNITS = {
 }
 
 
-def _ratio(a, b) -> float | None:
-    a, b = finite(a), finite(b)
-    if a is None or b is None or b <= 0:
+def _ratio(a: object, b: object) -> float | None:
+    x, y = finite(a), finite(b)
+    if x is None or y is None or y <= 0:
         return None
-    return a / b
+    return x / y
 
 
-def factory_metrics(row: Mapping) -> dict[str, tuple[float, str]]:
-    """Metric -> (value in its canonical unit, note) for one enterprise-period summary row."""
+def factory_metrics(row: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
+    """Metric -> (value in its canonical unit, note) for one enterprise-period summary row.
+
+    Parameters
+    ----------
+    row : mapping
+        An accounting summary row (energy [tce], CO2 [tCO2], water [m3], output [10^4 CNY] ...).
+
+    Returns
+    -------
+    dict of str to (float, str)
+        The metrics that have a value, in the units of :data:`UNITS`.
+    """
     energy = row.get("energy_equivalent_tce")
     output = row.get("gross_output_10k_cny")
     recycled, withdrawal = finite(row.get("recycled_water_m3")), finite(row.get("water_withdrawal_m3"))
@@ -71,7 +83,7 @@ def factory_metrics(row: Mapping) -> dict[str, tuple[float, str]]:
         "output_per_land": (_ratio(output, row.get("land_area_mu")), "gross output value / land area"),
         "energy_tce": (finite(energy), "comprehensive energy, equivalent value"),
     }
-    return {k: v for k, v in candidates.items() if v[0] is not None}
+    return _given(candidates)
 
 
 def _sum(frame: pd.DataFrame, col: str) -> float | None:
@@ -91,7 +103,22 @@ def _value_added(frame: pd.DataFrame) -> tuple[float | None, str]:
 def park_metrics(year_frame: pd.DataFrame, previous_frame: pd.DataFrame | None = None,
                  land_area_mu: float | None = None) -> dict[str, tuple[float, str]]:
     """Metric -> (value, note) for a park: ``year_frame`` holds its enterprises' summaries for the year,
-    ``previous_frame`` those of the year before (for the CO2 intensity reduction rate)."""
+    ``previous_frame`` those of the year before (for the CO2 intensity reduction rate).
+
+    Parameters
+    ----------
+    year_frame : DataFrame
+        The park's enterprises' summary rows of the year.
+    previous_frame : DataFrame, optional
+        Those of the year before.
+    land_area_mu : float, optional
+        The park's land area [mu] (else the sum of its enterprises').
+
+    Returns
+    -------
+    dict of str to (float, str)
+        The metrics that have a value, in the units of :data:`UNITS`.
+    """
     va, basis = _value_added(year_frame)
     energy = _sum(year_frame, "energy_equivalent_tce")
     recycled, withdrawal = _sum(year_frame, "recycled_water_m3"), _sum(year_frame, "water_withdrawal_m3")
@@ -118,4 +145,9 @@ def park_metrics(year_frame: pd.DataFrame, previous_frame: pd.DataFrame | None =
             if prev_basis != basis:
                 note += f" (the year before: {prev_basis})"
             out["co2_intensity_reduction"] = (1.0 - now / before, note)
-    return {k: v for k, v in out.items() if v[0] is not None}
+    return _given(out)
+
+
+def _given(metrics: Mapping[str, tuple[float | None, str]]) -> dict[str, tuple[float, str]]:
+    """The metrics that have a value."""
+    return {k: (v, note) for k, (v, note) in metrics.items() if v is not None}

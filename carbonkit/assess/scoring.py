@@ -1,11 +1,7 @@
 """Score a criteria set: veto gates, then every indicator, choose-n-of-m sets, groups, total, pass, gaps.
 
-Scoring methods (named by the criteria set, never chosen here):
-
-- ``linear`` (GB/T 36132-2025 §5.2 as cited): points = P x (v - base) / (lead - base) clipped to [0, P];
-  for a lower-is-better indicator the same with the signs reversed, i.e. P x (base - v) / (base - lead).
-- ``ratio_to_lead`` (green-park index shape): points = P x min(v / lead, 1); lower-is-better:
-  P x min(lead / v, 1) (P when v = 0).
+Scoring methods are named by the criteria set, never chosen here: each is a function registered by
+name in :mod:`carbonkit.assess.methods` (``linear``, GB/T 36132-2025 §5.2 as cited; ``ratio_to_lead``).
 
 Qualitative indicators earn P when met, 0 when not. The total is also given on a 100 scale over the
 indicators that apply (``score``); the pass rule compares that with ``min_total``.
@@ -14,9 +10,12 @@ indicators that apply (``score``); the pass rule compares that with ``min_total`
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from carbonkit.assess.criteria import Criteria, Indicator
+from carbonkit.assess.criteria import Criteria, Indicator, PassRule
+from carbonkit.assess.methods import ScoringMethod, scoring_method
 
 
 @dataclass
@@ -68,11 +67,11 @@ class Gap:
 class Assessment:
     """The assessment of one factory or park against one criteria set."""
 
-    subject: dict
-    criteria: dict
-    gates: list[dict]
+    subject: dict[str, Any]
+    criteria: dict[str, Any]
+    gates: list[dict[str, Any]]
     indicators: list[IndicatorResult]
-    groups: list[dict]
+    groups: list[dict[str, Any]]
     total: float
     max_total: float
     score: float | None
@@ -80,21 +79,22 @@ class Assessment:
     assessable: bool
     passed: bool | None
     reasons: list[str]
-    missing: list[dict]
+    missing: list[dict[str, Any]]
     gaps: list[Gap]
     unverified: list[str]
     release: str | None = None
-    metrics: dict = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        return _finite(out)
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment as plain data (JSON-ready: a non-finite number is None)."""
+        out: dict[str, Any] = _finite(asdict(self))
+        return out
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
-def _finite(obj):
+def _finite(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     if isinstance(obj, dict):
@@ -105,24 +105,36 @@ def _finite(obj):
 
 
 def points_for(ind: Indicator, method: str, value: float | bool, lead: float | None, base: float | None) -> float:
-    """Points of one indicator value (see the module docstring for the formulas)."""
+    """Points of one indicator value [points], by the scoring method registered as ``method``.
+
+    Parameters
+    ----------
+    ind : Indicator
+        The indicator: type, direction and maximum points [points].
+    method : str
+        A scoring method registered in :mod:`carbonkit.assess.methods` (``linear``, ``ratio_to_lead``).
+    value : float or bool
+        The value in the indicator's unit; met or not for a qualitative indicator.
+    lead, base : float, optional
+        The lead value (引领值) and base value (基准值) in the indicator's unit, as the method needs them.
+
+    Returns
+    -------
+    float
+        The points [points]: all or none for a qualitative indicator, else the method's.
+    """
     if ind.type == "qualitative":
         return ind.points if value else 0.0
-    v = float(value)
-    if method == "linear":
-        span = (v - base) / (lead - base)  # same sign convention for both directions: lead-base carries it
-        return ind.points * min(max(span, 0.0), 1.0)
-    if ind.direction == "higher":
-        ratio = v / lead if lead > 0 else 1.0
-    else:
-        ratio = 1.0 if v <= 0 else lead / v
-    return ind.points * min(max(ratio, 0.0), 1.0)
+    assert lead is not None  # the scorer scores only indicators whose benchmarks the method has
+    return scoring_method(method).points(ind, float(value), lead, base)
 
 
-def _benchmarks(ind: Indicator, tier_values: dict, supplied: dict) -> tuple[float | None, float | None, str | None]:
+def _benchmarks(ind: Indicator, tier_values: Mapping[str, float],
+                supplied: Mapping[str, Mapping[str, float | None]]) -> tuple[float | None, float | None, str]:
+    """The indicator's lead and base values (its tier's, then any supplied) and where they came from."""
     lead, base, source = ind.lead, ind.base, "criteria"
     if ind.tiers:
-        tv = tier_values.get(ind.tier_metric)
+        tv = tier_values.get(ind.tier_metric) if ind.tier_metric is not None else None
         if tv is None:
             lead = None
         else:
@@ -138,77 +150,172 @@ def _benchmarks(ind: Indicator, tier_values: dict, supplied: dict) -> tuple[floa
     return lead, base, source
 
 
-def assess(criteria: Criteria, *, subject: dict, values: dict[str, Value], gates: dict[str, bool],
-           benchmarks: dict[str, dict], not_applicable: set[str], tier_values: dict[str, float],
-           metrics: dict | None = None, release: str | None = None) -> Assessment:
-    """Score ``criteria`` with the given values (in each indicator's unit), gate answers and benchmarks."""
-    method = criteria.scoring.method
-    missing: list[dict] = []
-    reasons: list[str] = []
-    unverified = [f"scoring: {criteria.scoring.note or criteria.scoring.method}"] if criteria.scoring.status == "unverified" else []
-    if criteria.pass_rule.status == "unverified":
-        unverified.append(f"pass rule: {criteria.pass_rule.note}")
+@dataclass(frozen=True)
+class _Inputs:
+    """What the scoring stages read: the criteria, its method, the values and the benchmarks."""
 
-    gate_rows = []
+    criteria: Criteria
+    method: ScoringMethod
+    values: Mapping[str, Value]
+    benchmarks: Mapping[str, Mapping[str, float | None]]
+    tier_values: Mapping[str, float]
+
+
+def assess(criteria: Criteria, *, subject: dict[str, Any], values: dict[str, Value], gates: dict[str, bool],
+           benchmarks: dict[str, dict[str, Any]], not_applicable: set[str], tier_values: dict[str, float],
+           metrics: dict[str, Any] | None = None, release: str | None = None) -> Assessment:
+    """Score ``criteria`` with the given values (in each indicator's unit), gate answers and benchmarks.
+
+    Stages: veto gates, alternatives, per-indicator points (by the criteria's scoring method, see
+    :mod:`carbonkit.assess.methods`), choose-n-of-m sets, groups, the pass rule, gaps.
+
+    Parameters
+    ----------
+    criteria : Criteria
+        The criteria set (its ``scoring`` and ``pass_rule`` given).
+    subject : dict
+        Who is assessed (id, name ...), carried into the result.
+    values : dict of str to Value
+        Indicator values by indicator id, each in its indicator's unit (qualitative: met or not).
+    gates : dict of str to bool
+        The answer to each veto gate by gate id (absent: not stated).
+    benchmarks : dict of str to dict
+        Supplied ``lead`` and ``base`` values by indicator id, in the indicator's unit; they replace the set's.
+    not_applicable : set of str
+        Indicator ids that do not apply.
+    tier_values : dict of str to float
+        The metric values that choose an indicator's tier, in each metric's unit.
+    metrics : dict, optional
+        Metrics carried into the result.
+    release : str, optional
+        The factor release used for computed values.
+
+    Returns
+    -------
+    Assessment
+        Points [points], total and maximum [points], ``score`` on a 100 scale [-], pass or not and why.
+    """
+    assert criteria.scoring is not None and criteria.pass_rule is not None  # Criteria checks them on load
+    inputs = _Inputs(criteria, scoring_method(criteria.scoring.method), values, benchmarks, tier_values)
+    gate_rows, gate_missing, vetoes, gate_unverified = _gates(criteria, gates)
+    dropped = _dropped(inputs, not_applicable)
+    alternatives = {i.alternative_of: i for i in criteria.indicator if i.alternative_of}
+    kept = [ind for ind in criteria.indicator if ind.id not in dropped]
+    scored = [_score_indicator(ind, inputs, alternatives) for ind in kept]
+    results = [result for result, _ in scored]
+    choose_missing, choose_unverified = _choose_sets(criteria, results)
+    counted = [r for r in results if r.counted]
+    total, max_total = sum(r.points or 0.0 for r in counted), sum(r.max_points for r in counted)
+    score = 100.0 * total / max_total if max_total > 0 else None
+    reasons = vetoes + _pass_reasons(criteria.pass_rule, score, counted)
+    missing = gate_missing + [m for _, m in scored if m is not None] + choose_missing
+    unverified = (_rules_unverified(criteria) + gate_unverified
+                  + [f"indicator {ind.id}" for ind in kept if ind.status == "unverified"] + choose_unverified)
+    return Assessment(subject=subject, criteria=criteria.provenance(), gates=gate_rows, indicators=results,
+                      groups=_groups(criteria, counted), total=total, max_total=max_total, score=score,
+                      pass_score=criteria.pass_rule.min_total, assessable=not missing,
+                      passed=_passed(missing, reasons), reasons=reasons, missing=missing,
+                      gaps=gaps_of(criteria, results), unverified=unverified, release=release, metrics=metrics or {})
+
+
+def _passed(missing: list[dict[str, Any]], reasons: list[str]) -> bool | None:
+    """Passed when assessable without reasons; not passed on a veto even if not assessable; else not known."""
+    if not missing:
+        return not reasons
+    return False if any(x.startswith("veto") for x in reasons) else None
+
+
+def _rules_unverified(criteria: Criteria) -> list[str]:
+    """The scoring method and pass rule, where they are marked unverified."""
+    assert criteria.scoring is not None and criteria.pass_rule is not None
+    out = [f"scoring: {criteria.scoring.note or criteria.scoring.method}"] if criteria.scoring.status == "unverified" else []
+    if criteria.pass_rule.status == "unverified":
+        out.append(f"pass rule: {criteria.pass_rule.note}")
+    return out
+
+
+def _gates(criteria: Criteria,
+           gates: Mapping[str, bool]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str], list[str]]:
+    """Each veto gate's row; the gates not answered (missing), the vetoes (reasons), the gates unverified."""
+    rows, missing, vetoes, unverified = [], [], [], []
     for g in criteria.gate:
         answer = gates.get(g.id)
         if answer is None:
             missing.append({"kind": "gate", "id": g.id, "name_en": g.name_en, "what": "state whether it is met (true/false)"})
         elif not answer:
-            reasons.append(f"veto: {g.name_en} ({g.name_zh}) is not met")
-        gate_rows.append({"id": g.id, "name_zh": g.name_zh, "name_en": g.name_en, "passed": answer,
-                          "reason": None if answer else ("not stated" if answer is None else "declared not met"),
-                          "status": g.status})
+            vetoes.append(f"veto: {g.name_en} ({g.name_zh}) is not met")
+        rows.append({"id": g.id, "name_zh": g.name_zh, "name_en": g.name_en, "passed": answer,
+                     "reason": None if answer else ("not stated" if answer is None else "declared not met"),
+                     "status": g.status})
         if g.status == "unverified":
             unverified.append(f"gate {g.id}")
+    return rows, missing, vetoes, unverified
 
-    by_id = criteria.indicators
-    alternatives = {i.alternative_of: i for i in criteria.indicator if i.alternative_of}
-    dropped: set[str] = set(not_applicable)
-    # an indicator with an alternative counts when its benchmarks are known; else the alternative counts
-    for primary_id, alt in alternatives.items():
-        if primary_id in not_applicable:
+
+def _dropped(inputs: _Inputs, not_applicable: set[str]) -> set[str]:
+    """The indicators not scored: those not applicable, and one of each primary-alternative pair.
+
+    A primary indicator counts when its value and the benchmarks the method needs are known; else its
+    alternative counts.
+    """
+    by_id = inputs.criteria.indicators
+    dropped = set(not_applicable)
+    for alt in inputs.criteria.indicator:
+        primary_id = alt.alternative_of
+        if primary_id is None or primary_id in not_applicable:
             continue
-        lead, base, _ = _benchmarks(by_id[primary_id], tier_values, benchmarks)
-        needs_base = method == "linear"
-        if lead is not None and (base is not None or not needs_base) and primary_id in values:
+        lead, base, _ = _benchmarks(by_id[primary_id], inputs.tier_values, inputs.benchmarks)
+        if inputs.method.has_benchmarks(lead, base) and primary_id in inputs.values:
             dropped.add(alt.id)
         else:
             dropped.add(primary_id)
+    return dropped
 
-    results: list[IndicatorResult] = []
-    for ind in criteria.indicator:
-        if ind.id in dropped:
-            continue
-        lead, base, bsource = _benchmarks(ind, tier_values, benchmarks)
-        val = values.get(ind.id)
-        pts = None
-        need = []
-        if val is None:
-            need.append("a value" + (f" [{ind.unit}{' per unit of product' if ind.per_product else ''}]" if ind.unit else " (true/false)"))
-        if ind.type != "qualitative" and (lead is None or (method == "linear" and base is None)):
-            need.append("lead and base values (benchmarks)" if method == "linear" else "a lead value (benchmark)")
-        if need and ind.required and ind.choose is None:  # choose-set members are checked as a set below
-            alt_of = ind.alternative_of
-            missing.append({"kind": "indicator", "id": ind.id, "name_en": ind.name_en, "what": " and ".join(need),
-                            **({"or_instead": alt_of} if alt_of else {}),
-                            **({"alternative": alternatives[ind.id].id} if ind.id in alternatives else {})})
-        if not need:
-            pts = points_for(ind, method, val.value, lead, base)
-        if ind.status == "unverified":
-            unverified.append(f"indicator {ind.id}")
-        results.append(IndicatorResult(
-            id=ind.id, group=ind.group, name_zh=ind.name_zh, name_en=ind.name_en, type=ind.type, unit=ind.unit,
-            direction=ind.direction, value=None if val is None else val.value, source=None if val is None else val.source,
-            lead=lead, base=base, benchmark_source=None if ind.type == "qualitative" else bsource, points=pts,
-            max_points=ind.points, counted=ind.choose is None and (pts is not None or ind.required), mandatory=ind.mandatory,
-            reaches_lead=None if pts is None else math.isclose(pts, ind.points) or pts >= ind.points,
-            status=ind.status, note=(val.note if val is not None and val.note else ind.note)))
 
-    # choose n of m: the best n given count
+def _needs(ind: Indicator, val: Value | None, method: ScoringMethod, lead: float | None, base: float | None) -> list[str]:
+    """What the indicator lacks to be scored: its value, the benchmarks the method needs."""
+    need = []
+    if val is None:
+        need.append("a value" + (f" [{ind.unit}{' per unit of product' if ind.per_product else ''}]" if ind.unit else " (true/false)"))
+    if ind.type != "qualitative" and not method.has_benchmarks(lead, base):
+        need.append(method.needs)
+    return need
+
+
+def _score_indicator(ind: Indicator, inputs: _Inputs,
+                     alternatives: Mapping[str, Indicator]) -> tuple[IndicatorResult, dict[str, Any] | None]:
+    """One indicator's result, and what it is missing when it must be given (None when nothing is)."""
+    lead, base, bsource = _benchmarks(ind, inputs.tier_values, inputs.benchmarks)
+    val = inputs.values.get(ind.id)
+    need = _needs(ind, val, inputs.method, lead, base)
+    missing = None
+    if need and ind.required and ind.choose is None:  # choose-set members are checked as a set
+        alt_of = ind.alternative_of
+        missing = {"kind": "indicator", "id": ind.id, "name_en": ind.name_en, "what": " and ".join(need),
+                   **({"or_instead": alt_of} if alt_of else {}),
+                   **({"alternative": alternatives[ind.id].id} if ind.id in alternatives else {})}
+    pts = points_for(ind, inputs.method.name, val.value, lead, base) if not need and val is not None else None
+    result = IndicatorResult(
+        id=ind.id, group=ind.group, name_zh=ind.name_zh, name_en=ind.name_en, type=ind.type, unit=ind.unit,
+        direction=ind.direction, value=None if val is None else val.value, source=None if val is None else val.source,
+        lead=lead, base=base, benchmark_source=None if ind.type == "qualitative" else bsource, points=pts,
+        max_points=ind.points, counted=ind.choose is None and (pts is not None or ind.required), mandatory=ind.mandatory,
+        reaches_lead=None if pts is None else math.isclose(pts, ind.points) or pts >= ind.points,
+        status=ind.status, note=(val.note if val is not None and val.note else ind.note))
+    return result, missing
+
+
+def _choose_sets(criteria: Criteria, results: list[IndicatorResult]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Count the best n given of each choose-n-of-m set (``counted`` set on those results).
+
+    A set short of n given also counts the largest maxima of its members not given (toward the total they
+    could reach). Returns the sets short of n (missing) and the sets unverified.
+    """
+    by_id = criteria.indicators
+    missing, unverified = [], []
     for ch in criteria.choose:
         members = [r for r in results if by_id[r.id].choose == ch.id]
-        scored = sorted((r for r in members if r.points is not None), key=lambda r: -r.points)
+        scored = sorted((r for r in members if r.points is not None), key=lambda r: -(r.points or 0.0))
         for r in scored[:ch.n]:
             r.counted = True
         if len(scored) < ch.n:
@@ -218,79 +325,104 @@ def assess(criteria: Criteria, *, subject: dict, values: dict[str, Value], gates
                 r.counted = True  # their maximum counts toward the total they could reach
         if ch.status == "unverified":
             unverified.append(f"choose set {ch.id}")
+    return missing, unverified
 
-    counted = [r for r in results if r.counted]
-    total = sum(r.points or 0.0 for r in counted)
-    max_total = sum(r.max_points for r in counted)
+
+def _groups(criteria: Criteria, counted: list[IndicatorResult]) -> list[dict[str, Any]]:
+    """Points and maximum [points] and the number of indicators counted, per group."""
     groups = []
     for g in criteria.group:
         rows = [r for r in counted if r.group == g.id]
         groups.append({"id": g.id, "name_zh": g.name_zh, "name_en": g.name_en,
                        "points": sum(r.points or 0.0 for r in rows), "max_points": sum(r.max_points for r in rows),
                        "indicators": len(rows)})
-    score = 100.0 * total / max_total if max_total > 0 else None
-    rule = criteria.pass_rule
+    return groups
+
+
+def _pass_reasons(rule: PassRule, score: float | None, counted: list[IndicatorResult]) -> list[str]:
+    """Why the pass rule is not met: the score below the pass score, mandatory indicators short of it."""
+    reasons = []
     if rule.min_total is not None and score is not None and score < rule.min_total:
         reasons.append(f"score {score:.2f} is below the pass score {rule.min_total:g} (of 100)")
-    if rule.mandatory != "assessed":
-        for r in counted:
-            if not r.mandatory or r.points is None or r.reaches_lead:
-                continue
-            if r.type == "qualitative":
-                reasons.append(f"mandatory indicator {r.id} ({r.name_en}) is not met")
-            elif rule.mandatory == "reach_lead":
-                reasons.append(f"mandatory indicator {r.id} ({r.name_en}) = {_show(r.value)} does not reach its lead value {r.lead:g}")
-    assessable = not missing
-    passed = (not reasons) if assessable else (False if any(x.startswith("veto") for x in reasons) else None)
-    return Assessment(subject=subject, criteria=criteria.provenance(), gates=gate_rows, indicators=results, groups=groups,
-                      total=total, max_total=max_total, score=score, pass_score=rule.min_total, assessable=assessable,
-                      passed=passed, reasons=reasons, missing=missing, gaps=gaps_of(criteria, results),
-                      unverified=unverified, release=release, metrics=metrics or {})
+    if rule.mandatory == "assessed":
+        return reasons
+    for r in counted:
+        if not r.mandatory or r.points is None or r.reaches_lead:
+            continue
+        if r.type == "qualitative":
+            reasons.append(f"mandatory indicator {r.id} ({r.name_en}) is not met")
+        elif rule.mandatory == "reach_lead":
+            reasons.append(f"mandatory indicator {r.id} ({r.name_en}) = {_show(r.value)} does not reach its lead value {r.lead:g}")
+    return reasons
 
 
-def _show(v) -> str:
+def _show(v: object) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 def gaps_of(criteria: Criteria, results: list[IndicatorResult]) -> list[Gap]:
     """For each scored indicator short of full marks: the value that reaches the base and the lead value,
-    and the points each would gain (for a choose-n set: the gain of the set's best n). Largest gain first."""
-    method = criteria.scoring.method
+    and the points each would gain (for a choose-n set: the gain of the set's best n). Largest gain first.
+
+    Parameters
+    ----------
+    criteria : Criteria
+        The criteria set scored (its scoring method says whether a base value is a target).
+    results : list of IndicatorResult
+        The indicators as scored by :func:`assess` (values and benchmarks in each indicator's unit).
+
+    Returns
+    -------
+    list of Gap
+        The values to reach [indicator's unit] and the points each would gain [points], largest gain first.
+    """
+    assert criteria.scoring is not None  # Criteria checks it on load
+    method = scoring_method(criteria.scoring.method)
     by_id = criteria.indicators
     chooses = {ch.id: ch.n for ch in criteria.choose}
-    out = []
-    for r in results:
-        if r.points is None or r.points >= r.max_points - 1e-12:
-            continue
-        ind = by_id[r.id]
-        if ind.type == "qualitative":
-            at_base, at_lead, v_base, v_lead = r.points, r.max_points, None, True
-        else:
-            v_lead = r.lead
-            v_base = r.base if method == "linear" else None
-            at_lead = r.max_points
-            if v_base is not None and _beyond(ind.direction, r.value, r.base):
-                v_base = None  # the base value is already reached: only the lead value is a target
-            at_base = points_for(ind, method, r.base, r.lead, r.base) if v_base is not None else r.points
-        gain_lead = _set_gain(r, at_lead, results, by_id, chooses)
-        gain_base = max(_set_gain(r, at_base, results, by_id, chooses), 0.0)
-        if gain_lead <= 1e-12:
-            continue
-        out.append(Gap(indicator=r.id, name_en=r.name_en, unit=r.unit, value=r.value, points=r.points,
-                       value_for_base=v_base, gain_at_base=gain_base, value_for_lead=v_lead, gain_at_lead=gain_lead))
-    return sorted(out, key=lambda g: (-g.gain_at_lead, g.indicator))
+    gaps = (_gap(r, by_id[r.id], method, results, by_id, chooses) for r in results)
+    return sorted((g for g in gaps if g is not None), key=lambda g: (-g.gain_at_lead, g.indicator))
 
 
-def _beyond(direction: str | None, value, base) -> bool:
+def _gap(r: IndicatorResult, ind: Indicator, method: ScoringMethod, results: list[IndicatorResult],
+         by_id: Mapping[str, Indicator], chooses: Mapping[str, int]) -> Gap | None:
+    """The gap of one indicator (None: not scored, at full marks, or nothing to gain)."""
+    points = r.points
+    if points is None or points >= r.max_points - 1e-12:
+        return None
+    v_base: float | bool | None = None
+    v_lead: float | bool | None = True
+    at_base, at_lead = points, r.max_points
+    if ind.type != "qualitative":
+        v_lead = r.lead
+        v_base = r.base if method.needs_base else None
+        if v_base is not None and _beyond(ind.direction, r.value, v_base):
+            v_base = None  # the base value is already reached: only the lead value is a target
+        if v_base is not None:
+            at_base = points_for(ind, method.name, v_base, r.lead, r.base)
+    gain_lead = _set_gain(r, at_lead, results, by_id, chooses)
+    gain_base = max(_set_gain(r, at_base, results, by_id, chooses), 0.0)
+    if gain_lead <= 1e-12:
+        return None
+    return Gap(indicator=r.id, name_en=r.name_en, unit=r.unit, value=r.value, points=points,
+               value_for_base=v_base, gain_at_base=gain_base, value_for_lead=v_lead, gain_at_lead=gain_lead)
+
+
+def _beyond(direction: str | None, value: float | bool | None, base: float | bool) -> bool:
+    if value is None:  # a scored indicator has a value
+        return False
     return value >= base if direction == "higher" else value <= base
 
 
-def _set_gain(r: IndicatorResult, new_points: float, results, by_id, chooses) -> float:
+def _set_gain(r: IndicatorResult, new_points: float, results: list[IndicatorResult], by_id: Mapping[str, Indicator],
+              chooses: Mapping[str, int]) -> float:
+    """The points the total gains when ``r`` scores ``new_points`` [points]: in a choose-n set, the change of the
+    set's best n; else the change of ``r`` if it counts."""
     ch = by_id[r.id].choose
     if ch is None:
-        return new_points - r.points if r.counted else 0.0
-    members = [x for x in results if by_id[x.id].choose == ch and x.points is not None]
+        return new_points - (r.points or 0.0) if r.counted else 0.0
+    members = [(x.id, x.points) for x in results if by_id[x.id].choose == ch and x.points is not None]
     n = chooses[ch]
-    before = sum(sorted((x.points for x in members), reverse=True)[:n])
-    after = sum(sorted((new_points if x.id == r.id else x.points for x in members), reverse=True)[:n])
+    before = sum(sorted((p for _, p in members), reverse=True)[:n])
+    after = sum(sorted((new_points if i == r.id else p for i, p in members), reverse=True)[:n])
     return after - before

@@ -17,9 +17,10 @@ the indicator without a verdict, never with an invented one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -66,7 +67,7 @@ class ZeroCarbonIndicator(_Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self) -> ZeroCarbonIndicator:
         if self.type == "qualitative":
             if self.direction or self.unit or self.threshold is not None or self.tiers:
                 raise ValueError(f"{self.id}: a qualitative indicator has no direction, unit, threshold or tiers")
@@ -88,7 +89,7 @@ class ZeroCarbonCriteria(Provenance):
     indicators: list[ZeroCarbonIndicator] = Field(alias="indicator", min_length=1)
 
     @model_validator(mode="after")
-    def _unique(self):
+    def _unique(self) -> ZeroCarbonCriteria:
         ids = [i.id for i in self.indicators]
         if len(ids) != len(set(ids)):
             raise ValueError(f"indicator ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
@@ -96,7 +97,17 @@ class ZeroCarbonCriteria(Provenance):
 
 
 def load_zero_carbon_criteria(source: str | Path | ZeroCarbonCriteria | None = None) -> ZeroCarbonCriteria:
-    """A shipped set by id (default ``ndrc-zero-carbon-park-2025``) or the path of a TOML with the same schema."""
+    """A shipped set by id (default ``ndrc-zero-carbon-park-2025``) or the path of a TOML with the same schema.
+
+    Parameters
+    ----------
+    source : str, Path or ZeroCarbonCriteria, optional
+        A shipped id or a TOML path.
+
+    Returns
+    -------
+    ZeroCarbonCriteria
+    """
     if isinstance(source, ZeroCarbonCriteria):
         return source
     path = Path(source or DEFAULT)
@@ -106,6 +117,12 @@ def load_zero_carbon_criteria(source: str | Path | ZeroCarbonCriteria | None = N
 
 
 def shipped_zero_carbon() -> list[str]:
+    """The ids of the shipped zero-carbon park sets.
+
+    Returns
+    -------
+    list of str
+    """
     return [p.stem for p in shipped(FOLDER)]
 
 
@@ -122,16 +139,29 @@ def _total(frame: pd.DataFrame, col: str) -> float | None:
     return float(pd.to_numeric(frame[col], errors="coerce").fillna(0.0).sum())
 
 
-def _ratio(a, b) -> float | None:
-    a, b = finite(a), finite(b)
-    return None if a is None or b is None or b <= 0 else a / b
+def _ratio(a: object, b: object) -> float | None:
+    x, y = finite(a), finite(b)
+    return None if x is None or y is None or y <= 0 else x / y
 
 
 def zero_carbon_metrics(year_frame: pd.DataFrame) -> dict[str, float]:
-    """The module docstring's metrics from the park's enterprises' summaries of one year [canonical units]."""
+    """The module docstring's metrics from the park's enterprises' summaries of one year [canonical units].
+
+    Parameters
+    ----------
+    year_frame : DataFrame
+        The park's enterprises' summary rows of one year.
+
+    Returns
+    -------
+    dict of str to float
+        energy_tce [tce], co2_per_energy [tCO2/tce] (market-based), co2_location_per_energy [tCO2/tce],
+        clean_energy_share [-], water_reuse_rate [-]: those that can be formed.
+    """
     energy = _total(year_frame, "energy_equivalent_tce")
     recycled, withdrawal = _total(year_frame, "recycled_water_m3"), _total(year_frame, "water_withdrawal_m3")
-    out = {"energy_tce": energy,
+    out: dict[str, float | None] = {
+           "energy_tce": energy,
            "co2_per_energy": _ratio(_total(year_frame, "co2_market_tco2"), energy),
            "co2_location_per_energy": _ratio(_total(year_frame, "co2_location_tco2"), energy),
            "clean_energy_share": _ratio(_total(year_frame, "renewable_electricity_equivalent_tce"), energy),
@@ -146,7 +176,7 @@ class ZeroCarbonAssessment:
     criteria: ZeroCarbonCriteria
     park: str | None
     year: int | None
-    indicators: list[dict]
+    indicators: list[dict[str, Any]]
     metrics: dict[str, float]
     n_enterprises: int
     notes: list[str] = field(default_factory=list)
@@ -160,7 +190,8 @@ class ZeroCarbonAssessment:
     def unverified(self) -> list[str]:
         return [i["id"] for i in self.indicators if i["status"] == "unverified"]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment as plain data."""
         c = self.criteria
         return {"criteria": {"id": c.id, "title": c.title, "source": c.source, "edition": c.edition,
                              "issuing_body": c.issuing_body, "published": str(c.published)},
@@ -169,9 +200,10 @@ class ZeroCarbonAssessment:
                 "unverified": self.unverified, "notes": self.notes}
 
 
-def _tier(ind: ZeroCarbonIndicator, metrics: dict[str, float]) -> tuple[Tier | None, str | None]:
+def _tier(ind: ZeroCarbonIndicator, metrics: Mapping[str, float]) -> tuple[Tier | None, str | None]:
     if not ind.tiers:
         return None, None
+    assert ind.tier_metric is not None  # the indicator checks that tiers have a tier_metric
     x = metrics.get(ind.tier_metric)
     if x is None:
         return None, f"{ind.tier_metric} not known: no tier"
@@ -181,28 +213,45 @@ def _tier(ind: ZeroCarbonIndicator, metrics: dict[str, float]) -> tuple[Tier | N
     return None, f"no published threshold for {ind.tier_metric} = {x:,.0f} {UNITS[ind.tier_metric]}"
 
 
-def _stated(ind: ZeroCarbonIndicator, given) -> float | bool:
+def _stated(ind: ZeroCarbonIndicator, given: bool | float | Supplied) -> float | bool:
     if isinstance(given, bool) != (ind.type == "qualitative"):
         raise InvalidInput(Problem("value_invalid", f"{ind.id}: expected {'true or false' if ind.type == 'qualitative' else 'a number'}",
                                    field=f"values.{ind.id}"))
     if isinstance(given, Supplied):
         try:
-            return given.value * multiplier(given.unit, ind.unit)
+            value: float = given.value * multiplier(given.unit, cast(str, ind.unit))
         except UnitMismatch as exc:
             raise InvalidInput(Problem("unit_mismatch", f"{ind.id}: {exc}", field=f"values.{ind.id}",
                                        expected=ind.unit)) from None
+        return value
     return given
 
 
-def indicator_result(ind: ZeroCarbonIndicator, metrics: dict[str, float], values: dict) -> dict:
-    """One indicator: value (stated, else computed), threshold (of its tier), gap and verdict."""
-    out = {"id": ind.id, "role": ind.role, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
+def indicator_result(ind: ZeroCarbonIndicator, metrics: Mapping[str, float],
+                     values: Mapping[str, bool | float | Supplied]) -> dict[str, Any]:
+    """One indicator: value (stated, else computed), threshold (of its tier), gap and verdict.
+
+    Parameters
+    ----------
+    ind : ZeroCarbonIndicator
+        The indicator: unit, direction, threshold or tiers.
+    metrics : mapping of str to float
+        The park's metrics in their canonical units (:data:`UNITS`), e.g. tCO2/tce.
+    values : mapping
+        The park's stated values by indicator id (in the indicator's unit, ``{value, unit}``, or true/false).
+
+    Returns
+    -------
+    dict
+        Value and threshold [indicator's unit], gap [indicator's unit; <= 0 met], met, status and reason.
+    """
+    out: dict[str, Any] = {"id": ind.id, "role": ind.role, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
            "direction": ind.direction, "value": None, "source": None, "threshold": ind.threshold, "tier": None,
            "gap": None, "met": None, "status": ind.status, "note": ind.note, "reason": None}
     if ind.id in values:
         out["value"], out["source"] = _stated(ind, values[ind.id]), "stated"
-    elif ind.metric in metrics:
-        out["value"], out["source"] = metrics[ind.metric] * multiplier(UNITS[ind.metric], ind.unit), "computed"
+    elif ind.metric is not None and ind.metric in metrics:
+        out["value"], out["source"] = metrics[ind.metric] * multiplier(UNITS[ind.metric], cast(str, ind.unit)), "computed"
     tier, why = _tier(ind, metrics)
     if tier is not None:
         out.update(threshold=tier.threshold, tier={"from": tier.from_, "to": tier.to, "note": tier.note})
@@ -221,10 +270,28 @@ def indicator_result(ind: ZeroCarbonIndicator, metrics: dict[str, float], values
     return out
 
 
-def assess_zero_carbon_park(summaries: pd.DataFrame, statements: ZeroCarbonStatements | dict | None = None,
+def assess_zero_carbon_park(summaries: pd.DataFrame, statements: ZeroCarbonStatements | dict[str, Any] | None = None,
                             criteria: str | Path | ZeroCarbonCriteria | None = None, *, park: str | None = None,
                             year: int | None = None) -> ZeroCarbonAssessment:
-    """Assess a park from its enterprises' summaries of one year (one row each) and its statements."""
+    """Assess a park from its enterprises' summaries of one year (one row each) and its statements.
+
+    Parameters
+    ----------
+    summaries : DataFrame
+        The park's enterprises' summary rows of one year.
+    statements : ZeroCarbonStatements or dict, optional
+        Stated values (in each indicator's unit, ``{value, unit}``, or true/false).
+    criteria : str, Path or ZeroCarbonCriteria, optional
+        The indicator set (the shipped default if None).
+    park : str, optional
+        The park's id.
+    year : int, optional
+        The year [a].
+
+    Returns
+    -------
+    ZeroCarbonAssessment
+    """
     crit = load_zero_carbon_criteria(criteria)
     stated = statements if isinstance(statements, ZeroCarbonStatements) else ZeroCarbonStatements.model_validate(
         statements or {})

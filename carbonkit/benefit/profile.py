@@ -22,11 +22,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from carbonkit.activity import MAX_AMOUNT, EnterprisePeriod, _bounded, documents_to_frame, validation_problems
+from carbonkit.activity import (MAX_AMOUNT, EnterprisePeriod, Text7, Text32, Text64, documents_to_frame,
+                                validation_problems)
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers import read_activities
 
@@ -35,13 +37,13 @@ class EquipmentUnit(BaseModel):
     """One unit of equipment or process line: its type, size and how many of them."""
 
     model_config = ConfigDict(extra="forbid")
-    type: _bounded(64) = Field(description="equipment type id of the technical standards, e.g. clinker_line")
-    id: _bounded(64) | None = Field(None, description="the enterprise's own name of the unit")
+    type: Text64 = Field(description="equipment type id of the technical standards, e.g. clinker_line")
+    id: Text64 | None = Field(None, description="the enterprise's own name of the unit")
     size: float | None = Field(None, ge=0, le=MAX_AMOUNT, allow_inf_nan=False,
                                description="volume, tonnage, capacity, height or diameter in `unit`")
-    unit: _bounded(64) | None = Field(None, description="unit of the size: m3, t, Mt/yr, m, t/day, piece/year ...")
+    unit: Text64 | None = Field(None, description="unit of the size: m3, t, Mt/yr, m, t/day, piece/year ...")
     count: int = Field(1, ge=1, le=10_000, description="number of identical units")
-    attributes: dict[_bounded(64), bool] = Field(default_factory=dict, max_length=50,
+    attributes: dict[Text64, bool] = Field(default_factory=dict, max_length=50,
                                                  description="facts about this unit, e.g. waste_salt_use")
 
 
@@ -49,27 +51,27 @@ class PollutantIn(BaseModel):
     """Annual emission of one pollutant."""
 
     model_config = ConfigDict(extra="forbid")
-    pollutant: _bounded(32) = Field(min_length=1, description="COD, NH3-N, SO2, NOx ...")
+    pollutant: Text32 = Field(min_length=1, description="COD, NH3-N, SO2, NOx ...")
     amount: float = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
-    unit: _bounded(64) = Field("t", description="a unit of mass: t, kg")
+    unit: Text64 = Field("t", description="a unit of mass: t, kg")
 
 
 class BenefitProfile(BaseModel):
     """Equipment, pollutant emissions and declared facts of one enterprise (and period)."""
 
     model_config = ConfigDict(extra="forbid")
-    screen_industry: _bounded(32) | None = Field(None, description="screened industry id; overrides the code mapping")
+    screen_industry: Text32 | None = Field(None, description="screened industry id; overrides the code mapping")
     equipment: list[EquipmentUnit] | None = Field(None, max_length=10_000,
                                                   description="None: not given; []: no units of any listed type")
     pollutants: list[PollutantIn] | None = Field(None, max_length=100, description="None: not given")
-    facts: dict[_bounded(64), bool] = Field(default_factory=dict, max_length=100)
+    facts: dict[Text64, bool] = Field(default_factory=dict, max_length=100)
 
 
 class ProfileFor(BenefitProfile):
     """A profile naming its enterprise (and period; without one it holds for every period)."""
 
-    enterprise: _bounded(64) = Field(min_length=1)
-    period: _bounded(7) | None = None
+    enterprise: Text64 = Field(min_length=1)
+    period: Text7 | None = None
 
 
 class BenefitDocument(EnterprisePeriod):
@@ -91,14 +93,42 @@ class BenefitInput:
 
 
 def profile_of(profiles: Profiles | None, enterprise: str, period: str) -> BenefitProfile | None:
-    """The profile of (enterprise, period), else the enterprise's profile for every period, else None."""
+    """The profile of (enterprise, period), else the enterprise's profile for every period, else None.
+
+    Parameters
+    ----------
+    profiles : Profiles, optional
+        Profiles by (enterprise, period or None).
+    enterprise, period : str
+        The enterprise-period.
+
+    Returns
+    -------
+    BenefitProfile or None
+    """
     if not profiles:
         return None
     return profiles.get((enterprise, period)) or profiles.get((enterprise, None))
 
 
-def profiles_from_list(items: list[dict | ProfileFor], prefix: str = "") -> Profiles:
-    """Profiles from a list of :class:`ProfileFor`; refuses two for the same enterprise and period."""
+def profiles_from_list(items: list[dict[str, Any] | ProfileFor], prefix: str = "") -> Profiles:
+    """Profiles from a list of :class:`ProfileFor`; refuses two for the same enterprise and period.
+
+    Parameters
+    ----------
+    items : list of dict or ProfileFor
+        One profile per enterprise (and period).
+    prefix : str
+        The JSON path of the list, for the messages.
+
+    Returns
+    -------
+    Profiles
+
+    Raises
+    ------
+    InvalidInput
+    """
     try:
         parsed = _profile_list.validate_python(items)
     except ValidationError as exc:
@@ -116,10 +146,25 @@ def profiles_from_list(items: list[dict | ProfileFor], prefix: str = "") -> Prof
     return out
 
 
-def split_documents(documents: list[dict]) -> BenefitInput:
-    """Take the ``benefit`` member out of each JSON document; the rest is the accounting document."""
+def split_documents(documents: list[dict[str, Any]]) -> BenefitInput:
+    """Take the ``benefit`` member out of each JSON document; the rest is the accounting document.
+
+    Parameters
+    ----------
+    documents : list of dict
+        JSON documents, each optionally with a ``benefit`` member.
+
+    Returns
+    -------
+    BenefitInput
+
+    Raises
+    ------
+    InvalidInput
+    """
     problems: list[Problem] = []
-    plain, profiles = [], {}
+    plain: list[dict[str, Any] | EnterprisePeriod] = []
+    profiles: Profiles = {}
     for i, doc in enumerate(documents):
         if not isinstance(doc, dict) or "benefit" not in doc:
             plain.append(doc)
@@ -141,7 +186,7 @@ def split_documents(documents: list[dict]) -> BenefitInput:
     return BenefitInput(documents_to_frame(plain), profiles)
 
 
-def _json(path: Path):
+def _json(path: Path) -> Any:
     text = path.read_text(encoding="utf-8-sig")
     try:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -156,6 +201,17 @@ def read_benefit(path: str | Path, profiles: str | Path | None = None) -> Benefi
     """Activity data with benefit profiles: JSON documents with a ``benefit`` member, or a CSV long table.
 
     ``profiles`` is an optional JSON list of :class:`ProfileFor`; its entries win over the documents'.
+
+    Parameters
+    ----------
+    path : str or Path
+        The activity file (JSON documents may carry ``benefit``).
+    profiles : str or Path, optional
+        A JSON file of profiles.
+
+    Returns
+    -------
+    BenefitInput
     """
     path = Path(path)
     if not path.is_file():

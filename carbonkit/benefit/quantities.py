@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from carbonkit.benefit.profile import Profiles, profile_of
+from carbonkit.benefit.profile import BenefitProfile, Profiles, profile_of
 from carbonkit.errors import Problem, UnitMismatch
 from carbonkit.units import multiplier
 
@@ -35,12 +35,36 @@ Quantity = Literal["tax", "revenue", "value_added", "value_added_comparable", "g
 
 
 def ratio_factor(numerator: str, denominator: str, unit: str) -> float:
-    """The factor that expresses numerator ÷ denominator in ``unit`` (1 for 万元/亩 from 万元 and 亩)."""
+    """The factor that expresses numerator ÷ denominator in ``unit`` (1 for 万元/亩 from 万元 and 亩).
+
+    Parameters
+    ----------
+    numerator, denominator : str
+        Quantities of :data:`QUANTITIES`.
+    unit : str
+        The indicator's unit.
+
+    Returns
+    -------
+    float
+        The factor from numerator's unit / denominator's unit to ``unit`` [-].
+    """
     return multiplier(f"{QUANTITIES[numerator][1]}/({QUANTITIES[denominator][1]})", unit)
 
 
-def pollutant_total(profile) -> float:
-    """Total emission of the listed pollutants [t]; NaN when the profile gives none."""
+def pollutant_total(profile: BenefitProfile | None) -> float:
+    """Total emission of the listed pollutants [t]; NaN when the profile gives none.
+
+    Parameters
+    ----------
+    profile : BenefitProfile, optional
+        The enterprise's profile.
+
+    Returns
+    -------
+    float
+        [t]
+    """
     if profile is None or profile.pollutants is None:
         return np.nan
     return float(sum(p.amount * multiplier(p.unit, "t") for p in profile.pollutants))
@@ -50,6 +74,18 @@ def quantity_frame(summary: pd.DataFrame, profiles: Profiles | None = None) -> p
     """One column per quantity, aligned with ``summary`` rows (NaN where not reported).
 
     Raises :class:`UnitMismatch` naming the enterprise for a pollutant amount not given in a unit of mass.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows.
+    profiles : Profiles, optional
+        What the summary lacks.
+
+    Returns
+    -------
+    DataFrame
+        One column per quantity in its unit (:data:`QUANTITIES`).
     """
     out = {}
     for name, (column, _unit) in QUANTITIES.items():
@@ -75,6 +111,20 @@ def ratio(q: pd.DataFrame, numerator: str, denominator: str, factor: float = 1.0
     """``numerator / denominator × factor`` per row and, where it cannot be formed, the reason (else None).
 
     A quantity not reported gives "<name> missing"; a zero denominator gives "<name> is zero".
+
+    Parameters
+    ----------
+    q : DataFrame
+        Quantities (:func:`quantity_frame`).
+    numerator, denominator : str
+        Quantity names.
+    factor : float
+        Unit factor (:func:`ratio_factor`) [-].
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The ratio per row [indicator's unit] (NaN where not formed) and why not (None where formed).
     """
     num = q[numerator].to_numpy(np.float64)
     den = q[denominator].to_numpy(np.float64)

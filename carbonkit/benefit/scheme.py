@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carbonkit.activity import validation_problems
 from carbonkit.benefit.quantities import Quantity, ratio_factor
-from carbonkit.benefit.standards import FOLDER, Provenance, Status, _unique, document_path
+from carbonkit.benefit.standards import FOLDER, Status, _unique, document_path
 from carbonkit.errors import FactorDataError, InvalidInput, UnitMismatch
-from carbonkit.factors.documents import load_document, shipped
+from carbonkit.factors.documents import Provenance, load_document, shipped
 
 DEFAULT_SCHEME = "huangyan-2022-above-scale"
 
@@ -42,7 +42,7 @@ class SchemeIndicator(BaseModel):
     factor: float = Field(1.0, exclude=True)
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> SchemeIndicator:
         if isinstance(self.benchmark, float) and not self.benchmark > 0:
             raise ValueError(f"indicator {self.id}: the benchmark must be positive")
         try:
@@ -72,7 +72,7 @@ class GradingScheme(Provenance):
     grade: list[GradeClass] = Field(min_length=1, max_length=20)
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self) -> GradingScheme:
         _unique([i.id for i in self.indicator], "indicator")
         _unique([g.grade for g in self.grade], "grade")
         cuts = [g.up_to for g in self.grade]
@@ -89,14 +89,40 @@ class GradingScheme(Provenance):
 
 
 def load_scheme(ref: str | Path | GradingScheme | None = None) -> GradingScheme:
-    """A shipped scheme by id (default: the example county scheme) or a user's file by path."""
+    """A shipped scheme by id (default: the example county scheme) or a user's file by path.
+
+    Parameters
+    ----------
+    ref : str, Path or GradingScheme, optional
+        A shipped id or a TOML path (the default scheme if None).
+
+    Returns
+    -------
+    GradingScheme
+    """
     if isinstance(ref, GradingScheme):
         return ref
     return load_document(document_path(ref, DEFAULT_SCHEME), GradingScheme, kind="grading_scheme")
 
 
-def scheme_from_dict(raw: dict, where: str = "scheme") -> GradingScheme:
-    """A scheme sent as JSON (the same schema as the TOML file); problems name the place in it."""
+def scheme_from_dict(raw: dict[str, Any], where: str = "scheme") -> GradingScheme:
+    """A scheme sent as JSON (the same schema as the TOML file); problems name the place in it.
+
+    Parameters
+    ----------
+    raw : dict
+        A scheme as data (the TOML schema).
+    where : str
+        Its place in the input, for the messages.
+
+    Returns
+    -------
+    GradingScheme
+
+    Raises
+    ------
+    InvalidInput
+    """
     try:
         return GradingScheme.model_validate(raw)
     except ValidationError as exc:
@@ -104,7 +130,12 @@ def scheme_from_dict(raw: dict, where: str = "scheme") -> GradingScheme:
 
 
 def shipped_schemes() -> list[GradingScheme]:
-    """The grading schemes shipped in ``factors/benefit/``."""
+    """The grading schemes shipped in ``factors/benefit/``.
+
+    Returns
+    -------
+    list of GradingScheme
+    """
     out = []
     for path in shipped(FOLDER):
         try:

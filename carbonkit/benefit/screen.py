@@ -18,16 +18,18 @@ standard fails, ``incomplete`` when none fails but some are missing, else ``pass
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
-from carbonkit.benefit.profile import BenefitInput, Profiles, profile_of
+from carbonkit.benefit.profile import BenefitInput, BenefitProfile, Profiles, profile_of
 from carbonkit.benefit.quantities import quantity_frame, ratio
 from carbonkit.benefit.standards import ScreenData, load_screen_data
 from carbonkit.benefit.technical import COLUMNS, technical_checks, validate_profiles
 from carbonkit.errors import InvalidInput, Problem
+from carbonkit.factors import Release
 
 KEYS = ["enterprise", "period", "name", "region", "park", "industry"]
 RELATIVE_TOLERANCE = 1e-9  # a value equal to the standard up to float rounding meets it
@@ -44,10 +46,10 @@ class ScreenResult:
     release: str | None = None
     unverified: list[str] = field(default_factory=list)  # standards used that are marked unverified
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """Verdicts with their checks nested, as plain JSON values."""
         checks = _plain_records(self.checks)
-        by_key: dict[tuple, list] = {}
+        by_key: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         for c in checks:
             by_key.setdefault((c.pop("enterprise"), c.pop("period")), []).append(c)
         out = []
@@ -55,27 +57,45 @@ class ScreenResult:
             out.append({**v, "checks": by_key.get((v["enterprise"], v["period"]), [])})
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The screen as plain JSON values."""
         return {"documents": self.documents, "release": self.release, "unverified": self.unverified,
                 "results": self.records()}
 
 
-def _plain_records(frame: pd.DataFrame) -> list[dict]:
-    cols = {c: frame[c].tolist() for c in frame.columns}
+def _plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    cols: dict[str, list[Any]] = {c: frame[c].tolist() for c in frame.columns}
     return [{c: _plain(v[i]) for c, v in cols.items()} for i in range(len(frame))]
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
     if isinstance(v, np.generic):
         v = v.item()
     return None if (isinstance(v, float) and v != v) or v is pd.NA else v
 
 
-def screen(data, profiles: Profiles | None = None, *, standards: ScreenData | None = None, release=None,
-           options: AccountingOptions | dict | None = None) -> ScreenResult:
+def screen(data: Any, profiles: Profiles | None = None, *, standards: ScreenData | None = None,
+           release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None) -> ScreenResult:
     """Account ``data`` (documents, a long table, a file path, or a :class:`BenefitInput`) and screen it.
 
     An :class:`~carbonkit.accounting.AccountingResult` is screened as it is.
+
+    Parameters
+    ----------
+    data : documents, DataFrame, path, BenefitInput or AccountingResult
+        The activity data (or results).
+    profiles : Profiles, optional
+        Equipment, facts, land, tax, pollutants ... per enterprise and period.
+    standards : ScreenData, optional
+        The benefit and technical standards and the industry map (the shipped ones if None).
+    release : Release or str, optional
+        The factor release.
+    options : AccountingOptions or dict, optional
+        The accounting options.
+
+    Returns
+    -------
+    ScreenResult
     """
     if isinstance(data, BenefitInput):
         profiles = {**data.profiles, **(profiles or {})}
@@ -86,8 +106,24 @@ def screen(data, profiles: Profiles | None = None, *, standards: ScreenData | No
     return out
 
 
-def industries_of(summary: pd.DataFrame, profiles: list, data: ScreenData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the screened industry (None if none), the applicability and its reason."""
+def industries_of(summary: pd.DataFrame, profiles: list[BenefitProfile | None],
+                  data: ScreenData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the screened industry (None if none), the applicability and its reason.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows.
+    profiles : list of BenefitProfile or None
+        Aligned with the rows.
+    data : ScreenData
+        The industry map.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Industry id, applicability and reason per row.
+    """
     n = len(summary)
     industry = np.full(n, None, dtype=object)
     state = np.full(n, "not_applicable", dtype=object)
@@ -102,8 +138,9 @@ def industries_of(summary: pd.DataFrame, profiles: list, data: ScreenData) -> tu
             ind = data.industries.by_id(chosen)
             if ind is None:
                 problems.append(Problem("screen_industry_unknown", f"'{chosen}' is not a screened industry",
-                                        path="benefit.screen_industry", enterprise=summary["enterprise"].iat[i],
-                                        period=summary["period"].iat[i],
+                                        path="benefit.screen_industry",
+                                        enterprise=summary["enterprise"].iat[i],  # type: ignore[arg-type]
+                                        period=summary["period"].iat[i],  # type: ignore[arg-type]
                                         expected=", ".join(x.id for x in data.industries.industry)))
                 continue
             industry[i], state[i], reason[i] = chosen, "applicable", f"declared as {ind.name_zh} (screen_industry)"
@@ -120,7 +157,24 @@ def industries_of(summary: pd.DataFrame, profiles: list, data: ScreenData) -> tu
 
 
 def benefit_checks(summary: pd.DataFrame, industry: np.ndarray, q: pd.DataFrame, data: ScreenData) -> pd.DataFrame:
-    """Check rows of the benefit standards: one per applicable enterprise-period and standard."""
+    """Check rows of the benefit standards: one per applicable enterprise-period and standard.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows.
+    industry : ndarray
+        The screened industry per row (None: not applicable).
+    q : DataFrame
+        Quantities (:func:`carbonkit.benefit.quantities.quantity_frame`).
+    data : ScreenData
+        The benefit standards (limits in each indicator's unit).
+
+    Returns
+    -------
+    DataFrame
+        Check rows: value and limit [indicator's unit], result, margin.
+    """
     std = pd.DataFrame([{**s.model_dump(), "standard": s.id} for s in data.benefit.standard])
     applicable = np.flatnonzero(pd.notna(industry))
     pairs = pd.DataFrame({"row": applicable, "industry": industry[applicable]}).merge(std, on="industry")
@@ -163,7 +217,21 @@ def _notes(note: str, printed: str, as_printed: bool, indicator_note: str) -> st
 
 def screen_summary(summary: pd.DataFrame, profiles: Profiles | None = None,
                    data: ScreenData | None = None) -> ScreenResult:
-    """Screen the enterprise-periods of an accounting summary (see the module docstring)."""
+    """Screen the enterprise-periods of an accounting summary (see the module docstring).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Accounting summary rows (energy [tce], value added [10^4 CNY] ...).
+    profiles : Profiles, optional
+        Equipment, facts, land, tax, pollutants ... per enterprise and period.
+    data : ScreenData, optional
+        The standards (the shipped ones if None).
+
+    Returns
+    -------
+    ScreenResult
+    """
     data = data or load_screen_data()
     summary = summary.reset_index(drop=True)
     keys = list(zip(summary["enterprise"], summary["period"]))
@@ -184,7 +252,8 @@ def screen_summary(summary: pd.DataFrame, profiles: Profiles | None = None,
     return ScreenResult(checks=checks.drop(columns="row"), verdicts=verdicts, documents=data.ids, unverified=unverified)
 
 
-def _verdicts(head: pd.DataFrame, industry, state, reason, checks: pd.DataFrame, data: ScreenData) -> pd.DataFrame:
+def _verdicts(head: pd.DataFrame, industry: np.ndarray, state: np.ndarray, reason: np.ndarray, checks: pd.DataFrame,
+              data: ScreenData) -> pd.DataFrame:
     n = len(head)
     rows = checks["row"].to_numpy(np.int64)
     counts = {r: np.bincount(rows[(checks["result"] == r).to_numpy()], minlength=n) for r in ("pass", "fail", "missing")}
@@ -212,5 +281,5 @@ def _joined(frame: pd.DataFrame, column: str, n: int, unique: bool = False) -> n
     out = np.full(n, None, dtype=object)
     for row, values in frame.groupby("row")[column]:
         items = [str(v) for v in values if v is not None]
-        out[row] = "; ".join(dict.fromkeys(items) if unique else items) or None
+        out[row] = "; ".join(dict.fromkeys(items) if unique else items) or None  # type: ignore[index]  # row: an int
     return out

@@ -62,7 +62,7 @@ class BenefitIndicator(BaseModel):
     factor: float = Field(1.0, exclude=True)  # numerator/denominator -> unit; set on validation
 
     @model_validator(mode="after")
-    def _factor(self):
+    def _factor(self) -> BenefitIndicator:
         try:
             self.factor = ratio_factor(self.numerator, self.denominator, self.unit)
         except UnitMismatch as exc:
@@ -101,7 +101,7 @@ class BenefitStandards(Provenance):
     energy_limit: list[EnergyLimit] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self) -> BenefitStandards:
         _unique([i.id for i in self.indicator], "indicator")
         _unique([s.id for s in self.standard], "standard")
         known = {i.id for i in self.indicator}
@@ -159,7 +159,7 @@ class Rule(BaseModel):
         return _unit(value)
 
     @model_validator(mode="after")
-    def _shape(self):
+    def _shape(self) -> Rule:
         sized = self.check in ("unit_size", "total_size")
         if sized and (self.fails_when is None or self.limit is None or self.unit is None or not self.equipment):
             raise ValueError(f"rule {self.id}: a {self.check} rule needs equipment, fails_when, limit and unit")
@@ -179,7 +179,7 @@ class TechnicalStandards(Provenance):
     rule: list[Rule] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self) -> TechnicalStandards:
         _unique([e.id for e in self.equipment], "equipment")
         _unique([f.id for f in self.fact], "fact")
         _unique([r.id for r in self.rule], "rule")
@@ -232,7 +232,7 @@ class IndustryMap(Provenance):
     industry: list[Industry] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self) -> IndustryMap:
         _unique([i.id for i in self.industry], "industry")
         _unique([c[1:] for i in self.industry for c in i.codes], "industry code")
         return self
@@ -258,7 +258,19 @@ class IndustryMap(Provenance):
 # --------------------------------------------------------------------------- loading
 
 def document_path(ref: str | Path | None, default: str) -> Path:
-    """A shipped document's path by id, or the path of a user's file."""
+    """A shipped document's path by id, or the path of a user's file.
+
+    Parameters
+    ----------
+    ref : str or Path, optional
+        A shipped id or a TOML path.
+    default : str
+        The shipped id taken for None.
+
+    Returns
+    -------
+    Path
+    """
     ref = default if ref is None else ref
     if isinstance(ref, Path) or str(ref).endswith(".toml") or "/" in str(ref) or "\\" in str(ref):
         return Path(ref)
@@ -280,7 +292,17 @@ class ScreenData:
 
 def load_screen_data(benefit: str | Path | None = None, technical: str | Path | None = None,
                      industries: str | Path | None = None) -> ScreenData:
-    """Load (shipped ids or paths) and cross-check the screen's documents. Raises :class:`FactorDataError`."""
+    """Load (shipped ids or paths) and cross-check the screen's documents. Raises :class:`FactorDataError`.
+
+    Parameters
+    ----------
+    benefit, technical, industries : str or Path, optional
+        The benefit standards, the technical standards and the industry map (shipped ids or TOML paths).
+
+    Returns
+    -------
+    ScreenData
+    """
     data = ScreenData(
         benefit=load_document(document_path(benefit, DEFAULT_BENEFIT), BenefitStandards, kind="benefit_standards"),
         technical=load_document(document_path(technical, DEFAULT_TECHNICAL), TechnicalStandards,

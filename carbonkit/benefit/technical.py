@@ -18,12 +18,14 @@ A unit or enterprise with one of the rule's ``unless`` facts true is exempt. Equ
 from __future__ import annotations
 
 import difflib
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from carbonkit.benefit.profile import BenefitProfile
-from carbonkit.benefit.standards import TechnicalStandards
+from carbonkit.benefit.profile import BenefitProfile, EquipmentUnit
+from carbonkit.benefit.standards import Equipment, TechnicalStandards
 from carbonkit.errors import InvalidInput, Problem, UnitMismatch
 from carbonkit.units import multiplier
 
@@ -34,49 +36,76 @@ _SIGN = {"le": "≤", "lt": "<"}
 
 def validate_profiles(profiles: list[BenefitProfile | None], keys: list[tuple[str, str]],
                       tech: TechnicalStandards) -> None:
-    """Refuse equipment types, facts and size units the technical standards do not know."""
-    types = {e.id: e for e in tech.equipment}
-    facts = {f.id for f in tech.fact}
+    """Refuse equipment types, facts and size units the technical standards do not know.
+
+    Parameters
+    ----------
+    profiles : list of BenefitProfile or None
+        Each enterprise-period's benefit profile (None: none given).
+    keys : list of (str, str)
+        The (enterprise, period) of each profile, for the messages.
+    tech : TechnicalStandards
+        The equipment types (each with the unit of its size), and the facts that may be declared.
+
+    Raises
+    ------
+    InvalidInput
+        Every unknown fact or equipment type, and every size without a unit or in a unit of another dimension.
+    """
     problems: list[Problem] = []
-
-    def add(code, message, path, ent, per, expected=None):
-        problems.append(Problem(code, message, path=path, enterprise=ent, period=per, expected=expected))
-
     for profile, (ent, per) in zip(profiles, keys):
         if profile is None:
             continue
-        for name in profile.facts:
-            if name not in facts:
-                hint = difflib.get_close_matches(name, facts, n=2)
-                add("fact_unknown", f"'{name}' is not a fact of {tech.id}" + (f"; did you mean {', '.join(hint)}?" if hint else ""),
-                    f"benefit.facts.{name}", ent, per, ", ".join(sorted(facts)))
+        found = _fact_problems(profile.facts, tech)
         for k, unit in enumerate(profile.equipment or []):
-            where = f"benefit.equipment[{k}]"
-            kind = types.get(unit.type)
-            if kind is None:
-                hint = difflib.get_close_matches(unit.type, types, n=3)
-                add("equipment_unknown", f"'{unit.type}' is not an equipment type of {tech.id}"
-                    + (f"; did you mean {', '.join(hint)}?" if hint else ""), where + ".type", ent, per,
-                    "an equipment id of the technical standards")
-                continue
-            for name in unit.attributes:
-                if name not in facts:
-                    add("fact_unknown", f"'{name}' is not a fact of {tech.id}", f"{where}.attributes.{name}", ent, per)
-            if unit.size is None or kind.unit is None:
-                continue
-            if not unit.unit:
-                add("unit_missing", f"the size of a {unit.type} needs a unit", where + ".unit", ent, per,
-                    f"a unit convertible to {kind.unit}")
-                continue
-            try:
-                multiplier(unit.unit, kind.unit)
-            except UnitMismatch as exc:
-                add(exc.problems[0].code, exc.problems[0].message, where + ".unit", ent, per, f"a unit convertible to {kind.unit}")
+            found += _equipment_problems(f"benefit.equipment[{k}]", unit, tech)
+        problems += [Problem(code, message, path=path, enterprise=ent, period=per, expected=expected)
+                     for code, message, path, expected in found]
     if problems:
         raise InvalidInput(problems)
 
 
-def _exempt(unless: list[str], attributes: dict, facts: dict) -> bool | None:
+_Found = list[tuple[str, str, str, str | None]]  # (code, message, path, expected) of one profile
+
+
+def _fact_problems(declared: dict[str, Any], tech: TechnicalStandards) -> _Found:
+    """Declared facts the standards do not know, with the closest known names."""
+    facts = {f.id for f in tech.fact}
+    found: _Found = []
+    for name in declared:
+        if name not in facts:
+            hint = difflib.get_close_matches(name, facts, n=2)
+            found.append(("fact_unknown", f"'{name}' is not a fact of {tech.id}"
+                          + (f"; did you mean {', '.join(hint)}?" if hint else ""),
+                          f"benefit.facts.{name}", ", ".join(sorted(facts))))
+    return found
+
+
+def _equipment_problems(where: str, unit: EquipmentUnit, tech: TechnicalStandards) -> _Found:
+    """One unit of equipment: its type known, its attributes known facts, its size in a unit of the type's."""
+    types = {e.id: e for e in tech.equipment}
+    kind = types.get(unit.type)
+    if kind is None:
+        hint = difflib.get_close_matches(unit.type, types, n=3)
+        return [("equipment_unknown", f"'{unit.type}' is not an equipment type of {tech.id}"
+                 + (f"; did you mean {', '.join(hint)}?" if hint else ""), where + ".type",
+                 "an equipment id of the technical standards")]
+    facts = {f.id for f in tech.fact}
+    found: _Found = [("fact_unknown", f"'{name}' is not a fact of {tech.id}", f"{where}.attributes.{name}", None)
+                     for name in unit.attributes if name not in facts]
+    if unit.size is None or kind.unit is None:
+        return found
+    if not unit.unit:
+        return found + [("unit_missing", f"the size of a {unit.type} needs a unit", where + ".unit",
+                         f"a unit convertible to {kind.unit}")]
+    try:
+        multiplier(unit.unit, kind.unit)
+    except UnitMismatch as exc:
+        found.append((exc.problems[0].code, exc.problems[0].message, where + ".unit", f"a unit convertible to {kind.unit}"))
+    return found
+
+
+def _exempt(unless: list[str], attributes: dict[str, Any], facts: dict[str, Any]) -> bool | None:
     """True if any exempting fact is true (on the unit or the enterprise), None if one is unknown, else False."""
     if not unless:
         return False
@@ -100,12 +129,13 @@ def _to_rule_unit(m: pd.DataFrame, tech: TechnicalStandards) -> np.ndarray:
     """Factor from each unit's size unit to its rule's unit; each distinct pair resolved once (NaN: no size unit)."""
     factor = {}
     for size_unit, type_id, rule_unit in m[["size_unit", "type", "unit"]].drop_duplicates().itertuples(index=False):
-        usable = bool(size_unit) and isinstance(rule_unit, str) and tech.equipment_of(type_id).unit is not None
+        usable = (bool(size_unit) and isinstance(rule_unit, str)
+                  and cast(Equipment, tech.equipment_of(type_id)).unit is not None)  # rules name known types
         factor[(size_unit, type_id, rule_unit)] = multiplier(size_unit, rule_unit) if usable else np.nan
     return np.array([factor[key] for key in zip(m["size_unit"], m["type"], m["unit"])], dtype=np.float64)
 
 
-def _unit_outcomes(m: pd.DataFrame, facts: list[dict], tech: TechnicalStandards) -> pd.DataFrame:
+def _unit_outcomes(m: pd.DataFrame, facts: list[dict[str, Any]], tech: TechnicalStandards) -> pd.DataFrame:
     """Each unit's outcome under each rule of its type: pass, fail or missing, with the reason."""
     if m.empty:
         return m.assign(size_rule=[], outcome=[], why=[])
@@ -132,9 +162,26 @@ def _unit_outcomes(m: pd.DataFrame, facts: list[dict], tech: TechnicalStandards)
     return m.assign(size_rule=size, outcome=outcome, why=why)
 
 
-def technical_checks(industry: np.ndarray, profiles: list[BenefitProfile | None],
+def technical_checks(industry: npt.NDArray[np.object_], profiles: list[BenefitProfile | None],
                      tech: TechnicalStandards) -> pd.DataFrame:
-    """Check rows of the screen: one per applicable enterprise-period (``industry`` not None) and rule."""
+    """Check rows of the screen: one per applicable enterprise-period (``industry`` not None) and rule.
+
+    Parameters
+    ----------
+    industry : ndarray of object
+        The GB/T 4754 industry of each enterprise-period whose technical standards apply (None: none apply).
+    profiles : list of BenefitProfile or None
+        Each enterprise-period's equipment (unit sizes in their units) and declared facts, aligned with
+        ``industry``.
+    tech : TechnicalStandards
+        The rules: size limits in each rule's unit, banned processes, declarations.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COLUMNS`: per row and rule the value and limit [rule's unit], result, margin [rule's unit],
+        relative margin [-], what is missing and the deciding unit.
+    """
     rules = pd.DataFrame([r.model_dump() for r in tech.rule])
     applicable = np.flatnonzero(pd.notna(industry))
     pairs = pd.DataFrame({"row": applicable, "industry": industry[applicable]}).merge(rules, on="industry")
@@ -147,41 +194,55 @@ def technical_checks(industry: np.ndarray, profiles: list[BenefitProfile | None]
     by_type = rules[rules["check"] != "fact"].explode("equipment").rename(columns={"equipment": "type"})
     m = units.merge(by_type.drop(columns="industry"), on="type").merge(pairs[["row", "id"]], on=["row", "id"])
     m = _unit_outcomes(m, facts, tech)
-
-    n = len(pairs)
     check = pairs["check"].to_numpy(object)
-    sign = np.array([_SIGN.get(op, "") if isinstance(op, str) else "" for op in pairs["fails_when"]], dtype=object)
-    out = {  # the check rows as arrays, filled in by kind of rule, framed once at the end
+    out = _check_arrays(pairs)
+    position = pd.MultiIndex.from_arrays([rows, pairs["id"].to_numpy(object)])
+    _no_units(out, check, given[rows], position.isin(pd.MultiIndex.from_arrays([m["row"].to_numpy(),
+                                                                               m["id"].to_numpy(object)])))
+    _unit_size(out, position, m[m["check"] == "unit_size"])
+    _process(out, position, m[m["check"] == "process"])
+    _totals(out, position, m[m["check"] == "total_size"], pairs, facts)
+    for i in np.flatnonzero(check == "fact"):  # declarations: a few per enterprise of the industries that have them
+        out["result"][i], out["missing"][i] = _fact(pairs["fact"].iat[i], pairs["fact_fails_when"].iat[i],  # type: ignore[index]
+                                                    pairs["unless"].iat[i], facts[rows[i]])  # type: ignore[index]
+    return pd.DataFrame({"row": rows, "group": "technical", "standard": pairs["id"].to_numpy(object),
+                         "level": pairs["level"].to_numpy(object), "indicator": pairs["text"].to_numpy(object),
+                         "comparison": _comparison(pairs, check), "status": pairs["status"].to_numpy(object), **out},
+                        columns=COLUMNS)
+
+
+def _check_arrays(pairs: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+    """The check rows as arrays (every rule passes until a kind of rule says otherwise), framed once at the end."""
+    n = len(pairs)
+    return {
         "value": np.full(n, np.nan), "limit": pd.to_numeric(pairs["limit"]).to_numpy(np.float64),
         "unit": np.array([u if isinstance(u, str) else None for u in pairs["unit"]], dtype=object),
         "result": np.full(n, "pass", dtype=object), "margin": np.full(n, np.nan), "relative_margin": np.full(n, np.nan),
         "missing": np.full(n, None, dtype=object), "unit_id": np.full(n, None, dtype=object),
         "note": np.array([x or None for x in pairs["note"]], dtype=object),
     }
-    position = pd.MultiIndex.from_arrays([rows, pairs["id"].to_numpy(object)])
+
+
+def _no_units(out: dict[str, npt.NDArray[Any]], check: npt.NDArray[np.object_], given: npt.NDArray[np.bool_],
+              with_units: npt.NDArray[np.bool_]) -> None:
+    """Equipment rules where the equipment is not given (missing), or given without units of the rule's type."""
     equipment_rule = check != "fact"
-    absent = equipment_rule & ~given[rows]
+    absent = equipment_rule & ~given
     out["result"][absent], out["missing"][absent] = "missing", "equipment not given"
-    with_units = position.isin(pd.MultiIndex.from_arrays([m["row"].to_numpy(), m["id"].to_numpy(object)]))
-    none = equipment_rule & given[rows] & ~with_units
+    none = equipment_rule & given & ~with_units
     out["value"][none & (check != "unit_size")] = 0.0
     out["note"][none] = [_join(x, "no units of this type") for x in out["note"][none]]
     out["unit"][(check == "process") & ~absent] = "units"
 
-    _unit_size(out, position, m[m["check"] == "unit_size"])
-    _process(out, position, m[m["check"] == "process"])
-    _totals(out, position, m[m["check"] == "total_size"], pairs, facts)
-    for i in np.flatnonzero(check == "fact"):  # declarations: a few per enterprise of the industries that have them
-        out["result"][i], out["missing"][i] = _fact(pairs["fact"].iat[i], pairs["fact_fails_when"].iat[i],
-                                                    pairs["unless"].iat[i], facts[rows[i]])
-    comparison = np.select(
+
+def _comparison(pairs: pd.DataFrame, check: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """How each rule fails, in words: 'fails when size > limit', 'fails for any unit', 'fails when <fact> is true'."""
+    sign = np.array([_SIGN.get(op, "") if isinstance(op, str) else "" for op in pairs["fails_when"]], dtype=object)
+    return np.select(
         [check == "unit_size", check == "total_size", check == "process"],
         ["fails when size " + sign + " limit", "fails when total " + sign + " limit", "fails for any unit"],
         default=np.array([f"fails when {f} is {str(v).lower()}" for f, v in zip(pairs["fact"], pairs["fact_fails_when"])],
                          dtype=object))
-    return pd.DataFrame({"row": rows, "group": "technical", "standard": pairs["id"].to_numpy(object),
-                         "level": pairs["level"].to_numpy(object), "indicator": pairs["text"].to_numpy(object),
-                         "comparison": comparison, "status": pairs["status"].to_numpy(object), **out}, columns=COLUMNS)
 
 
 def _at(position: pd.MultiIndex, frame: pd.DataFrame) -> np.ndarray:
@@ -189,7 +250,7 @@ def _at(position: pd.MultiIndex, frame: pd.DataFrame) -> np.ndarray:
     return position.get_indexer(pd.MultiIndex.from_arrays([frame["row"].to_numpy(), frame["id"].to_numpy(object)]))
 
 
-def _unit_size(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
+def _unit_size(out: dict[str, np.ndarray], position: pd.MultiIndex, m: pd.DataFrame) -> None:
     """unit_size rules: the deciding unit is the first failing, else missing, else the smallest one."""
     if m.empty:
         return
@@ -207,7 +268,7 @@ def _unit_size(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
         out["relative_margin"][at] = np.where(limit > 0, size / limit - 1, np.nan)
 
 
-def _process(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
+def _process(out: dict[str, np.ndarray], position: pd.MultiIndex, m: pd.DataFrame) -> None:
     """process rules: fail for any unit not exempt; the value is the number of failing units."""
     if m.empty:
         return
@@ -224,7 +285,8 @@ def _process(out: dict, position: pd.MultiIndex, m: pd.DataFrame) -> None:
     out["result"][at], out["missing"][at], out["unit_id"][at] = "fail", None, failing["ids"]
 
 
-def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataFrame, facts: list[dict]) -> None:
+def _totals(out: dict[str, np.ndarray], position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataFrame,
+            facts: list[dict[str, Any]]) -> None:
     """total_size rules: the enterprise's total (size × count) over its units of the listed types."""
     if m.empty:
         return
@@ -245,8 +307,8 @@ def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataF
     out["unit_id"][at] = totals["ids"].to_numpy(object)
     out["result"][at[unknown]], out["missing"][at[unknown]] = "missing", totals["why"].to_numpy(object)[unknown]
     for i in at[offends]:  # the exemptions of the enterprises below the limit
-        unless = pairs["unless"].iat[i]
-        exempt = _exempt(unless, {}, facts[pairs["row"].iat[i]])
+        unless: list[str] = pairs["unless"].iat[i]  # type: ignore[assignment]  # a list of fact ids
+        exempt = _exempt(unless, {}, facts[pairs["row"].iat[i]])  # type: ignore[index]
         if exempt is True:
             out["note"][i] = _join(out["note"][i], "exempt: " + ", ".join(unless))
         elif exempt is None:
@@ -255,7 +317,7 @@ def _totals(out: dict, position: pd.MultiIndex, m: pd.DataFrame, pairs: pd.DataF
             out["result"][i] = "fail"
 
 
-def _fact(fact: str, fails_when: bool, unless: list[str], facts: dict) -> tuple[str, str | None]:
+def _fact(fact: Any, fails_when: Any, unless: Any, facts: dict[str, Any]) -> tuple[str, str | None]:
     """(result, missing reason) of a fact rule."""
     value = facts.get(fact)
     if value is None:

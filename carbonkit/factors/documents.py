@@ -43,11 +43,11 @@ class Provenance(BaseModel):
 
     @field_validator("published", "edition", mode="before")
     @classmethod
-    def _text(cls, value):
+    def _text(cls, value: object) -> object:
         return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, int) else value
 
 
-def _where(loc: tuple) -> str:
+def _where(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -59,6 +59,24 @@ def load_document(path: str | Path, model: type[M], *, kind: str | None = None) 
 
     Checks the provenance fields of every factor file and, if ``kind`` is given, that the document is of
     that kind. Raises :class:`FactorDataError` listing every problem with the file and the place in it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+    model : type
+        The pydantic model of the document.
+    kind : str, optional
+        The ``kind`` the document must have.
+
+    Returns
+    -------
+    model
+        The document, validated.
+
+    Raises
+    ------
+    FactorDataError
     """
     path = Path(path)
     if not path.is_file():
@@ -79,19 +97,46 @@ def load_document(path: str | Path, model: type[M], *, kind: str | None = None) 
         for err in exc.errors():
             problems.append(f"{path.name}, {_where(err['loc'])}: {err['msg']}")
         doc = None
-    if problems:
+    if problems or doc is None:  # a document that does not validate has its problems listed
         raise FactorDataError(f"{len(problems)} problem(s) in {path}:\n" + "\n".join("  - " + p for p in problems))
     return doc
 
 
 def shipped(folder: str) -> list[Path]:
-    """The shipped documents of one folder of ``factors/`` (sorted by name)."""
+    """The shipped documents of one folder of ``factors/`` (sorted by name).
+
+    Parameters
+    ----------
+    folder : str
+        A folder of ``factors/`` (``criteria``, ``targets`` ...).
+
+    Returns
+    -------
+    list of Path
+    """
     directory = data_path(folder)
     return sorted(directory.glob("*.toml")) if directory.is_dir() else []
 
 
 def find_shipped(folder: str, doc_id: str) -> Path:
-    """The shipped document ``factors/<folder>/<doc_id>.toml``; a clear error naming the choices if absent."""
+    """The shipped document ``factors/<folder>/<doc_id>.toml``; a clear error naming the choices if absent.
+
+    Parameters
+    ----------
+    folder : str
+        A folder of ``factors/``.
+    doc_id : str
+        The document's id (its file stem).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    FactorDataError
+        Naming the documents there are.
+    """
     path = data_path(folder, f"{doc_id}.toml")
     if not path.is_file():
         known = ", ".join(p.stem for p in shipped(folder)) or "none"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 from pathlib import Path
 
 import pandas as pd
@@ -36,9 +37,9 @@ class Factor:
     note: str = ""
     year: int | None = None
     purpose: str | None = None
-    extra: tuple = ()  # (column, value) pairs: lhv, ncv, carbon content, oxidation ...
+    extra: tuple[tuple[str, Any], ...] = ()  # (column, value) pairs: lhv, ncv, carbon content, oxidation ...
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("id", "kind", "key", "value", "unit", "status", "table", "source", "note",
                                             "year", "purpose")}
         out.update(dict(self.extra))
@@ -67,7 +68,7 @@ class Release:
     def __repr__(self) -> str:
         return f"Release({self.name!r}, {len(self.tables)} tables, {len(self.factors)} factors)"
 
-    def with_table(self, table: Table | str | Path, meta: dict | None = None) -> Release:
+    def with_table(self, table: Table | str | Path, meta: dict[str, Any] | None = None) -> Release:
         """A new release with ``table`` added at the highest precedence (the user's own values win)."""
         if not isinstance(table, Table):
             table = read_table(table, meta, user=True)
@@ -105,32 +106,33 @@ class Release:
 
         ``region`` is a province code (2 digits), a grid code or "CN"; ``level`` says where the chain
         starts (province, grid or national).
+
+        Parameters
+        ----------
+        kind : str
+            The factor kind, e.g. ``grid_emission``.
+        region : str
+            Province code, grid code or CN.
+        year : int
+            The year of the activity [a].
+        purpose : str
+            The grid factor's purpose (average, fossil ...).
+        level : str
+            Where the chain starts: province, grid or national.
+        year_fallback : str
+            ``earlier``, ``nearest`` ...: which year stands in for a missing one.
+
+        Returns
+        -------
+        Factor or None
+            The factor of ``kind`` (e.g. ``grid_emission`` [tCO2/MWh]) for the region and year, as the year fallback takes it.
         """
-        vocab = vocabulary()
-        chain: list[str] = []
-        if region != "CN":
-            grid = vocab.grid_of(region)
-            if level == "province":
-                chain.append(region)
-            if level in ("province", "grid") and grid:
-                chain.append(grid)
-        chain.append("CN")
-        for code in dict.fromkeys(chain):
+        for code in dict.fromkeys(_region_chain(region, level)):
             rows = self._dated.get((kind, code, purpose))
-            if not rows:
-                continue
-            if None in rows:  # a row valid for any year
-                undated = rows[None]
-            else:
-                undated = None
-            years = sorted(y for y in rows if y is not None)
-            earlier = [y for y in years if y <= year]
-            if earlier:
-                return rows[earlier[-1]]
-            if undated is not None:
-                return undated
-            if year_fallback == "nearest" and years:
-                return rows[years[0]]
+            if rows:
+                found = _of_year(rows, year, year_fallback)
+                if found is not None:
+                    return found
         return None
 
     def frame(self) -> pd.DataFrame:
@@ -143,6 +145,7 @@ def _factors_of(table: Table) -> list[Factor]:
     out = []
     for rec in table.rows.to_dict("records"):
         kind = table.kind
+        extra: tuple[tuple[str, Any], ...]
         if kind == "fuel_parameters":
             value, unit = rec["ncv"], rec["ncv_unit"]
             extra = (("ncv", rec["ncv"]), ("ncv_unit", rec["ncv_unit"]), ("carbon_content", rec["carbon_content"]),
@@ -150,7 +153,7 @@ def _factors_of(table: Table) -> list[Factor]:
         else:
             value, unit = rec["value"], rec["unit"]
             extra = tuple((c, rec[c]) for c in ("lhv", "lhv_unit") if c in rec and rec[c] == rec[c] and rec[c] != "")
-        key = rec.get("item") or rec.get("region") or rec.get("name")
+        key = cast(str, rec.get("item") or rec.get("region") or rec.get("name"))  # every kind has one of them
         year = rec.get("year")
         out.append(Factor(
             id=rec["id"], kind=kind, key=key, value=float(value), unit=unit, status=rec["status"], table=table.id,
@@ -160,7 +163,40 @@ def _factors_of(table: Table) -> list[Factor]:
     return out
 
 
+def _region_chain(region: str, level: str) -> list[str]:
+    """The codes tried in order: the province (level province), its grid (province or grid), the nation."""
+    chain: list[str] = []
+    if region != "CN":
+        grid = vocabulary().grid_of(region)
+        if level == "province":
+            chain.append(region)
+        if level in ("province", "grid") and grid:
+            chain.append(grid)
+    chain.append("CN")
+    return chain
+
+
+def _of_year(rows: dict[int | None, Factor], year: int, year_fallback: str) -> Factor | None:
+    """The row of the latest year up to ``year``, else the row valid for any year, else (``nearest``) the
+    earliest later year; None when none of them is there."""
+    years = sorted(y for y in rows if y is not None)
+    earlier = [y for y in years if y <= year]
+    if earlier:
+        return rows[earlier[-1]]
+    if None in rows:  # a row valid for any year
+        return rows[None]
+    if year_fallback == "nearest" and years:
+        return rows[years[0]]
+    return None
+
+
 def release_names() -> list[str]:
+    """The names of the shipped releases.
+
+    Returns
+    -------
+    list of str
+    """
     return sorted(p.stem for p in data_path("releases").glob("*.toml"))
 
 
@@ -184,6 +220,22 @@ def load_release(name: str | None = None, extra: list[str | Path] | None = None)
     """A shipped release (the default one when ``name`` is None), plus any user tables in ``extra``.
 
     Shipped releases are read and validated once per process.
+
+    Parameters
+    ----------
+    name : str, optional
+        A shipped release (the default one if None).
+    extra : list of str or Path, optional
+        Own factor tables, added at the highest precedence.
+
+    Returns
+    -------
+    Release
+
+    Raises
+    ------
+    FactorDataError
+        A release or table not found or not valid.
     """
     release = _shipped(name)
     for path in extra or []:
