@@ -43,6 +43,7 @@ from carbonkit.deflators import (
     Deflators,
     basis_notes,
     comparable_value_added,
+    resolve_base_year,
     load_deflators,
     price_basis,
 )
@@ -452,6 +453,7 @@ class Aggregate:
     keys: tuple[str, ...]
     periods: list[str]
     price_basis: str | None
+    base_year: int | None = None
     deflators: str | None = None
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -462,7 +464,7 @@ class Aggregate:
     def to_dict(self, missing_limit: int | None = 100) -> dict[str, Any]:
         missing = self.missing if missing_limit is None else self.missing.head(missing_limit)
         return {"by": list(self.by), "keys": list(self.keys), "periods": self.periods, "price_basis": self.price_basis,
-                "deflators": self.deflators, "deflator_rows": self.deflator_rows,
+                "base_year": self.base_year, "deflators": self.deflators, "deflator_rows": self.deflator_rows,
                 "unverified": sorted(i for i, s in self.deflator_rows.items() if s == "unverified"),
                 "notes": self.notes, "groups": self.records(), "missing_total": len(self.missing),
                 "missing": _records(missing)}
@@ -519,6 +521,7 @@ def aggregate(data, by="province", *, periods: list[str] | None = None, register
     register = select(register, region, park, industry)
     periods = sorted(frame["period"].unique()) if periods is None else [str(p) for p in periods]
     frame = frame[frame["period"].isin(periods)]
+    base_year = resolve_base_year(base_year)  # stated in the answer: the default is the default profile's
     prepared = prepare(frame, deflators, base_year, override)
     sums = add_intensities(group_sums(prepared, keys)) if len(frame) else pd.DataFrame(columns=[*keys, "period"])
 
@@ -535,7 +538,7 @@ def aggregate(data, by="province", *, periods: list[str] | None = None, register
     basis = add_intensities(group_sums(prepared, (), with_period=False)) if len(frame) else None
     overall = None if basis is None or basis.empty else basis["price_basis"].iloc[0]
     notes = basis_notes(basis, prepared.deflators, prepared.deflator_rows)
-    return Aggregate(table, missing, (by,) if isinstance(by, str) else tuple(by), keys, periods, overall,
+    return Aggregate(table, missing, (by,) if isinstance(by, str) else tuple(by), keys, periods, overall, base_year,
                      prepared.deflators, prepared.deflator_rows, notes)
 
 

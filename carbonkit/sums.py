@@ -24,7 +24,7 @@ from carbonkit.aggregation import (
     SUM_COLUMNS, Aggregate, add_intensities, coverage_table, group_keys, group_sums,
     key_columns, prepare, register_of, results_frame, select,
 )
-from carbonkit.deflators import basis_notes
+from carbonkit.deflators import basis_notes, resolve_base_year
 from carbonkit.errors import InvalidInput, Problem
 
 # columns whose group sum is NaN where no row has a value (the others are plain sums)
@@ -68,6 +68,7 @@ def partial_sums(results, by="province", *, periods: list[str] | None = None, de
     frame = select(frame, region, park, industry)
     if periods is not None:
         frame = frame[frame["period"].isin([str(p) for p in periods])]
+    base_year = resolve_base_year(base_year)  # carried by the parts: combine() refuses parts of other base years
     prepared = prepare(frame, deflators, base_year, override)
     notes: list[str] = []
     if co2_split:
@@ -190,7 +191,8 @@ def aggregate_sums(sums: PartialSums) -> Aggregate:
     totals = _totals(sums)
     overall = None if totals is None else totals["price_basis"].iloc[0]
     notes = basis_notes(totals, sums.deflators, sums.deflator_rows)
-    return Aggregate(table, missing, sums.by, keys, periods, overall, sums.deflators, sums.deflator_rows, notes)
+    return Aggregate(table, missing, sums.by, keys, periods, overall, base_year=sums.base_year, deflators=sums.deflators,
+                     deflator_rows=sums.deflator_rows, notes=notes)
 
 
 def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", zero: str = "limit"):

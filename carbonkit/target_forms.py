@@ -22,19 +22,12 @@ from typing import Any
 
 import numpy as np
 
-# indicator -> (numerator summary column, denominator column of the prepared sums or None for a total, unit).
-# "vac": value added at comparable prices [10^4 CNY]; the iv_ columns are summed over rows with value added.
-INDICATOR_DEFS: dict[str, tuple[str, str | None, str]] = {
-    "energy_intensity": ("energy_equivalent_tce", "vac", "tce/10^4 CNY"),
-    "water_intensity": ("water_withdrawal_m3", "vac", "m3/10^4 CNY"),
-    "fresh_water_intensity": ("fresh_water_m3", "vac", "m3/10^4 CNY"),
-    "co2_intensity": ("co2_location_tco2", "vac", "tCO2/10^4 CNY"),
-    "co2_market_intensity": ("co2_market_tco2", "vac", "tCO2/10^4 CNY"),
-    "co2_per_energy": ("co2_location_tco2", "iv_energy_equivalent_tce", "tCO2/tce"),
-    "co2_market_per_energy": ("co2_market_tco2", "iv_energy_equivalent_tce", "tCO2/tce"),
-    "co2_total": ("co2_location_tco2", None, "tCO2"),
-    "energy_total": ("energy_equivalent_tce", None, "tce"),
-}
+from carbonkit.catalog import target_indicators
+
+# indicator -> (numerator summary column, denominator column of the prepared sums or None for a total, unit), from
+# the indicator catalog (carbonkit/indicators.toml, the entries with a `target` name). "vac": value added at
+# comparable prices [10^4 CNY]; the iv_ columns are summed over rows with value added.
+INDICATOR_DEFS: dict[str, tuple[str, str | None, str]] = target_indicators()
 
 
 @dataclass(frozen=True)

@@ -64,3 +64,20 @@ def test_changes_state_the_base_year_they_used():
     # 0.08 / 0.1 - 1 = -0.2 against 2020
     assert change["energy_intensity_tce_per_10k_cny_change_base"].tolist() == pytest.approx([0.0, -0.2])
     assert ck.changes(summary, 2021, ("energy_intensity_tce_per_10k_cny",)).attrs["base_year"] == 2021
+
+
+def test_aggregate_and_partial_sums_state_the_base_year_they_used():
+    frame = _frame().assign(energy_equivalent_tce=[10.0, 10.0])
+    assert aggregation.aggregate(frame, deflators="nbs-ppi-cn").to_dict()["base_year"] == 2020
+    assert aggregation.aggregate(frame, deflators="nbs-ppi-cn", base_year=2021).to_dict()["base_year"] == 2021
+    # two partitions (E1, E2), one made with the default and one with an explicit 2020: the same base, they combine
+    other = frame.assign(enterprise="E2")
+    default = sums.partial_sums(frame, deflators="nbs-ppi-cn")
+    explicit = sums.partial_sums(other, deflators="nbs-ppi-cn", base_year=2020)
+    assert default.base_year == explicit.base_year == 2020
+    combined = sums.aggregate_sums(sums.combine([default, explicit]))
+    assert combined.base_year == 2020
+    # 2 x 10 tce / 2 x 1,000 (10^4 CNY at 2020 prices) = 0.01 in both years
+    assert combined.table["energy_intensity_comparable_tce_per_10k_cny"].tolist() == pytest.approx([0.01, 0.01])
+    with pytest.raises(ck.errors.InvalidInput):  # a part of another base year is refused
+        sums.combine([default, sums.partial_sums(other, deflators="nbs-ppi-cn", base_year=2021)])
