@@ -61,9 +61,10 @@ def read_parquet(path, *, first_row: int = 1, source: str | None = None) -> pd.D
     files = dataset_files(path)
     if len(files) != 1:
         offsets = row_offsets(files)
-        frames = [read_parquet(f, first_row=first_row + int(o), source=str(f.relative_to(path)) if Path(path).is_dir()
-                               else f.name) for f, o in zip(files, offsets)]
-        return pd.concat(frames, ignore_index=True) if frames else _empty()
+        root = Path(path) if isinstance(path, (str, Path)) and Path(path).is_dir() else None
+        frames = [read_parquet(f, first_row=first_row + int(o), source=f.name if root is None else str(f.relative_to(root)))
+                  for f, o in zip(files, offsets)]
+        return concat_categorical(frames) if frames else _empty()
     return _read_one(files[0], first_row, source or files[0].name)
 
 
@@ -94,6 +95,32 @@ def _read_one(file: Path, first_row: int, source: str) -> pd.DataFrame:
     frame["row"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
     frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source])
     return frame
+
+
+def concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under the other, text columns kept categorical (their categories united).
+
+    ``pd.concat`` turns categoricals with different categories (each file has its own enterprises and its own
+    ``source``) into plain text, 20-40 bytes a row instead of 1-4. The columns are moved out of ``frames`` one at
+    a time (the list's frames are emptied), so at most one column is held twice. Frames with different columns
+    are concatenated by ``pd.concat``.
+    """
+    from pandas.api.types import union_categoricals
+
+    columns = list(frames[0].columns)
+    if any(list(f.columns) != columns for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    out: dict[str, pd.Series] = {}
+    for name in columns:
+        parts = [f.pop(name) for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            try:
+                out[name] = pd.Series(union_categoricals(parts), name=name, copy=False)
+                continue
+            except TypeError:  # categories of different kinds (all-None text next to strings): pd.concat decides
+                pass
+        out[name] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(out, copy=False)
 
 
 def _empty() -> pd.DataFrame:
