@@ -13,20 +13,30 @@ A dataset is *enterprise-hashed*: every enterprise's rows are in exactly one fil
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+PathLike: TypeAlias = "str | Path"
+Paths: TypeAlias = "str | Path | Iterable[str | Path]"
 
 TEXT = ("enterprise", "period", "item", "unit", "flow", "region", "industry", "park", "name")
 NUMBERS = ("amount", "enthalpy")
 SUFFIXES = (".parquet", ".pq")
 
 
-def activity_schema():
-    """The Arrow schema of activity data: text columns as strings, amount and enthalpy as float64."""
+def activity_schema() -> pa.Schema:
+    """The Arrow schema of activity data: text columns as strings, amount [unit of the row] and enthalpy [kJ/kg]
+    as float64."""
     import pyarrow as pa
 
     order = ("enterprise", "period", "item", "amount", "unit", "flow", "enthalpy", "region", "industry", "park",
@@ -34,7 +44,7 @@ def activity_schema():
     return pa.schema([(c, pa.float64() if c in NUMBERS else pa.string()) for c in order])
 
 
-def dataset_files(paths) -> list[Path]:
+def dataset_files(paths: Paths) -> list[Path]:
     """The Parquet files of ``paths`` (files, or folders searched for ``*.parquet``), each folder's sorted."""
     out: list[Path] = []
     for path in [paths] if isinstance(paths, (str, Path)) else paths:
@@ -48,7 +58,7 @@ def dataset_files(paths) -> list[Path]:
     return out
 
 
-def row_offsets(files: list[Path]) -> np.ndarray:
+def row_offsets(files: list[Path]) -> npt.NDArray[np.int64]:
     """The global row number before each file (from the files' footers, nothing else is read)."""
     import pyarrow.parquet as pq
 
@@ -56,7 +66,7 @@ def row_offsets(files: list[Path]) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts else np.zeros(0, np.int64)
 
 
-def read_parquet(path, *, first_row: int = 1, source: str | None = None) -> pd.DataFrame:
+def read_parquet(path: Paths, *, first_row: int = 1, source: str | None = None) -> pd.DataFrame:
     """The long activity table of one Parquet file, or of a folder (its files in order, rows numbered on)."""
     files = dataset_files(path)
     if len(files) != 1:
@@ -91,9 +101,9 @@ def _read_one(file: Path, first_row: int, source: str) -> pd.DataFrame:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise InvalidInput(Problem("column_invalid", f"{file.name}: column '{field.name}' is not {field.type}: "
                                        f"{exc}", field=field.name, expected=str(field.type))) from None
-    frame = pa.table(columns).to_pandas(strings_to_categorical=True)
+    frame: pd.DataFrame = pa.table(columns).to_pandas(strings_to_categorical=True)
     frame["row"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
-    frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source])
+    frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source])  # type: ignore[call-overload]  # stubs want an Index of categories; a list is documented
     return frame
 
 
@@ -127,13 +137,13 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMBERS else "category") for c in activity_schema().names})
 
 
-def bucket_of(enterprise, buckets: int) -> np.ndarray:
+def bucket_of(enterprise: Iterable[object] | npt.NDArray[np.object_], buckets: int) -> npt.NDArray[np.int64]:
     """The file (0 ... buckets-1) of each enterprise id: a stable hash of the id (pandas' hash_array)."""
     values = np.asarray(enterprise, dtype=object).astype(str).astype(object)
     return (pd.util.hash_array(values) % np.uint64(buckets)).astype(np.int64)
 
 
-def write_dataset(frame: pd.DataFrame, folder, buckets: int) -> list[Path]:
+def write_dataset(frame: pd.DataFrame, folder: PathLike, buckets: int) -> list[Path]:
     """Write activity data as an enterprise-hashed dataset of ``buckets`` files (empty ones included)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -154,7 +164,7 @@ def write_dataset(frame: pd.DataFrame, folder, buckets: int) -> list[Path]:
     return paths
 
 
-def _arrow_column(part: pd.DataFrame, field):
+def _arrow_column(part: pd.DataFrame, field: pa.Field) -> pa.Array:
     import pyarrow as pa
 
     if field.name not in part.columns:
@@ -169,7 +179,7 @@ def _arrow_column(part: pd.DataFrame, field):
     return pa.array([None if v is None else str(v) for v in text], pa.string())
 
 
-def summary_arrow_schema():
+def summary_arrow_schema() -> pa.Schema:
     """The Arrow schema of results files: :func:`carbonkit.summary_schema` with text as strings and the
     factor sets as a dictionary (each distinct set stored once per file)."""
     import pyarrow as pa
@@ -181,7 +191,7 @@ def summary_arrow_schema():
     return pa.schema([(name, types[str(dtype)]) for name, dtype in summary_schema().items()])
 
 
-def write_summary(summary: pd.DataFrame, path) -> None:
+def write_summary(summary: pd.DataFrame, path: PathLike) -> None:
     """Write accounting results with the published schema, whatever the rows (none, all-None parks)."""
     import pyarrow as pa
     import pyarrow.parquet as pq

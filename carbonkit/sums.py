@@ -17,6 +17,7 @@ enterprise rows. Value added at comparable prices is worked out per enterprise r
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from carbonkit.aggregation import (
 )
 from carbonkit.deflators import basis_notes
 from carbonkit.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from carbonkit.decomposition import Decomposition
 
 # columns whose group sum is NaN where no row has a value (the others are plain sums)
 LEVEL_COLUMNS = SUM_COLUMNS
@@ -45,7 +49,7 @@ class PartialSums:
     deflators: str | None = None
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    selection: dict = field(default_factory=dict)  # region, park, industry
+    selection: dict[str, Any] = field(default_factory=dict)  # region, park, industry
     n_enterprises: int = 0  # enterprises with a result in the selection
     # further additive tables: name -> (key columns, sums by those keys and period), combined as ``cells``
     tables: dict[str, tuple[tuple[str, ...], pd.DataFrame]] = field(default_factory=dict)
@@ -193,7 +197,8 @@ def aggregate_sums(sums: PartialSums) -> Aggregate:
     return Aggregate(table, missing, sums.by, keys, periods, overall, sums.deflators, sums.deflator_rows, notes)
 
 
-def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", zero: str = "limit"):
+def decompose_sums(sums: PartialSums, start: str | int, end: str | int, *, indicator: str = "energy",
+                   zero: Literal["limit", "delta"] = "limit") -> Decomposition:
     """:func:`carbonkit.decompose` from (combined) partial sums made with ``periods=[start, end]``,
     ``base_year`` the start year (or the one wanted) and, for ``indicator="co2"``, ``co2_split=True``."""
     from carbonkit.decomposition import NUMERATORS, decompose_sums as from_sums
@@ -209,7 +214,8 @@ def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", 
         if not (sums.cells["period"] == p).any():
             raise InvalidInput(Problem("period_missing", f"no results for period {p} in the selection", field="period",
                                        period=p))
-    return from_sums(sums.cells, _totals(sums, [start, end]), sums.keys, start, end, indicator=indicator, zero=zero,
+    totals = cast(pd.DataFrame, _totals(sums, [start, end]))  # not None: both periods have cells (checked above)
+    return from_sums(sums.cells, totals, sums.keys, start, end, indicator=indicator, zero=zero,
                      deflators=sums.deflators, deflator_rows=sums.deflator_rows, notes=sums.notes)
 
 
