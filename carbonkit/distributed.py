@@ -90,7 +90,19 @@ class Engine(Protocol):
 
 
 def plan(paths: Paths) -> list[Partition]:
-    """The partitions of ``paths`` (Parquet files or folders), numbered rows across them in file order."""
+    """The partitions of a dataset, rows numbered across its files in file order.
+
+    Parameters
+    ----------
+    paths : str, Path or iterable of them
+        Parquet files, or folders searched for ``*.parquet`` (each folder's files sorted by name).
+
+    Returns
+    -------
+    list of Partition
+        One per file: its index, path, the global number of its first row [1] and its source name (the
+        file's name, or its path where two files share a name).
+    """
     files = dataset_files(paths)
     if not files:
         raise InvalidInput(Problem("dataset_empty", "no Parquet files in the paths given", field="paths"))
@@ -102,8 +114,28 @@ def plan(paths: Paths) -> list[Partition]:
 
 def account_partition(part: Partition, staging: str, release: str | None = None, factors: tuple[str, ...] = (),
                       options: dict[str, Any] | None = None) -> PartitionInfo:
-    """Account one partition; write its summary to ``staging`` when it has no problems. Returns what the
-    driver needs: problems, factors used, release, the hashed (enterprise, period) keys, sizes, peak memory."""
+    """Account one partition; write its summary to ``staging`` when it has no problems.
+
+    Parameters
+    ----------
+    part : Partition
+        The file and where its rows start in the dataset's numbering.
+    staging : str
+        Folder for the partition's results file ``part-NNNNN.parquet``.
+    release : str, optional
+        Factor release id (default: the current one); every partition of a run must use one.
+    factors : tuple of str
+        Paths of the user's own factor tables added to the release.
+    options : dict, optional
+        :class:`carbonkit.AccountingOptions` fields.
+
+    Returns
+    -------
+    PartitionInfo
+        What the driver needs: problems (global ``row`` and ``source``), factors used, release, the hashed
+        (enterprise, period) keys, activity rows and enterprise-periods [1], process id, peak memory [B] and
+        CPU time [s].
+    """
     from carbonkit.accounting import account
     from carbonkit.factors import load_release
 
@@ -121,8 +153,16 @@ def account_partition(part: Partition, staging: str, release: str | None = None,
 
 
 def peak_rss() -> int:
-    """The peak resident memory of this process [B]: VmHWM of /proc (getrusage's ru_maxrss on Linux keeps the
-    peak of the process image before ``exec``, i.e. of the parent that started it)."""
+    """The peak resident memory of this process.
+
+    VmHWM of /proc; getrusage's ru_maxrss on Linux keeps the peak of the process image before ``exec``, i.e.
+    of the parent that started it, so it is only the fallback.
+
+    Returns
+    -------
+    int
+        Peak resident set size [B].
+    """
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -133,7 +173,18 @@ def peak_rss() -> int:
 
 
 def period_keys(summary: pd.DataFrame) -> npt.NDArray[np.uint64]:
-    """A 64-bit hash of each (enterprise, period) of a summary."""
+    """A 64-bit hash of each (enterprise, period) of a summary.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Accounting results with ``enterprise`` and ``period``.
+
+    Returns
+    -------
+    numpy.ndarray of uint64
+        One hash per row (pandas' ``hash_array`` of ``enterprise \\x00 period``).
+    """
     text = (summary["enterprise"].astype(str) + "\x00" + summary["period"].astype(str)).to_numpy(dtype=object)
     return pd.util.hash_array(text)
 
@@ -175,11 +226,41 @@ def account_dataset(paths: Paths, out: PathLike, *, engine: str = "local", clien
                     release: str | None = None, factors: list[PathLike] | None = None,
                     options: dict[str, Any] | None = None, max_problems: int = MAX_PROBLEMS,
                     **engine_options: Any) -> Run:
-    """Account every partition of ``paths`` into the folder ``out`` (module docstring).
+    """Account every partition of a dataset into the folder ``out`` (module docstring).
 
-    ``engine``: ``"local"`` (one partition after another in this process) or ``"dask"`` (``client``, or
-    ``scheduler=ADDRESS``, or a LocalCluster of ``workers`` with ``memory_limit``). Raises
-    :class:`InvalidInput` for bad data, naming each problem's global row and file.
+    Parameters
+    ----------
+    paths : str, Path or iterable of them
+        The enterprise-hashed Parquet dataset (files or folders).
+    out : str or Path
+        Results folder: ``results/part-*.parquet``, ``factors.parquet``, ``manifest.json`` (and
+        ``problems.parquet`` for a refused run).
+    engine : {"local", "dask"}
+        ``"local"``: one partition after another in this process; ``"dask"``: ``client``, or
+        ``scheduler=ADDRESS``, or a LocalCluster of ``workers`` processes with ``memory_limit``.
+    client : dask.distributed.Client, optional
+        A client of the user's cluster (engine ``"dask"``).
+    release : str, optional
+        Factor release id (default: the current one).
+    factors : list of str or Path, optional
+        The user's own factor tables.
+    options : dict, optional
+        :class:`carbonkit.AccountingOptions` fields.
+    max_problems : int
+        Problems kept and listed for a refused run [1]; the rest are counted.
+    **engine_options
+        ``scheduler``, ``workers``, ``memory_limit`` of the Dask engine.
+
+    Returns
+    -------
+    Run
+        Rows [1], enterprise-periods [1], wall and CPU time [s] and peak memory per process [B].
+
+    Raises
+    ------
+    InvalidInput
+        Bad data, naming each problem's global row and file; an enterprise-period in two partitions; mixed
+        releases. Nothing is left in ``out/results``.
     """
     if engine not in ENGINES:
         raise InvalidInput(Problem("engine_unknown", f"'{engine}' is not an engine", field="engine",
@@ -267,20 +348,56 @@ def _publish(infos: list[PartitionInfo], parts: list[Partition], out: Path, stag
 
 
 def result_files(folder: PathLike) -> list[Path]:
-    """The results files of a run's folder (``OUT/results/part-*.parquet``), or of a folder of them."""
+    """The results files of a run's folder.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A run's folder (``OUT/``, whose ``results/`` is read) or a folder of results files.
+
+    Returns
+    -------
+    list of Path
+        ``part-*.parquet`` in name order.
+    """
     inner = Path(folder) / "results"
     return dataset_files(inner if inner.is_dir() else folder)
 
 
 def folder_sums(folder: PathLike, partial: Callable[..., PartialSums], **kwargs: Any) -> PartialSums:
-    """``partial`` (:func:`carbonkit.sums.partial_sums` or :func:`carbonkit.sums_progress.progress_partial`)
-    of each results file, combined: one file in memory at a time."""
+    """Partial sums of each results file of a folder, combined: one file in memory at a time.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A run's folder or a folder of results files.
+    partial : callable
+        :func:`carbonkit.sums.partial_sums` or :func:`carbonkit.sums_progress.progress_partial`.
+    **kwargs
+        Passed to ``partial`` for every file.
+
+    Returns
+    -------
+    PartialSums
+        :func:`carbonkit.sums.combine` of the files' partial sums.
+    """
     from carbonkit.sums import combine
 
     return combine([partial(pd.read_parquet(f), **kwargs) for f in result_files(folder)])
 
 
 def read_results(folder: PathLike) -> pd.DataFrame:
-    """Every result of a run's folder as one summary frame (small runs; large ones: :func:`folder_sums`)."""
+    """Every result of a run's folder as one summary frame (small runs; large ones: :func:`folder_sums`).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A run's folder or a folder of results files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The results, schema :func:`carbonkit.summary_schema` (empty without files).
+    """
     frames = [pd.read_parquet(f) for f in result_files(folder)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -35,8 +35,14 @@ SUFFIXES = (".parquet", ".pq")
 
 
 def activity_schema() -> pa.Schema:
-    """The Arrow schema of activity data: text columns as strings, amount [unit of the row] and enthalpy [kJ/kg]
-    as float64."""
+    """The Arrow schema of activity data.
+
+    Returns
+    -------
+    pyarrow.Schema
+        Text columns (enterprise, period, item, unit, flow, region, industry, park, name) as strings; ``amount``
+        [the row's unit] and ``enthalpy`` [kJ/kg] as float64.
+    """
     import pyarrow as pa
 
     order = ("enterprise", "period", "item", "amount", "unit", "flow", "enthalpy", "region", "industry", "park",
@@ -45,7 +51,23 @@ def activity_schema() -> pa.Schema:
 
 
 def dataset_files(paths: Paths) -> list[Path]:
-    """The Parquet files of ``paths`` (files, or folders searched for ``*.parquet``), each folder's sorted."""
+    """The Parquet files of ``paths``.
+
+    Parameters
+    ----------
+    paths : str, Path or iterable of them
+        Files, or folders searched (recursively) for ``*.parquet`` / ``*.pq``.
+
+    Returns
+    -------
+    list of Path
+        The files, each folder's sorted by name.
+
+    Raises
+    ------
+    InvalidInput
+        ``file_missing`` for a path that is neither a file nor a folder.
+    """
     out: list[Path] = []
     for path in [paths] if isinstance(paths, (str, Path)) else paths:
         path = Path(path)
@@ -59,7 +81,18 @@ def dataset_files(paths: Paths) -> list[Path]:
 
 
 def row_offsets(files: list[Path]) -> npt.NDArray[np.int64]:
-    """The global row number before each file (from the files' footers, nothing else is read)."""
+    """The global row number before each file, from the files' footers (nothing else is read).
+
+    Parameters
+    ----------
+    files : list of Path
+        Parquet files in dataset order.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Rows of the files before each one [1].
+    """
     import pyarrow.parquet as pq
 
     counts = [pq.ParquetFile(f).metadata.num_rows for f in files]
@@ -67,7 +100,28 @@ def row_offsets(files: list[Path]) -> npt.NDArray[np.int64]:
 
 
 def read_parquet(path: Paths, *, first_row: int = 1, source: str | None = None) -> pd.DataFrame:
-    """The long activity table of one Parquet file, or of a folder (its files in order, rows numbered on)."""
+    """The long activity table of one Parquet file, or of several (their files in order, rows numbered on).
+
+    Parameters
+    ----------
+    path : str, Path or iterable of them
+        A file, a folder of files or a list of files.
+    first_row : int
+        Number of the first row [1].
+    source : str, optional
+        Name in ``source`` for a single file (default: its name; in a folder, its path inside the folder).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :func:`activity_schema` (text as categoricals, categories united across files), ``row``
+        (int64) and ``source`` (categorical).
+
+    Raises
+    ------
+    InvalidInput
+        An unreadable file, a required column missing, or a column that does not cast to its Arrow type.
+    """
     files = dataset_files(path)
     if len(files) != 1:
         offsets = row_offsets(files)
@@ -111,9 +165,18 @@ def concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """The frames one under the other, text columns kept categorical (their categories united).
 
     ``pd.concat`` turns categoricals with different categories (each file has its own enterprises and its own
-    ``source``) into plain text, 20-40 bytes a row instead of 1-4. The columns are moved out of ``frames`` one at
-    a time (the list's frames are emptied), so at most one column is held twice. Frames with different columns
-    are concatenated by ``pd.concat``.
+    ``source``) into plain text, 20-40 bytes a row instead of 1-4. The columns are moved out of ``frames`` one
+    at a time (the list's frames are emptied), so at most one column is held twice.
+
+    Parameters
+    ----------
+    frames : list of pandas.DataFrame
+        Frames with the same columns in the same order (else ``pd.concat`` decides, and the frames are kept).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of every frame, index 0..n-1.
     """
     from pandas.api.types import union_categoricals
 
@@ -138,13 +201,41 @@ def _empty() -> pd.DataFrame:
 
 
 def bucket_of(enterprise: Iterable[object] | npt.NDArray[np.object_], buckets: int) -> npt.NDArray[np.int64]:
-    """The file (0 ... buckets-1) of each enterprise id: a stable hash of the id (pandas' hash_array)."""
+    """The file of each enterprise id in an enterprise-hashed dataset: a stable hash of the id.
+
+    Parameters
+    ----------
+    enterprise : array-like
+        Enterprise ids (turned into text).
+    buckets : int
+        Files in the dataset [1].
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        0 ... ``buckets`` - 1 (pandas' ``hash_array`` modulo ``buckets``).
+    """
     values = np.asarray(enterprise, dtype=object).astype(str).astype(object)
     return (pd.util.hash_array(values) % np.uint64(buckets)).astype(np.int64)
 
 
 def write_dataset(frame: pd.DataFrame, folder: PathLike, buckets: int) -> list[Path]:
-    """Write activity data as an enterprise-hashed dataset of ``buckets`` files (empty ones included)."""
+    """Write activity data as an enterprise-hashed dataset (empty files included).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The long activity table (:mod:`carbonkit.activity`).
+    folder : str or Path
+        Created if needed; files ``part-00000.parquet`` ... are written in it.
+    buckets : int
+        Files [1].
+
+    Returns
+    -------
+    list of Path
+        The files written, in bucket order.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -180,8 +271,14 @@ def _arrow_column(part: pd.DataFrame, field: pa.Field) -> pa.Array:
 
 
 def summary_arrow_schema() -> pa.Schema:
-    """The Arrow schema of results files: :func:`carbonkit.summary_schema` with text as strings and the
-    factor sets as a dictionary (each distinct set stored once per file)."""
+    """The Arrow schema of results files.
+
+    Returns
+    -------
+    pyarrow.Schema
+        :func:`carbonkit.summary_schema` with text as strings, ``Int64`` as int64 and the factor sets as a
+        dictionary (each distinct set stored once per file); units as in the summary's column names.
+    """
     import pyarrow as pa
 
     from carbonkit.schema import summary_schema
@@ -192,7 +289,15 @@ def summary_arrow_schema() -> pa.Schema:
 
 
 def write_summary(summary: pd.DataFrame, path: PathLike) -> None:
-    """Write accounting results with the published schema, whatever the rows (none, all-None parks)."""
+    """Write accounting results with the published schema, whatever the rows (none, all-None parks).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        ``AccountingResult.summary``.
+    path : str or Path
+        The Parquet file written.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 

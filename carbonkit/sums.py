@@ -98,7 +98,24 @@ def _missing(reg: pd.DataFrame, frame: pd.DataFrame, periods: list[str], keys: t
 
 
 def combine(parts: list[PartialSums]) -> PartialSums:
-    """The partial sums of the union of partitions that share no enterprise."""
+    """The partial sums of the union of partitions that share no enterprise.
+
+    Parameters
+    ----------
+    parts : list of PartialSums
+        Made with the same ``by``, base year, deflator table, selection and kind.
+
+    Returns
+    -------
+    PartialSums
+        Sums [their units: tce, tCO2, m3, 10^4 CNY] and counts [1] added cell by cell; registers and missing
+        enterprises united.
+
+    Raises
+    ------
+    InvalidInput
+        ``sums_missing`` (no parts), ``sums_incompatible``, ``enterprise_in_two_partitions``.
+    """
     if not parts:
         raise InvalidInput(Problem("sums_missing", "no partial sums to combine", field="parts"))
     first = parts[0]
@@ -181,7 +198,19 @@ def _totals(sums: PartialSums, periods: list[str] | None = None) -> pd.DataFrame
 
 
 def aggregate_sums(sums: PartialSums) -> Aggregate:
-    """:func:`carbonkit.aggregate` from (combined) partial sums: the same table, missing enterprises and notes."""
+    """:func:`carbonkit.aggregate` from (combined) partial sums.
+
+    Parameters
+    ----------
+    sums : PartialSums
+        :func:`partial_sums` of the partitions, combined by :func:`combine`.
+
+    Returns
+    -------
+    Aggregate
+        Sums [tce, tCO2, m3, 10^4 CNY], total-over-total intensities (e.g. [tce/10^4 CNY]) and coverage per
+        group and period, equal to the enterprise-level function.
+    """
     keys, periods = sums.keys, sums.periods
     table = add_intensities(sums.cells.copy()) if len(sums.cells) else pd.DataFrame(columns=[*keys, "period"])
     reg = sums.register
@@ -199,8 +228,25 @@ def aggregate_sums(sums: PartialSums) -> Aggregate:
 
 def decompose_sums(sums: PartialSums, start: str | int, end: str | int, *, indicator: str = "energy",
                    zero: Literal["limit", "delta"] = "limit") -> Decomposition:
-    """:func:`carbonkit.decompose` from (combined) partial sums made with ``periods=[start, end]``,
-    ``base_year`` the start year (or the one wanted) and, for ``indicator="co2"``, ``co2_split=True``."""
+    """:func:`carbonkit.decompose` (LMDI-I) from (combined) partial sums.
+
+    Parameters
+    ----------
+    sums : PartialSums
+        Made with ``periods=[start, end]``, ``base_year`` the start year (or the one wanted) and, for
+        ``indicator="co2"``, ``co2_split=True``.
+    start, end : str or int
+        The two periods compared.
+    indicator : str
+        ``"energy"`` [tce], ``"co2"`` [tCO2] or another of :data:`carbonkit.decomposition.NUMERATORS`.
+    zero : {"limit", "delta"}
+        How a zero level is handled in the logarithmic mean.
+
+    Returns
+    -------
+    Decomposition
+        The effects [the indicator's unit], equal to the enterprise-level function.
+    """
     from carbonkit.decomposition import NUMERATORS, decompose_sums as from_sums
 
     if indicator not in NUMERATORS:
@@ -220,7 +266,20 @@ def decompose_sums(sums: PartialSums, start: str | int, end: str | int, *, indic
 
 
 def with_periods(sums: PartialSums, periods: list[str]) -> PartialSums:
-    """The partial sums restricted to ``periods`` (cells, further tables and missing enterprises)."""
+    """The partial sums restricted to some periods.
+
+    Parameters
+    ----------
+    sums : PartialSums
+        Partial sums of any kind.
+    periods : list of str
+        The periods kept.
+
+    Returns
+    -------
+    PartialSums
+        Cells, further tables and missing enterprises of those periods only.
+    """
     periods = [str(p) for p in periods]
     tables = {name: (keys, t[t["period"].isin(periods)].reset_index(drop=True))
               for name, (keys, t) in sums.tables.items()}

@@ -50,21 +50,22 @@ def progress_partial(results: AccountingResult | pd.DataFrame, profile: TargetPr
     Parameters
     ----------
     results : AccountingResult or pandas.DataFrame
-        Results of the partition's enterprises (annual periods are used).
+        The partition's enterprise results; only annual periods (``2024``) are read.
     profile : TargetProfile, str or Path
-        The target profile (its base year B).
+        The target profile (its base year B and region).
     year : int, optional
-        The year compared; default: the latest year of the combined partitions.
+        The year compared; default: each year the partition has (the panels of B and every year).
     region, park : optional
-        The selection, as :func:`carbonkit.progress` (``region`` defaults to the profile's unless ``park``).
-    deflators, override : optional
-        Value added at comparable prices of B [10^4 CNY], as :func:`carbonkit.progress`.
+        Selection (default: the profile's region).
+    deflators : Deflators or str, optional
+        Price indices for value added at comparable prices of B.
+    override : bool
+        Deflators replace the enterprises' own price indices.
 
     Returns
     -------
     PartialSums
-        The sums of every enterprise by year (``cells``), the tables ``panels`` and ``releases``, the
-        register and the missing enterprises of the selection.
+        Level and intensity sums [tce, tCO2, m3, 10^4 CNY] by year, and the tables ``panels`` and ``releases``.
     """
     profile = load_profile(profile)
     base = profile.base_year
