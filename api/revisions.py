@@ -70,7 +70,7 @@ def _lock_postgresql(session: Session, wanted: set[int]) -> None:
     transaction = session.get_transaction()
     state = session.info.get("ck_locks")
     if state is None or state[0] is not transaction:  # the first lock of this transaction
-        state = session.info["ck_locks"] = (transaction, set(), [False])
+        state = session.info["ck_locks"] = (transaction, set[int](), [False])
     _txn, held, exclusive = state
     keys = sorted(wanted - held)
     if exclusive[0] or not keys:
