@@ -171,6 +171,10 @@ def main() -> None:
         if r["engine"] != "whole" and whole.exists():
             r["equal"] = same_results(work / f"out-{r['engine']}", whole)
     report(runs)
+    for r in runs:
+        if r.get("rss_after_read"):
+            print(f"{r['engine']}: peak while reading the dataset {r['rss_after_read'] / 2**20:,.0f} MiB "
+                  f"({r['rss_after_read'] / r['rows']:.0f} B/row), before account()")
     print("equal to the whole-frame results row by row: "
           + ", ".join(f"{r['engine']} {r['equal']}" for r in runs if "equal" in r))
     if args.dir is None:

@@ -10,7 +10,11 @@ key is made in this process with ``api.keys.create_key``; the reports are POSTed
 a JSON array of ``{"report": document}`` by one client, or by several threads sharing the batches
 (--clients 2), each with its keep-alive connection opened before the clock starts. With --workers > 1 the
 spread of those connections over the worker processes is printed (a burst of connections often lands on
-one worker); --spread reconnects until they are even, as a load balancer would. Afterwards the stored reports are counted (GET /v1/enterprises and SQL), the stored results
+one worker); --spread reconnects until they are even, as a load balancer would. --postgres-url names
+another database than the bench database (its public schema is dropped and recreated). On PostgreSQL the
+province key's batches of at least 1,000 reports are stored by COPY (api/bulkcopy.py); smaller batches
+(--batch 999) take the ORM path, so the two can be compared on the same documents.
+Afterwards the stored reports are counted (GET /v1/enterprises and SQL), the stored results
 are compared with the in-process accounting, and the first batch is sent again: every report must come
 back "unchanged".
 
@@ -241,14 +245,13 @@ def check_database(url: str, expected: pd.DataFrame) -> tuple[dict[str, int], fl
 
 
 def ingest(backend: str, clients: int, workers: int, bodies: list[bytes], sizes: list[int], expected: pd.DataFrame,
-           time_limit: float, spread: bool = False) -> Run:
+           time_limit: float, spread: bool = False, postgres_url: str = POSTGRES_URL) -> Run:
     run = Run(backend, clients, workers)
-    n = sum(sizes)
     with tempfile.TemporaryDirectory(prefix="carbonkit-bench-") as tmp:
         if backend == "sqlite":
             url = sqlite_url(tmp)
         else:
-            url = POSTGRES_URL
+            url = postgres_url
             reset_postgres(url)
         if workers > 1:  # each worker migrates in its lifespan; migrate first so they do not race on a fresh database
             from api.db import upgrade
@@ -325,22 +328,42 @@ def report(run: Run, n: int, rows: int, batch: int, accounting_s: float) -> None
               + ("" if n == PROVINCE_ENTERPRISES else f" (scaled from {n:,} reports)"))
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=PROVINCE_ENTERPRISES)
     parser.add_argument("--years", default="2023", help="'2023' (default), '2022,2023' or '2020-2025'")
     parser.add_argument("--batch", type=int, default=1000, help="reports per POST (the service takes up to 5,000)")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="PostgreSQL database (its public schema is reset)")
     parser.add_argument("--clients", default="1", help="concurrent clients, or a list of them: '1', '2', '1,2'")
     parser.add_argument("--workers", default="1", help="uvicorn worker processes, or a list: '1', '1,2'")
     parser.add_argument("--spread", action="store_true",
                         help="with --workers > 1, reconnect until the clients' connections are spread over the workers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds allowed for one ingest (default 900)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def documents(args: argparse.Namespace) -> tuple[pd.DataFrame, list[list[dict]], list[bytes]]:
+    """The synthetic province, its documents in batches of --batch and the request bodies (printed: sizes, times)."""
+    t0 = time.perf_counter()
+    years = parse_years(args.years)
+    frame = province(args.enterprises, years=years, seed=args.seed)
+    docs = frame_to_documents(frame)
+    generated = time.perf_counter() - t0
+    batches = [docs[i: i + args.batch] for i in range(0, len(docs), args.batch)]
+    t0 = time.perf_counter()
+    bodies = [json.dumps([{"report": d} for d in b], ensure_ascii=False).encode("utf-8") for b in batches]
+    encoded = time.perf_counter() - t0
+    print(f"generated {len(docs):,} reports ({len(frame):,} rows, years {years[0]}-{years[-1]}) in {generated:.1f} s; "
+          f"{len(bodies)} bodies of {args.batch} reports, {sum(map(len, bodies)) / 2**20:.1f} MiB of JSON, encoded in {encoded:.2f} s")
+    return frame, batches, bodies
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and (err := postgres_ready()):
+    if "postgres" in backends and (err := postgres_ready(args.postgres_url)):
         print(f"PostgreSQL bench database not reachable ({err}); start it with: bash .ci/postgres.sh", file=sys.stderr)
         return 2
     import fastapi
@@ -349,20 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"carbonkit {ck.__version__}, Python {platform.python_version()}, fastapi {fastapi.__version__}, "
           f"uvicorn {uvicorn.__version__}, sqlalchemy {sqlalchemy.__version__}, httpx {httpx.__version__}, "
           f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load_average()}")
-
-    t0 = time.perf_counter()
-    years = parse_years(args.years)
-    frame = province(args.enterprises, years=years, seed=args.seed)
-    docs = frame_to_documents(frame)
-    generated = time.perf_counter() - t0
-    batches = [docs[i: i + args.batch] for i in range(0, len(docs), args.batch)]
+    frame, batches, bodies = documents(args)
     sizes = [len(b) for b in batches]
-    t0 = time.perf_counter()
-    bodies = [json.dumps([{"report": d} for d in b], ensure_ascii=False).encode("utf-8") for b in batches]
-    encoded = time.perf_counter() - t0
-    n, rows = len(docs), len(frame)
-    print(f"generated {n:,} reports ({rows:,} rows, years {years[0]}-{years[-1]}) in {generated:.1f} s; "
-          f"{len(bodies)} bodies of {args.batch} reports, {sum(map(len, bodies)) / 2**20:.1f} MiB of JSON, encoded in {encoded:.2f} s")
+    n, rows = sum(sizes), len(frame)
 
     # The documents and bodies held here are millions of objects the server process never holds; left to the
     # collector, every full collection would scan them and charge the baseline for it (about 2.5x).
@@ -376,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     for backend in backends:
         for workers in parse_ints(args.workers):
             for clients in parse_ints(args.clients):
-                run = ingest(backend, clients, workers, bodies, sizes, summary, args.time_limit, args.spread)
+                run = ingest(backend, clients, workers, bodies, sizes, summary, args.time_limit, args.spread,
+                             args.postgres_url)
                 report(run, n, rows, args.batch, accounting_s)
                 failed |= not run.ok(n, frame["enterprise"].nunique())
     return 1 if failed else 0

@@ -17,6 +17,7 @@ enterprise rows. Value added at comparable prices is worked out per enterprise r
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from carbonkit.aggregation import (
 )
 from carbonkit.deflators import basis_notes, resolve_base_year
 from carbonkit.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from carbonkit.decomposition import Decomposition
 
 # columns whose group sum is NaN where no row has a value (the others are plain sums)
 LEVEL_COLUMNS = SUM_COLUMNS
@@ -45,7 +49,7 @@ class PartialSums:
     deflators: str | None = None
     deflator_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    selection: dict = field(default_factory=dict)  # region, park, industry
+    selection: dict[str, Any] = field(default_factory=dict)  # region, park, industry
     n_enterprises: int = 0  # enterprises with a result in the selection
     # further additive tables: name -> (key columns, sums by those keys and period), combined as ``cells``
     tables: dict[str, tuple[tuple[str, ...], pd.DataFrame]] = field(default_factory=dict)
@@ -95,7 +99,24 @@ def _missing(reg: pd.DataFrame, frame: pd.DataFrame, periods: list[str], keys: t
 
 
 def combine(parts: list[PartialSums]) -> PartialSums:
-    """The partial sums of the union of partitions that share no enterprise."""
+    """The partial sums of the union of partitions that share no enterprise.
+
+    Parameters
+    ----------
+    parts : list of PartialSums
+        Made with the same ``by``, base year, deflator table, selection and kind.
+
+    Returns
+    -------
+    PartialSums
+        Sums [their units: tce, tCO2, m3, 10^4 CNY] and counts [1] added cell by cell; registers and missing
+        enterprises united.
+
+    Raises
+    ------
+    InvalidInput
+        ``sums_missing`` (no parts), ``sums_incompatible``, ``enterprise_in_two_partitions``.
+    """
     if not parts:
         raise InvalidInput(Problem("sums_missing", "no partial sums to combine", field="parts"))
     first = parts[0]
@@ -178,7 +199,19 @@ def _totals(sums: PartialSums, periods: list[str] | None = None) -> pd.DataFrame
 
 
 def aggregate_sums(sums: PartialSums) -> Aggregate:
-    """:func:`carbonkit.aggregate` from (combined) partial sums: the same table, missing enterprises and notes."""
+    """:func:`carbonkit.aggregate` from (combined) partial sums.
+
+    Parameters
+    ----------
+    sums : PartialSums
+        :func:`partial_sums` of the partitions, combined by :func:`combine`.
+
+    Returns
+    -------
+    Aggregate
+        Sums [tce, tCO2, m3, 10^4 CNY], total-over-total intensities (e.g. [tce/10^4 CNY]) and coverage per
+        group and period, equal to the enterprise-level function.
+    """
     keys, periods = sums.keys, sums.periods
     table = add_intensities(sums.cells.copy()) if len(sums.cells) else pd.DataFrame(columns=[*keys, "period"])
     reg = sums.register
@@ -195,9 +228,27 @@ def aggregate_sums(sums: PartialSums) -> Aggregate:
                      deflator_rows=sums.deflator_rows, notes=notes)
 
 
-def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", zero: str = "limit"):
-    """:func:`carbonkit.decompose` from (combined) partial sums made with ``periods=[start, end]``,
-    ``base_year`` the start year (or the one wanted) and, for ``indicator="co2"``, ``co2_split=True``."""
+def decompose_sums(sums: PartialSums, start: str | int, end: str | int, *, indicator: str = "energy",
+                   zero: Literal["limit", "delta"] = "limit") -> Decomposition:
+    """:func:`carbonkit.decompose` (LMDI-I) from (combined) partial sums.
+
+    Parameters
+    ----------
+    sums : PartialSums
+        Made with ``periods=[start, end]``, ``base_year`` the start year (or the one wanted) and, for
+        ``indicator="co2"``, ``co2_split=True``.
+    start, end : str or int
+        The two periods compared.
+    indicator : str
+        ``"energy"`` [tce], ``"co2"`` [tCO2] or another of :data:`carbonkit.decomposition.NUMERATORS`.
+    zero : {"limit", "delta"}
+        How a zero level is handled in the logarithmic mean.
+
+    Returns
+    -------
+    Decomposition
+        The effects [the indicator's unit], equal to the enterprise-level function.
+    """
     from carbonkit.decomposition import NUMERATORS, decompose_sums as from_sums
 
     if indicator not in NUMERATORS:
@@ -211,12 +262,26 @@ def decompose_sums(sums: PartialSums, start, end, *, indicator: str = "energy", 
         if not (sums.cells["period"] == p).any():
             raise InvalidInput(Problem("period_missing", f"no results for period {p} in the selection", field="period",
                                        period=p))
-    return from_sums(sums.cells, _totals(sums, [start, end]), sums.keys, start, end, indicator=indicator, zero=zero,
+    totals = cast(pd.DataFrame, _totals(sums, [start, end]))  # not None: both periods have cells (checked above)
+    return from_sums(sums.cells, totals, sums.keys, start, end, indicator=indicator, zero=zero,
                      deflators=sums.deflators, deflator_rows=sums.deflator_rows, notes=sums.notes)
 
 
 def with_periods(sums: PartialSums, periods: list[str]) -> PartialSums:
-    """The partial sums restricted to ``periods`` (cells, further tables and missing enterprises)."""
+    """The partial sums restricted to some periods.
+
+    Parameters
+    ----------
+    sums : PartialSums
+        Partial sums of any kind.
+    periods : list of str
+        The periods kept.
+
+    Returns
+    -------
+    PartialSums
+        Cells, further tables and missing enterprises of those periods only.
+    """
     periods = [str(p) for p in periods]
     tables = {name: (keys, t[t["period"].isin(periods)].reset_index(drop=True))
               for name, (keys, t) in sums.tables.items()}

@@ -16,7 +16,13 @@ The table ``releases`` counts the results per release and year, for the notes on
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
+
+from carbonkit.accounting import AccountingResult
+from carbonkit.deflators import Deflators
 
 from carbonkit.aggregation import Prepared, group_sums, prepare, results_frame, select
 from carbonkit.deflators import basis_notes
@@ -25,15 +31,17 @@ from carbonkit.errors import InvalidInput, Problem
 from carbonkit.panels import balanced_panel, check_panel, coverage_of, factor_year_notes, panel_note
 from carbonkit.sums import PartialSums
 from carbonkit.targets import (
-    Progress, _attach_unbalanced, checked_year, _check_value_added, _two_year_totals, indicator_lines, load_profile, yearly_table,
+    Progress, TargetProfile, _attach_unbalanced, _check_value_added, _two_year_totals, checked_year, indicator_lines,
+    load_profile, yearly_table,
 )
 
 MISSING_SHOWN = 100  # enterprises listed per year in the coverage (as carbonkit.progress)
 PANELS_TABLE, RELEASES_TABLE = "panels", "releases"
 
 
-def progress_partial(results, profile, year: int | None = None, *, region: str | None = None,
-                     park: str | list[str] | None = None, deflators=None, override: bool = False) -> PartialSums:
+def progress_partial(results: AccountingResult | pd.DataFrame, profile: TargetProfile | str | Path, year: int | None = None,
+                     *, region: str | None = None, park: str | list[str] | None = None,
+                     deflators: Deflators | str | None = None, override: bool = False) -> PartialSums:
     """The partial sums of one partition for :func:`progress_sums`.
 
     Both panels are summed whatever panel is asked later, since each headline line carries the other
@@ -42,21 +50,22 @@ def progress_partial(results, profile, year: int | None = None, *, region: str |
     Parameters
     ----------
     results : AccountingResult or pandas.DataFrame
-        Results of the partition's enterprises (annual periods are used).
+        The partition's enterprise results; only annual periods (``2024``) are read.
     profile : TargetProfile, str or Path
-        The target profile (its base year B).
+        The target profile (its base year B and region).
     year : int, optional
-        The year compared; default: the latest year of the combined partitions.
+        The year compared; default: each year the partition has (the panels of B and every year).
     region, park : optional
-        The selection, as :func:`carbonkit.progress` (``region`` defaults to the profile's unless ``park``).
-    deflators, override : optional
-        Value added at comparable prices of B [10^4 CNY], as :func:`carbonkit.progress`.
+        Selection (default: the profile's region).
+    deflators : Deflators or str, optional
+        Price indices for value added at comparable prices of B.
+    override : bool
+        Deflators replace the enterprises' own price indices.
 
     Returns
     -------
     PartialSums
-        The sums of every enterprise by year (``cells``), the tables ``panels`` and ``releases``, the
-        register and the missing enterprises of the selection.
+        Level and intensity sums [tce, tCO2, m3, 10^4 CNY] by year, and the tables ``panels`` and ``releases``.
     """
     profile = load_profile(profile)
     base = profile.base_year
@@ -67,7 +76,8 @@ def progress_partial(results, profile, year: int | None = None, *, region: str |
     prepared = prepare(frame, deflators, base, override)
     panel_years = [year] if year is not None else [int(p) for p in periods]
     cells = group_sums(prepared, ()) if len(frame) else pd.DataFrame(columns=["period"])
-    tables = {PANELS_TABLE: (("panel_year",), _panel_cells(prepared, base, panel_years)),
+    tables: dict[str, tuple[tuple[str, ...], pd.DataFrame]] = {
+        PANELS_TABLE: (("panel_year",), _panel_cells(prepared, base, panel_years)),
               RELEASES_TABLE: (("release",), _release_counts(frame))}
     sums = PartialSums((), (), cells, pd.DataFrame(), pd.DataFrame(), periods, base, prepared.deflators,
                        prepared.deflator_rows, [], {"region": region, "park": park, "industry": None},
@@ -75,7 +85,7 @@ def progress_partial(results, profile, year: int | None = None, *, region: str |
     return _by_presence(sums, frame)
 
 
-def _annual(results, base: int, year: int | None) -> tuple[pd.DataFrame, list[str]]:
+def _annual(results: AccountingResult | pd.DataFrame, base: int, year: int | None) -> tuple[pd.DataFrame, list[str]]:
     """The annual results of the years read and those years: B to ``year`` (from B when no year is asked)."""
     frame = results_frame(results)
     frame = frame[frame["period"].str.len() == 4]
@@ -161,11 +171,11 @@ def _year_row(table: pd.DataFrame, year: int) -> tuple[int, float, float]:
     row = table[table["year"] == year]
     if not len(row):
         return 0, 0.0, 0.0
-    return (int(row["n_value_added"].iat[0]), float(row["vac"].iat[0]),
-            float(row["iv_energy_equivalent_tce"].iat[0]))
+    return (int(row["n_value_added"].to_numpy()[0]), float(row["vac"].to_numpy()[0]),
+            float(row["iv_energy_equivalent_tce"].to_numpy()[0]))
 
 
-def _attach_other(profile, lines: list[dict], tables: dict[str, pd.DataFrame], panel: str, base: int,
+def _attach_other(profile: TargetProfile, lines: list[dict[str, Any]], tables: dict[str, pd.DataFrame], panel: str, base: int,
                   year: int) -> None:
     """Put the other panel's levels beside each headline line, as :func:`carbonkit.progress` does."""
     other = "all" if panel == "balanced" else "balanced"
@@ -174,15 +184,15 @@ def _attach_other(profile, lines: list[dict], tables: dict[str, pd.DataFrame], p
         _attach_unbalanced(lines, indicator_lines(profile, table, year)[0], other)
 
 
-def _coverage(sums: PartialSums, everyone: pd.DataFrame, base: int, year: int) -> dict:
+def _coverage(sums: PartialSums, everyone: pd.DataFrame, base: int, year: int) -> dict[str, dict[str, Any]]:
     """Enterprises expected, reporting, with value added and missing in B and ``year``."""
     coverage = {}
     for y in dict.fromkeys((base, year)):
         row = everyone[everyone["year"] == y]
-        n_rep = int(row["n_reporting"].iat[0]) if len(row) else 0
+        n_rep = int(row["n_reporting"].to_numpy()[0]) if len(row) else 0
         missing = sorted(sums.missing.loc[sums.missing["period"] == str(y), "enterprise"].tolist())
         coverage[str(y)] = {"n_expected": sums.n_enterprises, "n_reporting": n_rep,
-                            "n_value_added": int(row["n_value_added"].iat[0]) if len(row) else 0,
+                            "n_value_added": int(row["n_value_added"].to_numpy()[0]) if len(row) else 0,
                             "n_missing": sums.n_enterprises - n_rep, "missing": missing[:MISSING_SHOWN]}
     return coverage
 
@@ -201,8 +211,8 @@ def _check_sums(sums: PartialSums) -> None:
                                    "(progress_partial)", field="by"))
 
 
-def progress_sums(sums: PartialSums, profile, year: int | None = None, *, counts: dict[str, int] | None = None,
-                  panel: str = "balanced") -> Progress:
+def progress_sums(sums: PartialSums, profile: TargetProfile | str | Path, year: int | None = None, *,
+                  counts: dict[str, int] | None = None, panel: str = "balanced") -> Progress:
     """:func:`carbonkit.progress` (no designations) from combined :func:`progress_partial`.
 
     Parameters
