@@ -501,7 +501,8 @@ def register_of(frame: pd.DataFrame) -> pd.DataFrame:
     return latest[["enterprise", *ATTRIBUTES]].reset_index(drop=True)
 
 
-def aggregate(data, by="province", *, periods: list[str] | None = None, register: pd.DataFrame | None = None,
+def aggregate(data: AccountingResult | pd.DataFrame, by: str | Iterable[str] = "province", *,
+              periods: list[str] | None = None, register: pd.DataFrame | None = None,
               deflators: Deflators | str | None = None, base_year: int | None = None, override: bool = False,
               region: str | None = None, park: str | list[str] | None = None, industry: str | None = None) -> Aggregate:
     """Sums, total-over-total intensities and coverage per group of ``by`` and period.
@@ -582,7 +583,7 @@ def coverage_table(grid: pd.DataFrame, n_missing: pd.DataFrame, sums: pd.DataFra
     table["n_expected"] = table["n_expected"].fillna(0).astype(int)
     table["n_missing"] = table["n_missing"].fillna(0).astype(int)
     table["n_reporting"] = table["n_reporting"].fillna(0).astype(int) if "n_reporting" in table else 0
-    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])  # type: ignore[arg-type]
+    table["coverage"] = ratio(table["n_expected"] - table["n_missing"], table["n_expected"])
     for col in ("n_value_added", "n_comparable"):
         table[col] = table[col].fillna(0).astype(int) if col in table else 0
     table = table[[*keys, "period", *(c for c in OUTPUT_ORDER if c in table.columns)]]

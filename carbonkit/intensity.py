@@ -10,7 +10,7 @@ is x_t / x_0 − 1 (NBS: (1 + energy growth) / (1 + real VA growth) − 1, the s
 from __future__ import annotations
 
 import math
-from typing import Any, SupportsFloat, SupportsIndex
+from typing import Any, SupportsFloat, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -25,13 +25,13 @@ INTENSITIES: tuple[tuple[str, str, str], ...] = ratios()
 INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
 
 
-def finite(x: SupportsFloat | SupportsIndex | str | bytes | None) -> float | None:
+def finite(x: object) -> float | None:
     """``x`` as a float, or None when it is missing, not a number, NaN or infinite.
 
     Parameters
     ----------
-    x : number, str or None
-        A value in any unit (the unit is kept).
+    x : object
+        A number or numeric string in any unit (the unit is kept); anything else gives None.
 
     Returns
     -------
@@ -41,7 +41,7 @@ def finite(x: SupportsFloat | SupportsIndex | str | bytes | None) -> float | Non
     if x is None:
         return None
     try:
-        v = float(x)
+        v = float(cast(SupportsFloat, x))  # anything float() refuses is None
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None

@@ -25,10 +25,13 @@ from carbonkit.aggregation import (
     SUM_COLUMNS, Aggregate, add_intensities, coverage_table, group_keys, group_sums,
     key_columns, prepare, register_of, results_frame, select,
 )
-from carbonkit.deflators import basis_notes, resolve_base_year
+from carbonkit.deflators import Deflators, basis_notes, resolve_base_year
 from carbonkit.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from carbonkit.accounting import AccountingResult
     from carbonkit.decomposition import Decomposition
 
 # columns whose group sum is NaN where no row has a value (the others are plain sums)
@@ -55,7 +58,8 @@ class PartialSums:
     tables: dict[str, tuple[tuple[str, ...], pd.DataFrame]] = field(default_factory=dict)
 
 
-def partial_sums(results, by="province", *, periods: list[str] | None = None, deflators=None, base_year: int | None = None,
+def partial_sums(results: AccountingResult | pd.DataFrame, by: str | Iterable[str] = "province", *,
+                 periods: list[str] | None = None, deflators: Deflators | str | None = None, base_year: int | None = None,
                  override: bool = False, region: str | None = None, park: str | list[str] | None = None,
                  industry: str | None = None, co2_split: bool = False) -> PartialSums:
     """The additive sums of one partition of enterprise results, by ``by`` and period.

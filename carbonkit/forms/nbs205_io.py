@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import zipfile
 from pathlib import Path
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
 
 import pandas as pd
 
@@ -42,19 +44,19 @@ PROMPTS = {"start_stock": "报告期初的库存量，按本行计量单位", "p
            "own_coefficient": "有实测值时填写（GB/T 2589 优先采用实测低位发热量折算），否则留空用参考折标系数"}
 
 
-def write_template(path, release: Release | str | None = None) -> None:
+def write_template(path: str | Path | IO[bytes], release: Release | str | None = None) -> None:
     """The empty 205-1 workbook with the form's rows (``path``: a file path or a binary stream)."""
     rel = release if isinstance(release, Release) else load_release(release)
     rows = [{**r, "reference_coefficient": reference_coefficient(r, rel)} for r in form_rows().to_dict("records")]
     _write(path, {}, rows)
 
 
-def _shown(row: dict) -> dict:
+def _shown(row: Mapping[Any, Any]) -> dict[Any, Any]:
     """A row as the sheet shows it: the coefficient unit in Chinese (千克标准煤/千克)."""
     return {**row, "coefficient_unit": unit_text(row.get("coefficient_unit"), "zh")}
 
 
-def write_form(path, form: Form205, release: Release | str | None = None) -> None:
+def write_form(path: str | Path | IO[bytes], form: Form205, release: Release | str | None = None) -> None:
     """A filled 205-1 workbook from ``form`` (its rows, with the release's reference coefficients)."""
     rel = release if isinstance(release, Release) else load_release(release)
     by_code = {r["code"]: r for r in form.rows.to_dict("records")}
@@ -68,7 +70,7 @@ def write_form(path, form: Form205, release: Release | str | None = None) -> Non
     _write(path, meta, rows)
 
 
-def _write(path, meta: dict, rows: list[dict]) -> None:
+def _write(path: str | Path | IO[bytes], meta: dict[str, Any], rows: Sequence[Mapping[Any, Any]]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -105,7 +107,7 @@ def _write(path, meta: dict, rows: list[dict]) -> None:
     book.save(path)
 
 
-def read_form(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> Form205:
+def read_form(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> Form205:
     """A filled 205-1 workbook (path or binary stream), checked: every problem (a figure that is not a number ≥ 0,
     C ≠ I + N, F > I, a stock balance that does not close, an unknown code, a period not YYYY or YYYY-MM) is
     reported with its sheet row and column, all at once, and nothing is returned then."""
@@ -135,7 +137,7 @@ def read_form(source, *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> F
                    region=meta["region"], industry=meta["industry"], non_industrial=pd.DataFrame(non_industrial))
 
 
-def _sheet_values(source, max_unpacked_bytes: int) -> dict[tuple[int, int], object]:
+def _sheet_values(source: str | Path | IO[bytes], max_unpacked_bytes: int) -> dict[tuple[int, int], object]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -158,7 +160,7 @@ def _sheet_values(source, max_unpacked_bytes: int) -> dict[tuple[int, int], obje
         book.close()
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -166,7 +168,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _number(value, r: int, key: str) -> tuple[float | None, Problem | None]:
+def _number(value: object, r: int, key: str) -> tuple[float | None, Problem | None]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     try:
@@ -179,7 +181,7 @@ def _number(value, r: int, key: str) -> tuple[float | None, Problem | None]:
     return v, None
 
 
-def _row(values: dict, r: int, known: pd.DataFrame) -> tuple[dict | None, list[Problem]]:
+def _row(values: dict[tuple[int, int], object], r: int, known: pd.DataFrame) -> tuple[dict[str, Any] | None, list[Problem]]:
     """One energy row read and checked; (None, []) for a row without figures."""
     cells = {key: values.get((r, c)) for c, key in enumerate(KEYS, start=1)}
     code = _text(cells["code"])
@@ -200,7 +202,7 @@ def _row(values: dict, r: int, known: pd.DataFrame) -> tuple[dict | None, list[P
     return row, problems + _checks(row, r, spec)
 
 
-def _checks(row: dict, r: int, spec) -> list[Problem]:
+def _checks(row: dict[str, Any], r: int, spec: pd.Series | pd.DataFrame) -> list[Problem]:
     """C = I + N, F ≤ I, S + P − C − T = E (within the form's tolerance) and an item for industrial use."""
     tol = float(form_meta()["balance"]["tolerance"])
     v = {k: row[k] or 0.0 for k in NUMBERS}
