@@ -16,7 +16,7 @@ import pytest
 from carbonkit.assess import assess_factory, assess_park, load_criteria
 from carbonkit.errors import FactorDataError, InvalidInput
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 FACTORY = """
 id = "test-factory"

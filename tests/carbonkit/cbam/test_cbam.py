@@ -16,7 +16,7 @@ import pytest
 from carbonkit.cbam import embedded_emissions, load_defaults, load_goods
 from carbonkit.errors import InvalidInput
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def _load(name: str) -> dict:

@@ -20,7 +20,7 @@ from carbonkit.errors import InvalidInput
 from carbonkit.market import account_market, read_monthly
 from carbonkit.market.formulas import FORMULAS, get_formula
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 C = 44 / 12
 
 
