@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from api.settings import Settings
@@ -42,6 +43,15 @@ def session_scope(settings: Settings) -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+def reachable(session: Session) -> str | None:
+    """None when the database answers ``SELECT 1``; else the kind of error (the class name, never the URL)."""
+    try:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except SQLAlchemyError as exc:
+        return type(exc).__name__
+    return None
 
 
 def alembic_config(url: str):

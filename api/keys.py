@@ -87,6 +87,11 @@ def principal_of(session: Session, key: ApiKey) -> Principal:
     return Principal(key_id=key.id, role=key.role, name=key.name, enterprises=frozenset(ents), parks=frozenset(parks))
 
 
+def key_rows(session: Session) -> list[tuple[ApiKey, Principal]]:
+    """Every key with its principal (role and scope), by id."""
+    return [(key, principal_of(session, key)) for key in session.exec(select(ApiKey).order_by(ApiKey.id)).all()]
+
+
 def revoke(session: Session, key_id: int) -> bool:
     key = session.get(ApiKey, key_id)
     if key is None:

@@ -170,3 +170,20 @@ def latest_submission(session: Session, enterprise: str, year: int) -> MarketSub
     return session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise,
                                                        MarketSubmission.year == year,
                                                        MarketSubmission.is_latest)).first()
+
+
+def revisions_of(session: Session, enterprise: str, year: int) -> list[MarketSubmission]:
+    """Every revision of an enterprise-year, oldest first."""
+    return list(session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise,
+                                                            MarketSubmission.year == year)
+                             .order_by(MarketSubmission.revision)).all())
+
+
+def latest_rows(session: Session, scope: Scope, year: int) -> list[MarketSubmission]:
+    """The latest revisions of ``year`` of the enterprises the key may see, by enterprise."""
+    query = select(MarketSubmission).join(Enterprise, Enterprise.id == MarketSubmission.enterprise_id).where(
+        MarketSubmission.year == year, MarketSubmission.is_latest)
+    where = scope.enterprise_filter(Enterprise.id, Enterprise.park_id)
+    if where is not None:
+        query = query.where(where)
+    return list(session.exec(query.order_by(MarketSubmission.enterprise_id)).all())

@@ -14,16 +14,17 @@ formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) are writt
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Response
 from openpyxl import Workbook
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
-
-from api.deps import SessionDep
+from api.deps import RegionalDep, SessionDep
 from api.models import Park
-from api.routers.progress import ParkId, RegionalDep, _parks, annual_periods, load_register
+from api.params import ParkId
+from api.public import DashboardContext
+from api.store_results import annual_periods, load_register, parks_in
 from carbonkit.aggregation import INTENSITIES, SUM_COLUMNS
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.excel import XLSX_MEDIA_TYPE, formula_safe
@@ -61,18 +62,14 @@ def _indicators() -> list[dict]:
     return [{**known[c].to_dict(), "unit_zh": unit_text(known[c].unit, "zh")} for c in wanted if c in known]
 
 
-@router.get("/context", operation_id="get_dashboard_context")
-def context(session: SessionDep, principal: RegionalDep, park: ParkId = None) -> dict:
+@router.get("/context", operation_id="get_dashboard_context", response_model=DashboardContext)
+def context(session: SessionDep, scope: RegionalDep, park: ParkId = None) -> dict[str, Any]:
     """Years with reports, the indicators (catalog names and units, the unit also in Chinese) and the names of the
     scope's codes."""
-    parks = _parks(principal, park)
-    register = load_register(session, parks, None)
-    query = select(Park).order_by(Park.id)
-    if parks is not None:
-        query = query.where(Park.id.in_(parks))
-    return {"scope": {"role": principal.role, "parks": parks},
+    parks = scope.parks_for(park)
+    return {"scope": {"role": scope.role, "parks": parks},
             "years": [int(p) for p in annual_periods(session, parks, None)],
-            "indicators": _indicators(), **_names(register, list(session.exec(query).all()))}
+            "indicators": _indicators(), **_names(load_register(session, parks, None), parks_in(session, parks))}
 
 
 class Table(BaseModel):
@@ -96,7 +93,7 @@ def _refuse_unwritable(body: Table) -> None:
 
 @router.post("/table.xlsx", operation_id="dashboard_table_xlsx", response_class=Response,
              responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the table as an .xlsx workbook"}})
-def table_xlsx(body: Table, _principal: RegionalDep) -> Response:
+def table_xlsx(body: Table, _scope: RegionalDep) -> Response:
     """The table as an .xlsx workbook of one sheet (header row first)."""
     _refuse_unwritable(body)
     book = Workbook(write_only=True)
