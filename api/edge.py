@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlencode
 
 KEY_PARAMETERS = frozenset({"api_key", "apikey", "api-key", "key", "token", "access_token", "authorization",
@@ -25,7 +26,7 @@ def _looks_like_key(name: str, value: str) -> bool:
     return name.strip().lower() in KEY_PARAMETERS or bool(KEY_SHAPE.search(value)) or bool(KEY_SHAPE.search(name))
 
 
-async def _answer(send, status: int, body: dict, headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _answer(send, status: int, body: dict, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     raw = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),

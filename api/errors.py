@@ -29,7 +29,7 @@ log = logging.getLogger("carbonkit.api")
 RETRY_AFTER_SECONDS = 5  # what a 503 asks the client to wait [s]
 
 # exception -> HTTP status; the most specific class of an exception's MRO wins
-STATUS: dict[type[BaseException], int] = {
+STATUS: dict[type[Exception], int] = {
     CarbonkitError: 422, InvalidInput: 422, FactorDataError: 422, Forbidden: 403, SubmissionConflict: 409,
     DesignationConflict: 409, RecursionError: 422, OverflowError: 422, DataError: 422, PdfUnavailable: 503,
     OperationalError: 503, InterfaceError: 503, Exception: 500,

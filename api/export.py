@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.db import engine_for
 from api.models import Enterprise, Report
@@ -33,11 +33,12 @@ def export_parquet(settings, out: Path, buckets: int, *, year: int | None = None
     out.mkdir(parents=True, exist_ok=True)
     schema = activity_schema()
     writers = [pq.ParquetWriter(out / f"part-{k:05d}.parquet", schema) for k in range(buckets)]
-    query = select(Report.document).join(Enterprise, Enterprise.id == Report.enterprise_id).where(Report.is_latest)
+    query = (select(col(Report.document)).join(Enterprise, col(Enterprise.id) == col(Report.enterprise_id))
+             .where(col(Report.is_latest)))
     if year is not None:
-        query = query.where(Report.period.like(f"{int(year):04d}%"))
+        query = query.where(col(Report.period).like(f"{int(year):04d}%"))
     if province:
-        query = query.where(Enterprise.region.like(f"{province}%"))
+        query = query.where(col(Enterprise.region).like(f"{province}%"))
     query = query.order_by(Report.enterprise_id, Report.period)
     reports = rows = 0
     try:

@@ -216,10 +216,10 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
         try:
             with Session(engine) as session:
                 if wants_copy(engine, batch, principal):  # PostgreSQL and a large batch: COPY and set-wise revisions
-                    outcomes = store_copy(session, principal, batch, progress)
+                    copied = store_copy(session, principal, batch, progress)
                     done = len(batch.reports) if progress is not None else 0
                     session.commit()
-                    return outcomes
+                    return copied
                 outcomes: list[Outcome] = []
                 for start in range(0, len(batch.reports), size):
                     part = slice(start, start + size)
@@ -245,6 +245,18 @@ def submit(settings: Settings, principal: Principal, reports: list[ReportIn], pa
     return store(settings, principal, prepare(settings, reports, path_prefix), chunk=chunk, progress=progress)
 
 
+def _resent(i: int, sid: str | None, key: tuple[str, str], by_submission: dict[str, Any]) -> Outcome | None:
+    """The outcome a known submission id already answered for report [i] (409 when it names another
+    enterprise-period); None for a new or no id."""
+    if not sid or sid not in by_submission:
+        return None
+    same = [m for m in by_submission[sid] if (m[1], m[2]) == key]
+    if not same:
+        raise revisions.SubmissionConflict(i, sid, *by_submission[sid][0][1:3])
+    rid, ent_id, period, rev = same[0]
+    return Outcome(ent_id, period, "unchanged", rev, rid)
+
+
 def _store(session: Session, principal: Principal, reports: list[ReportIn], documents: list[dict],
            records: dict, release: str, options: ck.AccountingOptions) -> list[Outcome]:
     scope = Scope(principal)
@@ -253,16 +265,14 @@ def _store(session: Session, principal: Principal, reports: list[ReportIn], docu
     revisions.authorise(scope, documents, registered)
     by_submission = revisions.known_submissions(session, scope, [r.submission_id for r in reports if r.submission_id])
     revisions.upsert_register(session, scope, documents, registered)
-    outcomes, plan = [], []
+    outcomes: list[Outcome] = []
+    plan: list[tuple[Any, ...]] = []
     for i, (rep, doc) in enumerate(zip(reports, documents)):
         key = (doc["enterprise"], doc["period"])
         sid = rep.submission_id
-        if sid and sid in by_submission:
-            same = [m for m in by_submission[sid] if (m[1], m[2]) == key]
-            if not same:
-                raise revisions.SubmissionConflict(i, sid, *by_submission[sid][0][1:3])
-            rid, ent_id, period, rev = same[0]
-            outcomes.append(Outcome(ent_id, period, "unchanged", rev, rid))
+        resent = _resent(i, sid, key, by_submission)
+        if resent is not None:
+            outcomes.append(resent)
             continue
         digest = content_hash(doc)
         prior = latest.get(key)
@@ -274,6 +284,6 @@ def _store(session: Session, principal: Principal, reports: list[ReportIn], docu
         outcome = Outcome(key[0], key[1], "created" if prior is None else "revised", 1 if prior is None else prior[1] + 1, 0)
         outcomes.append(outcome)
         plan.append((outcome, doc, digest, sid, None if prior is None else prior[0]))
-    revisions.write_revisions(session, principal.key_id, plan,
+    revisions.write_revisions(session, principal.key_id, plan,  # type: ignore[arg-type]  # None: the demo's writer
                               lambda o: result_row(o.report_id, release, options, records[(o.enterprise, o.period)]))
     return outcomes

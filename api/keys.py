@@ -12,9 +12,9 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.models import ApiKey, ApiKeyEnterprise, ApiKeyPark, utcnow
 
@@ -30,7 +30,7 @@ def _hash(key: str) -> str:
 class Principal:
     """Who is calling: the key's id, role and scope."""
 
-    key_id: int
+    key_id: int | None  # None: the demo's own writer, no stored key
     role: str
     name: str
     enterprises: frozenset[str] = field(default_factory=frozenset)
@@ -62,12 +62,13 @@ def create_key(session: Session, role: str, *, enterprises: list[str] | None = N
     key = ApiKey(prefix=prefix, key_hash=_hash(plain), role=role, name=name)
     session.add(key)
     session.flush()
+    key_id = cast(int, key.id)  # assigned by the flush
     for ent in dict.fromkeys(enterprises or []):
-        session.add(ApiKeyEnterprise(key_id=key.id, enterprise_id=ent))
+        session.add(ApiKeyEnterprise(key_id=key_id, enterprise_id=ent))
     for park in dict.fromkeys(parks or []):
-        session.add(ApiKeyPark(key_id=key.id, park_id=park))
+        session.add(ApiKeyPark(key_id=key_id, park_id=park))
     session.flush()
-    return key.id, plain
+    return key_id, plain
 
 
 def authenticate(session: Session, plain: str) -> Principal | None:
@@ -89,7 +90,7 @@ def principal_of(session: Session, key: ApiKey) -> Principal:
 
 def key_rows(session: Session) -> list[tuple[ApiKey, Principal]]:
     """Every key with its principal (role and scope), by id."""
-    return [(key, principal_of(session, key)) for key in session.exec(select(ApiKey).order_by(ApiKey.id)).all()]
+    return [(key, principal_of(session, key)) for key in session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()]
 
 
 def revoke(session: Session, key_id: int) -> bool:

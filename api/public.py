@@ -5,9 +5,9 @@ dictionaries) allow the extra keys, so the JSON bodies are what the core wrote."
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import Designation
 
@@ -69,11 +69,7 @@ class DesignationsRecorded(Public):
     designations: list[DesignationPublic]
 
 
-def _iso(value: datetime) -> str:
-    return value.isoformat()  # as the service always wrote it (+00:00, not Z)
-
-
-Timestamp = Annotated[datetime, PlainSerializer(_iso, when_used="json")]
+Timestamp = datetime  # written as ISO 8601 in UTC (``...Z``), as the service always wrote it
 
 
 class ScopedAnswer(Public):

@@ -44,7 +44,7 @@ def latest_summaries(session: Session, *where: Any) -> list[tuple[Enterprise, di
     query = (select(Report.id, Result.summary, Enterprise).join(Result, Result.report_id == Report.id)
              .join(Enterprise, Enterprise.id == Report.enterprise_id).where(Report.is_latest, *where)
              .order_by(Report.id, Result.id))
-    newest: dict[int, tuple[Enterprise, dict[str, Any]]] = {}
+    newest: dict[int | None, tuple[Enterprise, Any]] = {}
     for report_id, summary, ent in session.exec(query).all():
         newest[report_id] = (ent, summary)  # ordered: the last result of each report wins
     return list(newest.values())

@@ -8,7 +8,7 @@ Profiles and deflator tables are chosen by shipped id, never by path. The scope 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import HTTPException, status
 
@@ -131,7 +131,8 @@ def progress_inputs(session: Session, where: Where, profile: str | None, year: i
 
 
 def progress_answer(session: Session, scope: Scope, park: str | None, region: str | None, *, profile: str | None, year: int | None,
-                    counts: list[str], deflators: str | None, override: bool, panel: str, series: bool) -> dict[str, Any]:
+                    counts: list[str], deflators: str | None, override: bool, panel: Literal["balanced", "all"],
+                    series: bool) -> dict[str, Any]:
     """Target progress of the scope (:func:`carbonkit.targets.progress`), with Chinese status marks."""
     where = Where.of(scope, park, region)
     parsed = parse_counts(counts)

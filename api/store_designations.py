@@ -98,7 +98,7 @@ def designation_rows(session: Session, *, parks: list[str] | None = None, region
     rows: list[Row] = list(session.execute(_by_enterprise(parks, region, enterprises, kind)).all())
     if enterprises is None:
         rows += _park_rows(session, parks, region, kind)
-    return sorted(rows, key=lambda r: r[0].id)
+    return sorted(rows, key=lambda r: r[0].id or 0)  # stored rows: never 0
 
 
 def load_designations(session: Session, parks: list[str] | None, region: str | None) -> pd.DataFrame | None:
@@ -128,7 +128,7 @@ def _checked(session: Session, items: list[DesignationIn]) -> pd.DataFrame:
     for subject_kind, table in (("enterprise", Enterprise), ("park", Park)):
         mine = frame.index[frame["subject_kind"] == subject_kind]
         known = _known(session, table, frame.loc[mine, "subject"].tolist())
-        problems += [Problem("subject_unknown", f"{subject_kind} {frame.at[i, 'subject']} is not registered",
+        problems += [Problem("subject_unknown", f"{subject_kind} {frame.at[i, 'subject']!s} is not registered",
                              field="subject", index=int(i), path=f"[{int(i)}].subject",
                              expected=f"a registered {subject_kind} (registered with the first report naming it)")
                      for i in mine if frame.at[i, "subject"] not in known]

@@ -124,7 +124,7 @@ def store_result(session: Session, report: Report, result: ck.AccountingResult,
     return row, True
 
 
-def latest_documents(session: Session, scope: Scope, enterprise_id: str) -> list[dict[str, Any]]:
+def latest_documents(session: Session, scope: Scope, enterprise_id: str) -> list[Any]:
     """The documents of the latest revisions of a visible enterprise's reports (404 otherwise)."""
     visible_enterprise(session, scope, enterprise_id)
     return list(session.exec(select(Report.document).where(Report.enterprise_id == enterprise_id,

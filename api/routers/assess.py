@@ -9,7 +9,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.access import Scope
 from api.deps import ScopeDep, SessionDep, SettingsDep
@@ -93,7 +93,8 @@ def stored_factory(enterprise_id: str, period: str, statements: AssessmentInputs
                    scope: ScopeDep, criteria: CriteriaId = None) -> JSONResponse:
     """Assess a stored enterprise-period: the latest revision's newest stored result, plus the statements."""
     summary = stored_summary(session, scope, enterprise_id, period)
-    return _answer(assess_factory(statements, criteria_of(criteria, FACTORY), summary=summary))
+    # the statements alone (FactoryAssessmentInput's base): the core reads them so; its annotation is narrower
+    return _answer(assess_factory(statements, criteria_of(criteria, FACTORY), summary=summary))  # type: ignore[arg-type]
 
 
 @router.post("/parks/{park_id}", operation_id="assess_park", response_model=AssessmentPublic)
@@ -119,6 +120,6 @@ def park_inputs(session: Session, scope: Scope, park_id: str, year: int,
     """A visible park's assessment input and its enterprises' newest stored results of ``year`` and the year
     before (404 for a park the key may not see)."""
     visible_park(session, scope, park_id)
-    rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period.in_([str(year), str(year - 1)]))
+    rows = latest_summaries(session, Enterprise.park_id == park_id, col(Report.period).in_([str(year), str(year - 1)]))
     data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}
     return data, pd.DataFrame([summary for _ent, summary in rows])

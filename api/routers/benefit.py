@@ -10,13 +10,13 @@ posted as a JSON object with the same schema as the TOML file.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.access import Scope
 from api.deps import ScopeDep, SessionDep, SettingsDep
@@ -93,7 +93,8 @@ def screen_stored(enterprise_id: str, period: str, session: SessionDep, scope: S
     rows = latest_summaries(session, Report.enterprise_id == enterprise_id, Report.period == period)
     if not rows:
         raise not_found(f"report {enterprise_id} {period}")
-    profiles = {(enterprise_id, period): profile} if profile is not None else None
+    profiles: dict[tuple[str, str | None], BenefitProfile] | None = (
+        {(enterprise_id, period): profile} if profile is not None else None)
     frame = _frame(rows)
     result = screen_summary(frame, profiles)
     result.release = str(frame["release"].iat[0]) if "release" in frame.columns else None
@@ -123,9 +124,9 @@ def _scheme(request: GradeRequest) -> Any:
 def _population(session: Session, scope: Scope, request: GradeRequest) -> tuple[list[tuple[Enterprise, dict[str, Any]]], set[str]]:
     """The latest summaries of the region or park (the whole population ranked) and the enterprises of it the key
     may see (404 when a park or enterprise key sees none)."""
-    where = [Report.period == request.period]
+    where: list[Any] = [Report.period == request.period]
     if request.region:
-        where.append(Enterprise.region.startswith(request.region, autoescape=True))  # type: ignore[union-attr]
+        where.append(col(Enterprise.region).startswith(request.region, autoescape=True))
     if request.park:
         where.append(Enterprise.park_id == request.park)
     rows = latest_summaries(session, *where)
@@ -140,7 +141,7 @@ def _grades(session: Session, scope: Scope, request: GradeRequest) -> dict[str, 
     scheme = _scheme(request)
     _check_profiles(scope, session, request.profiles)
     rows, visible = _population(session, scope, request)
-    profiles = profiles_from_list(request.profiles, "profiles") if request.profiles else None
+    profiles = profiles_from_list(cast(list[Any], request.profiles), "profiles") if request.profiles else None
     result = grade_summary(_frame(rows), scheme, profiles, group_by=request.by) if rows else None
     body = {"period": request.period, "region": request.region, "park": request.park, "population": len(rows)}
     if result is None:

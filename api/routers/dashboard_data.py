@@ -42,15 +42,24 @@ def _short(code: str) -> str:
     return full[len(province):] if full != code and full.startswith(province) and full != province else full
 
 
-def _names(register: pd.DataFrame, parks: list[Park]) -> dict:
+def _region_names(register: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
     regions = sorted({str(r) for r in register["region"].dropna() if str(r)[:6].isdigit()})
+    return {"cities": [{"code": c, "name": _short(c)} for c in sorted({r[:4] for r in regions})],
+            "counties": [{"code": c, "name": _short(c), "city": c[:4]} for c in sorted({r[:6] for r in regions})]}
+
+
+def _industry_names(register: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
     industries = sorted({str(i).upper() for i in register["industry"].dropna() if str(i)})
     divisions = sorted({i[:3] for i in industries if len(i) >= 3 and i[0].isalpha()})
+    return {"sections": [{"code": s, "name": industry_name(s)} for s in sorted({i[0] for i in industries if i[0].isalpha()})],
+            "divisions": [{"code": d, "name": industry_name(d), "section": d[0]} for d in divisions]}
+
+
+def _names(register: pd.DataFrame, parks: list[Park]) -> dict[str, Any]:
+    """Names of the scope's cities and counties (GB/T 2260), industry sections and divisions (GB/T 4754), parks
+    and enterprises."""
     return {
-        "cities": [{"code": c, "name": _short(c)} for c in sorted({r[:4] for r in regions})],
-        "counties": [{"code": c, "name": _short(c), "city": c[:4]} for c in sorted({r[:6] for r in regions})],
-        "sections": [{"code": s, "name": industry_name(s)} for s in sorted({i[0] for i in industries if i[0].isalpha()})],
-        "divisions": [{"code": d, "name": industry_name(d), "section": d[0]} for d in divisions],
+        **_region_names(register), **_industry_names(register),
         "parks": [{"id": p.id, "name": p.name or p.id, "region": p.region} for p in parks],
         "enterprises": {str(e): (str(n) if n else str(e)) for e, n in zip(register["enterprise"], register["name"])},
     }
@@ -79,13 +88,17 @@ class Table(BaseModel):
     rows: list[list[str | float | int | bool | None]] = Field(max_length=200_000)
 
 
+def _cells(body: Table) -> list[list[str | float | int | bool | None]]:
+    return [list(body.head), *body.rows]
+
+
 def _refuse_unwritable(body: Table) -> None:
     """A control character that an .xlsx cell cannot hold is a 422 naming the cell, not a failed download."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     problems = [Problem("cell_invalid", f"row {r}, column {c + 1}: a control character an .xlsx cell cannot hold",
                         row=r, field=f"column {c + 1}", expected="text without control characters")
-                for r, row in enumerate([body.head, *body.rows]) for c, v in enumerate(row)
+                for r, row in enumerate(_cells(body)) for c, v in enumerate(row)
                 if isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v)]
     if problems:
         raise InvalidInput(problems[:100])

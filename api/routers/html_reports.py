@@ -83,7 +83,8 @@ def progress_html(session: SessionDep, scope: RegionalDep, region: Region = None
     where = Where.of(scope, park, region)
     counts = parse_counts(count)
     data = progress_inputs(session, where, profile, year)
-    html = region_report(data.frame, lang=lang, region=where.core_region, park=where.parks, year=data.year,
+    html = region_report(data.frame, lang=lang, region=where.core_region, park=where.parks,  # type: ignore[arg-type]
+                         year=data.year,  # park: the report takes the list of parks (its annotation is narrower)
                          profile=data.profile, by=by, top=top, register=data.register, counts=counts,
                          designations=data.designations)
     name = "-".join(where.parks) if where.parks else region or data.profile.region

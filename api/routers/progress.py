@@ -11,7 +11,7 @@ tables are chosen by shipped id, never by path.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -29,12 +29,18 @@ __all__ = ["router", "load_register", "load_results"]  # the loaders: kept impor
 
 router = APIRouter(prefix="/v1", tags=["progress"])
 
-Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the choices are the core's tables, known when the module runs
+    Level = str
+    Numerator = str
+else:
+    Level = Literal[tuple(LEVELS)]
+    Numerator = Literal[tuple(NUMERATORS)]
 Industry = Annotated[str | None, Query(pattern=r"^[A-Za-z]?\d{0,4}$", description="GB/T 4754 prefix: C, C26, C2611")]
 ProfileId = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$", description="a shipped target profile "
                                         "(GET /v1/targets); default: the profile of the region's province")]
 TableId = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$",
                                       description="a shipped deflator table (factors/deflators), e.g. nbs-ppi-cn")]
+Indicator = Annotated[Numerator, Query(description=", ".join(NUMERATORS))]
 Counts = Annotated[list[str], Query(description="counts for count targets, indicator:N, e.g. green_factories:120")]
 
 
@@ -68,7 +74,7 @@ def get_progress(session: SessionDep, scope: RegionalDep, region: Region = None,
 @router.get("/decomposition", operation_id="get_decomposition", response_model=ScopedAnswer)
 def get_decomposition(session: SessionDep, scope: RegionalDep, start: Period, end: Period,
                       by: Level = "division",
-                      indicator: Literal[tuple(NUMERATORS)] = Query("energy", description=", ".join(NUMERATORS)),
+                      indicator: Indicator = "energy",
                       region: Region = None, park: ParkId = None, industry: Industry = None, deflators: TableId = None,
                       override_deflators: bool = False, zero: Literal["limit", "delta"] = "limit",
                       top: int = Query(50, ge=1, le=100_000, description="contributions listed, largest first"),
