@@ -16,6 +16,8 @@ PERIOD_PATTERN = r"^\d{4}(-\d{2})?$"
 SHIPPED_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"  # a shipped document's id (never a path)
 
 Region = Annotated[str | None, Query(pattern=REGION_PATTERN, description="administrative code prefix: 37, 3702 or 370211")]
+# the enterprise list takes any text as a literal prefix of the registered region (``%`` and ``_`` match themselves)
+RegionPrefix = Annotated[str | None, Query(description="administrative code prefix, e.g. 37 or 3702")]
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="'YYYY' or 'YYYY-MM'")]
 ParkId = Annotated[str | None, Query(min_length=1, max_length=64, description="one park (a park key: one of its own)")]
 Year = Annotated[int, Query(ge=1990, le=2100, description="the year (annual reports)")]

@@ -1,5 +1,3 @@
-# mypy: disable-error-code="arg-type, attr-defined, call-arg, call-overload, union-attr, var-annotated, misc"
-# (SQLModel declares columns as their Python values, so SQL expressions on them do not type-check; see SQLModel #149)
 """Storing and reading green designations (绿色制造名单) of enterprises and parks.
 
 A designation is unique by (subject kind, subject, kind, level): recording it again is ``unchanged``; with another
@@ -17,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.access import not_found
 from api.models import Designation, Enterprise, Park
@@ -50,8 +48,8 @@ def park_regions(session: Session, park_ids: list[str]) -> dict[str, str | None]
     code prefix (province 37, city 3703, county 370305) shared by all its enterprises' regions; None if none."""
     regions: dict[str, set[str]] = {}
     for chunk in _chunks(sorted(set(park_ids))):
-        query = select(Enterprise.park_id, Enterprise.region).where(Enterprise.park_id.in_(chunk),
-                                                                    Enterprise.region.is_not(None))
+        query = select(col(Enterprise.park_id), col(Enterprise.region)).where(col(Enterprise.park_id).in_(chunk),
+                                                                    col(Enterprise.region).is_not(None))
         for park, reg in session.execute(query).all():
             regions.setdefault(park, set()).add(reg)
     out: dict[str, str | None] = {}
@@ -64,29 +62,29 @@ def park_regions(session: Session, park_ids: list[str]) -> dict[str, str | None]
 
 
 def _by_enterprise(parks: list[str] | None, region: str | None, enterprises: list[str] | None, kind: str | None) -> Any:
-    query = (select(Designation, Enterprise.region, Enterprise.park_id, Enterprise.name)
-             .join(Enterprise, and_(Designation.subject_kind == "enterprise", Enterprise.id == Designation.subject_id)))
+    query = (select(Designation, col(Enterprise.region), col(Enterprise.park_id), col(Enterprise.name))
+             .join(Enterprise, and_(col(Designation.subject_kind) == "enterprise", col(Enterprise.id) == col(Designation.subject_id))))
     if parks is not None:
-        query = query.where(Enterprise.park_id.in_(parks))
+        query = query.where(col(Enterprise.park_id).in_(parks))
     if region:
-        query = query.where(Enterprise.region.startswith(region, autoescape=True))
+        query = query.where(col(Enterprise.region).startswith(region, autoescape=True))
     if enterprises is not None:
-        query = query.where(Enterprise.id.in_(enterprises))
+        query = query.where(col(Enterprise.id).in_(enterprises))
     if kind is not None:
-        query = query.where(Designation.kind == kind)
+        query = query.where(col(Designation.kind) == kind)
     return query
 
 
 def _park_rows(session: Session, parks: list[str] | None, region: str | None, kind: str | None) -> list[Row]:
-    query = (select(Designation, Park.region, Park.id, Park.name)
-             .join(Park, and_(Designation.subject_kind == "park", Park.id == Designation.subject_id)))
+    query = (select(Designation, col(Park.region), col(Park.id), col(Park.name))
+             .join(Park, and_(col(Designation.subject_kind) == "park", col(Park.id) == col(Designation.subject_id))))
     if parks is not None:
-        query = query.where(Park.id.in_(parks))
+        query = query.where(col(Park.id).in_(parks))
     if kind is not None:
-        query = query.where(Designation.kind == kind)
-    rows = session.execute(query).all()
-    derived = park_regions(session, [p for _d, reg, p, _n in rows if not reg])
-    rows = [(d, reg or derived.get(p), p, name) for d, reg, p, name in rows]
+        query = query.where(col(Designation.kind) == kind)
+    found = session.execute(query).all()
+    derived = park_regions(session, [p for _d, reg, p, _n in found if not reg])
+    rows: list[Row] = [(d, reg or derived.get(p), p, name) for d, reg, p, name in found]
     return [r for r in rows if not region or (r[1] or "").startswith(region)]
 
 
@@ -104,14 +102,14 @@ def designation_rows(session: Session, *, parks: list[str] | None = None, region
 def load_designations(session: Session, parks: list[str] | None, region: str | None) -> pd.DataFrame | None:
     """The designations in scope as :mod:`carbonkit.designations` reads them (subject's region and park from the
     enterprise and park tables); None when none at all is recorded, so counts say they are not available."""
-    if not session.execute(select(exists().where(Designation.id.is_not(None)))).scalar():
+    if not session.execute(select(exists().where(col(Designation.id).is_not(None)))).scalar():
         return None
     rows = designation_rows(session, parks=parks, region=region)
     values: dict[str, list[Any]] = {c: [] for c in COLUMNS}
     for d, reg, park, name in rows:
-        for col, value in zip(COLUMNS, (d.subject_kind, d.subject_id, d.kind, d.level, d.year, d.batch,
-                                        d.revoked_year, reg, park, name)):
-            values[col].append(value)
+        for column, value in zip(COLUMNS, (d.subject_kind, d.subject_id, d.kind, d.level, d.year, d.batch,
+                                           d.revoked_year, reg, park, name)):
+            values[column].append(value)
     frame = pd.DataFrame({c: np.array(v, dtype=object) for c, v in values.items()})
     frame["year"] = frame["year"].astype("int64")
     frame["revoked_year"] = pd.array(frame["revoked_year"].tolist(), dtype="Int64")
@@ -140,7 +138,7 @@ def _checked(session: Session, items: list[DesignationIn]) -> pd.DataFrame:
 def _stored(session: Session, subjects: list[str]) -> dict[tuple[str, str, str, str], Designation]:
     stored = {}
     for chunk in _chunks(sorted(set(subjects))):
-        for d in session.execute(select(Designation).where(Designation.subject_id.in_(chunk))).scalars():
+        for d in session.execute(select(Designation).where(col(Designation.subject_id).in_(chunk))).scalars():
             stored[(d.subject_kind, d.subject_id, d.kind, d.level)] = d
     return stored
 

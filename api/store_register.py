@@ -1,5 +1,3 @@
-# mypy: disable-error-code="arg-type, attr-defined, call-arg, call-overload, union-attr, var-annotated"
-# (SQLModel declares columns as their Python values, so SQL expressions on them do not type-check; see SQLModel #149)
 """Reading the register (enterprises and parks) and the stored reports and results within a key's scope.
 
 A record the key may not see answers exactly as a missing one (404, the same body), so that existence does not leak.
@@ -7,9 +5,9 @@ A record the key may not see answers exactly as a missing one (404, the same bod
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import carbonkit as ck
 from api.access import Scope, not_found
@@ -25,21 +23,21 @@ def enterprises_page(session: Session, scope: Scope, park: str | None, region: s
                      limit: int) -> tuple[int, list[Enterprise]]:
     """(how many enterprises the key may see of ``park`` and ``region``, the page of ``limit`` from ``offset``)."""
     query = select(Enterprise)
-    where = scope.enterprise_filter(Enterprise.id, Enterprise.park_id)
+    where = scope.enterprise_filter(col(Enterprise.id), col(Enterprise.park_id))
     if where is not None:
         query = query.where(where)
     if park:
-        query = query.where(Enterprise.park_id == park)
+        query = query.where(col(Enterprise.park_id) == park)
     if region:
-        query = query.where(Enterprise.region.startswith(region, autoescape=True))
+        query = query.where(col(Enterprise.region).startswith(region, autoescape=True))
     total = count_of(session, query)
-    return total, list(session.exec(query.order_by(Enterprise.id).offset(offset).limit(limit)).all())
+    return total, list(session.exec(query.order_by(col(Enterprise.id)).offset(offset).limit(limit)).all())
 
 
 def visible_parks(session: Session, scope: Scope) -> list[Park]:
     """Every park the key may see: the province all, a park key its own, an enterprise key its enterprises' parks."""
-    query = select(Park).order_by(Park.id)
-    where = scope.park_filter(Park.id, lambda ids: select(Enterprise.park_id).where(Enterprise.id.in_(ids)))
+    query = select(Park).order_by(col(Park.id))
+    where = scope.park_filter(col(Park.id), lambda ids: select(col(Enterprise.park_id)).where(col(Enterprise.id).in_(ids)))
     if where is not None:
         query = query.where(where)
     return list(session.exec(query).all())
@@ -56,7 +54,7 @@ def visible_park(session: Session, scope: Scope, park_id: str) -> Park:
 def park_enterprises(session: Session, scope: Scope, park_id: str) -> list[Enterprise]:
     """Every enterprise of a park the key may see (404 otherwise)."""
     visible_park(session, scope, park_id)
-    return list(session.exec(select(Enterprise).where(Enterprise.park_id == park_id).order_by(Enterprise.id)).all())
+    return list(session.exec(select(Enterprise).where(col(Enterprise.park_id) == park_id).order_by(col(Enterprise.id))).all())
 
 
 def parks_of(session: Session, enterprise_ids: list[str]) -> dict[str, str | None]:
@@ -64,8 +62,8 @@ def parks_of(session: Session, enterprise_ids: list[str]) -> dict[str, str | Non
     ids = sorted(set(enterprise_ids))
     parks: dict[str, str | None] = {}
     for start in range(0, len(ids), CHUNK):
-        for ent_id, park_id in session.exec(select(Enterprise.id, Enterprise.park_id)
-                                            .where(Enterprise.id.in_(ids[start:start + CHUNK]))).all():
+        for ent_id, park_id in session.exec(select(col(Enterprise.id), col(Enterprise.park_id))
+                                            .where(col(Enterprise.id).in_(ids[start:start + CHUNK]))).all():
             parks[ent_id] = park_id
     return parks
 
@@ -73,15 +71,15 @@ def parks_of(session: Session, enterprise_ids: list[str]) -> dict[str, str | Non
 def latest_reports(session: Session, scope: Scope, enterprise_id: str) -> list[Report]:
     """The latest revision of each period of a visible enterprise (404 otherwise)."""
     visible_enterprise(session, scope, enterprise_id)
-    return list(session.exec(select(Report).where(Report.enterprise_id == enterprise_id, Report.is_latest)
-                             .order_by(Report.period)).all())
+    return list(session.exec(select(Report).where(col(Report.enterprise_id) == enterprise_id, col(Report.is_latest))
+                             .order_by(col(Report.period))).all())
 
 
 def find_report(session: Session, scope: Scope, enterprise_id: str, period: str, revision: int | None) -> Report:
     """A revision of a visible enterprise's report (the latest unless ``revision``); 404 otherwise."""
     visible_enterprise(session, scope, enterprise_id)
-    query = select(Report).where(Report.enterprise_id == enterprise_id, Report.period == period)
-    query = query.where(Report.revision == revision) if revision is not None else query.where(Report.is_latest)
+    query = select(Report).where(col(Report.enterprise_id) == enterprise_id, col(Report.period) == period)
+    query = query.where(col(Report.revision) == revision) if revision is not None else query.where(col(Report.is_latest))
     report = session.exec(query).first()
     if report is None:
         raise not_found(f"report {enterprise_id} {period}" + (f" revision {revision}" if revision else ""))
@@ -91,8 +89,8 @@ def find_report(session: Session, scope: Scope, enterprise_id: str, period: str,
 def report_revisions(session: Session, scope: Scope, enterprise_id: str, period: str) -> list[Report]:
     """Every revision of a visible enterprise's report, oldest first (404 when there is none)."""
     visible_enterprise(session, scope, enterprise_id)
-    reports = list(session.exec(select(Report).where(Report.enterprise_id == enterprise_id, Report.period == period)
-                                .order_by(Report.revision)).all())
+    reports = list(session.exec(select(Report).where(col(Report.enterprise_id) == enterprise_id, col(Report.period) == period)
+                                .order_by(col(Report.revision))).all())
     if not reports:
         raise not_found(f"report {enterprise_id} {period}")
     return reports
@@ -102,22 +100,22 @@ def enterprise_results(session: Session, scope: Scope, enterprise_id: str, perio
                        all_revisions: bool) -> list[tuple[Report, Result]]:
     """(report, result) of a visible enterprise: the latest revisions (or every revision), of ``period`` or all."""
     visible_enterprise(session, scope, enterprise_id)
-    query = select(Report, Result).join(Result, Result.report_id == Report.id).where(Report.enterprise_id == enterprise_id)
+    query = select(Report, Result).join(Result, col(Result.report_id) == col(Report.id)).where(col(Report.enterprise_id) == enterprise_id)
     if period:
-        query = query.where(Report.period == period)
+        query = query.where(col(Report.period) == period)
     if not all_revisions:
-        query = query.where(Report.is_latest)
-    return list(session.exec(query.order_by(Report.period, Report.revision, Result.id)).all())
+        query = query.where(col(Report.is_latest))
+    return list(session.exec(query.order_by(col(Report.period), col(Report.revision), col(Result.id))).all())
 
 
 def store_result(session: Session, report: Report, result: ck.AccountingResult,
                  options: ck.AccountingOptions) -> tuple[Result, bool]:
     """The result of ``report`` with this release and options, stored unless it already is: (result, created)."""
-    existing = session.exec(select(Result).where(Result.report_id == report.id, Result.release == result.release,
-                                                 Result.options_hash == options_hash(options))).first()
+    existing = session.exec(select(Result).where(col(Result.report_id) == report.id, col(Result.release) == result.release,
+                                                 col(Result.options_hash) == options_hash(options))).first()
     if existing is not None:
         return existing, False
-    row = Result(**result_row(report.id, result.release, options, result.records()[0]))
+    row = Result(**result_row(cast(int, report.id), result.release, options, result.records()[0]))  # a stored report
     session.add(row)
     session.commit()
     session.refresh(row)
@@ -127,5 +125,5 @@ def store_result(session: Session, report: Report, result: ck.AccountingResult,
 def latest_documents(session: Session, scope: Scope, enterprise_id: str) -> list[Any]:
     """The documents of the latest revisions of a visible enterprise's reports (404 otherwise)."""
     visible_enterprise(session, scope, enterprise_id)
-    return list(session.exec(select(Report.document).where(Report.enterprise_id == enterprise_id,
-                                                           Report.is_latest)).all())
+    return list(session.exec(select(col(Report.document)).where(col(Report.enterprise_id) == enterprise_id,
+                                                           col(Report.is_latest))).all())

@@ -9,15 +9,14 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from api.access import Scope
 from api.deps import ScopeDep, SessionDep, SettingsDep
 from api.ingest import options_for
-from api.models import Enterprise, Report
 from api.params import Year
 from api.public import AssessmentPublic, CriteriaPublic
-from api.queries import latest_summaries, not_found, visible_enterprise
+from api.queries import enterprise_summaries, not_found, park_summaries, visible_enterprise
 from api.store_register import visible_park
 from carbonkit.assess import (
     AssessmentInputs,
@@ -109,7 +108,7 @@ def park(park_id: str, year: Year, statements: ParkStatements, session: SessionD
 def stored_summary(session: Session, scope: Scope, enterprise_id: str, period: str) -> dict[str, Any]:
     """The newest stored result summary of a visible enterprise's latest report of ``period`` (404 otherwise)."""
     visible_enterprise(session, scope, enterprise_id)
-    rows = latest_summaries(session, Report.enterprise_id == enterprise_id, Report.period == period)
+    rows = enterprise_summaries(session, enterprise_id, period)
     if not rows:
         raise not_found(f"report {enterprise_id} {period}")
     return rows[0][1]
@@ -120,6 +119,6 @@ def park_inputs(session: Session, scope: Scope, park_id: str, year: int,
     """A visible park's assessment input and its enterprises' newest stored results of ``year`` and the year
     before (404 for a park the key may not see)."""
     visible_park(session, scope, park_id)
-    rows = latest_summaries(session, Enterprise.park_id == park_id, col(Report.period).in_([str(year), str(year - 1)]))
+    rows = park_summaries(session, park_id, [str(year), str(year - 1)])
     data = {**statements.model_dump(exclude_none=True), "park": park_id, "year": year}
     return data, pd.DataFrame([summary for _ent, summary in rows])

@@ -16,15 +16,15 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from api.access import Scope
 from api.deps import ScopeDep, SessionDep, SettingsDep
 from api.ingest import options_for
-from api.models import Enterprise, Report
+from api.models import Enterprise
 from api.params import PERIOD_PATTERN, REGION_PATTERN, ParkId, Period, Region
 from api.public import GradesPublic, SchemePublic, ScreenPublic, StandardsPublic
-from api.queries import latest_summaries, not_found, visible_enterprise
+from api.queries import enterprise_summaries, not_found, population_summaries, visible_enterprise
 from api.store_register import parks_of
 from carbonkit.benefit import (BenefitDocument, BenefitProfile, ProfileFor, grade_summary, load_scheme,
                                load_screen_data, profiles_from_list, scheme_from_dict, screen, screen_summary,
@@ -90,7 +90,7 @@ def screen_stored(enterprise_id: str, period: str, session: SessionDep, scope: S
                   profile: BenefitProfile | None = None) -> JSONResponse:
     """Screen a stored enterprise-period (its latest report's newest result) with the profile posted."""
     visible_enterprise(session, scope, enterprise_id)
-    rows = latest_summaries(session, Report.enterprise_id == enterprise_id, Report.period == period)
+    rows = enterprise_summaries(session, enterprise_id, period)
     if not rows:
         raise not_found(f"report {enterprise_id} {period}")
     profiles: dict[tuple[str, str | None], BenefitProfile] | None = (
@@ -124,12 +124,7 @@ def _scheme(request: GradeRequest) -> Any:
 def _population(session: Session, scope: Scope, request: GradeRequest) -> tuple[list[tuple[Enterprise, dict[str, Any]]], set[str]]:
     """The latest summaries of the region or park (the whole population ranked) and the enterprises of it the key
     may see (404 when a park or enterprise key sees none)."""
-    where: list[Any] = [Report.period == request.period]
-    if request.region:
-        where.append(col(Enterprise.region).startswith(request.region, autoescape=True))
-    if request.park:
-        where.append(Enterprise.park_id == request.park)
-    rows = latest_summaries(session, *where)
+    rows = population_summaries(session, request.period, request.region, request.park)
     visible = {ent.id for ent, _ in rows if scope.may_read(ent.id, ent.park_id)}
     if not scope.is_province and not visible:
         named = " and ".join(f"{k} {v}" for k, v in (("region", request.region), ("park", request.park)) if v)

@@ -9,7 +9,7 @@ from api.deps import ScopeDep, SessionDep, SettingsDep
 from api.ingest import options_for
 from api.models import EnterprisePublic
 from api.paging import page_headers
-from api.params import Region
+from api.params import RegionPrefix
 from api.public import RecomputePublic, ReportPublic, ResultListed, RevisionPublic
 from api.queries import report_public, result_public, stored_result, visible_enterprise
 from api.store_register import (enterprise_results, enterprises_page, find_report, latest_reports, report_revisions,
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
 @router.get("", operation_id="list_enterprises", response_model=list[EnterprisePublic])
 def list_enterprises(session: SessionDep, scope: ScopeDep, request: Request, response: Response,
-                     park: str | None = None, region: Region = None,
+                     park: str | None = None, region: RegionPrefix = None,
                      limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0, le=10**9)) -> list[EnterprisePublic]:
     """Enterprises the key may see, optionally of one park or region: a page of ``limit`` from ``offset``, the
     whole list's length in ``X-Total-Count`` and the next page in ``Link: <...>; rel="next"``."""

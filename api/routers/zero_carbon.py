@@ -13,10 +13,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import ScopeDep, SessionDep
-from api.models import Enterprise, Report
 from api.params import Year
 from api.public import AssessmentPublic, ZeroCarbonSetPublic
-from api.queries import latest_summaries
+from api.queries import park_summaries
 from api.store_register import visible_park
 from carbonkit.assess.zero_carbon import (
     ZeroCarbonStatements,
@@ -55,7 +54,7 @@ def zero_carbon_park(park_id: str, year: Year, statements: ZeroCarbonStatements,
     """CO2 per tce against the threshold of the park's energy tier, and the guiding indicators with their gaps,
     from the park's enterprises' latest annual reports of ``year`` and the park's statements."""
     visible_park(session, scope, park_id)
-    rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period == str(year))
+    rows = park_summaries(session, park_id, [str(year)])
     frame = pd.DataFrame([summary for _ent, summary in rows])
     answer = assess_zero_carbon_park(frame, statements, _criteria(criteria), park=park_id, year=year)
     return JSONResponse(answer.to_dict())
