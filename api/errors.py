@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import Forbidden
+from api.keys import KeyRequestInvalid
 from api.revisions import SubmissionConflict
 from api.store_designations import DesignationConflict
 from carbonkit.datafiles import data_dir
@@ -31,7 +32,7 @@ RETRY_AFTER_SECONDS = 5  # what a 503 asks the client to wait [s]
 # exception -> HTTP status; the most specific class of an exception's MRO wins
 STATUS: dict[type[Exception], int] = {
     CarbonkitError: 422, InvalidInput: 422, FactorDataError: 422, Forbidden: 403, SubmissionConflict: 409,
-    DesignationConflict: 409, RecursionError: 422, OverflowError: 422, DataError: 422, PdfUnavailable: 503,
+    DesignationConflict: 409, KeyRequestInvalid: 422, RecursionError: 422, OverflowError: 422, DataError: 422, PdfUnavailable: 503,
     OperationalError: 503, InterfaceError: 503, Exception: 500,
 }
 SHIPPED_DATA_BROKEN = 500  # a FactorDataError in our own factors/: the server's data, never the request's
@@ -87,6 +88,7 @@ BODY: dict[type[BaseException], Callable[[Any], dict[str, Any]]] = {
     CarbonkitError: lambda exc: {"detail": str(exc)},
     Forbidden: lambda exc: {"detail": str(exc)},
     DesignationConflict: lambda exc: {"detail": str(exc)},
+    KeyRequestInvalid: lambda exc: {"detail": str(exc)},
 }
 
 

@@ -22,6 +22,10 @@ Role = Literal["enterprise", "park", "province"]
 ROLES = ("enterprise", "park", "province")
 
 
+class KeyRequestInvalid(ValueError):
+    """A key that cannot be made: an unknown role, or a role without its enterprises or parks (422)."""
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -52,11 +56,11 @@ def create_key(session: Session, role: str, *, enterprises: list[str] | None = N
                name: str = "") -> tuple[int, str]:
     """Create a key; returns (id, plain key). The plain key is not stored and cannot be shown again."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise KeyRequestInvalid(f"role must be one of {', '.join(ROLES)}")
     if role == "enterprise" and not enterprises:
-        raise ValueError("an enterprise key needs at least one enterprise id")
+        raise KeyRequestInvalid("an enterprise key needs at least one enterprise id")
     if role == "park" and not parks:
-        raise ValueError("a park key needs at least one park id")
+        raise KeyRequestInvalid("a park key needs at least one park id")
     prefix = secrets.token_hex(6)
     plain = f"ck_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(prefix=prefix, key_hash=_hash(plain), role=role, name=name)
@@ -86,6 +90,22 @@ def principal_of(session: Session, key: ApiKey) -> Principal:
     ents = session.exec(select(ApiKeyEnterprise.enterprise_id).where(ApiKeyEnterprise.key_id == key.id)).all()
     parks = session.exec(select(ApiKeyPark.park_id).where(ApiKeyPark.key_id == key.id)).all()
     return Principal(key_id=key.id, role=key.role, name=key.name, enterprises=frozenset(ents), parks=frozenset(parks))
+
+
+def issue_key(session: Session, role: str, *, enterprises: list[str], parks: list[str], name: str) -> tuple[int, str]:
+    """Create a key and commit it: (id, plain key). :class:`KeyRequestInvalid` when it cannot be made."""
+    key_id, plain = create_key(session, role, enterprises=enterprises, parks=parks, name=name)
+    session.commit()
+    return key_id, plain
+
+
+def revoke_key(session: Session, key_id: int) -> bool:
+    """Revoke a key and commit; False when there is no such key."""
+    if not revoke(session, key_id):
+        return False
+    session.commit()
+    PRINCIPALS.forget(key_id)  # again after the commit: a request between revoke() and commit may have cached it
+    return True
 
 
 def key_rows(session: Session) -> list[tuple[ApiKey, Principal]]:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ProvinceDep, SessionDep
-from api.keys import PRINCIPALS, create_key, key_rows, revoke
+from api.keys import issue_key, key_rows, revoke_key
 from api.public import KeyCreated, KeyListed, KeyRevoked
 from api.queries import not_found
 
@@ -28,11 +28,7 @@ class KeyCreate(BaseModel):
 @router.post("", operation_id="create_key", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
 def create(body: KeyCreate, session: SessionDep, _scope: ProvinceDep) -> dict[str, Any]:
     """Create a key. The key is in this answer only; it is stored hashed."""
-    try:
-        key_id, plain = create_key(session, body.role, enterprises=body.enterprises, parks=body.parks, name=body.name)
-    except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-    session.commit()
+    key_id, plain = issue_key(session, body.role, enterprises=body.enterprises, parks=body.parks, name=body.name)
     return {"id": key_id, "key": plain, "role": body.role}
 
 
@@ -46,8 +42,7 @@ def list_keys(session: SessionDep, _scope: ProvinceDep) -> list[dict[str, Any]]:
 
 @router.delete("/{key_id}", operation_id="revoke_key", response_model=KeyRevoked)
 def delete(key_id: KeyId, session: SessionDep, _scope: ProvinceDep) -> dict[str, Any]:
-    if not revoke(session, key_id):
+    """Revoke a key (it answers 401 from now on; other workers forget it within the key cache's seconds)."""
+    if not revoke_key(session, key_id):
         raise not_found(f"key {key_id}")
-    session.commit()
-    PRINCIPALS.forget(key_id)  # again after the commit: a request between revoke() and commit may have cached it
     return {"id": key_id, "revoked": True}
