@@ -66,7 +66,7 @@ class Scope:
         """An enterprise id this key may compute for without storing (calculate, screening, assessment)."""
         return self.role != "enterprise" or enterprise_id in self.principal.enterprises
 
-    def write_refusal(self, index: int, enterprise_id: str, registered: tuple | None,
+    def write_refusal(self, index: int, enterprise_id: str, registered: tuple[Any, ...] | None,
                       claimed_park: str | None) -> str | None:
         """Why report [index] may not be stored, or None when it may.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI hook
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:  # a DBAPI hook
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -54,7 +55,7 @@ def reachable(session: Session) -> str | None:
     return None
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> Any:
     from alembic.config import Config
 
     config = Config()

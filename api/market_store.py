@@ -124,7 +124,7 @@ def submit_market(settings: Settings, principal: Principal, body: MarketSubmissi
 
 
 def _store(session: Session, principal: Principal, body: MarketSubmissionIn, digest: str,
-           payload: dict) -> MarketOutcome:
+           payload: dict[str, Any]) -> MarketOutcome:
     scope = Scope(principal)
     lock_enterprises(session, [body.enterprise])
     ent = session.get(Enterprise, body.enterprise)

@@ -3,6 +3,8 @@ route can give, so that a generated client and a schema fuzzer agree with the se
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 PROBLEM = {
@@ -27,7 +29,7 @@ WHY = {"400": "an API key in the query string (refused, never logged)",
 WRITES = {"submit_report", "submit_reports_bulk"}
 
 
-def statuses(path: str, method: str, operation: dict) -> list[str]:
+def statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     """The error statuses of one operation."""
     out = ["400", "422", "500", "503"]
     if operation.get("security"):
@@ -45,7 +47,7 @@ def install(app: FastAPI) -> None:
     """Wrap ``app.openapi`` so that the document carries the error answers."""
     plain = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         doc = plain()

@@ -7,11 +7,14 @@ list. The body is unchanged (backwards compatible). The last page has no ``next`
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request, Response
 from sqlalchemy import func, select
+from sqlmodel import Session
 
 
-def count_of(session, query) -> int:
+def count_of(session: Session, query: Any) -> int:
     """The number of rows ``query`` selects (before offset and limit)."""
     return int(session.connection().execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
 

@@ -47,7 +47,7 @@ class GradeRequest(BaseModel):
     park: str | None = Field(None, min_length=1, max_length=64)
     by: Literal["park", "region", "industry"] | None = None
     scheme: str | None = Field(None, pattern=_ID, description="a shipped scheme id")
-    scheme_document: dict | None = Field(None, description="your own scheme: the TOML file's schema as JSON")
+    scheme_document: dict[str, Any] | None = Field(None, description="your own scheme: the TOML file's schema as JSON")
     profiles: list[ProfileFor] = Field(default_factory=list, max_length=100_000)
 
 
@@ -78,7 +78,7 @@ def screen_document(document: BenefitDocument, scope: ScopeDep, settings: Settin
     return JSONResponse(result.to_dict())
 
 
-def _frame(rows: list[tuple[Enterprise, dict]]) -> pd.DataFrame:
+def _frame(rows: list[tuple[Enterprise, dict[str, Any]]]) -> pd.DataFrame:
     """Stored summaries with the enterprise register's region, park, industry and name."""
     records = [{**summary, "enterprise": ent.id, "region": ent.region, "park": ent.park_id,
                 "industry": ent.industry, "name": ent.name or summary.get("name")} for ent, summary in rows]

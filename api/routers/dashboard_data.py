@@ -65,7 +65,7 @@ def _names(register: pd.DataFrame, parks: list[Park]) -> dict[str, Any]:
     }
 
 
-def _indicators() -> list[dict]:
+def _indicators() -> list[dict[str, Any]]:
     known = catalog()
     wanted = [name for name, _, _ in INTENSITIES] + list(SUM_COLUMNS)
     return [{**known[c].to_dict(), "unit_zh": unit_text(known[c].unit, "zh")} for c in wanted if c in known]
