@@ -16,6 +16,7 @@ one the key could not create.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import HTTPException, status
 
@@ -44,6 +45,16 @@ class Scope:
     def is_province(self) -> bool:
         return self.principal.is_province
 
+    @property
+    def is_regional(self) -> bool:
+        """A province or park key: may read aggregates, progress and decompositions."""
+        return self.role in ("province", "park")
+
+    @property
+    def key_id(self) -> int | None:
+        """The id of the calling key (recorded as the writer of what it stores)."""
+        return self.principal.key_id
+
     def may_read(self, enterprise_id: str, park_id: str | None) -> bool:
         """A stored enterprise (with its registered park) is visible to this key."""
         return self.principal.may_see(enterprise_id, park_id)
@@ -55,7 +66,7 @@ class Scope:
         """An enterprise id this key may compute for without storing (calculate, screening, assessment)."""
         return self.role != "enterprise" or enterprise_id in self.principal.enterprises
 
-    def write_refusal(self, index: int, enterprise_id: str, registered: tuple | None,
+    def write_refusal(self, index: int, enterprise_id: str, registered: tuple[Any, ...] | None,
                       claimed_park: str | None) -> str | None:
         """Why report [index] may not be stored, or None when it may.
 
@@ -82,7 +93,7 @@ class Scope:
             return " (an enterprise key submits for its own enterprises; park membership is set by the province)"
         return " (a park key submits for enterprises registered in its own parks)"
 
-    def enterprise_filter(self, column_id, column_park):
+    def enterprise_filter(self, column_id: Any, column_park: Any) -> Any:
         """A WHERE clause limiting enterprise rows to the key's tenants (None for the province)."""
         if self.is_province:
             return None
@@ -98,3 +109,27 @@ class Scope:
         if park is not None and park not in self.principal.parks:
             raise not_found(f"park {park}")
         return [park] if park else sorted(self.principal.parks)
+
+    def park_filter(self, column_park: Any, parks_of_enterprises: Any) -> Any:
+        """A WHERE clause limiting park rows to the parks the key may see (None for the province): a park key its
+        parks; an enterprise key the parks of its enterprises (``parks_of_enterprises(ids)``: a subquery)."""
+        if self.is_province:
+            return None
+        if self.role == "park":
+            return column_park.in_(sorted(self.principal.parks))
+        return column_park.in_(parks_of_enterprises(sorted(self.principal.enterprises)))
+
+    def subjects_for(self, park: str | None) -> dict[str, list[str] | None]:
+        """The subjects a read of designations covers: the province all (or ``park``); a park key its parks (404 for
+        another); an enterprise key its own enterprises (404 for any ``park``)."""
+        if self.role == "enterprise":
+            if park is not None:
+                raise not_found(f"park {park}")
+            return {"enterprises": sorted(self.principal.enterprises)}
+        return {"parks": self.parks_for(park)}
+
+    def require_named(self, enterprise_id: str, action: str) -> None:
+        """403 unless the key may compute for ``enterprise_id`` without storing; ``action`` completes "this key may
+        only ... its own enterprise" (``calculate for``, ``assess``, ``screen``)."""
+        if not self.may_name(enterprise_id):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this key may only {action} its own enterprise")

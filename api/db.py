@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from api.settings import Settings
@@ -21,7 +23,7 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI hook
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:  # a DBAPI hook
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -44,7 +46,16 @@ def session_scope(settings: Settings) -> Iterator[Session]:
             raise
 
 
-def alembic_config(url: str):
+def reachable(session: Session) -> str | None:
+    """None when the database answers ``SELECT 1``; else the kind of error (the class name, never the URL)."""
+    try:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except SQLAlchemyError as exc:
+        return type(exc).__name__
+    return None
+
+
+def alembic_config(url: str) -> Any:
     from alembic.config import Config
 
     config = Config()

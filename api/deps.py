@@ -16,7 +16,8 @@ from api.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -53,18 +54,29 @@ def get_principal(settings: SettingsDep, bearer: Annotated[HTTPAuthorizationCred
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_province(principal: PrincipalDep) -> Principal:
-    if not principal.is_province:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a province key may do this")
-    return principal
-
-
-ProvinceDep = Annotated[Principal, Depends(require_province)]
-
-
 def get_scope(principal: PrincipalDep) -> Scope:
     """The access policy of the calling key (:class:`api.access.Scope`)."""
     return Scope(principal)
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
+
+
+def require_province(scope: ScopeDep) -> Scope:
+    """Only a province key (403 otherwise)."""
+    if not scope.is_province:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a province key may do this")
+    return scope
+
+
+ProvinceDep = Annotated[Scope, Depends(require_province)]
+
+
+def require_regional(scope: ScopeDep) -> Scope:
+    """Province and park keys; an enterprise key is refused (403)."""
+    if not scope.is_regional:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "aggregates, progress and decomposition need a province or a park key")
+    return scope
+
+
+RegionalDep = Annotated[Scope, Depends(require_regional)]

@@ -28,10 +28,11 @@ def install(app: FastAPI, openapi_url: str) -> None:
     from swagger_ui_bundle import swagger_ui_path
 
     app.mount(ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
-    page = get_swagger_ui_html(openapi_url=openapi_url, title=f"{app.title} - API",
+    html = get_swagger_ui_html(openapi_url=openapi_url, title=f"{app.title} - API",
                                swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                                swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                               swagger_favicon_url=f"{ASSETS}/favicon-32x32.png").body.decode()
+                               swagger_favicon_url=f"{ASSETS}/favicon-32x32.png").body
+    page = bytes(html).decode()
     policy = _csp(page)
 
     @app.get("/docs", include_in_schema=False)

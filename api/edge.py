@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 KEY_PARAMETERS = frozenset({"api_key", "apikey", "api-key", "key", "token", "access_token", "authorization",
                             "x-api-key", "bearer"})
@@ -25,7 +29,7 @@ def _looks_like_key(name: str, value: str) -> bool:
     return name.strip().lower() in KEY_PARAMETERS or bool(KEY_SHAPE.search(value)) or bool(KEY_SHAPE.search(name))
 
 
-async def _answer(send, status: int, body: dict, headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _answer(send: Send, status: int, body: dict[str, Any], headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     raw = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),
@@ -36,10 +40,10 @@ async def _answer(send, status: int, body: dict, headers: list[tuple[bytes, byte
 class QueryKeyGuard:
     """Refuse (400) and redact an API key in the query string."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope.get("query_string"):
             return await self.app(scope, receive, send)
         query = scope["query_string"].decode("latin-1")
@@ -58,10 +62,10 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class ControlCharacters:
     """422 for a control character in the path or a query value (a database would store or refuse it)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
             where = ("the URL path" if CONTROL.search(scope.get("path", "")) else
@@ -75,15 +79,15 @@ class ControlCharacters:
 class SecurityHeaders:
     """nosniff on every answer, no-store on keyed data (``/v1``)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         keyed = scope.get("path", "").startswith("/v1")
 
-        async def with_headers(message):
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in
                            (b"x-content-type-options", *((b"cache-control",) if keyed else ()))]

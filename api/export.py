@@ -9,22 +9,24 @@ the enterprise id (:func:`carbonkit.parquet.bucket_of`), so that every enterpris
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.db import engine_for
 from api.models import Enterprise, Report
+from api.settings import Settings
 
 CHUNK = 20_000  # reports per write
 _HEAD = ("enterprise", "period", "region", "industry", "park", "name")
 _ITEM = ("item", "amount", "unit", "flow", "enthalpy")
 
 
-def export_parquet(settings, out: Path, buckets: int, *, year: int | None = None, province: str | None = None,
-                   chunk: int = CHUNK) -> dict:
+def export_parquet(settings: Settings, out: Path, buckets: int, *, year: int | None = None, province: str | None = None,
+                   chunk: int = CHUNK) -> dict[str, Any]:
     """Write the dataset; returns the number of reports and activity rows written."""
     import pyarrow.parquet as pq
 
@@ -33,16 +35,17 @@ def export_parquet(settings, out: Path, buckets: int, *, year: int | None = None
     out.mkdir(parents=True, exist_ok=True)
     schema = activity_schema()
     writers = [pq.ParquetWriter(out / f"part-{k:05d}.parquet", schema) for k in range(buckets)]
-    query = select(Report.document).join(Enterprise, Enterprise.id == Report.enterprise_id).where(Report.is_latest)
+    query = (select(col(Report.document)).join(Enterprise, col(Enterprise.id) == col(Report.enterprise_id))
+             .where(col(Report.is_latest)))
     if year is not None:
-        query = query.where(Report.period.like(f"{int(year):04d}%"))
+        query = query.where(col(Report.period).like(f"{int(year):04d}%"))
     if province:
-        query = query.where(Enterprise.region.like(f"{province}%"))
+        query = query.where(col(Enterprise.region).like(f"{province}%"))
     query = query.order_by(Report.enterprise_id, Report.period)
     reports = rows = 0
     try:
         with Session(engine_for(settings.database_url)) as session:
-            batch: list[dict] = []
+            batch: list[dict[str, Any]] = []
             for document in session.execute(query.execution_options(yield_per=chunk)).scalars():
                 batch.append(document)
                 if len(batch) >= chunk:
@@ -56,7 +59,7 @@ def export_parquet(settings, out: Path, buckets: int, *, year: int | None = None
     return {"reports": reports, "rows": rows, "buckets": buckets, "out": str(out)}
 
 
-def _write(documents: list[dict], writers, schema, bucket_of) -> int:
+def _write(documents: list[dict[str, Any]], writers: list[Any], schema: Any, bucket_of: Any) -> int:
     import pyarrow as pa
 
     records = [{**{k: doc.get(k) for k in _HEAD}, **{k: it.get(k) for k in _ITEM}}

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from carbonkit.activity import EnterprisePeriod
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def identifier(value: str | None, field: str, *, path_safe: bool) -> str | None:
+def identifier(value: str | None, field: str | None, *, path_safe: bool) -> str | None:
     """``value`` in NFC without surrounding white space; ValueError naming what is wrong."""
     if value is None:
         return None
@@ -37,10 +37,10 @@ class ReportDocument(EnterprisePeriod):
 
     @field_validator("enterprise", "park", mode="after")
     @classmethod
-    def _path_ids(cls, value, info):
+    def _path_ids(cls, value: str | None, info: ValidationInfo) -> str | None:
         return identifier(value, info.field_name, path_safe=True)
 
     @field_validator("period", "region", "industry", mode="after")
     @classmethod
-    def _codes(cls, value, info):
+    def _codes(cls, value: str | None, info: ValidationInfo) -> str | None:
         return identifier(value, info.field_name, path_safe=False)

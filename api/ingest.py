@@ -61,14 +61,14 @@ _file_batch = TypeAdapter(list[ReportIn])
 
 
 
-def content_hash(document: dict) -> str:
+def content_hash(document: dict[str, Any]) -> str:
     """SHA-256 of the document's canonical form: the same report sent as CSV or JSON, with items in any order,
     with 原煤 or raw_coal, with the default flow written out or not, hashes the same."""
     text = json.dumps(canonical(document), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def canonical(document: dict) -> dict:
+def canonical(document: dict[str, Any]) -> dict[str, Any]:
     vocab = vocabulary()
     items = []
     for it in document.get("items", []):
@@ -86,7 +86,7 @@ def canonical(document: dict) -> dict:
     return {**head, "items": sorted(items, key=order)}
 
 
-def options_for(settings: Settings, **overrides) -> ck.AccountingOptions:
+def options_for(settings: Settings, **overrides: Any) -> ck.AccountingOptions:
     return ck.AccountingOptions(**{"year_fallback": settings.year_fallback, **overrides})
 
 
@@ -94,7 +94,7 @@ def options_hash(options: ck.AccountingOptions) -> str:
     return content_hash(options.model_dump())
 
 
-def result_row(report_id: int, release: str, options: ck.AccountingOptions, record: dict) -> dict[str, Any]:
+def result_row(report_id: int, release: str, options: ck.AccountingOptions, record: dict[str, Any]) -> dict[str, Any]:
     row = {"report_id": report_id, "release": release, "options_hash": options_hash(options),
            "options": options.model_dump(), "summary": record}
     row.update({c: record.get(c) for c in RESULT_COLUMNS})
@@ -129,7 +129,7 @@ def reports_of(frame: pd.DataFrame) -> list[ReportIn]:
         raise InvalidInput([_at_row(p, starts) for p in validation_problems(exc)]) from None
 
 
-def _at_row(problem: Problem, starts: list[dict]) -> Problem:
+def _at_row(problem: Problem, starts: list[dict[Any, Any]]) -> Problem:
     """The problem named by the file row (and sheet) where its report starts, instead of a JSON path."""
     if problem.index is None or problem.index >= len(starts) or pd.isna(starts[problem.index].get("row")):
         return problem
@@ -138,7 +138,7 @@ def _at_row(problem: Problem, starts: list[dict]) -> Problem:
     return replace(problem, row=int(start["row"]), sheet=None if pd.isna(sheet) else sheet, path=None)
 
 
-def account_documents(documents: list, settings: Settings, path_prefix: str = "") -> ck.AccountingResult:
+def account_documents(documents: list[Any], settings: Settings, path_prefix: str = "") -> ck.AccountingResult:
     """Account documents with the service's options; problems name the document by its index."""
     try:
         return ck.account(documents, options=options_for(settings))
@@ -156,8 +156,8 @@ class Batch:
     """A batch validated and accounted whole by the core, ready to store: nothing is written yet."""
 
     reports: list[ReportIn]
-    documents: list[dict]
-    records: dict[tuple[str, str], dict]  # (enterprise, period) -> the summary record of the accounting
+    documents: list[dict[str, Any]]
+    records: dict[tuple[str, str], dict[str, Any]]  # (enterprise, period) -> the summary record of the accounting
     release: str
     options: ck.AccountingOptions
 
@@ -216,10 +216,10 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
         try:
             with Session(engine) as session:
                 if wants_copy(engine, batch, principal):  # PostgreSQL and a large batch: COPY and set-wise revisions
-                    outcomes = store_copy(session, principal, batch, progress)
+                    copied = store_copy(session, principal, batch, progress)
                     done = len(batch.reports) if progress is not None else 0
                     session.commit()
-                    return outcomes
+                    return copied
                 outcomes: list[Outcome] = []
                 for start in range(0, len(batch.reports), size):
                     part = slice(start, start + size)
@@ -245,24 +245,34 @@ def submit(settings: Settings, principal: Principal, reports: list[ReportIn], pa
     return store(settings, principal, prepare(settings, reports, path_prefix), chunk=chunk, progress=progress)
 
 
-def _store(session: Session, principal: Principal, reports: list[ReportIn], documents: list[dict],
-           records: dict, release: str, options: ck.AccountingOptions) -> list[Outcome]:
+def _resent(i: int, sid: str | None, key: tuple[str, str], by_submission: dict[str, Any]) -> Outcome | None:
+    """The outcome a known submission id already answered for report [i] (409 when it names another
+    enterprise-period); None for a new or no id."""
+    if not sid or sid not in by_submission:
+        return None
+    same = [m for m in by_submission[sid] if (m[1], m[2]) == key]
+    if not same:
+        raise revisions.SubmissionConflict(i, sid, *by_submission[sid][0][1:3])
+    rid, ent_id, period, rev = same[0]
+    return Outcome(ent_id, period, "unchanged", rev, rid)
+
+
+def _store(session: Session, principal: Principal, reports: list[ReportIn], documents: list[dict[str, Any]],
+           records: dict[tuple[str, str], dict[str, Any]], release: str, options: ck.AccountingOptions) -> list[Outcome]:
     scope = Scope(principal)
     revisions.lock_enterprises(session, [d["enterprise"] for d in documents])
     registered, latest = revisions.load_state(session, documents)
     revisions.authorise(scope, documents, registered)
     by_submission = revisions.known_submissions(session, scope, [r.submission_id for r in reports if r.submission_id])
     revisions.upsert_register(session, scope, documents, registered)
-    outcomes, plan = [], []
+    outcomes: list[Outcome] = []
+    plan: list[tuple[Any, ...]] = []
     for i, (rep, doc) in enumerate(zip(reports, documents)):
         key = (doc["enterprise"], doc["period"])
         sid = rep.submission_id
-        if sid and sid in by_submission:
-            same = [m for m in by_submission[sid] if (m[1], m[2]) == key]
-            if not same:
-                raise revisions.SubmissionConflict(i, sid, *by_submission[sid][0][1:3])
-            rid, ent_id, period, rev = same[0]
-            outcomes.append(Outcome(ent_id, period, "unchanged", rev, rid))
+        resent = _resent(i, sid, key, by_submission)
+        if resent is not None:
+            outcomes.append(resent)
             continue
         digest = content_hash(doc)
         prior = latest.get(key)
@@ -274,6 +284,6 @@ def _store(session: Session, principal: Principal, reports: list[ReportIn], docu
         outcome = Outcome(key[0], key[1], "created" if prior is None else "revised", 1 if prior is None else prior[1] + 1, 0)
         outcomes.append(outcome)
         plan.append((outcome, doc, digest, sid, None if prior is None else prior[0]))
-    revisions.write_revisions(session, principal.key_id, plan,
+    revisions.write_revisions(session, principal.key_id, plan,  # type: ignore[arg-type]  # None: the demo's writer
                               lambda o: result_row(o.report_id, release, options, records[(o.enterprise, o.period)]))
     return outcomes

@@ -12,14 +12,18 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.models import ApiKey, ApiKeyEnterprise, ApiKeyPark, utcnow
 
 Role = Literal["enterprise", "park", "province"]
 ROLES = ("enterprise", "park", "province")
+
+
+class KeyRequestInvalid(ValueError):
+    """A key that cannot be made: an unknown role, or a role without its enterprises or parks (422)."""
 
 
 def _hash(key: str) -> str:
@@ -30,7 +34,7 @@ def _hash(key: str) -> str:
 class Principal:
     """Who is calling: the key's id, role and scope."""
 
-    key_id: int
+    key_id: int | None  # None: the demo's own writer, no stored key
     role: str
     name: str
     enterprises: frozenset[str] = field(default_factory=frozenset)
@@ -52,22 +56,23 @@ def create_key(session: Session, role: str, *, enterprises: list[str] | None = N
                name: str = "") -> tuple[int, str]:
     """Create a key; returns (id, plain key). The plain key is not stored and cannot be shown again."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise KeyRequestInvalid(f"role must be one of {', '.join(ROLES)}")
     if role == "enterprise" and not enterprises:
-        raise ValueError("an enterprise key needs at least one enterprise id")
+        raise KeyRequestInvalid("an enterprise key needs at least one enterprise id")
     if role == "park" and not parks:
-        raise ValueError("a park key needs at least one park id")
+        raise KeyRequestInvalid("a park key needs at least one park id")
     prefix = secrets.token_hex(6)
     plain = f"ck_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(prefix=prefix, key_hash=_hash(plain), role=role, name=name)
     session.add(key)
     session.flush()
+    key_id = cast(int, key.id)  # assigned by the flush
     for ent in dict.fromkeys(enterprises or []):
-        session.add(ApiKeyEnterprise(key_id=key.id, enterprise_id=ent))
+        session.add(ApiKeyEnterprise(key_id=key_id, enterprise_id=ent))
     for park in dict.fromkeys(parks or []):
-        session.add(ApiKeyPark(key_id=key.id, park_id=park))
+        session.add(ApiKeyPark(key_id=key_id, park_id=park))
     session.flush()
-    return key.id, plain
+    return key_id, plain
 
 
 def authenticate(session: Session, plain: str) -> Principal | None:
@@ -85,6 +90,27 @@ def principal_of(session: Session, key: ApiKey) -> Principal:
     ents = session.exec(select(ApiKeyEnterprise.enterprise_id).where(ApiKeyEnterprise.key_id == key.id)).all()
     parks = session.exec(select(ApiKeyPark.park_id).where(ApiKeyPark.key_id == key.id)).all()
     return Principal(key_id=key.id, role=key.role, name=key.name, enterprises=frozenset(ents), parks=frozenset(parks))
+
+
+def issue_key(session: Session, role: str, *, enterprises: list[str], parks: list[str], name: str) -> tuple[int, str]:
+    """Create a key and commit it: (id, plain key). :class:`KeyRequestInvalid` when it cannot be made."""
+    key_id, plain = create_key(session, role, enterprises=enterprises, parks=parks, name=name)
+    session.commit()
+    return key_id, plain
+
+
+def revoke_key(session: Session, key_id: int) -> bool:
+    """Revoke a key and commit; False when there is no such key."""
+    if not revoke(session, key_id):
+        return False
+    session.commit()
+    PRINCIPALS.forget(key_id)  # again after the commit: a request between revoke() and commit may have cached it
+    return True
+
+
+def key_rows(session: Session) -> list[tuple[ApiKey, Principal]]:
+    """Every key with its principal (role and scope), by id."""
+    return [(key, principal_of(session, key)) for key in session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()]
 
 
 def revoke(session: Session, key_id: int) -> bool:

@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field as PField, StringConstraints
 from sqlalchemy import JSON, Column, UniqueConstraint, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from api.access import Forbidden, Scope
 from api.db import engine_for
@@ -91,7 +91,7 @@ class MarketOutcome:
     year: int
     status: str  # created | revised | unchanged
     revision: int
-    submission: int
+    submission: int | None
 
 
 def rows_frame(body: MarketSubmissionIn) -> pd.DataFrame:
@@ -124,32 +124,25 @@ def submit_market(settings: Settings, principal: Principal, body: MarketSubmissi
 
 
 def _store(session: Session, principal: Principal, body: MarketSubmissionIn, digest: str,
-           payload: dict) -> MarketOutcome:
+           payload: dict[str, Any]) -> MarketOutcome:
     scope = Scope(principal)
     lock_enterprises(session, [body.enterprise])
     ent = session.get(Enterprise, body.enterprise)
     why = scope.write_refusal(0, body.enterprise, None if ent is None else (ent.park_id,), body.park)
     if why is not None:
         raise Forbidden(why)
-    if body.submission_id:
-        seen = _known_submission(session, scope, body.submission_id)
-        if seen is not None and (seen.enterprise_id, seen.year) != (body.enterprise, body.year):
-            raise SubmissionConflict(0, body.submission_id, seen.enterprise_id, str(seen.year))
-        if seen is not None:
-            return MarketOutcome(seen.enterprise_id, seen.year, "unchanged", seen.revision, seen.id)
+    seen = _resent(session, scope, body)
+    if seen is not None:
+        return MarketOutcome(seen.enterprise_id, seen.year, "unchanged", seen.revision, seen.id)
     if ent is None:
-        if body.park and session.get(Park, body.park) is None:
-            session.add(Park(id=body.park))
-            session.flush()
-        session.add(Enterprise(id=body.enterprise, name=body.name, park_id=body.park))
-        session.flush()
+        _register(session, body)
     latest = session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == body.enterprise,
                                                          MarketSubmission.year == body.year,
                                                          MarketSubmission.is_latest)).first()
     if latest is not None and latest.content_hash == digest:
         return MarketOutcome(body.enterprise, body.year, "unchanged", latest.revision, latest.id)
     if latest is not None:
-        session.execute(update(MarketSubmission).where(MarketSubmission.id == latest.id).values(is_latest=False))
+        session.execute(update(MarketSubmission).where(col(MarketSubmission.id) == latest.id).values(is_latest=False))
     row = MarketSubmission(enterprise_id=body.enterprise, year=body.year, revision=(latest.revision + 1) if latest else 1,
                            content_hash=digest, submission_id=body.submission_id,
                            rows=[r.model_dump() for r in body.rows], result=payload, submitted_by=principal.key_id)
@@ -158,11 +151,30 @@ def _store(session: Session, principal: Principal, body: MarketSubmissionIn, dig
     return MarketOutcome(body.enterprise, body.year, "revised" if latest else "created", row.revision, row.id)
 
 
+def _resent(session: Session, scope: Scope, body: MarketSubmissionIn) -> MarketSubmission | None:
+    """The submission a known submission id already answered (409 when it names another enterprise-year)."""
+    if not body.submission_id:
+        return None
+    seen = _known_submission(session, scope, body.submission_id)
+    if seen is not None and (seen.enterprise_id, seen.year) != (body.enterprise, body.year):
+        raise SubmissionConflict(0, body.submission_id, seen.enterprise_id, str(seen.year))
+    return seen
+
+
+def _register(session: Session, body: MarketSubmissionIn) -> None:
+    """Register the enterprise of a first submission (and its park, by id, when it is new)."""
+    if body.park and session.get(Park, body.park) is None:
+        session.add(Park(id=body.park))
+        session.flush()
+    session.add(Enterprise(id=body.enterprise, name=body.name, park_id=body.park))
+    session.flush()
+
+
 def _known_submission(session: Session, scope: Scope, submission_id: str) -> MarketSubmission | None:
     """The first submission with this id among those the key may read (another tenant's is not seen)."""
     rows = session.exec(select(MarketSubmission, Enterprise.park_id)
-                        .join(Enterprise, Enterprise.id == MarketSubmission.enterprise_id)
-                        .where(MarketSubmission.submission_id == submission_id).order_by(MarketSubmission.id)).all()
+                        .join(Enterprise, col(Enterprise.id) == col(MarketSubmission.enterprise_id))
+                        .where(MarketSubmission.submission_id == submission_id).order_by(col(MarketSubmission.id))).all()
     return next((row for row, park in rows if scope.may_read(row.enterprise_id, park)), None)
 
 
@@ -170,3 +182,20 @@ def latest_submission(session: Session, enterprise: str, year: int) -> MarketSub
     return session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise,
                                                        MarketSubmission.year == year,
                                                        MarketSubmission.is_latest)).first()
+
+
+def revisions_of(session: Session, enterprise: str, year: int) -> list[MarketSubmission]:
+    """Every revision of an enterprise-year, oldest first."""
+    return list(session.exec(select(MarketSubmission).where(MarketSubmission.enterprise_id == enterprise,
+                                                            MarketSubmission.year == year)
+                             .order_by(col(MarketSubmission.revision))).all())
+
+
+def latest_rows(session: Session, scope: Scope, year: int) -> list[MarketSubmission]:
+    """The latest revisions of ``year`` of the enterprises the key may see, by enterprise."""
+    query = select(MarketSubmission).join(Enterprise, col(Enterprise.id) == col(MarketSubmission.enterprise_id)).where(
+        MarketSubmission.year == year, MarketSubmission.is_latest)
+    where = scope.enterprise_filter(Enterprise.id, Enterprise.park_id)
+    if where is not None:
+        query = query.where(where)
+    return list(session.exec(query.order_by(col(MarketSubmission.enterprise_id))).all())

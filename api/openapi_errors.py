@@ -3,6 +3,8 @@ route can give, so that a generated client and a schema fuzzer agree with the se
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 PROBLEM = {
@@ -22,13 +24,14 @@ ERROR = {
 WHY = {"400": "an API key in the query string (refused, never logged)",
        "401": "no valid API key", "403": "the key may not do this", "404": "not found, or not visible to this key",
        "409": "a submission id already used for another enterprise-period", "413": "the body or a batch is too large",
-       "422": "the input is invalid; nothing was stored", "503": "the database is unavailable (with Retry-After)"}
+       "422": "the input is invalid; nothing was stored", "503": "the database is unavailable (with Retry-After)",
+       "500": "the service's own data (a shipped factor table) is broken; not a fault of the request"}
 WRITES = {"submit_report", "submit_reports_bulk"}
 
 
-def statuses(path: str, method: str, operation: dict) -> list[str]:
+def statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     """The error statuses of one operation."""
-    out = ["400", "422", "503"]
+    out = ["400", "422", "500", "503"]
     if operation.get("security"):
         out += ["401", "403"]
     if "{" in path or any(p["name"] == "park" for p in operation.get("parameters", [])):
@@ -44,7 +47,7 @@ def install(app: FastAPI) -> None:
     """Wrap ``app.openapi`` so that the document carries the error answers."""
     plain = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         doc = plain()
@@ -60,4 +63,4 @@ def install(app: FastAPI) -> None:
         app.openapi_schema = doc
         return doc
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the document

@@ -7,6 +7,8 @@ with the parameters the matched route (and its dependencies) declare.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
@@ -14,7 +16,7 @@ from pydantic import BaseModel
 _ACCEPTED: dict[int, frozenset[str]] = {}
 
 
-def _names(dependant) -> set[str]:
+def _names(dependant: Any) -> set[str]:
     names: set[str] = set()
     for field in dependant.query_params:
         model = getattr(field.field_info, "annotation", None)
@@ -27,7 +29,7 @@ def _names(dependant) -> set[str]:
     return names
 
 
-def accepted(route) -> frozenset[str]:
+def accepted(route: Any) -> frozenset[str]:
     """The query parameter names a route accepts (cached per route)."""
     key = id(route)
     if key not in _ACCEPTED:

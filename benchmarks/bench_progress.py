@@ -216,7 +216,7 @@ def in_process(url: str):
     from sqlmodel import Session
 
     from api.db import engine_for
-    from api.routers.progress import load_register, load_results
+    from api.store_results import load_register, load_results
 
     def agg():
         with Session(engine_for(url)) as session:

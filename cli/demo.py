@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import func, select
+from sqlalchemy import select
+from sqlmodel import col, func
 
 import carbonkit as ck
 from carbonkit.catalog import indicator
@@ -29,15 +32,16 @@ def run_demo(settings: Settings, out: Console) -> None:
     out.print(f"{len(outcomes)} reports: {counts['created']} created, {counts['revised']} revised, "
               f"{counts['unchanged']} unchanged (run it again: all unchanged).", highlight=False)
     with session_scope(settings) as session:
-        rows = session.exec(
-            select(Enterprise.park_id, Report.period, func.count(), func.sum(Result.energy_equivalent_tce),
+        rows: list[Any] = list(session.connection().execute(
+            select(col(Enterprise.park_id), col(Report.period), func.count(), func.sum(Result.energy_equivalent_tce),
                    func.sum(Result.co2_location_tco2), func.sum(Result.value_added_10k_cny))
-            .join(Report, Report.enterprise_id == Enterprise.id).join(Result, Result.report_id == Report.id)
-            .where(Report.is_latest).group_by(Enterprise.park_id, Report.period).order_by(Enterprise.park_id, Report.period)
-        ).all()
+            .join(Report, col(Report.enterprise_id) == col(Enterprise.id)).join(Result, col(Result.report_id) == col(Report.id))
+            .where(col(Report.is_latest)).group_by(col(Enterprise.park_id), col(Report.period))
+            .order_by(col(Enterprise.park_id), col(Report.period))
+        ).all())
     table = Table(title="Latest reports in the database, by park and period", title_justify="left")
-    for col in ("park", "period", "enterprises"):
-        table.add_column(col, justify="left" if col in ("park", "period") else "right")
+    for name in ("park", "period", "enterprises"):
+        table.add_column(name, justify="left" if name in ("park", "period") else "right")
     for column in ("energy_equivalent_tce", "co2_location_tco2", "energy_intensity_tce_per_10k_cny"):  # catalog names
         table.add_column(indicator(column).heading("en"), justify="right")
     for park, period, n, tce, co2, va in rows:

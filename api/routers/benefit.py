@@ -10,20 +10,22 @@ posted as a JSON object with the same schema as the TOML file.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, cast
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.access import Scope
-from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.deps import ScopeDep, SessionDep, SettingsDep
 from api.ingest import options_for
-from api.keys import Principal
-from api.models import Enterprise, Report
-from api.queries import latest_summaries, not_found, visible_enterprise
+from api.models import Enterprise
+from api.params import PERIOD_PATTERN, REGION_PATTERN, ParkId, Period, Region
+from api.public import GradesPublic, SchemePublic, ScreenPublic, StandardsPublic
+from api.queries import enterprise_summaries, not_found, population_summaries, visible_enterprise
+from api.store_register import parks_of
 from carbonkit.benefit import (BenefitDocument, BenefitProfile, ProfileFor, grade_summary, load_scheme,
                                load_screen_data, profiles_from_list, scheme_from_dict, screen, screen_summary,
                                shipped_schemes)
@@ -33,9 +35,6 @@ router = APIRouter(prefix="/v1/benefit", tags=["benefit"])
 _ID = r"^[a-z0-9][a-z0-9-]{0,79}$"
 SchemeId = Annotated[str | None, Query(pattern=_ID, description="a shipped grading scheme (GET /v1/benefit/schemes); "
                                                                 "default: the example county scheme")]
-Period = Annotated[str, Query(pattern=r"^\d{4}(-\d{1,2})?$", description="'YYYY' (or 'YYYY-MM')")]
-Region = Annotated[str | None, Query(pattern=r"^\d{2,12}$", description="administrative code prefix, e.g. 37 or 3703")]
-Park = Annotated[str | None, Query(min_length=1, max_length=64, description="park id")]
 GroupBy = Annotated[Literal["park", "region", "industry"] | None, Query(description="rank within park, region or industry")]
 
 
@@ -43,25 +42,25 @@ class GradeRequest(BaseModel):
     """Grade the stored enterprises of a region or park, with profiles (pollutants ...) and an optional scheme."""
 
     model_config = ConfigDict(extra="forbid")
-    period: str = Field(pattern=r"^\d{4}(-\d{1,2})?$")
-    region: str | None = Field(None, pattern=r"^\d{2,12}$")
+    period: str = Field(pattern=PERIOD_PATTERN)
+    region: str | None = Field(None, pattern=REGION_PATTERN)
     park: str | None = Field(None, min_length=1, max_length=64)
     by: Literal["park", "region", "industry"] | None = None
     scheme: str | None = Field(None, pattern=_ID, description="a shipped scheme id")
-    scheme_document: dict | None = Field(None, description="your own scheme: the TOML file's schema as JSON")
+    scheme_document: dict[str, Any] | None = Field(None, description="your own scheme: the TOML file's schema as JSON")
     profiles: list[ProfileFor] = Field(default_factory=list, max_length=100_000)
 
 
-@router.get("/schemes", operation_id="list_grading_schemes")
-def list_schemes(_principal: PrincipalDep) -> list[dict]:
+@router.get("/schemes", operation_id="list_grading_schemes", response_model=list[SchemePublic])
+def list_schemes(_scope: ScopeDep) -> list[dict[str, Any]]:
     """The shipped grading schemes with their provenance; ``example`` marks a scheme shipped as an example."""
     return [{"id": s.id, "title": s.title, "example": s.example, "region": s.region, "source": s.source,
              "published": s.published, "indicators": [i.model_dump() for i in s.indicator],
              "grades": [g.model_dump() for g in s.grade], "unverified": s.unverified} for s in shipped_schemes()]
 
 
-@router.get("/standards", operation_id="list_screen_standards")
-def list_standards(_principal: PrincipalDep) -> dict:
+@router.get("/standards", operation_id="list_screen_standards", response_model=StandardsPublic)
+def list_standards(_scope: ScopeDep) -> dict[str, Any]:
     """The documents the screen uses (benefit and technical standards, industry map) with their provenance."""
     data = load_screen_data()
     return {role: {"id": doc.id, "title": doc.title, "source": doc.source, "edition": doc.edition,
@@ -69,74 +68,75 @@ def list_standards(_principal: PrincipalDep) -> dict:
             for role, doc in (("benefit", data.benefit), ("technical", data.technical), ("industries", data.industries))}
 
 
-@router.post("/screen", operation_id="screen_document")
-def screen_document(document: BenefitDocument, principal: PrincipalDep, settings: SettingsDep) -> JSONResponse:
+@router.post("/screen", operation_id="screen_document", response_model=ScreenPublic)
+def screen_document(document: BenefitDocument, scope: ScopeDep, settings: SettingsDep) -> JSONResponse:
     """Screen a posted enterprise-period (its activity items and its ``benefit`` profile); nothing is stored."""
-    if not Scope(principal).may_name(document.enterprise):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only screen its own enterprise")
+    scope.require_named(document.enterprise, "screen")
     profiles = {(document.enterprise, document.period): document.benefit} if document.benefit else None
     plain = document.model_dump(exclude={"benefit"}, exclude_none=True)
     result = screen([plain], profiles, options=options_for(settings))
     return JSONResponse(result.to_dict())
 
 
-def _frame(rows: list[tuple[Enterprise, dict]]) -> pd.DataFrame:
+def _frame(rows: list[tuple[Enterprise, dict[str, Any]]]) -> pd.DataFrame:
     """Stored summaries with the enterprise register's region, park, industry and name."""
     records = [{**summary, "enterprise": ent.id, "region": ent.region, "park": ent.park_id,
                 "industry": ent.industry, "name": ent.name or summary.get("name")} for ent, summary in rows]
     return pd.DataFrame(records)
 
 
-@router.post("/enterprises/{enterprise_id}/{period}/screen", operation_id="screen_stored")
-def screen_stored(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
+@router.post("/enterprises/{enterprise_id}/{period}/screen", operation_id="screen_stored", response_model=ScreenPublic)
+def screen_stored(enterprise_id: str, period: str, session: SessionDep, scope: ScopeDep,
                   profile: BenefitProfile | None = None) -> JSONResponse:
     """Screen a stored enterprise-period (its latest report's newest result) with the profile posted."""
-    visible_enterprise(session, principal, enterprise_id)
-    rows = latest_summaries(session, Report.enterprise_id == enterprise_id, Report.period == period)
+    visible_enterprise(session, scope, enterprise_id)
+    rows = enterprise_summaries(session, enterprise_id, period)
     if not rows:
         raise not_found(f"report {enterprise_id} {period}")
-    profiles = {(enterprise_id, period): profile} if profile is not None else None
+    profiles: dict[tuple[str, str | None], BenefitProfile] | None = (
+        {(enterprise_id, period): profile} if profile is not None else None)
     frame = _frame(rows)
     result = screen_summary(frame, profiles)
     result.release = str(frame["release"].iat[0]) if "release" in frame.columns else None
     return JSONResponse(result.to_dict())
 
 
-def _check_profiles(principal: Principal, session: Session, profiles: list[ProfileFor]) -> None:
+def _check_profiles(scope: Scope, session: Session, profiles: list[ProfileFor]) -> None:
     """Profiles may name only enterprises the key may see (403 otherwise)."""
-    if principal.is_province or not profiles:
+    if scope.is_province or not profiles:
         return
-    ids = sorted({p.enterprise for p in profiles})
-    parks: dict[str, str | None] = {}
-    for start in range(0, len(ids), 500):
-        for ent_id, park_id in session.exec(select(Enterprise.id, Enterprise.park_id)
-                                            .where(Enterprise.id.in_(ids[start:start + 500]))).all():
-            parks[ent_id] = park_id
+    parks = parks_of(session, [p.enterprise for p in profiles])
     for i, p in enumerate(profiles):
-        if p.enterprise not in parks or not Scope(principal).may_read(p.enterprise, parks[p.enterprise]):
+        if p.enterprise not in parks or not scope.may_read(p.enterprise, parks[p.enterprise]):
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"profiles[{i}]: this key may not supply data for "
                                                            f"enterprise {p.enterprise}")
 
 
-def _grades(session: Session, principal: Principal, request: GradeRequest) -> dict:
+def _scheme(request: GradeRequest) -> Any:
     if not request.region and not request.park:
         raise HTTPException(422, "name the region or the park whose enterprises are graded")
     if request.scheme and request.scheme_document:
         raise HTTPException(422, "give a shipped scheme id or a scheme document, not both")
-    scheme = (scheme_from_dict(request.scheme_document, "scheme_document") if request.scheme_document
-              else load_scheme(request.scheme))
-    _check_profiles(principal, session, request.profiles)
-    where = [Report.period == request.period]
-    if request.region:
-        where.append(Enterprise.region.startswith(request.region, autoescape=True))
-    if request.park:
-        where.append(Enterprise.park_id == request.park)
-    rows = latest_summaries(session, *where)
-    visible = {ent.id for ent, _ in rows if Scope(principal).may_read(ent.id, ent.park_id)}
-    if not principal.is_province and not visible:
-        where = " and ".join(f"{k} {v}" for k, v in (("region", request.region), ("park", request.park)) if v)
-        raise not_found(f"enterprises of {where} in {request.period} that this key may see")
-    profiles = profiles_from_list(request.profiles, "profiles") if request.profiles else None
+    return (scheme_from_dict(request.scheme_document, "scheme_document") if request.scheme_document
+            else load_scheme(request.scheme))
+
+
+def _population(session: Session, scope: Scope, request: GradeRequest) -> tuple[list[tuple[Enterprise, dict[str, Any]]], set[str]]:
+    """The latest summaries of the region or park (the whole population ranked) and the enterprises of it the key
+    may see (404 when a park or enterprise key sees none)."""
+    rows = population_summaries(session, request.period, request.region, request.park)
+    visible = {ent.id for ent, _ in rows if scope.may_read(ent.id, ent.park_id)}
+    if not scope.is_province and not visible:
+        named = " and ".join(f"{k} {v}" for k, v in (("region", request.region), ("park", request.park)) if v)
+        raise not_found(f"enterprises of {named} in {request.period} that this key may see")
+    return rows, visible
+
+
+def _grades(session: Session, scope: Scope, request: GradeRequest) -> dict[str, Any]:
+    scheme = _scheme(request)
+    _check_profiles(scope, session, request.profiles)
+    rows, visible = _population(session, scope, request)
+    profiles = profiles_from_list(cast(list[Any], request.profiles), "profiles") if request.profiles else None
     result = grade_summary(_frame(rows), scheme, profiles, group_by=request.by) if rows else None
     body = {"period": request.period, "region": request.region, "park": request.park, "population": len(rows)}
     if result is None:
@@ -146,16 +146,16 @@ def _grades(session: Session, principal: Principal, request: GradeRequest) -> di
     return {**body, **answer}
 
 
-@router.get("/grades", operation_id="grade_stored")
-def grades(period: Period, session: SessionDep, principal: PrincipalDep, region: Region = None, park: Park = None,
+@router.get("/grades", operation_id="grade_stored", response_model=GradesPublic)
+def grades(period: Period, session: SessionDep, scope: ScopeDep, region: Region = None, park: ParkId = None,
            scheme: SchemeId = None, by: GroupBy = None) -> JSONResponse:
     """Grade every stored enterprise of a region or park for a period (their latest reports)."""
     request = GradeRequest(period=period, region=region, park=park, scheme=scheme, by=by)
-    return JSONResponse(_grades(session, principal, request))
+    return JSONResponse(_grades(session, scope, request))
 
 
-@router.post("/grades", operation_id="grade_stored_with_profiles")
-def grades_with_profiles(request: GradeRequest, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
+@router.post("/grades", operation_id="grade_stored_with_profiles", response_model=GradesPublic)
+def grades_with_profiles(request: GradeRequest, session: SessionDep, scope: ScopeDep) -> JSONResponse:
     """Grade every stored enterprise of a region or park, with posted profiles (pollutant emissions ...) and,
     optionally, your own scheme."""
-    return JSONResponse(_grades(session, principal, request))
+    return JSONResponse(_grades(session, scope, request))

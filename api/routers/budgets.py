@@ -7,15 +7,14 @@ key may give region and park budgets; a park key park budgets of its own parks o
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-import pandas as pd
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.routers.progress import RegionalDep, _parks, annual_periods, load_register, load_results
-from api.deps import SessionDep
-from carbonkit.budgets import budget_use
+from api.deps import RegionalDep, SessionDep
+from api.public import ScopedAnswer
+from api.regional import budgets_answer
 
 router = APIRouter(prefix="/v1", tags=["progress"])
 
@@ -36,19 +35,7 @@ class BudgetRequest(BaseModel):
     budgets: list[BudgetRow] = Field(min_length=1, max_length=10_000)
 
 
-@router.post("/budgets", operation_id="get_budget_use")
-def budgets(body: BudgetRequest, session: SessionDep, principal: RegionalDep) -> dict:
+@router.post("/budgets", operation_id="get_budget_use", response_model=ScopedAnswer)
+def budgets(body: BudgetRequest, session: SessionDep, scope: RegionalDep) -> dict[str, Any]:
     """Used, remaining, the even share, the run-out year at the current pace, and each parent's children."""
-    if not principal.is_province:
-        if any(b.kind == "region" for b in body.budgets):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "region budgets need a province key")
-        for b in body.budgets:
-            _parks(principal, b.scope)  # 404 for a park that is not the key's
-    parks = _parks(principal, None)
-    register = load_register(session, parks, None)
-    last = body.year or max([int(p) for p in annual_periods(session, parks, None)] or [max(b.end_year for b in body.budgets)])
-    first = min(b.start_year for b in body.budgets)
-    frame = load_results(session, parks, None, [str(y) for y in range(first, last + 1)], register)
-    table = pd.DataFrame([b.model_dump() for b in body.budgets])
-    answer = budget_use(frame, table, last)
-    return {"scope": {"role": principal.role, "parks": parks}, **answer.to_dict()}
+    return budgets_answer(session, scope, body.year, [b.model_dump() for b in body.budgets])

@@ -1,23 +1,23 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 import carbonkit as ck
-from api.access import Scope
-from api.deps import PrincipalDep, SettingsDep
+from api.deps import ScopeDep, SettingsDep
 from api.identifiers import ReportDocument
 from api.ingest import options_for
+from api.public import CalculationPublic, IndicatorPublic
 from carbonkit.catalog import catalog, indicators_of
 
 router = APIRouter(prefix="/v1", tags=["calculate"])
 _DOC = {name: f.description for name, f in ck.AccountingOptions.model_fields.items()}  # documented once
 
 
-@router.post("/calculate", operation_id="calculate")
-def calculate(document: ReportDocument, principal: PrincipalDep, settings: SettingsDep,
+@router.post("/calculate", operation_id="calculate", response_model=CalculationPublic)
+def calculate(document: ReportDocument, scope: ScopeDep, settings: SettingsDep,
               release: str | None = Query(None, description="factor release (default: the current one)"),
               power_coal_rate: float | None = Query(None, gt=0, le=1, allow_inf_nan=False,
                                                     description=_DOC["power_coal_rate"]),
@@ -28,19 +28,19 @@ def calculate(document: ReportDocument, principal: PrincipalDep, settings: Setti
               require_value_added: bool | None = Query(None, description=_DOC["require_value_added"]),
               ) -> JSONResponse:
     """Account one enterprise-period without storing anything. Every accounting option can be set."""
-    if not Scope(principal).may_name(document.enterprise):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may only calculate for its own enterprise")
+    scope.require_named(document.enterprise, "calculate for")
     overrides = {"power_coal_rate": power_coal_rate, "year_fallback": year_fallback, "grid_level": grid_level,
                  "location_purpose": location_purpose, "require_value_added": require_value_added}
     options = options_for(settings, **{k: v for k, v in overrides.items() if v is not None})
     result = ck.account(document, release=release, options=options)
-    # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder
+    # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder (the
+    # response_model documents the body)
     return JSONResponse({"release": result.release, "options": options.model_dump(), "result": result.records()[0],
                          "factors": result.factor_records(), "indicators": indicators_of(result.summary.columns)})
 
 
-@router.get("/indicators", operation_id="list_indicators")
-def list_indicators(_principal: PrincipalDep) -> dict:
+@router.get("/indicators", operation_id="list_indicators", response_model=dict[str, IndicatorPublic])
+def list_indicators(_scope: ScopeDep) -> dict[str, Any]:
     """The indicator catalog: each figure's column, unit, Chinese and English name, aggregation and direction
     (``carbonkit/indicators.toml``); every surface names figures from it."""
     return {column: entry.to_dict() for column, entry in catalog().items()}

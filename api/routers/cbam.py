@@ -8,11 +8,13 @@ that does not exist (404).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi.responses import JSONResponse
 
-from api.deps import PrincipalDep, SessionDep
+from api.deps import ScopeDep, SessionDep
+from api.public import CbamDefaultsPublic
 from api.queries import visible_enterprise
 from carbonkit.cbam import Installation, embedded_emissions, load_defaults
 from reports.excel import XLSX_MEDIA_TYPE
@@ -23,8 +25,8 @@ Cn = Annotated[str | None, Query(pattern=r"^\d{4,8}$", description="a CN code (d
 OutFormat = Annotated[Literal["json", "xlsx", "html"], Query(description="json, xlsx or html")]
 
 
-@router.get("/defaults", operation_id="list_cbam_defaults")
-def list_defaults(_principal: PrincipalDep, cn: Cn = None) -> dict:
+@router.get("/defaults", operation_id="list_cbam_defaults", response_model=CbamDefaultsPublic)
+def list_defaults(_scope: ScopeDep, cn: Cn = None) -> dict[str, Any]:
     """The shipped default values [tCO2e/t] of the country table, with the mark-ups by year and provenance."""
     data = load_defaults()
     rows = data.default if cn is None else [r for r in [data.default_for(cn)] if r]
@@ -36,10 +38,10 @@ def list_defaults(_principal: PrincipalDep, cn: Cn = None) -> dict:
 @router.post("/enterprises/{enterprise_id}/communication", operation_id="cbam_communication",
              responses={200: {"content": {"application/json": {}, XLSX_MEDIA_TYPE: {}, "text/html": {}},
                               "description": "the communication as JSON, .xlsx or HTML (format=)"}})
-def communication(enterprise_id: str, installation: Installation, session: SessionDep, principal: PrincipalDep,
+def communication(enterprise_id: str, installation: Installation, session: SessionDep, scope: ScopeDep,
                   format: OutFormat = "json") -> Response:
     """Attribute the posted installation's emissions to its goods and answer the communication."""
-    visible_enterprise(session, principal, enterprise_id)
+    visible_enterprise(session, scope, enterprise_id)
     if installation.enterprise not in (None, enterprise_id):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
                             f"the installation names enterprise {installation.enterprise}, the path {enterprise_id}")
@@ -51,5 +53,4 @@ def communication(enterprise_id: str, installation: Installation, session: Sessi
     if format == "html":
         from reports.cbam import html_summary
         return Response(html_summary(comm), media_type="text/html; charset=utf-8")
-    from fastapi.responses import JSONResponse
     return JSONResponse(comm)

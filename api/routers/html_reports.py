@@ -17,31 +17,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import select
 
-from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.deps import RegionalDep, ScopeDep, SessionDep, SettingsDep
 from api.ingest import options_for
-from api.models import Report
-from api.queries import not_found, visible_enterprise
-from api.routers.assess import CriteriaId, ParkStatements, Year, park_inputs
-from api.routers.designations import load_designations
-from api.routers.progress import (
-    Level,
-    ParkId,
-    ProfileId,
-    Region,
-    RegionalDep,
-    _counts,
-    _parks,
-    load_register,
-    load_results,
-    profile_and_year,
-)
+from api.params import LatestYear, ParkId, Region, Year
+from api.queries import not_found
+from api.regional import Where, parse_counts, progress_inputs
+from api.routers.assess import CriteriaId, ParkStatements, park_inputs
+from api.routers.progress import Level, ProfileId
+from api.store_register import latest_documents
 from carbonkit.activity import documents_to_frame
 from reports import enterprise_report, park_report, region_report
-from reports.pdf import PdfUnavailable, html_to_pdf
+from reports.pdf import html_to_pdf
 
 router = APIRouter(tags=["html reports"])
 
@@ -55,10 +44,7 @@ HTML = {"description": "a self-contained HTML page, or its PDF with format=pdf",
 def _page(html: str, name: str, form: str = "html") -> Response:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120]
     if form == "pdf":
-        try:
-            pdf = html_to_pdf(html)
-        except PdfUnavailable as exc:
-            raise HTTPException(503, detail=f"PDF output is not available on this server: {exc}") from None
+        pdf = html_to_pdf(html)  # PdfUnavailable: 503 (api.errors)
         return Response(pdf, media_type="application/pdf",
                         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
                                  "Content-Disposition": f'inline; filename="{safe}.pdf"'})
@@ -69,14 +55,12 @@ def _page(html: str, name: str, form: str = "html") -> Response:
 
 @router.get("/v1/enterprises/{enterprise_id}/reports/{period}/html", operation_id="get_enterprise_report_html",
             response_class=HTMLResponse, responses={200: HTML})
-def enterprise_html(enterprise_id: str, period: str, session: SessionDep, principal: PrincipalDep,
+def enterprise_html(enterprise_id: str, period: str, session: SessionDep, scope: ScopeDep,
                     settings: SettingsDep, lang: Lang = "zh", format: Format = "html",  # noqa: A002
                     base_year: int | None = Query(None, ge=1990, le=2100, description="default: the first year stored")) -> Response:
     """The enterprise report of a stored enterprise-period: energy by carrier, CO2 by scope, intensities against
     earlier years and the base year."""
-    visible_enterprise(session, principal, enterprise_id)
-    documents = session.exec(select(Report.document).where(Report.enterprise_id == enterprise_id,
-                                                            Report.is_latest)).all()
+    documents = latest_documents(session, scope, enterprise_id)
     if not any(d.get("period") == period for d in documents):
         raise not_found(f"report {enterprise_id} {period}")
     if len(period) == 7:  # a month is reported on its own
@@ -90,30 +74,29 @@ def enterprise_html(enterprise_id: str, period: str, session: SessionDep, princi
 
 @router.get("/v1/progress/report", operation_id="get_progress_report_html", response_class=HTMLResponse,
             responses={200: HTML})
-def progress_html(session: SessionDep, principal: RegionalDep, region: Region = None, park: ParkId = None,
-                  year: int | None = Query(None, ge=1990, le=2100, description="default: the latest annual period"),
-                  profile: ProfileId = None, lang: Lang = "zh", format: Format = "html",  # noqa: A002
+def progress_html(session: SessionDep, scope: RegionalDep, region: Region = None, park: ParkId = None,
+                  year: LatestYear = None, profile: ProfileId = None, lang: Lang = "zh", format: Format = "html",  # noqa: A002
                   count: Annotated[list[str], Query(description="counts for count targets, indicator:N")] = [],  # noqa: B006
                   by: Level = "division", top: int = Query(10, ge=1, le=200)) -> Response:
     """The province, city or park report: progress toward the targets against the required pace, the LMDI
     waterfall of each intensity change, the largest contributors and the coverage of reports."""
-    parks = _parks(principal, park)
-    counts = _counts(count)
-    register = load_register(session, parks, region)
-    chosen, year = profile_and_year(session, parks, region, register, profile, year)
-    frame = load_results(session, parks, region, [str(y) for y in range(chosen.base_year, year + 1)], register)
-    html = region_report(frame, lang=lang, region=region if (region or not parks) else None, park=parks, year=year,
-                         profile=chosen, by=by, top=top, register=register, counts=counts,
-                         designations=load_designations(session, parks, region))
-    return _page(html, f"report-{'-'.join(parks) if parks else region or chosen.region}-{year}-{lang}", format)
+    where = Where.of(scope, park, region)
+    counts = parse_counts(count)
+    data = progress_inputs(session, where, profile, year)
+    html = region_report(data.frame, lang=lang, region=where.core_region, park=where.parks,  # type: ignore[arg-type]
+                         year=data.year,  # park: the report takes the list of parks (its annotation is narrower)
+                         profile=data.profile, by=by, top=top, register=data.register, counts=counts,
+                         designations=data.designations)
+    name = "-".join(where.parks) if where.parks else region or data.profile.region
+    return _page(html, f"report-{name}-{data.year}-{lang}", format)
 
 
 @router.post("/v1/assess/parks/{park_id}/html", operation_id="assess_park_html", response_class=HTMLResponse,
              responses={200: HTML})
-def park_html(park_id: str, year: Year, statements: ParkStatements, session: SessionDep, principal: PrincipalDep,
+def park_html(park_id: str, year: Year, statements: ParkStatements, session: SessionDep, scope: ScopeDep,
               criteria: CriteriaId = None, lang: Lang = "zh", format: Format = "html") -> Response:  # noqa: A002
     """The park report: the green-park assessment of ``POST /v1/assess/parks/{id}`` indicator by indicator."""
-    data, summaries = park_inputs(session, principal, park_id, year, statements)
+    data, summaries = park_inputs(session, scope, park_id, year, statements)
     html = park_report(data, lang=lang, criteria=criteria, summaries=summaries)
     return _page(html, f"report-park-{park_id}-{year}-{lang}", format)
 

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, status
-from typing import Annotated
-
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlmodel import select
 
 from api.deps import ProvinceDep, SessionDep
-from api.keys import PRINCIPALS, create_key, principal_of, revoke
-from api.models import ApiKey
+from api.keys import issue_key, key_rows, revoke_key
+from api.public import KeyCreated, KeyListed, KeyRevoked
 from api.queries import not_found
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
@@ -28,31 +25,24 @@ class KeyCreate(BaseModel):
     name: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00-\x1f]*$")] = ""
 
 
-@router.post("", operation_id="create_key", status_code=status.HTTP_201_CREATED)
-def create(body: KeyCreate, session: SessionDep, _principal: ProvinceDep) -> dict:
+@router.post("", operation_id="create_key", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
+def create(body: KeyCreate, session: SessionDep, _scope: ProvinceDep) -> dict[str, Any]:
     """Create a key. The key is in this answer only; it is stored hashed."""
-    try:
-        key_id, plain = create_key(session, body.role, enterprises=body.enterprises, parks=body.parks, name=body.name)
-    except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-    session.commit()
+    key_id, plain = issue_key(session, body.role, enterprises=body.enterprises, parks=body.parks, name=body.name)
     return {"id": key_id, "key": plain, "role": body.role}
 
 
-@router.get("", operation_id="list_keys")
-def list_keys(session: SessionDep, _principal: ProvinceDep) -> list[dict]:
-    out = []
-    for key in session.exec(select(ApiKey).order_by(ApiKey.id)).all():
-        p = principal_of(session, key)
-        out.append({"id": key.id, "role": key.role, "name": key.name, "prefix": key.prefix, "created_at": key.created_at,
-                    "revoked_at": key.revoked_at, "enterprises": sorted(p.enterprises), "parks": sorted(p.parks)})
-    return out
+@router.get("", operation_id="list_keys", response_model=list[KeyListed])
+def list_keys(session: SessionDep, _scope: ProvinceDep) -> list[dict[str, Any]]:
+    """Every key (never the key itself): role, name, prefix, when created and revoked, its enterprises and parks."""
+    return [{"id": key.id, "role": key.role, "name": key.name, "prefix": key.prefix, "created_at": key.created_at,
+             "revoked_at": key.revoked_at, "enterprises": sorted(p.enterprises), "parks": sorted(p.parks)}
+            for key, p in key_rows(session)]
 
 
-@router.delete("/{key_id}", operation_id="revoke_key")
-def delete(key_id: KeyId, session: SessionDep, _principal: ProvinceDep) -> dict:
-    if not revoke(session, key_id):
+@router.delete("/{key_id}", operation_id="revoke_key", response_model=KeyRevoked)
+def delete(key_id: KeyId, session: SessionDep, _scope: ProvinceDep) -> dict[str, Any]:
+    """Revoke a key (it answers 401 from now on; other workers forget it within the key cache's seconds)."""
+    if not revoke_key(session, key_id):
         raise not_found(f"key {key_id}")
-    session.commit()
-    PRINCIPALS.forget(key_id)  # again after the commit: a request between revoke() and commit may have cached it
     return {"id": key_id, "revoked": True}

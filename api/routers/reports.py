@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import TypeAdapter, ValidationError
@@ -10,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 import carbonkit as ck
 from api import csv_gate
 from api.access import Scope
-from api.deps import PrincipalDep, SessionDep, SettingsDep
+from api.deps import ScopeDep, SessionDep, SettingsDep
 from api.ingest import ReportIn, options_for, submit
+from api.public import BulkOutcome, SubmissionOutcome
 from api.queries import stored_result
 from api.settings import Settings
 from carbonkit.activity import frame_to_documents, validation_problems
@@ -23,11 +25,11 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"])
 _batch = TypeAdapter(list[ReportIn])
 
 
-@router.post("", operation_id="submit_report", status_code=status.HTTP_201_CREATED)
-def submit_report(body: ReportIn, principal: PrincipalDep, settings: SettingsDep, session: SessionDep,
-                  response: Response) -> dict:
+@router.post("", operation_id="submit_report", status_code=status.HTTP_201_CREATED, response_model=SubmissionOutcome)
+def submit_report(body: ReportIn, scope: ScopeDep, settings: SettingsDep, session: SessionDep,
+                  response: Response) -> dict[str, Any]:
     """Store one report. Identical content or a known submission id changes nothing (200, "unchanged")."""
-    outcome = submit(settings, principal, [body])[0]
+    outcome = submit(settings, scope.principal, [body])[0]
     if outcome.status == "unchanged":
         response.status_code = status.HTTP_200_OK
     return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
@@ -73,16 +75,17 @@ def _too_many(count: int, settings: Settings) -> HTTPException:
                  "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ReportIn"}}},
                  "application/x-ndjson": {"schema": {"type": "string"}},
                  "text/csv": {"schema": {"type": "string"}},
-                 XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}, "required": True}})
-async def submit_bulk(request: Request, principal: PrincipalDep, settings: SettingsDep) -> dict:
+                 XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}, "required": True}},
+             response_model=BulkOutcome)
+async def submit_bulk(request: Request, scope: ScopeDep, settings: SettingsDep) -> dict[str, Any]:
     """Store many reports at once: a JSON array, JSON lines, a CSV of the long format or a filled Excel template
     (.xlsx). All or nothing."""
     raw = await request.body()
     reports = await run_in_threadpool(_parse_bulk, raw, request.headers.get("content-type", "application/json"),
-                                      settings, Scope(principal), options_for(settings))
+                                      settings, scope, options_for(settings))
     if len(reports) > settings.max_bulk_reports:
         raise _too_many(len(reports), settings)
-    outcomes = await run_in_threadpool(submit, settings, principal, reports)
+    outcomes = await run_in_threadpool(submit, settings, scope.principal, reports)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "revised", "unchanged")}
     return {**counts, "reports": [{"enterprise": o.enterprise, "period": o.period, "revision": o.revision,
                                    "status": o.status} for o in outcomes]}

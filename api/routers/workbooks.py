@@ -8,7 +8,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
-from api.deps import PrincipalDep
+from api.deps import ScopeDep
 from reports.excel import XLSX_MEDIA_TYPE, write_template
 
 router = APIRouter(prefix="/v1", tags=["workbooks"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["workbooks"])
 
 @router.get("/template", operation_id="get_template", response_class=Response,
             responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the .xlsx template"}})
-def template(_principal: PrincipalDep, lang: Literal["zh", "en"] = "zh") -> Response:
+def template(_scope: ScopeDep, lang: Literal["zh", "en"] = "zh") -> Response:
     """The Excel fill-in template (energy, water and economic sheets with drop-down lists), headers in
     Chinese or English. Any key may download it."""
     buffer = io.BytesIO()

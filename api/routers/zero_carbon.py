@@ -6,16 +6,17 @@ park; anyone else, and a park that does not exist, get the same 404.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import PrincipalDep, SessionDep
-from api.models import Enterprise, Report
-from api.queries import latest_summaries
-from api.routers.assess import Year, visible_park
+from api.deps import ScopeDep, SessionDep
+from api.params import Year
+from api.public import AssessmentPublic, ZeroCarbonSetPublic
+from api.queries import park_summaries
+from api.store_register import visible_park
 from carbonkit.assess.zero_carbon import (
     ZeroCarbonStatements,
     assess_zero_carbon_park,
@@ -36,8 +37,8 @@ def _criteria(criteria: str | None) -> str | None:
     return criteria
 
 
-@router.get("/zero-carbon/criteria", operation_id="list_zero_carbon_criteria")
-def list_sets(_principal: PrincipalDep) -> list[dict]:
+@router.get("/zero-carbon/criteria", operation_id="list_zero_carbon_criteria", response_model=list[ZeroCarbonSetPublic])
+def list_sets(_scope: ScopeDep) -> list[dict[str, Any]]:
     """The shipped zero-carbon park indicator sets with their provenance and status marks."""
     out = []
     for name in shipped_zero_carbon():
@@ -47,13 +48,13 @@ def list_sets(_principal: PrincipalDep) -> list[dict]:
     return out
 
 
-@router.post("/parks/{park_id}/zero-carbon", operation_id="assess_zero_carbon_park")
+@router.post("/parks/{park_id}/zero-carbon", operation_id="assess_zero_carbon_park", response_model=AssessmentPublic)
 def zero_carbon_park(park_id: str, year: Year, statements: ZeroCarbonStatements, session: SessionDep,
-                     principal: PrincipalDep, criteria: SetId = None) -> JSONResponse:
+                     scope: ScopeDep, criteria: SetId = None) -> JSONResponse:
     """CO2 per tce against the threshold of the park's energy tier, and the guiding indicators with their gaps,
     from the park's enterprises' latest annual reports of ``year`` and the park's statements."""
-    visible_park(session, principal, park_id)
-    rows = latest_summaries(session, Enterprise.park_id == park_id, Report.period == str(year))
+    visible_park(session, scope, park_id)
+    rows = park_summaries(session, park_id, [str(year)])
     frame = pd.DataFrame([summary for _ent, summary in rows])
     answer = assess_zero_carbon_park(frame, statements, _criteria(criteria), park=park_id, year=year)
     return JSONResponse(answer.to_dict())
