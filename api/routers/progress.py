@@ -50,7 +50,8 @@ def get_aggregates(session: SessionDep, scope: RegionalDep, period: Annotated[li
                    level: Level = "province", region: Region = None, park: ParkId = None, industry: Industry = None,
                    by_industry: Literal["section", "division"] | None = Query(None, description="also cut by industry"),
                    deflators: TableId = None, override_deflators: bool = False,
-                   base_year: int | None = Query(None, ge=1990, le=2100, description="price base (default: the default target profile's)"),
+                   base_year: int | None = Query(None, ge=1990, le=2100,
+                                                 description="price base (default: the default target profile's)"),
                    missing_limit: int = Query(100, ge=0, le=100_000)) -> dict[str, Any]:
     """Sums, total-over-total intensities and coverage (expected, reporting, missing) per group and period."""
     return aggregates_answer(session, scope, park, region, period, (level, by_industry) if by_industry else level,
