@@ -37,6 +37,7 @@ import json
 import math
 from collections.abc import Callable
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
@@ -48,6 +49,9 @@ from api import revisions
 from api.access import Scope
 from api.keys import Principal
 from api.models import RESULT_COLUMNS
+
+if TYPE_CHECKING:
+    import psycopg
 from carbonkit.vocabulary import flow_of, vocabulary
 
 BULK_MIN_REPORTS = 1000  # a batch of at least this many reports goes by COPY on PostgreSQL (speed, not figures)
@@ -89,7 +93,7 @@ def _copy(session: Session, statement: str, pages) -> None:
     raised as SQLAlchemy's IntegrityError, as an ``INSERT`` would be, so :func:`api.ingest.store` retries."""
     import psycopg
 
-    raw = session.connection().connection.driver_connection
+    raw = cast("psycopg.Connection[Any]", session.connection().connection.driver_connection)
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for page in pages:

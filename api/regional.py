@@ -144,7 +144,7 @@ def progress_answer(session: Session, scope: Scope, park: str | None, region: st
 
 
 def aggregates_answer(session: Session, scope: Scope, park: str | None, region: str | None, periods: list[str],
-                      by: Any, *, industry: str | None, deflators: str | None, override: bool, base_year: int,
+                      by: Any, *, industry: str | None, deflators: str | None, override: bool, base_year: int | None,
                       missing_limit: int) -> dict[str, Any]:
     """Sums, intensities and coverage per group and period (:func:`carbonkit.aggregation.aggregate`)."""
     check_periods(periods)

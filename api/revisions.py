@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import String, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.access import Forbidden, Scope
 from api.models import Enterprise, Park, Report, Result, Submission
@@ -106,8 +106,9 @@ def load_state(session: Session, documents: list[dict]) -> tuple[dict, dict]:
     registered = load_register(session, ids)
     latest: dict[tuple[str, str], tuple[int, int, str]] = {}
     for chunk in _chunks(ids):
-        rows = session.execute(select(Report.enterprise_id, Report.period, Report.id, Report.revision, Report.content_hash)
-                               .where(Report.enterprise_id.in_(chunk), Report.is_latest)).all()
+        rows = session.execute(select(col(Report.enterprise_id), col(Report.period), col(Report.id), col(Report.revision),
+                                      col(Report.content_hash))
+                               .where(col(Report.enterprise_id).in_(chunk), col(Report.is_latest))).all()
         for ent_id, period, rid, rev, digest in rows:
             latest[(ent_id, period)] = (rid, rev, digest)
     return registered, latest
@@ -116,12 +117,13 @@ def load_state(session: Session, documents: list[dict]) -> tuple[dict, dict]:
 def load_register(session: Session, ids: list[str]) -> dict[str, tuple]:
     """The registered enterprises among ``ids``: {id: (park, name, region, industry)}."""
     registered: dict[str, tuple] = {}
-    columns = (Enterprise.id, Enterprise.park_id, Enterprise.name, Enterprise.region, Enterprise.industry)
+    columns = (col(Enterprise.id), col(Enterprise.park_id), col(Enterprise.name), col(Enterprise.region),
+               col(Enterprise.industry))
     if session.get_bind().dialect.name == "postgresql":  # one query with the ids as an array parameter
-        query = select(*columns).where(Enterprise.id == any_(bindparam("ids", type_=postgresql.ARRAY(String))))
+        query = select(*columns).where(col(Enterprise.id) == any_(bindparam("ids", type_=postgresql.ARRAY(String))))
         batches = [session.execute(query, {"ids": ids})]
     else:
-        batches = [session.execute(select(*columns).where(Enterprise.id.in_(chunk))) for chunk in _chunks(ids)]
+        batches = [session.execute(select(*columns).where(col(Enterprise.id).in_(chunk))) for chunk in _chunks(ids)]
     for rows in batches:
         for ent_id, *head in rows:
             registered[ent_id] = tuple(head)
@@ -133,10 +135,11 @@ def known_submissions(session: Session, scope: Scope, sub_ids: list[str]) -> dic
     found: dict[str, list[tuple]] = {}
     for chunk in _chunks(sorted(set(sub_ids))):
         rows = session.execute(
-            select(Submission.submission_id, Report.id, Report.enterprise_id, Report.period, Report.revision,
-                   Enterprise.park_id)
-            .join(Report, Report.id == Submission.report_id).join(Enterprise, Enterprise.id == Report.enterprise_id)
-            .where(Submission.submission_id.in_(chunk)).order_by(Submission.id)).all()
+            select(col(Submission.submission_id), col(Report.id), col(Report.enterprise_id), col(Report.period),
+                   col(Report.revision), col(Enterprise.park_id))
+            .join(Report, col(Report.id) == col(Submission.report_id))
+            .join(Enterprise, col(Enterprise.id) == col(Report.enterprise_id))
+            .where(col(Submission.submission_id).in_(chunk)).order_by(col(Submission.id))).all()
         for sid, rid, ent, period, rev, park in rows:
             if scope.may_read(ent, park):
                 found.setdefault(sid, []).append((rid, ent, period, rev))
@@ -185,13 +188,13 @@ def write_revisions(session: Session, key_id: int, plan: list[tuple], results_of
     """
     superseded = [p[4] for p in plan if p[1] is not None and p[4] is not None]
     for chunk in _chunks(superseded):
-        session.execute(update(Report).where(Report.id.in_(chunk)).values(is_latest=False))
+        session.execute(update(Report).where(col(Report.id).in_(chunk)).values(is_latest=False))
     fresh = [p for p in plan if p[1] is not None]
     if fresh:
         rows = [{"enterprise_id": o.enterprise, "period": o.period, "revision": o.revision, "is_latest": True,
                  "content_hash": digest, "submission_id": None, "document": doc, "submitted_by": key_id}
                 for o, doc, digest, _sid, _prior in fresh]
-        inserted = session.execute(insert(Report).returning(Report.id, sort_by_parameter_order=True), rows).all()
+        inserted = session.execute(insert(Report).returning(col(Report.id), sort_by_parameter_order=True), rows).all()
         for (o, *_), (rid,) in zip(fresh, inserted):
             o.report_id = rid
         session.execute(insert(Result), [results_of(o) for o, *_ in fresh])

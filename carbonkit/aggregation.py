@@ -22,7 +22,7 @@ which are missing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -71,7 +71,7 @@ NUMERATORS: tuple[str, ...] = catalog.value_added_sum_columns()
 RESULT_TEXT_COLUMNS = {c: str for c in ("enterprise", "period", "region", "industry", "park", "name", "release")}
 
 
-def load_results(path: str | Path, release: str | None = None, factors: list[str | Path] | None = None,
+def load_results(path: str | Path, release: str | None = None, factors: Sequence[str | Path] | None = None,
                  year_fallback: str = "nearest") -> AccountingResult | pd.DataFrame:
     """Results from a file: a results CSV of ``carbonkit account --format csv`` (recognised by its
     ``energy_equivalent_tce`` column) is read as it is; activity data (.csv, .json, .jsonl, .xlsx) is accounted

@@ -24,7 +24,7 @@ import os
 import resource
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
@@ -223,7 +223,7 @@ ENGINES: dict[str, Engine] = {"local": _run_local, "dask": _run_dask}
 
 
 def account_dataset(paths: Paths, out: PathLike, *, engine: str = "local", client: Any = None,
-                    release: str | None = None, factors: list[PathLike] | None = None,
+                    release: str | None = None, factors: Sequence[PathLike] | None = None,
                     options: dict[str, Any] | None = None, max_problems: int = MAX_PROBLEMS,
                     **engine_options: Any) -> Run:
     """Account every partition of a dataset into the folder ``out`` (module docstring).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -60,7 +60,7 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
         sys.stdout.write(csv_text(frame))
         return
     if fmt is Format.json:
-        payload = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
+        payload: dict[str, Any] = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
                    "factors": result.factor_records(), "indicators": indicators_of(summary.columns)}
         if change is not None:
             payload["changes"] = json.loads(change.to_json(orient="records", force_ascii=False))

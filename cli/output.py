@@ -8,7 +8,7 @@ import math
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -62,7 +62,7 @@ def _fmt(value, unit: str = "", decimals: int = 2) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def fail(exc: Exception) -> None:
+def fail(exc: Exception) -> NoReturn:
     if isinstance(exc, InvalidInput):
         err.print(f"[bold red]Refused:[/] {len(exc.problems)} problem(s); nothing was accounted, written or stored.")
         for p in exc.problems[:200]:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 
 import pandas as pd
 import typer
@@ -116,8 +116,8 @@ def aggregate_cmd(
         shown = answer.missing.head(missing)
         out.print(f"Missing reports: {len(answer.missing)} (enterprise-periods expected but not reported)"
                   + (f"; first {len(shown)}:" if len(shown) else ""), highlight=False)
-        for rec in shown.to_dict("records"):
-            out.print(f"  {rec['period']}  {rec['enterprise']}  {rec.get('name') or ''}", highlight=False)
+        for miss in shown.to_dict("records"):
+            out.print(f"  {miss['period']}  {miss['enterprise']}  {miss.get('name') or ''}", highlight=False)
     _notes(answer.notes, [i for i, s in answer.deflator_rows.items() if s == "unverified"])
 
 
@@ -295,7 +295,8 @@ def decompose_cmd(
             raise InvalidInput(Problem("zero_invalid", f"'{zero}' is not limit or delta", field="zero"))
         data = load_results(input, release, factors, year_fallback)
         answer = decompose(data, start, end, by, indicator=indicator, region=region, park=park, industry=industry,
-                           deflators=deflators, override=override_deflators, zero=zero, total=total)
+                           deflators=deflators, override=override_deflators,
+                           zero=cast(Literal["limit", "delta"], zero), total=total)
     except (CarbonkitError, OSError, ValueError) as exc:
         fail(exc)
     _decomposition_out(answer, format, top, total)

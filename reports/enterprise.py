@@ -67,14 +67,14 @@ def carriers_of(frame: pd.DataFrame, picks: dict[str, str], release: str,
     items = [vocab.resolve(str(name)) for name in rows["item"]]
     keep = np.array([it is not None and it.kind in ENERGY_KINDS for it in items], dtype=bool)
     rows = rows[keep].copy()
-    items = [it for it, k in zip(items, keep) if k]
+    energy_items = [it for it, k in zip(items, keep) if k and it is not None]
     if rows.empty:
         return {}
     owners = rows["enterprise"].astype(str).to_numpy()
     rows["enterprise"] = [f"carrier-{i}" for i in range(len(rows))]
     per = account(rows, release=release, options=options).summary.set_index("enterprise")
     out: dict[str, list[dict]] = {}
-    for i, (owner, item, rec) in enumerate(zip(owners, items, rows.to_dict("records"))):
+    for i, (owner, item, rec) in enumerate(zip(owners, energy_items, rows.to_dict("records"))):
         r = per.loc[f"carrier-{i}"]
         out.setdefault(owner, []).append({
             "item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,

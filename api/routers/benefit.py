@@ -72,7 +72,8 @@ def list_standards(_scope: ScopeDep) -> dict[str, Any]:
 def screen_document(document: BenefitDocument, scope: ScopeDep, settings: SettingsDep) -> JSONResponse:
     """Screen a posted enterprise-period (its activity items and its ``benefit`` profile); nothing is stored."""
     scope.require_named(document.enterprise, "screen")
-    profiles = {(document.enterprise, document.period): document.benefit} if document.benefit else None
+    profiles: dict[tuple[str, str | None], BenefitProfile] | None = \
+        {(document.enterprise, document.period): document.benefit} if document.benefit else None
     plain = document.model_dump(exclude={"benefit"}, exclude_none=True)
     result = screen([plain], profiles, options=options_for(settings))
     return JSONResponse(result.to_dict())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from collections.abc import Sequence
 from typing import Any, cast
 from pathlib import Path
 
@@ -216,7 +217,7 @@ def _shipped(name: str | None) -> Release:
     return Release(manifest.get("name", name), tables, manifest.get("description", ""))
 
 
-def load_release(name: str | None = None, extra: list[str | Path] | None = None) -> Release:
+def load_release(name: str | None = None, extra: Sequence[str | Path] | None = None) -> Release:
     """A shipped release (the default one when ``name`` is None), plus any user tables in ``extra``.
 
     Shipped releases are read and validated once per process.
