@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePath
 from types import SimpleNamespace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform, summary_schema
+from carbonkit.schema import conform, summary_schema, typed_summary
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -106,17 +106,23 @@ def _clean(record: dict) -> dict:
     return {k: _plain(v.item() if isinstance(v, np.generic) else v) for k, v in record.items()}
 
 
-def _refuse_infinite(summary: pd.DataFrame, row_groups: np.ndarray, problems: Collector) -> None:
+def _refuse_infinite(columns: dict[str, np.ndarray], row_groups: np.ndarray, problems: Collector) -> None:
     """A figure that overflowed to +-inf (a value added of 1e-320, an enthalpy of 1e300 [kJ/kg]) is a problem
     naming the enterprise-period's rows and the figure, never a result (NaN stays: "not available").
 
-    ``row_groups``: the enterprise-period (group) of each input row."""
-    numbers = summary.select_dtypes("number")
-    values = numbers.to_numpy(dtype=float)
-    bad = ~np.isfinite(values) & ~np.isnan(values)
-    for g, c in zip(*np.nonzero(bad)):
-        problems.add(row_groups == g, "not_finite", numbers.columns[c],
-                     f"{numbers.columns[c]} overflows (it is not a finite number) for this enterprise and period",
+    ``columns``: the summary's columns in order; ``row_groups``: the enterprise-period (group) of each
+    input row. Problems come group by group, each group's figures in column order. Each float column is
+    checked on its own (no stacked copy of the summary).
+    """
+    floats = [(j, name, values) for j, (name, values) in enumerate(columns.items())
+              if isinstance(values, np.ndarray) and values.dtype.kind == "f"]
+    if not floats or len(floats[0][2]) <= SMALL_GROUPS and not np.isinf(np.concatenate([v for *_, v in floats])).any():
+        return  # a few rows: one check of all figures at once
+    bad = [(j, name, np.flatnonzero(np.isinf(values))) for j, name, values in floats]
+    cells = sorted((int(g), j, name) for j, name, groups in bad for g in groups)
+    for g, _, name in cells:
+        problems.add(row_groups == g, "not_finite", name,
+                     f"{name} overflows (it is not a finite number) for this enterprise and period",
                      "amounts and value added within the range of real enterprises")
 
 
@@ -139,28 +145,34 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
 SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and years are found in Python
 
 
+def _in_order(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The summary's columns in the published order (:func:`carbonkit.schema.summary_schema`), then any other."""
+    order = summary_schema()
+    return {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
+
+
 def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The summary table from its columns, without copying them: ``copy=False`` keeps one block per
-    column instead of stacking the float columns into a new block (which would hold them twice).
+    """The summary table, in the published schema, from its columns (in order).
 
-    A few rows: the columns are typed as ``pd.DataFrame`` types them (``sanitize_array``) and put
-    together without its checks, which cost more than the rows (the property test of small reports
-    compares both ways).
+    A few rows: each column built in its dtype at once (:func:`carbonkit.schema.typed_summary`; the
+    property test of small reports compares both ways). Else without copying the columns: ``copy=False``
+    keeps one block per column instead of stacking the float columns into a new block (which would hold
+    them twice), and :func:`~carbonkit.schema.conform` casts the few columns that differ.
     """
-    order = summary_schema()  # the published order, so conform() only casts the few columns that differ
-    out = {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
-    names = list(out)
-    if len(out[names[0]]) <= SMALL_GROUPS:
-        try:
-            from pandas.core.construction import sanitize_array
+    rows = len(next(iter(out.values())))
+    if 0 < rows <= SMALL_GROUPS:
+        frame = typed_summary(out, rows)
+        if frame is not None:
+            return frame
+    return conform(pd.DataFrame(out, copy=False))
 
-            arrays = [sanitize_array(v, None) if isinstance(v, np.ndarray) and v.dtype == object else v
-                      for v in out.values()]
-            return pd.DataFrame._from_arrays(arrays, columns=pd.Index(names), index=pd.RangeIndex(len(arrays[0])),
-                                             verify_integrity=False)
-        except (ImportError, AttributeError, TypeError):  # another pandas: the public way
-            pass
-    return pd.DataFrame(out, copy=False)
+
+def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
+    """The columns of ``frame`` as arrays (numpy or pandas), without building a Series for each."""
+    try:
+        return dict(zip(frame.columns, frame._iter_column_arrays()))
+    except AttributeError:  # another pandas: the public way
+        return {c: frame[c].array for c in frame.columns}
 
 
 def to_frame(data) -> pd.DataFrame:
@@ -198,10 +210,11 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     engine.measured = measured.read(frame, acts, vocab, problems)
     row_groups = acts.group  # for naming the rows of a non-finite result (4 bytes a row)
     del acts  # the engine lets the rows go before it builds the summary
-    summary = engine.run()
-    _refuse_infinite(summary, row_groups, problems)
+    columns = engine.run()
+    _refuse_infinite(columns, row_groups, problems)
     problems.raise_if_any()
-    summary = conform(summary)
+    summary = _summary_frame(columns)
+    del columns
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 
 
@@ -221,6 +234,7 @@ class _Engine:
         self._py: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
+        self.gcols = _column_arrays(acts.groups)  # the groups' columns, each looked up once
 
     # --- helpers ---
     def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
@@ -286,8 +300,7 @@ class _Engine:
     def _province_years(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per group a code of its (province, year), with the provinces and years of the codes."""
         if self._py is None:
-            gt = self.a.groups
-            provinces = gt["province"].to_numpy()
+            provinces = np.asarray(self.gcols["province"])
             if len(provinces) <= SMALL_GROUPS:  # in Python: pandas' hashing costs more for a few groups
                 codes: dict = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
                 prov = np.array([codes.setdefault(p if isinstance(p, str) else None, len(codes)) for p in provinces],
@@ -295,7 +308,7 @@ class _Engine:
                 names = [np.nan if p is None else p for p in codes]
             else:
                 prov, names = pd.factorize(provinces, use_na_sentinel=False)
-            years = gt["year"].to_numpy()
+            years = np.asarray(self.gcols["year"])
             self._py = (prov * (int(years.max(initial=0)) + 1) + years, np.asarray(names, dtype=object), years)
         return self._py
 
@@ -330,11 +343,11 @@ class _Engine:
         return values, ids
 
     # --- the run ---
-    def run(self) -> pd.DataFrame:
+    def run(self) -> dict[str, np.ndarray]:
+        """The summary's columns, in the published order."""
         m = self._masks()
-        groups = self.a.groups
-        out: dict[str, np.ndarray] = {c: groups[c].array for c in ("enterprise", "period", "year", "region",
-                                                                      "industry", "park", "name")}  # typed already
+        out: dict[str, np.ndarray] = {c: self.gcols[c] for c in ("enterprise", "period", "year", "region",
+                                                                   "industry", "park", "name")}  # typed already
         out["release"] = np.full(self.G, self.release.name, dtype=object)
         out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
         self._energy(out, m)
@@ -349,7 +362,7 @@ class _Engine:
             out[f"grid_factor_{scope}"] = self.grid_ids[scope]
             out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(self.grid_ids[scope], self.factor_objs)
         out["factor_ids"] = factor_ids
-        return _summary_frame(out)
+        return _in_order(out)
 
     def _masks(self) -> SimpleNamespace:
         """The row classes the sums need, each from one look-up or comparison.
@@ -423,7 +436,7 @@ class _Engine:
         del ef, combustion
 
         grid_rows = self.tables["grid_delivered"][a.item] | self.tables["market_grid"][a.item]
-        no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, grid_rows)
+        no_region = grid.missing_region(np.asarray(self.gcols["region"]), a.group, grid_rows)
         self.problems.add(no_region, "region_missing", "region", grid.NO_REGION_MESSAGE, grid.NO_REGION_EXPECTED,
                           kind=MissingFactor)
         del grid_rows

@@ -38,8 +38,23 @@ def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray,
     return level, year
 
 
+SMALL = 64  # up to this many enterprise-periods, blank regions are found in Python (pandas' hashing costs more)
+
+
+def _blank(region: object) -> bool:
+    """A region that is missing (None, NaN, NA) or blank text."""
+    if isinstance(region, str):
+        return region.strip() == ""
+    return bool(pd.isna(region)) or str(region).strip() == ""
+
+
 def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
-    """Rows of grid electricity whose enterprise-period gives no region (blank or missing)."""
+    """Rows of grid electricity whose enterprise-period gives no region (blank or missing).
+
+    ``regions``: the region per enterprise-period; ``group``: the enterprise-period of each row.
+    """
+    if len(regions) <= SMALL:
+        return electricity_rows & np.array([_blank(r) for r in regions], dtype=bool)[group]
     codes, uniques = pd.factorize(pd.Series(regions, dtype=object), use_na_sentinel=True)  # few distinct regions
     blank_unique = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)  # last: missing (-1)
     return electricity_rows & blank_unique[codes][group]

@@ -106,8 +106,15 @@ def credit_code_status(code) -> str:
     return "valid" if charset[check] == text[-1] else "check_failed"
 
 
+SMALL = 64  # up to this many ids, each distinct one is checked in Python (pandas' hashing costs more)
+
+
 def credit_code_statuses(ids: np.ndarray) -> np.ndarray:
     """:func:`credit_code_status` per element, vectorised over the distinct ids (a province has 10^5 of them)."""
+    if len(ids) <= SMALL:
+        values = list(ids)
+        status = {v: credit_code_status(v) for v in dict.fromkeys(values)}
+        return np.array([status[v] for v in values], dtype=object)
     codes, uniques = pd.factorize(pd.Series(ids, dtype=object), use_na_sentinel=False)
     spec = _gb32100()
     text = np.array([str(u).strip().upper() for u in uniques], dtype=object)
