@@ -559,6 +559,11 @@ class _Engine:
             member[g, codes] = True
         self._mark_items(member)
         order = np.argsort(names)
+        if self.G <= SMALL_GROUPS:  # a few groups: each distinct set joined in Python
+            sorted_names = [names[i] for i in order]
+            rows = [tuple(row) for row in member[:, order].tolist()]
+            joined = {row: ";".join(n for n, bit in zip(sorted_names, row) if bit) for row in dict.fromkeys(rows)}
+            return np.array([joined[row] for row in rows], dtype=object)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words
         words = np.zeros((self.G, width), dtype=np.uint8)

@@ -90,6 +90,16 @@ def _column_index() -> pd.Index:
     return pd.Index(list(_columns()))
 
 
+@cache
+def _layout() -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...], np.ndarray]:
+    """The float and the int64 columns of the summary with their places, each kind one block of the frame."""
+    schema = _summary_schema()
+    floats = tuple(name for name, dtype in schema.items() if dtype == "float64")
+    ints = tuple(name for name, dtype in schema.items() if dtype == "int64")
+    place = {name: j for j, name in enumerate(schema)}
+    return floats, np.array([place[n] for n in floats]), ints, np.array([place[n] for n in ints])
+
+
 def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     """The summary of a few rows from its columns, each built in its schema dtype at once: exactly
     ``conform(pd.DataFrame(columns))``, without pandas' per-column inference and casts, which cost
@@ -97,33 +107,44 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
 
     ``columns``: name -> values of length ``rows`` (numpy arrays, or pandas arrays already typed);
     a schema column not given is all missing, a column not in the schema is left out. Returns None where
-    this pandas does not give ``"str"`` as its string dtype (pandas < 3), or for a missing factor set:
-    the caller then takes the public way.
+    this pandas does not give ``"str"`` as its string dtype or cannot build a frame from its blocks
+    (pandas < 3), or for a missing factor set: the caller then takes the public way.
     """
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:  # pandas < 3
+        return None
     text = _text_dtype()
     factor_ids = columns.get("factor_ids")
-    if text is None or factor_ids is None:
-        return None
-    sets = tuple(sorted(set(factor_ids.tolist())))
-    if not all(isinstance(c, str) for c in sets):
+    sets = tuple(sorted(set(factor_ids.tolist()))) if factor_ids is not None else (None,)
+    if text is None or not all(isinstance(c, str) for c in sets):
         return None
     schema = _summary_schema()
     missing = np.full(rows, None, dtype=object)
     given = {name: columns.get(name, missing) for name in schema}
-    pending = [name for name, dtype in schema.items() if dtype == TEXT and given[name].dtype != text]
-    # the texts still to be typed as one string array: its slices are the columns
-    texts = text.construct_array_type()._from_sequence(
-        np.concatenate([np.asarray(given[name], dtype=object) for name in pending]), dtype=text) if pending else None
-    arrays: dict[str, Any] = {name: texts[k * rows:(k + 1) * rows] for k, name in enumerate(pending)}
+    arrays = _texts(given, rows, text)
     codes = np.searchsorted(np.asarray(sets, dtype=object), factor_ids)
     arrays["factor_ids"] = pd.Categorical.from_codes(codes, dtype=_categories(sets))
-    for name, dtype in schema.items():
-        if name not in arrays:
-            values = given[name]
-            arrays[name] = _nullable_int(values) if dtype == "Int64" else values if dtype == TEXT else \
-                np.asarray(values, dtype=dtype)  # type: ignore[call-overload]
-    return pd.DataFrame._from_arrays([arrays[name] for name in schema], columns=_column_index(),  # type: ignore[attr-defined]
-                                     index=pd.RangeIndex(rows), verify_integrity=False)
+    floats, float_places, ints, int_places = _layout()
+    blocks: list[tuple[Any, np.ndarray]] = [
+        (np.array([given[name] for name in floats], dtype=np.float64).reshape(len(floats), rows), float_places),
+        (np.array([given[name] for name in ints], dtype=np.int64).reshape(len(ints), rows), int_places)]
+    for j, (name, dtype) in enumerate(schema.items()):
+        if dtype not in ("float64", "int64"):
+            blocks.append((arrays[name] if name in arrays else _nullable_int(given[name]) if dtype == "Int64" else given[name],
+                           np.array([j])))
+    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(rows), columns=_column_index())
+
+
+def _texts(given: Mapping[str, Any], rows: int, text: pd.StringDtype) -> dict[str, Any]:
+    """The text columns of ``given`` not typed yet, as ``text`` arrays: one string array of them all, sliced."""
+    pending = [name for name, dtype in _summary_schema().items()
+               if dtype == TEXT and (isinstance(given[name], np.ndarray) or given[name].dtype != text)]
+    if not pending:
+        return {}
+    texts = text.construct_array_type()._from_sequence(
+        np.concatenate([np.asarray(given[name], dtype=object) for name in pending]), dtype=text)
+    return {name: texts[k * rows:(k + 1) * rows] for k, name in enumerate(pending)}
 
 
 @lru_cache(maxsize=256)
