@@ -23,7 +23,7 @@ from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform, summary_schema, typed_summary
+from carbonkit.schema import conform, factor_set_column, summary_schema, typed_summary
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -249,14 +249,17 @@ class _Engine:
     def item_sums(self, items: list[int], weights: np.ndarray) -> np.ndarray:
         """Sum of ``weights`` per group and item, for the given item indices: shape (groups, len(items)).
 
-        One ``np.bincount`` over the rows of those items; each cell adds its rows in row order, as
-        :meth:`gsum` of the weights masked to one item would.
+        One ``np.bincount`` over the rows of those items (not the others); each cell adds its rows in row
+        order, as :meth:`gsum` of the weights masked to one item would.
         """
-        slot = np.full(len(self.vocab) + 1, len(items), dtype=np.int64)
+        slot = np.full(len(self.vocab) + 1, -1, dtype=np.int64)  # the trailing entry: unknown items (-1)
         slot[items] = np.arange(len(items))
-        k = len(items) + 1  # the last column collects every other row
-        cells = np.bincount(self.a.group * k + slot[self.a.item], weights=weights, minlength=self.G * k)
-        return cells.reshape(self.G, k)[:, :-1]
+        rows = np.flatnonzero((slot >= 0)[self.a.item])  # the rows of those items only, in row order
+        k = len(items)
+        cells = self.a.group[rows] * k
+        cells += slot[self.a.item[rows]]
+        sums = np.bincount(cells, weights=weights[rows], minlength=self.G * k)
+        return sums.astype(np.float64, copy=False).reshape(self.G, k)  # no rows: bincount gives integers
 
     def _fid(self, factor: Factor) -> int:
         if factor.id not in self.fids:
@@ -272,10 +275,11 @@ class _Engine:
         self.problems.add(mask, "factor_missing", field_name, message,
                           "a factor in the release, or your own table (--factors / Release.with_table)", kind=MissingFactor)
 
-    def per_item(self, resolve, mask: np.ndarray, what: str) -> np.ndarray:
+    def per_item(self, resolve, mask: np.ndarray, what: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none).
 
         Items are resolved in ascending order; the rows take their value through one table look-up.
+        ``rows``: the indices of ``mask``'s rows, to have the values on those rows only (no full-length array).
         """
         item = self.a.item
         present = np.zeros(len(self.vocab) + 1, dtype=bool)
@@ -293,6 +297,8 @@ class _Engine:
             codes[int(idx)] = [self._fid(f) for f in found.factors]
         if codes:
             self.item_trace.append((mask, codes))
+        if rows is not None:
+            return table[item[rows]]
         values = table[item]
         values[~mask] = 0.0
         return values
@@ -409,30 +415,41 @@ class _Engine:
         rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
                                  m.has_elec, "coal rate of power supply", m.elec)
         elec, feed, ren, export = (np.flatnonzero(x) for x in (m.elec, m.feed, m.ren, m.export))
-        for method in ("equivalent", "equal"):
-            if method == "equal":  # the equivalent sums are done: electricity at the coal rate, in place
-                tce[elec] = a.amount[elec] * rate[a.group[elec]]
-            signed = self.signed(tce, m.export)
-            out[f"energy_{method}_tce"] = self.gsum(signed)
-            out[f"feedstock_{method}_tce"] = self.subset_sum(feed, tce[feed])
-            out[f"renewable_electricity_{method}_tce"] = self.subset_sum(ren, tce[ren])
-            out[f"exported_{method}_tce"] = self.subset_sum(export, tce[export])
-            signed[feed] = 0.0
-            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(signed)
-            signed[ren] = 0.0
-            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(signed)
-            del signed
+        self._energy_sums(out, "equivalent", tce, feed, ren, export)
+        tce[elec] = a.amount[elec] * rate[a.group[elec]]  # equal value: electricity at the coal rate, in place
+        self._energy_sums(out, "equal", tce, feed, ren, export)
         out["electricity_kwh"] = self.subset_sum(elec, self.signed(a.amount[elec], m.export[elec]))
         out["renewable_electricity_kwh"] = self.subset_sum(ren, a.amount[ren])
+
+    def _energy_sums(self, out: dict[str, Any], method: str, tce: np.ndarray, feed: np.ndarray, ren: np.ndarray,
+                     export: np.ndarray) -> None:
+        """The energy columns [tce] of one method from ``tce`` per row, summed in place (no full-length copy).
+
+        The parts first (feedstock, renewable, exported rows), then the exports negated and every row
+        summed, then the feedstock rows set to 0 and summed, then the renewable rows. ``tce`` is left as
+        it was: the saved rows put back, the exports negated again (exact).
+        """
+        kept_feed, kept_ren = tce[feed], tce[ren]
+        out[f"feedstock_{method}_tce"] = self.subset_sum(feed, kept_feed)
+        out[f"renewable_electricity_{method}_tce"] = self.subset_sum(ren, kept_ren)
+        out[f"exported_{method}_tce"] = self.subset_sum(export, tce[export])
+        tce[export] = -tce[export]
+        out[f"energy_{method}_tce"] = self.gsum(tce)
+        tce[feed] = 0.0
+        out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(tce)
+        tce[ren] = 0.0
+        out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(tce)
+        tce[feed], tce[ren] = kept_feed, kept_ren
+        tce[export] = -tce[export]
 
     def _co2(self, out: dict, m: SimpleNamespace) -> None:
         """CO2 [tCO2] of fuel combustion, grid electricity (location- and market-based) and heat."""
         a, rel, opt = self.a, self.release, self.options
         combustion = m.fuel & ~m.feed
+        rows = np.flatnonzero(combustion)  # the factors on these rows only
         ef = measured.apply_co2(self, self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion,
-                                                    "fuel emission factor"), combustion)
-        rows = np.flatnonzero(combustion)  # ef is 0 outside them
-        out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef[rows])
+                                                    "fuel emission factor", rows), rows)
+        out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef)
         del ef, combustion
 
         grid_rows = self.tables["grid_delivered"][a.item] | self.tables["market_grid"][a.item]
@@ -480,7 +497,7 @@ class _Engine:
             enthalpy = np.where(m.steam_h[rows], a.enthalpy[rows], default_h if default_h is not None else np.nan)
             heat_mj[steam] = energy.steam_heat_mj(amount[steam], enthalpy[steam] - hfw.value, "t")
             self._trace_rows(m.steam, hfw.factors)
-        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")[rows]
+        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor", rows)
         values = self.signed(heat_mj, m.export[rows]) * ef_heat
         return np.bincount(a.group[rows], weights=values, minlength=self.G)
 
@@ -549,21 +566,22 @@ class _Engine:
                 for code in codes[idx]:
                     member[:, code] |= has[:, j]
 
-    def _factor_ids(self) -> np.ndarray:
-        """';'-joined sorted factor ids per group, built once per distinct set."""
+    def _factor_ids(self) -> pd.Categorical:
+        """';'-joined sorted factor ids per group, as a categorical: each distinct set joined once."""
         if not self.trace and not self.item_trace:
-            return np.full(self.G, "", dtype=object)
+            return factor_set_column(np.zeros(self.G, dtype=np.int64), [""])
         names = list(self.fids)
         member = np.zeros((self.G, len(names)), dtype=bool)
         for g, codes in self.trace:
             member[g, codes] = True
         self._mark_items(member)
         order = np.argsort(names)
-        if self.G <= SMALL_GROUPS:  # a few groups: each distinct set joined in Python
-            sorted_names = [names[i] for i in order]
+        sorted_names = [names[i] for i in order]
+        if self.G <= SMALL_GROUPS:  # a few groups: the distinct sets found in Python
             rows = [tuple(row) for row in member[:, order].tolist()]
-            joined = {row: ";".join(n for n, bit in zip(sorted_names, row) if bit) for row in dict.fromkeys(rows)}
-            return np.array([joined[row] for row in rows], dtype=object)
+            distinct = {row: k for k, row in enumerate(dict.fromkeys(rows))}
+            sets = [";".join(n for n, bit in zip(sorted_names, row) if bit) for row in distinct]
+            return factor_set_column(np.array([distinct[row] for row in rows], dtype=np.int64), sets)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words
         words = np.zeros((self.G, width), dtype=np.uint8)
@@ -574,8 +592,5 @@ class _Engine:
             uniq, inverse = packed[np.unique(codes, return_index=True)[1]], codes
         else:
             uniq, inverse = np.unique(packed, axis=0, return_inverse=True)
-        sorted_names = [names[i] for i in order]
-        joined = np.array([";".join(n for n, bit in zip(sorted_names, np.unpackbits(row)[: len(names)]) if bit)
-                           for row in uniq], dtype=object)
-        return joined[inverse.ravel()]
-
+        sets = [";".join(n for n, bit in zip(sorted_names, np.unpackbits(row)[: len(names)]) if bit) for row in uniq]
+        return factor_set_column(inverse.ravel(), sets)

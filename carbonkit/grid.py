@@ -25,17 +25,21 @@ def level_of(factor: Factor) -> str:
     return "province" if key.isdigit() else "grid"
 
 
-def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, np.ndarray]:
+def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, pd.arrays.IntegerArray]:
     """Per group, the level (province / grid / national, None where no grid factor) and the data year
-    (None for a factor valid for any year) of the grid factors ``ids`` (factor id per group, '' for none)."""
+    (``Int64``, missing for a factor valid for any year or no factor) of the grid factors ``ids`` (factor id
+    per group, '' for none)."""
     level = np.full(len(ids), None, dtype=object)
-    year = np.full(len(ids), None, dtype=object)
+    year = np.zeros(len(ids), dtype=np.int64)
+    no_year = np.ones(len(ids), dtype=bool)
     for fid in set(ids) - {""}:
         sel = ids == fid
         factor = factors[fid]
         level[sel] = level_of(factor)
-        year[sel] = None if factor.year is None else int(factor.year)
-    return level, year
+        if factor.year is not None:
+            year[sel] = int(factor.year)
+            no_year[sel] = False
+    return level, pd.arrays.IntegerArray(year, no_year)
 
 
 SMALL = 64  # up to this many enterprise-periods, blank regions are found in Python (pandas' hashing costs more)

@@ -109,10 +109,12 @@ def _one(target: np.ndarray, i: int, cols: dict, name: str, to: str, expected: s
 
 
 def _trace(engine, rows: np.ndarray, which: int) -> None:
-    for i in np.flatnonzero(rows):
-        factor = engine.measured.factors.get(i, (None, None))[which]
+    """Trace the measured factor (0: NCV, 1: carbon content) of each row in ``rows`` (row indices) that gives one."""
+    n = len(engine.a.item)
+    for i in rows:
+        factor = engine.measured.factors.get(int(i), (None, None))[which]
         if factor is not None:
-            engine._trace_rows(np.arange(len(rows)) == i, [factor])
+            engine._trace_rows(np.arange(n) == i, [factor])
 
 
 def apply_energy(engine, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -127,22 +129,27 @@ def apply_energy(engine, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     lhv = engine.release.constant("kgce_lhv")
     kgce_kj = lhv.value * multiplier(lhv.unit, "kJ/kgce")
     engine._trace_rows(has, [lhv])
-    _trace(engine, has, 0)
+    _trace(engine, np.flatnonzero(has), 0)
     return np.where(has, m.ncv_kj / kgce_kj * multiplier("kgce", "tce"), coef)
 
 
 def apply_co2(engine, ef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Fuel CO2 factor [tCO2 per unit] = NCV × CC × OF with the measured NCV and/or CC where given, the rest
-    (and the oxidation rate OF) from the release's fuel parameters."""
+    (and the oxidation rate OF) from the release's fuel parameters.
+
+    ``ef``: the release's factor on ``rows`` (row indices, ascending); the result is on the same rows.
+    """
     m = engine.measured
     if not m.any:
         return ef
-    has = rows & (np.isfinite(m.ncv_kj) | np.isfinite(m.cc_tco2_per_kj))
+    has = np.isfinite(m.ncv_kj[rows]) | np.isfinite(m.cc_tco2_per_kj[rows])
     if not has.any():
         return ef
     out = ef.copy()
-    for idx in np.unique(engine.a.item[has]):
-        sel = has & (engine.a.item == idx)
+    items = engine.a.item[rows]
+    for idx in np.unique(items[has]):
+        at = has & (items == idx)  # places among ``rows``
+        sel = rows[at]
         item = engine.vocab.items[idx]
         row = engine.release.lookup("fuel_parameters", item.factor_key)
         if row is None:
@@ -152,6 +159,6 @@ def apply_co2(engine, ef: np.ndarray, rows: np.ndarray) -> np.ndarray:
         ncv = np.where(np.isfinite(m.ncv_kj[sel]), m.ncv_kj[sel], row.value * multiplier(row.unit, f"kJ/{item.unit}"))
         cc_default = extra["carbon_content"] * multiplier(extra["carbon_content_unit"], "tCO2/kJ")
         cc = np.where(np.isfinite(m.cc_tco2_per_kj[sel]), m.cc_tco2_per_kj[sel], cc_default)
-        out[sel] = ncv * cc * extra["oxidation"]
-    _trace(engine, has, 1)
+        out[at] = ncv * cc * extra["oxidation"]
+    _trace(engine, rows[has], 1)
     return out

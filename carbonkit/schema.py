@@ -21,12 +21,13 @@ CSV file, the row of a Parquet dataset in file order) and ``source`` the file it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.errors import Problem
@@ -108,31 +109,34 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     ``columns``: name -> values of length ``rows`` (numpy arrays, or pandas arrays already typed);
     a schema column not given is all missing, a column not in the schema is left out. Returns None where
     this pandas does not give ``"str"`` as its string dtype or cannot build a frame from its blocks
-    (pandas < 3), or for a missing factor set: the caller then takes the public way.
+    (pandas < 3), or for factor sets that are not all texts: the caller then takes the public way.
     """
     try:
         from pandas.api.internals import create_dataframe_from_blocks
     except ImportError:  # pandas < 3
         return None
     text = _text_dtype()
-    factor_ids = columns.get("factor_ids")
-    sets = tuple(sorted(set(factor_ids.tolist()))) if factor_ids is not None else (None,)
-    if text is None or not all(isinstance(c, str) for c in sets):
-        return None
     schema = _summary_schema()
     missing = np.full(rows, None, dtype=object)
     given = {name: columns.get(name, missing) for name in schema}
+    factor_ids = given["factor_ids"]
+    if not isinstance(factor_ids, pd.Categorical):
+        if text is None or not all(isinstance(v, str) for v in factor_ids.tolist()):
+            return None
+        sets, codes = np.unique(np.asarray(factor_ids, dtype=object), return_inverse=True)
+        given["factor_ids"] = factor_set_column(codes, sets.tolist())
+    if text is None:
+        return None
     arrays = _texts(given, rows, text)
-    codes = np.searchsorted(np.asarray(sets, dtype=object), factor_ids)
-    arrays["factor_ids"] = pd.Categorical.from_codes(codes, dtype=_categories(sets))
     floats, float_places, ints, int_places = _layout()
     blocks: list[tuple[Any, np.ndarray]] = [
         (np.array([given[name] for name in floats], dtype=np.float64).reshape(len(floats), rows), float_places),
         (np.array([given[name] for name in ints], dtype=np.int64).reshape(len(ints), rows), int_places)]
     for j, (name, dtype) in enumerate(schema.items()):
-        if dtype not in ("float64", "int64"):
-            blocks.append((arrays[name] if name in arrays else _nullable_int(given[name]) if dtype == "Int64" else given[name],
-                           np.array([j])))
+        if dtype in ("float64", "int64"):
+            continue
+        values = arrays.get(name, given[name])
+        blocks.append((pd.array(values, dtype="Int64") if isinstance(values, np.ndarray) else values, np.array([j])))
     return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(rows), columns=_column_index())
 
 
@@ -147,21 +151,21 @@ def _texts(given: Mapping[str, Any], rows: int, text: pd.StringDtype) -> dict[st
     return {name: texts[k * rows:(k + 1) * rows] for k, name in enumerate(pending)}
 
 
+def factor_set_column(codes: npt.NDArray[np.integer[Any]], sets: Sequence[str]) -> pd.Categorical:
+    """The ``factor_ids`` column from each row's index in ``sets`` (the distinct ';'-joined factor sets):
+    exactly ``astype("str").astype("category")`` of the joined texts (categories sorted), without
+    writing a text per row (a province's 10^5 rows hold a few dozen sets of ~450 characters)."""
+    order = sorted(range(len(sets)), key=sets.__getitem__)
+    rank = np.empty(len(sets), dtype=np.int64)
+    rank[order] = np.arange(len(sets))
+    return pd.Categorical.from_codes(rank[codes], dtype=_categories(tuple(sets[i] for i in order)))
+
+
 @lru_cache(maxsize=256)
 def _categories(sets: tuple[str, ...]) -> pd.CategoricalDtype:
     """The dtype ``astype("category")`` gives texts of these distinct values (sorted): built once per factor
     set (a province has a few dozen), as its checks cost more than a few rows."""
     return pd.CategoricalDtype(pd.Index(list(sets), dtype=_text_dtype()), ordered=False)
-
-
-def _nullable_int(values: Any) -> Any:
-    """``values`` (Python integers and None) as ``Int64``, built from its data and mask when they are that."""
-    items = values.tolist()
-    mask = [v is None for v in items]
-    if all(m or (isinstance(v, int) and not isinstance(v, bool)) for v, m in zip(items, mask)):
-        return pd.arrays.IntegerArray(np.array([0 if m else v for v, m in zip(items, mask)], dtype=np.int64),
-                                      np.array(mask, dtype=bool))
-    return pd.array(values, dtype="Int64")
 
 
 def problems_schema() -> dict[str, object]:
