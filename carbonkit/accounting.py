@@ -6,9 +6,10 @@ arrays, summed per (enterprise, period) with ``np.bincount``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import PurePath
+from functools import cache, partial
+from pathlib import Path, PurePath
 from types import SimpleNamespace
 from typing import Any, Literal
 
@@ -17,6 +18,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from carbonkit import emissions, energy, grid, measured
+from carbonkit.emissions import EmissionFactor
+from carbonkit.energy import Coefficient
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
@@ -25,7 +28,7 @@ from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
 from carbonkit.schema import conform, factor_set_column, summary_schema, typed_summary
 from carbonkit.units import multiplier
-from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
+from carbonkit.vocabulary import FLOWS, Item, Vocabulary, vocabulary
 from carbonkit.water import water_columns
 
 CONSUMPTION, FEEDSTOCK, EXPORT = (FLOWS.index(f) for f in ("consumption", "feedstock", "export"))
@@ -77,17 +80,18 @@ class AccountingResult:
         """The factors used, one row each, with value, unit, status and source."""
         return pd.DataFrame(self.factor_records())
 
-    def factor_records(self) -> list[dict]:
+    def factor_records(self) -> list[dict[str, Any]]:
+        """The factors used, one dict each (NaN as None)."""
         return [_clean(f.to_dict()) for f in self.used]
 
-    def record(self, enterprise: str, period: str) -> dict:
+    def record(self, enterprise: str, period: str) -> dict[str, Any]:
         """One summary row as a dict (NaN as None)."""
         hit = self.summary[(self.summary["enterprise"] == enterprise) & (self.summary["period"] == str(period))]
         if hit.empty:
             raise KeyError(f"no result for enterprise {enterprise}, period {period}")
         return _clean(hit.iloc[0].to_dict())
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """Summary rows as dicts of plain Python values (NaN as None), ready for JSON."""
         columns = {name: self.summary[name].tolist() for name in self.summary.columns}  # plain Python values
         return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(self.summary))]
@@ -98,15 +102,17 @@ class AccountingResult:
         return [f for f in self.used if f.status == "unverified"]
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
+    """``v`` with NaN and NA as None."""
     return None if (isinstance(v, float) and v != v) or v is pd.NA else v
 
 
-def _clean(record: dict) -> dict:
+def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
+    """A record of plain Python values (numpy scalars unwrapped, NaN as None)."""
     return {k: _plain(v.item() if isinstance(v, np.generic) else v) for k, v in record.items()}
 
 
-def _refuse_infinite(columns: dict[str, np.ndarray], row_groups: np.ndarray, problems: Collector) -> None:
+def _refuse_infinite(columns: Mapping[str, Any], row_groups: np.ndarray, problems: Collector) -> None:
     """A figure that overflowed to +-inf (a value added of 1e-320, an enthalpy of 1e300 [kJ/kg]) is a problem
     naming the enterprise-period's rows and the figure, never a result (NaN stays: "not available").
 
@@ -130,7 +136,7 @@ def _refuse_infinite(columns: dict[str, np.ndarray], row_groups: np.ndarray, pro
 def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     """Per-item properties as arrays indexed like vocab.items (plus a trailing entry for unknown = -1)."""
     items = vocab.items
-    def of(test) -> np.ndarray:
+    def of(test: Callable[[Item], object]) -> np.ndarray:
         return np.array([bool(test(it)) for it in items] + [False])
 
     return {
@@ -145,13 +151,13 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
 SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and years are found in Python
 
 
-def _in_order(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _in_order(out: dict[str, Any]) -> dict[str, Any]:
     """The summary's columns in the published order (:func:`carbonkit.schema.summary_schema`), then any other."""
     order = summary_schema()
     return {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
 
 
-def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
+def _summary_frame(out: dict[str, Any]) -> pd.DataFrame:
     """The summary table, in the published schema, from its columns (in order).
 
     A few rows: each column built in its dtype at once (:func:`carbonkit.schema.typed_summary`; the
@@ -170,24 +176,25 @@ def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
 def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
     """The columns of ``frame`` as arrays (numpy or pandas), without building a Series for each."""
     try:
-        return dict(zip(frame.columns, frame._iter_column_arrays()))
+        return dict(zip(frame.columns, frame._iter_column_arrays()))  # type: ignore[operator]  # pandas' own iterator
     except AttributeError:  # another pandas: the public way
         return {c: frame[c].array for c in frame.columns}
 
 
-def to_frame(data) -> pd.DataFrame:
+def to_frame(data: pd.DataFrame | str | PurePath | Mapping[str, Any] | EnterprisePeriod
+             | Iterable[Mapping[str, Any] | EnterprisePeriod]) -> pd.DataFrame:
     """The long table from a DataFrame, a document (dict or model), a list of documents, or a file path
     (.csv, .json, .jsonl)."""
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, (str, PurePath)):
-        return read_activities(data)
+        return read_activities(Path(data))
     if isinstance(data, (dict, EnterprisePeriod)):
-        data = [data]
-    return documents_to_frame(list(data))
+        return documents_to_frame([data])
+    return documents_to_frame(list(data))  # type: ignore[arg-type]  # documents: dicts or models
 
 
-def account(data, release: Release | str | None = None, options: AccountingOptions | dict | None = None,
+def account(data: Any, release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None,
             errors: Literal["raise", "collect"] = "raise") -> AccountingResult:
     """Account energy [tce], water [m3] and CO2 [tCO2] with intensities per enterprise and period.
 
@@ -199,7 +206,8 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     """
     if errors == "collect":
         from carbonkit.collect import account_collecting
-        return account_collecting(data, release, options)
+        collected: AccountingResult = account_collecting(data, release, options)  # type: ignore[no-untyped-call]
+        return collected
     if not isinstance(release, Release):
         release = load_release(release)
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
@@ -267,15 +275,18 @@ class _Engine:
             self.factor_objs[factor.id] = factor
         return self.fids[factor.id]
 
-    def _trace_rows(self, mask: np.ndarray, factors) -> None:
+    def _trace_rows(self, mask: np.ndarray, factors: Iterable[Factor]) -> None:
+        """Mark ``factors`` on the groups of the rows in ``mask``."""
         for f in factors:
             self.trace.append((self.a.group[mask], np.full(int(mask.sum()), self._fid(f))))
 
-    def _missing(self, mask: np.ndarray, field_name: str, message) -> None:
+    def _missing(self, mask: np.ndarray, field_name: str, message: str) -> None:
+        """A missing-factor problem on the rows in ``mask`` (a mask or row indices)."""
         self.problems.add(mask, "factor_missing", field_name, message,
                           "a factor in the release, or your own table (--factors / Release.with_table)", kind=MissingFactor)
 
-    def per_item(self, resolve, mask: np.ndarray, what: str, rows: np.ndarray | None = None) -> np.ndarray:
+    def per_item(self, resolve: Callable[[Item], Coefficient | EmissionFactor | None], mask: np.ndarray, what: str,
+                 rows: np.ndarray | None = None) -> np.ndarray:
         """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none).
 
         Items are resolved in ascending order; the rows take their value through one table look-up.
@@ -297,9 +308,9 @@ class _Engine:
             codes[int(idx)] = [self._fid(f) for f in found.factors]
         if codes:
             self.item_trace.append((mask, codes))
+        values: np.ndarray = table[item[rows]] if rows is not None else table[item]
         if rows is not None:
-            return table[item[rows]]
-        values = table[item]
+            return values
         values[~mask] = 0.0
         return values
 
@@ -308,17 +319,18 @@ class _Engine:
         if self._py is None:
             provinces = np.asarray(self.gcols["province"])
             if len(provinces) <= SMALL_GROUPS:  # in Python: pandas' hashing costs more for a few groups
-                codes: dict = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
+                codes: dict[str | None, int] = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
                 prov = np.array([codes.setdefault(p if isinstance(p, str) else None, len(codes)) for p in provinces],
                                 dtype=np.int64)
-                names = [np.nan if p is None else p for p in codes]
+                names: Any = [np.nan if p is None else p for p in codes]
             else:
                 prov, names = pd.factorize(provinces, use_na_sentinel=False)
             years = np.asarray(self.gcols["year"])
             self._py = (prov * (int(years.max(initial=0)) + 1) + years, np.asarray(names, dtype=object), years)
         return self._py
 
-    def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def per_group(self, resolve: Callable[[str, int], Coefficient | EmissionFactor | None], groups: np.ndarray, what: str,
+                  rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``.
 
         Returns the value per group (0 where not needed or missing) and the id of its first factor.
@@ -352,7 +364,7 @@ class _Engine:
     def run(self) -> dict[str, np.ndarray]:
         """The summary's columns, in the published order."""
         m = self._masks()
-        out: dict[str, np.ndarray] = {c: self.gcols[c] for c in ("enterprise", "period", "year", "region",
+        out: dict[str, Any] = {c: self.gcols[c] for c in ("enterprise", "period", "year", "region",
                                                                    "industry", "park", "name")}  # typed already
         out["release"] = np.full(self.G, self.release.name, dtype=object)
         out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
@@ -362,7 +374,7 @@ class _Engine:
         del m  # the row classes: free before the economics and the summary
         factor_ids = self._factor_ids()  # every factor is traced by now
         self._economics(out)
-        self.a = None  # done with the rows: let them go before the intensities and the summary (peak memory)
+        del self.a  # done with the rows: let them go before the intensities and the summary (peak memory)
         add_intensities(out)
         for scope in ("location", "market"):
             out[f"grid_factor_{scope}"] = self.grid_ids[scope]
@@ -392,7 +404,7 @@ class _Engine:
             return np.zeros(self.G)  # np.bincount of nothing gives integers
         return np.bincount(self.a.group[rows], weights=weights, minlength=self.G)
 
-    def _energy(self, out: dict, m: SimpleNamespace) -> None:
+    def _energy(self, out: dict[str, Any], m: SimpleNamespace) -> None:
         """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export.
 
         The exclusions are sums over the rows they keep, not differences, so nothing cancels: the
@@ -442,7 +454,7 @@ class _Engine:
         tce[feed], tce[ren] = kept_feed, kept_ren
         tce[export] = -tce[export]
 
-    def _co2(self, out: dict, m: SimpleNamespace) -> None:
+    def _co2(self, out: dict[str, Any], m: SimpleNamespace) -> None:
         """CO2 [tCO2] of fuel combustion, grid electricity (location- and market-based) and heat."""
         a, rel, opt = self.a, self.release, self.options
         combustion = m.fuel & ~m.feed
@@ -463,10 +475,8 @@ class _Engine:
             rows = self.tables[table][a.item]
             idx = np.flatnonzero(rows)
             groups = m.has_elec & (np.bincount(a.group[idx], minlength=self.G) > 0)
-            factor, ids = self.per_group(
-                lambda p, y, purpose=purpose: emissions.grid_emission_factor(
-                    rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
-                groups, f"grid emission factor ({purpose})", rows)
+            factor, ids = self.per_group(partial(self._grid_factor, purpose=purpose), groups,
+                                         f"grid emission factor ({purpose})", rows)
             out[f"co2_electricity_{scope}_tco2"] = self.subset_sum(idx, self.signed(a.amount[idx], m.export[idx])) * factor
             del rows, idx
             self.grid_ids[scope] = ids
@@ -474,6 +484,11 @@ class _Engine:
         for scope in ("location", "market"):
             out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
             out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
+
+    def _grid_factor(self, province: str, year: int, purpose: str) -> EmissionFactor | None:
+        """The grid emission factor [tCO2/kWh] of ``purpose`` for a province and year, by the run's options."""
+        return emissions.grid_emission_factor(self.release, province, year, purpose, level=self.options.grid_level,
+                                              year_fallback=self.options.year_fallback)
 
     def _heat_co2(self, m: SimpleNamespace) -> np.ndarray:
         """CO2 of heat and steam bought [tCO2]: heat [MJ], steam at (enthalpy − feedwater) × mass."""
@@ -487,9 +502,10 @@ class _Engine:
         if m.steam.any():
             hfw = emissions.feedwater_enthalpy(rel)
             steam_row = rel.lookup("standard_coal", "steam")
-            default_h = dict(steam_row.extra).get("lhv") if steam_row is not None else None
+            steam_extra = dict(steam_row.extra) if steam_row is not None else {}
+            default_h = steam_extra.get("lhv")
             if default_h is not None:
-                default_h *= multiplier(dict(steam_row.extra)["lhv_unit"], "kJ/kg")
+                default_h *= multiplier(steam_extra["lhv_unit"], "kJ/kg")
             missing_h = m.steam & ~m.steam_h
             if missing_h.any() and default_h is None:
                 self._missing(missing_h, "enthalpy", "no enthalpy given and the release has no default steam heat")
@@ -501,7 +517,7 @@ class _Engine:
         values = self.signed(heat_mj, m.export[rows]) * ef_heat
         return np.bincount(a.group[rows], weights=values, minlength=self.G)
 
-    def _economics(self, out: dict) -> None:
+    def _economics(self, out: dict[str, Any]) -> None:
         a, vocab = self.a, self.vocab
         econ = self.kind == ECONOMIC
         idx = {name: vocab.index[name] for name in (*ECONOMIC_COLUMNS, "value_added_comparable", "va_price_index")}
@@ -559,9 +575,9 @@ class _Engine:
             slot[items] = np.arange(len(items))
             rows = np.flatnonzero(mask)
             width = len(items) + 1  # the last column: rows of items without a factor
-            has = np.zeros(self.G * width, dtype=bool)
-            has[self.a.group[rows] * width + slot[self.a.item[rows]]] = True
-            has = has.reshape(self.G, width)
+            flat = np.zeros(self.G * width, dtype=bool)
+            flat[self.a.group[rows] * width + slot[self.a.item[rows]]] = True
+            has = flat.reshape(self.G, width)
             for j, idx in enumerate(items):
                 for code in codes[idx]:
                     member[:, code] |= has[:, j]
@@ -587,6 +603,8 @@ class _Engine:
         words = np.zeros((self.G, width), dtype=np.uint8)
         words[:, : packed.shape[1]] = packed
         words = words.view(np.uint64)
+        uniq: np.ndarray
+        inverse: np.ndarray
         if words.shape[1] == 1:  # up to 64 factors: one integer per group
             codes, first = pd.factorize(words[:, 0])
             uniq, inverse = packed[np.unique(codes, return_index=True)[1]], codes

@@ -63,4 +63,5 @@ def power_coal_rate(release: Release, province: str, year: int, override: float 
 
 def steam_heat_mj(mass: np.ndarray, enthalpy: np.ndarray, mass_unit: str) -> np.ndarray:
     """Heat of steam [MJ] = mass × enthalpy, mass in ``mass_unit`` and enthalpy in [kJ/kg]."""
-    return mass * enthalpy * multiplier(f"{mass_unit} * kJ/kg", "MJ")
+    heat: np.ndarray = mass * enthalpy * multiplier(f"{mass_unit} * kJ/kg", "MJ")
+    return heat

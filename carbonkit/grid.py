@@ -49,7 +49,7 @@ def _blank(region: object) -> bool:
     """A region that is missing (None, NaN, NA) or blank text."""
     if isinstance(region, str):
         return region.strip() == ""
-    return bool(pd.isna(region)) or str(region).strip() == ""
+    return bool(pd.isna(region)) or str(region).strip() == ""  # type: ignore[call-overload]  # a scalar
 
 
 def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
@@ -58,13 +58,15 @@ def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.
     ``regions``: the region per enterprise-period; ``group``: the enterprise-period of each row.
     """
     if len(regions) <= SMALL:
-        return electricity_rows & np.array([_blank(r) for r in regions], dtype=bool)[group]
-    codes, uniques = pd.factorize(pd.Series(regions, dtype=object), use_na_sentinel=True)  # few distinct regions
-    blank_unique = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)  # last: missing (-1)
-    return electricity_rows & blank_unique[codes][group]
+        blank = np.array([_blank(r) for r in regions], dtype=bool)
+    else:
+        codes, uniques = pd.factorize(pd.Series(regions, dtype=object), use_na_sentinel=True)  # few distinct regions
+        blank = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)[codes]  # last: missing (-1)
+    rows: np.ndarray = electricity_rows & blank[group]
+    return rows
 
 
-def grid_used(summary) -> str:
+def grid_used(summary: pd.DataFrame) -> str:
     """One phrase naming the level and data year of the location-based grid factors in a summary:
     ``of province level, data year 2023`` (each distinct pair, with how many results use it when several)."""
     if "grid_level_location" not in summary.columns:
@@ -73,6 +75,6 @@ def grid_used(summary) -> str:
     if pairs.empty:
         return "(no grid electricity)"
     counts = pairs.astype(str).value_counts(sort=False)
-    parts = [f"{level} level, data year {year if year != 'None' else 'any'}" + (f" ({n} results)" if len(counts) > 1 else "")
-             for (level, year), n in counts.items()]
+    parts = [f"{key[0]} level, data year {key[1] if key[1] != 'None' else 'any'}" + (f" ({n} results)" if len(counts) > 1 else "")
+             for key, n in counts.items() if isinstance(key, tuple)]  # (level, year), both as text
     return "of " + "; ".join(parts)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +34,7 @@ from carbonkit.errors import Problem
 from carbonkit.intensity import INTENSITY_COLUMNS
 from carbonkit.vocabulary import vocabulary
 
-TEXT = "str"
+TEXT: Final = "str"
 TEXT_COLUMNS = ("enterprise", "period", "region", "industry", "park", "name", "release", "price_basis",
                 "product_unit", "grid_factor_location", "grid_level_location", "grid_factor_market",
                 "grid_level_market", "credit_code_check")
@@ -137,7 +137,8 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
             continue
         values = arrays.get(name, given[name])
         blocks.append((pd.array(values, dtype="Int64") if isinstance(values, np.ndarray) else values, np.array([j])))
-    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(rows), columns=_column_index())
+    frame: pd.DataFrame = create_dataframe_from_blocks(blocks, index=pd.RangeIndex(rows), columns=_column_index())
+    return frame
 
 
 def _texts(given: Mapping[str, Any], rows: int, text: pd.StringDtype) -> dict[str, Any]:
@@ -146,7 +147,7 @@ def _texts(given: Mapping[str, Any], rows: int, text: pd.StringDtype) -> dict[st
                if dtype == TEXT and (isinstance(given[name], np.ndarray) or given[name].dtype != text)]
     if not pending:
         return {}
-    texts = text.construct_array_type()._from_sequence(
+    texts = text.construct_array_type()._from_sequence(  # type: ignore[attr-defined]  # the string array's own constructor
         np.concatenate([np.asarray(given[name], dtype=object) for name in pending]), dtype=text)
     return {name: texts[k * rows:(k + 1) * rows] for k, name in enumerate(pending)}
 
@@ -183,25 +184,27 @@ def conform(frame: pd.DataFrame, schema: dict[str, object] | None = None) -> pd.
             if have != dtype:                                                    # look-up costs ~30 us
                 out[name] = _cast(out[name], dtype)
         return out
-    out = {}
+    columns: dict[str, pd.Series] = {}
     for name, dtype in schema.items():
         values = frame[name] if name in frame.columns else pd.Series(np.full(len(frame), None, dtype=object),
                                                                       index=frame.index)
-        out[name] = values if values.dtype == dtype else _cast(values, dtype)
-    return pd.DataFrame(out, index=frame.index)
+        columns[name] = values if values.dtype == dtype else _cast(values, dtype)
+    return pd.DataFrame(columns, index=frame.index)
 
 
-def _cast(values: pd.Series, dtype) -> pd.Series:
+def _cast(values: pd.Series, dtype: Any) -> pd.Series:
+    """``values`` as ``dtype`` (a dtype of the schema), exactly: integers to float64, None to NaN."""
     if dtype == "float64":
         return pd.to_numeric(values, errors="raise").astype("float64")
     if dtype == "category":
         return values.astype(TEXT).astype("category")
     if dtype == TEXT:
         return values.astype(object).where(values.notna(), None).astype(TEXT)
-    return values.astype(dtype)
+    cast: pd.Series = values.astype(dtype)
+    return cast
 
 
-def problems_frame(problems: list[Problem], source=None) -> pd.DataFrame:
+def problems_frame(problems: list[Problem], source: str | Sequence[str | None] | None = None) -> pd.DataFrame:
     """Problems as a frame of :func:`problems_schema`; ``source`` (one name, or one per problem) fills the
     ``source`` column."""
     records = [p.to_dict() for p in problems]

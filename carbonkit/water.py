@@ -10,13 +10,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from carbonkit.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from carbonkit.accounting import _Engine
 
-def water_columns(engine) -> dict[str, np.ndarray]:
-    """Water columns per group from the engine's validated rows."""
+
+def water_columns(engine: _Engine) -> dict[str, np.ndarray]:
+    """Water columns per group from the engine's validated rows: volumes [m3] by source and class, the
+    non-conventional share and the reuse rate [-] (NaN where there is no water)."""
     a = engine.a
     vocab = vocabulary()
     out: dict[str, np.ndarray] = {}
