@@ -203,6 +203,28 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     ``errors="collect"`` the problems come back as ``result.problems`` (a frame of
     :func:`carbonkit.schema.problems_schema`; ``row`` and ``source`` are those of the input rows) and the
     caller refuses the run. The summary always has the columns and dtypes of :func:`carbonkit.summary_schema`.
+
+    Energy by the equivalent value (当量值, GB/T 2589-2020) and the equal value (等价值, electricity at the
+    coal rate of power supply); CO2 of fuel combustion, grid electricity (location- and market-based)
+    and heat (GB/T 32150-2015); water withdrawal (GB/T 18820); intensities per value added.
+
+    Parameters
+    ----------
+    data : DataFrame, str, path, dict, EnterprisePeriod or list of documents
+        The activity rows: ``enterprise``, ``period``, ``item``, ``amount`` (in ``unit``), ``flow``,
+        ``region``, ...; or a file (.csv, .json, .jsonl, .xlsx, .parquet) or documents.
+    release : Release, str or None
+        The factor release, or its name; None: the default release.
+    options : AccountingOptions, dict or None
+        The choices of the run (grid factor purpose and level, year fallback, coal rate [kgce/kWh]).
+    errors : {"raise", "collect"}
+        Raise :class:`~carbonkit.errors.InvalidInput` on bad input, or return the problems.
+
+    Returns
+    -------
+    AccountingResult
+        ``summary`` per (enterprise, period): energy [tce], electricity [kWh], water [m3], CO2 [tCO2],
+        economics [10^4 CNY], intensities (e.g. [tce/10^4 CNY]); ``used``: the factors it rests on.
     """
     if errors == "collect":
         from carbonkit.collect import account_collecting

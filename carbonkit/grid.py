@@ -26,9 +26,22 @@ def level_of(factor: Factor) -> str:
 
 
 def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, pd.arrays.IntegerArray]:
-    """Per group, the level (province / grid / national, None where no grid factor) and the data year
-    (``Int64``, missing for a factor valid for any year or no factor) of the grid factors ``ids`` (factor id
-    per group, '' for none)."""
+    """Per group, the level and the data year of the grid factor it used.
+
+    Parameters
+    ----------
+    ids : numpy.ndarray
+        The grid factor id per group ('' for none).
+    factors : dict of str to Factor
+        The factors used, by id.
+
+    Returns
+    -------
+    level : numpy.ndarray
+        ``province``, ``grid`` or ``national`` per group (None where no grid factor).
+    year : pandas.arrays.IntegerArray
+        The data year [a] (``Int64``; missing for a factor valid for any year, or no factor).
+    """
     level = np.full(len(ids), None, dtype=object)
     year = np.zeros(len(ids), dtype=np.int64)
     no_year = np.ones(len(ids), dtype=bool)
@@ -55,7 +68,19 @@ def _blank(region: object) -> bool:
 def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
     """Rows of grid electricity whose enterprise-period gives no region (blank or missing).
 
-    ``regions``: the region per enterprise-period; ``group``: the enterprise-period of each row.
+    Parameters
+    ----------
+    regions : numpy.ndarray
+        The region per enterprise-period (text, None or NaN).
+    group : numpy.ndarray
+        The enterprise-period of each row.
+    electricity_rows : numpy.ndarray
+        True for the rows of grid-delivered electricity.
+
+    Returns
+    -------
+    numpy.ndarray
+        True for the rows to refuse (``region_missing``).
     """
     if len(regions) <= SMALL:
         blank = np.array([_blank(r) for r in regions], dtype=bool)

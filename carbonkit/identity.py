@@ -112,7 +112,18 @@ SMALL = 64  # up to this many ids, each distinct one is checked in Python (panda
 
 
 def credit_code_statuses(ids: np.ndarray) -> np.ndarray:
-    """:func:`credit_code_status` per element, vectorised over the distinct ids (a province has 10^5 of them)."""
+    """:func:`credit_code_status` per element, vectorised over the distinct ids (a province has 10^5 of them).
+
+    Parameters
+    ----------
+    ids : numpy.ndarray or pandas array
+        Enterprise ids (text; None or NaN allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``valid``, ``check_failed`` (GB 32100-2015 check character) or ``""`` per id, as objects.
+    """
     if len(ids) <= SMALL:
         items = list(ids)
         status = {v: credit_code_status(v) for v in dict.fromkeys(items)}

@@ -72,7 +72,26 @@ def _given(value: object) -> bool:
 
 
 def read(frame: pd.DataFrame, acts: Activities, vocab: Vocabulary, problems: Collector) -> Measured:
-    """The measured values of ``frame`` (rows as validated into ``acts``); problems name row and field."""
+    """The measured values of ``frame`` (rows as validated into ``acts``); problems name row and field.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The activity rows, with any of ``ncv``, ``ncv_unit``, ``carbon_content``, ``carbon_content_unit``
+        and ``factor_source``.
+    acts : Activities
+        The same rows as validated (the item of each row).
+    vocab : Vocabulary
+        The items.
+    problems : Collector
+        Where a bad measured value is reported (row and field).
+
+    Returns
+    -------
+    Measured
+        Per row: NCV [kJ per the item's unit] and carbon content [tCO2/kJ] (NaN where not given), and
+        the trace factors (status ``unverified``).
+    """
     n = len(frame)
     if not any(c in frame.columns for c in COLUMNS):
         return none(n)

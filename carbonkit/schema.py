@@ -176,7 +176,20 @@ def problems_schema() -> dict[str, object]:
 
 def conform(frame: pd.DataFrame, schema: dict[str, object] | None = None) -> pd.DataFrame:
     """``frame`` with exactly the columns of ``schema`` (default :func:`summary_schema`), in order, cast to
-    their dtypes; a column it lacks is all missing. Casting is exact: integers to float64, None to NaN."""
+    their dtypes; a column it lacks is all missing. Casting is exact: integers to float64, None to NaN.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A summary (or problems) table.
+    schema : dict of str to dtype, optional
+        Column -> dtype, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame in the schema (no copy of the columns already in their dtype).
+    """
     schema = schema or summary_schema()
     if list(frame.columns) == list(schema):  # the usual case: cast the few columns that differ, copy nothing else
         out = frame.copy(deep=False)
