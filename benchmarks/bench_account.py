@@ -109,7 +109,8 @@ def naive_account(frame: pd.DataFrame, release, location_purpose: str = "average
 
 def cpu_seconds() -> float:
     """User + system CPU time of this process [s]: unlike wall time, not stretched by other processes' load
-    (the kernel's page zeroing counts as system time, so the cost of fresh memory stays in)."""
+    (the kernel's page zeroing counts as system time, so the cost of fresh memory stays in). Threads add up:
+    at 10 M rows it can exceed the wall time (Arrow's string conversions), so the aims stay on wall time."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
