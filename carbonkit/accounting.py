@@ -6,26 +6,29 @@ arrays, summed per (enterprise, period) with ``np.bincount``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import PurePath
+from functools import cache, partial
+from pathlib import Path, PurePath
 from types import SimpleNamespace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from carbonkit import emissions, energy, grid, measured
+from carbonkit.emissions import EmissionFactor
+from carbonkit.energy import Coefficient
 from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform, summary_schema
+from carbonkit.schema import conform, factor_set_column, summary_schema, typed_summary
 from carbonkit.units import multiplier
-from carbonkit.vocabulary import FLOWS, Vocabulary, vocabulary
+from carbonkit.vocabulary import FLOWS, Item, Vocabulary, vocabulary
 from carbonkit.water import water_columns
 
 CONSUMPTION, FEEDSTOCK, EXPORT = (FLOWS.index(f) for f in ("consumption", "feedstock", "export"))
@@ -77,17 +80,18 @@ class AccountingResult:
         """The factors used, one row each, with value, unit, status and source."""
         return pd.DataFrame(self.factor_records())
 
-    def factor_records(self) -> list[dict]:
+    def factor_records(self) -> list[dict[str, Any]]:
+        """The factors used, one dict each (NaN as None)."""
         return [_clean(f.to_dict()) for f in self.used]
 
-    def record(self, enterprise: str, period: str) -> dict:
+    def record(self, enterprise: str, period: str) -> dict[str, Any]:
         """One summary row as a dict (NaN as None)."""
         hit = self.summary[(self.summary["enterprise"] == enterprise) & (self.summary["period"] == str(period))]
         if hit.empty:
             raise KeyError(f"no result for enterprise {enterprise}, period {period}")
         return _clean(hit.iloc[0].to_dict())
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """Summary rows as dicts of plain Python values (NaN as None), ready for JSON."""
         columns = {name: self.summary[name].tolist() for name in self.summary.columns}  # plain Python values
         return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(self.summary))]
@@ -98,25 +102,33 @@ class AccountingResult:
         return [f for f in self.used if f.status == "unverified"]
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
+    """``v`` with NaN and NA as None."""
     return None if (isinstance(v, float) and v != v) or v is pd.NA else v
 
 
-def _clean(record: dict) -> dict:
+def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
+    """A record of plain Python values (numpy scalars unwrapped, NaN as None)."""
     return {k: _plain(v.item() if isinstance(v, np.generic) else v) for k, v in record.items()}
 
 
-def _refuse_infinite(summary: pd.DataFrame, row_groups: np.ndarray, problems: Collector) -> None:
+def _refuse_infinite(columns: Mapping[str, Any], row_groups: np.ndarray, problems: Collector) -> None:
     """A figure that overflowed to +-inf (a value added of 1e-320, an enthalpy of 1e300 [kJ/kg]) is a problem
     naming the enterprise-period's rows and the figure, never a result (NaN stays: "not available").
 
-    ``row_groups``: the enterprise-period (group) of each input row."""
-    numbers = summary.select_dtypes("number")
-    values = numbers.to_numpy(dtype=float)
-    bad = ~np.isfinite(values) & ~np.isnan(values)
-    for g, c in zip(*np.nonzero(bad)):
-        problems.add(row_groups == g, "not_finite", numbers.columns[c],
-                     f"{numbers.columns[c]} overflows (it is not a finite number) for this enterprise and period",
+    ``columns``: the summary's columns in order; ``row_groups``: the enterprise-period (group) of each
+    input row. Problems come group by group, each group's figures in column order. Each float column is
+    checked on its own (no stacked copy of the summary).
+    """
+    floats = [(j, name, values) for j, (name, values) in enumerate(columns.items())
+              if isinstance(values, np.ndarray) and values.dtype.kind == "f"]
+    if not floats or len(floats[0][2]) <= SMALL_GROUPS and not np.isinf(np.concatenate([v for *_, v in floats])).any():
+        return  # a few rows: one check of all figures at once
+    bad = [(j, name, np.flatnonzero(np.isinf(values))) for j, name, values in floats]
+    cells = sorted((int(g), j, name) for j, name, groups in bad for g in groups)
+    for g, _, name in cells:
+        problems.add(row_groups == g, "not_finite", name,
+                     f"{name} overflows (it is not a finite number) for this enterprise and period",
                      "amounts and value added within the range of real enterprises")
 
 
@@ -124,7 +136,7 @@ def _refuse_infinite(summary: pd.DataFrame, row_groups: np.ndarray, problems: Co
 def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
     """Per-item properties as arrays indexed like vocab.items (plus a trailing entry for unknown = -1)."""
     items = vocab.items
-    def of(test) -> np.ndarray:
+    def of(test: Callable[[Item], object]) -> np.ndarray:
         return np.array([bool(test(it)) for it in items] + [False])
 
     return {
@@ -139,43 +151,50 @@ def _item_arrays(vocab: Vocabulary) -> dict[str, np.ndarray]:
 SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and years are found in Python
 
 
-def _summary_frame(out: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The summary table from its columns, without copying them: ``copy=False`` keeps one block per
-    column instead of stacking the float columns into a new block (which would hold them twice).
+def _in_order(out: dict[str, Any]) -> dict[str, Any]:
+    """The summary's columns in the published order (:func:`carbonkit.schema.summary_schema`), then any other."""
+    order = summary_schema()
+    return {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
 
-    A few rows: the columns are typed as ``pd.DataFrame`` types them (``sanitize_array``) and put
-    together without its checks, which cost more than the rows (the property test of small reports
-    compares both ways).
+
+def _summary_frame(out: dict[str, Any]) -> pd.DataFrame:
+    """The summary table, in the published schema, from its columns (in order).
+
+    A few rows: each column built in its dtype at once (:func:`carbonkit.schema.typed_summary`; the
+    property test of small reports compares both ways). Else without copying the columns: ``copy=False``
+    keeps one block per column instead of stacking the float columns into a new block (which would hold
+    them twice), and :func:`~carbonkit.schema.conform` casts the few columns that differ.
     """
-    order = summary_schema()  # the published order, so conform() only casts the few columns that differ
-    out = {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
-    names = list(out)
-    if len(out[names[0]]) <= SMALL_GROUPS:
-        try:
-            from pandas.core.construction import sanitize_array
-
-            arrays = [sanitize_array(v, None) if isinstance(v, np.ndarray) and v.dtype == object else v
-                      for v in out.values()]
-            return pd.DataFrame._from_arrays(arrays, columns=pd.Index(names), index=pd.RangeIndex(len(arrays[0])),
-                                             verify_integrity=False)
-        except (ImportError, AttributeError, TypeError):  # another pandas: the public way
-            pass
-    return pd.DataFrame(out, copy=False)
+    rows = len(next(iter(out.values())))
+    if 0 < rows <= SMALL_GROUPS:
+        frame = typed_summary(out, rows)
+        if frame is not None:
+            return frame
+    return conform(pd.DataFrame(out, copy=False))
 
 
-def to_frame(data) -> pd.DataFrame:
+def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
+    """The columns of ``frame`` as arrays (numpy or pandas), without building a Series for each."""
+    try:
+        return dict(zip(frame.columns, frame._iter_column_arrays()))  # type: ignore[operator]  # pandas' own iterator
+    except AttributeError:  # another pandas: the public way
+        return {c: frame[c].array for c in frame.columns}
+
+
+def to_frame(data: pd.DataFrame | str | PurePath | Mapping[str, Any] | EnterprisePeriod
+             | Iterable[Mapping[str, Any] | EnterprisePeriod]) -> pd.DataFrame:
     """The long table from a DataFrame, a document (dict or model), a list of documents, or a file path
     (.csv, .json, .jsonl)."""
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, (str, PurePath)):
-        return read_activities(data)
+        return read_activities(Path(data))
     if isinstance(data, (dict, EnterprisePeriod)):
-        data = [data]
-    return documents_to_frame(list(data))
+        return documents_to_frame([data])
+    return documents_to_frame(list(data))  # type: ignore[arg-type]  # documents: dicts or models
 
 
-def account(data, release: Release | str | None = None, options: AccountingOptions | dict | None = None,
+def account(data: Any, release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None,
             errors: Literal["raise", "collect"] = "raise") -> AccountingResult:
     """Account energy [tce], water [m3] and CO2 [tCO2] with intensities per enterprise and period.
 
@@ -184,10 +203,33 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     ``errors="collect"`` the problems come back as ``result.problems`` (a frame of
     :func:`carbonkit.schema.problems_schema`; ``row`` and ``source`` are those of the input rows) and the
     caller refuses the run. The summary always has the columns and dtypes of :func:`carbonkit.summary_schema`.
+
+    Energy by the equivalent value (当量值, GB/T 2589-2020) and the equal value (等价值, electricity at the
+    coal rate of power supply); CO2 of fuel combustion, grid electricity (location- and market-based)
+    and heat (GB/T 32150-2015); water withdrawal (GB/T 18820); intensities per value added.
+
+    Parameters
+    ----------
+    data : DataFrame, str, path, dict, EnterprisePeriod or list of documents
+        The activity rows: ``enterprise``, ``period``, ``item``, ``amount`` (in ``unit``), ``flow``,
+        ``region``, ...; or a file (.csv, .json, .jsonl, .xlsx, .parquet) or documents.
+    release : Release, str or None
+        The factor release, or its name; None: the default release.
+    options : AccountingOptions, dict or None
+        The choices of the run (grid factor purpose and level, year fallback, coal rate [kgce/kWh]).
+    errors : {"raise", "collect"}
+        Raise :class:`~carbonkit.errors.InvalidInput` on bad input, or return the problems.
+
+    Returns
+    -------
+    AccountingResult
+        ``summary`` per (enterprise, period): energy [tce], electricity [kWh], water [m3], CO2 [tCO2],
+        economics [10^4 CNY], intensities (e.g. [tce/10^4 CNY]); ``used``: the factors it rests on.
     """
     if errors == "collect":
         from carbonkit.collect import account_collecting
-        return account_collecting(data, release, options)
+        collected: AccountingResult = account_collecting(data, release, options)  # type: ignore[no-untyped-call]
+        return collected
     if not isinstance(release, Release):
         release = load_release(release)
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
@@ -198,10 +240,11 @@ def account(data, release: Release | str | None = None, options: AccountingOptio
     engine.measured = measured.read(frame, acts, vocab, problems)
     row_groups = acts.group  # for naming the rows of a non-finite result (4 bytes a row)
     del acts  # the engine lets the rows go before it builds the summary
-    summary = engine.run()
-    _refuse_infinite(summary, row_groups, problems)
+    columns = engine.run()
+    _refuse_infinite(columns, row_groups, problems)
     problems.raise_if_any()
-    summary = conform(summary)
+    summary = _summary_frame(columns)
+    del columns
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 
 
@@ -221,6 +264,7 @@ class _Engine:
         self._py: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
+        self.gcols = _column_arrays(acts.groups)  # the groups' columns, each looked up once
 
     # --- helpers ---
     def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
@@ -235,14 +279,17 @@ class _Engine:
     def item_sums(self, items: list[int], weights: np.ndarray) -> np.ndarray:
         """Sum of ``weights`` per group and item, for the given item indices: shape (groups, len(items)).
 
-        One ``np.bincount`` over the rows of those items; each cell adds its rows in row order, as
-        :meth:`gsum` of the weights masked to one item would.
+        One ``np.bincount`` over the rows of those items (not the others); each cell adds its rows in row
+        order, as :meth:`gsum` of the weights masked to one item would.
         """
-        slot = np.full(len(self.vocab) + 1, len(items), dtype=np.int64)
+        slot = np.full(len(self.vocab) + 1, -1, dtype=np.int64)  # the trailing entry: unknown items (-1)
         slot[items] = np.arange(len(items))
-        k = len(items) + 1  # the last column collects every other row
-        cells = np.bincount(self.a.group * k + slot[self.a.item], weights=weights, minlength=self.G * k)
-        return cells.reshape(self.G, k)[:, :-1]
+        rows = np.flatnonzero((slot >= 0)[self.a.item])  # the rows of those items only, in row order
+        k = len(items)
+        cells = self.a.group[rows] * k
+        cells += slot[self.a.item[rows]]
+        sums = np.bincount(cells, weights=weights[rows], minlength=self.G * k)
+        return sums.astype(np.float64, copy=False).reshape(self.G, k)  # no rows: bincount gives integers
 
     def _fid(self, factor: Factor) -> int:
         if factor.id not in self.fids:
@@ -250,18 +297,22 @@ class _Engine:
             self.factor_objs[factor.id] = factor
         return self.fids[factor.id]
 
-    def _trace_rows(self, mask: np.ndarray, factors) -> None:
+    def _trace_rows(self, mask: np.ndarray, factors: Iterable[Factor]) -> None:
+        """Mark ``factors`` on the groups of the rows in ``mask``."""
         for f in factors:
             self.trace.append((self.a.group[mask], np.full(int(mask.sum()), self._fid(f))))
 
-    def _missing(self, mask: np.ndarray, field_name: str, message) -> None:
+    def _missing(self, mask: np.ndarray, field_name: str, message: str) -> None:
+        """A missing-factor problem on the rows in ``mask`` (a mask or row indices)."""
         self.problems.add(mask, "factor_missing", field_name, message,
                           "a factor in the release, or your own table (--factors / Release.with_table)", kind=MissingFactor)
 
-    def per_item(self, resolve, mask: np.ndarray, what: str) -> np.ndarray:
+    def per_item(self, resolve: Callable[[Item], Coefficient | EmissionFactor | None], mask: np.ndarray, what: str,
+                 rows: np.ndarray | None = None) -> np.ndarray:
         """Resolve a factor per distinct item among the rows in ``mask``; value per row (0 where none).
 
         Items are resolved in ascending order; the rows take their value through one table look-up.
+        ``rows``: the indices of ``mask``'s rows, to have the values on those rows only (no full-length array).
         """
         item = self.a.item
         present = np.zeros(len(self.vocab) + 1, dtype=bool)
@@ -279,27 +330,29 @@ class _Engine:
             codes[int(idx)] = [self._fid(f) for f in found.factors]
         if codes:
             self.item_trace.append((mask, codes))
-        values = table[item]
+        values: np.ndarray = table[item[rows]] if rows is not None else table[item]
+        if rows is not None:
+            return values
         values[~mask] = 0.0
         return values
 
     def _province_years(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per group a code of its (province, year), with the provinces and years of the codes."""
         if self._py is None:
-            gt = self.a.groups
-            provinces = gt["province"].to_numpy()
+            provinces = np.asarray(self.gcols["province"])
             if len(provinces) <= SMALL_GROUPS:  # in Python: pandas' hashing costs more for a few groups
-                codes: dict = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
+                codes: dict[str | None, int] = {}  # missing (None or NaN) as one entry, named NaN as pd.factorize names it
                 prov = np.array([codes.setdefault(p if isinstance(p, str) else None, len(codes)) for p in provinces],
                                 dtype=np.int64)
-                names = [np.nan if p is None else p for p in codes]
+                names: Any = [np.nan if p is None else p for p in codes]
             else:
                 prov, names = pd.factorize(provinces, use_na_sentinel=False)
-            years = gt["year"].to_numpy()
+            years = np.asarray(self.gcols["year"])
             self._py = (prov * (int(years.max(initial=0)) + 1) + years, np.asarray(names, dtype=object), years)
         return self._py
 
-    def per_group(self, resolve, groups: np.ndarray, what: str, rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def per_group(self, resolve: Callable[[str, int], Coefficient | EmissionFactor | None], groups: np.ndarray, what: str,
+                  rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``.
 
         Returns the value per group (0 where not needed or missing) and the id of its first factor.
@@ -330,11 +383,11 @@ class _Engine:
         return values, ids
 
     # --- the run ---
-    def run(self) -> pd.DataFrame:
+    def run(self) -> dict[str, np.ndarray]:
+        """The summary's columns, in the published order."""
         m = self._masks()
-        groups = self.a.groups
-        out: dict[str, np.ndarray] = {c: groups[c].array for c in ("enterprise", "period", "year", "region",
-                                                                      "industry", "park", "name")}  # typed already
+        out: dict[str, Any] = {c: self.gcols[c] for c in ("enterprise", "period", "year", "region",
+                                                                   "industry", "park", "name")}  # typed already
         out["release"] = np.full(self.G, self.release.name, dtype=object)
         out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
         self._energy(out, m)
@@ -343,13 +396,13 @@ class _Engine:
         del m  # the row classes: free before the economics and the summary
         factor_ids = self._factor_ids()  # every factor is traced by now
         self._economics(out)
-        self.a = None  # done with the rows: let them go before the intensities and the summary (peak memory)
+        del self.a  # done with the rows: let them go before the intensities and the summary (peak memory)
         add_intensities(out)
         for scope in ("location", "market"):
             out[f"grid_factor_{scope}"] = self.grid_ids[scope]
             out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(self.grid_ids[scope], self.factor_objs)
         out["factor_ids"] = factor_ids
-        return _summary_frame(out)
+        return _in_order(out)
 
     def _masks(self) -> SimpleNamespace:
         """The row classes the sums need, each from one look-up or comparison.
@@ -373,7 +426,7 @@ class _Engine:
             return np.zeros(self.G)  # np.bincount of nothing gives integers
         return np.bincount(self.a.group[rows], weights=weights, minlength=self.G)
 
-    def _energy(self, out: dict, m: SimpleNamespace) -> None:
+    def _energy(self, out: dict[str, Any], m: SimpleNamespace) -> None:
         """Energy [tce] by the equivalent value and the equal value, with feedstock, renewables and export.
 
         The exclusions are sums over the rows they keep, not differences, so nothing cancels: the
@@ -396,34 +449,45 @@ class _Engine:
         rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
                                  m.has_elec, "coal rate of power supply", m.elec)
         elec, feed, ren, export = (np.flatnonzero(x) for x in (m.elec, m.feed, m.ren, m.export))
-        for method in ("equivalent", "equal"):
-            if method == "equal":  # the equivalent sums are done: electricity at the coal rate, in place
-                tce[elec] = a.amount[elec] * rate[a.group[elec]]
-            signed = self.signed(tce, m.export)
-            out[f"energy_{method}_tce"] = self.gsum(signed)
-            out[f"feedstock_{method}_tce"] = self.subset_sum(feed, tce[feed])
-            out[f"renewable_electricity_{method}_tce"] = self.subset_sum(ren, tce[ren])
-            out[f"exported_{method}_tce"] = self.subset_sum(export, tce[export])
-            signed[feed] = 0.0
-            out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(signed)
-            signed[ren] = 0.0
-            out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(signed)
-            del signed
+        self._energy_sums(out, "equivalent", tce, feed, ren, export)
+        tce[elec] = a.amount[elec] * rate[a.group[elec]]  # equal value: electricity at the coal rate, in place
+        self._energy_sums(out, "equal", tce, feed, ren, export)
         out["electricity_kwh"] = self.subset_sum(elec, self.signed(a.amount[elec], m.export[elec]))
         out["renewable_electricity_kwh"] = self.subset_sum(ren, a.amount[ren])
 
-    def _co2(self, out: dict, m: SimpleNamespace) -> None:
+    def _energy_sums(self, out: dict[str, Any], method: str, tce: np.ndarray, feed: np.ndarray, ren: np.ndarray,
+                     export: np.ndarray) -> None:
+        """The energy columns [tce] of one method from ``tce`` per row, summed in place (no full-length copy).
+
+        The parts first (feedstock, renewable, exported rows), then the exports negated and every row
+        summed, then the feedstock rows set to 0 and summed, then the renewable rows. ``tce`` is left as
+        it was: the saved rows put back, the exports negated again (exact).
+        """
+        kept_feed, kept_ren = tce[feed], tce[ren]
+        out[f"feedstock_{method}_tce"] = self.subset_sum(feed, kept_feed)
+        out[f"renewable_electricity_{method}_tce"] = self.subset_sum(ren, kept_ren)
+        out[f"exported_{method}_tce"] = self.subset_sum(export, tce[export])
+        tce[export] = -tce[export]
+        out[f"energy_{method}_tce"] = self.gsum(tce)
+        tce[feed] = 0.0
+        out[f"energy_{method}_excl_feedstock_tce"] = self.gsum(tce)
+        tce[ren] = 0.0
+        out[f"energy_{method}_excl_feedstock_renewables_tce"] = self.gsum(tce)
+        tce[feed], tce[ren] = kept_feed, kept_ren
+        tce[export] = -tce[export]
+
+    def _co2(self, out: dict[str, Any], m: SimpleNamespace) -> None:
         """CO2 [tCO2] of fuel combustion, grid electricity (location- and market-based) and heat."""
         a, rel, opt = self.a, self.release, self.options
         combustion = m.fuel & ~m.feed
+        rows = np.flatnonzero(combustion)  # the factors on these rows only
         ef = measured.apply_co2(self, self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion,
-                                                    "fuel emission factor"), combustion)
-        rows = np.flatnonzero(combustion)  # ef is 0 outside them
-        out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef[rows])
+                                                    "fuel emission factor", rows), rows)
+        out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef)
         del ef, combustion
 
         grid_rows = self.tables["grid_delivered"][a.item] | self.tables["market_grid"][a.item]
-        no_region = grid.missing_region(a.groups["region"].to_numpy(), a.group, grid_rows)
+        no_region = grid.missing_region(np.asarray(self.gcols["region"]), a.group, grid_rows)
         self.problems.add(no_region, "region_missing", "region", grid.NO_REGION_MESSAGE, grid.NO_REGION_EXPECTED,
                           kind=MissingFactor)
         del grid_rows
@@ -433,10 +497,8 @@ class _Engine:
             rows = self.tables[table][a.item]
             idx = np.flatnonzero(rows)
             groups = m.has_elec & (np.bincount(a.group[idx], minlength=self.G) > 0)
-            factor, ids = self.per_group(
-                lambda p, y, purpose=purpose: emissions.grid_emission_factor(
-                    rel, p, y, purpose, level=opt.grid_level, year_fallback=opt.year_fallback),
-                groups, f"grid emission factor ({purpose})", rows)
+            factor, ids = self.per_group(partial(self._grid_factor, purpose=purpose), groups,
+                                         f"grid emission factor ({purpose})", rows)
             out[f"co2_electricity_{scope}_tco2"] = self.subset_sum(idx, self.signed(a.amount[idx], m.export[idx])) * factor
             del rows, idx
             self.grid_ids[scope] = ids
@@ -444,6 +506,11 @@ class _Engine:
         for scope in ("location", "market"):
             out[f"co2_scope2_{scope}_tco2"] = out[f"co2_electricity_{scope}_tco2"] + out["co2_heat_tco2"]
             out[f"co2_{scope}_tco2"] = out["co2_combustion_tco2"] + out[f"co2_scope2_{scope}_tco2"]
+
+    def _grid_factor(self, province: str, year: int, purpose: str) -> EmissionFactor | None:
+        """The grid emission factor [tCO2/kWh] of ``purpose`` for a province and year, by the run's options."""
+        return emissions.grid_emission_factor(self.release, province, year, purpose, level=self.options.grid_level,
+                                              year_fallback=self.options.year_fallback)
 
     def _heat_co2(self, m: SimpleNamespace) -> np.ndarray:
         """CO2 of heat and steam bought [tCO2]: heat [MJ], steam at (enthalpy − feedwater) × mass."""
@@ -457,9 +524,10 @@ class _Engine:
         if m.steam.any():
             hfw = emissions.feedwater_enthalpy(rel)
             steam_row = rel.lookup("standard_coal", "steam")
-            default_h = dict(steam_row.extra).get("lhv") if steam_row is not None else None
+            steam_extra = dict(steam_row.extra) if steam_row is not None else {}
+            default_h = steam_extra.get("lhv")
             if default_h is not None:
-                default_h *= multiplier(dict(steam_row.extra)["lhv_unit"], "kJ/kg")
+                default_h *= multiplier(steam_extra["lhv_unit"], "kJ/kg")
             missing_h = m.steam & ~m.steam_h
             if missing_h.any() and default_h is None:
                 self._missing(missing_h, "enthalpy", "no enthalpy given and the release has no default steam heat")
@@ -467,11 +535,11 @@ class _Engine:
             enthalpy = np.where(m.steam_h[rows], a.enthalpy[rows], default_h if default_h is not None else np.nan)
             heat_mj[steam] = energy.steam_heat_mj(amount[steam], enthalpy[steam] - hfw.value, "t")
             self._trace_rows(m.steam, hfw.factors)
-        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor")[rows]
+        ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor", rows)
         values = self.signed(heat_mj, m.export[rows]) * ef_heat
         return np.bincount(a.group[rows], weights=values, minlength=self.G)
 
-    def _economics(self, out: dict) -> None:
+    def _economics(self, out: dict[str, Any]) -> None:
         a, vocab = self.a, self.vocab
         econ = self.kind == ECONOMIC
         idx = {name: vocab.index[name] for name in (*ECONOMIC_COLUMNS, "value_added_comparable", "va_price_index")}
@@ -529,35 +597,40 @@ class _Engine:
             slot[items] = np.arange(len(items))
             rows = np.flatnonzero(mask)
             width = len(items) + 1  # the last column: rows of items without a factor
-            has = np.zeros(self.G * width, dtype=bool)
-            has[self.a.group[rows] * width + slot[self.a.item[rows]]] = True
-            has = has.reshape(self.G, width)
+            flat = np.zeros(self.G * width, dtype=bool)
+            flat[self.a.group[rows] * width + slot[self.a.item[rows]]] = True
+            has = flat.reshape(self.G, width)
             for j, idx in enumerate(items):
                 for code in codes[idx]:
                     member[:, code] |= has[:, j]
 
-    def _factor_ids(self) -> np.ndarray:
-        """';'-joined sorted factor ids per group, built once per distinct set."""
+    def _factor_ids(self) -> pd.Categorical:
+        """';'-joined sorted factor ids per group, as a categorical: each distinct set joined once."""
         if not self.trace and not self.item_trace:
-            return np.full(self.G, "", dtype=object)
+            return factor_set_column(np.zeros(self.G, dtype=np.int64), [""])
         names = list(self.fids)
         member = np.zeros((self.G, len(names)), dtype=bool)
         for g, codes in self.trace:
             member[g, codes] = True
         self._mark_items(member)
         order = np.argsort(names)
+        sorted_names = [names[i] for i in order]
+        if self.G <= SMALL_GROUPS:  # a few groups: the distinct sets found in Python
+            rows = [tuple(row) for row in member[:, order].tolist()]
+            distinct = {row: k for k, row in enumerate(dict.fromkeys(rows))}
+            sets = [";".join(n for n, bit in zip(sorted_names, row) if bit) for row in distinct]
+            return factor_set_column(np.array([distinct[row] for row in rows], dtype=np.int64), sets)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words
         words = np.zeros((self.G, width), dtype=np.uint8)
         words[:, : packed.shape[1]] = packed
         words = words.view(np.uint64)
+        uniq: np.ndarray
+        inverse: np.ndarray
         if words.shape[1] == 1:  # up to 64 factors: one integer per group
             codes, first = pd.factorize(words[:, 0])
             uniq, inverse = packed[np.unique(codes, return_index=True)[1]], codes
         else:
             uniq, inverse = np.unique(packed, axis=0, return_inverse=True)
-        sorted_names = [names[i] for i in order]
-        joined = np.array([";".join(n for n, bit in zip(sorted_names, np.unpackbits(row)[: len(names)]) if bit)
-                           for row in uniq], dtype=object)
-        return joined[inverse.ravel()]
-
+        sets = [";".join(n for n, bit in zip(sorted_names, np.unpackbits(row)[: len(names)]) if bit) for row in uniq]
+        return factor_set_column(inverse.ravel(), sets)

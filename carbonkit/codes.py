@@ -13,7 +13,7 @@ import pandas as pd
 from carbonkit.vocabulary import FLOWS
 
 
-def label_codes_small(values: list) -> tuple[np.ndarray, list[str]]:
+def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
     """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1."""
     texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
              for v in values]
@@ -106,7 +106,8 @@ def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.nda
     del used
     counts = np.bincount(pair, minlength=n_groups * width + 1)
     counts[-1] = 0
-    return counts[pair] > 1
+    repeated: np.ndarray = counts[pair] > 1
+    return repeated
 
 
 def repeated_keys(keys: np.ndarray) -> np.ndarray:

@@ -31,8 +31,20 @@ class Coefficient:
 def coal_coefficient(release: Release, item: Item) -> Coefficient | None:
     """The standard-coal coefficient of ``item`` [tce per ``item.unit``], or None if the release has none.
 
-    Appendix A row of the item (or of its ``factor_key``); else NCV of the fuel table ÷ the LHV of
-    1 kgce (constant ``kgce_lhv``).
+    GB/T 2589-2020 Appendix A row of the item (or of its ``factor_key``); else NCV of the fuel table ÷
+    the LHV of 1 kgce (constant ``kgce_lhv``).
+
+    Parameters
+    ----------
+    release : Release
+        The factor release (tables ``standard_coal`` and ``fuel_parameters``).
+    item : Item
+        An energy item of the vocabulary.
+
+    Returns
+    -------
+    Coefficient or None
+        k [tce per ``item.unit``] and the rows it rests on.
     """
     row = release.lookup("standard_coal", item.factor_key)
     if row is not None:
@@ -47,14 +59,44 @@ def coal_coefficient(release: Release, item: Item) -> Coefficient | None:
 
 
 def heat_coefficient(release: Release) -> Coefficient | None:
-    """Standard coal per MJ of heat [tce/MJ] (Appendix A, 热力 当量值)."""
+    """Standard coal per MJ of heat [tce/MJ] (GB/T 2589-2020 Appendix A, 热力 当量值).
+
+    Parameters
+    ----------
+    release : Release
+        The factor release (table ``standard_coal``, row ``heat``).
+
+    Returns
+    -------
+    Coefficient or None
+        k [tce/MJ] and its row, or None.
+    """
     row = release.lookup("standard_coal", "heat")
     return None if row is None else Coefficient(row.value * multiplier(row.unit, "tce/MJ"), (row,))
 
 
 def power_coal_rate(release: Release, province: str, year: int, override: float | None,
                     year_fallback: str = "earlier") -> Coefficient | None:
-    """Coal rate of power supply for the equal-value method [tce/kWh]: the user's value, else the table's."""
+    """Coal rate of power supply for the equal-value method [tce/kWh]: the user's value, else the table's.
+
+    Parameters
+    ----------
+    release : Release
+        The factor release (table ``power_coal_rate``).
+    province : str
+        A 2-digit province code, a regional grid code or ``CN``.
+    year : int
+        The data year wanted [a].
+    override : float or None
+        The user's rate [kgce/kWh] (``AccountingOptions.power_coal_rate``), used as given.
+    year_fallback : str
+        ``earlier`` or ``nearest`` (see :meth:`carbonkit.factors.Release.dated`).
+
+    Returns
+    -------
+    Coefficient or None
+        The rate [tce/kWh] and its row (none for an override), or None.
+    """
     if override is not None:
         return Coefficient(override * multiplier("kgce/kWh", "tce/kWh"), ())
     row = release.dated("power_coal_rate", province, year, year_fallback=year_fallback)
@@ -62,5 +104,21 @@ def power_coal_rate(release: Release, province: str, year: int, override: float 
 
 
 def steam_heat_mj(mass: np.ndarray, enthalpy: np.ndarray, mass_unit: str) -> np.ndarray:
-    """Heat of steam [MJ] = mass × enthalpy, mass in ``mass_unit`` and enthalpy in [kJ/kg]."""
-    return mass * enthalpy * multiplier(f"{mass_unit} * kJ/kg", "MJ")
+    """Heat of steam [MJ] = mass × enthalpy, mass in ``mass_unit`` and enthalpy in [kJ/kg].
+
+    Parameters
+    ----------
+    mass : numpy.ndarray
+        Steam mass [``mass_unit``].
+    enthalpy : numpy.ndarray
+        Specific enthalpy [kJ/kg] (for the heat delivered: steam enthalpy − feed-water enthalpy).
+    mass_unit : str
+        The unit of ``mass``, e.g. ``t``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Heat [MJ] per element.
+    """
+    heat: np.ndarray = mass * enthalpy * multiplier(f"{mass_unit} * kJ/kg", "MJ")
+    return heat

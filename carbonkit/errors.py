@@ -50,7 +50,8 @@ class Problem:
             text += f" (expected {self.expected})"
         return text
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
+        """The problem's fields that are set, by name (for JSON)."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 

@@ -25,27 +25,73 @@ def level_of(factor: Factor) -> str:
     return "province" if key.isdigit() else "grid"
 
 
-def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, np.ndarray]:
-    """Per group, the level (province / grid / national, None where no grid factor) and the data year
-    (None for a factor valid for any year) of the grid factors ``ids`` (factor id per group, '' for none)."""
+def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, pd.arrays.IntegerArray]:
+    """Per group, the level and the data year of the grid factor it used.
+
+    Parameters
+    ----------
+    ids : numpy.ndarray
+        The grid factor id per group ('' for none).
+    factors : dict of str to Factor
+        The factors used, by id.
+
+    Returns
+    -------
+    level : numpy.ndarray
+        ``province``, ``grid`` or ``national`` per group (None where no grid factor).
+    year : pandas.arrays.IntegerArray
+        The data year [a] (``Int64``; missing for a factor valid for any year, or no factor).
+    """
     level = np.full(len(ids), None, dtype=object)
-    year = np.full(len(ids), None, dtype=object)
+    year = np.zeros(len(ids), dtype=np.int64)
+    no_year = np.ones(len(ids), dtype=bool)
     for fid in set(ids) - {""}:
         sel = ids == fid
         factor = factors[fid]
         level[sel] = level_of(factor)
-        year[sel] = None if factor.year is None else int(factor.year)
-    return level, year
+        if factor.year is not None:
+            year[sel] = int(factor.year)
+            no_year[sel] = False
+    return level, pd.arrays.IntegerArray(year, no_year)
+
+
+SMALL = 64  # up to this many enterprise-periods, blank regions are found in Python (pandas' hashing costs more)
+
+
+def _blank(region: object) -> bool:
+    """A region that is missing (None, NaN, NA) or blank text."""
+    if isinstance(region, str):
+        return region.strip() == ""
+    return bool(pd.isna(region)) or str(region).strip() == ""  # type: ignore[call-overload]  # a scalar
 
 
 def missing_region(regions: np.ndarray, group: np.ndarray, electricity_rows: np.ndarray) -> np.ndarray:
-    """Rows of grid electricity whose enterprise-period gives no region (blank or missing)."""
-    codes, uniques = pd.factorize(pd.Series(regions, dtype=object), use_na_sentinel=True)  # few distinct regions
-    blank_unique = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)  # last: missing (-1)
-    return electricity_rows & blank_unique[codes][group]
+    """Rows of grid electricity whose enterprise-period gives no region (blank or missing).
+
+    Parameters
+    ----------
+    regions : numpy.ndarray
+        The region per enterprise-period (text, None or NaN).
+    group : numpy.ndarray
+        The enterprise-period of each row.
+    electricity_rows : numpy.ndarray
+        True for the rows of grid-delivered electricity.
+
+    Returns
+    -------
+    numpy.ndarray
+        True for the rows to refuse (``region_missing``).
+    """
+    if len(regions) <= SMALL:
+        blank = np.array([_blank(r) for r in regions], dtype=bool)
+    else:
+        codes, uniques = pd.factorize(pd.Series(regions, dtype=object), use_na_sentinel=True)  # few distinct regions
+        blank = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)[codes]  # last: missing (-1)
+    rows: np.ndarray = electricity_rows & blank[group]
+    return rows
 
 
-def grid_used(summary) -> str:
+def grid_used(summary: pd.DataFrame) -> str:
     """One phrase naming the level and data year of the location-based grid factors in a summary:
     ``of province level, data year 2023`` (each distinct pair, with how many results use it when several)."""
     if "grid_level_location" not in summary.columns:
@@ -54,6 +100,6 @@ def grid_used(summary) -> str:
     if pairs.empty:
         return "(no grid electricity)"
     counts = pairs.astype(str).value_counts(sort=False)
-    parts = [f"{level} level, data year {year if year != 'None' else 'any'}" + (f" ({n} results)" if len(counts) > 1 else "")
-             for (level, year), n in counts.items()]
+    parts = [f"{key[0]} level, data year {key[1] if key[1] != 'None' else 'any'}" + (f" ({n} results)" if len(counts) > 1 else "")
+             for key, n in counts.items() if isinstance(key, tuple)]  # (level, year), both as text
     return "of " + "; ".join(parts)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +26,12 @@ from carbonkit.errors import CarbonkitError
 from carbonkit.factors import Factor
 from carbonkit.identity import parse_period
 from carbonkit.units import multiplier
+from carbonkit.vocabulary import Item, Vocabulary
+
+if TYPE_CHECKING:
+    from carbonkit.accounting import _Engine
+    from carbonkit.activity import Activities, Collector
+
 NCV_EXPECTED = "a positive net calorific value with its unit, e.g. 21.5 and GJ/t, or 5000 and kcal/kg"
 CC_EXPECTED = "a positive carbon content with its unit, e.g. 26.8 and tC/TJ"
 
@@ -49,20 +57,41 @@ def none(n: int) -> Measured:
     return Measured(nan, nan, {})
 
 
-def _number(value) -> float | None:
+def _number(value: object) -> float | None:
+    """A positive finite number, or None."""
     try:
-        v = float(value)
+        v = float(value)  # type: ignore[arg-type]  # anything a cell holds; what is no number is refused
     except (TypeError, ValueError):
         return None
     return v if np.isfinite(v) and v > 0 else None
 
 
-def _given(value) -> bool:
+def _given(value: object) -> bool:
+    """A value that is there: not None, NaN or blank."""
     return value is not None and not (isinstance(value, float) and value != value) and str(value).strip() != ""
 
 
-def read(frame: pd.DataFrame, acts, vocab, problems) -> Measured:
-    """The measured values of ``frame`` (rows as validated into ``acts``); problems name row and field."""
+def read(frame: pd.DataFrame, acts: Activities, vocab: Vocabulary, problems: Collector) -> Measured:
+    """The measured values of ``frame`` (rows as validated into ``acts``); problems name row and field.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The activity rows, with any of ``ncv``, ``ncv_unit``, ``carbon_content``, ``carbon_content_unit``
+        and ``factor_source``.
+    acts : Activities
+        The same rows as validated (the item of each row).
+    vocab : Vocabulary
+        The items.
+    problems : Collector
+        Where a bad measured value is reported (row and field).
+
+    Returns
+    -------
+    Measured
+        Per row: NCV [kJ per the item's unit] and carbon content [tCO2/kJ] (NaN where not given), and
+        the trace factors (status ``unverified``).
+    """
     n = len(frame)
     if not any(c in frame.columns for c in COLUMNS):
         return none(n)
@@ -87,8 +116,9 @@ def read(frame: pd.DataFrame, acts, vocab, problems) -> Measured:
     return out
 
 
-def _one(target: np.ndarray, i: int, cols: dict, name: str, to: str, expected: str, source: str, item, frame,
-         problems) -> Factor | None:
+def _one(target: np.ndarray, i: int, cols: dict[str, list[Any]], name: str, to: str, expected: str, source: str,
+         item: Item, frame: pd.DataFrame, problems: Collector) -> Factor | None:
+    """Row ``i``'s measured ``name`` converted to ``to`` into ``target``, and its trace factor; a problem if invalid."""
     value, unit = cols[name][i], cols[f"{name}_unit"][i]
     if not _given(value):
         return None
@@ -102,20 +132,23 @@ def _one(target: np.ndarray, i: int, cols: dict, name: str, to: str, expected: s
     except CarbonkitError:
         problems.add(row, f"{name}_unit_invalid", f"{name}_unit", f"'{unit}' is not a unit of {name} here", expected)
         return None
-    ent, per = frame["enterprise"].iat[i], parse_period(frame["period"].iat[i]) or frame["period"].iat[i]
+    ent, period = str(frame["enterprise"].iat[i]), frame["period"].iat[i]
+    per = parse_period(period) or str(period)
     return Factor(id=f"measured.{ent}.{per}.{item.item}.{name}", kind=f"measured_{name}", key=item.item, value=number,
                   unit=str(unit).strip(), status="unverified", table="measured", source=source,
                   note="measured value supplied with the report")
 
 
-def _trace(engine, rows: np.ndarray, which: int) -> None:
-    for i in np.flatnonzero(rows):
-        factor = engine.measured.factors.get(i, (None, None))[which]
+def _trace(engine: _Engine, rows: np.ndarray, which: int) -> None:
+    """Trace the measured factor (0: NCV, 1: carbon content) of each row in ``rows`` (row indices) that gives one."""
+    n = len(engine.a.item)
+    for i in rows:
+        factor = engine.measured.factors.get(int(i), (None, None))[which]
         if factor is not None:
-            engine._trace_rows(np.arange(len(rows)) == i, [factor])
+            engine._trace_rows(np.arange(n) == i, [factor])
 
 
-def apply_energy(engine, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def apply_energy(engine: _Engine, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Standard coal [tce per unit] with measured NCV where given: k = NCV [kJ/unit] ÷ kgce_lhv [kJ/kgce] / 1000
     (GB/T 2589-2020 ch. 8)."""
     m = engine.measured
@@ -127,22 +160,27 @@ def apply_energy(engine, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     lhv = engine.release.constant("kgce_lhv")
     kgce_kj = lhv.value * multiplier(lhv.unit, "kJ/kgce")
     engine._trace_rows(has, [lhv])
-    _trace(engine, has, 0)
+    _trace(engine, np.flatnonzero(has), 0)
     return np.where(has, m.ncv_kj / kgce_kj * multiplier("kgce", "tce"), coef)
 
 
-def apply_co2(engine, ef: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def apply_co2(engine: _Engine, ef: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Fuel CO2 factor [tCO2 per unit] = NCV × CC × OF with the measured NCV and/or CC where given, the rest
-    (and the oxidation rate OF) from the release's fuel parameters."""
+    (and the oxidation rate OF) from the release's fuel parameters.
+
+    ``ef``: the release's factor on ``rows`` (row indices, ascending); the result is on the same rows.
+    """
     m = engine.measured
     if not m.any:
         return ef
-    has = rows & (np.isfinite(m.ncv_kj) | np.isfinite(m.cc_tco2_per_kj))
+    has = np.isfinite(m.ncv_kj[rows]) | np.isfinite(m.cc_tco2_per_kj[rows])
     if not has.any():
         return ef
     out = ef.copy()
-    for idx in np.unique(engine.a.item[has]):
-        sel = has & (engine.a.item == idx)
+    items = engine.a.item[rows]
+    for idx in np.unique(items[has]):
+        at = has & (items == idx)  # places among ``rows``
+        sel = rows[at]
         item = engine.vocab.items[idx]
         row = engine.release.lookup("fuel_parameters", item.factor_key)
         if row is None:
@@ -152,6 +190,6 @@ def apply_co2(engine, ef: np.ndarray, rows: np.ndarray) -> np.ndarray:
         ncv = np.where(np.isfinite(m.ncv_kj[sel]), m.ncv_kj[sel], row.value * multiplier(row.unit, f"kJ/{item.unit}"))
         cc_default = extra["carbon_content"] * multiplier(extra["carbon_content_unit"], "tCO2/kJ")
         cc = np.where(np.isfinite(m.cc_tco2_per_kj[sel]), m.cc_tco2_per_kj[sel], cc_default)
-        out[sel] = ncv * cc * extra["oxidation"]
-    _trace(engine, has, 1)
+        out[at] = ncv * cc * extra["oxidation"]
+    _trace(engine, rows[has], 1)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pint
 
@@ -43,16 +44,16 @@ def _preprocess(text: str) -> str:
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The carbonkit registry: pint's defaults plus ``units.txt``. Built once, on first use."""
-    ureg = pint.UnitRegistry(preprocessors=[_preprocess], autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(preprocessors=[_preprocess], autoconvert_offset_to_baseunit=True)
     with resources.as_file(resources.files("carbonkit") / "units.txt") as path:
         ureg.load_definitions(str(path))
     return ureg
 
 
-def Q_(value, unit: str) -> pint.Quantity:
-    """A quantity in the carbonkit registry."""
+def Q_(value: Any, unit: str) -> pint.Quantity[Any]:
+    """A quantity in the carbonkit registry: ``value`` (a number or an array) in ``unit``."""
     return registry().Quantity(value, parse_unit(unit))
 
 
@@ -78,7 +79,8 @@ def parse_unit(text: str) -> pint.Unit:
     if quantity.magnitude != 1:
         raise UnitMismatch(Problem("unit_scaled", f"'{text}' carries a number; put numbers in the amount, not the unit",
                                    field="unit", expected="a unit without a number, e.g. 万立方米 rather than 10000 m3"))
-    return quantity.units
+    unit: pint.Unit = quantity.units  # type: ignore[assignment]  # pint-stubs: a registry's unit is a PlainUnit
+    return unit
 
 
 

@@ -109,7 +109,8 @@ def flow_of(name: object) -> str | None:
     """Canonical flow for a user's spelling; empty means consumption."""
     if name is None or (isinstance(name, float) and name != name) or str(name).strip() == "":
         return "consumption"
-    return _FLOW_ALIASES.get(normalise_name(name).replace("_", " ")) or _FLOW_ALIASES.get(normalise_name(name))
+    text = normalise_name(str(name))
+    return _FLOW_ALIASES.get(text.replace("_", " ")) or _FLOW_ALIASES.get(text)
 
 
 def _truthy(value: str) -> bool:

@@ -10,13 +10,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from carbonkit.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from carbonkit.accounting import _Engine
 
-def water_columns(engine) -> dict[str, np.ndarray]:
-    """Water columns per group from the engine's validated rows."""
+
+def water_columns(engine: _Engine) -> dict[str, np.ndarray]:
+    """Water columns per group from the engine's validated rows (GB/T 18820, GB/T 7119).
+
+    Parameters
+    ----------
+    engine : carbonkit.accounting._Engine
+        An accounting run: its rows (``engine.a``) and per-item sums (``engine.item_sums``).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Per group: ``water_withdrawal_m3``, ``fresh_water_m3``, ``nonconventional_water_m3``,
+        ``recycled_water_m3`` and ``water_<source>_m3`` [m3]; ``nonconventional_share`` and
+        ``water_reuse_rate`` [-] (NaN where the denominator is 0).
+    """
     a = engine.a
     vocab = vocabulary()
     out: dict[str, np.ndarray] = {}
