@@ -147,7 +147,8 @@ def account_documents(documents: list[Any], settings: Settings, path_prefix: str
             for i, p in enumerate(exc.problems):
                 if p.path and p.path.startswith("["):
                     index, rest = p.path[1:].split("]", 1)
-                    exc.problems[i] = Problem(**{**p.to_dict(), "path": f"[{index}]{path_prefix}{rest}"})
+                    fields: dict[str, Any] = {**p.to_dict(), "path": f"[{index}]{path_prefix}{rest}"}
+                    exc.problems[i] = Problem(**fields)
         raise
 
 

@@ -65,13 +65,13 @@ def run_submit(settings: Settings, path: Path) -> list:
 
 def run_cli(settings: Settings, path: Path, chunk: int, bar: bool) -> list:
     if not bar:
-        return cli.ingest_file(settings, path, chunk=chunk, quiet=True)
+        return service.ingest_file(settings, path, chunk=chunk, quiet=True)
     shown, console = status.showing, status.err
     status.showing = lambda quiet=False: not quiet
     with open(os.devnull, "w") as sink:
         status.err = Console(file=sink, force_terminal=True, width=120)
         try:
-            return cli.ingest_file(settings, path, chunk=chunk, quiet=False)
+            return service.ingest_file(settings, path, chunk=chunk, quiet=False)
         finally:
             status.showing, status.err = shown, console
 
@@ -120,7 +120,7 @@ def main() -> int:
                     return 1
                 last = settings
         t0 = time.perf_counter()
-        again = cli.ingest_file(last, path, chunk=args.chunk, quiet=True)
+        again = service.ingest_file(last, path, chunk=args.chunk, quiet=True)
         again_s = time.perf_counter() - t0
         unchanged = sum(o.status == "unchanged" for o in again)
 

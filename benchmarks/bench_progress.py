@@ -335,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     t_naive, naive = best_of(lambda: naive_city_aggregate(rows()), args.repeat)
     worst = max(max_rel_diff(r["energy_intensity_comparable_tce_per_10k_cny"], naive[(r["city"], YEAR)]["energy_intensity"])
                 for r in agg.records())
-    print(f"aggregate by city, {YEAR}:   {t_agg:.3f} s (best of {args.repeat}); naive loop over the rows (dicts from the same frame) {t_naive:.3f} s; "
+    print(f"aggregate by city, {YEAR}:   {t_agg:.3f} s (best of {args.repeat}); "
+          f"naive loop over the rows (dicts from the same frame) {t_naive:.3f} s; "
           f"ratio {t_naive / t_agg:.1f}x; agreement {worst:.1e}; aim < {AIM_SECONDS:.0f} s: {aim(t_agg)}")
     t_prog, prog = best_of(lambda: progress(summary, PROFILE, int(YEAR), register=register), args.repeat)
     t_nprog, nprog = best_of(lambda: naive_progress(rows()), args.repeat)

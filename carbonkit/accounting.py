@@ -228,7 +228,7 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     """
     if errors == "collect":
         from carbonkit.collect import account_collecting
-        collected: AccountingResult = account_collecting(data, release, options)  # type: ignore[no-untyped-call]
+        collected: AccountingResult = account_collecting(data, release, options)
         return collected
     if not isinstance(release, Release):
         release = load_release(release)

@@ -71,9 +71,9 @@ def test_cli_table_and_json_name_each_figure_as_the_catalog():
     assert table.exit_code == 0, table.output
     for column in ("energy_equivalent_tce", "energy_equal_tce", "co2_location_tco2", "water_withdrawal_m3"):
         entry = indicator(column)
-        line = next(l for l in table.stdout.splitlines() if entry.name_en in l)
+        line = next(row for row in table.stdout.splitlines() if entry.name_en in row)
         assert entry.unit in line, line
-    assert "25,716.92" in next(l for l in table.stdout.splitlines() if indicator("energy_equivalent_tce").name_en in l)
+    assert "25,716.92" in next(row for row in table.stdout.splitlines() if indicator("energy_equivalent_tce").name_en in row)
     payload = json.loads(runner.invoke(app, ["account", str(TYRE), "--format", "json"]).stdout)
     for column in KEY_FIGURES:
         got = payload["indicators"][column]

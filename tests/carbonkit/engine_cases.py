@@ -6,7 +6,9 @@ and without an enthalpy, heat, export and feedstock flows, several regions and a
 output. ``error_case`` adds rows that validation and factor selection reject, with row numbers.
 
 The reference file ``data/engine_reference.json.gz`` holds ``account()``'s outputs on these cases as
-computed by the engine before issue 19's rewrite (first at a17dc90; rebuilt when issues 11, 12 and 14 changed the outputs on purpose — new grid and credit-code columns, the summary schema — from the merged tree WITHOUT issue 19, then checked equal with it); ``python -m engine_cases`` from
+computed by the engine before issue 19's rewrite (first at a17dc90; rebuilt when issues 11, 12 and 14 changed the
+outputs on purpose — new grid and credit-code columns, the summary schema — from the merged tree WITHOUT issue 19,
+then checked equal with it); ``python -m engine_cases`` from
 tests/carbonkit rewrites it (only ever from a known-good engine).
 """
 

@@ -28,7 +28,7 @@ def test_intensities_derive_from_the_catalog():
 def test_aggregation_sums_only_catalogued_sums():
     sums = set(columns("sum"))
     assert set(aggregation.SUM_COLUMNS) <= sums
-    for column, numerator, _ in aggregation.INTENSITIES:
+    for column, _numerator, _ in aggregation.INTENSITIES:
         assert indicator(column).aggregate == "ratio"
 
 

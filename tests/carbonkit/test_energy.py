@@ -46,7 +46,8 @@ def test_grid_electricity_12000_mwh_equivalent(kit):
     assert rec["electricity_kwh"] == pytest.approx(12_000_000, **REL)
 
 
-@pytest.mark.parametrize(("item", "amount", "unit"), [("电力", 1200, "万千瓦时"), ("electricity", 12_000_000, "度"), ("网电", 12_000_000, "kWh")])
+@pytest.mark.parametrize(("item", "amount", "unit"),
+                         [("电力", 1200, "万千瓦时"), ("electricity", 12_000_000, "度"), ("网电", 12_000_000, "kWh")])
 def test_grid_electricity_aliases_and_units(kit, item, amount, unit):
     # 1 200 万千瓦时 = 12 000 000 度 = 12 000 000 kWh → 1 474.8 tce
     rec = kit.one([(item, amount, unit)])

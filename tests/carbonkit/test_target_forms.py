@@ -137,7 +137,8 @@ value = 900
 status = "unverified"
 ''', encoding="utf-8")
     # total 1,000 (2025) -> 950 (2027): pace 1 - 0.95^(1/2) = 0.0253206; projected 2030: 950 x 0.95^(3/2)
-    # = 950 x 0.95 x sqrt(0.95) = 950 x 0.95 x 0.9746794 = 950 x 0.9259454 = 879.6482 <= 900: on track; headroom now 900 - 950 = -50; met only in 2030
+    # = 950 x 0.95 x sqrt(0.95) = 950 x 0.95 x 0.9746794 = 950 x 0.9259454 = 879.6482 <= 900: on track;
+    # headroom now 900 - 950 = -50; met only in 2030
     frame = pd.DataFrame([row("E1", "2025", 1000, 1000), row("E1", "2027", 950, 1000)])
     got = line(progress(frame, path, 2027), "cap")
     assert got["achieved_annual_pace"] == pytest.approx(0.0253206, abs=1e-7)

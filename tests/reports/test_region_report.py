@@ -250,7 +250,8 @@ def test_coverage_with_a_missing_report():
     assert cells(row(groups, "data-group", "3701"))[1:] == ["2 / 2", "100.0 %", "1 / 2", "50.0 %"]
     assert cells(row(groups, "data-group", "3702"))[1:] == ["2 / 2", "100.0 %", "2 / 2", "100.0 %"]
     missing = table(html, 'id="missing"')
-    assert [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", missing, re.DOTALL)][1:] == [["B", "Firm B", "370112 济南市历城区, Shandong", "C3011 Manufacture of non-metallic mineral products"]]
+    assert [cells(r) for r in re.findall(r"<tr>(.*?)</tr>", missing, re.DOTALL)][1:] == [
+        ["B", "Firm B", "370112 济南市历城区, Shandong", "C3011 Manufacture of non-metallic mineral products"]]
     assert "Enterprises without a report in 2023: 1" in html
     assert cells(row(html, "data-target", "energy_intensity.total"))[3:10] == [
         "1.2000", "0.9000", "-25.00 %", "-17.00 %", "3.66 %", "9.14 %", "yes"]
