@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -56,18 +57,38 @@ def carriers(frame: pd.DataFrame, enterprise: str, period: str, release: str,
     return carriers_of(frame, {enterprise: period}, release, options).get(enterprise, [])
 
 
-def carriers_of(frame: pd.DataFrame, picks: dict[str, str], release: str,
-                options: AccountingOptions | dict | None) -> dict[str, list[dict]]:
-    """:func:`carriers` of many enterprises, each for its period in ``picks``, in one accounting call: every
-    energy row is accounted as its own batch member, so each carrier's [tce] and [tCO2] come from the engine."""
+def _energy_rows(frame: pd.DataFrame, picks: dict[str, str]) -> tuple[pd.DataFrame, list]:
+    """The energy rows of each enterprise's picked period, and their vocabulary items."""
     vocab = vocabulary()
     ents, pers = frame["enterprise"].astype(str), frame["period"].astype(str)
     wanted = pd.Series([picks.get(e) for e in ents.to_numpy()], index=frame.index)
     rows = frame[wanted.notna() & (pers == wanted)]
     items = [vocab.resolve(str(name)) for name in rows["item"]]
     keep = np.array([it is not None and it.kind in ENERGY_KINDS for it in items], dtype=bool)
-    rows = rows[keep].copy()
-    energy_items = [it for it, k in zip(items, keep) if k and it is not None]
+    return rows[keep].copy(), [it for it, k in zip(items, keep) if k and it is not None]
+
+
+def _carrier_entry(item, rec: dict, r: pd.Series) -> dict:
+    """One carrier as the report shows it: the amount as given, its [tce] and its CO2 by scope [tCO2]."""
+    return {"item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,
+            "amount": finite(rec.get("amount")), "unit": rec.get("unit") or "", "flow": rec.get("flow") or "consumption",
+            "tce": finite(r["energy_equivalent_tce"]), "scope1": finite(r["co2_combustion_tco2"]),
+            "scope2_location": finite(r["co2_scope2_location_tco2"]),
+            "scope2_market": finite(r["co2_scope2_market_tco2"])}
+
+
+def _add_shares(entries: list[dict]) -> None:
+    """Each carrier's share of the enterprise's [tce] [-] (None without a total)."""
+    total = sum(c["tce"] or 0.0 for c in entries)
+    for c in entries:
+        c["share"] = (c["tce"] / total) if total and c["tce"] is not None else None
+
+
+def carriers_of(frame: pd.DataFrame, picks: dict[str, str], release: str,
+                options: AccountingOptions | dict | None) -> dict[str, list[dict]]:
+    """:func:`carriers` of many enterprises, each for its period in ``picks``, in one accounting call: every
+    energy row is accounted as its own batch member, so each carrier's [tce] and [tCO2] come from the engine."""
+    rows, energy_items = _energy_rows(frame, picks)
     if rows.empty:
         return {}
     owners = rows["enterprise"].astype(str).to_numpy()
@@ -75,42 +96,45 @@ def carriers_of(frame: pd.DataFrame, picks: dict[str, str], release: str,
     per = account(rows, release=release, options=options).summary.set_index("enterprise")
     out: dict[str, list[dict]] = {}
     for i, (owner, item, rec) in enumerate(zip(owners, energy_items, rows.to_dict("records"))):
-        r = per.loc[f"carrier-{i}"]
-        out.setdefault(owner, []).append({
-            "item": item.item, "name_zh": item.name_zh, "name_en": item.name_en,
-            "amount": finite(rec.get("amount")), "unit": rec.get("unit") or "", "flow": rec.get("flow") or "consumption",
-            "tce": finite(r["energy_equivalent_tce"]), "scope1": finite(r["co2_combustion_tco2"]),
-            "scope2_location": finite(r["co2_scope2_location_tco2"]),
-            "scope2_market": finite(r["co2_scope2_market_tco2"])})
+        out.setdefault(owner, []).append(_carrier_entry(item, rec, cast(pd.Series, per.loc[f"carrier-{i}"])))
     for entries in out.values():
-        total = sum(c["tce"] or 0.0 for c in entries)
-        for c in entries:
-            c["share"] = (c["tce"] / total) if total and c["tce"] is not None else None
+        _add_shares(entries)
     return out
 
 
-def trends(summary: pd.DataFrame, enterprise: str, base_year: int | None) -> dict:
-    """Annual intensities of one enterprise with their change vs the previous year and the base year."""
-    rows = summary[(summary["enterprise"] == enterprise) & (summary["period"].astype(str).str.len() == 4)]
-    rows = rows.sort_values("period")
+def _annual_years(rows: pd.DataFrame, enterprise: str, base_year: int | None) -> tuple[list[int], int | None]:
+    """The annual periods of the enterprise and the base year (the first year when none is given)."""
     years = [int(p) for p in rows["period"]]
     if base_year is None and years:
         base_year = years[0]
     if base_year is not None and base_year not in years and len(years) > 1:
         raise InvalidInput(Problem("base_year_missing", f"no annual period {base_year} for enterprise {enterprise}",
                                    field="base_year", expected=", ".join(map(str, years))))
+    return years, base_year
+
+
+def _trend_cells(years: list[int], values: list, base, base_year: int | None) -> list[dict]:
+    """Per year: the value, and its change x_t / x_ref - 1 [-] against the previous year and the base year."""
+    cells = []
+    for i, v in enumerate(values):
+        prev = values[i - 1] if i else None
+        cells.append({"year": years[i], "value": v,
+                      "vs_previous": (v / prev - 1) if v is not None and prev else None,
+                      "vs_base": (v / base - 1) if v is not None and base and years[i] != base_year else None})
+    return cells
+
+
+def trends(summary: pd.DataFrame, enterprise: str, base_year: int | None) -> dict:
+    """Annual intensities of one enterprise with their change vs the previous year and the base year."""
+    rows = summary[(summary["enterprise"] == enterprise) & (summary["period"].astype(str).str.len() == 4)]
+    rows = rows.sort_values("period")
+    years, base_year = _annual_years(rows, enterprise, base_year)
     table = []
     for column in TRENDS:
-        unit = unit_of(column)
         values = [finite(v) for v in rows[column]]
         base = values[years.index(base_year)] if base_year in years else None
-        cells = []
-        for i, v in enumerate(values):
-            prev = values[i - 1] if i else None
-            cells.append({"year": years[i], "value": v,
-                          "vs_previous": (v / prev - 1) if v is not None and prev else None,
-                          "vs_base": (v / base - 1) if v is not None and base and years[i] != base_year else None})
-        table.append({"column": column, "unit": unit, "cells": cells, "base": base})
+        table.append({"column": column, "unit": unit_of(column), "cells": _trend_cells(years, values, base, base_year),
+                      "base": base})
     return {"years": years, "base_year": base_year, "rows": table}
 
 
