@@ -53,34 +53,51 @@ def _province_en(code: str) -> str | None:
     return str(row["name_en"].iat[0]) if len(row) else None
 
 
-def region_name(code, lang: str = "zh") -> str:
-    """The name of a GB/T 2260 code: 37 → 山东省, 3702 → 山东省青岛市, 370211 → 山东省青岛市黄岛区 (zh); in English
-    the province's English name and the city or county in Chinese (no official English list is shipped). ''
-    for no code, the code itself for an unknown one."""
-    if code is None or (isinstance(code, float) and code != code) or str(code).strip() == "":
-        return ""
-    code = str(code).strip()
-    if not re.fullmatch(r"\d{2}|\d{4}|\d{6}", code):
-        return code
+def _no_code(code) -> bool:
+    """None, NaN or a blank text: no code at all."""
+    return code is None or (isinstance(code, float) and code != code) or str(code).strip() == ""
+
+
+def _division_parts(code: str) -> list[str | None]:
+    """The Chinese names of the province, the city (for a 4- or 6-digit code not ending in 00) and the county
+    (for a 6-digit code not ending in 00) of a GB/T 2260 code; None where the list has no such code."""
     table = _divisions()
     parts = [table.get(code[:2] + "0000")]
     if len(code) >= 4 and code[2:4] != "00":
         parts.append(table.get(code[:4] + "00"))
     if len(code) == 6 and code[4:] != "00":
         parts.append(table.get(code))
+    return parts
+
+
+def _english_name(code: str, parts: list[str | None]) -> str:
+    """The city or county in Chinese, then the province's English name."""
+    province = _province_en(code[:2])
+    rest = "".join(p for p in parts[1:] if p)
+    return ", ".join(filter(None, [rest, province])) or code
+
+
+def region_name(code, lang: str = "zh") -> str:
+    """The name of a GB/T 2260 code: 37 → 山东省, 3702 → 山东省青岛市, 370211 → 山东省青岛市黄岛区 (zh); in English
+    the province's English name and the city or county in Chinese (no official English list is shipped). ''
+    for no code, the code itself for an unknown one."""
+    if _no_code(code):
+        return ""
+    code = str(code).strip()
+    if not re.fullmatch(r"\d{2}|\d{4}|\d{6}", code):
+        return code
+    parts = _division_parts(code)
     if parts[-1] is None:
         return code
     if lang == "en":
-        province = _province_en(code[:2])
-        rest = "".join(p for p in parts[1:] if p)
-        return ", ".join(filter(None, [rest, province])) or code
+        return _english_name(code, parts)
     return "".join(p for p in parts if p)
 
 
 def industry_name(code, lang: str = "zh") -> str:
     """The GB/T 4754-2017 name of an industry code by its division (C2911, C29, 29 → 橡胶和塑料制品业) or its
     section (C → 制造业); the code itself when it is unknown, '' for no code."""
-    if code is None or (isinstance(code, float) and code != code) or str(code).strip() == "":
+    if _no_code(code):
         return ""
     code = str(code).strip().upper()
     m = re.fullmatch(r"([A-T])(?:(\d{2})\d*)?|(\d{2})\d*", code)
