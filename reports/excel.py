@@ -161,58 +161,96 @@ def _column_rules(ws, col: str, letter: str, lang: Lang, last: int) -> None:
     ws.add_data_validation(dv)
 
 
+class _Lists:
+    """The hidden sheet of the drop-down lists: one column per list, referenced by the data sheets."""
+
+    def __init__(self, ws, bold) -> None:
+        self.ws, self.bold, self.col = ws, bold, 0
+
+    def add(self, title: str, values: list[str]) -> str:
+        """Write one list in the next column; its absolute reference (``'lists'!$A$2:$A$n``)."""
+        from openpyxl.utils import get_column_letter, quote_sheetname
+
+        self.col += 1
+        letter = get_column_letter(self.col)
+        self.ws.cell(1, self.col, title).font = self.bold
+        for r, v in enumerate(values, start=2):
+            self.ws.cell(r, self.col, v)
+        return f"{quote_sheetname(self.ws.title)}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+
+
+def _list_refs(spec: SheetSpec, lang: Lang, unit_table: dict[str, list[str]], lists: _Lists) -> dict[str, str]:
+    """The drop-down lists of one data sheet (items, units and, for energy, the flows), written to ``lists``."""
+    titles, headers = TITLES[lang], HEADERS[lang]
+    items, unit_list = sheet_lists(spec, lang, unit_table)
+    refs = {"item": lists.add(f"{titles[spec.key]}: {headers['item']}", items),
+            "unit": lists.add(f"{titles[spec.key]}: {headers['unit']}", unit_list)}
+    if "flow" in spec.columns:
+        refs["flow"] = lists.add(headers["flow"], [FLOW_NAMES[lang][f] for f in FLOWS])
+    return refs
+
+
+def _list_rule(ws, col: str, letter: str, ref: str, lang: Lang, last: int) -> None:
+    """A drop-down list on one column (a value not in the list is a warning: the reader checks it)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
+                        errorStyle="warning", errorTitle=HEADERS[lang][col],
+                        error="不在列表中；carbonkit 读入时会校验" if lang == "zh" else
+                        "not in the list; carbonkit checks it when reading")
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+
+
+def _data_sheet(ws, spec: SheetSpec, lang: Lang, refs: dict[str, str], rows: int, bold, head_fill) -> None:
+    """The header row, column widths and text formats, and the list or number rules of one data sheet."""
+    from openpyxl.utils import get_column_letter
+
+    for c, col in enumerate(spec.columns, start=1):
+        cell = ws.cell(1, c, HEADERS[lang][col])
+        cell.font, cell.fill = bold, head_fill
+        letter = get_column_letter(c)
+        ws.column_dimensions[letter].width = 22 if col in ("enterprise", "name", "item") else 12
+        if col in _TEXT:  # a column style: codes stay text (a credit code is not a number in E notation)
+            ws.column_dimensions[letter].number_format = "@"
+        if col in refs:
+            _list_rule(ws, col, letter, refs[col], lang, rows + 1)
+        else:
+            _column_rules(ws, col, letter, lang, rows + 1)
+    ws.freeze_panes = "A2"
+
+
 def write_template(path, lang: Lang = "zh", *, units: str | Path | None = None, rows: int = TEMPLATE_ROWS) -> None:
-    """Write the fill-in workbook to ``path`` (a file path or a binary stream)."""
+    """Write the fill-in workbook to ``path`` (a file path or a binary stream).
+
+    Parameters
+    ----------
+    path : str, Path or binary stream
+        Where the .xlsx goes.
+    lang : {"zh", "en"}
+        The language of the sheet names, headers, lists and instructions.
+    units : str or Path, optional
+        A units table (``kind, unit, note``) for the drop-down lists; default ``factors/template_units.csv``.
+    rows : int
+        Data rows prepared with drop-down lists and text formats.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     if lang not in TITLES:
         raise InvalidInput(Problem("lang_unknown", f"'{lang}' is not a template language", field="lang", expected="zh or en"))
     unit_table = template_units(units)
-    titles, headers = TITLES[lang], HEADERS[lang]
+    titles = TITLES[lang]
     book = Workbook()
     guide = book.active
     guide.title = titles["instructions"]
-    lists = book.create_sheet(titles["lists"])
-    lists.sheet_state = "hidden"
+    lists_ws = book.create_sheet(titles["lists"])
+    lists_ws.sheet_state = "hidden"
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    list_col = 0
-
-    def add_list(title: str, values: list[str]) -> str:
-        nonlocal list_col
-        list_col += 1
-        letter = get_column_letter(list_col)
-        lists.cell(1, list_col, title).font = bold
-        for r, v in enumerate(values, start=2):
-            lists.cell(r, list_col, v)
-        return f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${max(2, len(values) + 1)}"
-
+    lists = _Lists(lists_ws, bold)
     for spec in SHEETS:
         ws = book.create_sheet(titles[spec.key])
-        items, unit_list = sheet_lists(spec, lang, unit_table)
-        refs = {"item": add_list(f"{titles[spec.key]}: {headers['item']}", items),
-                "unit": add_list(f"{titles[spec.key]}: {headers['unit']}", unit_list)}
-        if "flow" in spec.columns:
-            refs["flow"] = add_list(headers["flow"], [FLOW_NAMES[lang][f] for f in FLOWS])
-        for c, col in enumerate(spec.columns, start=1):
-            cell = ws.cell(1, c, headers[col])
-            cell.font, cell.fill = bold, head_fill
-            letter = get_column_letter(c)
-            ws.column_dimensions[letter].width = 22 if col in ("enterprise", "name", "item") else 12
-            if col in _TEXT:  # a column style: codes stay text (a credit code is not a number in E notation)
-                ws.column_dimensions[letter].number_format = "@"
-            if col in refs:
-                dv = DataValidation(type="list", formula1=refs[col], allow_blank=True, showErrorMessage=True,
-                                    errorStyle="warning", errorTitle=headers[col],
-                                    error="不在列表中；carbonkit 读入时会校验" if lang == "zh" else
-                                    "not in the list; carbonkit checks it when reading")
-                dv.add(f"{letter}2:{letter}{rows + 1}")
-                ws.add_data_validation(dv)
-            else:
-                _column_rules(ws, col, letter, lang, rows + 1)
-        ws.freeze_panes = "A2"
+        _data_sheet(ws, spec, lang, _list_refs(spec, lang, unit_table, lists), rows, bold, head_fill)
     _write_guide(guide, lang, bold)
     book.save(path)
 
@@ -249,6 +287,60 @@ def column_unit(column: str) -> str | None:
     return unit_of(column)
 
 
+def _summary_sheet(ws, summary: pd.DataFrame) -> list[str]:
+    """The summary, the unit of each column in its header (``co2_location_tco2 [tCO2]``); its columns."""
+    ws.title = "summary"
+    columns = list(summary.columns)
+    ws.append([f"{c} [{u}]" if (u := column_unit(c)) else c for c in columns])
+    for values in zip(*(summary[c].tolist() for c in columns)):
+        ws.append([cell_value(v) for v in values])
+    return columns
+
+
+def _factors_sheet(ws, frame: pd.DataFrame, warn) -> None:
+    """The factors used, a row per factor with its source and status; an unverified factor's row filled ``warn``."""
+    f_cols = list(frame.columns)
+    ws.append(f_cols)
+    status_at = f_cols.index("status") if "status" in f_cols else None
+    for values in frame.itertuples(index=False):
+        ws.append([cell_value(v) for v in values])
+        if status_at is not None and values[status_at] == "unverified":
+            for cell in ws[ws.max_row]:
+                cell.fill = warn
+
+
+def _about_sheet(ws, result) -> None:
+    """The release, the options, the count of factors used and the unverified ones, a (key, value) row each."""
+    shaky = [f.id for f in result.unverified_factors]
+    for key, value in (("release", result.release), *((f"option: {k}", v) for k, v in result.options.model_dump().items()),
+                       ("factors used", len(result.used)),
+                       ("unverified factors", ", ".join(shaky) if shaky else "none")):
+        ws.append([key, cell_value(value)])
+
+
+def _export_xlsx(result, path: Path) -> None:
+    """The workbook of :func:`export_results`: summary, factors, indicators and about sheets."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    bold, warn = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
+    book = Workbook()
+    summary = book.active
+    columns = _summary_sheet(summary, result.summary)
+    factors = book.create_sheet("factors")
+    _factors_sheet(factors, result.factors, warn)
+    _write_indicators(book.create_sheet("indicators"), columns)
+    about = book.create_sheet("about")
+    _about_sheet(about, result)
+    for ws in (summary, factors, book["indicators"]):
+        for cell in ws[1]:
+            cell.font = bold
+        ws.freeze_panes = "A2"
+    for cell in about["A"]:
+        cell.font = bold
+    book.save(path)
+
+
 def export_results(result, path: str | Path) -> Path:
     """Write an :class:`~carbonkit.accounting.AccountingResult` to ``.xlsx`` (sheets: summary with the unit in
     each header, the factors used with their source and status, the release and options) or ``.csv`` (the
@@ -261,41 +353,7 @@ def export_results(result, path: str | Path) -> Path:
     if suffix != ".xlsx":
         raise InvalidInput(Problem("format_unknown", f"{path.name}: cannot write '{suffix}' files", field="output",
                                    expected=".xlsx or .csv"))
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    bold, warn = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
-    columns = list(result.summary.columns)
-    summary.append([f"{c} [{u}]" if (u := column_unit(c)) else c for c in columns])
-    for values in zip(*(result.summary[c].tolist() for c in columns)):
-        summary.append([cell_value(v) for v in values])
-    factors = book.create_sheet("factors")
-    frame = result.factors
-    f_cols = list(frame.columns)
-    factors.append(f_cols)
-    status_at = f_cols.index("status") if "status" in f_cols else None
-    for values in frame.itertuples(index=False):
-        factors.append([cell_value(v) for v in values])
-        if status_at is not None and values[status_at] == "unverified":
-            for cell in factors[factors.max_row]:
-                cell.fill = warn
-    _write_indicators(book.create_sheet("indicators"), columns)
-    about = book.create_sheet("about")
-    shaky = [f.id for f in result.unverified_factors]
-    for key, value in (("release", result.release), *((f"option: {k}", v) for k, v in result.options.model_dump().items()),
-                       ("factors used", len(result.used)),
-                       ("unverified factors", ", ".join(shaky) if shaky else "none")):
-        about.append([key, cell_value(value)])
-    for ws in (summary, factors, book["indicators"]):
-        for cell in ws[1]:
-            cell.font = bold
-        ws.freeze_panes = "A2"
-    for cell in about["A"]:
-        cell.font = bold
-    book.save(path)
+    _export_xlsx(result, path)
     return path
 
 
