@@ -88,14 +88,22 @@ class Indicator(_Strict):
         parse_unit(self.unit)
         if self.tiers and self.tier_metric is None:
             raise ValueError("tiers need a tier_metric")
-        for lead, base in [(self.lead, self.base)] + [(t.lead if t.lead is not None else self.lead,
-                                                      t.base if t.base is not None else self.base) for t in self.tiers]:
-            if lead is None or base is None:
-                continue
-            if (self.direction == "higher" and lead <= base) or (self.direction == "lower" and lead >= base):
-                raise ValueError(f"lead {lead} and base {base} contradict direction '{self.direction}' "
-                                 f"({'lead must exceed base' if self.direction == 'higher' else 'lead must be below base'})")
+        for lead, base in self._lead_base_pairs():
+            self._check_direction(lead, base)
         return self
+
+    def _lead_base_pairs(self) -> list[tuple[float | None, float | None]]:
+        """(lead, base) of the indicator and of each tier (a tier's missing value is the indicator's)."""
+        return [(self.lead, self.base)] + [(t.lead if t.lead is not None else self.lead,
+                                            t.base if t.base is not None else self.base) for t in self.tiers]
+
+    def _check_direction(self, lead: float | None, base: float | None) -> None:
+        """A lead level on the wrong side of the base for the direction ("higher": lead > base) is refused."""
+        if lead is None or base is None:
+            return
+        if (self.direction == "higher" and lead <= base) or (self.direction == "lower" and lead >= base):
+            raise ValueError(f"lead {lead} and base {base} contradict direction '{self.direction}' "
+                             f"({'lead must exceed base' if self.direction == 'higher' else 'lead must be below base'})")
 
 
 class Scoring(_Strict):
@@ -148,17 +156,22 @@ class Criteria(Provenance):
                 "issuing_body": self.issuing_body, "published": self.published, "path": self.path}
 
 
-def _check_references(c: Criteria) -> None:
+def _repeated_ids(c: Criteria) -> list[str]:
+    """A problem per kind of entry (gate, group, choose, indicator) whose ids repeat."""
     problems = []
-    if c.scoring is None or c.pass_rule is None:
-        problems.append("scoring and pass_rule are required (or extend a set that has them)")
     for name, items in (("gate", c.gate), ("group", c.group), ("choose", c.choose), ("indicator", c.indicator)):
         ids = [x.id for x in items]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             problems.append(f"{name} ids repeat: {', '.join(dup)}")
+    return problems
+
+
+def _dangling_references(c: Criteria) -> list[str]:
+    """A problem per indicator naming a group, a choose set or an alternative that is not defined."""
+    problems = []
     groups = {g.id for g in c.group}
-    chooses = {ch.id: ch for ch in c.choose}
+    chooses = {ch.id for ch in c.choose}
     inds = c.indicators
     for ind in c.indicator:
         if ind.group not in groups:
@@ -167,10 +180,24 @@ def _check_references(c: Criteria) -> None:
             problems.append(f"indicator {ind.id}: choose set '{ind.choose}' is not defined")
         if ind.alternative_of is not None and ind.alternative_of not in inds:
             problems.append(f"indicator {ind.id}: alternative_of '{ind.alternative_of}' is not an indicator")
+    return problems
+
+
+def _short_choose_sets(c: Criteria) -> list[str]:
+    """A problem per choose set with fewer member indicators than the n it asks for."""
+    problems = []
     for ch in c.choose:
         members = [i for i in c.indicator if i.choose == ch.id]
         if len(members) < ch.n:
             problems.append(f"choose set {ch.id}: n = {ch.n} but only {len(members)} indicators belong to it")
+    return problems
+
+
+def _check_references(c: Criteria) -> None:
+    problems = []
+    if c.scoring is None or c.pass_rule is None:
+        problems.append("scoring and pass_rule are required (or extend a set that has them)")
+    problems += _repeated_ids(c) + _dangling_references(c) + _short_choose_sets(c)
     if problems:
         raise ValueError("; ".join(problems))
 
