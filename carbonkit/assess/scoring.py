@@ -205,17 +205,26 @@ def assess(criteria: Criteria, *, subject: dict[str, Any], values: dict[str, Val
     results = [result for result, _ in scored]
     choose_missing, choose_unverified = _choose_sets(criteria, results)
     counted = [r for r in results if r.counted]
-    total, max_total = sum(r.points or 0.0 for r in counted), sum(r.max_points for r in counted)
-    score = 100.0 * total / max_total if max_total > 0 else None
+    total, max_total, score = _totals(counted)
     reasons = vetoes + _pass_reasons(criteria.pass_rule, score, counted)
     missing = gate_missing + [m for _, m in scored if m is not None] + choose_missing
-    unverified = (_rules_unverified(criteria) + gate_unverified
-                  + [f"indicator {ind.id}" for ind in kept if ind.status == "unverified"] + choose_unverified)
+    unverified = (_rules_unverified(criteria) + gate_unverified + _indicators_unverified(kept) + choose_unverified)
     return Assessment(subject=subject, criteria=criteria.provenance(), gates=gate_rows, indicators=results,
                       groups=_groups(criteria, counted), total=total, max_total=max_total, score=score,
                       pass_score=criteria.pass_rule.min_total, assessable=not missing,
                       passed=_passed(missing, reasons), reasons=reasons, missing=missing,
                       gaps=gaps_of(criteria, results), unverified=unverified, release=release, metrics=metrics or {})
+
+
+def _totals(counted: list[IndicatorResult]) -> tuple[float, float, float | None]:
+    """The total and the maximum of the counted indicators [points], and the total on a 100 scale [-]
+    (None when nothing can be earned): score = 100 * total / max_total."""
+    total, max_total = sum(r.points or 0.0 for r in counted), sum(r.max_points for r in counted)
+    return total, max_total, (100.0 * total / max_total if max_total > 0 else None)
+
+
+def _indicators_unverified(kept: list[Indicator]) -> list[str]:
+    return [f"indicator {ind.id}" for ind in kept if ind.status == "unverified"]
 
 
 def _passed(missing: list[dict[str, Any]], reasons: list[str]) -> bool | None:
@@ -288,21 +297,36 @@ def _score_indicator(ind: Indicator, inputs: _Inputs,
     lead, base, bsource = _benchmarks(ind, inputs.tier_values, inputs.benchmarks)
     val = inputs.values.get(ind.id)
     need = _needs(ind, val, inputs.method, lead, base)
-    missing = None
-    if need and ind.required and ind.choose is None:  # choose-set members are checked as a set
-        alt_of = ind.alternative_of
-        missing = {"kind": "indicator", "id": ind.id, "name_en": ind.name_en, "what": " and ".join(need),
-                   **({"or_instead": alt_of} if alt_of else {}),
-                   **({"alternative": alternatives[ind.id].id} if ind.id in alternatives else {})}
+    missing = _missing_entry(ind, need, alternatives)
     pts = points_for(ind, inputs.method.name, val.value, lead, base) if not need and val is not None else None
     result = IndicatorResult(
         id=ind.id, group=ind.group, name_zh=ind.name_zh, name_en=ind.name_en, type=ind.type, unit=ind.unit,
         direction=ind.direction, value=None if val is None else val.value, source=None if val is None else val.source,
         lead=lead, base=base, benchmark_source=None if ind.type == "qualitative" else bsource, points=pts,
         max_points=ind.points, counted=ind.choose is None and (pts is not None or ind.required), mandatory=ind.mandatory,
-        reaches_lead=None if pts is None else math.isclose(pts, ind.points) or pts >= ind.points,
-        status=ind.status, note=(val.note if val is not None and val.note else ind.note))
+        reaches_lead=_reaches_lead(pts, ind.points), status=ind.status, note=_note(ind, val))
     return result, missing
+
+
+def _missing_entry(ind: Indicator, need: list[str], alternatives: Mapping[str, Indicator]) -> dict[str, Any] | None:
+    """What a required indicator outside a choose set still needs (with the indicator it may stand in for, or
+    the one that may stand in for it); None when nothing is needed (choose-set members are checked as a set)."""
+    if not (need and ind.required and ind.choose is None):
+        return None
+    alt_of = ind.alternative_of
+    return {"kind": "indicator", "id": ind.id, "name_en": ind.name_en, "what": " and ".join(need),
+            **({"or_instead": alt_of} if alt_of else {}),
+            **({"alternative": alternatives[ind.id].id} if ind.id in alternatives else {})}
+
+
+def _reaches_lead(pts: float | None, max_points: float) -> bool | None:
+    """Whether the points [points] reach the indicator's maximum (the lead value); None when not scored."""
+    return None if pts is None else math.isclose(pts, max_points) or pts >= max_points
+
+
+def _note(ind: Indicator, val: Value | None) -> str:
+    """The value's note when it has one, else the indicator's."""
+    return val.note if val is not None and val.note else ind.note
 
 
 def _choose_sets(criteria: Criteria, results: list[IndicatorResult]) -> tuple[list[dict[str, Any]], list[str]]:
