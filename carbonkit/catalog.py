@@ -89,6 +89,12 @@ def _check_entry(e: Indicator, where: str, columns: list[str]) -> None:
         raise FactorDataError(f"{where}, field 'level': '{e.level}' is not one of {', '.join(LEVELS)}")
     if not (e.unit and e.name_zh and e.name_en):
         raise FactorDataError(f"{where}: unit, name_zh and name_en are required")
+    _check_links(e, where, columns)
+
+
+def _check_links(e: Indicator, where: str, columns: list[str]) -> None:
+    """A ratio's numerator and denominator are columns of the catalog; view places are 1, 2, ...; a target or
+    decomposition flag comes with its order."""
     if e.aggregate == "ratio" and not e.formula:
         for side in ("numerator", "denominator"):
             if getattr(e, side) not in columns:
