@@ -14,7 +14,20 @@ from carbonkit.vocabulary import FLOWS
 
 
 def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
-    """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1."""
+    """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1.
+
+    Parameters
+    ----------
+    values : list
+        The values (any type; each is trimmed text once not missing).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int
+        Each value's place in ``labels``; -1 for a missing or blank value.
+    labels : list of str
+        The distinct trimmed texts, sorted.
+    """
     texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
              for v in values]
     labels = sorted({t for t in texts if t})
@@ -23,7 +36,18 @@ def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
 
 
 def categories_are_labels(categories: pd.Index) -> bool:
-    """Categories that are their own labels: texts, trimmed, none blank, sorted."""
+    """Categories that are their own labels: texts, trimmed, none blank, sorted.
+
+    Parameters
+    ----------
+    categories : pandas.Index
+        The categories of a categorical column.
+
+    Returns
+    -------
+    bool
+        True when the category codes can serve as label codes unchanged.
+    """
     if categories.inferred_type != "string" or not categories.is_monotonic_increasing:
         return False
     texts = categories.astype(object)
@@ -34,6 +58,22 @@ def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_un
     """The distinct (item, unit) keys, ascending, and each row's place among them, without sorting the rows.
 
     A key is ``item * (n_units + 1) + unit`` with -1 (unknown item, no unit) mapped to the last code.
+
+    Parameters
+    ----------
+    item : numpy.ndarray of int
+        The item code per row (-1: unknown).
+    unit_codes : numpy.ndarray of int
+        The unit code per row (-1: no unit).
+    n_items, n_units : int
+        How many item and unit codes there are.
+
+    Returns
+    -------
+    rank : numpy.ndarray of int
+        Each row's place among the distinct keys.
+    keys : numpy.ndarray of int
+        The distinct keys, ascending.
     """
     width = n_units + 1
     pair = item.astype(np.int64)  # a copy, then in place
@@ -53,6 +93,18 @@ def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Keys spanning at most twice the rows are ranked by counting (no hash table, no sort); others
     through ``pd.factorize``.
+
+    Parameters
+    ----------
+    key : numpy.ndarray of int
+        One integer key per row.
+
+    Returns
+    -------
+    rank : numpy.ndarray of int
+        Each row's place among the distinct keys.
+    keys : numpy.ndarray of int
+        The distinct keys, ascending.
     """
     if len(key) == 0:
         return key.astype(np.int64), key.astype(np.int64)
@@ -70,7 +122,20 @@ def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def item_flow_cells(item: np.ndarray, flow: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """item x len(FLOWS) + flow per row, -1 where the row is not usable (it never clashes)."""
+    """item x len(FLOWS) + flow per row, -1 where the row is not usable (it never clashes).
+
+    Parameters
+    ----------
+    item, flow : numpy.ndarray of int
+        The item code and the flow code (a place in :data:`carbonkit.vocabulary.FLOWS`) per row.
+    usable : numpy.ndarray of bool
+        The rows that take part.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The (item, flow) cell per row; -1 for the rows not usable.
+    """
     cell = item * len(FLOWS)
     cell += flow
     cell[~usable] = -1
@@ -83,6 +148,20 @@ def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.nda
     The cells present are numbered compactly; when every (group, cell) pair is distinct (marked in a
     table of one byte per pair) nothing is repeated; else the pairs are counted with one
     ``np.bincount`` when the table is small, or found by one sort. ``cell`` is consumed.
+
+    Parameters
+    ----------
+    group : numpy.ndarray of int
+        The group code per row, 0 .. ``n_groups`` - 1.
+    n_groups : int
+        How many groups there are.
+    cell : numpy.ndarray of int
+        The cell per row (:func:`item_flow_cells`), -1 for a row that takes no part; overwritten.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each row whose (group, cell) pair occurs again.
     """
     n = len(cell)
     spare = int(cell.max(initial=-1)) + 1
@@ -111,7 +190,18 @@ def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.nda
 
 
 def repeated_keys(keys: np.ndarray) -> np.ndarray:
-    """True where a key occurs more than once (``pd.Series.duplicated(keep=False)``) by one sort."""
+    """True where a key occurs more than once (``pd.Series.duplicated(keep=False)``) by one sort.
+
+    Parameters
+    ----------
+    keys : numpy.ndarray
+        One key per row.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each row whose key occurs in another row too.
+    """
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     same = ordered[1:] == ordered[:-1]

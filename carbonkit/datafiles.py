@@ -25,6 +25,7 @@ def data_dir() -> Path:
     Returns
     -------
     Path
+        The ``factors/`` folder (installed with the package, or the checkout's).
     """
     return _locate("_factor_data", "factors")
 
@@ -36,6 +37,7 @@ def examples_dir() -> Path:
     Returns
     -------
     Path
+        The ``examples/`` folder (installed with the package, or the checkout's).
     """
     return _locate("_examples", "examples")
 

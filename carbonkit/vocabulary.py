@@ -30,7 +30,18 @@ _FLOW_ALIASES = {
 
 
 def normalise_name(text: str) -> str:
-    """Fold width and case, trim, and unify separators so '原煤 ', 'Raw Coal' and 'raw_coal' meet."""
+    """Fold width and case, trim, and unify separators so '原煤 ', 'Raw Coal' and 'raw_coal' meet.
+
+    Parameters
+    ----------
+    text : str
+        A name as a user wrote it.
+
+    Returns
+    -------
+    str
+        The folded name, the key names are looked up by.
+    """
     folded = unicodedata.normalize("NFKC", str(text)).strip().lower()
     return folded.replace("-", "_").replace(" ", "_")
 
@@ -106,7 +117,18 @@ class Vocabulary:
 
 
 def flow_of(name: object) -> str | None:
-    """Canonical flow for a user's spelling; empty means consumption."""
+    """Canonical flow for a user's spelling; empty means consumption.
+
+    Parameters
+    ----------
+    name : object
+        The flow as written (``消费``, ``原料用能``, ``export`` ...); None, NaN or blank for consumption.
+
+    Returns
+    -------
+    str or None
+        One of :data:`FLOWS`; None when the spelling is not known.
+    """
     if name is None or (isinstance(name, float) and name != name) or str(name).strip() == "":
         return "consumption"
     text = normalise_name(str(name))
@@ -119,7 +141,13 @@ def _truthy(value: str) -> bool:
 
 @cache
 def vocabulary() -> Vocabulary:
-    """The shipped vocabulary, read once."""
+    """The shipped vocabulary, read once.
+
+    Returns
+    -------
+    Vocabulary
+        The items of ``factors/items.csv`` (names, kinds, canonical units) and the regions.
+    """
     frame = pd.read_csv(data_path("items.csv"), dtype=str, keep_default_na=False)
     items: list[Item] = []
     aliases: dict[str, str] = {}
