@@ -342,7 +342,27 @@ class Prepared:
 def prepare(frame: pd.DataFrame, deflators: Deflators | str | None = None, base_year: int | None = None,
             override: bool = False) -> Prepared:
     """Add ``va`` / ``vac`` (value added at current / comparable prices, 0 where not positive), ``basis``,
-    ``has_va`` and the intensity numerators restricted to rows with value added (``iv_<column>``)."""
+    ``has_va`` and the intensity numerators restricted to rows with value added (``iv_<column>``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Enterprise results (:func:`results_frame`): ``value_added_10k_cny`` [10^4 CNY], the energy [tce], CO2
+        [tCO2] and water [m3] columns of the catalog.
+    deflators : Deflators or str, optional
+        A deflator table (or its id or path) for comparable value added where the results lack it.
+    base_year : int, optional
+        The price base year of comparable value added.
+    override : bool
+        Deflate with the table even where the enterprise gave its own comparable value added.
+
+    Returns
+    -------
+    Prepared
+        The frame with ``va`` and ``vac`` [10^4 CNY], ``energy_excl_feedstock_tce`` [tce] (energy less
+        feedstock), ``has_va`` [bool], ``basis`` and ``iv_<column>`` (the numerator in its catalog unit where
+        value added is positive, else 0); the deflator table used and the status of its rows.
+    """
     table = load_deflators(deflators)
     vac, basis, used = comparable_value_added(frame, table, base_year, override)
     va = frame["value_added_10k_cny"].to_numpy(dtype=float)
@@ -510,6 +530,33 @@ def aggregate(data: AccountingResult | pd.DataFrame, by: str | Iterable[str] = "
     ``register``: the enterprises expected to report (columns ``enterprise`` and the attributes region,
     industry, park, name); default every enterprise of ``data``. ``deflators``: a table id or path for
     comparable value added where the results lack it, at prices of ``base_year``.
+
+    Parameters
+    ----------
+    data : AccountingResult or DataFrame
+        Enterprise results.
+    by : str or iterable of str
+        The grouping: a level of :data:`LEVELS` (``province``, ``city``, ``county``, ``park``, ``section``,
+        ``division``, ``enterprise``) or several.
+    periods : list of str, optional
+        The periods to aggregate (default every period of ``data``).
+    register : DataFrame, optional
+        The enterprises expected to report, with their attributes.
+    deflators : Deflators or str, optional
+        A deflator table (or its id or path).
+    base_year : int, optional
+        The price base year (default the default target profile's base year).
+    override : bool
+        Deflate even where an enterprise gave its own comparable value added.
+    region, park, industry : str, optional
+        Keep only these enterprises (a region code prefix, a park or parks, an industry code prefix).
+
+    Returns
+    -------
+    Aggregate
+        Per group and period: the sums in their catalog units ([tce], [tCO2], [m3], [10^4 CNY]), the intensities
+        I_g = Σ E_e / Σ VA_e [tce/10^4 CNY] (and the CO2 and water ones), the counts expected, reporting and
+        missing; the missing enterprises; the price basis and the deflators used.
     """
     keys = group_keys(by)
     if register is None:  # every enterprise of any period: read them all

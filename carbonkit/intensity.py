@@ -74,8 +74,14 @@ def add_intensities(summary: dict[str, Any]) -> None:
     Parameters
     ----------
     summary : dict of str to array
-        Result columns [their catalog units]; each ratio of the catalog is added as numerator / denominator
-        [e.g. tce/10^4 CNY].
+        Result columns [their catalog units: tce, tCO2, m3, 10^4 CNY]; each ratio of the catalog is added as
+        numerator / denominator (:func:`ratio`): [tce/10^4 CNY], [tCO2/10^4 CNY], [m3/10^4 CNY], and per unit of
+        product [tce/product unit], [tCO2/product unit], [m3/product unit].
+
+    Returns
+    -------
+    None
+        The intensity columns are added to ``summary``.
     """
     for name, num, den in INTENSITIES:
         summary[name] = ratio(summary[num], summary[den])

@@ -45,7 +45,13 @@ def _preprocess(text: str) -> str:
 
 @cache
 def registry() -> pint.UnitRegistry[Any]:
-    """The carbonkit registry: pint's defaults plus ``units.txt``. Built once, on first use."""
+    """The carbonkit registry: pint's defaults plus ``units.txt``. Built once, on first use.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        The one registry (tce, kgce, tCO2, 10^4 CNY, mu, Nm3 and the Chinese spellings defined in ``units.txt``).
+    """
     ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(preprocessors=[_preprocess], autoconvert_offset_to_baseunit=True)
     with resources.as_file(resources.files("carbonkit") / "units.txt") as path:
         ureg.load_definitions(str(path))
@@ -53,13 +59,37 @@ def registry() -> pint.UnitRegistry[Any]:
 
 
 def Q_(value: Any, unit: str) -> pint.Quantity[Any]:
-    """A quantity in the carbonkit registry: ``value`` (a number or an array) in ``unit``."""
+    """A quantity in the carbonkit registry: ``value`` (a number or an array) in ``unit``.
+
+    Parameters
+    ----------
+    value : float or array
+        The magnitude, in ``unit``.
+    unit : str
+        Any unit the registry parses (``t``, ``万千瓦时``, ``tce/10^4 CNY`` ...).
+
+    Returns
+    -------
+    pint.Quantity
+        ``value`` [``unit``].
+    """
     return registry().Quantity(value, parse_unit(unit))
 
 
 @cache
 def parse_unit(text: str) -> pint.Unit:
-    """Parse a unit string once. Raises :class:`UnitMismatch` naming the string if it does not parse."""
+    """Parse a unit string once. Raises :class:`UnitMismatch` naming the string if it does not parse.
+
+    Parameters
+    ----------
+    text : str
+        A unit as written (``MWh``, ``吨标准煤``, ``10^4 CNY``).
+
+    Returns
+    -------
+    pint.Unit
+        The unit of the registry.
+    """
     ureg = registry()
     cleaned = text.strip() if isinstance(text, str) else text
     if not cleaned:
@@ -89,6 +119,16 @@ def multiplier(unit: str, target: str) -> float:
     """Factor that converts an amount in ``unit`` to ``target`` (a plain float, resolved once).
 
     Raises :class:`UnitMismatch` if the dimensions differ.
+
+    Parameters
+    ----------
+    unit, target : str
+        Units of the same dimension (``万千瓦时`` and ``MWh``).
+
+    Returns
+    -------
+    float
+        The conversion factor [target/unit], e.g. 10 for 万千瓦时 -> MWh: amount [target] = amount [unit] × factor.
     """
     ureg = registry()
     source = parse_unit(unit)
