@@ -45,7 +45,20 @@ PROMPTS = {"start_stock": "报告期初的库存量，按本行计量单位", "p
 
 
 def write_template(path: str | Path | IO[bytes], release: Release | str | None = None) -> None:
-    """The empty 205-1 workbook with the form's rows (``path``: a file path or a binary stream)."""
+    """The empty 205-1 workbook with the form's rows (``path``: a file path or a binary stream).
+
+    Parameters
+    ----------
+    path : str, Path or binary stream
+        Where the .xlsx goes.
+    release : Release or str, optional
+        The factor release whose standard-coal coefficients are shown as reference (GB/T 2589-2020), in each
+        row's coefficient unit (e.g. [kgce/kg]); default the default release.
+
+    Returns
+    -------
+    None
+    """
     rel = release if isinstance(release, Release) else load_release(release)
     rows = [{**r, "reference_coefficient": reference_coefficient(r, rel)} for r in form_rows().to_dict("records")]
     _write(path, {}, rows)
@@ -57,7 +70,22 @@ def _shown(row: Mapping[Any, Any]) -> dict[Any, Any]:
 
 
 def write_form(path: str | Path | IO[bytes], form: Form205, release: Release | str | None = None) -> None:
-    """A filled 205-1 workbook from ``form`` (its rows, with the release's reference coefficients)."""
+    """A filled 205-1 workbook from ``form`` (its rows, with the release's reference coefficients).
+
+    Parameters
+    ----------
+    path : str, Path or binary stream
+        Where the .xlsx goes.
+    form : Form205
+        The form: who and when, and each row's figures in the row's unit (the purchase value in 10^3 CNY).
+    release : Release or str, optional
+        The factor release whose standard-coal coefficients are shown as reference (GB/T 2589-2020), in each
+        row's coefficient unit (e.g. [kgce/kg]); default the default release.
+
+    Returns
+    -------
+    None
+    """
     rel = release if isinstance(release, Release) else load_release(release)
     by_code = {r["code"]: r for r in form.rows.to_dict("records")}
     rows = []
@@ -110,7 +138,25 @@ def _write(path: str | Path | IO[bytes], meta: dict[str, Any], rows: Sequence[Ma
 def read_form(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES) -> Form205:
     """A filled 205-1 workbook (path or binary stream), checked: every problem (a figure that is not a number ≥ 0,
     C ≠ I + N, F > I, a stock balance that does not close, an unknown code, a period not YYYY or YYYY-MM) is
-    reported with its sheet row and column, all at once, and nothing is returned then."""
+    reported with its sheet row and column, all at once, and nothing is returned then.
+
+    Parameters
+    ----------
+    source : str, Path or binary stream
+        The .xlsx workbook.
+    max_unpacked_bytes : int
+        The most the archive's members may unpack to, all together (a guard against zip bombs).
+
+    Returns
+    -------
+    Form205
+        The enterprise, the period and each row's figures in the row's unit.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of the workbook, each with its sheet row and column.
+    """
     values = _sheet_values(source, max_unpacked_bytes)
     problems: list[Problem] = []
     meta = {key: _text(values.get((i, 2))) for i, (key, _l) in enumerate(META_CELLS, start=2)}

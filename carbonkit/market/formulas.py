@@ -145,7 +145,13 @@ def process_emissions(ctx: Context, sector: str) -> pd.DataFrame:
 
 
 def empty_sources() -> pd.DataFrame:
-    """A frame of no source lines, with the columns of :func:`sources_frame`."""
+    """A frame of no source lines, with the columns of :func:`sources_frame`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; the facility key and the source-line columns.
+    """
     return pd.DataFrame(columns=FID + [c for c in SOURCE_COLUMNS if c not in KEY])
 
 
@@ -408,6 +414,22 @@ def sources_frame(g: pd.DataFrame, tco2e: pd.Series, *, kind: str, source: str, 
 
 
 def raise_problems(ctx: Context) -> None:
-    """Raise :class:`~carbonkit.errors.InvalidInput` with every problem the formulas collected, if any."""
+    """Raise :class:`~carbonkit.errors.InvalidInput` with every problem the formulas collected, if any.
+
+    Parameters
+    ----------
+    ctx : Context
+        The context the formulas ran in (its ``problems``).
+
+    Returns
+    -------
+    None
+        When there is no problem.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem collected, all at once.
+    """
     if ctx.problems:
         raise InvalidInput(ctx.problems)

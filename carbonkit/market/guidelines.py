@@ -170,7 +170,13 @@ def guideline(sector: str) -> Guideline:
 
 
 def guidelines() -> list[str]:
-    """Ids of the shipped guideline documents."""
+    """Ids of the shipped guideline documents.
+
+    Returns
+    -------
+    list of str
+        The MEE 2024 sector guideline ids of ``factors/market/`` (file names, the parameter catalog left out).
+    """
     return [p.stem for p in shipped(FOLDER) if p.stem != CATALOG]
 
 
