@@ -132,14 +132,14 @@ def deduct(x: npt.NDArray[np.float64], base_row: int) -> npt.NDArray[np.float64]
     Parameters
     ----------
     x : ndarray of float
-        The excluded quantity per year [numerator's unit, e.g. tce].
+        The excluded quantity per year in the numerator's unit ([tce], [tCO2] or [m3]).
     base_row : int
         The row of the base year (not used).
 
     Returns
     -------
     ndarray of float
-        The amount deducted per year [numerator's unit].
+        The amount deducted per year, in the numerator's unit ([tce], [tCO2] or [m3]).
     """
     return x
 
@@ -151,14 +151,14 @@ def deduct_increase_over_base(x: npt.NDArray[np.float64], base_row: int) -> npt.
     Parameters
     ----------
     x : ndarray of float
-        The excluded quantity per year [numerator's unit, e.g. tce].
+        The excluded quantity per year in the numerator's unit ([tce], [tCO2] or [m3]).
     base_row : int
         The row of the base year B in ``x``.
 
     Returns
     -------
     ndarray of float
-        max(x_t - x_B, 0) per year [numerator's unit].
+        max(x_t - x_B, 0) per year, in the numerator's unit ([tce], [tCO2] or [m3]).
     """
     deducted: npt.NDArray[np.float64] = np.maximum(x - x[base_row], 0.0)
     return deducted
@@ -530,7 +530,9 @@ def indicator_values(sums: pd.DataFrame, indicator: str, exclusions: list[Exclus
     Returns
     -------
     ndarray of float
-        The indicator per year [its unit, e.g. tce/10^4 CNY or tCO2]; NaN where the denominator is not positive.
+        The indicator per year in its unit of :data:`~carbonkit.target_forms.INDICATOR_DEFS` ([tce/10^4 CNY],
+        [m3/10^4 CNY], [tCO2/10^4 CNY], [tCO2/tce], or a total [tCO2], [tce]); NaN where the denominator is not
+        positive.
     """
     column, denominator, _ = INDICATOR_DEFS[indicator]
     if denominator is None:  # a total: every reporting enterprise's level, value added or not

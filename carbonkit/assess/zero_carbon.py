@@ -236,7 +236,7 @@ def indicator_result(ind: ZeroCarbonIndicator, metrics: Mapping[str, float],
     ind : ZeroCarbonIndicator
         The indicator: unit, direction, threshold or tiers.
     metrics : mapping of str to float
-        The park's metrics in their canonical units (:data:`UNITS`), e.g. tCO2/tce.
+        The park's metrics in their canonical units (:data:`UNITS`): [tCO2/tce], [tce], shares [-].
     values : mapping
         The park's stated values by indicator id (in the indicator's unit, ``{value, unit}``, or true/false).
 

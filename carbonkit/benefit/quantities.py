@@ -85,7 +85,8 @@ def quantity_frame(summary: pd.DataFrame, profiles: Profiles | None = None) -> p
     Returns
     -------
     DataFrame
-        One column per quantity in its unit (:data:`QUANTITIES`).
+        One column per quantity in its unit (:data:`QUANTITIES`): money [10^4 CNY], land [mu], energy [tce],
+        pollutants [t], employees [person].
     """
     out = {}
     for name, (column, _unit) in QUANTITIES.items():

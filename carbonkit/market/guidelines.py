@@ -191,7 +191,7 @@ def defaults(sector: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``parameter``, ``item``, ``value`` [the parameter's canonical unit, e.g. tCO2/t], ``factor_id``,
+        ``parameter``, ``item``, ``value`` in the parameter's canonical unit (e.g. [tCO2/t]), ``factor_id``,
         ``clause`` and ``status``.
     """
     doc = guideline(sector)
