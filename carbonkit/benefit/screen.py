@@ -173,7 +173,8 @@ def benefit_checks(summary: pd.DataFrame, industry: np.ndarray, q: pd.DataFrame,
     Returns
     -------
     DataFrame
-        Check rows: value and limit [indicator's unit], result, margin.
+        Check rows: value and limit in the indicator's unit (tax per land [10^4 CNY/mu], tax per energy
+        [10^4 CNY/tce], revenue per employee [10^4 CNY/person]), result, margin.
     """
     std = pd.DataFrame([{**s.model_dump(), "standard": s.id} for s in data.benefit.standard])
     applicable = np.flatnonzero(pd.notna(industry))

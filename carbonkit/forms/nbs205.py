@@ -92,8 +92,8 @@ def reference_coefficient(row: Mapping[Hashable, Any], release: Release) -> floa
     Returns
     -------
     float or None
-        The coefficient [``coefficient_unit``, e.g. kgce/kg]; None when the row names no item or unit, or the
-        release has no factor for the item.
+        The coefficient in the row's ``coefficient_unit``: [kgce/kg], [kgce/m3], [kgce/kWh] or [kgce/MJ]
+        (GB/T 2589-2020, Appendix A); None when the row names no item or unit, or the release has no factor for the item.
     """
     if not row["item"] or not row["coefficient_unit"]:
         return None
