@@ -335,6 +335,11 @@ def value_added_sum_columns(path: str | Path | None = None) -> tuple[str, ...]:
 def group_intensities(path: str | Path | None = None) -> tuple[tuple[str, str, str], ...]:
     """(column, numerator, prepared denominator) of the group intensities (:data:`carbonkit.aggregation.INTENSITIES`).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog file; default ``carbonkit/indicators.toml``.
+
     Returns
     -------
     tuple of (str, str, str)
@@ -364,6 +369,11 @@ def stored_columns(path: str | Path | None = None) -> tuple[str, ...]:
 def target_indicators(path: str | Path | None = None) -> dict[str, tuple[str, str | None, str]]:
     """The indicators a target profile may name (``factors/targets/``).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog file; default ``carbonkit/indicators.toml``.
+
     Returns
     -------
     dict of str to (str, str or None, str)
@@ -382,6 +392,11 @@ def target_indicators(path: str | Path | None = None) -> dict[str, tuple[str, st
 
 def decomposition_numerators(path: str | Path | None = None) -> dict[str, tuple[str, str]]:
     """The intensities the LMDI decomposition takes (:data:`carbonkit.decomposition.NUMERATORS`).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog file; default ``carbonkit/indicators.toml``.
 
     Returns
     -------
