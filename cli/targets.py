@@ -94,6 +94,11 @@ def aggregate_cmd(
                            base_year=base_year, override=override_deflators, region=region, park=park, industry=industry)
     except (CarbonkitError, OSError, ValueError) as exc:
         fail(exc)
+    _aggregate_out(answer, format, missing)
+
+
+def _aggregate_out(answer: Any, format: Format, missing: int) -> None:
+    """Print an :class:`carbonkit.aggregation.Aggregate` as CSV, JSON or a table with its base year and notes."""
     if format is Format.csv:
         sys.stdout.write(csv_text(answer.table))
         return
@@ -112,13 +117,19 @@ def aggregate_cmd(
     out.print(table)
     if len(answer.table) > 200:
         out.print(f"... {len(answer.table) - 200} more groups; use --format csv for all of them.")
-    if len(answer.missing):
-        shown = answer.missing.head(missing)
-        out.print(f"Missing reports: {len(answer.missing)} (enterprise-periods expected but not reported)"
+    out.print(f"Comparable value added at {answer.base_year} prices (price basis: {answer.price_basis or '—'}).",
+              highlight=False)
+    _missing_lines(answer.missing, missing)
+    _notes(answer.notes, [i for i, s in answer.deflator_rows.items() if s == "unverified"])
+
+
+def _missing_lines(missing_frame: pd.DataFrame, limit: int) -> None:
+    if len(missing_frame):
+        shown = missing_frame.head(limit)
+        out.print(f"Missing reports: {len(missing_frame)} (enterprise-periods expected but not reported)"
                   + (f"; first {len(shown)}:" if len(shown) else ""), highlight=False)
         for miss in shown.to_dict("records"):
             out.print(f"  {miss['period']}  {miss['enterprise']}  {miss.get('name') or ''}", highlight=False)
-    _notes(answer.notes, [i for i, s in answer.deflator_rows.items() if s == "unverified"])
 
 
 def _counts(items: list[str] | None) -> dict[str, int]:
@@ -394,6 +405,10 @@ def zero_carbon_cmd(
     if format is not Format.table:
         _json(answer.to_dict())
         return
+    _zero_carbon_table(answer, park, year)
+
+
+def _zero_carbon_table(answer: Any, park: str, year: int) -> None:
     table = Table(title=f"Zero-carbon park {park}, {year} ({answer.criteria.id})", title_justify="left")
     for head in ("indicator", "role", "value", "threshold", "gap", "met", "source", "status"):
         table.add_column(head, justify="right" if head in ("value", "threshold", "gap") else "left")

@@ -278,6 +278,10 @@ def test_aggregate_command_reads_results_csv(tmp_path):
     assert zibo["energy_equivalent_tce"] == pytest.approx(90) and zibo["n_missing"] == 1  # E3 did not report 2023
     shown = runner.invoke(app, ["aggregate", str(path), "--by", "province", "--period", "2023"])
     assert shown.exit_code == 0 and "Missing reports: 1" in shown.stdout and "E3" in shown.stdout
+    # the base year was not given: the default profile's (2020), stated under the table
+    assert "Comparable value added at 2020 prices" in " ".join(shown.stdout.split())
+    given = runner.invoke(app, ["aggregate", str(path), "--by", "province", "--period", "2023", "--base-year", "2021"])
+    assert "Comparable value added at 2021 prices" in " ".join(given.stdout.split())
     bad = runner.invoke(app, ["aggregate", str(path), "--by", "galaxy"])
     assert bad.exit_code == 2 and "galaxy" in bad.output
 
