@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, rank_groups,
                              repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
+from carbonkit.schema import text_dtype
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids, parse_period
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Item, Vocabulary, flow_of, vocabulary
@@ -145,9 +146,48 @@ def documents_to_frame(documents: list[dict[str, Any] | EnterprisePeriod]) -> pd
     """
     rows = _document_rows(_document_models(documents))
     measured = [c for c in MEASURED if any(c in r for r in rows)]
-    frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL[:-2], "path", *measured])
+    columns = [*REQUIRED, *OPTIONAL[:-2], "path", *measured]
+    typed = _typed_columns(rows, columns)
+    if typed is not None:
+        typed["row"] = np.arange(1, len(rows) + 1)
+        return pd.DataFrame(typed)
+    frame = pd.DataFrame(rows, columns=columns)
     frame["row"] = np.arange(1, len(frame) + 1)
     return frame
+
+
+def _typed_columns(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, Any] | None:
+    """The columns of the records ``rows`` as ``pd.DataFrame(rows, columns=columns)`` types them, built at once.
+
+    The documents' fields are texts, floats or missing, which pandas infers column by column (about 0.1 ms a
+    column, 1 ms for one report): texts (with None) become the string dtype, one array for all text columns,
+    sliced; floats (with None) float64 with NaN; a column of None stays objects. Returns None for anything else
+    (or no rows, or a pandas without the string dtype): the caller then lets pandas infer. A property test
+    (tests/carbonkit/test_document_frames.py) holds both ways equal.
+    """
+    text = text_dtype()
+    if not rows or text is None:
+        return None
+    out: dict[str, Any] = {}
+    texts: list[str] = []
+    for col in columns:
+        values = [r.get(col) for r in rows]
+        kinds = {type(v) for v in values}
+        if kinds <= {str, type(None)} and str in kinds:
+            texts.append(col)
+            out[col] = values
+        elif kinds <= {float, type(None)} and float in kinds:
+            out[col] = np.array(values, dtype=np.float64)  # None as NaN
+        elif kinds == {type(None)}:
+            out[col] = np.array(values, dtype=object)
+        else:
+            return None
+    if texts:
+        n = len(rows)
+        strings = pd.array(np.array([v for col in texts for v in out[col]], dtype=object), dtype=text)
+        for k, col in enumerate(texts):
+            out[col] = strings[k * n:(k + 1) * n]
+    return out
 
 
 def _document_models(documents: list[dict[str, Any] | EnterprisePeriod]) -> list[EnterprisePeriod]:
