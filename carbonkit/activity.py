@@ -150,9 +150,22 @@ def documents_to_frame(documents: list[dict[str, Any] | EnterprisePeriod]) -> pd
     typed = _typed_columns(rows, columns)
     if typed is not None:
         typed["row"] = np.arange(1, len(rows) + 1)
-        return pd.DataFrame(typed)
+        return _frame_of(typed)
     frame = pd.DataFrame(rows, columns=columns)
     frame["row"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+def _frame_of(columns: dict[str, Any]) -> pd.DataFrame:
+    """``pd.DataFrame(columns)`` of arrays typed already, one block per column: no inference, no consolidation."""
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:  # pandas < 3
+        return pd.DataFrame(columns)
+    n = len(next(iter(columns.values())))
+    blocks = [(values.reshape(1, n) if isinstance(values, np.ndarray) else values, np.array([j]))
+              for j, values in enumerate(columns.values())]
+    frame: pd.DataFrame = create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=pd.Index(list(columns)))
     return frame
 
 
@@ -361,6 +374,8 @@ class _Table:
         values = self.arrays[col] if self.arrays is not None else None
         if isinstance(values, np.ndarray) and values.dtype == np.float64:
             return values.copy()
+        if isinstance(values, np.ndarray) and values.dtype == object and all(v is None or type(v) is float for v in values):
+            return np.array(values, dtype=np.float64)  # None as NaN, as to_numeric gives (a document's enthalpy)
         numbers: Floats = pd.to_numeric(self.frame[col], errors="coerce").to_numpy(np.float64, na_value=np.nan)
         return numbers
 
