@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Annotated, Any, Literal, cast, overload
 
 import numpy as np
@@ -23,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, rank_groups,
                              repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
-from carbonkit.schema import text_dtype
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids, parse_period
+from carbonkit.schema import text_dtype
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Item, Vocabulary, flow_of, vocabulary
 
@@ -633,6 +634,14 @@ def _resolve_items(frame: pd.DataFrame, vocab: Vocabulary, item_codes: Index,
                       kind=UnknownItem)
 
 
+@cache
+def _of_kinds(vocab: Vocabulary, kinds: tuple[str, ...]) -> Mask:
+    """True for the vocabulary's items of these kinds, with a trailing False for unknown (-1); built once, read only."""
+    mask = np.array([it.kind in kinds for it in vocab.items] + [False])
+    mask.flags.writeable = False
+    return mask
+
+
 def _resolve_flows(table: _Table, vocab: Vocabulary, item: Index) -> tuple[Index, list[Finding]]:
     """The index into :data:`FLOWS` of each row's flow (0, consumption, where blank or unknown)."""
     found: list[Finding] = []
@@ -646,7 +655,7 @@ def _resolve_flows(table: _Table, vocab: Vocabulary, item: Index) -> tuple[Index
         flow = np.where(flow < 0, 0, flow)
     else:
         flow = np.zeros(len(frame), dtype=np.int8)
-    consumption_only = np.array([it.kind in ("water", "economic") for it in vocab.items] + [False])
+    consumption_only = _of_kinds(vocab, ("water", "economic"))
     only_consumption = consumption_only[item] & (flow != 0)
     found += find(only_consumption, "flow_not_allowed", "flow",
                   lambda i: f"{vocab.items[item[i]].label} is counted as used; flow '{FLOWS[flow[i]]}' does not apply",
@@ -714,7 +723,7 @@ def _check_enthalpy(table: _Table, vocab: Vocabulary, item: Index) -> tuple[Floa
     frame = table.frame
     enthalpy = table.numbers("enthalpy")
     given = table.labels("enthalpy")[0] >= 0
-    steam_item = np.array([it.kind == "steam" for it in vocab.items] + [False])
+    steam_item = _of_kinds(vocab, ("steam",))
     found = find(given & ~(enthalpy > 0) | given & np.isinf(enthalpy), "enthalpy_invalid", "enthalpy",
                  _cell_message(frame, "enthalpy", "'{}' is not a positive enthalpy"), "a steam enthalpy in kJ/kg")
     found += find(given & ~steam_item[item] & (item >= 0), "enthalpy_not_allowed", "enthalpy",
