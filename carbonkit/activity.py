@@ -176,11 +176,12 @@ def _typed_columns(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, 
     The documents' fields are texts, floats or missing, which pandas infers column by column (about 0.1 ms a
     column, 1 ms for one report): texts (with None) become the string dtype, one array for all text columns,
     sliced; floats (with None) float64 with NaN; a column of None stays objects. Returns None for anything else
-    (or no rows, or a pandas without the string dtype): the caller then lets pandas infer. A property test
-    (tests/carbonkit/test_document_frames.py) holds both ways equal.
+    (or no rows, more than :data:`SMALL_ROWS`, or a pandas without the string dtype): the caller then lets pandas
+    infer, which is faster for many rows (232 k rows: 2.6 s against 3.1 s with the documents' validation). A property
+    test (tests/carbonkit/test_document_frames.py) holds both ways equal.
     """
     text = text_dtype()
-    if not rows or text is None:
+    if not rows or len(rows) > SMALL_ROWS or text is None:
         return None
     out: dict[str, Any] = {}
     texts: list[str] = []
