@@ -34,7 +34,7 @@ from bench_account import frame_of  # noqa: E402
 
 import carbonkit as ck  # noqa: E402
 from carbonkit import readers  # noqa: E402
-from cli.account import app  # noqa: E402
+from cli.main import app  # noqa: E402
 
 AIM_RATIO = 2.0
 

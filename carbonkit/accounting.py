@@ -173,14 +173,6 @@ def _summary_frame(out: dict[str, Any]) -> pd.DataFrame:
     return conform(pd.DataFrame(out, copy=False))
 
 
-def _column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
-    """The columns of ``frame`` as arrays (numpy or pandas), without building a Series for each."""
-    try:
-        return dict(zip(frame.columns, frame._iter_column_arrays()))  # type: ignore[operator]  # pandas' own iterator
-    except AttributeError:  # another pandas: the public way
-        return {c: frame[c].array for c in frame.columns}
-
-
 def to_frame(data: pd.DataFrame | str | PurePath | Mapping[str, Any] | EnterprisePeriod
              | Iterable[Mapping[str, Any] | EnterprisePeriod]) -> pd.DataFrame:
     """The long table from a DataFrame, a document (dict or model), a list of documents, or a file path
@@ -264,7 +256,7 @@ class _Engine:
         self._py: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
-        self.gcols = _column_arrays(acts.groups)  # the groups' columns, each looked up once
+        self.gcols = acts.group_columns  # the groups' columns
 
     # --- helpers ---
     def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:

@@ -79,8 +79,14 @@ def _summary_schema() -> dict[str, object]:
 
 
 @cache
-def _text_dtype() -> pd.StringDtype | None:
-    """The dtype ``"str"`` stands for, when it is pandas' string dtype (pandas >= 3); else None."""
+def text_dtype() -> pd.StringDtype | None:
+    """The dtype ``"str"`` stands for, when it is pandas' string dtype (pandas >= 3); else None.
+
+    Returns
+    -------
+    pandas.StringDtype or None
+        The string dtype of the text columns, or None on a pandas that types texts as objects.
+    """
     dtype = pd.api.types.pandas_dtype(TEXT)
     return dtype if isinstance(dtype, pd.StringDtype) else None
 
@@ -115,7 +121,7 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
         from pandas.api.internals import create_dataframe_from_blocks
     except ImportError:  # pandas < 3
         return None
-    text = _text_dtype()
+    text = text_dtype()
     schema = _summary_schema()
     missing = np.full(rows, None, dtype=object)
     given = {name: columns.get(name, missing) for name in schema}
@@ -166,7 +172,7 @@ def factor_set_column(codes: npt.NDArray[np.integer[Any]], sets: Sequence[str]) 
 def _categories(sets: tuple[str, ...]) -> pd.CategoricalDtype:
     """The dtype ``astype("category")`` gives texts of these distinct values (sorted): built once per factor
     set (a province has a few dozen), as its checks cost more than a few rows."""
-    return pd.CategoricalDtype(pd.Index(list(sets), dtype=_text_dtype()), ordered=False)
+    return pd.CategoricalDtype(pd.Index(list(sets), dtype=text_dtype()), ordered=False)
 
 
 def problems_schema() -> dict[str, object]:
