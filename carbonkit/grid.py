@@ -99,7 +99,11 @@ def grid_used(summary: pd.DataFrame) -> str:
     pairs = summary.loc[summary["grid_level_location"].notna(), ["grid_level_location", "grid_year_location"]]
     if pairs.empty:
         return "(no grid electricity)"
-    counts = pairs.astype(str).value_counts(sort=False)
-    parts = [f"{key[0]} level, data year {key[1] if key[1] != 'None' else 'any'}" + (f" ({n} results)" if len(counts) > 1 else "")
+    # a factor without a data year stays a pair of its own (pandas 3's str dtype keeps a missing year missing,
+    # and value_counts would otherwise drop it), named "any"
+    counts = pairs.astype(object).where(pairs.notna(), "any").astype(str).value_counts(sort=False)
+    undated = ("None", "<NA>", "nan", "any")
+    parts = [f"{key[0]} level, data year {key[1] if key[1] not in undated else 'any'}"
+             + (f" ({n} results)" if len(counts) > 1 else "")
              for key, n in counts.items() if isinstance(key, tuple)]  # (level, year), both as text
     return "of " + "; ".join(parts)

@@ -50,3 +50,15 @@ def test_pairs_equal_unique(rows):
     pairs, place = item_unit_pairs(item, unit, 6, 4)
     assert pairs.tolist() == expected.tolist()
     assert place.tolist() == inverse.ravel().tolist()
+
+
+def test_grid_used_names_an_undated_factor_any_year():
+    """A grid factor without a data year (Int64 <NA>, as the engine writes it) reads 'data year any', not '<NA>'."""
+    import pandas as pd
+
+    from carbonkit.grid import grid_used
+
+    summary = pd.DataFrame({"grid_level_location": ["province", "national"],
+                            "grid_year_location": pd.array([2023, pd.NA], dtype="Int64")})
+    assert grid_used(summary) == ("of province level, data year 2023 (1 results); "
+                                  "national level, data year any (1 results)")
