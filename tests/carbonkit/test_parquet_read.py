@@ -48,3 +48,30 @@ def test_frames_with_other_columns_are_concatenated_as_pandas_does():
     b = pd.DataFrame({"x": pd.Categorical(["b"])})
     out = concat_categorical([a.copy(), b.copy()])
     pd.testing.assert_frame_equal(out, pd.concat([a, b], ignore_index=True))
+
+
+def test_text_stored_as_numbers_or_dictionaries_reads_as_text(tmp_path):
+    # Parquet from other tools: region codes stored as integers, items as an Arrow dictionary of strings and
+    # units as a dictionary of integers. Text is read as Parquet's dictionaries (memory at scale); every one of
+    # them still comes back as text categories.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "enterprise": pa.array(["E1", "E2", "E1"]),
+        "period": pa.array(["2024", "2024", "2025"]),
+        "item": pa.array(["electricity", "raw_coal", "electricity"]).dictionary_encode(),
+        "amount": pa.array([1.5, 2.0, 3.0]),
+        "unit": pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int32()), pa.array([7, 8], pa.int64())),
+        "region": pa.array([370211, 370100, 370211], pa.int64()),
+    })
+    pq.write_table(table, tmp_path / "a.parquet")
+    back = read_parquet(tmp_path / "a.parquet")
+    assert back["region"].astype(str).tolist() == ["370211", "370100", "370211"]
+    assert back["unit"].astype(str).tolist() == ["7", "8", "7"]
+    assert back["item"].astype(str).tolist() == ["electricity", "raw_coal", "electricity"]
+    assert back["enterprise"].astype(str).tolist() == ["E1", "E2", "E1"]
+    for column in ("enterprise", "period", "item", "unit", "region"):
+        assert isinstance(back[column].dtype, pd.CategoricalDtype), column
+        assert all(isinstance(c, str) for c in back[column].cat.categories), column
+    assert back["amount"].tolist() == [1.5, 2.0, 3.0]
