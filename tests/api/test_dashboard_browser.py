@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 import signal
 import socket
 import subprocess
@@ -68,17 +69,15 @@ def _key(url: str, role: str, **scope) -> str:
         return create_key(session, role, name=f"dashboard-{role}", **scope)[1]
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    """uvicorn on a free loopback port; yields (base url, keys) after seeding the reports."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: {INSTALL}")
-    pytest.importorskip("playwright.sync_api", reason=f"playwright is missing: {INSTALL}")
-    db = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'd.sqlite'}"
+@contextmanager
+def uvicorn_service(tmp_path_factory, name: str, *, timeout: float = 5):
+    """uvicorn in a subprocess on a free loopback port with a fresh SQLite database; yields (base url, database
+    url, an httpx client on it) once /healthz answers, and stops the server afterwards."""
+    db = f"sqlite:///{tmp_path_factory.mktemp(name) / 'd.sqlite'}"
     port = _free_port()
     env = {**os.environ, "CARBONKIT_DATABASE_URL": db, "CARBONKIT_ENV": "development",
            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
-    log = tmp_path_factory.mktemp("dashboard-log") / "uvicorn.log"
+    log = tmp_path_factory.mktemp(f"{name}-log") / "uvicorn.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
                                  "127.0.0.1", "--port", str(port), "--log-level", "warning"],
@@ -86,7 +85,7 @@ def service(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        with httpx.Client(base_url=base, timeout=5, trust_env=False) as client:
+        with httpx.Client(base_url=base, timeout=timeout, trust_env=False) as client:
             while True:
                 assert proc.poll() is None, log.read_text()
                 try:
@@ -96,12 +95,7 @@ def service(tmp_path_factory):
                     pass
                 assert time.monotonic() < deadline, "uvicorn did not answer /healthz:\n" + log.read_text()
                 time.sleep(0.2)
-            keys = {"province": _key(db, "province"), "park_b": _key(db, "park", parks=[PARK_B]),
-                    "enterprise": _key(db, "enterprise", enterprises=[ENT_A])}
-            r = client.post("/v1/reports/bulk", json=[{"report": d} for d in DOCS],
-                            headers={"Authorization": f"Bearer {keys['province']}"})
-            assert r.status_code == 200, r.text
-        yield base, keys, db
+            yield base, db, client
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -109,6 +103,21 @@ def service(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    """uvicorn on a free loopback port; yields (base url, keys) after seeding the reports."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: {INSTALL}")
+    pytest.importorskip("playwright.sync_api", reason=f"playwright is missing: {INSTALL}")
+    with uvicorn_service(tmp_path_factory, "dashboard") as (base, db, client):
+        keys = {"province": _key(db, "province"), "park_b": _key(db, "park", parks=[PARK_B]),
+                "enterprise": _key(db, "enterprise", enterprises=[ENT_A])}
+        r = client.post("/v1/reports/bulk", json=[{"report": d} for d in DOCS],
+                        headers={"Authorization": f"Bearer {keys['province']}"})
+        assert r.status_code == 200, r.text
+        yield base, keys, db
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,11 @@ both years use one grid factor (the API's numbers are compared, not a factor typ
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-from test_dashboard_browser import CHROMIUM, ENT_A, ENT_B, ROOT, _doc, _free_port, _key, _show, browser, page  # noqa: F401
+from test_dashboard_browser import CHROMIUM, ENT_A, ENT_B, _doc, _key, _show, browser, page, uvicorn_service  # noqa: F401
 from test_dashboard_views import _shot
 
 pytestmark = pytest.mark.slow
@@ -36,40 +31,12 @@ def service(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing")
     pytest.importorskip("playwright.sync_api")
-    db = f"sqlite:///{tmp_path_factory.mktemp('dual') / 'd.sqlite'}"
-    port = _free_port()
-    env = {**os.environ, "CARBONKIT_DATABASE_URL": db, "CARBONKIT_ENV": "development",
-           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
-    log = tmp_path_factory.mktemp("dual-log") / "uvicorn.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
-                                 "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
-            while True:
-                assert proc.poll() is None, log.read_text()
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-            keys = {"province": _key(db, "province")}
-            r = client.post("/v1/reports/bulk", json=[{"report": d} for d in DOCS],
-                            headers={"Authorization": f"Bearer {keys['province']}"})
-            assert r.status_code == 200, r.text
+    with uvicorn_service(tmp_path_factory, "dual", timeout=30) as (base, db, client):
+        keys = {"province": _key(db, "province")}
+        r = client.post("/v1/reports/bulk", json=[{"report": d} for d in DOCS],
+                        headers={"Authorization": f"Bearer {keys['province']}"})
+        assert r.status_code == 200, r.text
         yield base, keys, db
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
 
 
 def test_co2_intensity_and_the_budget_come_first(page, service):
