@@ -37,6 +37,15 @@ def complexity(fn: ast.AST) -> int:
     return n
 
 
+def code_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Lines from ``def`` to the function's last line, less its docstring (numpydoc sections are not code)."""
+    lines = fn.end_lineno - fn.lineno + 1
+    first = fn.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        lines -= first.end_lineno - first.lineno + 1
+    return lines
+
+
 def functions(package: str):
     base = ROOT / package
     if not base.exists():
@@ -45,11 +54,7 @@ def functions(package: str):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                lines = node.end_lineno - node.lineno + 1
-                first = node.body[0]
-                if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                    lines -= first.end_lineno - first.lineno + 1  # the docstring is not code
-                yield (str(path.relative_to(ROOT)), node.name, lines, complexity(node))
+                yield (str(path.relative_to(ROOT)), node.name, code_lines(node), complexity(node))
 
 
 UNIT = re.compile(r"\[(?:t|kg|g|k|M|G|T)?(?:ce|CO2|CO2e|C)\b[^\]]*\]|\[(?:m3|MWh|kWh|GJ|TJ|t|kg|10\^4 CNY|CNY|-|%|mu|a|year)(?:/[^\]]*)?\]")
