@@ -2,7 +2,7 @@
 
 Read from ``carbonkit/indicators.toml``. The CLI tables, the JSON/CSV/Excel headers, the HTML reports, the
 dashboard and the API name and unit each figure from here, so a figure carries one name and one unit on
-every surface. Electricity at its calorific equivalent (0.1229 kgce/kWh) gives the *equivalent value*
+every surface. Electricity at its calorific equivalent (factor gbt2589-2020-a.electricity) gives the *equivalent value*
 (当量值); at the coal rate of power supply, the *equal value* (等价值) (GB/T 2589-2020 §3).
 
 An aggregate of a ``ratio`` indicator is recomputed from summed numerator and denominator, never averaged:

@@ -337,7 +337,8 @@ def electricity_tce_per_kwh(release: Release | str | None) -> float:
     Returns
     -------
     float
-        The coefficient [tce/kWh] (GB/T 2589-2020: 0.1229 kgce/kWh = 1.229e-4 tce/kWh).
+        The coefficient [tce/kWh] of the release's electricity row (GB/T 2589-2020 Appendix A,
+        gbt2589-2020-a.electricity), converted from kgce/kWh.
     """
     rel = release if isinstance(release, Release) else load_release(release)
     row = rel.lookup("standard_coal", "electricity")
