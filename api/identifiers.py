@@ -13,7 +13,7 @@ import unicodedata
 
 from pydantic import ValidationInfo, field_validator
 
-from carbonkit.activity import EnterprisePeriod
+from carbonkit.documents import EnterprisePeriod
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

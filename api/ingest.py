@@ -38,7 +38,7 @@ from api.keys import Principal
 from api.models import RESULT_COLUMNS
 from api.revisions import Outcome, SubmissionConflict
 from api.settings import Settings
-from carbonkit.activity import frame_to_documents, validation_problems
+from carbonkit.documents import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.vocabulary import flow_of, vocabulary
 

@@ -254,7 +254,7 @@ def report_scale(sizes: list[int], args) -> int:
 def report_small(args, calls: int = 500) -> int:
     """Median and best time of ``account()`` on one enterprise-period of the province (about 13 rows), as a
     frame of text columns and as a JSON document (the service's form); aim: <= 1 ms."""
-    from carbonkit.activity import frame_to_documents
+    from carbonkit.documents import frame_to_documents
 
     release = load_release()
     frame = province(1, years=[2023], seed=args.seed)

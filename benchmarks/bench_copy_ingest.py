@@ -25,7 +25,7 @@ from service import POSTGRES_URL, postgres_ready, reset_postgres  # noqa: E402
 
 def batch_of(enterprises: int, year: int, settings):
     from api.ingest import ReportIn, prepare
-    from carbonkit.activity import frame_to_documents
+    from carbonkit.documents import frame_to_documents
     from carbonkit.synthetic import province
 
     frame = province(enterprises, years=[year])

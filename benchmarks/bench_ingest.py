@@ -53,7 +53,7 @@ from service import (POSTGRES_URL, Service, load_average, machine_busy_seconds, 
                      reset_postgres, sqlite_url)
 
 import carbonkit as ck  # noqa: E402
-from carbonkit.activity import frame_to_documents  # noqa: E402
+from carbonkit.documents import frame_to_documents  # noqa: E402
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, province  # noqa: E402
 
 AIM_SECONDS = 60.0  # the province (31,600 reports) in under a minute on SQLite

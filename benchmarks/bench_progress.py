@@ -50,7 +50,7 @@ from service import POSTGRES_URL, ROOT, Service, postgres_ready, reset_postgres,
 
 sys.path.insert(0, str(ROOT))
 import carbonkit as ck  # noqa: E402
-from carbonkit.activity import frame_to_documents  # noqa: E402
+from carbonkit.documents import frame_to_documents  # noqa: E402
 from carbonkit.aggregation import aggregate, results_frame  # noqa: E402
 from carbonkit.decomposition import decompose  # noqa: E402
 from carbonkit.synthetic import PROVINCE_ENTERPRISES, enterprises, province  # noqa: E402

@@ -7,7 +7,7 @@
 
 from carbonkit import factors
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
-from carbonkit.activity import EnterprisePeriod, ItemIn
+from carbonkit.documents import EnterprisePeriod, ItemIn
 from carbonkit.errors import CarbonkitError, FactorDataError, InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.intensity import changes
 from carbonkit.readers import read_activities

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from carbonkit import emissions, energy, grid, measured
 from carbonkit.emissions import EmissionFactor
 from carbonkit.energy import Coefficient
-from carbonkit.activity import Activities, Collector, EnterprisePeriod, documents_to_frame, validate
+from carbonkit.activity import Activities, Collector, validate
+from carbonkit.documents import EnterprisePeriod, documents_to_frame
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses

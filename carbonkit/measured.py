@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from carbonkit.activity import MEASURED as COLUMNS
+from carbonkit.documents import MEASURED as COLUMNS
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import Factor
 from carbonkit.identity import parse_period

@@ -20,7 +20,7 @@ from typing import IO, Any, cast
 import numpy as np
 import pandas as pd
 
-from carbonkit.activity import REQUIRED, documents_to_frame
+from carbonkit.documents import REQUIRED, documents_to_frame
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers_text import decode_text, raw_content, require_columns, sniff_delimiter
 from carbonkit.vocabulary import normalise_name

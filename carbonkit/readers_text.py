@@ -95,14 +95,14 @@ def require_columns(frame: pd.DataFrame, name: str, headers: list[str] | None = 
     name : str
         The input's name, for the message.
     headers : list of str, optional
-        The required columns (:data:`carbonkit.activity.REQUIRED` by default).
+        The required columns (:data:`carbonkit.documents.REQUIRED` by default).
 
     Raises
     ------
     InvalidInput
         ``column_missing`` for each required column absent.
     """
-    from carbonkit.activity import REQUIRED
+    from carbonkit.documents import REQUIRED
     from carbonkit.readers import COLUMNS
 
     missing = [c for c in REQUIRED if c not in frame.columns]

@@ -16,7 +16,7 @@ from api.ingest import ReportIn, submit
 from api.keys import Principal
 from api.models import Enterprise, Report, Result
 from api.settings import Settings
-from carbonkit.activity import frame_to_documents
+from carbonkit.documents import frame_to_documents
 from carbonkit.datafiles import examples_dir
 
 

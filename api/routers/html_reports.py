@@ -28,7 +28,7 @@ from api.regional import Where, parse_counts, progress_inputs
 from api.routers.assess import CriteriaId, ParkStatements, park_inputs
 from api.routers.progress import Level, ProfileId
 from api.store_register import latest_documents
-from carbonkit.activity import documents_to_frame
+from carbonkit.documents import documents_to_frame
 from reports import enterprise_report, park_report, region_report
 from reports.pdf import html_to_pdf
 

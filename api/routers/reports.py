@@ -16,7 +16,7 @@ from api.ingest import ReportIn, options_for, submit
 from api.public import BulkOutcome, SubmissionOutcome
 from api.queries import stored_result
 from api.settings import Settings
-from carbonkit.activity import frame_to_documents, validation_problems
+from carbonkit.documents import frame_to_documents, validation_problems
 from carbonkit.errors import InvalidInput, Problem
 from reports.excel import XLSX_MEDIA_TYPE
 from carbonkit.readers import read_csv, read_excel

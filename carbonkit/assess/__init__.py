@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from carbonkit.accounting import AccountingOptions, account
-from carbonkit.activity import EnterprisePeriod, validation_problems
+from carbonkit.documents import EnterprisePeriod, validation_problems
 from carbonkit.assess.criteria import Criteria, load_criteria
 from carbonkit.assess.metrics import UNITS, factory_metrics, park_metrics
 from carbonkit.assess.scoring import Assessment, Gap, IndicatorResult, Value, assess

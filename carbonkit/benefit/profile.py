@@ -27,8 +27,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from carbonkit.activity import (MAX_AMOUNT, EnterprisePeriod, Text7, Text32, Text64, documents_to_frame,
-                                validation_problems)
+from carbonkit.documents import (MAX_AMOUNT, EnterprisePeriod, Text7, Text32, Text64, documents_to_frame,
+                                 validation_problems)
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.readers import read_activities
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from carbonkit.activity import validation_problems
+from carbonkit.documents import validation_problems
 from carbonkit.benefit.quantities import Quantity, ratio_factor
 from carbonkit.benefit.standards import FOLDER, Status, _unique, document_path
 from carbonkit.errors import FactorDataError, InvalidInput, UnitMismatch

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from carbonkit.activity import validation_problems
+from carbonkit.documents import validation_problems
 from carbonkit.cbam.attribution import (LotValue, ProcessResult, add_precursors, lot_values, move_heat,
                                         move_waste_gas, start)
 from carbonkit.cbam.checks import problems, process_order

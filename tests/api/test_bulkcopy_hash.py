@@ -55,7 +55,7 @@ def test_odd_values_hash_as_the_reference_hashes_them():
 def test_synthetic_province_hashes_equal(years):
     from api.bulkcopy import content_hashes
     from api.ingest import content_hash
-    from carbonkit.activity import frame_to_documents
+    from carbonkit.documents import frame_to_documents
     from carbonkit.synthetic import province
 
     docs = frame_to_documents(province(300, years=years, months=True))

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carbonkit import activity
-from carbonkit.activity import documents_to_frame
+from carbonkit import documents as document_module
+from carbonkit.documents import documents_to_frame
 
 TEXT = st.one_of(st.none(), st.sampled_from(["", " ", "370211", "P1", "碳", "C2911"]))
 NUMBER = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(0, 10**6))
@@ -44,7 +44,7 @@ def documents(draw):
 
 def _by_pandas(docs):
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(activity, "_typed_columns", lambda rows, columns: None)  # pandas infers each column
+        m.setattr(document_module, "_typed_columns", lambda rows, columns: None)  # pandas infers each column
         return documents_to_frame(docs)
 
 
