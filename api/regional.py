@@ -24,7 +24,8 @@ from carbonkit.decomposition import decompose
 from carbonkit.deflators import shipped_deflators
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.messages import status_text, translate
-from carbonkit.targets import TargetProfile, load_profile, main_province, profile_for, progress
+from carbonkit.targets import progress
+from carbonkit.target_profiles import TargetProfile, load_profile, main_province, profile_for
 from carbonkit.vocabulary import vocabulary
 
 

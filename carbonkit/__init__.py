@@ -14,7 +14,8 @@ from carbonkit.readers import read_activities
 from carbonkit import benefit
 from carbonkit.aggregation import aggregate
 from carbonkit.decomposition import decompose, lmdi
-from carbonkit.targets import load_profile, progress
+from carbonkit.targets import progress
+from carbonkit.target_profiles import load_profile
 
 __version__ = "0.1.0"
 

@@ -52,7 +52,7 @@ def default_base_year() -> int:
         ``base_year`` of :data:`DEFAULT_TARGET_PROFILE` (``factors/targets/shandong-14fyp-2021-2025.toml``:
         2020) [year].
     """
-    from carbonkit.targets import load_profile  # here, not at the top: carbonkit.targets imports this module
+    from carbonkit.target_profiles import load_profile  # here, not at the top: carbonkit.targets imports this module
 
     return load_profile(DEFAULT_TARGET_PROFILE).base_year
 

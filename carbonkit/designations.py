@@ -36,7 +36,7 @@ from carbonkit.factors.tables import STATUSES
 from carbonkit.vocabulary import vocabulary
 
 if TYPE_CHECKING:
-    from carbonkit.targets import Target
+    from carbonkit.target_profiles import Target
 
 SHIPPED_KINDS = "miit-green-manufacturing"
 SUBJECTS = ("enterprise", "park")

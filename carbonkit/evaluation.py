@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.targets import Progress, load_profile, progress
+from carbonkit.targets import Progress, progress
+from carbonkit.target_profiles import load_profile
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from carbonkit.accounting import AccountingResult
-    from carbonkit.targets import TargetProfile
+    from carbonkit.target_profiles import TargetProfile
 
 
 @dataclass
@@ -80,7 +81,7 @@ def final_evaluation(data: AccountingResult | pd.DataFrame, profile: TargetProfi
     data : AccountingResult or DataFrame
         Enterprise results (:func:`carbonkit.aggregation.results_frame`).
     profile : TargetProfile, str or Path
-        The target profile (:func:`carbonkit.targets.load_profile`); its target year is evaluated.
+        The target profile (:func:`carbonkit.target_profiles.load_profile`); its target year is evaluated.
     **options
         Options of :func:`carbonkit.targets.progress` (``region``, ``panel`` ...); a ``year`` other than the
         profile's target year is refused.

@@ -30,10 +30,9 @@ from carbonkit.designations import count_line
 from carbonkit.errors import InvalidInput, Problem
 from carbonkit.panels import balanced_panel, check_panel, coverage_of, factor_year_notes, panel_note
 from carbonkit.sums import PartialSums
-from carbonkit.targets import (
-    Progress, TargetProfile, _attach_unbalanced, _check_value_added, _two_year_totals, checked_year, indicator_lines,
-    load_profile, yearly_table,
-)
+from carbonkit.targets import (Progress, _attach_unbalanced, _check_value_added, _two_year_totals, checked_year,
+                               indicator_lines, yearly_table)
+from carbonkit.target_profiles import TargetProfile, load_profile
 
 MISSING_SHOWN = 100  # enterprises listed per year in the coverage (as carbonkit.progress)
 PANELS_TABLE, RELEASES_TABLE = "panels", "releases"

@@ -40,7 +40,8 @@ from carbonkit.designations import read_designations
 from carbonkit.errors import CarbonkitError, InvalidInput, Problem
 from reports.excel import csv_text
 from carbonkit.evaluation import final_evaluation
-from carbonkit.targets import load_profile, profiles, progress
+from carbonkit.targets import progress
+from carbonkit.target_profiles import load_profile, profiles
 
 InputArg = Annotated[Path, typer.Argument(help="activity data (.csv, .json, .jsonl) or a results CSV of `carbonkit account --format csv`")]
 

@@ -19,7 +19,8 @@ from carbonkit.aggregation import aggregate, results_frame
 from carbonkit.decomposition import decompose
 from carbonkit.errors import InvalidInput
 from carbonkit.evaluation import margin_row
-from carbonkit.targets import load_profile, path_value, progress
+from carbonkit.targets import path_value, progress
+from carbonkit.target_profiles import load_profile
 from carbonkit.vocabulary import vocabulary
 
 DECOMPOSED = ("energy", "water", "co2")

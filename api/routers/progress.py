@@ -23,7 +23,7 @@ from api.store_results import load_register, load_results
 from carbonkit.aggregation import LEVELS
 from carbonkit.decomposition import NUMERATORS
 from carbonkit.factors.documents import shipped
-from carbonkit.targets import load_profile
+from carbonkit.target_profiles import load_profile
 
 __all__ = ["router", "load_register", "load_results"]  # the loaders: kept importable from here (benchmarks)
 

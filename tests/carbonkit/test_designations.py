@@ -35,7 +35,8 @@ from carbonkit.designations import (
     read_designations,
 )
 from carbonkit.errors import FactorDataError, InvalidInput
-from carbonkit.targets import load_profile, progress
+from carbonkit.targets import progress
+from carbonkit.target_profiles import load_profile
 
 SHANDONG = "shandong-14fyp-2021-2025"
 HEADER = "subject_kind,subject,kind,level,year,batch,revoked_year,region,park\n"

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from carbonkit.errors import FactorDataError
 from carbonkit.evaluation import final_evaluation
 from carbonkit.target_forms import FORMS, Series, evaluate, register_form
-from carbonkit.targets import load_profile, profile_for, progress
+from carbonkit.targets import progress
+from carbonkit.target_profiles import load_profile, profile_for
 
 NATIONAL = "cn-15fyp-2026-2030"
 

@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from carbonkit.target_forms import period_decline
-from carbonkit.targets import EXCLUSION_RULES, Exclusion, _numerator
+from carbonkit.targets import _numerator
+from carbonkit.target_profiles import EXCLUSION_RULES, Exclusion
 
 
 def test_period_decline_of_each_form():

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from carbonkit.errors import FactorDataError, InvalidInput
-from carbonkit.targets import achieved_pace, intensity_progress, load_profile, profile_for, progress, required_pace
+from carbonkit.targets import achieved_pace, intensity_progress, progress, required_pace
+from carbonkit.target_profiles import load_profile, profile_for
 
 SHANDONG = "shandong-14fyp-2021-2025"
 

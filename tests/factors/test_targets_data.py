@@ -12,7 +12,7 @@ from carbonkit.deflators import load_deflators, shipped_deflators
 from carbonkit.errors import FactorDataError
 from carbonkit.factors import STATUSES
 from carbonkit.factors.documents import shipped
-from carbonkit.targets import load_profile
+from carbonkit.target_profiles import load_profile
 
 PROFILES = shipped("targets")
 
