@@ -6,9 +6,11 @@ Kept beside :mod:`carbonkit.readers` (which owns the header table :data:`~carbon
 from __future__ import annotations
 
 import io
+import mmap
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
@@ -111,3 +113,80 @@ def require_columns(frame: pd.DataFrame, name: str, headers: list[str] | None = 
     seen = ", ".join(headers if headers is not None else [str(c) for c in frame.columns])
     raise InvalidInput([Problem("column_missing", f"{name}: no column for '{c}' (the headers are: {seen})", field=c,
                                 expected="a header " + " / ".join(COLUMNS[c])) for c in missing])
+
+
+def read_arrow_typed(path: str | Path, names: list[str], amount: str) -> pd.DataFrame | None:
+    """A UTF-8 CSV file read by pyarrow's reader with ``amount`` as floats and every other column as a categorical
+    (sorted categories, as ``pandas.read_csv(dtype="category")`` gives them), or None where the reading could
+    differ from the text reading: pyarrow refuses the file (a cell that is no number, a row of another length,
+    text that is not UTF-8), the header is not ``names`` (in the file's order, each once), an amount is not
+    finite (the text reading names the cell), or the file's quotes do not pair (pyarrow would take a quote left
+    open at the end of the file as closed there).
+
+    The floats are those ``pd.to_numeric`` gives for the same text (both round correctly); empty cells stay
+    empty texts (no missing values), as ``keep_default_na=False`` reads them.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (comma-separated, header in line 1).
+    names : list of str
+        The header as in the file.
+    amount : str
+        The header of the amount column.
+
+    Returns
+    -------
+    DataFrame or None
+        The columns ``names`` (no ``row``), or None.
+
+    Raises
+    ------
+    ImportError
+        Without pyarrow: the caller reads the file with pandas.
+    """
+    import pyarrow as pa  # optional: imported only here
+    import pyarrow.csv as pacsv
+
+    quotes = _quotes(path)
+    if len(set(names)) < len(names) or quotes % 2:
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    convert = pacsv.ConvertOptions(column_types={n: pa.float64() if n == amount else text for n in names},
+                                   null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False)
+    try:
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=quotes > 0),  # only in quotes
+                                convert_options=convert)
+    except (pa.ArrowException, UnicodeDecodeError):
+        return None
+    if table.column_names != names or table.num_rows == 0:
+        return None
+    table = table.unify_dictionaries()
+    columns: dict[str, Any] = {}
+    for name in names:
+        chunks = table.column(name).chunks
+        if name == amount:
+            columns[name] = np.concatenate([c.to_numpy() for c in chunks])
+            if not np.isfinite(columns[name]).all():
+                return None
+        else:
+            columns[name] = _sorted_categorical(chunks)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _sorted_categorical(chunks: list[Any]) -> pd.Categorical:
+    """A categorical from dictionary-encoded chunks sharing one dictionary, its categories sorted."""
+    codes = np.concatenate([c.indices.to_numpy() for c in chunks])
+    categories = pd.Index(chunks[0].dictionary.to_pandas(), copy=False)
+    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    if not categories.is_monotonic_increasing:
+        values = values.reorder_categories(categories.sort_values())
+    return values
+
+
+def _quotes(path: str | Path) -> int:
+    """How many double quotes the file holds (an odd number: one left open); one memchr pass when none."""
+    if Path(path).stat().st_size == 0:
+        return 0  # nothing to map
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return 0 if data.find(b'"') < 0 else data[:].count(b'"')
