@@ -6,11 +6,13 @@ Kept beside :mod:`carbonkit.readers` (which owns the header table :data:`~carbon
 from __future__ import annotations
 
 import io
-import mmap
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
@@ -116,15 +118,16 @@ def require_columns(frame: pd.DataFrame, name: str, headers: list[str] | None = 
 
 
 def read_arrow_typed(path: str | Path, names: list[str], amount: str) -> pd.DataFrame | None:
-    """A UTF-8 CSV file read by pyarrow's reader with ``amount`` as floats and every other column as a categorical
-    (sorted categories, as ``pandas.read_csv(dtype="category")`` gives them), or None where the reading could
-    differ from the text reading: pyarrow refuses the file (a cell that is no number, a row of another length,
-    text that is not UTF-8), the header is not ``names`` (in the file's order, each once), an amount is not
-    finite (the text reading names the cell), or the file's quotes do not pair (pyarrow would take a quote left
-    open at the end of the file as closed there).
+    """A UTF-8 CSV file read with ``amount`` as floats and every other column as a categorical (sorted
+    categories, as ``pandas.read_csv(dtype="category")`` gives them), through pyarrow: pandas' reader (in threads)
+    takes every cell as an Arrow text, pyarrow converts the amounts (``cast``) and encodes the other columns
+    (``dictionary_encode``, a column a thread).
 
-    The floats are those ``pd.to_numeric`` gives for the same text (both round correctly); empty cells stay
-    empty texts (no missing values), as ``keep_default_na=False`` reads them.
+    None where the reading could differ from the text reading: pandas refuses the file (a quote left open, a
+    row too long, text that is not UTF-8), the header is not ``names``, or an amount is no finite number (no
+    number at all, NaN or infinite: the text reading names the cell). The floats are those ``pd.to_numeric``
+    gives for the same text (both round correctly); empty cells stay empty texts, as ``keep_default_na=False``
+    reads them, and a missing cell (a short row) is missing, as the text reading has it.
 
     Parameters
     ----------
@@ -143,50 +146,57 @@ def read_arrow_typed(path: str | Path, names: list[str], amount: str) -> pd.Data
     Raises
     ------
     ImportError
-        Without pyarrow: the caller reads the file with pandas.
+        Without pyarrow: the caller reads the file with pandas alone.
     """
     import pyarrow as pa  # optional: imported only here
-    import pyarrow.csv as pacsv
+    import pyarrow.compute as pc
 
-    quotes = _quotes(path)
-    if len(set(names)) < len(names) or quotes % 2:
-        return None
-    text = pa.dictionary(pa.int32(), pa.string())
-    convert = pacsv.ConvertOptions(column_types={n: pa.float64() if n == amount else text for n in names},
-                                   null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False)
     try:
-        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=quotes > 0),  # only in quotes
-                                convert_options=convert)
-    except (pa.ArrowException, UnicodeDecodeError):
+        cells = pd.read_csv(path, dtype=pd.ArrowDtype(pa.string()), keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
         return None
-    if table.column_names != names or table.num_rows == 0:
+    if list(cells.columns) != names or cells.empty:
         return None
-    table = table.unify_dictionaries()
-    columns: dict[str, Any] = {}
-    for name in names:
-        chunks = table.column(name).chunks
-        if name == amount:
-            columns[name] = np.concatenate([c.to_numpy() for c in chunks])
-            if not np.isfinite(columns[name]).all():
-                return None
-        else:
-            columns[name] = _sorted_categorical(chunks)
-    return pd.DataFrame(columns, copy=False)
+    try:
+        amounts = _chunks_to_numpy(pc.cast(_arrow(cells[amount]), pa.float64()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not np.isfinite(amounts).all():
+        return None
+    texts = [n for n in names if n != amount]
+
+    def encode(name: str) -> pd.Categorical:
+        return _sorted_categorical(_arrow(cells[name]))
+
+    with ThreadPoolExecutor(max_workers=min(len(texts), os.cpu_count() or 1) or 1) as pool:  # pyarrow frees the GIL
+        categoricals = dict(zip(texts, pool.map(encode, texts)))
+    return pd.DataFrame({n: amounts if n == amount else categoricals[n] for n in names}, copy=False)
 
 
-def _sorted_categorical(chunks: list[Any]) -> pd.Categorical:
-    """A categorical from dictionary-encoded chunks sharing one dictionary, its categories sorted."""
-    codes = np.concatenate([c.indices.to_numpy() for c in chunks])
-    categories = pd.Index(chunks[0].dictionary.to_pandas(), copy=False)
-    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
-    if not categories.is_monotonic_increasing:
-        values = values.reorder_categories(categories.sort_values())
-    return values
+def _arrow(column: pd.Series) -> Any:
+    """The pyarrow ChunkedArray under a column of ``pd.ArrowDtype``."""
+    return column.array._pa_array  # ArrowExtensionArray's storage
 
 
-def _quotes(path: str | Path) -> int:
-    """How many double quotes the file holds (an odd number: one left open); one memchr pass when none."""
-    if Path(path).stat().st_size == 0:
-        return 0  # nothing to map
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return 0 if data.find(b'"') < 0 else data[:].count(b'"')
+def _chunks_to_numpy(chunked: Any) -> npt.NDArray[np.float64]:
+    """A ChunkedArray of float64 as one numpy array (NaN where missing)."""
+    parts = [c.to_numpy(zero_copy_only=False) for c in chunked.chunks]
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def _sorted_categorical(texts: Any) -> pd.Categorical:
+    """A ChunkedArray of texts as a categorical with its categories sorted (a missing text missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(texts).unify_dictionaries()
+    chunks = encoded.chunks
+    dictionary = chunks[0].dictionary
+    indices = np.concatenate([c.indices.fill_null(-1).to_numpy() for c in chunks])  # -1: missing
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int32)  # the place of each text among the sorted; -1 stays -1
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[-1] = -1
+    codes = rank[indices]
+    categories = pd.Index(dictionary.take(pa.array(order)).to_pandas(), copy=False)
+    return pd.Categorical.from_codes(codes, categories=categories, validate=False)

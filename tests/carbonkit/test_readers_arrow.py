@@ -186,16 +186,6 @@ def test_random_files_read_alike(tmp_path, monkeypatch):
         monkeypatch.undo()
 
 
-def test_quotes_are_counted(tmp_path):
-    path = tmp_path / "q.csv"
-    path.write_bytes(b'a,"b""c"\n')
-    assert readers_text._quotes(path) == 4
-    path.write_bytes(b"a,b\n")
-    assert readers_text._quotes(path) == 0
-    path.write_bytes(b"")
-    assert readers_text._quotes(path) == 0
-
-
 def test_amounts_are_what_to_numeric_gives(tmp_path, monkeypatch):
     """20,000 amounts of up to 25 digits, with exponents: the typed reading's floats are bit for bit those of
     ``pd.to_numeric`` on the same texts (the text reading's conversion)."""
