@@ -109,7 +109,7 @@ def _print_wide(summary: pd.DataFrame, limit: int = 60) -> None:
     for column in WIDE_VIEW:
         table.add_column(indicator(column).heading("en"), justify="right")
     shown = ["enterprise", "period", *(c for c in ("name",) if c in summary.columns), *WIDE_VIEW]
-    for rec in summary[shown].head(limit).to_dict("records"):  # the columns first: no copy of the whole summary
+    for rec in summary.head(limit)[shown].to_dict("records"):  # the rows first: no copy of the whole columns
         label = rec.get("name") or rec["enterprise"]
         table.add_row(str(label), str(rec["period"]),
                       *[_fmt(rec[c], decimals=3 if "per" in c else 0) for c in WIDE_VIEW])
