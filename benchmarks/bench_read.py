@@ -116,7 +116,7 @@ def without_pyarrow(*args, **kwargs):
 def checks(path: Path) -> dict[str, bool]:
     """The typed readings (pyarrow's, and pandas' without pyarrow) against the text reading, bit for bit."""
     typed_frame, typed = readers.read_activities(path), summary_of(path)
-    reader = readers.read_arrow_typed
+    reader = getattr(readers, "read_arrow_typed", None)  # None: a carbonkit before the pyarrow reading
     readers.read_arrow_typed = without_pyarrow
     try:
         pandas_frame, pandas_typed = readers.read_activities(path), summary_of(path)
