@@ -107,17 +107,21 @@ def _csv_cells(column: pd.Series) -> list[str] | None:
     dtype = column.dtype
     if dtype == np.float64:
         codes, bits = pd.factorize(column.to_numpy().view(np.int64))  # by bits: 0.0 and -0.0 apart
-        return _cells(codes, ["" if v != v else float.__repr__(v) for v in bits.view(np.float64).tolist()])  # NaN empty
+        floats = bits.view(np.float64)
+        texts = list(map(float.__repr__, floats.tolist()))
+        for i in np.flatnonzero(np.isnan(floats)).tolist():
+            texts[i] = ""  # NaN: an empty cell
+        return _cells(codes, texts)
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         return column.to_numpy().astype(str).tolist()
     if isinstance(dtype, pd.Int64Dtype):
         codes, values = pd.factorize(column.astype(object), use_na_sentinel=True)
         return _cells(codes, [str(v) for v in values])
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-        codes, texts = pd.factorize(column, use_na_sentinel=True)
-        if not all(isinstance(v, str) and "\r" not in v for v in texts):
+        codes, distinct = pd.factorize(column, use_na_sentinel=True)
+        if not all(isinstance(v, str) and "\r" not in v for v in distinct):
             return None  # numbers or other objects in a text column (left to pandas), or a CR (every text quoted)
-        return _cells(codes, [_quoted(formula_safe(v)) for v in texts])
+        return _cells(codes, [_quoted(formula_safe(v)) for v in distinct])
     return None
 
 
