@@ -1,7 +1,8 @@
-"""The typed reading of a large CSV (pyarrow's reader where pyarrow imports, else pandas') gives exactly what the
-text reading gives: the same summary, or the same problems with the same row numbers, on tricky files.
+"""The typed reading of a large CSV (through pyarrow where pyarrow imports: pandas' reader takes every cell as an
+Arrow text, pyarrow casts the amounts and encodes the other columns; else pandas' reader alone) gives exactly what
+the text reading gives: the same summary, or the same problems with the same row numbers, on tricky files.
 
-Each file is read three ways: as text (the reference: ``TYPED_CSV_BYTES`` above its size), typed with pyarrow,
+Each file is read three ways: as text (the reference: ``TYPED_CSV_BYTES`` above its size), typed through pyarrow,
 and typed with pyarrow made unimportable (pandas' reader). A typed reading may refuse a file (then the text
 reading reads it); what it returns must equal what the text reading gives.
 """
