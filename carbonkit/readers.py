@@ -9,8 +9,6 @@ import csv
 import datetime as dt
 import io
 import json
-import mmap
-import re
 import struct
 import zipfile
 import zlib
@@ -158,10 +156,16 @@ def _read_pandas_typed(source: str | Path, raw: list[str], dtype: dict[str, Any]
     return frame
 
 
-def _holds_boolean_words(path: str | Path) -> bool:
-    """Whether the file holds the word true or false in any case."""
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return re.search(rb"(?i)true|false", data) is not None
+def _holds_boolean_words(path: str | Path, chunk: int = 1 << 24) -> bool:
+    """Whether the file holds the word true or false in any case (read in pieces of ``chunk`` bytes, lowered)."""
+    with open(path, "rb") as fh:
+        tail = b""
+        while piece := fh.read(chunk):
+            text = tail + piece.lower()
+            if b"true" in text or b"false" in text:
+                return True
+            tail = text[-4:]  # a word across two pieces
+    return False
 
 
 def _as_pandas_reads(frame: pd.DataFrame, dtype: dict[str, Any]) -> pd.DataFrame | None:

@@ -201,3 +201,13 @@ def test_amounts_are_what_to_numeric_gives(tmp_path, monkeypatch):
     typed = readers.read_csv(path)["amount"].to_numpy()
     want = pd.to_numeric(pd.Series(texts, dtype=str)).to_numpy(np.float64)
     assert typed.view(np.int64).tolist() == want.view(np.int64).tolist()
+
+
+@pytest.mark.parametrize("content, holds", [(b"a,b\n1,tRuE\n", True), (b"a,b\n1,2\n", False), (b"xxFALSExx", True),
+                                            (b"fals,rue", False), (b"abc,fa" + b"lse", True)])
+def test_boolean_words_are_found_in_any_piece(tmp_path, content, holds):
+    """pandas' typed reading refuses a file that may hold true/false as an amount: the words are found in any case,
+    also across two pieces of the file (pieces of 1 to 9 bytes)."""
+    path = tmp_path / "words.csv"
+    path.write_bytes(content)
+    assert all(readers._holds_boolean_words(path, chunk=k) is holds for k in range(1, 10))
