@@ -105,8 +105,9 @@ def _read_typed(source: Source) -> pd.DataFrame | None:
     values trimmed once, not every cell), or None when that does not go (an amount that is not a number,
     an empty one, a header that maps twice): the text reading then reports each problem by row.
 
-    pyarrow's reader (in threads) reads it where pyarrow can be imported, else pandas' reader. The floats are
-    what ``pd.to_numeric`` gives for the same text, so the results do not change.
+    Where pyarrow can be imported, pandas' reader (in threads) takes the cells as Arrow texts and pyarrow converts
+    them (:func:`~carbonkit.readers_text.read_arrow_typed`); else pandas' reader alone. The floats are what
+    ``pd.to_numeric`` gives for the same text, so the results do not change.
     """
     if not isinstance(source, (str, Path)) or Path(source).stat().st_size < TYPED_CSV_BYTES:
         return None
