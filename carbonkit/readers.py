@@ -22,7 +22,7 @@ import pandas as pd
 
 from carbonkit.documents import REQUIRED, documents_to_frame
 from carbonkit.errors import InvalidInput, Problem
-from carbonkit.readers_text import decode_text, raw_content, require_columns, sniff_delimiter
+from carbonkit.readers_text import decode_text, raw_content, read_arrow_typed, require_columns, sniff_delimiter
 from carbonkit.vocabulary import normalise_name
 
 # canonical column -> the headers users write (Chinese and English; matched after normalise_name)
@@ -105,25 +105,79 @@ def _read_typed(source: Source) -> pd.DataFrame | None:
     values trimmed once, not every cell), or None when that does not go (an amount that is not a number,
     an empty one, a header that maps twice): the text reading then reports each problem by row.
 
-    The floats are what ``pd.to_numeric`` gives for the same text, so the results do not change.
+    Where pyarrow can be imported, pandas' reader (in threads) takes the cells as Arrow texts and pyarrow converts
+    them (:func:`~carbonkit.readers_text.read_arrow_typed`); else pandas' reader alone. The floats are what
+    ``pd.to_numeric`` gives for the same text, so the results do not change.
     """
     if not isinstance(source, (str, Path)) or Path(source).stat().st_size < TYPED_CSV_BYTES:
         return None
     try:
         typed = _typed_header(source)
-        if typed is None:
-            return None
-        raw, header, canon, dtype = typed
-        frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")  # spaces: trimmed
-    except (ValueError, TypeError, StopIteration, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-        return None  # with the categories below
-    if list(frame.columns) != raw:  # pandas read another header (duplicates renamed ...)
+    except (ValueError, StopIteration, csv.Error, UnicodeDecodeError):
+        return None
+    if typed is None:
+        return None
+    raw, header, canon, dtype = typed
+    try:
+        amount = next(r for r, h in zip(raw, header) if canon[h] == "amount")
+        frame = read_arrow_typed(source, raw, amount)
+        if frame is not None:
+            frame = _as_pandas_reads(frame, dtype)
+    except ImportError:
+        frame = _read_pandas_typed(source, raw, dtype)
+    if frame is None:
         return None
     frame.columns = header
     trimmed = _trimmed_categories(frame.rename(columns={col: c for col, c in canon.items() if c}))
     if trimmed is not None:
         trimmed["row"] = np.arange(2, len(trimmed) + 2)  # header is line 1
     return trimmed
+
+
+def _read_pandas_typed(source: str | Path, raw: list[str], dtype: dict[str, Any]) -> pd.DataFrame | None:
+    """The file read by pandas with ``dtype``; None where pandas refuses it or reads another header, or where an
+    amount of 0 or 1 may have been the word true or false (pandas reads those as numbers, the text reading not)."""
+    try:
+        frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")  # spaces: trimmed
+    except (ValueError, TypeError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        return None
+    if list(frame.columns) != raw:  # pandas read another header (duplicates renamed ...)
+        return None
+    numeric = [r for r in raw if dtype[r] == "category" and frame[r].cat.categories.inferred_type != "string"]
+    if numeric:  # categories pandas took for numbers ('0E1' as 0.0, '0370211' as 370211): those columns as texts
+        again = pd.read_csv(source, usecols=numeric, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+        for col in numeric:
+            frame[col] = pd.Categorical(again[col].to_numpy())
+    amounts = frame[next(r for r in raw if dtype[r] is np.float64)].to_numpy()
+    if ((amounts == 0) | (amounts == 1)).any() and _holds_boolean_words(source):
+        return None
+    texts = [r for r in raw if dtype[r] is str]
+    if any(frame[r].str.contains('"', regex=False).any() for r in texts):
+        return None  # a quoted field after a space: the text reading (skipinitialspace) reads it right
+    return frame
+
+
+def _holds_boolean_words(path: str | Path, chunk: int = 1 << 24) -> bool:
+    """Whether the file holds the word true or false in any case (read in pieces of ``chunk`` bytes, lowered)."""
+    with open(path, "rb") as fh:
+        tail = b""
+        while piece := fh.read(chunk):
+            text = tail + piece.lower()
+            if b"true" in text or b"false" in text:
+                return True
+            tail = text[-4:]  # a word across two pieces
+    return False
+
+
+def _as_pandas_reads(frame: pd.DataFrame, dtype: dict[str, Any]) -> pd.DataFrame | None:
+    """pyarrow's reading (every column but the amount categorical) with the columns that pandas reads as texts
+    (``dtype`` str) as texts; None where such a column holds a quote (see :func:`_trimmed_categories`)."""
+    for col, kind in dtype.items():
+        if kind is str:
+            if frame[col].cat.categories.str.contains('"', regex=False).any():
+                return None
+            frame[col] = frame[col].astype(str)
+    return frame
 
 
 def _typed_header(source: str | Path) -> tuple[list[str], list[str], dict[str, str | None], dict[str, Any]] | None:

@@ -6,9 +6,13 @@ Kept beside :mod:`carbonkit.readers` (which owns the header table :data:`~carbon
 from __future__ import annotations
 
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonkit.errors import InvalidInput, Problem
@@ -111,3 +115,88 @@ def require_columns(frame: pd.DataFrame, name: str, headers: list[str] | None = 
     seen = ", ".join(headers if headers is not None else [str(c) for c in frame.columns])
     raise InvalidInput([Problem("column_missing", f"{name}: no column for '{c}' (the headers are: {seen})", field=c,
                                 expected="a header " + " / ".join(COLUMNS[c])) for c in missing])
+
+
+def read_arrow_typed(path: str | Path, names: list[str], amount: str) -> pd.DataFrame | None:
+    """A UTF-8 CSV file read with ``amount`` as floats and every other column as a categorical (sorted
+    categories, as ``pandas.read_csv(dtype="category")`` gives them), through pyarrow: pandas' reader (in threads)
+    takes every cell as an Arrow text, pyarrow converts the amounts (``cast``) and encodes the other columns
+    (``dictionary_encode``, a column a thread).
+
+    None where the reading could differ from the text reading: pandas refuses the file (a quote left open, a
+    row too long, text that is not UTF-8), the header is not ``names``, or an amount is no finite number (no
+    number at all, NaN or infinite: the text reading names the cell). The floats are those ``pd.to_numeric``
+    gives for the same text (both round correctly); empty cells stay empty texts, as ``keep_default_na=False``
+    reads them, and a missing cell (a short row) is missing, as the text reading has it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (comma-separated, header in line 1).
+    names : list of str
+        The header as in the file.
+    amount : str
+        The header of the amount column.
+
+    Returns
+    -------
+    DataFrame or None
+        The columns ``names`` (no ``row``), or None.
+
+    Raises
+    ------
+    ImportError
+        Without pyarrow: the caller reads the file with pandas alone.
+    """
+    import pyarrow as pa  # optional: imported only here
+    import pyarrow.compute as pc
+
+    try:
+        cells = pd.read_csv(path, dtype=pd.ArrowDtype(pa.string()), keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        return None
+    if list(cells.columns) != names or cells.empty:
+        return None
+    try:
+        amounts = _chunks_to_numpy(pc.cast(_arrow(cells[amount]), pa.float64()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not np.isfinite(amounts).all():
+        return None
+    texts = [n for n in names if n != amount]
+
+    def encode(name: str) -> pd.Categorical:
+        return _sorted_categorical(_arrow(cells[name]))
+
+    with ThreadPoolExecutor(max_workers=min(len(texts), os.cpu_count() or 1) or 1) as pool:  # pyarrow frees the GIL
+        categoricals = dict(zip(texts, pool.map(encode, texts)))
+    return pd.DataFrame({n: amounts if n == amount else categoricals[n] for n in names}, copy=False)
+
+
+def _arrow(column: pd.Series) -> Any:
+    """The pyarrow ChunkedArray under a column of ``pd.ArrowDtype``."""
+    return column.array._pa_array  # ArrowExtensionArray's storage
+
+
+def _chunks_to_numpy(chunked: Any) -> npt.NDArray[np.float64]:
+    """A ChunkedArray of float64 as one numpy array (NaN where missing)."""
+    parts = [c.to_numpy(zero_copy_only=False) for c in chunked.chunks]
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def _sorted_categorical(texts: Any) -> pd.Categorical:
+    """A ChunkedArray of texts as a categorical with its categories sorted (a missing text missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(texts).unify_dictionaries()
+    chunks = encoded.chunks
+    dictionary = chunks[0].dictionary
+    indices = np.concatenate([c.indices.fill_null(-1).to_numpy() for c in chunks])  # -1: missing
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int32)  # the place of each text among the sorted; -1 stays -1
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[-1] = -1
+    codes = rank[indices]
+    categories = pd.Index(dictionary.take(pa.array(order)).to_pandas(), copy=False)
+    return pd.Categorical.from_codes(codes, categories=categories, validate=False)
