@@ -52,6 +52,7 @@ from api import revisions
 from api.access import Scope
 from api.keys import Principal
 from api.models import RESULT_COLUMNS
+from api.partitions import year_of
 
 if TYPE_CHECKING:
     import psycopg
@@ -62,7 +63,7 @@ BULK_MIN_REPORTS = 1000  # a batch of at least this many reports goes by COPY on
 _STAGE_COLUMNS = ("ord", "enterprise_id", "period", "content_hash", "submission_id", "park", *revisions.HEAD)
 _REPORT_COLUMNS = ("id", "enterprise_id", "period", "revision", "is_latest", "content_hash", "submission_id", "document",
                    "submitted_by", "submitted_at")
-_RESULT_COPY_COLUMNS = ("report_id", "release", "options_hash", "options", "computed_at", "summary", *RESULT_COLUMNS)
+_RESULT_COPY_COLUMNS = ("report_id", "year", "release", "options_hash", "options", "computed_at", "summary", *RESULT_COLUMNS)
 _PAGE = 2000  # reports per buffer handed to COPY (Python builds the next page while the server reads this one)
 
 
@@ -294,7 +295,8 @@ def _result_page(batch, page: list[tuple[int, int, int]], common: dict) -> bytes
     for i, _revision, report_id in page:
         doc = batch.documents[i]
         record = batch.records[(doc["enterprise"], doc["period"])]
-        lines.append(b"%d\t%s\t%s\t%s\n" % (report_id, prefix, _json_field(record), _numbers(record)))
+        lines.append(b"%d\t%d\t%s\t%s\t%s\n" % (report_id, year_of(doc["period"]), prefix, _json_field(record),
+                                                  _numbers(record)))
     return b"".join(lines)
 
 

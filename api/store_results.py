@@ -16,6 +16,7 @@ from sqlalchemy import distinct, func, select
 from sqlmodel import Session, col
 
 from api.models import RESULT_COLUMNS, Enterprise, Park, Report, Result
+from api.partitions import year_of
 
 __all__ = ["annual_periods", "load_register", "load_results", "parks_in", "scoped"]
 
@@ -52,7 +53,8 @@ def load_results(session: Session, parks: list[str] | None, region: str | None, 
     query = (select(col(Report.id), col(Result.id), col(Report.enterprise_id), col(Report.period), col(Result.release),
                     *(getattr(Result, c) for c in RESULT_COLUMNS))
              .join(Result, col(Result.report_id) == col(Report.id))
-             .where(col(Report.is_latest), col(Report.period).in_(sorted(set(periods)))))
+             .where(col(Report.is_latest), col(Report.period).in_(sorted(set(periods))),
+                    col(Result.year).in_(sorted({year_of(p) for p in periods}))))  # PostgreSQL: those years' partitions
     if parks is not None or region:
         query = query.where(col(Report.enterprise_id).in_(scoped(select(col(Enterprise.id)), parks, region)))
     rows = list(session.connection().execute(query).all())
