@@ -63,7 +63,7 @@ def stored(settings) -> list[tuple]:
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT r.enterprise_id, r.period, r.revision, r.is_latest, r.content_hash, r.submission_id, "
-            "r.document::text, s.release, s.options_hash, s.summary::jsonb, s.energy_equivalent_tce, "
+            "r.document::text, s.release, s.year, s.options_hash, s.summary::jsonb, s.energy_equivalent_tce, "
             "s.co2_location_tco2 FROM report r JOIN result s ON s.report_id = r.id "
             "ORDER BY r.enterprise_id, r.period, r.revision")).all()
         enterprises = conn.execute(text("SELECT id, name, region, industry, park_id FROM enterprise ORDER BY id")).all()
