@@ -16,7 +16,9 @@ results, and finally the batch stored again by COPY: every report must be "uncha
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -110,6 +112,9 @@ def main() -> None:
     ap.add_argument("--url", default=POSTGRES_URL)
     ap.add_argument("--chunk", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=3, help="stores per path, alternating (best wall time is shown)")
+    ap.add_argument("--years", type=int, default=0,
+                    help="then store this many consecutive years by COPY into one database and time each year's COPY and "
+                         "the regional read of the first year as the years pile up (0: skip)")
     args = ap.parse_args()
     if (problem := postgres_ready(args.url)) is not None:
         sys.exit(f"PostgreSQL at {args.url} does not answer: {problem}")
@@ -139,6 +144,64 @@ def main() -> None:
     print(f"COPY / ORM speed: {orm / copy:.1f}x (best of {args.runs}), CPU {orm_cpu / copy_cpu:.1f}x; "
           f"same stored rows: {by_orm == by_copy}; re-sent batch unchanged: {all(o.status == 'unchanged' for o in again)}; "
           f"load average {load_average()}")
+    if args.years:
+        years_pile_up(settings, args.enterprises, args.year, args.years)
+
+
+def _read_first_year(settings, year: int) -> tuple[float, float, int, str]:
+    """(best of 3 [s] of the regional read of ``year`` (:func:`api.store_results.load_results`, every enterprise), its
+    query's execution time in the server (EXPLAIN ANALYZE, best of 3) [s], rows, partitions of result it reads)."""
+    from sqlmodel import Session
+
+    from api.db import engine_for
+    from api.store_results import load_register, load_results
+
+    best, server, n, scanned = float("inf"), float("inf"), 0, set()
+    with Session(engine_for(settings.database_url)) as session:
+        register = load_register(session, None, None)
+        year_filter = f" AND s.year = {year}" if _has_year(session) else ""
+        for _ in range(3):
+            start = time.perf_counter()
+            n = len(load_results(session, None, None, [str(year)], register))
+            best = min(best, time.perf_counter() - start)
+            plan = session.connection().execute(text(
+                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT r.id, s.id, r.enterprise_id, r.period, s.release, "
+                "s.energy_equivalent_tce, s.co2_location_tco2 FROM report r JOIN result s ON s.report_id = r.id "
+                f"WHERE r.is_latest AND r.period = '{year}'" + year_filter)).scalar_one()
+            server = min(server, plan[0]["Execution Time"] / 1000)
+            scanned = set(re.findall(r'"Relation Name": "(result(?:_y\d{4}|_default)?)"', json.dumps(plan)))
+    return best, server, n, " ".join(sorted(scanned))
+
+
+def _has_year(session) -> bool:
+    return session.connection().execute(text(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'result' AND column_name = 'year'")).scalar() == 1
+
+
+def years_pile_up(settings, enterprises: int, first: int, years: int) -> None:
+    """Consecutive years stored by COPY into one database: each year's COPY rate, and the regional read of the first
+    year (does it slow down as other years are stored beside it, and which partitions does it read?)."""
+    import api.bulkcopy as bulk
+    from api.db import engine_for, upgrade
+    from api.ingest import store
+    from api.keys import Principal
+
+    reset_postgres(settings.database_url)
+    engine_for(settings.database_url).dispose()
+    upgrade(settings.database_url)
+    bulk.BULK_MIN_REPORTS = 1
+    print(f"\n{'years':>5} {'COPY s':>7} {'rows/s':>9} {'read ' + str(first) + ' s':>11} {'server ms':>9} {'rows':>7}  "
+          "result partitions read")
+    for k in range(years):
+        batch, rows = batch_of(enterprises, first + k, settings)
+        start = time.perf_counter()
+        store(settings, Principal(key_id=None, role="province", name="bench"), batch)
+        took = time.perf_counter() - start
+        with engine_for(settings.database_url).begin() as conn:
+            conn.execute(text("ANALYZE"))
+        read, server, n, scanned = _read_first_year(settings, first)
+        print(f"{k + 1:>5} {took:>7.2f} {rows / took:>9,.0f} {read:>11.3f} {server * 1000:>9.1f} {n:>7,}  {scanned}")
+    print(f"load average {load_average()}")
 
 
 if __name__ == "__main__":
