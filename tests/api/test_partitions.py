@@ -196,3 +196,24 @@ def test_migration_0007_keeps_the_results_of_an_existing_database(backend):
         session.commit()
         assert (row.id, row.year) == (13, 2022)
     engine_for(backend).dispose()
+
+
+@pytest.mark.parametrize("copy", [False, True])
+def test_a_revision_and_a_resend_stay_in_their_years_partition(pg, copy):
+    """A revised 2023 report adds its result beside the first one in result_y2023; sending it again adds nothing;
+    the regional read of 2023 sees the revision: 2,000 MWh of grid electricity (simple_doc's one item)."""
+    from sqlmodel import Session
+
+    from api.db import engine_for
+    from api.store_results import load_register, load_results
+
+    first = submit(pg, [simple_doc("E1", "2023"), simple_doc("E2", "2023")], copy=copy)
+    revised = submit(pg, [simple_doc("E1", "2023", electricity_mwh=2000), simple_doc("E2", "2023")], copy=copy)
+    again = submit(pg, [simple_doc("E1", "2023", electricity_mwh=2000), simple_doc("E2", "2023")], copy=copy)
+    assert [(o.status, o.revision) for o in first] == [("created", 1), ("created", 1)]
+    assert [(o.status, o.revision) for o in revised] == [("revised", 2), ("unchanged", 1)]
+    assert [o.status for o in again] == ["unchanged", "unchanged"]
+    assert where_rows_are(pg) == {"result_y2023": 3}
+    with Session(engine_for(pg.database_url)) as session:
+        frame = load_results(session, None, None, ["2023"], load_register(session, None, None))
+    assert sorted(frame["electricity_kwh"]) == [1_000_000.0, 2_000_000.0]  # 1,000 and 2,000 MWh x 1,000 kWh/MWh
