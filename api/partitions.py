@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable
 
 from sqlalchemy import URL, Connection, Engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 PARTITION_LOCK = 0x636B_7061_7274  # "ckpart": one creator of result partitions at a time
 LOCK_TIMEOUT = "2s"  # the longest a writer waits to attach the partition of a year it writes (then: default)
@@ -64,7 +64,8 @@ def ensure_years(engine: Engine, years: Iterable[int]) -> None:
     try:
         with engine.begin() as conn:
             created = _create(conn, missing, timeout)
-    except OperationalError:  # lock_timeout: this batch's rows go to the default partition
+    except (OperationalError, IntegrityError):  # lock_timeout, or a writer that timed out put rows of the year in the
+        # default partition meanwhile (ATTACH finds them): this batch's rows go to the default partition too
         with _guard:
             _retry_at.update({(key, y): now + RETRY_AFTER for y in missing})
         return
