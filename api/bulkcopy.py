@@ -4,8 +4,10 @@ Same guarantees as :func:`api.ingest.store` (it is its path for large batches, i
 retry loop): all or nothing, a re-sent report or submission id is "unchanged", other content is a new
 revision and the latest revision counts. Instead of one ``INSERT`` per chunk of rows through the ORM:
 
-1. the batch's keys (order, enterprise, period, content hash, submission id) are copied into a temporary
-   table ``ck_stage`` (``ON COMMIT DROP``) with ``COPY ... FROM STDIN``;
+1. the batch's keys (order, enterprise, period, content hash, submission id) and head fields (park, name,
+   region, industry) are copied into a temporary table ``ck_stage`` (``ON COMMIT DROP``: no WAL) with
+   ``COPY ... FROM STDIN`` and analysed (the joins below are planned on its real size); the enterprises not yet
+   registered are inserted from it in one ``INSERT ... SELECT`` (the head fields of each one's first report);
 2. the prior state is joined set-wise: the report of a submission id seen before, and the latest
    revision of each (enterprise, period); the status follows (unchanged / created / revised) and the
    revision is the prior one + 1; each new revision draws its report id from the table's sequence;
@@ -16,10 +18,11 @@ revision and the latest revision counts. Instead of one ``INSERT`` per chunk of 
 
 The per-report work in Python is what remains: the content hash (:func:`content_hashes`, equal to
 :func:`api.ingest.content_hash`, each distinct item spelling resolved once) and orjson's text of the document
-and the summary. Measured with ``benchmarks/bench_copy_ingest.py`` (numbers in the commit messages).
+and the summary. Measured with ``benchmarks/bench_copy_ingest.py`` (benchmarks/README.md: where the time goes,
+in this process and in the server).
 
 The tenant rules are those of :mod:`api.revisions` (issue 11): writers of the batch's enterprises are
-serialised by advisory locks, the register is authorised and written by the same functions, and submission
+serialised by advisory locks, the register is authorised and updated by the same functions, and submission
 ids live in the ``submission`` table, scoped to their enterprise: an id seen before for the same enterprise and
 period answers "unchanged", for another one it is a 409 naming the original, and an id first seen with
 unchanged content is recorded too. The path is the province's (whose key reads every enterprise, so an id is
@@ -49,6 +52,7 @@ from api import revisions
 from api.access import Scope
 from api.keys import Principal
 from api.models import RESULT_COLUMNS
+from api.partitions import year_of
 
 if TYPE_CHECKING:
     import psycopg
@@ -56,10 +60,10 @@ from carbonkit.vocabulary import flow_of, vocabulary
 
 BULK_MIN_REPORTS = 1000  # a batch of at least this many reports goes by COPY on PostgreSQL (speed, not figures)
 
-_STAGE_COLUMNS = ("ord", "enterprise_id", "period", "content_hash", "submission_id")
+_STAGE_COLUMNS = ("ord", "enterprise_id", "period", "content_hash", "submission_id", "park", *revisions.HEAD)
 _REPORT_COLUMNS = ("id", "enterprise_id", "period", "revision", "is_latest", "content_hash", "submission_id", "document",
                    "submitted_by", "submitted_at")
-_RESULT_COPY_COLUMNS = ("report_id", "release", "options_hash", "options", "computed_at", "summary", *RESULT_COLUMNS)
+_RESULT_COPY_COLUMNS = ("report_id", "year", "release", "options_hash", "options", "computed_at", "summary", *RESULT_COLUMNS)
 _PAGE = 2000  # reports per buffer handed to COPY (Python builds the next page while the server reads this one)
 
 
@@ -75,9 +79,9 @@ def store_copy(session: Session, principal: Principal, batch, progress: Callable
     revisions.lock_enterprises(session, [d["enterprise"] for d in documents])
     registered = revisions.load_register(session, sorted({d["enterprise"] for d in documents}))
     revisions.authorise(scope, documents, registered)
-    revisions.upsert_register(session, scope, documents, registered)
     hashes = content_hashes(documents)
     _copy_stage(session, batch, hashes)
+    _register(session, scope, documents, registered)
     _resolve(session)
     _refuse_reused_ids(session)
     fresh = _fresh(session)
@@ -105,12 +109,27 @@ def _copy(session: Session, statement: str, pages) -> None:
 def _copy_stage(session: Session, batch, hashes: list[str]) -> None:
     session.execute(text(
         "CREATE TEMP TABLE ck_stage (ord integer, enterprise_id text, period text, content_hash text, "
-        "submission_id text, status text, revision integer, prior_id integer, report_id integer, "
-        "id_known boolean NOT NULL DEFAULT false) ON COMMIT DROP"))
-    rows = ("\t".join((str(i), *map(_escape, (d["enterprise"], d["period"], hashes[i], r.submission_id)))) + "\n"
+        "submission_id text, park text, name text, region text, industry text, status text, revision integer, "
+        "prior_id integer, report_id integer, id_known boolean NOT NULL DEFAULT false) ON COMMIT DROP"))
+    rows = ("\t".join((str(i), *map(_escape, (d["enterprise"], d["period"], hashes[i], r.submission_id, d.get("park"),
+                                                d.get("name"), d.get("region"), d.get("industry"))))) + "\n"
             for i, (d, r) in enumerate(zip(batch.documents, batch.reports)))
     _copy(session, f"COPY ck_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN", ["".join(rows)])
     session.execute(text("ANALYZE ck_stage"))
+
+
+def _register(session: Session, scope: Scope, documents: list[dict], registered: dict) -> None:
+    """:func:`api.revisions.upsert_register`, with the new enterprises inserted set-wise from the stage (the head
+    fields of each one's first report in the batch, as :func:`api.revisions.new_enterprises` takes them)."""
+    from api.models import utcnow
+
+    revisions.insert_parks(session, documents)
+    if any(d["enterprise"] not in registered for d in documents):
+        session.execute(text(
+            "INSERT INTO enterprise (id, name, region, industry, park_id, created_at) "
+            "SELECT DISTINCT ON (enterprise_id) enterprise_id, name, region, industry, park, :now FROM ck_stage "
+            "ORDER BY enterprise_id, ord ON CONFLICT (id) DO NOTHING"), {"now": utcnow()})
+    revisions.update_register(session, scope, documents, registered)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps as content_hash calls it
@@ -276,7 +295,8 @@ def _result_page(batch, page: list[tuple[int, int, int]], common: dict) -> bytes
     for i, _revision, report_id in page:
         doc = batch.documents[i]
         record = batch.records[(doc["enterprise"], doc["period"])]
-        lines.append(b"%d\t%s\t%s\t%s\n" % (report_id, prefix, _json_field(record), _numbers(record)))
+        lines.append(b"%d\t%d\t%s\t%s\t%s\n" % (report_id, year_of(doc["period"]), prefix, _json_field(record),
+                                                  _numbers(record)))
     return b"".join(lines)
 
 

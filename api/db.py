@@ -68,4 +68,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     """Apply the Alembic migrations to ``url``."""
     from alembic import command
 
+    from api.partitions import forget
+
     command.upgrade(alembic_config(url), revision)
+    forget(url)  # a database migrated again may be a new one: its result partitions are looked up afresh

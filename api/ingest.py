@@ -36,6 +36,7 @@ from api.db import engine_for
 from api.identifiers import ReportDocument
 from api.keys import Principal
 from api.models import RESULT_COLUMNS
+from api.partitions import ensure_years, year_of
 from api.revisions import Outcome, SubmissionConflict
 from api.settings import Settings
 from carbonkit.documents import frame_to_documents, validation_problems
@@ -95,8 +96,10 @@ def options_hash(options: ck.AccountingOptions) -> str:
 
 
 def result_row(report_id: int, release: str, options: ck.AccountingOptions, record: dict[str, Any]) -> dict[str, Any]:
-    row = {"report_id": report_id, "release": release, "options_hash": options_hash(options),
-           "options": options.model_dump(), "summary": record}
+    """A row of ``result``: the summary record of one report revision and its result columns; ``year`` is the year
+    of the record's period (the partition key on PostgreSQL, :mod:`api.partitions`)."""
+    row = {"report_id": report_id, "year": year_of(str(record["period"])), "release": release,
+           "options_hash": options_hash(options), "options": options.model_dump(), "summary": record}
     row.update({c: record.get(c) for c in RESULT_COLUMNS})
     return row
 
@@ -212,8 +215,10 @@ def store(settings: Settings, principal: Principal, batch: Batch, *, chunk: int 
     if size < 1:
         raise ValueError(f"chunk must be at least 1, not {chunk}")
     engine = engine_for(settings.database_url)
+    years = {year_of(d["period"]) for d in batch.documents}
     for attempt in range(ATTEMPTS):
         done = 0
+        ensure_years(engine, years)  # in a transaction of its own, before this one (api.partitions)
         try:
             with Session(engine) as session:
                 if wants_copy(engine, batch, principal):  # PostgreSQL and a large batch: COPY and set-wise revisions

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, UTC
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, select
 from sqlmodel import Field, SQLModel
 
 from carbonkit.catalog import stored_columns
@@ -113,13 +113,33 @@ class Submission(SQLModel, table=True):
     submitted_at: datetime = Field(default_factory=utcnow)
 
 
+def _report_year(context: Any) -> int:
+    """The default of ``result.year`` for a row written without it: the year of its report's period (one query;
+    the service's writers give the year: :func:`api.ingest.result_row`)."""
+    report_id = context.get_current_parameters()["report_id"]
+    period = context.connection.execute(select(Report.period).where(Report.id == report_id)).scalar_one()  # type: ignore[call-overload]
+    return int(period[:4])
+
+
 class Result(SQLModel, table=True):
-    """The accounting of one report revision with one factor release and options."""
+    """The accounting of one report revision with one factor release and options.
+
+    ``year`` is the year of the report's period (``2024`` of ``2024-03``), written with the row. On PostgreSQL the
+    table is partitioned by it (migration 0007_result_by_year): one partition per year, created when a year is first
+    written (:mod:`api.partitions`), and a default partition; a query with a year condition reads one partition.
+    A partitioned table's keys must hold the partition key, so there the primary key is (id, year) and the unique
+    key (report_id, year, release, options_hash); ``id`` alone still names a row (one sequence for all partitions),
+    and is the key the ORM uses (SQLite keeps a plain table whose ``id`` is its integer primary key). The year is
+    the report's, so the unique key means what (report_id, release, options_hash) meant.
+    """
 
     __tablename__ = "result"
-    __table_args__ = (UniqueConstraint("report_id", "release", "options_hash", name="uq_result_release"),)
+    __table_args__ = (UniqueConstraint("report_id", "year", "release", "options_hash", name="uq_result_release"),
+                      {"postgresql_partition_by": "RANGE (year)"})
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
+    year: int | None = Field(default=None, sa_column_kwargs={"default": _report_year, "nullable": False},
+                             description="the year of the report's period; the partition key on PostgreSQL")
     release: str = Field(max_length=100)
     options_hash: str = Field(max_length=64)
     options: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from api.access import Scope, not_found
 from api.models import ApiKey, Enterprise, Report, Result, Submission
+from api.partitions import year_of
 
 __all__ = ["not_found", "visible_enterprise", "scope_filter"]
 
@@ -30,15 +31,20 @@ def result_public(result: Result) -> dict[str, Any]:
             "summary": result.summary}
 
 
-def stored_result(session: Session, report_id: int | None) -> dict[str, Any] | None:
-    """The newest result stored for a report revision."""
-    result = session.exec(select(Result).where(col(Result.report_id) == report_id).order_by(col(Result.id).desc())).first()
+def stored_result(session: Session, report_id: int | None, period: str | None = None) -> dict[str, Any] | None:
+    """The newest result stored for a report revision; with the report's ``period``, read from its year's partition
+    alone on PostgreSQL (:mod:`api.partitions`)."""
+    query = select(Result).where(col(Result.report_id) == report_id)
+    if period is not None:
+        query = query.where(col(Result.year) == year_of(period))
+    result = session.exec(query.order_by(col(Result.id).desc())).first()
     return None if result is None else result_public(result)
 
 
 def latest_summaries(session: Session, *where: Any) -> list[tuple[Enterprise, dict[str, Any]]]:
     """(enterprise, newest stored result summary) of each latest report revision matching ``where``
-    (conditions on Report, Result or Enterprise)."""
+    (conditions on Report, Result or Enterprise; with a condition on ``Result.year``, PostgreSQL reads only the
+    partitions of those years)."""
     query = (select(col(Report.id), col(Result.summary), Enterprise).join(Result, col(Result.report_id) == col(Report.id))
              .join(Enterprise, col(Enterprise.id) == col(Report.enterprise_id)).where(col(Report.is_latest), *where)
              .order_by(col(Report.id), col(Result.id)))
@@ -62,19 +68,21 @@ def report_public(session: Session, report: Report, with_document: bool = True) 
 
 def enterprise_summaries(session: Session, enterprise_id: str, period: str) -> list[tuple[Enterprise, dict[str, Any]]]:
     """The newest stored result summary of an enterprise's latest report of ``period`` (none: an empty list)."""
-    return latest_summaries(session, col(Report.enterprise_id) == enterprise_id, col(Report.period) == period)
+    return latest_summaries(session, col(Report.enterprise_id) == enterprise_id, col(Report.period) == period,
+                            col(Result.year) == year_of(period))
 
 
 def park_summaries(session: Session, park_id: str, periods: list[str]) -> list[tuple[Enterprise, dict[str, Any]]]:
     """The newest stored result summaries of the latest reports of ``periods`` of a park's enterprises."""
-    return latest_summaries(session, col(Enterprise.park_id) == park_id, col(Report.period).in_(periods))
+    return latest_summaries(session, col(Enterprise.park_id) == park_id, col(Report.period).in_(periods),
+                            col(Result.year).in_(sorted({year_of(p) for p in periods})))
 
 
 def population_summaries(session: Session, period: str, region: str | None,
                          park: str | None) -> list[tuple[Enterprise, dict[str, Any]]]:
     """The newest stored result summaries of the latest reports of ``period`` of every enterprise of ``region``
     (a code prefix) and ``park``, whoever may see them (a grade ranks the whole population)."""
-    where = [col(Report.period) == period]
+    where = [col(Report.period) == period, col(Result.year) == year_of(period)]
     if region:
         where.append(col(Enterprise.region).startswith(region, autoescape=True))
     if park:

@@ -159,14 +159,31 @@ HEAD = ("name", "region", "industry")
 def upsert_register(session: Session, scope: Scope, documents: list[dict], registered: dict) -> None:
     """New parks and enterprises, and the changed head fields of registered ones; only the province moves an
     enterprise to another park. Inserts ignore a row a concurrent writer stored first."""
+    insert_parks(session, documents)
+    _insert_ignore(session, Enterprise, new_enterprises(documents, registered), ["id"])
+    update_register(session, scope, documents, registered)
+
+
+def insert_parks(session: Session, documents: list[dict]) -> None:
+    """The batch's parks not yet registered (a park a concurrent writer stored first is ignored)."""
     parks = sorted({d["park"] for d in documents if d.get("park")})
     _insert_ignore(session, Park, [{"id": p} for p in parks], ["id"])
+
+
+def new_enterprises(documents: list[dict], registered: dict) -> list[dict]:
+    """The enterprises of the batch not in ``registered``, as rows of ``enterprise``: the head fields of the first
+    document of each, in order of first appearance."""
     new: dict[str, dict] = {}
     for doc in documents:
         if doc["enterprise"] not in registered:
             new.setdefault(doc["enterprise"], {"id": doc["enterprise"], "park_id": doc.get("park"),
                                                **{k: doc.get(k) for k in HEAD}})
-    _insert_ignore(session, Enterprise, list(new.values()), ["id"])
+    return list(new.values())
+
+
+def update_register(session: Session, scope: Scope, documents: list[dict], registered: dict) -> None:
+    """The changed head fields of the registered enterprises of the batch; only the province moves an enterprise
+    to another park (its park must be registered first: :func:`insert_parks`)."""
     for doc in documents:
         stored = registered.get(doc["enterprise"])
         if stored is None:

@@ -14,6 +14,7 @@ from api.access import Scope, not_found
 from api.ingest import options_hash, result_row
 from api.models import Enterprise, Park, Report, Result
 from api.paging import count_of
+from api.partitions import ensure_years, year_of
 from api.queries import visible_enterprise
 
 CHUNK = 500  # ids per IN (...) list
@@ -102,7 +103,7 @@ def enterprise_results(session: Session, scope: Scope, enterprise_id: str, perio
     visible_enterprise(session, scope, enterprise_id)
     query = select(Report, Result).join(Result, col(Result.report_id) == col(Report.id)).where(col(Report.enterprise_id) == enterprise_id)
     if period:
-        query = query.where(col(Report.period) == period)
+        query = query.where(col(Report.period) == period, col(Result.year) == year_of(period))
     if not all_revisions:
         query = query.where(col(Report.is_latest))
     return list(session.exec(query.order_by(col(Report.period), col(Report.revision), col(Result.id))).all())
@@ -111,7 +112,10 @@ def enterprise_results(session: Session, scope: Scope, enterprise_id: str, perio
 def store_result(session: Session, report: Report, result: ck.AccountingResult,
                  options: ck.AccountingOptions) -> tuple[Result, bool]:
     """The result of ``report`` with this release and options, stored unless it already is: (result, created)."""
-    existing = session.exec(select(Result).where(col(Result.report_id) == report.id, col(Result.release) == result.release,
+    year = year_of(report.period)
+    ensure_years(session.get_bind().engine, [year])
+    existing = session.exec(select(Result).where(col(Result.report_id) == report.id, col(Result.year) == year,
+                                                 col(Result.release) == result.release,
                                                  col(Result.options_hash) == options_hash(options))).first()
     if existing is not None:
         return existing, False

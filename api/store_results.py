@@ -16,8 +16,9 @@ from sqlalchemy import distinct, func, select
 from sqlmodel import Session, col
 
 from api.models import RESULT_COLUMNS, Enterprise, Park, Report, Result
+from api.partitions import year_of
 
-__all__ = ["annual_periods", "load_register", "load_results", "parks_in", "scoped"]
+__all__ = ["annual_periods", "load_register", "load_results", "parks_in", "results_query", "scoped"]
 
 
 def scoped(query: Any, parks: list[str] | None, region: str | None) -> Any:
@@ -49,13 +50,7 @@ def load_results(session: Session, parks: list[str] | None, region: str | None, 
                  register: pd.DataFrame) -> pd.DataFrame:
     """The newest result of the latest revision of each report of ``periods`` in scope, numeric columns only,
     with the enterprise's region, industry, park and name taken from ``register`` (see :func:`load_register`)."""
-    query = (select(col(Report.id), col(Result.id), col(Report.enterprise_id), col(Report.period), col(Result.release),
-                    *(getattr(Result, c) for c in RESULT_COLUMNS))
-             .join(Result, col(Result.report_id) == col(Report.id))
-             .where(col(Report.is_latest), col(Report.period).in_(sorted(set(periods)))))
-    if parks is not None or region:
-        query = query.where(col(Report.enterprise_id).in_(scoped(select(col(Enterprise.id)), parks, region)))
-    rows = list(session.connection().execute(query).all())
+    rows = list(session.connection().execute(results_query(parks, region, periods)).all())
     frame = _frame(rows, ["report_id", "result_id", "enterprise", "period", "release", *RESULT_COLUMNS], RESULT_COLUMNS)
     # a report recomputed with another release has several results: the newest counts (as GET .../reports shows)
     frame = frame.sort_values("result_id", kind="stable").drop_duplicates("report_id", keep="last")
@@ -63,6 +58,19 @@ def load_results(session: Session, parks: list[str] | None, region: str | None, 
     for column in ("region", "industry", "park", "name"):
         frame[column] = frame["enterprise"].map(attrs[column]).to_numpy(dtype=object)
     return frame.drop(columns=["report_id", "result_id"]).reset_index(drop=True)
+
+
+def results_query(parks: list[str] | None, region: str | None, periods: list[str]) -> Any:
+    """The query of :func:`load_results`: the latest reports of ``periods`` in scope joined to their results, with a
+    condition on the results' year, so PostgreSQL reads only those years' partitions of ``result``."""
+    query = (select(col(Report.id), col(Result.id), col(Report.enterprise_id), col(Report.period), col(Result.release),
+                    *(getattr(Result, c) for c in RESULT_COLUMNS))
+             .join(Result, col(Result.report_id) == col(Report.id))
+             .where(col(Report.is_latest), col(Report.period).in_(sorted(set(periods))),
+                    col(Result.year).in_(sorted({year_of(p) for p in periods}))))
+    if parks is not None or region:
+        query = query.where(col(Report.enterprise_id).in_(scoped(select(col(Enterprise.id)), parks, region)))
+    return query
 
 
 def annual_periods(session: Session, parks: list[str] | None, region: str | None) -> list[str]:

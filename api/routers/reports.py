@@ -32,7 +32,7 @@ def submit_report(body: ReportIn, scope: ScopeDep, settings: SettingsDep, sessio
     outcome = submit(settings, scope.principal, [body])[0]
     if outcome.status == "unchanged":
         response.status_code = status.HTTP_200_OK
-    return {**outcome.__dict__, "result": stored_result(session, outcome.report_id)}
+    return {**outcome.__dict__, "result": stored_result(session, outcome.report_id, outcome.period)}
 
 
 def _parse_bulk(raw: bytes, content_type: str, settings: Settings, scope: Scope,
