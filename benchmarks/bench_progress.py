@@ -150,9 +150,11 @@ def store(url: str, result: ck.AccountingResult, register: pd.DataFrame, frame: 
     per enterprise-period straight into the service's tables, as ``api.ingest`` stores them."""
     from api.db import upgrade
     from api.ingest import content_hash, result_row
+    from api.partitions import ensure_years, year_of
 
     upgrade(url)
     engine = sa.create_engine(url)
+    ensure_years(engine, {year_of(str(p)) for p in frame["period"].unique()})
     meta = sa.MetaData()
     park, enterprise, report, result_t = (sa.Table(t, meta, autoload_with=engine)
                                           for t in ("park", "enterprise", "report", "result"))

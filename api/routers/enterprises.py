@@ -45,7 +45,7 @@ def get_report(enterprise_id: str, period: str, session: SessionDep, scope: Scop
                revision: int | None = Query(None, ge=1, le=10**6)) -> dict[str, Any]:
     """A report (the latest revision unless one is asked for) with its newest result."""
     report = find_report(session, scope, enterprise_id, period, revision)
-    return {**report_public(session, report), "result": stored_result(session, report.id)}
+    return {**report_public(session, report), "result": stored_result(session, report.id, report.period)}
 
 
 @router.get("/{enterprise_id}/reports/{period}/revisions", operation_id="list_revisions",
