@@ -27,7 +27,7 @@ from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform, factor_set_column, summary_schema, typed_summary
+from carbonkit.schema import conform, factor_set_column, summary_columns, typed_summary
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Item, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -154,8 +154,10 @@ SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and ye
 
 def _in_order(out: dict[str, Any]) -> dict[str, Any]:
     """The summary's columns in the published order (:func:`carbonkit.schema.summary_schema`), then any other."""
-    order = summary_schema()
-    return {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
+    ordered = {c: out[c] for c in summary_columns() if c in out}
+    if len(ordered) == len(out):  # the usual case: no other column
+        return ordered
+    return {**ordered, **{c: v for c, v in out.items() if c not in ordered}}
 
 
 def _summary_frame(out: dict[str, Any]) -> pd.DataFrame:

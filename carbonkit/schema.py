@@ -62,6 +62,17 @@ def _columns() -> tuple[str, ...]:
             *_ECONOMIC, *INTENSITY_COLUMNS, *_TAIL)
 
 
+def summary_columns() -> tuple[str, ...]:
+    """The summary's column names in the published order (those of :func:`summary_schema`), built once.
+
+    Returns
+    -------
+    tuple of str
+        The column names, in order.
+    """
+    return _columns()
+
+
 def summary_schema() -> dict[str, object]:
     """The summary's columns in order, each with its pandas dtype (``"str"``, ``"int64"``, ``"float64"``,
     ``"category"``)."""
@@ -149,13 +160,18 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
 
 def _texts(given: Mapping[str, Any], rows: int, text: pd.StringDtype) -> dict[str, Any]:
     """The text columns of ``given`` not typed yet, as ``text`` arrays: one string array of them all, sliced."""
-    pending = [name for name, dtype in _summary_schema().items()
-               if dtype == TEXT and (isinstance(given[name], np.ndarray) or given[name].dtype != text)]
+    pending = [name for name in _text_names() if isinstance(given[name], np.ndarray) or given[name].dtype != text]
     if not pending:
         return {}
     texts = text.construct_array_type()._from_sequence(  # type: ignore[attr-defined]  # the string array's own constructor
         np.concatenate([np.asarray(given[name], dtype=object) for name in pending]), dtype=text)
     return {name: texts[k * rows:(k + 1) * rows] for k, name in enumerate(pending)}
+
+
+@cache
+def _text_names() -> tuple[str, ...]:
+    """The summary's text columns, in order."""
+    return tuple(name for name, dtype in _summary_schema().items() if dtype == TEXT)
 
 
 def factor_set_column(codes: npt.NDArray[np.integer[Any]], sets: Sequence[str]) -> pd.Categorical:
