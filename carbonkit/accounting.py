@@ -21,7 +21,7 @@ from carbonkit import emissions, energy, grid, measured
 from carbonkit.emissions import EmissionFactor
 from carbonkit.energy import Coefficient
 from carbonkit.activity import Activities, Collector, column_arrays, validate
-from carbonkit.documents import EnterprisePeriod, documents_to_frame
+from carbonkit.documents import Columns, EnterprisePeriod, document_table, documents_to_frame
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
@@ -204,6 +204,13 @@ def to_frame(data: pd.DataFrame | str | PurePath | Mapping[str, Any] | Enterpris
     return documents_to_frame(list(data))  # type: ignore[arg-type]  # documents: dicts or models
 
 
+def _long_table(data: Any) -> pd.DataFrame | Columns:
+    """:func:`to_frame`, except that a few documents stay columns (:func:`carbonkit.documents.document_table`)."""
+    if isinstance(data, (pd.DataFrame, str, PurePath)):
+        return to_frame(data)
+    return document_table([data] if isinstance(data, (dict, EnterprisePeriod)) else list(data))
+
+
 def account(data: Any, release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None,
             errors: Literal["raise", "collect"] = "raise") -> AccountingResult:
     """Account energy [tce], water [m3] and CO2 [tCO2] with intensities per enterprise and period.
@@ -243,11 +250,12 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     if not isinstance(release, Release):
         release = load_release(release)
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
-    frame = to_frame(data)
+    frame = _long_table(data)
     vocab = vocabulary()
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
-    engine.measured = measured.read(frame, acts, vocab, problems)
+    if not isinstance(frame, Columns) or frame.measured:  # else none: the engine's default
+        engine.measured = measured.read(frame.frame if isinstance(frame, Columns) else frame, acts, vocab, problems)
     row_groups = acts.group  # for naming the rows of a non-finite result (4 bytes a row)
     del acts  # the engine lets the rows go before it builds the summary
     columns = engine.run()
