@@ -7,6 +7,7 @@ arrays, summed per (enterprise, period) with ``np.bincount``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+import weakref
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path, PurePath
@@ -266,6 +267,29 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 
 
+_RESOLVED: weakref.WeakKeyDictionary[Release, dict[AccountingOptions, dict[tuple[Any, ...], Any]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _memo(release: Release, options: AccountingOptions) -> dict[tuple[Any, ...], Any]:
+    """The factors resolved so far with ``release`` and ``options``, by (what, item) or (what, region, year).
+
+    A release does not change once built (:meth:`~carbonkit.factors.Release.with_table` makes a new one), and
+    the options are frozen, so each factor and coefficient is resolved once: a report resolves about ten, at
+    10-20 us each through the release's tables and the unit registry. Kept while the release lives, for at most
+    :data:`MEMO_OPTIONS` sets of options (a service answering arbitrary coal rates does not grow without bound).
+    """
+    by_options = _RESOLVED.get(release)
+    if by_options is None:
+        by_options = _RESOLVED.setdefault(release, {})
+    if options not in by_options and len(by_options) >= MEMO_OPTIONS:
+        by_options.clear()
+    return by_options.setdefault(options, {})
+
+
+MEMO_OPTIONS = 64
+
+
 class _Engine:
     """One accounting run over validated activities."""
 
@@ -283,6 +307,7 @@ class _Engine:
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
         self.gcols = acts.group_columns  # the groups' columns
+        self.memo = _memo(release, options)  # the factors resolved by earlier runs with this release and options
 
     # --- helpers ---
     def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
@@ -308,6 +333,13 @@ class _Engine:
         cells += slot[self.a.item[rows]]
         sums = np.bincount(cells, weights=weights[rows], minlength=self.G * k)
         return sums.astype(np.float64, copy=False).reshape(self.G, k)  # no rows: bincount gives integers
+
+    def _resolved(self, key: tuple[Any, ...], resolve: Callable[[], Any]) -> Any:
+        """``resolve()``, remembered for the run's release and options under ``key`` (what, then the item or the
+        region and year): :func:`_memo`."""
+        if key not in self.memo:
+            self.memo[key] = resolve()
+        return self.memo[key]
 
     def _fid(self, factor: Factor) -> int:
         if factor.id not in self.fids:
@@ -339,7 +371,8 @@ class _Engine:
         table = np.zeros(len(self.vocab) + 1)  # the trailing entry (unknown item, -1) stays 0
         codes: dict[int, list[int]] = {}
         for idx in np.flatnonzero(present):
-            found = resolve(self.vocab.items[idx])
+            it = self.vocab.items[idx]
+            found = self._resolved((what, it.item), lambda: resolve(it))  # noqa: B023  # called at once
             if found is None:
                 label = self.vocab.items[idx].label
                 self._missing(mask & (item == idx), "item", f"release {self.release.name} has no {what} for {label}")
@@ -387,7 +420,7 @@ class _Engine:
             province, year = provinces[k // width], int(k % width)
             if year <= 0:  # a period that is no period: refused once, as period_invalid
                 continue
-            found = resolve(province, year)
+            found = self._resolved((what, province, year), lambda: resolve(province, year))  # noqa: B023  # called at once
             if found is None:
                 hint = "" if self.options.year_fallback == "nearest" else "; year_fallback='nearest' uses a later year"
                 self._missing(sel[self.a.group] & rows_mask, "period",
