@@ -12,6 +12,8 @@ import pandas as pd
 
 from carbonkit.vocabulary import FLOWS
 
+SMALL = 64  # up to this many rows, groups are ranked and repeats found in Python (numpy's calls cost more)
+
 
 def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
     """:func:`_labels` of a few values, in Python: missing (None, NaN, NA) and blank give -1.
@@ -91,8 +93,8 @@ def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_un
 def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's rank among the distinct keys, and the distinct keys ascending.
 
-    Keys spanning at most twice the rows are ranked by counting (no hash table, no sort); others
-    through ``pd.factorize``.
+    Up to :data:`SMALL` keys are ranked in Python; keys spanning at most twice the rows by counting (no hash
+    table, no sort); others through ``pd.factorize``.
 
     Parameters
     ----------
@@ -108,6 +110,11 @@ def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if len(key) == 0:
         return key.astype(np.int64), key.astype(np.int64)
+    if len(key) <= SMALL:
+        keys = key.tolist()
+        distinct = sorted(set(keys))
+        place = {k: r for r, k in enumerate(distinct)}
+        return np.array([place[k] for k in keys], dtype=np.int64), np.array(distinct, dtype=np.int64)
     low = int(key.min())
     span = int(key.max()) - low + 1
     if span <= 2 * len(key) + 1024:
@@ -145,8 +152,9 @@ def item_flow_cells(item: np.ndarray, flow: np.ndarray, usable: np.ndarray) -> n
 def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarray:
     """True where a row's (group, cell) occurs more than once; rows with cell -1 never do.
 
-    The cells present are numbered compactly; when every (group, cell) pair is distinct (marked in a
-    table of one byte per pair) nothing is repeated; else the pairs are counted with one
+    Up to :data:`SMALL` rows, distinct pairs (the usual case) are recognised in Python. The cells present
+    are numbered compactly; when every (group, cell) pair is distinct (marked in a table of one byte per
+    pair) nothing is repeated; else the pairs are counted with one
     ``np.bincount`` when the table is small, or found by one sort. ``cell`` is consumed.
 
     Parameters
@@ -164,6 +172,10 @@ def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.nda
         True for each row whose (group, cell) pair occurs again.
     """
     n = len(cell)
+    if n <= SMALL:  # a few rows: the usual answer, no repeat, found in Python
+        pairs = [(g, c) for g, c in zip(group.tolist(), cell.tolist()) if c >= 0]
+        if len(set(pairs)) == len(pairs):
+            return np.zeros(n, dtype=bool)
     spare = int(cell.max(initial=-1)) + 1
     seen = np.zeros(spare + 1, dtype=bool)
     seen[cell] = True  # -1 marks the spare entry
