@@ -636,6 +636,23 @@ class _Engine:
             self.problems.add(a.first_row[no_va], "value_added_missing", "item",
                               "no value_added for this enterprise and period", "a row with item value_added")
 
+    def _factor_sets_small(self) -> pd.Categorical:
+        """:meth:`_factor_ids` of a few groups: each group's factor codes gathered in a set from the traces (the
+        groups of :meth:`per_group`, the rows' items of :meth:`per_item`), each distinct set sorted and joined once."""
+        names = list(self.fids)
+        member: list[set[int]] = [set() for _ in range(self.G)]
+        for g, codes in self.trace:
+            for group, code in zip(g.tolist(), codes.tolist()):
+                member[group].add(code)
+        for mask, by_item in self.item_trace:
+            rows = np.flatnonzero(mask)
+            for group, item in zip(self.a.group[rows].tolist(), self.a.item[rows].tolist()):
+                member[group].update(by_item.get(item, ()))
+        keys = [frozenset(m) for m in member]
+        distinct = {key: k for k, key in enumerate(dict.fromkeys(keys))}
+        sets = [";".join(sorted(names[code] for code in key)) for key in distinct]
+        return factor_set_column(np.array([distinct[key] for key in keys], dtype=np.int64), sets)
+
     def _mark_items(self, member: np.ndarray) -> None:
         """Mark the factors of :meth:`per_item` on the groups of the rows that used them.
 
@@ -659,6 +676,8 @@ class _Engine:
         """';'-joined sorted factor ids per group, as a categorical: each distinct set joined once."""
         if not self.trace and not self.item_trace:
             return factor_set_column(np.zeros(self.G, dtype=np.int64), [""])
+        if self.G <= SMALL_GROUPS:  # a few groups: each group's factors as a set, in Python
+            return self._factor_sets_small()
         names = list(self.fids)
         member = np.zeros((self.G, len(names)), dtype=bool)
         for g, codes in self.trace:
@@ -666,11 +685,6 @@ class _Engine:
         self._mark_items(member)
         order = np.argsort(names)
         sorted_names = [names[i] for i in order]
-        if self.G <= SMALL_GROUPS:  # a few groups: the distinct sets found in Python
-            rows = [tuple(row) for row in member[:, order].tolist()]
-            distinct = {row: k for k, row in enumerate(dict.fromkeys(rows))}
-            sets = [";".join(n for n, bit in zip(sorted_names, row) if bit) for row in distinct]
-            return factor_set_column(np.array([distinct[row] for row in rows], dtype=np.int64), sets)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words
         words = np.zeros((self.G, width), dtype=np.uint8)
