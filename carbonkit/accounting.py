@@ -429,8 +429,9 @@ class _Engine:
             values[sel] = found.value
             if found.factors:
                 ids[sel] = found.factors[0].id
+                chosen_groups = np.flatnonzero(sel)
             for factor in found.factors:
-                self.trace.append((np.flatnonzero(sel), np.full(int(sel.sum()), self._fid(factor))))
+                self.trace.append((chosen_groups, np.full(len(chosen_groups), self._fid(factor))))
         return values, ids
 
     # --- the run ---

@@ -616,11 +616,18 @@ def column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
 def _first_per_group(table: _Table, col: str, group: np.ndarray, first: np.ndarray) -> np.ndarray:
     """The first non-blank value of ``col`` in each group (None where the column or value is absent).
 
-    ``first`` is each group's first row: where that row has a value, it is the group's.
+    ``first`` is each group's first row: where that row has a value, it is the group's. A small table
+    (:class:`_Table` with its arrays) is scanned in Python, a batch's through its codes.
     """
     if not table.has(col):
         return np.full(len(first), None, dtype=object)
     codes, labels = table.labels(col)
+    if table.arrays is not None:  # a few rows: scanned in Python, each group taking its first code with a value
+        picked = [-1] * len(first)
+        for g, code in zip(group.tolist(), codes.tolist()):
+            if picked[g] < 0:
+                picked[g] = code
+        return np.array([labels[c] if c >= 0 else None for c in picked], dtype=object)
     chosen = codes[first]
     blank = chosen < 0
     if blank.any():  # those groups take their first row with a value, if any

@@ -118,6 +118,12 @@ def _layout() -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...], np.ndarray]
     return floats, np.array([place[n] for n in floats]), ints, np.array([place[n] for n in ints])
 
 
+@cache
+def _one_column_blocks() -> tuple[tuple[int, str], ...]:
+    """The place and name of each column of the summary that is a block of its own (texts, Int64, category)."""
+    return tuple((j, name) for j, (name, dtype) in enumerate(_summary_schema().items()) if dtype not in ("float64", "int64"))
+
+
 def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     """The summary of a few rows from its columns, each built in its schema dtype at once: exactly
     ``conform(pd.DataFrame(columns))``, without pandas' per-column inference and casts, which cost
@@ -149,9 +155,7 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     blocks: list[tuple[Any, np.ndarray]] = [
         (np.array([given[name] for name in floats], dtype=np.float64).reshape(len(floats), rows), float_places),
         (np.array([given[name] for name in ints], dtype=np.int64).reshape(len(ints), rows), int_places)]
-    for j, (name, dtype) in enumerate(schema.items()):
-        if dtype in ("float64", "int64"):
-            continue
+    for j, name in _one_column_blocks():
         values = arrays.get(name, given[name])
         blocks.append((pd.array(values, dtype="Int64") if isinstance(values, np.ndarray) else values, np.array([j])))
     frame: pd.DataFrame = create_dataframe_from_blocks(blocks, index=pd.RangeIndex(rows), columns=_column_index())
