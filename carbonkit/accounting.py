@@ -22,6 +22,7 @@ from carbonkit import emissions, energy, grid, measured
 from carbonkit.emissions import EmissionFactor
 from carbonkit.energy import Coefficient
 from carbonkit.activity import Activities, Collector, column_arrays, validate
+from carbonkit.codes import python_values
 from carbonkit.documents import Columns, EnterprisePeriod, document_table, documents_to_frame
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
@@ -95,28 +96,13 @@ class AccountingResult:
 
     def records(self) -> list[dict[str, Any]]:
         """Summary rows as dicts of plain Python values (NaN as None), ready for JSON."""
-        columns = {name: _python_values(values) for name, values in column_arrays(self.summary).items()}
+        columns = {name: python_values(values) for name, values in column_arrays(self.summary).items()}
         return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(self.summary))]
 
     @property
     def unverified_factors(self) -> list[Factor]:
         """The factors used whose status is 'unverified' (results resting on them say so)."""
         return [f for f in self.used if f.status == "unverified"]
-
-
-def _python_values(values: Any) -> list[Any]:
-    """A column's values as Python objects (``tolist()``; missing texts and categories as None).
-
-    Texts held by Arrow are read by Arrow at once (``tolist()`` costs 5-50 us a column of one row); a
-    categorical through its codes and categories, not a look-up per value."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        texts: list[Any] = values.__arrow_array__().to_pylist()
-        return texts
-    if isinstance(values, pd.Categorical):
-        names = [*values.categories.tolist(), None]
-        return [names[code] for code in values.codes.tolist()]
-    listed: list[Any] = values.tolist()
-    return listed
 
 
 def _plain(v: Any) -> Any:

@@ -21,8 +21,8 @@ import pandas as pd
 
 
 from carbonkit.documents import MAX_AMOUNT, REQUIRED, SMALL_ROWS, Columns
-from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, rank_groups,
-                             repeated_cells)
+from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, python_values,
+                             rank_groups, repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids
 from carbonkit.units import multiplier
@@ -132,7 +132,7 @@ class _Table:
         values = self.arrays[col] if self.arrays is not None else None
         if values is None or isinstance(values.dtype, pd.CategoricalDtype):
             return _labels(self.frame[col])
-        return label_codes_small(values.tolist())  # what _labels gives a few values
+        return label_codes_small(python_values(values))  # what _labels gives a few values (missing: NaN or None alike)
 
     def numbers(self, col: str) -> Floats:
         """The column ``col`` as float64, NaN where it is no number (``pd.to_numeric(errors="coerce")``)."""
