@@ -191,7 +191,11 @@ def find(mask_or_index: Mask | Index, code: str, field: str, message: Message, e
         Empty when no row is concerned, else one finding.
     """
     values = np.asarray(mask_or_index)
-    index = np.flatnonzero(values) if values.dtype == bool else cast(Index, values)
+    index: Index
+    if values.dtype == bool:  # the method, not np.flatnonzero's wrapper (1 us; validation calls this ~16 times)
+        index = values.nonzero()[0] if values.ndim == 1 else np.flatnonzero(values)
+    else:
+        index = cast(Index, values)
     return [Finding(index, code, field, message, expected, kind)] if len(index) else []
 
 
