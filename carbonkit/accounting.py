@@ -85,7 +85,7 @@ class AccountingResult:
 
     def factor_records(self) -> list[dict[str, Any]]:
         """The factors used, one dict each (NaN as None)."""
-        return [_clean(f.to_dict()) for f in self.used]
+        return [_factor_record(f) for f in self.used]
 
     def record(self, enterprise: str, period: str) -> dict[str, Any]:
         """One summary row as a dict (NaN as None)."""
@@ -108,6 +108,21 @@ class AccountingResult:
 def _plain(v: Any) -> Any:
     """``v`` with NaN and NA as None."""
     return None if (isinstance(v, float) and v != v) or v is pd.NA else v
+
+
+_RECORDS: dict[int, tuple[Factor, dict[str, Any]]] = {}  # id -> (the factor, kept alive, and its record)
+
+
+def _factor_record(factor: Factor) -> dict[str, Any]:
+    """``_clean(factor.to_dict())``, a new dict each time, cleaned once per factor object: a report names about a
+    dozen factors, the same objects of the release in every run (a factor is frozen). At most 4,096 are kept
+    (measured values make new factor objects per run)."""
+    hit = _RECORDS.get(id(factor))
+    if hit is None or hit[0] is not factor:
+        if len(_RECORDS) >= 4096:
+            _RECORDS.clear()
+        hit = _RECORDS[id(factor)] = (factor, _clean(factor.to_dict()))
+    return dict(hit[1])
 
 
 def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
