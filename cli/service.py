@@ -162,8 +162,8 @@ def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> float | None:
     100000`` is 2 CPUs, ``max 100000`` none), else cgroup v1 ``cpu/cpu.cfs_quota_us`` / ``cpu/cpu.cfs_period_us``
     (a quota of -1 is none)."""
     try:
-        limit, period = (cgroup / "cpu.max").read_text().split()[:2]
-        return int(limit) / int(period) if limit != "max" and int(period) > 0 else None
+        limit, window = (cgroup / "cpu.max").read_text().split()[:2]
+        return int(limit) / int(window) if limit != "max" and int(window) > 0 else None
     except (OSError, ValueError):
         pass
     try:
