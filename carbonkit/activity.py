@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, cast, overload
 
 import numpy as np
@@ -404,8 +404,7 @@ def _cell_message(frame: Long, col: str, template: str) -> Callable[[int], str]:
 def _resolve_items(frame: Long, vocab: Vocabulary, item_codes: Index,
                    item_names: list[str]) -> tuple[Index, list[Finding]]:
     """The vocabulary index of each row's item (-1: blank or unknown), each distinct name resolved once."""
-    resolved = [vocab.resolve(str(name)) for name in item_names]
-    item_map = np.array([vocab.index[r.item] if r else -1 for r in resolved] + [-1], dtype=np.int64)
+    item_map = np.array([_item_index(vocab, str(name)) for name in item_names] + [-1], dtype=np.int64)
     item = item_map[item_codes]
     unknown = (item < 0) & (item_codes >= 0)
 
@@ -416,6 +415,13 @@ def _resolve_items(frame: Long, vocab: Vocabulary, item_codes: Index,
 
     return item, find(unknown, "item_unknown", "item", unknown_message, "an item id or name from factors/items.csv",
                       kind=UnknownItem)
+
+
+@lru_cache(maxsize=4096)
+def _item_index(vocab: Vocabulary, name: str) -> int:
+    """The vocabulary index of the item a name means (-1: unknown), each spelling resolved once (about 1 us each)."""
+    resolved = vocab.resolve(name)
+    return vocab.index[resolved.item] if resolved else -1
 
 
 @cache
@@ -462,10 +468,16 @@ def _resolve_units(table: _Table, vocab: Vocabulary,
         if it_idx >= len(vocab):
             continue
         unit = unit_names[u_idx].strip() if u_idx < len(unit_names) else ""
-        pair_factor[k], problem = _unit_factor(vocab.items[it_idx], unit)
+        pair_factor[k], problem = _item_unit_factor(vocab, it_idx, unit)
         if problem is not None:
             found += find(pair_inv == k, problem.code, "unit", problem.message, problem.expected, kind=UnitMismatch)
     return unit_codes, unit_names, pair_factor[pair_inv], found
+
+
+@lru_cache(maxsize=4096)
+def _item_unit_factor(vocab: Vocabulary, it_idx: int, unit: str) -> tuple[float, Problem | None]:
+    """:func:`_unit_factor` of the vocabulary's item ``it_idx``, each (item, unit) worked out once (read only)."""
+    return _unit_factor(vocab.items[it_idx], unit)
 
 
 def _unit_factor(it: Item, unit: str) -> tuple[float, Problem | None]:
