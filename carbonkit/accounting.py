@@ -140,7 +140,7 @@ def _refuse_infinite(columns: Mapping[str, Any], row_groups: np.ndarray, problem
     """
     floats = [(j, name, values) for j, (name, values) in enumerate(columns.items())
               if isinstance(values, np.ndarray) and values.dtype.kind == "f"]
-    if not floats or len(floats[0][2]) <= SMALL_GROUPS and not np.isinf(np.concatenate([v for *_, v in floats])).any():
+    if not floats or len(floats[0][2]) <= SMALL_GROUPS and not np.isinf(np.concatenate([f[2] for f in floats])).any():
         return  # a few rows: one check of all figures at once
     bad = [(j, name, np.flatnonzero(np.isinf(values))) for j, name, values in floats]
     cells = sorted((int(g), j, name) for j, name, groups in bad for g in groups)

@@ -32,7 +32,8 @@ def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
     labels : list of str
         The distinct trimmed texts, sorted.
     """
-    texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
+    texts = [v.strip() if type(v) is str else  # the usual value first: one type check
+             None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
              for v in values]
     labels = sorted({t for t in texts if t})
     code = {t: k for k, t in enumerate(labels)}
