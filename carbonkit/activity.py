@@ -21,8 +21,8 @@ import pandas as pd
 
 
 from carbonkit.documents import MAX_AMOUNT, REQUIRED, SMALL_ROWS, Columns
-from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, python_values,
-                             rank_groups, repeated_cells)
+from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, label_text,
+                             python_values, rank_groups, repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids
 from carbonkit.units import multiplier
@@ -600,7 +600,10 @@ def _group_table(table: _Table, vocab: Vocabulary, ids: _Identities, grouping: _
     province = {r: vocab.province_of(r) for r in dict.fromkeys(columns["region"])}  # None: national
     province[None] = vocab.province_of("CN")
     columns["province"] = np.array([province[r] for r in columns["region"]], dtype=object)  # None: unknown
-    bad_region = pd.isna(columns["province"])
+    if table.arrays is not None:  # a few groups: province_of gives a code or None
+        bad_region = np.array([p is None for p in columns["province"]], dtype=bool)
+    else:
+        bad_region = pd.isna(columns["province"])
     found = find(grouping.first[bad_region], "region_unknown", "region",
                  _cell_message(table.source, "region", "'{}' is not a region code"),
                  "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
@@ -637,13 +640,13 @@ def _first_per_group(table: _Table, col: str, group: np.ndarray, first: np.ndarr
     """
     if not table.has(col):
         return np.full(len(first), None, dtype=object)
+    if table.arrays is not None and not isinstance(table.arrays[col].dtype, pd.CategoricalDtype):
+        picked: list[str | None] = [None] * len(first)  # a few rows: each group's first label, scanned in Python
+        for g, value in zip(group.tolist(), python_values(table.arrays[col])):
+            if picked[g] is None:
+                picked[g] = label_text(value)
+        return np.array(picked, dtype=object)
     codes, labels = table.labels(col)
-    if table.arrays is not None:  # a few rows: scanned in Python, each group taking its first code with a value
-        picked = [-1] * len(first)
-        for g, code in zip(group.tolist(), codes.tolist()):
-            if picked[g] < 0:
-                picked[g] = code
-        return np.array([labels[c] if c >= 0 else None for c in picked], dtype=object)
     chosen = codes[first]
     blank = chosen < 0
     if blank.any():  # those groups take their first row with a value, if any

@@ -32,12 +32,31 @@ def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
     labels : list of str
         The distinct trimmed texts, sorted.
     """
-    texts = [v.strip() if type(v) is str else  # the usual value first: one type check
-             None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
-             for v in values]
+    texts = [label_text(v) for v in values]
     labels = sorted({t for t in texts if t})
     code = {t: k for k, t in enumerate(labels)}
     return np.array([code[t] if t else -1 for t in texts], dtype=np.int32), labels
+
+
+def label_text(value: object) -> str | None:
+    """A value's label as :func:`label_codes_small` reads it: its text trimmed; None where it is missing (None,
+    NaN, NA, NaT) or blank.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str or None
+        The trimmed text, or None.
+    """
+    if type(value) is str:  # the usual value first: one type check
+        return value.strip() or None
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return str(value).strip() or None
 
 
 def python_values(values: Any) -> list[Any]:
@@ -107,6 +126,12 @@ def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_un
         The distinct keys, ascending.
     """
     width = n_units + 1
+    if len(item) <= SMALL:  # a few rows: the keys in Python
+        keys = [(i if i >= 0 else n_items) * width + (u if u >= 0 else n_units)
+                for i, u in zip(item.tolist(), unit_codes.tolist())]
+        distinct = sorted(set(keys))
+        rank = {k: r for r, k in enumerate(distinct)}
+        return np.array(distinct, dtype=np.int64), np.array([rank[k] for k in keys], dtype=np.int32)
     pair = item.astype(np.int64)  # a copy, then in place
     pair[pair < 0] = n_items
     pair *= width
