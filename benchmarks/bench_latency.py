@@ -76,7 +76,8 @@ class Load:
         bad = {k: v for k, v in self.statuses.items() if k != 200}
         return (f"{self.path:15s} {self.clients:2d} clients: {n:5d} requests in {self.wall:5.1f} s = {self.rate:6.0f} req/s; "
                 f"p50 {self.q(50):6.1f}  p90 {self.q(90):6.1f}  p99 {self.q(99):6.1f}  max {self.q(100):6.1f} ms; "
-                f"CPU: server {self.server_cpu / self.wall:.0%}, load generator {self.client_cpu / self.wall:.0%} "
+                f"CPU: server {self.server_cpu / self.wall:.0%} ({self.server_cpu / max(n, 1) * 1e3:.2f} ms/request), "
+                f"load generator {self.client_cpu / self.wall:.0%} "
                 f"({self.client_cpu / max(n, 1) * 1e3:.2f} ms/request), other processes {self.other_cpu / self.wall:.0%}"
                 + (f"; connections per worker {'/'.join(map(str, self.connections))}" if len(self.connections) > 1 else "")
                 + (f"; non-200: {bad}" if bad else "") + (f"; errors: {dict(self.errors)}" if self.errors else ""))
