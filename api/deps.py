@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -15,7 +16,7 @@ from api.keys import PRINCIPALS, Principal, authenticate
 from api.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:  # async: no thread-pool hand-off for an attribute read
     settings: Settings = request.app.state.settings
     return settings
 
@@ -34,17 +35,24 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <key>"
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: <key>")
 
 
-def get_principal(settings: SettingsDep, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-                  header: Annotated[str | None, Depends(_header)]) -> Principal:
+def _look_up(settings: Settings, plain: str) -> Principal | None:
+    """The key's principal from the database (remembered for ``key_cache_seconds``), or None."""
+    with Session(engine_for(settings.database_url)) as session:
+        principal = authenticate(session, plain)
+    if principal is not None:
+        PRINCIPALS.put(settings.database_url, plain, principal, settings.key_cache_seconds)
+    return principal
+
+
+async def get_principal(settings: SettingsDep, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+                        header: Annotated[str | None, Depends(_header)]) -> Principal:
+    """The calling key's principal: from the cache on the event loop, else looked up in the thread pool (401 if none)."""
     plain = bearer.credentials if bearer is not None else header
     principal = None
     if plain:
         principal = PRINCIPALS.get(settings.database_url, plain)
         if principal is None:
-            with Session(engine_for(settings.database_url)) as session:
-                principal = authenticate(session, plain)
-            if principal is not None:
-                PRINCIPALS.put(settings.database_url, plain, principal, settings.key_cache_seconds)
+            principal = await run_in_threadpool(_look_up, settings, plain)
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid API key is required (Authorization: Bearer <key>)",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -54,7 +62,7 @@ def get_principal(settings: SettingsDep, bearer: Annotated[HTTPAuthorizationCred
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_scope(principal: PrincipalDep) -> Scope:
+async def get_scope(principal: PrincipalDep) -> Scope:
     """The access policy of the calling key (:class:`api.access.Scope`)."""
     return Scope(principal)
 
@@ -62,7 +70,7 @@ def get_scope(principal: PrincipalDep) -> Scope:
 ScopeDep = Annotated[Scope, Depends(get_scope)]
 
 
-def require_province(scope: ScopeDep) -> Scope:
+async def require_province(scope: ScopeDep) -> Scope:
     """Only a province key (403 otherwise)."""
     if not scope.is_province:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only a province key may do this")
@@ -72,7 +80,7 @@ def require_province(scope: ScopeDep) -> Scope:
 ProvinceDep = Annotated[Scope, Depends(require_province)]
 
 
-def require_regional(scope: ScopeDep) -> Scope:
+async def require_regional(scope: ScopeDep) -> Scope:
     """Province and park keys; an enterprise key is refused (403)."""
     if not scope.is_regional:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "aggregates, progress and decomposition need a province or a park key")

@@ -11,7 +11,8 @@ spread of the connections over the worker processes is printed: the kernel hands
 connections to whichever worker accepts first, often all to one; --spread reconnects until they are
 even (what a load balancer in front would do).
 
-Baselines in the same run: ``GET /healthz`` under the same load (the framework floor: routing, a session
+Baselines in the same run: ``GET /healthz`` under the same load, sent from the same clients over the same
+connections (so both phases have the same spread over the workers; the framework floor: routing, a session
 and ``SELECT 1``, JSON), and ``carbonkit.account(document)`` in this process (the work the endpoint has to
 do). The load generator runs on the same machine and shares its CPUs with the server; its CPU time is
 printed.
@@ -75,14 +76,14 @@ class Load:
         bad = {k: v for k, v in self.statuses.items() if k != 200}
         return (f"{self.path:15s} {self.clients:2d} clients: {n:5d} requests in {self.wall:5.1f} s = {self.rate:6.0f} req/s; "
                 f"p50 {self.q(50):6.1f}  p90 {self.q(90):6.1f}  p99 {self.q(99):6.1f}  max {self.q(100):6.1f} ms; "
-                f"CPU: server {self.server_cpu / self.wall:.0%}, load generator {self.client_cpu / self.wall:.0%} "
+                f"CPU: server {self.server_cpu / self.wall:.0%} ({self.server_cpu / max(n, 1) * 1e3:.2f} ms/request), "
+                f"load generator {self.client_cpu / self.wall:.0%} "
                 f"({self.client_cpu / max(n, 1) * 1e3:.2f} ms/request), other processes {self.other_cpu / self.wall:.0%}"
                 + (f"; connections per worker {'/'.join(map(str, self.connections))}" if len(self.connections) > 1 else "")
                 + (f"; non-200: {bad}" if bad else "") + (f"; errors: {dict(self.errors)}" if self.errors else ""))
 
 
-async def connect(svc: Service, clients: int, headers: dict[str, str], timeout: httpx.Timeout,
-                  spread: bool) -> list[httpx.AsyncClient]:
+async def connect(svc: Service, clients: int, timeout: httpx.Timeout, spread: bool) -> list[httpx.AsyncClient]:
     """``clients`` clients, each with its keep-alive connection open (one GET /healthz each, not timed).
 
     The kernel gives each new connection to whichever worker accepts first, and an idle asyncio worker accepts
@@ -93,7 +94,7 @@ async def connect(svc: Service, clients: int, headers: dict[str, str], timeout: 
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
     def new_client() -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=svc.url, headers=headers, limits=limits, timeout=timeout, trust_env=False)
+        return httpx.AsyncClient(base_url=svc.url, limits=limits, timeout=timeout, trust_env=False)
 
     if not (spread and svc.workers > 1):
         pool = [new_client() for _ in range(clients)]
@@ -117,11 +118,17 @@ async def connect(svc: Service, clients: int, headers: dict[str, str], timeout: 
 
 
 async def load(svc: Service, method: str, path: str, clients: int, requests: int, seconds: float,
-               headers: dict[str, str], body: bytes | None = None, spread: bool = False) -> Load:
-    """``clients`` tasks with one keep-alive connection each, until ``requests`` are sent or ``seconds`` pass."""
+               headers: dict[str, str], body: bytes | None = None, spread: bool = False,
+               pool: list[httpx.AsyncClient] | None = None) -> Load:
+    """``clients`` tasks with one keep-alive connection each, until ``requests`` are sent or ``seconds`` pass.
+
+    ``pool``: the clients to send from (left open), so that two phases run on the same connections, spread over
+    the workers alike; else ``clients`` new ones, closed at the end."""
     out = Load(path, clients)
     remaining = requests
-    pool = await connect(svc, clients, headers, httpx.Timeout(max(seconds, 5.0)), spread)
+    own = pool is None
+    if pool is None:
+        pool = await connect(svc, clients, httpx.Timeout(max(seconds, 5.0)), spread)
     deadline = time.monotonic() + seconds
 
     async def client_task(client: httpx.AsyncClient) -> None:
@@ -130,7 +137,7 @@ async def load(svc: Service, method: str, path: str, clients: int, requests: int
             remaining -= 1
             t0 = time.perf_counter()
             try:
-                r = await client.request(method, path, content=body)
+                r = await client.request(method, path, content=body, headers=headers)
                 await r.aread()
             except httpx.HTTPError as exc:
                 out.errors[type(exc).__name__] += 1
@@ -150,7 +157,7 @@ async def load(svc: Service, method: str, path: str, clients: int, requests: int
         conns = sorted(svc.connections().values(), reverse=True)
         out.connections = conns + [0] * (svc.workers - len(conns))
     finally:
-        for c in pool:
+        for c in pool if own else ():
             await c.aclose()
     return out
 
@@ -187,10 +194,15 @@ async def run_server(workers: int, client_counts: list[int], args, document: dic
             # warm-up: every worker imports, loads the factor release, opens its connections
             await load(svc, "POST", "/v1/calculate", args.clients_max, args.warmup, args.seconds,
                        {**auth, "Content-Type": "application/json"}, body)
-            for clients in client_counts:
-                health = await load(svc, "GET", "/healthz", clients, args.requests, args.seconds, {}, spread=args.spread)
-                calc = await load(svc, "POST", "/v1/calculate", clients, args.requests, args.seconds,
-                                  {**auth, "Content-Type": "application/json"}, body, spread=args.spread)
+            for clients in client_counts:  # both phases on the same connections: the same spread over the workers
+                pool = await connect(svc, clients, httpx.Timeout(max(args.seconds, 5.0)), args.spread)
+                try:
+                    health = await load(svc, "GET", "/healthz", clients, args.requests, args.seconds, {}, pool=pool)
+                    calc = await load(svc, "POST", "/v1/calculate", clients, args.requests, args.seconds,
+                                      {**auth, "Content-Type": "application/json"}, body, pool=pool)
+                finally:
+                    for client in pool:
+                        await client.aclose()
                 print("  " + health.line())
                 print("  " + calc.line())
                 got = (calc.first_body or {}).get("result", {})

@@ -7,6 +7,7 @@ arrays, summed per (enterprise, period) with ``np.bincount``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+import weakref
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path, PurePath
@@ -20,14 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from carbonkit import emissions, energy, grid, measured
 from carbonkit.emissions import EmissionFactor
 from carbonkit.energy import Coefficient
-from carbonkit.activity import Activities, Collector, validate
-from carbonkit.documents import EnterprisePeriod, documents_to_frame
+from carbonkit.activity import Activities, Collector, column_arrays, validate
+from carbonkit.codes import python_values
+from carbonkit.documents import Columns, EnterprisePeriod, document_table, documents_to_frame
 from carbonkit.errors import FactorDataError, MissingFactor
 from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform, factor_set_column, summary_schema, typed_summary
+from carbonkit.schema import conform, factor_set_column, summary_columns, typed_summary
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Item, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -83,7 +85,7 @@ class AccountingResult:
 
     def factor_records(self) -> list[dict[str, Any]]:
         """The factors used, one dict each (NaN as None)."""
-        return [_clean(f.to_dict()) for f in self.used]
+        return [_factor_record(f) for f in self.used]
 
     def record(self, enterprise: str, period: str) -> dict[str, Any]:
         """One summary row as a dict (NaN as None)."""
@@ -94,7 +96,7 @@ class AccountingResult:
 
     def records(self) -> list[dict[str, Any]]:
         """Summary rows as dicts of plain Python values (NaN as None), ready for JSON."""
-        columns = {name: self.summary[name].tolist() for name in self.summary.columns}  # plain Python values
+        columns = {name: python_values(values) for name, values in column_arrays(self.summary).items()}
         return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(self.summary))]
 
     @property
@@ -106,6 +108,21 @@ class AccountingResult:
 def _plain(v: Any) -> Any:
     """``v`` with NaN and NA as None."""
     return None if (isinstance(v, float) and v != v) or v is pd.NA else v
+
+
+_RECORDS: dict[int, tuple[Factor, dict[str, Any]]] = {}  # id -> (the factor, kept alive, and its record)
+
+
+def _factor_record(factor: Factor) -> dict[str, Any]:
+    """``_clean(factor.to_dict())``, a new dict each time, cleaned once per factor object: a report names about a
+    dozen factors, the same objects of the release in every run (a factor is frozen). At most 4,096 are kept
+    (measured values make new factor objects per run)."""
+    hit = _RECORDS.get(id(factor))
+    if hit is None or hit[0] is not factor:
+        if len(_RECORDS) >= 4096:
+            _RECORDS.clear()
+        hit = _RECORDS[id(factor)] = (factor, _clean(factor.to_dict()))
+    return dict(hit[1])
 
 
 def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
@@ -123,7 +140,7 @@ def _refuse_infinite(columns: Mapping[str, Any], row_groups: np.ndarray, problem
     """
     floats = [(j, name, values) for j, (name, values) in enumerate(columns.items())
               if isinstance(values, np.ndarray) and values.dtype.kind == "f"]
-    if not floats or len(floats[0][2]) <= SMALL_GROUPS and not np.isinf(np.concatenate([v for *_, v in floats])).any():
+    if not floats or len(floats[0][2]) <= SMALL_GROUPS and not np.isinf(np.concatenate([f[2] for f in floats])).any():
         return  # a few rows: one check of all figures at once
     bad = [(j, name, np.flatnonzero(np.isinf(values))) for j, name, values in floats]
     cells = sorted((int(g), j, name) for j, name, groups in bad for g in groups)
@@ -154,8 +171,10 @@ SMALL_GROUPS = 64  # up to this many enterprise-periods, distinct regions and ye
 
 def _in_order(out: dict[str, Any]) -> dict[str, Any]:
     """The summary's columns in the published order (:func:`carbonkit.schema.summary_schema`), then any other."""
-    order = summary_schema()
-    return {**{c: out[c] for c in order if c in out}, **{c: v for c, v in out.items() if c not in order}}
+    ordered = {c: out[c] for c in summary_columns() if c in out}
+    if len(ordered) == len(out):  # the usual case: no other column
+        return ordered
+    return {**ordered, **{c: v for c, v in out.items() if c not in ordered}}
 
 
 def _summary_frame(out: dict[str, Any]) -> pd.DataFrame:
@@ -185,6 +204,13 @@ def to_frame(data: pd.DataFrame | str | PurePath | Mapping[str, Any] | Enterpris
     if isinstance(data, (dict, EnterprisePeriod)):
         return documents_to_frame([data])
     return documents_to_frame(list(data))  # type: ignore[arg-type]  # documents: dicts or models
+
+
+def _long_table(data: Any) -> pd.DataFrame | Columns:
+    """:func:`to_frame`, except that a few documents stay columns (:func:`carbonkit.documents.document_table`)."""
+    if isinstance(data, (pd.DataFrame, str, PurePath)):
+        return to_frame(data)
+    return document_table([data] if isinstance(data, (dict, EnterprisePeriod)) else list(data))
 
 
 def account(data: Any, release: Release | str | None = None, options: AccountingOptions | dict[str, Any] | None = None,
@@ -226,11 +252,12 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     if not isinstance(release, Release):
         release = load_release(release)
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
-    frame = to_frame(data)
+    frame = _long_table(data)
     vocab = vocabulary()
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
-    engine.measured = measured.read(frame, acts, vocab, problems)
+    if not isinstance(frame, Columns) or frame.measured:  # else none: the engine's default
+        engine.measured = measured.read(frame.frame if isinstance(frame, Columns) else frame, acts, vocab, problems)
     row_groups = acts.group  # for naming the rows of a non-finite result (4 bytes a row)
     del acts  # the engine lets the rows go before it builds the summary
     columns = engine.run()
@@ -239,6 +266,29 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     summary = _summary_frame(columns)
     del columns
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
+
+
+_RESOLVED: weakref.WeakKeyDictionary[Release, dict[AccountingOptions, dict[tuple[Any, ...], Any]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _memo(release: Release, options: AccountingOptions) -> dict[tuple[Any, ...], Any]:
+    """The factors resolved so far with ``release`` and ``options``, by (what, item) or (what, region, year).
+
+    A release does not change once built (:meth:`~carbonkit.factors.Release.with_table` makes a new one), and
+    the options are frozen, so each factor and coefficient is resolved once: a report resolves about ten, at
+    10-20 us each through the release's tables and the unit registry. Kept while the release lives, for at most
+    :data:`MEMO_OPTIONS` sets of options (a service answering arbitrary coal rates does not grow without bound).
+    """
+    by_options = _RESOLVED.get(release)
+    if by_options is None:
+        by_options = _RESOLVED.setdefault(release, {})
+    if options not in by_options and len(by_options) >= MEMO_OPTIONS:
+        by_options.clear()
+    return by_options.setdefault(options, {})
+
+
+MEMO_OPTIONS = 64
 
 
 class _Engine:
@@ -258,6 +308,7 @@ class _Engine:
         self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
         self.gcols = acts.group_columns  # the groups' columns
+        self.memo = _memo(release, options)  # the factors resolved by earlier runs with this release and options
 
     # --- helpers ---
     def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
@@ -283,6 +334,13 @@ class _Engine:
         cells += slot[self.a.item[rows]]
         sums = np.bincount(cells, weights=weights[rows], minlength=self.G * k)
         return sums.astype(np.float64, copy=False).reshape(self.G, k)  # no rows: bincount gives integers
+
+    def _resolved(self, key: tuple[Any, ...], resolve: Callable[[], Any]) -> Any:
+        """``resolve()``, remembered for the run's release and options under ``key`` (what, then the item or the
+        region and year): :func:`_memo`."""
+        if key not in self.memo:
+            self.memo[key] = resolve()
+        return self.memo[key]
 
     def _fid(self, factor: Factor) -> int:
         if factor.id not in self.fids:
@@ -314,7 +372,8 @@ class _Engine:
         table = np.zeros(len(self.vocab) + 1)  # the trailing entry (unknown item, -1) stays 0
         codes: dict[int, list[int]] = {}
         for idx in np.flatnonzero(present):
-            found = resolve(self.vocab.items[idx])
+            it = self.vocab.items[idx]
+            found = self._resolved((what, it.item), lambda: resolve(it))  # noqa: B023  # called at once
             if found is None:
                 label = self.vocab.items[idx].label
                 self._missing(mask & (item == idx), "item", f"release {self.release.name} has no {what} for {label}")
@@ -362,7 +421,7 @@ class _Engine:
             province, year = provinces[k // width], int(k % width)
             if year <= 0:  # a period that is no period: refused once, as period_invalid
                 continue
-            found = resolve(province, year)
+            found = self._resolved((what, province, year), lambda: resolve(province, year))  # noqa: B023  # called at once
             if found is None:
                 hint = "" if self.options.year_fallback == "nearest" else "; year_fallback='nearest' uses a later year"
                 self._missing(sel[self.a.group] & rows_mask, "period",
@@ -371,8 +430,9 @@ class _Engine:
             values[sel] = found.value
             if found.factors:
                 ids[sel] = found.factors[0].id
+                chosen_groups = np.flatnonzero(sel)
             for factor in found.factors:
-                self.trace.append((np.flatnonzero(sel), np.full(int(sel.sum()), self._fid(factor))))
+                self.trace.append((chosen_groups, np.full(len(chosen_groups), self._fid(factor))))
         return values, ids
 
     # --- the run ---
@@ -578,6 +638,23 @@ class _Engine:
             self.problems.add(a.first_row[no_va], "value_added_missing", "item",
                               "no value_added for this enterprise and period", "a row with item value_added")
 
+    def _factor_sets_small(self) -> pd.Categorical:
+        """:meth:`_factor_ids` of a few groups: each group's factor codes gathered in a set from the traces (the
+        groups of :meth:`per_group`, the rows' items of :meth:`per_item`), each distinct set sorted and joined once."""
+        names = list(self.fids)
+        member: list[set[int]] = [set() for _ in range(self.G)]
+        for g, codes in self.trace:
+            for group, code in zip(g.tolist(), codes.tolist()):
+                member[group].add(code)
+        for mask, by_item in self.item_trace:
+            rows = np.flatnonzero(mask)
+            for group, item in zip(self.a.group[rows].tolist(), self.a.item[rows].tolist()):
+                member[group].update(by_item.get(item, ()))
+        keys = [frozenset(m) for m in member]
+        distinct = {key: k for k, key in enumerate(dict.fromkeys(keys))}
+        sets = [";".join(sorted(names[code] for code in key)) for key in distinct]
+        return factor_set_column(np.array([distinct[key] for key in keys], dtype=np.int64), sets)
+
     def _mark_items(self, member: np.ndarray) -> None:
         """Mark the factors of :meth:`per_item` on the groups of the rows that used them.
 
@@ -601,6 +678,8 @@ class _Engine:
         """';'-joined sorted factor ids per group, as a categorical: each distinct set joined once."""
         if not self.trace and not self.item_trace:
             return factor_set_column(np.zeros(self.G, dtype=np.int64), [""])
+        if self.G <= SMALL_GROUPS:  # a few groups: each group's factors as a set, in Python
+            return self._factor_sets_small()
         names = list(self.fids)
         member = np.zeros((self.G, len(names)), dtype=bool)
         for g, codes in self.trace:
@@ -608,11 +687,6 @@ class _Engine:
         self._mark_items(member)
         order = np.argsort(names)
         sorted_names = [names[i] for i in order]
-        if self.G <= SMALL_GROUPS:  # a few groups: the distinct sets found in Python
-            rows = [tuple(row) for row in member[:, order].tolist()]
-            distinct = {row: k for k, row in enumerate(dict.fromkeys(rows))}
-            sets = [";".join(n for n, bit in zip(sorted_names, row) if bit) for row in distinct]
-            return factor_set_column(np.array([distinct[row] for row in rows], dtype=np.int64), sets)
         packed = np.packbits(member[:, order], axis=1)
         width = -(-packed.shape[1] // 8) * 8  # pad to whole 64-bit words
         words = np.zeros((self.G, width), dtype=np.uint8)

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, cast, overload
 
 import numpy as np
@@ -20,9 +20,9 @@ import numpy.typing as npt
 import pandas as pd
 
 
-from carbonkit.documents import MAX_AMOUNT, REQUIRED, SMALL_ROWS
-from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, rank_groups,
-                             repeated_cells)
+from carbonkit.documents import MAX_AMOUNT, REQUIRED, SMALL_ROWS, Columns
+from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, label_text,
+                             python_values, rank_groups, repeated_cells)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids
 from carbonkit.units import multiplier
@@ -31,6 +31,12 @@ from carbonkit.vocabulary import FLOWS, Item, Vocabulary, flow_of, vocabulary
 MAX_PROBLEMS = 10_000
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+Long = pd.DataFrame | Columns  # the long table: a frame, or a few documents' columns (built into a frame on demand)
+
+
+def _frame(long: Long) -> pd.DataFrame:
+    """The long table as a frame (a few documents' :class:`~carbonkit.documents.Columns` build theirs now)."""
+    return long.frame if isinstance(long, Columns) else long
 
 
 @dataclass
@@ -102,12 +108,20 @@ class _Table:
     look-up through pandas costs about 10 us, more than coding a column of a dozen texts in Python.
     """
 
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame
-        self.arrays = column_arrays(frame) if len(frame) <= SMALL_ROWS and frame.columns.is_unique else None
+    def __init__(self, frame: Long):
+        self.source = frame  # a frame, or a few documents' columns (their frame is built only for a message)
+        if isinstance(frame, Columns):
+            self.arrays: dict[str, Any] | None = frame.arrays
+        else:
+            self.arrays = column_arrays(frame) if len(frame) <= SMALL_ROWS and frame.columns.is_unique else None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The long table as a frame."""
+        return _frame(self.source)
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.source)
 
     def has(self, col: str) -> bool:
         """Whether the table has the column ``col``."""
@@ -118,7 +132,7 @@ class _Table:
         values = self.arrays[col] if self.arrays is not None else None
         if values is None or isinstance(values.dtype, pd.CategoricalDtype):
             return _labels(self.frame[col])
-        return label_codes_small(values.tolist())  # what _labels gives a few values
+        return label_codes_small(python_values(values))  # what _labels gives a few values (missing: NaN or None alike)
 
     def numbers(self, col: str) -> Floats:
         """The column ``col`` as float64, NaN where it is no number (``pd.to_numeric(errors="coerce")``)."""
@@ -177,7 +191,11 @@ def find(mask_or_index: Mask | Index, code: str, field: str, message: Message, e
         Empty when no row is concerned, else one finding.
     """
     values = np.asarray(mask_or_index)
-    index = np.flatnonzero(values) if values.dtype == bool else cast(Index, values)
+    index: Index
+    if values.dtype == bool:  # the method, not np.flatnonzero's wrapper (1 us; validation calls this ~16 times)
+        index = values.nonzero()[0] if values.ndim == 1 else np.flatnonzero(values)
+    else:
+        index = cast(Index, values)
     return [Finding(index, code, field, message, expected, kind)] if len(index) else []
 
 
@@ -188,13 +206,13 @@ class Collector:
     later (missing factors) so that all of them are reported at once.
     """
 
-    def __init__(self, frame: pd.DataFrame, rows: Index):
+    def __init__(self, frame: Long, rows: Index):
         self.frame = frame
         self.rows = rows
         self.problems: list[Problem] = []
         self.kinds: set[type[InvalidInput]] = set()
-        self.paths = frame["path"].to_numpy() if "path" in frame.columns else None
-        self.sheets = frame["sheet"].to_numpy() if "sheet" in frame.columns else None  # workbook sheet of each row
+        self.paths = _column(frame, "path")
+        self.sheets = _column(frame, "sheet")  # workbook sheet of each row
 
     def add(self, mask_or_index: Mask | Index, code: str, field: str, message: Message, expected: str | None = None,
             kind: type[InvalidInput] = InvalidInput) -> None:
@@ -225,8 +243,7 @@ class Collector:
             Rows, code, field, message, expected value and kind.
         """
         self.kinds.add(finding.kind)
-        ent = self.frame["enterprise"].to_numpy()
-        per = self.frame["period"].to_numpy()
+        ent, per = _values(self.frame, "enterprise"), _values(self.frame, "period")
         message = finding.message
         for i in finding.index[: max(0, MAX_PROBLEMS - len(self.problems))]:
             text = message(i) if callable(message) else message
@@ -251,6 +268,19 @@ class Collector:
         raise kind(self.problems)
 
 
+def _column(frame: Long, col: str) -> np.ndarray | None:
+    """The values of ``col`` as an array (None where the table has no such column)."""
+    if isinstance(frame, Columns):
+        return frame.arrays.get(col)
+    return frame[col].to_numpy() if col in frame.columns else None
+
+
+def _values(frame: Long, col: str) -> np.ndarray:
+    """The values of the column ``col`` as an array (KeyError where there is none)."""
+    values: np.ndarray = frame.arrays[col] if isinstance(frame, Columns) else frame[col].to_numpy()
+    return values
+
+
 def _text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -258,11 +288,11 @@ def _text(value: object) -> str | None:
 
 
 @overload
-def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *, raise_now: Literal[True] = True) -> Activities: ...
+def validate(frame: Long, vocab: Vocabulary | None = None, *, raise_now: Literal[True] = True) -> Activities: ...
 @overload
-def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *,
+def validate(frame: Long, vocab: Vocabulary | None = None, *,
              raise_now: Literal[False]) -> tuple[Activities, Collector]: ...
-def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *,
+def validate(frame: Long, vocab: Vocabulary | None = None, *,
              raise_now: bool = True) -> Activities | tuple[Activities, Collector]:
     """Check the long table and resolve it into arrays. Raises :class:`InvalidInput` with every problem.
 
@@ -271,8 +301,9 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *,
 
     Parameters
     ----------
-    frame : DataFrame
-        The long table: columns :data:`REQUIRED`, optionally :data:`OPTIONAL` and :data:`MEASURED`.
+    frame : DataFrame or Columns
+        The long table: columns :data:`REQUIRED`, optionally :data:`OPTIONAL` and :data:`MEASURED` (a few
+        documents' :class:`~carbonkit.documents.Columns` are read without a frame).
     vocab : Vocabulary, optional
         Items and regions; the shipped vocabulary by default.
     raise_now : bool
@@ -316,7 +347,7 @@ def validate(frame: pd.DataFrame, vocab: Vocabulary | None = None, *,
     return acts, out
 
 
-def _require_columns(frame: pd.DataFrame) -> None:
+def _require_columns(frame: Long) -> None:
     """Refuse a table without the :data:`REQUIRED` columns (nothing else can be checked without them)."""
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -324,9 +355,12 @@ def _require_columns(frame: pd.DataFrame) -> None:
                                     expected="columns " + ", ".join(REQUIRED)) for c in missing])
 
 
-def _row_numbers(frame: pd.DataFrame) -> Index:
+def _row_numbers(frame: Long) -> Index:
     """The row number of each row for messages: the ``row`` column, else 1, 2, ... (4 bytes each if they fit)."""
     n = len(frame)
+    if isinstance(frame, Columns):
+        numbers: Index = frame.arrays["row"]  # int64: 1, 2, ... (carbonkit.documents)
+        return numbers
     if "row" in frame.columns:
         return frame["row"].to_numpy(np.int64)
     return np.arange(1, n + 1, dtype=np.int32 if n < 2**31 - 1 else np.int64)
@@ -343,7 +377,7 @@ class _Identities:
     item_codes: Index
     item_names: list[str]
 
-    def findings(self, frame: pd.DataFrame) -> list[Finding]:
+    def findings(self, frame: Long) -> list[Finding]:
         """Blank enterprise, period or item; an enterprise id that was read as a number."""
         found: list[Finding] = []
         for col, codes in (("enterprise", self.ent_codes), ("period", self.per_codes), ("item", self.item_codes)):
@@ -362,26 +396,32 @@ def _identities(table: _Table) -> _Identities:
     return _Identities(ent_codes, ent_names, per_codes, per_names, item_codes, item_names)
 
 
-def _cell_message(frame: pd.DataFrame, col: str, template: str) -> Callable[[int], str]:
+def _cell_message(frame: Long, col: str, template: str) -> Callable[[int], str]:
     """A message naming the row's cell of ``col``: ``template`` with ``{}`` for the cell's text."""
-    return lambda i: template.format(frame[col].iat[i])
+    return lambda i: template.format(_frame(frame)[col].iat[i])
 
 
-def _resolve_items(frame: pd.DataFrame, vocab: Vocabulary, item_codes: Index,
+def _resolve_items(frame: Long, vocab: Vocabulary, item_codes: Index,
                    item_names: list[str]) -> tuple[Index, list[Finding]]:
     """The vocabulary index of each row's item (-1: blank or unknown), each distinct name resolved once."""
-    resolved = [vocab.resolve(str(name)) for name in item_names]
-    item_map = np.array([vocab.index[r.item] if r else -1 for r in resolved] + [-1], dtype=np.int64)
+    item_map = np.array([_item_index(vocab, str(name)) for name in item_names] + [-1], dtype=np.int64)
     item = item_map[item_codes]
     unknown = (item < 0) & (item_codes >= 0)
 
     def unknown_message(i: int) -> str:
-        name = frame["item"].iat[i]
+        name = _frame(frame)["item"].iat[i]
         hints = vocab.suggest(str(name))
         return f"'{name}' is not a known item" + (f"; did you mean {', '.join(hints)}?" if hints else "")
 
     return item, find(unknown, "item_unknown", "item", unknown_message, "an item id or name from factors/items.csv",
                       kind=UnknownItem)
+
+
+@lru_cache(maxsize=4096)
+def _item_index(vocab: Vocabulary, name: str) -> int:
+    """The vocabulary index of the item a name means (-1: unknown), each spelling resolved once (about 1 us each)."""
+    resolved = vocab.resolve(name)
+    return vocab.index[resolved.item] if resolved else -1
 
 
 @cache
@@ -395,7 +435,7 @@ def _of_kinds(vocab: Vocabulary, kinds: tuple[str, ...]) -> Mask:
 def _resolve_flows(table: _Table, vocab: Vocabulary, item: Index) -> tuple[Index, list[Finding]]:
     """The index into :data:`FLOWS` of each row's flow (0, consumption, where blank or unknown)."""
     found: list[Finding] = []
-    frame = table.frame
+    frame = table.source
     if table.has("flow"):
         flow_codes, flow_names = table.labels("flow")
         flow_map = np.array([FLOWS.index(f) if (f := flow_of(name)) else -1 for name in flow_names] + [0], dtype=np.int8)
@@ -428,10 +468,16 @@ def _resolve_units(table: _Table, vocab: Vocabulary,
         if it_idx >= len(vocab):
             continue
         unit = unit_names[u_idx].strip() if u_idx < len(unit_names) else ""
-        pair_factor[k], problem = _unit_factor(vocab.items[it_idx], unit)
+        pair_factor[k], problem = _item_unit_factor(vocab, it_idx, unit)
         if problem is not None:
             found += find(pair_inv == k, problem.code, "unit", problem.message, problem.expected, kind=UnitMismatch)
     return unit_codes, unit_names, pair_factor[pair_inv], found
+
+
+@lru_cache(maxsize=4096)
+def _item_unit_factor(vocab: Vocabulary, it_idx: int, unit: str) -> tuple[float, Problem | None]:
+    """:func:`_unit_factor` of the vocabulary's item ``it_idx``, each (item, unit) worked out once (read only)."""
+    return _unit_factor(vocab.items[it_idx], unit)
 
 
 def _unit_factor(it: Item, unit: str) -> tuple[float, Problem | None]:
@@ -449,7 +495,7 @@ def _unit_factor(it: Item, unit: str) -> tuple[float, Problem | None]:
 
 def _check_amounts(table: _Table, factor: Floats) -> tuple[Floats, Mask, list[Finding]]:
     """Each row's amount in its item's canonical unit, and which rows are usable (unit, finite, in range)."""
-    frame = table.frame
+    frame = table.source
     amount = table.numbers("amount")
     found = find(np.isnan(amount) & ~np.isinf(amount), "amount_missing", "amount",
                  _cell_message(frame, "amount", "'{}' is not a number"), "a finite number")
@@ -458,7 +504,7 @@ def _check_amounts(table: _Table, factor: Floats) -> tuple[Floats, Mask, list[Fi
         converted = amount * factor  # in the item's canonical unit; rows not usable are set to 0 by validate
         too_large = np.isfinite(amount) & np.isfinite(factor) & ((converted > MAX_AMOUNT) | (converted < -MAX_AMOUNT))
     found += find(too_large, "amount_out_of_range", "amount",
-                  lambda i: f"{amount[i]:g} {frame['unit'].iat[i]} is beyond any enterprise",
+                  lambda i: f"{amount[i]:g} {_frame(frame)['unit'].iat[i]} is beyond any enterprise",
                   f"at most {MAX_AMOUNT:g} in the item's unit (t, m3, kWh, MJ, 万元)")
     found += find((amount < 0) & np.isfinite(amount), "amount_negative", "amount", lambda i: f"{amount[i]} is negative",
                   "an amount of 0 or more; give energy sold or sent out as a positive amount with flow 'export'")
@@ -470,7 +516,7 @@ def _check_enthalpy(table: _Table, vocab: Vocabulary, item: Index) -> tuple[Floa
     """Each row's steam enthalpy [kJ/kg] (NaN where not given): positive, and on steam rows only."""
     if not table.has("enthalpy"):
         return np.broadcast_to(np.nan, len(table)), []  # read-only, no memory: none given
-    frame = table.frame
+    frame = table.source
     enthalpy = table.numbers("enthalpy")
     given = table.labels("enthalpy")[0] >= 0
     steam_item = _of_kinds(vocab, ("steam",))
@@ -481,7 +527,7 @@ def _check_enthalpy(table: _Table, vocab: Vocabulary, item: Index) -> tuple[Floa
     return enthalpy, found
 
 
-def _check_periods(frame: pd.DataFrame, per_codes: Index,
+def _check_periods(frame: Long, per_codes: Index,
                    per_names: list[str]) -> tuple[Index, Index, list[Finding]]:
     """Year and month (0: a year) of each distinct period, with a trailing 0 for blank; invalid periods found."""
     years = np.zeros(len(per_names) + 1, dtype=np.int64)
@@ -554,9 +600,12 @@ def _group_table(table: _Table, vocab: Vocabulary, ids: _Identities, grouping: _
     province = {r: vocab.province_of(r) for r in dict.fromkeys(columns["region"])}  # None: national
     province[None] = vocab.province_of("CN")
     columns["province"] = np.array([province[r] for r in columns["region"]], dtype=object)  # None: unknown
-    bad_region = pd.isna(columns["province"])
+    if table.arrays is not None:  # a few groups: province_of gives a code or None
+        bad_region = np.array([p is None for p in columns["province"]], dtype=bool)
+    else:
+        bad_region = pd.isna(columns["province"])
     found = find(grouping.first[bad_region], "region_unknown", "region",
-                 _cell_message(table.frame, "region", "'{}' is not a region code"),
+                 _cell_message(table.source, "region", "'{}' is not a region code"),
                  "a 6-digit administrative code (370211), a 2-digit province code (37) or CN", kind=MissingFactor)
     if table.arrays is None:  # a batch: the columns typed as a frame types them (texts as strings, NaN missing)
         columns = column_arrays(pd.DataFrame(columns))
@@ -577,7 +626,8 @@ def column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
         Column name -> its values, in column order.
     """
     try:
-        return dict(zip(frame.columns, frame._iter_column_arrays()))  # type: ignore[operator]  # pandas' own iterator
+        # the labels as one list: iterating a text Index yields its labels one by one, at about 1 us each
+        return dict(zip(frame.columns.tolist(), frame._iter_column_arrays()))  # type: ignore[operator]  # pandas' own iterator
     except AttributeError:  # another pandas: the public way
         return {c: frame[c].array for c in frame.columns}
 
@@ -585,10 +635,17 @@ def column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
 def _first_per_group(table: _Table, col: str, group: np.ndarray, first: np.ndarray) -> np.ndarray:
     """The first non-blank value of ``col`` in each group (None where the column or value is absent).
 
-    ``first`` is each group's first row: where that row has a value, it is the group's.
+    ``first`` is each group's first row: where that row has a value, it is the group's. A small table
+    (:class:`_Table` with its arrays) is scanned in Python, a batch's through its codes.
     """
     if not table.has(col):
         return np.full(len(first), None, dtype=object)
+    if table.arrays is not None and not isinstance(table.arrays[col].dtype, pd.CategoricalDtype):
+        picked: list[str | None] = [None] * len(first)  # a few rows: each group's first label, scanned in Python
+        for g, value in zip(group.tolist(), python_values(table.arrays[col])):
+            if picked[g] is None:
+                picked[g] = label_text(value)
+        return np.array(picked, dtype=object)
     codes, labels = table.labels(col)
     chosen = codes[first]
     blank = chosen < 0

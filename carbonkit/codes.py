@@ -7,10 +7,14 @@ The property tests (tests/carbonkit/test_engine_parts.py) hold each to the plain
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from carbonkit.vocabulary import FLOWS
+
+SMALL = 64  # up to this many rows, groups are ranked and repeats found in Python (numpy's calls cost more)
 
 
 def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
@@ -28,11 +32,57 @@ def label_codes_small(values: list[object]) -> tuple[np.ndarray, list[str]]:
     labels : list of str
         The distinct trimmed texts, sorted.
     """
-    texts = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v).strip()
-             for v in values]
+    texts = [label_text(v) for v in values]
     labels = sorted({t for t in texts if t})
     code = {t: k for k, t in enumerate(labels)}
     return np.array([code[t] if t else -1 for t in texts], dtype=np.int32), labels
+
+
+def label_text(value: object) -> str | None:
+    """A value's label as :func:`label_codes_small` reads it: its text trimmed; None where it is missing (None,
+    NaN, NA, NaT) or blank.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str or None
+        The trimmed text, or None.
+    """
+    if type(value) is str:  # the usual value first: one type check
+        return value.strip() or None
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return str(value).strip() or None
+
+
+def python_values(values: Any) -> list[Any]:
+    """A column's values as Python objects: ``values.tolist()``, except that missing texts and categories are None.
+
+    Texts held by Arrow are read by Arrow at once (``tolist()`` costs 5-50 us for a column of a few rows); a
+    categorical through its codes and categories, not a look-up per value.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or pandas array
+        A column's values.
+
+    Returns
+    -------
+    list
+        One Python object per value (None where a text or category is missing).
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        texts: list[Any] = values.__arrow_array__().to_pylist()
+        return texts
+    if isinstance(values, pd.Categorical):
+        names = [*values.categories.tolist(), None]
+        return [names[code] for code in values.codes.tolist()]
+    listed: list[Any] = values.tolist()
+    return listed
 
 
 def categories_are_labels(categories: pd.Index) -> bool:
@@ -76,6 +126,12 @@ def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_un
         The distinct keys, ascending.
     """
     width = n_units + 1
+    if len(item) <= SMALL:  # a few rows: the keys in Python
+        keys = [(i if i >= 0 else n_items) * width + (u if u >= 0 else n_units)
+                for i, u in zip(item.tolist(), unit_codes.tolist())]
+        distinct = sorted(set(keys))
+        rank = {k: r for r, k in enumerate(distinct)}
+        return np.array(distinct, dtype=np.int64), np.array([rank[k] for k in keys], dtype=np.int32)
     pair = item.astype(np.int64)  # a copy, then in place
     pair[pair < 0] = n_items
     pair *= width
@@ -91,8 +147,8 @@ def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_un
 def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's rank among the distinct keys, and the distinct keys ascending.
 
-    Keys spanning at most twice the rows are ranked by counting (no hash table, no sort); others
-    through ``pd.factorize``.
+    Up to :data:`SMALL` keys are ranked in Python; keys spanning at most twice the rows by counting (no hash
+    table, no sort); others through ``pd.factorize``.
 
     Parameters
     ----------
@@ -108,6 +164,11 @@ def rank_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if len(key) == 0:
         return key.astype(np.int64), key.astype(np.int64)
+    if len(key) <= SMALL:
+        keys = key.tolist()
+        distinct = sorted(set(keys))
+        place = {k: r for r, k in enumerate(distinct)}
+        return np.array([place[k] for k in keys], dtype=np.int64), np.array(distinct, dtype=np.int64)
     low = int(key.min())
     span = int(key.max()) - low + 1
     if span <= 2 * len(key) + 1024:
@@ -145,8 +206,9 @@ def item_flow_cells(item: np.ndarray, flow: np.ndarray, usable: np.ndarray) -> n
 def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.ndarray:
     """True where a row's (group, cell) occurs more than once; rows with cell -1 never do.
 
-    The cells present are numbered compactly; when every (group, cell) pair is distinct (marked in a
-    table of one byte per pair) nothing is repeated; else the pairs are counted with one
+    Up to :data:`SMALL` rows, distinct pairs (the usual case) are recognised in Python. The cells present
+    are numbered compactly; when every (group, cell) pair is distinct (marked in a table of one byte per
+    pair) nothing is repeated; else the pairs are counted with one
     ``np.bincount`` when the table is small, or found by one sort. ``cell`` is consumed.
 
     Parameters
@@ -164,6 +226,10 @@ def repeated_cells(group: np.ndarray, n_groups: int, cell: np.ndarray) -> np.nda
         True for each row whose (group, cell) pair occurs again.
     """
     n = len(cell)
+    if n <= SMALL:  # a few rows: the usual answer, no repeat, found in Python
+        pairs = [(g, c) for g, c in zip(group.tolist(), cell.tolist()) if c >= 0]
+        if len(set(pairs)) == len(pairs):
+            return np.zeros(n, dtype=bool)
     spare = int(cell.max(initial=-1)) + 1
     seen = np.zeros(spare + 1, dtype=bool)
     seen[cell] = True  # -1 marks the spare entry

@@ -133,13 +133,78 @@ def documents_to_frame(documents: list[dict[str, Any] | EnterprisePeriod]) -> pd
     InvalidInput
         Every problem of every document, with its JSON path and data row.
     """
-    rows = _document_rows(_document_models(documents))
+    table = document_table(documents)
+    return table.frame if isinstance(table, Columns) else table
+
+
+class Columns:
+    """The long table of a few documents as columns: texts as object arrays (None where missing), numbers as
+    float64 (NaN), a column of nothing but None as objects, ``row`` as int64. What :func:`documents_to_frame`
+    returns is built from them on first use of :attr:`frame` only: validating and accounting one report reads
+    the columns (:func:`carbonkit.activity.validate`), and building and reading a frame of 13 rows costs
+    about as much as accounting them (issue 19).
+    """
+
+    def __init__(self, arrays: dict[str, Any], texts: list[str]):
+        self.arrays, self.texts = arrays, texts
+        self._frame: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return len(self.arrays["row"])
+
+    @property
+    def measured(self) -> bool:
+        """Some row gives a measured value's column (:data:`MEASURED`, read by :mod:`carbonkit.measured`)."""
+        return any(c in self.arrays for c in MEASURED)
+
+    @property
+    def columns(self) -> list[str]:
+        """The column names, in the frame's order."""
+        return list(self.arrays)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The long table as :func:`documents_to_frame` gives it: texts in the string dtype, one block a column."""
+        if self._frame is None:
+            out = dict(self.arrays)
+            if self.texts:
+                n = len(self)
+                text = text_dtype()
+                strings = pd.array(np.concatenate([self.arrays[col] for col in self.texts]), dtype=text)
+                for k, col in enumerate(self.texts):
+                    out[col] = strings[k * n:(k + 1) * n]
+            self._frame = _frame_of(out)
+        return self._frame
+
+
+def document_table(documents: list[dict[str, Any] | EnterprisePeriod]) -> pd.DataFrame | Columns:
+    """Documents as the long table: :class:`Columns` for a few rows (up to :data:`SMALL_ROWS`), else a frame.
+
+    Parameters
+    ----------
+    documents : list of dict or EnterprisePeriod
+        One document per enterprise and period.
+
+    Returns
+    -------
+    Columns or DataFrame
+        The rows of :func:`documents_to_frame`, the same values and types.
+
+    Raises
+    ------
+    InvalidInput
+        Every problem of every document, with its JSON path and data row.
+    """
+    models = _document_models(documents)
+    n = sum(len(doc.items) for doc in models)
+    typed = _typed(_document_columns(models)) if 0 < n <= SMALL_ROWS and text_dtype() is not None else None
+    if typed is not None:
+        arrays, texts = typed
+        arrays["row"] = np.arange(1, n + 1)
+        return Columns(arrays, texts)
+    rows = _document_rows(models)
     measured = [c for c in MEASURED if any(c in r for r in rows)]
     columns = [*REQUIRED, *OPTIONAL[:-2], "path", *measured]
-    typed = _typed_columns(rows, columns)
-    if typed is not None:
-        typed["row"] = np.arange(1, len(rows) + 1)
-        return _frame_of(typed)
     frame = pd.DataFrame(rows, columns=columns)
     frame["row"] = np.arange(1, len(frame) + 1)
     return frame
@@ -158,39 +223,31 @@ def _frame_of(columns: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def _typed_columns(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, Any] | None:
-    """The columns of the records ``rows`` as ``pd.DataFrame(rows, columns=columns)`` types them, built at once.
+def _typed(columns: dict[str, list[Any]]) -> tuple[dict[str, Any], list[str]] | None:
+    """The columns of a few documents (:func:`_document_columns`) as ``pd.DataFrame(rows, columns=columns)`` types
+    them, built at once, and the names of the text columns (:class:`Columns`).
 
     The documents' fields are texts, floats or missing, which pandas infers column by column (about 0.1 ms a
-    column, 1 ms for one report): texts (with None) become the string dtype, one array for all text columns,
-    sliced; floats (with None) float64 with NaN; a column of None stays objects. Returns None for anything else
-    (or no rows, more than :data:`SMALL_ROWS`, or a pandas without the string dtype): the caller then lets pandas
-    infer, which is faster for many rows (232 k rows: 2.6 s against 3.1 s with the documents' validation). A property
-    test (tests/carbonkit/test_document_frames.py) holds both ways equal.
+    column, 1 ms for one report): texts (with None) stay objects here and become the string dtype in
+    :attr:`Columns.frame`, one array for all text columns, sliced; floats (with None) float64 with NaN; a column of
+    None stays objects. Returns None for anything else: the caller then lets pandas infer, as it does for more
+    than :data:`SMALL_ROWS` rows (faster there: 232 k rows, 2.6 s against 3.1 s with the documents' validation). A
+    property test (tests/carbonkit/test_document_frames.py) holds both ways equal.
     """
-    text = text_dtype()
-    if not rows or len(rows) > SMALL_ROWS or text is None:
-        return None
     out: dict[str, Any] = {}
     texts: list[str] = []
-    for col in columns:
-        values = [r.get(col) for r in rows]
+    for col, values in columns.items():
         kinds = {type(v) for v in values}
         if kinds <= {str, type(None)} and str in kinds:
             texts.append(col)
-            out[col] = values
+            out[col] = np.array(values, dtype=object)
         elif kinds <= {float, type(None)} and float in kinds:
             out[col] = np.array(values, dtype=np.float64)  # None as NaN
         elif kinds == {type(None)}:
             out[col] = np.array(values, dtype=object)
         else:
             return None
-    if texts:
-        n = len(rows)
-        strings = pd.array(np.array([v for col in texts for v in out[col]], dtype=object), dtype=text)
-        for k, col in enumerate(texts):
-            out[col] = strings[k * n:(k + 1) * n]
-    return out
+    return out, texts
 
 
 def _document_models(documents: list[dict[str, Any] | EnterprisePeriod]) -> list[EnterprisePeriod]:
@@ -226,6 +283,23 @@ def _document_rows(models: list[EnterprisePeriod]) -> list[dict[str, Any]]:
                          "enthalpy": it.enthalpy, "path": f"[{i}].items[{j}]",
                          **{c: getattr(it, c) for c in MEASURED if getattr(it, c) is not None}})
     return rows
+
+
+def _document_columns(models: list[EnterprisePeriod]) -> dict[str, list[Any]]:
+    """The columns of :func:`_document_rows` (in the frame's order, :data:`MEASURED` only where given), read off
+    the models column by column instead of through a dict per item."""
+    heads = [(doc, it) for doc in models for it in doc.items]
+    columns: dict[str, list[Any]] = {c: [getattr(doc, c) for doc, _ in heads] for c in ("enterprise", "period")}
+    for c in ("item", "amount", "unit", "flow", "enthalpy"):
+        columns[c] = [getattr(it, c) for _, it in heads]
+    for c in ("region", "industry", "park", "name"):
+        columns[c] = [getattr(doc, c) for doc, _ in heads]
+    columns["path"] = [f"[{i}].items[{j}]" for i, doc in enumerate(models) for j in range(len(doc.items))]
+    for c in MEASURED:
+        values = [getattr(it, c) for _, it in heads]
+        if any(v is not None for v in values):
+            columns[c] = values
+    return {c: columns[c] for c in (*REQUIRED, *OPTIONAL[:-2], "path", *(m for m in MEASURED if m in columns))}
 
 
 def _item_rows(rows_before: int) -> Callable[[tuple[int | str, ...]], int | None]:

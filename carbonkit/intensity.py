@@ -23,6 +23,7 @@ from carbonkit.deflators import resolve_base_year
 # added at current or comparable prices [10^4 CNY], revenue and gross output [10^4 CNY], product output [its unit].
 INTENSITIES: tuple[tuple[str, str, str], ...] = ratios()
 INTENSITY_COLUMNS = tuple(name for name, _, _ in INTENSITIES)
+SMALL = 64  # up to this many rows, the ratios are taken in one call (one numpy call costs more than a few rows)
 
 
 def finite(x: object) -> float | None:
@@ -87,8 +88,15 @@ def add_intensities(summary: dict[str, Any]) -> None:
     None
         The intensity columns are added to ``summary``.
     """
-    for name, num, den in INTENSITIES:
-        summary[name] = ratio(summary[num], summary[den])
+    rows = len(summary[INTENSITIES[0][1]]) if INTENSITIES else 0
+    if rows > SMALL:
+        for name, num, den in INTENSITIES:
+            summary[name] = ratio(summary[num], summary[den])
+        return
+    # a few rows: every ratio in one call on (ratios x rows) tables, element by element the same quotients
+    quotients = ratio([summary[num] for _, num, _ in INTENSITIES], [summary[den] for _, _, den in INTENSITIES])
+    for k, (name, _, _) in enumerate(INTENSITIES):
+        summary[name] = quotients[k]
 
 
 def changes(summary: pd.DataFrame, base_year: int | None = None, columns: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -62,6 +62,17 @@ def _columns() -> tuple[str, ...]:
             *_ECONOMIC, *INTENSITY_COLUMNS, *_TAIL)
 
 
+def summary_columns() -> tuple[str, ...]:
+    """The summary's column names in the published order (those of :func:`summary_schema`), built once.
+
+    Returns
+    -------
+    tuple of str
+        The column names, in order.
+    """
+    return _columns()
+
+
 def summary_schema() -> dict[str, object]:
     """The summary's columns in order, each with its pandas dtype (``"str"``, ``"int64"``, ``"float64"``,
     ``"category"``)."""
@@ -107,6 +118,12 @@ def _layout() -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...], np.ndarray]
     return floats, np.array([place[n] for n in floats]), ints, np.array([place[n] for n in ints])
 
 
+@cache
+def _one_column_blocks() -> tuple[tuple[int, str], ...]:
+    """The place and name of each column of the summary that is a block of its own (texts, Int64, category)."""
+    return tuple((j, name) for j, (name, dtype) in enumerate(_summary_schema().items()) if dtype not in ("float64", "int64"))
+
+
 def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     """The summary of a few rows from its columns, each built in its schema dtype at once: exactly
     ``conform(pd.DataFrame(columns))``, without pandas' per-column inference and casts, which cost
@@ -138,9 +155,7 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     blocks: list[tuple[Any, np.ndarray]] = [
         (np.array([given[name] for name in floats], dtype=np.float64).reshape(len(floats), rows), float_places),
         (np.array([given[name] for name in ints], dtype=np.int64).reshape(len(ints), rows), int_places)]
-    for j, (name, dtype) in enumerate(schema.items()):
-        if dtype in ("float64", "int64"):
-            continue
+    for j, name in _one_column_blocks():
         values = arrays.get(name, given[name])
         blocks.append((pd.array(values, dtype="Int64") if isinstance(values, np.ndarray) else values, np.array([j])))
     frame: pd.DataFrame = create_dataframe_from_blocks(blocks, index=pd.RangeIndex(rows), columns=_column_index())
@@ -149,13 +164,18 @@ def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
 
 def _texts(given: Mapping[str, Any], rows: int, text: pd.StringDtype) -> dict[str, Any]:
     """The text columns of ``given`` not typed yet, as ``text`` arrays: one string array of them all, sliced."""
-    pending = [name for name, dtype in _summary_schema().items()
-               if dtype == TEXT and (isinstance(given[name], np.ndarray) or given[name].dtype != text)]
+    pending = [name for name in _text_names() if isinstance(given[name], np.ndarray) or given[name].dtype != text]
     if not pending:
         return {}
     texts = text.construct_array_type()._from_sequence(  # type: ignore[attr-defined]  # the string array's own constructor
         np.concatenate([np.asarray(given[name], dtype=object) for name in pending]), dtype=text)
     return {name: texts[k * rows:(k + 1) * rows] for k, name in enumerate(pending)}
+
+
+@cache
+def _text_names() -> tuple[str, ...]:
+    """The summary's text columns, in order."""
+    return tuple(name for name, dtype in _summary_schema().items() if dtype == TEXT)
 
 
 def factor_set_column(codes: npt.NDArray[np.integer[Any]], sets: Sequence[str]) -> pd.Categorical:

@@ -116,7 +116,7 @@ def ingest(
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port")] = 8000,
           workers: Annotated[int | None, typer.Option(
-              help="worker processes (default: one per CPU this process may run on)")] = None) -> None:
+              help="worker processes (default: one per CPU this process may use, within a container's CPU quota)")] = None) -> None:
     """Start the service (uvicorn). Settings come from CARBONKIT_* environment variables."""
     import os
 
@@ -139,15 +139,39 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
-def default_workers() -> int:
-    """One worker process per CPU this process may run on (``os.sched_getaffinity``; ``os.cpu_count``
-    where there is none): a calculation is CPU-bound, so more workers than CPUs only queue on them."""
+def default_workers(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """One worker process per CPU this process may use: the CPUs it may run on (``os.sched_getaffinity``;
+    ``os.cpu_count`` where there is none), fewer where a CPU quota allows less (a container's ``--cpus``:
+    :func:`cpu_quota`, rounded up). A calculation is CPU-bound, so more workers than CPUs only queue on them
+    and add memory (each worker loads the release and the unit registry); benchmarks/README.md (bench_latency)."""
+    import math
     import os
 
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    quota = cpu_quota(cgroup)
+    if quota is not None:
+        cpus = min(cpus, math.ceil(quota))
+    return max(1, cpus)
+
+
+def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """The CPUs the cgroup's CPU quota allows [CPUs], or None without a quota: cgroup v2 ``cpu.max`` (``200000
+    100000`` is 2 CPUs, ``max 100000`` none), else cgroup v1 ``cpu/cpu.cfs_quota_us`` / ``cpu/cpu.cfs_period_us``
+    (a quota of -1 is none)."""
+    try:
+        limit, window = (cgroup / "cpu.max").read_text().split()[:2]
+        return int(limit) / int(window) if limit != "max" and int(window) > 0 else None
+    except (OSError, ValueError):
+        pass
+    try:
+        quota = int((cgroup / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((cgroup / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return quota / period if quota > 0 and period > 0 else None
 
 
 def demo(store: Annotated[bool, typer.Option(help="also store the examples in the default database")] = True) -> None:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+import orjson
+from fastapi import APIRouter, Query, Response
 
 import carbonkit as ck
 from api.deps import ScopeDep, SettingsDep
@@ -17,7 +18,7 @@ _DOC = {name: f.description for name, f in ck.AccountingOptions.model_fields.ite
 
 
 @router.post("/calculate", operation_id="calculate", response_model=CalculationPublic)
-def calculate(document: ReportDocument, scope: ScopeDep, settings: SettingsDep,
+async def calculate(document: ReportDocument, scope: ScopeDep, settings: SettingsDep,
               release: str | None = Query(None, description="factor release (default: the current one)"),
               power_coal_rate: float | None = Query(None, gt=0, le=1, allow_inf_nan=False,
                                                     description=_DOC["power_coal_rate"]),
@@ -26,17 +27,27 @@ def calculate(document: ReportDocument, scope: ScopeDep, settings: SettingsDep,
               location_purpose: Literal["average", "fossil", "carbon_market"] | None = Query(
                   None, description=_DOC["location_purpose"]),
               require_value_added: bool | None = Query(None, description=_DOC["require_value_added"]),
-              ) -> JSONResponse:
-    """Account one enterprise-period without storing anything. Every accounting option can be set."""
+              ) -> Response:
+    """Account one enterprise-period without storing anything. Every accounting option can be set.
+
+    Runs on the event loop: it reads no database and does about a millisecond of CPU work, which in the thread
+    pool would contend for the GIL with the other requests' threads (benchmarks/README.md, bench_latency)."""
     scope.require_named(document.enterprise, "calculate for")
     overrides = {"power_coal_rate": power_coal_rate, "year_fallback": year_fallback, "grid_level": grid_level,
                  "location_purpose": location_purpose, "require_value_added": require_value_added}
     options = options_for(settings, **{k: v for k, v in overrides.items() if v is not None})
     result = ck.account(document, release=release, options=options)
-    # plain JSON types already (records() cleans NaN and numpy values): skip the generic encoder (the
-    # response_model documents the body)
-    return JSONResponse({"release": result.release, "options": options.model_dump(), "result": result.records()[0],
-                         "factors": result.factor_records(), "indicators": indicators_of(result.summary.columns)})
+    # plain JSON types already (records() cleans NaN and numpy values): orjson instead of the generic encoder and
+    # json.dumps (the response_model documents the body)
+    body = {"release": result.release, "options": options.model_dump(), "result": result.records()[0],
+            "factors": result.factor_records(), "indicators": _indicators(tuple(result.summary.columns.tolist()))}
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+@cache
+def _indicators(columns: tuple[str, ...]) -> dict[str, dict[str, str | None]]:
+    """The catalog entries of a summary's columns (every summary has the same columns: built once, read only)."""
+    return indicators_of(columns)
 
 
 @router.get("/indicators", operation_id="list_indicators", response_model=dict[str, IndicatorPublic])

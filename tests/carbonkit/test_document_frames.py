@@ -44,7 +44,7 @@ def documents(draw):
 
 def _by_pandas(docs):
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(document_module, "_typed_columns", lambda rows, columns: None)  # pandas infers each column
+        m.setattr(document_module, "SMALL_ROWS", 0)  # no typed columns: pandas infers each column
         return documents_to_frame(docs)
 
 
