@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from carbonkit.activity import _labels
 from carbonkit.documents import MEASURED
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import Factor
@@ -72,13 +71,13 @@ def account_blocks(frame: pd.DataFrame, run: Run,
         frame gives them; None for an input of one block, one with measured values or a blank enterprise,
         or one where a block finds a problem (then ``account()`` accounts the input whole).
     """
-    if "enterprise" not in frame.columns or any(c in frame.columns for c in MEASURED):
+    if "enterprise" not in frame.columns or not frame.columns.is_unique or any(c in frame.columns for c in MEASURED):
         return None
-    codes, labels = _labels(frame["enterprise"])
-    if len(codes) == 0 or codes.min() < 0:  # a blank enterprise: refused by the whole run, with its row
+    coded = enterprise_codes(frame["enterprise"])
+    if coded is None:  # a blank enterprise: refused by the whole run, with its row
         return None
+    codes, labels = coded
     parts = cut(codes, len(labels), size or BLOCK_ROWS)
-    del codes
     if len(parts) < 2:
         return None
     columns: list[dict[str, Any]] = []
@@ -86,7 +85,7 @@ def account_blocks(frame: pd.DataFrame, run: Run,
     factors: dict[str, Factor] = {}
     for b, rows in enumerate(parts):
         try:
-            cols, engine, problems = run(frame.take(rows), block=b)
+            cols, engine, problems = run(_take(frame, rows, codes, labels), block=b)
         except CarbonkitError:
             return None
         if problems.problems:
@@ -95,6 +94,7 @@ def account_blocks(frame: pd.DataFrame, run: Run,
         logs.append(engine.fid_log or [])
         factors.update(engine.factor_objs)
         del cols, engine, problems  # one block's rows and work at a time
+    del codes, parts
     merged = merge_columns(columns)
     return None if merged is None else (merged, merge_used(logs, factors))
 
@@ -128,6 +128,56 @@ def cut(codes: np.ndarray, n_codes: int, size: int) -> list[np.ndarray]:
     order = order.astype(np.int32) if n < 2**31 else order
     bounds = np.cumsum(np.bincount(row_block))[:-1]
     return [rows for rows in np.split(order, bounds) if len(rows)]
+
+
+def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """Each row's place among the distinct enterprise ids trimmed and sorted (the summary's order), and those ids.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        The ``enterprise`` column (text or categorical).
+
+    Returns
+    -------
+    (numpy.ndarray of int, pandas.Index) or None
+        The code of each row and the sorted ids; None where an id is missing or blank (validation words it).
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), column.dtype.categories
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if len(codes) == 0 or codes.min() < 0:
+        return None
+    texts = pd.Index(uniques).astype(str).str.strip()
+    rank, labels = pd.factorize(texts, sort=True)  # as validation codes them (activity._labels)
+    if (labels == "").any():
+        return None
+    return rank.astype(np.int32)[codes], pd.Index(labels)
+
+
+def _take(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, labels: pd.Index) -> pd.DataFrame:
+    """The rows of one block, its enterprises as a categorical of their ids (trimmed, sorted: what validation
+    makes of them) and every other categorical column with only the categories its rows use, in their order:
+    validation reads each category (a block of a national table would otherwise read every enterprise's id)."""
+    part = frame.drop(columns="enterprise").take(rows)  # the enterprise column is made anew, below
+    for name, values in part.items():
+        if name != "enterprise" and isinstance(values.dtype, pd.CategoricalDtype) and len(values.dtype.categories) > len(part) // 8:
+            part[name] = _used_categories(values.cat.codes.to_numpy(), values.dtype.categories, values.dtype.ordered)
+    block = codes[rows]
+    low, high = int(block.min()), int(block.max())  # a block holds whole enterprises of consecutive codes (cut)
+    block -= low
+    part.insert(frame.columns.get_loc("enterprise"), "enterprise",
+                pd.Categorical.from_codes(block, dtype=pd.CategoricalDtype(labels[low:high + 1])))
+    return part
+
+
+def _used_categories(codes: np.ndarray, categories: pd.Index, ordered: bool) -> pd.Categorical:
+    """The categorical of ``codes`` over ``categories`` with only the categories used, in their order."""
+    used = np.bincount(codes + 1, minlength=len(categories) + 1)[1:] > 0
+    place = (np.cumsum(used) - 1).astype(np.int32)
+    return pd.Categorical.from_codes(np.where(codes < 0, -1, place[codes]),
+                                     dtype=pd.CategoricalDtype(categories[used], ordered=ordered))
 
 
 def merge_columns(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
