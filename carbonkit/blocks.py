@@ -162,13 +162,15 @@ def _take(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, labels: pd.I
     validation reads each category (a block of a national table would otherwise read every enterprise's id)."""
     part = frame.drop(columns="enterprise").take(rows)  # the enterprise column is made anew, below
     for name, values in part.items():
-        if name != "enterprise" and isinstance(values.dtype, pd.CategoricalDtype) and len(values.dtype.categories) > len(part) // 8:
-            part[name] = _used_categories(values.cat.codes.to_numpy(), values.dtype.categories, values.dtype.ordered)
+        dtype = values.dtype
+        if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) > len(part) // 8:
+            part[name] = _used_categories(values.cat.codes.to_numpy(), dtype.categories, bool(dtype.ordered))
     block = codes[rows]
     low, high = int(block.min()), int(block.max())  # a block holds whole enterprises of consecutive codes (cut)
     block -= low
-    part.insert(frame.columns.get_loc("enterprise"), "enterprise",
-                pd.Categorical.from_codes(block, dtype=pd.CategoricalDtype(labels[low:high + 1])))
+    enterprises = pd.Series(pd.Categorical.from_codes(block, dtype=pd.CategoricalDtype(labels[low:high + 1])),
+                            index=part.index)
+    part.insert(list(frame.columns).index("enterprise"), "enterprise", enterprises)
     return part
 
 
@@ -176,8 +178,9 @@ def _used_categories(codes: np.ndarray, categories: pd.Index, ordered: bool) -> 
     """The categorical of ``codes`` over ``categories`` with only the categories used, in their order."""
     used = np.bincount(codes + 1, minlength=len(categories) + 1)[1:] > 0
     place = (np.cumsum(used) - 1).astype(np.int32)
-    return pd.Categorical.from_codes(np.where(codes < 0, -1, place[codes]),
-                                     dtype=pd.CategoricalDtype(categories[used], ordered=ordered))
+    values: pd.Categorical = pd.Categorical.from_codes(  # type: ignore[assignment]  # stubs: typed by the codes
+        np.where(codes < 0, -1, place[codes]), dtype=pd.CategoricalDtype(categories[used], ordered=ordered))
+    return values
 
 
 def merge_columns(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
