@@ -90,7 +90,7 @@ def account_blocks(frame: pd.DataFrame, run: Run,
             return None
         if problems.problems:
             return None
-        columns.append(cols)
+        columns.append(_packed(cols))
         logs.append(engine.fid_log or [])
         factors.update(engine.factor_objs)
         del cols, engine, problems  # one block's rows and work at a time
@@ -183,8 +183,25 @@ def _used_categories(codes: np.ndarray, categories: pd.Index, ordered: bool) -> 
     return values
 
 
+def _packed(columns: dict[str, Any]) -> dict[str, Any]:
+    """``columns`` with the float columns moved into one array (views of its rows), the others as they are.
+
+    A block's figures are many small arrays; freed, they stay in the heap, where the merged columns (large
+    arrays, mapped apart) cannot reuse them, so the process would hold the summary twice. One array per block
+    is handed back to the system as soon as :func:`merge_columns` has copied it.
+    """
+    floats = [name for name, values in columns.items() if isinstance(values, np.ndarray) and values.dtype == np.float64]
+    if not floats:
+        return columns
+    pack = np.empty((len(floats), len(columns[floats[0]])))
+    for row, name in zip(pack, floats):
+        row[:] = columns[name]
+        columns[name] = row
+    return columns
+
+
 def merge_columns(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The blocks' summary columns, block after block (each block's column let go once merged).
+    """The blocks' summary columns, block after block (each block's columns let go once merged).
 
     Parameters
     ----------
@@ -199,10 +216,18 @@ def merge_columns(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
     names = list(parts[0])
     if any(list(p) != names for p in parts):
         return None
-    out: dict[str, Any] = {}
+    sizes = [len(p[names[0]]) for p in parts]
+    floats = [name for name in names if all(isinstance(p[name], np.ndarray) and p[name].dtype == np.float64 for p in parts)]
+    out: dict[str, Any] = {name: np.empty(sum(sizes)) for name in floats}
+    start = 0
+    for part, size in zip(parts, sizes):  # block after block: each block's pack is freed once copied
+        for name in floats:
+            out[name][start:start + size] = part.pop(name)
+        start += size
     for name in names:
-        out[name] = _concat([p.pop(name) for p in parts])
-    return out
+        if name not in out:
+            out[name] = _concat([p.pop(name) for p in parts])
+    return {name: out[name] for name in names}
 
 
 def _concat(columns: list[Any]) -> Any:
