@@ -122,9 +122,9 @@ def cut(codes: np.ndarray, n_codes: int, size: int) -> list[np.ndarray]:
     target = -(-n // n_blocks)  # equal blocks: 1.2 M rows in blocks of 1 M are two of 0.6 M
     counts = np.bincount(codes, minlength=n_codes)
     start = np.cumsum(counts) - counts  # the first place of each enterprise's rows, in code order
-    block_of = (start // target).astype(np.int16 if n_blocks < 2**15 else np.int64)
+    block_of = (start // target).astype(np.int8 if n_blocks < 2**7 else np.int16 if n_blocks < 2**15 else np.int64)
     row_block = block_of[codes]
-    order = np.argsort(row_block, kind="stable")  # a radix sort of 2-byte keys: linear, rows ascending in a block
+    order = np.argsort(row_block, kind="stable")  # a radix sort of 1- or 2-byte keys: linear, rows ascending in a block
     order = order.astype(np.int32) if n < 2**31 else order
     bounds = np.cumsum(np.bincount(row_block))[:-1]
     return [rows for rows in np.split(order, bounds) if len(rows)]
