@@ -132,3 +132,16 @@ def test_error_case_in_blocks(monkeypatch):
     whole, blocked = _both(error_case(), 25, monkeypatch)
     assert isinstance(whole, InvalidInput)
     _assert_same(whole, blocked)
+
+
+def test_numeric_and_padded_enterprise_ids(monkeypatch, spy):
+    # ids read as integers, and texts with spaces around them: the blocks order enterprises as validation codes
+    # them (trimmed texts, sorted: "10" before "9"), so the summary's rows come in the whole run's order
+    frame = _random_frame(7, 10, False, True)
+    codes = pd.factorize(frame["enterprise"])[0]
+    numeric = frame.assign(enterprise=codes * 7 + 3)
+    padded = frame.assign(enterprise=np.where(codes % 2 == 0, " ", "") + frame["enterprise"] + "  ")
+    for case in (numeric, padded):
+        whole, blocked = _both(case, 30, monkeypatch)
+        _assert_same(whole, blocked)
+    assert spy == [True, True]  # both accounted in blocks
