@@ -77,15 +77,18 @@ def account_blocks(frame: pd.DataFrame, run: Run,
     if coded is None:  # a blank enterprise: refused by the whole run, with its row
         return None
     codes, labels = coded
-    parts = cut(codes, len(labels), size or BLOCK_ROWS)
+    parts = [(rows, codes[rows]) for rows in cut(codes, len(labels), size or BLOCK_ROWS)]  # each let go once done
+    del codes
     if len(parts) < 2:
         return None
     columns: list[dict[str, Any]] = []
     logs: list[list[tuple[tuple[int, ...], str]]] = []
     factors: dict[str, Factor] = {}
-    for b, rows in enumerate(parts):
+    parts.reverse()
+    for b in range(len(parts)):
+        rows, block_codes = parts.pop()  # the block's rows go with its work
         try:
-            cols, engine, problems = run(_take(frame, rows, codes, labels), block=b)
+            cols, engine, problems = run(_take(frame, rows, block_codes, labels), block=b)
         except CarbonkitError:
             return None
         if problems.problems:
@@ -93,8 +96,7 @@ def account_blocks(frame: pd.DataFrame, run: Run,
         columns.append(_packed(cols))
         logs.append(engine.fid_log or [])
         factors.update(engine.factor_objs)
-        del cols, engine, problems  # one block's rows and work at a time
-    del codes, parts
+        del cols, engine, problems, rows, block_codes  # one block's rows and work at a time
     merged = merge_columns(columns)
     return None if merged is None else (merged, merge_used(logs, factors))
 
@@ -127,7 +129,7 @@ def cut(codes: np.ndarray, n_codes: int, size: int) -> list[np.ndarray]:
     order = np.argsort(row_block, kind="stable")  # a radix sort of 1- or 2-byte keys: linear, rows ascending in a block
     order = order.astype(np.int32) if n < 2**31 else order
     bounds = np.cumsum(np.bincount(row_block))[:-1]
-    return [rows for rows in np.split(order, bounds) if len(rows)]
+    return [rows.copy() for rows in np.split(order, bounds) if len(rows)]  # copies: each freed on its own
 
 
 def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
@@ -156,16 +158,16 @@ def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     return rank.astype(np.int32)[codes], pd.Index(labels)
 
 
-def _take(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, labels: pd.Index) -> pd.DataFrame:
-    """The rows of one block, its enterprises as a categorical of their ids (trimmed, sorted: what validation
-    makes of them) and every other categorical column with only the categories its rows use, in their order:
-    validation reads each category (a block of a national table would otherwise read every enterprise's id)."""
+def _take(frame: pd.DataFrame, rows: np.ndarray, block: np.ndarray, labels: pd.Index) -> pd.DataFrame:
+    """The ``rows`` of one block, its enterprises (``block``: their codes among ``labels``) as a categorical of
+    their ids (trimmed, sorted: what validation makes of them) and every other categorical column with only the
+    categories its rows use, in their order: validation reads each category (a block of a national table would
+    otherwise read every enterprise's id)."""
     part = frame.drop(columns="enterprise").take(rows)  # the enterprise column is made anew, below
     for name, values in part.items():
         dtype = values.dtype
         if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) > len(part) // 8:
             part[name] = _used_categories(values.cat.codes.to_numpy(), dtype.categories, bool(dtype.ordered))
-    block = codes[rows]
     low, high = int(block.min()), int(block.max())  # a block holds whole enterprises of consecutive codes (cut)
     block -= low
     enterprises = pd.Series(pd.Categorical.from_codes(block, dtype=pd.CategoricalDtype(labels[low:high + 1])),
