@@ -77,6 +77,7 @@ def account_blocks(frame: pd.DataFrame, run: Run,
     if coded is None:  # a blank enterprise: refused by the whole run, with its row
         return None
     codes, labels = coded
+    frame = _texts_coded(frame)
     parts = [(rows, codes[rows]) for rows in cut(codes, len(labels), size or BLOCK_ROWS)]  # each let go once done
     del codes
     if len(parts) < 2:
@@ -156,6 +157,22 @@ def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     if (labels == "").any():
         return None
     return rank.astype(np.int32)[codes], pd.Index(labels)
+
+
+TEXT_COLUMNS = ("period", "item", "unit", "flow", "region", "industry", "park", "name")  # read as labels only
+
+
+def _texts_coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a shallow copy) with its text columns that validation reads as labels only coded once, as
+    categoricals of their distinct values (validation gives a categorical the labels of its texts): each block
+    then takes integer codes instead of copying texts, and no block hashes them again."""
+    coded = {}
+    for name in TEXT_COLUMNS:
+        if name in frame.columns and not isinstance(frame[name].dtype, pd.CategoricalDtype) \
+                and not pd.api.types.is_numeric_dtype(frame[name].dtype):
+            codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+            coded[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(uniques))
+    return frame.assign(**coded) if coded else frame
 
 
 def _take(frame: pd.DataFrame, rows: np.ndarray, block: np.ndarray, labels: pd.Index) -> pd.DataFrame:

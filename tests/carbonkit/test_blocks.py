@@ -134,14 +134,16 @@ def test_error_case_in_blocks(monkeypatch):
     _assert_same(whole, blocked)
 
 
-def test_numeric_and_padded_enterprise_ids(monkeypatch, spy):
+def test_numeric_and_padded_ids(monkeypatch, spy):
     # ids read as integers, and texts with spaces around them: the blocks order enterprises as validation codes
-    # them (trimmed texts, sorted: "10" before "9"), so the summary's rows come in the whole run's order
+    # them (trimmed texts, sorted: "10" before "9"), so the summary's rows come in the whole run's order; region
+    # codes read as integers stay numbers in the blocks (only text columns are coded once for all blocks)
     frame = _random_frame(7, 10, False, True)
     codes = pd.factorize(frame["enterprise"])[0]
     numeric = frame.assign(enterprise=codes * 7 + 3)
     padded = frame.assign(enterprise=np.where(codes % 2 == 0, " ", "") + frame["enterprise"] + "  ")
-    for case in (numeric, padded):
+    regions = frame.assign(region=frame["region"].astype(int))  # region codes read as numbers
+    for case in (numeric, padded, regions):
         whole, blocked = _both(case, 30, monkeypatch)
         _assert_same(whole, blocked)
-    assert spy == [True, True]  # both accounted in blocks
+    assert spy == [True, True, True]  # all accounted in blocks
