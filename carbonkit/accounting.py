@@ -196,6 +196,8 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     ``errors="collect"`` the problems come back as ``result.problems`` (a frame of
     :func:`carbonkit.schema.problems_schema`; ``row`` and ``source`` are those of the input rows) and the
     caller refuses the run. The summary always has the columns and dtypes of :func:`carbonkit.summary_schema`.
+    An input of more than :data:`carbonkit.blocks.BLOCK_ROWS` rows is accounted in blocks of whole enterprises
+    (:mod:`carbonkit.blocks`: the same results, in time and memory linear in the rows).
 
     Energy by the equivalent value (当量值, GB/T 2589-2020) and the equal value (等价值, electricity at the
     coal rate of power supply); CO2 of fuel combustion, grid electricity (location- and market-based)
