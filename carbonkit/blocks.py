@@ -1,10 +1,12 @@
-"""A large input accounted in blocks of whole enterprises: the same summary, factors and problems, in linear time.
+"""A large input accounted in blocks of whole enterprises: the same summary, factors and problems, in bounded memory.
 
-``account()`` on ten million rows cost 22 % more per row than on one million: its full-length temporaries
+``account()`` on ten million rows cost 22-42 % more per row than on one million: its full-length temporaries
 (80 MB each) are fresh memory the kernel zeroes on every allocation (glibc maps blocks over 32 MB anew),
-and its sorts and hash tables outgrow the cache. Accounting the rows in blocks of about
-:data:`BLOCK_ROWS` rows keeps every temporary at the size of a block, so the cost per row does not depend
-on the size of the input, and the peak memory above the input is the summary plus one block's work.
+and its sorts and hash tables outgrow the cache; and it held the rows' arrays beside the summary's columns.
+Accounting the rows in blocks of about :data:`BLOCK_ROWS` rows keeps every temporary at the size of a block,
+so the blocks' own work per row does not depend on the size of the input, and the peak memory above the
+input is the summary plus one block's work (what still grows with the input is listed in
+benchmarks/README.md, "Linear by blocks").
 
 Every figure of the summary is a function of one enterprise-period's rows, summed in row order, so a block
 of whole enterprises gives that enterprise's rows exactly. The blocks follow the summary's order
