@@ -154,7 +154,7 @@ def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
     if len(codes) == 0 or codes.min() < 0:
         return None
-    texts = pd.Index(uniques).astype(str).str.strip()
+    texts = np.array([str(u).strip() for u in uniques], dtype=object)  # Python's whitespace, as validation strips
     rank, labels = pd.factorize(texts, sort=True)  # as validation codes them (activity._labels)
     if (labels == "").any():
         return None

@@ -147,3 +147,17 @@ def test_numeric_and_padded_ids(monkeypatch, spy):
         whole, blocked = _both(case, 30, monkeypatch)
         _assert_same(whole, blocked)
     assert spy == [True, True, True]  # all accounted in blocks
+
+
+def test_ids_with_unusual_whitespace(monkeypatch, spy):
+    # validation strips "\x1f" and the ideographic space "\u3000" as whitespace (str.strip): "\u3000X" and "X\x1f"
+    # are "X", so the blocks must order enterprises by the trimmed ids ("\u3000A-0" untrimmed would sort after
+    # every ASCII id and the summary's rows would come out of order); é sorts after the ASCII letters
+    frame = _random_frame(11, 9, False, True)
+    codes = pd.factorize(frame["enterprise"])[0]
+    ids = np.array(["B", "A", "C", "a", "Ab", "\u00e9"])[codes % 6] + "-" + (codes // 6).astype(str)
+    odd = frame.assign(enterprise=np.where(codes % 3 == 0, "\u3000" + ids, np.where(codes % 3 == 1, ids + "\x1f", ids)))
+    whole, blocked = _both(odd, 25, monkeypatch)
+    _assert_same(whole, blocked)
+    assert not whole.summary["enterprise"].str.contains("\x1f|\u3000").any()  # trimmed
+    assert spy == [True]
