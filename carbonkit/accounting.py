@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from carbonkit import emissions, energy, grid, measured
+from carbonkit import blocks, emissions, energy, grid, measured
 from carbonkit.emissions import EmissionFactor
 from carbonkit.energy import Coefficient
 from carbonkit.activity import Activities, Collector, column_arrays, validate
@@ -222,6 +222,8 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     ``errors="collect"`` the problems come back as ``result.problems`` (a frame of
     :func:`carbonkit.schema.problems_schema`; ``row`` and ``source`` are those of the input rows) and the
     caller refuses the run. The summary always has the columns and dtypes of :func:`carbonkit.summary_schema`.
+    An input of more than :data:`carbonkit.blocks.BLOCK_ROWS` rows is accounted in blocks of whole enterprises
+    (:mod:`carbonkit.blocks`: the same results, in time and memory linear in the rows).
 
     Energy by the equivalent value (当量值, GB/T 2589-2020) and the equal value (等价值, electricity at the
     coal rate of power supply); CO2 of fuel combustion, grid electricity (location- and market-based)
@@ -254,18 +256,36 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
     frame = _long_table(data)
     vocab = vocabulary()
+    if len(frame) > blocks.BLOCK_ROWS:  # a large input: enterprise-ordered blocks, the same result (carbonkit.blocks)
+        blocked = blocks.account_blocks(frame, partial(_run, release=release, options=options, vocab=vocab))
+        if blocked is not None:
+            columns, used = blocked
+            return AccountingResult(summary=_summary_frame(columns), release=release.name, options=options, used=used)
+    columns, engine, problems = _run(frame, release, options, vocab)
+    problems.raise_if_any()
+    summary = _summary_frame(columns)
+    del columns
+    return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
+
+
+def _run(frame: pd.DataFrame, release: Release, options: AccountingOptions, vocab: Vocabulary,
+         block: int | None = None) -> tuple[dict[str, Any], _Engine, Collector]:
+    """Validate ``frame`` and account it: the summary's columns, the engine (its factors) and the problems found.
+
+    ``block``: the place of ``frame`` among the blocks of a larger input (:mod:`carbonkit.blocks`); the engine
+    then logs where each factor was first used, so that the blocks' factors can be put in the whole run's order.
+    """
     acts, problems = validate(frame, vocab, raise_now=False)
     engine = _Engine(acts, release, options, vocab, problems)
+    if block is not None:
+        engine.block, engine.fid_log = block, []
     if not isinstance(frame, Columns) or frame.measured:  # else none: the engine's default
         engine.measured = measured.read(frame.frame if isinstance(frame, Columns) else frame, acts, vocab, problems)
     row_groups = acts.group  # for naming the rows of a non-finite result (4 bytes a row)
     del acts  # the engine lets the rows go before it builds the summary
     columns = engine.run()
     _refuse_infinite(columns, row_groups, problems)
-    problems.raise_if_any()
-    summary = _summary_frame(columns)
-    del columns
-    return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
+    return columns, engine, problems
 
 
 _RESOLVED: weakref.WeakKeyDictionary[Release, dict[AccountingOptions, dict[tuple[Any, ...], Any]]] = \
@@ -309,6 +329,9 @@ class _Engine:
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
         self.gcols = acts.group_columns  # the groups' columns
         self.memo = _memo(release, options)  # the factors resolved by earlier runs with this release and options
+        self.block = 0  # the place of these rows among the blocks of a larger input (carbonkit.blocks)
+        self.fid_log: list[tuple[tuple[int, ...], str]] | None = None  # blocks: (site, factor id) of each first use
+        self.site: tuple[int, ...] = (-1,)  # where factors are resolved: the stage (a place in blocks.SITES), then keys
 
     # --- helpers ---
     def signed(self, values: np.ndarray, export: np.ndarray) -> np.ndarray:
@@ -346,6 +369,8 @@ class _Engine:
         if factor.id not in self.fids:
             self.fids[factor.id] = len(self.fids)
             self.factor_objs[factor.id] = factor
+            if self.fid_log is not None:
+                self.fid_log.append((self.site, factor.id))
         return self.fids[factor.id]
 
     def _trace_rows(self, mask: np.ndarray, factors: Iterable[Factor]) -> None:
@@ -379,6 +404,7 @@ class _Engine:
                 self._missing(mask & (item == idx), "item", f"release {self.release.name} has no {what} for {label}")
                 continue
             table[idx] = found.value
+            self.site = (self.site[0], int(idx))  # blocks: the whole run resolves items in ascending order
             codes[int(idx)] = [self._fid(f) for f in found.factors]
         if codes:
             self.item_trace.append((mask, codes))
@@ -416,7 +442,9 @@ class _Engine:
         key, provinces, years = self._province_years()
         width = int(years.max(initial=0)) + 1
         chosen = key[groups]
-        for k in (dict.fromkeys(chosen.tolist()) if len(chosen) <= SMALL_GROUPS else pd.unique(chosen)):  # first appearance
+        stage = self.site[0]
+        for pos, k in enumerate(dict.fromkeys(chosen.tolist()) if len(chosen) <= SMALL_GROUPS else pd.unique(chosen)):
+            self.site = (stage, self.block, pos)  # in the order of first appearance among the groups, block after block
             sel = groups & (key == k)
             province, year = provinces[k // width], int(k % width)
             if year <= 0:  # a period that is no period: refused once, as period_invalid
@@ -487,6 +515,7 @@ class _Engine:
         renewable rows. Feedstock and renewable rows are never exports (sign +1).
         """
         a, rel, opt = self.a, self.release, self.options
+        self.site = (blocks.SITES.index("standard-coal coefficient"),)
         tce = self.per_item(lambda it: energy.coal_coefficient(rel, it), m.coal_rows, "standard-coal coefficient")
         tce = measured.apply_energy(self, tce, m.coal_rows & m.fuel)  # measured NCV where given (GB/T 2589 ch. 8)
         tce *= a.amount  # equivalent value: k_i x amount, in place
@@ -495,10 +524,12 @@ class _Engine:
             if heat_k is None:
                 self._missing(m.steam_h, "item", f"release {rel.name} has no standard-coal coefficient for heat")
             else:
+                self.site = (blocks.SITES.index("heat coefficient"),)
                 tce[m.steam_h] = energy.steam_heat_mj(a.amount[m.steam_h], a.enthalpy[m.steam_h], "t") * heat_k.value
                 self._trace_rows(m.steam_h, heat_k.factors)
 
         # equal value: electricity at the coal rate of power supply of the region and year
+        self.site = (blocks.SITES.index("coal rate of power supply"),)
         rate, _ = self.per_group(lambda p, y: energy.power_coal_rate(rel, p, y, opt.power_coal_rate, opt.year_fallback),
                                  m.has_elec, "coal rate of power supply", m.elec)
         elec, feed, ren, export = (np.flatnonzero(x) for x in (m.elec, m.feed, m.ren, m.export))
@@ -534,6 +565,7 @@ class _Engine:
         a, rel, opt = self.a, self.release, self.options
         combustion = m.fuel & ~m.feed
         rows = np.flatnonzero(combustion)  # the factors on these rows only
+        self.site = (blocks.SITES.index("fuel emission factor"),)
         ef = measured.apply_co2(self, self.per_item(lambda it: emissions.fuel_emission_factor(rel, it), combustion,
                                                     "fuel emission factor", rows), rows)
         out["co2_combustion_tco2"] = self.subset_sum(rows, self.signed(a.amount[rows], m.export[rows]) * ef)
@@ -550,6 +582,7 @@ class _Engine:
             rows = self.tables[table][a.item]
             idx = np.flatnonzero(rows)
             groups = m.has_elec & (np.bincount(a.group[idx], minlength=self.G) > 0)
+            self.site = (blocks.SITES.index(f"grid emission factor ({scope})"),)
             factor, ids = self.per_group(partial(self._grid_factor, purpose=purpose), groups,
                                          f"grid emission factor ({purpose})", rows)
             out[f"co2_electricity_{scope}_tco2"] = self.subset_sum(idx, self.signed(a.amount[idx], m.export[idx])) * factor
@@ -587,7 +620,9 @@ class _Engine:
             steam = m.steam[rows]
             enthalpy = np.where(m.steam_h[rows], a.enthalpy[rows], default_h if default_h is not None else np.nan)
             heat_mj[steam] = energy.steam_heat_mj(amount[steam], enthalpy[steam] - hfw.value, "t")
+            self.site = (blocks.SITES.index("feedwater enthalpy"),)
             self._trace_rows(m.steam, hfw.factors)
+        self.site = (blocks.SITES.index("heat emission factor"),)
         ef_heat = self.per_item(lambda it: emissions.heat_emission_factor(rel), heat_rows, "heat emission factor", rows)
         values = self.signed(heat_mj, m.export[rows]) * ef_heat
         return np.bincount(a.group[rows], weights=values, minlength=self.G)
