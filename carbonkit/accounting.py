@@ -256,7 +256,7 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     options = options if isinstance(options, AccountingOptions) else AccountingOptions(**(options or {}))
     frame = _long_table(data)
     vocab = vocabulary()
-    if len(frame) > blocks.BLOCK_ROWS:  # a large input: enterprise-ordered blocks, the same result (carbonkit.blocks)
+    if isinstance(frame, pd.DataFrame) and len(frame) > blocks.BLOCK_ROWS:  # enterprise-ordered blocks (carbonkit.blocks)
         blocked = blocks.account_blocks(frame, partial(_run, release=release, options=options, vocab=vocab))
         if blocked is not None:
             columns, used = blocked
@@ -268,7 +268,7 @@ def account(data: Any, release: Release | str | None = None, options: Accounting
     return AccountingResult(summary=summary, release=release.name, options=options, used=list(engine.factor_objs.values()))
 
 
-def _run(frame: pd.DataFrame, release: Release, options: AccountingOptions, vocab: Vocabulary,
+def _run(frame: pd.DataFrame | Columns, release: Release, options: AccountingOptions, vocab: Vocabulary,
          block: int | None = None) -> tuple[dict[str, Any], _Engine, Collector]:
     """Validate ``frame`` and account it: the summary's columns, the engine (its factors) and the problems found.
 
