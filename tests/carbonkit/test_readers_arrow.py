@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import carbonkit as ck
 from carbonkit import readers, readers_text
-from carbonkit.errors import CarbonkitError
+from test_read_typed import outcome  # the summary of a file's accounting, or its problems as dicts
 
 pytest.importorskip("pyarrow")
 
@@ -60,15 +59,6 @@ FILES: dict[str, tuple[str, str, bool]] = {
                            "E1,2023,value_added,9,万元,\n", "utf-8", False),
     "duplicate_header": ("enterprise,period,item,amount,unit,unit\nE1,2023,electricity,5,kWh,kWh\n", "utf-8", False),
 }
-
-
-def outcome(path: Path):
-    """The summary of the file's accounting, or its problems as dicts."""
-    try:
-        result = ck.account(readers.read_activities(path), options={"year_fallback": "nearest"})
-    except CarbonkitError as exc:
-        return [p.__dict__ for p in exc.problems]
-    return result.summary
 
 
 def assert_same(got, want) -> None:
