@@ -66,3 +66,29 @@ def test_indicators_named_from_the_catalog(client, province_key):
         assert body["indicators"][column]["name_en"] == entry.name_en
         assert body["indicators"][column]["unit"] == entry.unit
     assert "当量值" in body["indicators"]["energy_equivalent_tce"]["name_zh"]
+
+
+def test_a_large_document_is_accounted_off_the_event_loop(client, province_key, monkeypatch):
+    """A report of more than SMALL_ROWS items goes to the thread pool (one large body must not stop the worker's
+    other requests); a report of a few items is accounted on the event loop. Both answer as before: 300 copies of
+    the same item are refused (422, the duplicate named), one item gives 1,000 MWh x 0.6191 = 619.1 tCO2."""
+    from api.routers import calculate as route
+    from carbonkit.documents import SMALL_ROWS
+
+    pooled = []
+    real = route.run_in_threadpool
+
+    async def spy(func, *args, **kwargs):
+        pooled.append(func)
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(route, "run_in_threadpool", spy)
+    small = _calc(client, province_key)
+    assert small.status_code == 200 and pooled == []
+    assert small.json()["result"]["co2_electricity_location_tco2"] == pytest.approx(619.1, rel=1e-9)
+    doc = simple_doc(ENT_A)
+    doc["items"] = doc["items"] * (SMALL_ROWS + 44)
+    large = _calc(client, province_key, doc=doc)
+    assert large.status_code == 422, large.text
+    assert "electricity" in large.text
+    assert len(pooled) == 1
