@@ -120,10 +120,10 @@ def item_unit_pairs(item: np.ndarray, unit_codes: np.ndarray, n_items: int, n_un
 
     Returns
     -------
-    rank : numpy.ndarray of int
-        Each row's place among the distinct keys.
     keys : numpy.ndarray of int
         The distinct keys, ascending.
+    rank : numpy.ndarray of int32
+        Each row's place among the distinct keys.
     """
     width = n_units + 1
     if len(item) <= SMALL:  # a few rows: the keys in Python
