@@ -15,8 +15,7 @@ from rich.table import Table
 from carbonkit.accounting import AccountingOptions, AccountingResult, account
 from carbonkit.catalog import indicator, indicators_of
 from carbonkit.grid import grid_used
-from cli.output import (DEFAULTS, FALLBACK, FallbackOpt, Format, GridLevel, LocationPurposeOpt, _fmt, csv_text_fast, fail, out,
-                        write_summary_csv)
+from cli.output import DEFAULTS, FALLBACK, FallbackOpt, Format, GridLevel, LocationPurposeOpt, _fmt, fail, out
 from cli.dataset import Engine, account_to_folder
 from cli.status import working
 from cli.workbooks import check_output, write_results
@@ -58,7 +57,7 @@ def _print_result(result: AccountingResult, fmt: Format, change: pd.DataFrame | 
     if fmt is Format.csv:
         frame = summary if change is None else summary.merge(change.assign(change_base_year=change.attrs.get("base_year")),
                                                               on=["enterprise", "period"], how="left")
-        sys.stdout.write(csv_text_fast(frame))
+        sys.stdout.write(csv_text(frame))
         return
     if fmt is Format.json:
         payload: dict[str, Any] = {"release": result.release, "options": result.options.model_dump(), "results": result.records(),
@@ -180,8 +179,6 @@ def account_cmd(
     except ValueError as exc:  # pydantic validation of the options
         fail(exc)
     if output is not None:
-        if output.suffix.lower() == ".csv":  # the bytes write_results writes, formatted a column at a time
-            return write_summary_csv(result, output)
         return write_results(result, output)
     _print_result(result, format, changes(result.summary, base_year) if show_changes else None)
 

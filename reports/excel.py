@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from carbonkit.catalog import catalog, unit_of
@@ -384,10 +385,73 @@ def _text_columns(frame: pd.DataFrame) -> list:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """The frame as CSV text, formula-safe (every CSV the project writes goes through here). A text holding a
+    """The frame as CSV text, formula-safe (every CSV the project writes goes through here): the bytes of
+    :func:`pandas_csv_text`, formatted a column at a time. Each distinct value of a column is formatted once
+    (floats by ``repr``, as pandas writes float64; texts made formula-safe and quoted where they hold a comma, a
+    quote or a line feed, as the csv module quotes them) and the rows are joined (a summary of 77,676 rows: 2.4-3.2x
+    faster than ``to_csv``, benchmarks/bench_read.py --csv). A frame this does not cover (a text with a carriage
+    return, a column of another dtype, one column, no rows, repeated or multi-level column names) goes to
+    :func:`pandas_csv_text`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table to write.
+
+    Returns
+    -------
+    str
+        The CSV text, header line first, each line ended by a line feed.
+    """
+    plain = (len(frame) and len(frame.columns) > 1 and frame.columns.is_unique  # one column: csv quotes an empty cell
+             and not isinstance(frame.columns, pd.MultiIndex))
+    columns = [_csv_cells(frame[c]) for c in frame.columns] if plain else [None]
+    if any(cells is None for cells in columns):
+        return pandas_csv_text(frame)
+    header = ",".join(_quoted(formula_safe(str(c))) if isinstance(c, str) else str(c) for c in frame.columns)
+    return header + "\n" + "\n".join(map(",".join, zip(*columns))) + "\n"
+
+
+def pandas_csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text by pandas' ``to_csv``, formula-safe: what :func:`csv_text` writes. A text holding a
     carriage return is quoted (the writer would leave it bare, and a reader would start a new line there)."""
     safe = formula_safe_frame(frame)
     return safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC if _has_cr(safe) else csv.QUOTE_MINIMAL)
+
+
+def _csv_cells(column: pd.Series) -> list[str] | None:
+    """The column's cells as :func:`pandas_csv_text` writes them, or None where this formatting does not cover it."""
+    dtype = column.dtype
+    if dtype == np.float64:
+        codes, bits = pd.factorize(column.to_numpy().view(np.int64))  # by bits: 0.0 and -0.0 apart
+        floats = bits.view(np.float64)
+        texts = list(map(float.__repr__, floats.tolist()))
+        for i in np.flatnonzero(np.isnan(floats)).tolist():
+            texts[i] = ""  # NaN: an empty cell
+        return _cells(codes, texts)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return column.to_numpy().astype(str).tolist()
+    if isinstance(dtype, pd.Int64Dtype):
+        codes, values = pd.factorize(column.astype(object), use_na_sentinel=True)
+        return _cells(codes, [str(v) for v in values])
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        codes, distinct = pd.factorize(column, use_na_sentinel=True)
+        if not all(isinstance(v, str) and "\r" not in v for v in distinct):
+            return None  # numbers or other objects in a text column (left to pandas), or a CR (every text quoted)
+        return _cells(codes, [_quoted(formula_safe(v)) for v in distinct])
+    return None
+
+
+def _cells(codes: np.ndarray, texts: list[str]) -> list[str]:
+    """The text of each row's code (-1: missing, written empty)."""
+    cells: list[str] = np.array([*texts, ""], dtype=object)[codes].tolist()
+    return cells
+
+
+def _quoted(text: str) -> str:
+    """A field as the csv module writes it (QUOTE_MINIMAL, line feed ending a line): quoted where it holds the
+    delimiter, the quote (doubled) or a line feed."""
+    return '"' + text.replace('"', '""') + '"' if ("," in text or '"' in text or "\n" in text) else text
 
 
 def _has_cr(frame: pd.DataFrame) -> bool:

@@ -1,5 +1,5 @@
-"""``carbonkit account -o FILE.csv`` and ``--format csv`` format a column at a time (cli.output.csv_text_fast) and
-write exactly the bytes ``reports.excel.csv_text`` / ``export_results`` write."""
+"""``reports.excel.csv_text`` formats a column at a time and writes exactly the bytes of pandas' ``to_csv``
+(``reports.excel.pandas_csv_text``); ``carbonkit account -o FILE.csv`` and ``--format csv`` write through it."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 import carbonkit as ck
 from carbonkit.readers import read_activities
 from cli.main import app
-from cli.output import csv_text_fast, out
+from cli.output import out
 from cli.workbooks import write_results
-from reports.excel import csv_text, export_results
+from reports.excel import csv_text, export_results, pandas_csv_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 runner = CliRunner()
@@ -46,7 +46,7 @@ def random_frame(seed: int, rows: int = 300) -> pd.DataFrame:
 @pytest.mark.parametrize("seed", range(8))
 def test_fast_csv_is_csv_text_byte_for_byte(seed):
     frame = random_frame(seed)
-    assert csv_text_fast(frame) == csv_text(frame)
+    assert csv_text(frame) == pandas_csv_text(frame)
 
 
 @pytest.mark.parametrize("frame", [
@@ -56,14 +56,14 @@ def test_fast_csv_is_csv_text_byte_for_byte(seed):
     pd.DataFrame({"a": [True, False], "b": [1.0, 2.0]}),  # another dtype
     pd.DataFrame({"a": [1, "x"], "b": [1.0, 2.0]}),  # a number among texts
 ], ids=["cr", "one_column", "no_rows", "bool", "mixed_object"])
-def test_frames_it_does_not_cover_go_to_csv_text(frame):
-    assert csv_text_fast(frame) == csv_text(frame)
+def test_frames_it_does_not_cover_go_to_pandas(frame):
+    assert csv_text(frame) == pandas_csv_text(frame)
 
 
 def test_floats_are_written_as_pandas_writes_them():
     """Hand-checked cells: repr's shortest round-trip form, scientific from 1e16 and below 1e-4, NaN empty."""
     frame = pd.DataFrame({"x": [0.1, 1e16, 1e-5, 0.0001, np.nan, -0.0, 1.0], "t": ["a"] * 7})
-    assert csv_text_fast(frame).splitlines() == ["x,t", "0.1,a", "1e+16,a", "1e-05,a", "0.0001,a", ",a", "-0.0,a", "1.0,a"]
+    assert csv_text(frame).splitlines() == ["x,t", "0.1,a", "1e+16,a", "1e-05,a", "0.0001,a", ",a", "-0.0,a", "1.0,a"]
 
 
 def test_output_csv_is_what_write_results_writes(tmp_path):
