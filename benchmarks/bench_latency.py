@@ -7,9 +7,10 @@ for the tyre maker is made in this process with ``api.keys.create_key``. --clien
 with its own ``httpx.AsyncClient`` (one keep-alive connection, opened before the clock starts), send
 requests back to back until --requests have been sent or --seconds have passed, whichever comes first;
 every request's latency is the time from sending to the whole answer read. With --workers > 1 the
-spread of the connections over the worker processes is printed: the kernel hands a burst of new
-connections to whichever worker accepts first, often all to one; --spread reconnects until they are
-even (what a load balancer in front would do).
+spread of the connections over the worker processes is printed: the service is started as ``carbonkit
+serve`` starts it, each worker on its own ``SO_REUSEPORT`` socket, and the kernel spreads new connections over
+them by a hash of their ports (about even, not exactly); --spread reconnects until they are even (what a load
+balancer in front would do).
 
 Baselines in the same run: ``GET /healthz`` under the same load, sent from the same clients over the same
 connections (so both phases have the same spread over the workers; the framework floor: routing, a session
@@ -86,8 +87,8 @@ class Load:
 async def connect(svc: Service, clients: int, timeout: httpx.Timeout, spread: bool) -> list[httpx.AsyncClient]:
     """``clients`` clients, each with its keep-alive connection open (one GET /healthz each, not timed).
 
-    The kernel gives each new connection to whichever worker accepts first, and an idle asyncio worker accepts
-    every connection waiting: with --workers 2 a burst of connections often lands on one worker. With ``spread``
+    Each worker listens on its own socket (:mod:`api.workers`) and the kernel picks one for each new connection
+    by a hash: the spread is even on average, not in every run. With ``spread``
     the clients connect one by one, and a connection that lands on a worker which already has its share is
     closed and made again (at most 20 tries per client): what a load balancer in front of the workers would do.
     """
@@ -190,7 +191,7 @@ async def run_server(workers: int, client_counts: list[int], args, document: dic
         with Service(url, workers=workers) as svc:
             key = svc.key("enterprise", enterprises=[document["enterprise"]], name="bench-latency")
             auth = {"Authorization": f"Bearer {key}"}
-            print(f"uvicorn --workers {workers}: up in {svc.startup_seconds:.1f} s at {svc.url}")
+            print(f"carbonkit serve --workers {workers} (a socket per worker): up in {svc.startup_seconds:.1f} s at {svc.url}")
             # warm-up: every worker imports, loads the factor release, opens its connections
             await load(svc, "POST", "/v1/calculate", args.clients_max, args.warmup, args.seconds,
                        {**auth, "Content-Type": "application/json"}, body)

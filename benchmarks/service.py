@@ -5,8 +5,10 @@
         svc.province_key()        # a key made in this process against the same database
         svc.cpu_seconds()         # user + system CPU of the server and its worker processes so far
 
-The server is started as ``uvicorn api.main:create_app --factory`` with ``CARBONKIT_DATABASE_URL`` in
-its environment; start() waits (bounded) for ``GET /healthz``; stop() sends SIGTERM, waits, and kills
+The server is started as ``carbonkit serve --no-access-log`` starts it (``python -m cli.main serve``: the
+migration once, then uvicorn; with several workers each listens on its own ``SO_REUSEPORT`` socket of the
+port, :mod:`api.workers`) with ``CARBONKIT_DATABASE_URL`` in its environment; start() waits (bounded) for
+``GET /healthz``; stop() sends SIGTERM, waits, and kills
 the server's own process group only if it does not exit. Traffic stays on loopback; httpx clients
 made here ignore proxy variables (``trust_env=False``).
 """
@@ -124,10 +126,8 @@ class Service:
         env = {**os.environ, "CARBONKIT_DATABASE_URL": self.database_url, "CARBONKIT_ENV": "development",
                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
                **self.extra_env}
-        cmd = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", HOST,
-               "--port", str(self.port), "--log-level", "warning", "--no-access-log"]
-        if self.workers > 1:
-            cmd += ["--workers", str(self.workers)]
+        cmd = [sys.executable, "-m", "cli.main", "serve", "--host", HOST, "--port", str(self.port),
+               "--workers", str(self.workers), "--no-access-log"]  # as `carbonkit serve` starts it (api.workers)
         self._log = open(self.log_path, "wb")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
@@ -201,8 +201,9 @@ class Service:
     def connections(self) -> dict[int, int]:
         """Established client connections to our port held by each server process (pid -> count; Linux /proc).
 
-        With --workers N the kernel hands each new connection to whichever worker accepts first, and a
-        keep-alive connection stays with it: a burst of connections can all land on one worker.
+        A keep-alive connection stays with the worker that accepted it. With one shared socket (plain
+        ``uvicorn --workers N``) a burst of connections could all land on one worker; ``carbonkit serve`` gives
+        each worker its own socket and the kernel spreads new connections over them by a hash.
         """
         if self.proc is None:
             return {}

@@ -116,11 +116,13 @@ def ingest(
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port")] = 8000,
           workers: Annotated[int | None, typer.Option(
-              help="worker processes (default: one per CPU this process may use, within a container's CPU quota)")] = None) -> None:
-    """Start the service (uvicorn). Settings come from CARBONKIT_* environment variables."""
-    import os
+              help="worker processes (default: one per CPU this process may use, within a container's CPU quota)")] = None,
+          access_log: Annotated[bool, typer.Option(help="log every request")] = True) -> None:
+    """Start the service (uvicorn). Settings come from CARBONKIT_* environment variables.
 
-    import uvicorn
+    With several workers each listens on its own socket of the port (``SO_REUSEPORT``, :mod:`api.workers`), so
+    that the kernel spreads connections over them instead of giving a burst of them to one."""
+    import os
 
     workers = workers or default_workers()
 
@@ -136,7 +138,9 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     if settings.auto_migrate:  # once, here, so that several workers do not race to migrate
         upgrade(settings.database_url)
         os.environ["CARBONKIT_AUTO_MIGRATE"] = "false"
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    from api.workers import run
+
+    run("api.main:create_app", host=host, port=port, workers=workers, log_level="info", access_log=access_log)
 
 
 def default_workers(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
