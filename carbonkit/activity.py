@@ -22,7 +22,7 @@ import pandas as pd
 
 from carbonkit.documents import MAX_AMOUNT, REQUIRED, SMALL_ROWS, Columns
 from carbonkit.codes import (categories_are_labels, item_flow_cells, item_unit_pairs, label_codes_small, label_text,
-                             python_values, rank_groups, repeated_cells)
+                             python_values, rank_groups, repeated_cells, trimmed_sorted)
 from carbonkit.errors import InvalidInput, MissingFactor, Problem, UnitMismatch, UnknownItem
 from carbonkit.identity import ID_FLOAT_HINT, PERIOD_EXPECTED, canonical_labels, float_ids
 from carbonkit.units import multiplier
@@ -74,27 +74,24 @@ class Activities:
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once."""
+    """Integer codes (-1 for missing) and the distinct values, resolving each distinct value once (read by
+    Arrow or numpy at once: iterating an Arrow index costs 0.6 us a value)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(), list(series.cat.categories)
+        return series.cat.codes.to_numpy(), series.cat.categories.tolist()
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes, list(uniques)
-
-
+    return codes, uniques.tolist()
 
 
 def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes over the distinct trimmed texts, sorted; -1 where the value is missing or blank."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         if categories_are_labels(series.cat.categories):
-            return series.cat.codes.to_numpy(), list(series.cat.categories)  # already what the remapping gives
+            return series.cat.codes.to_numpy(), series.cat.categories.tolist()  # already what the remapping gives
     elif len(series) <= SMALL_ROWS:
         return label_codes_small(series.tolist())
     codes, uniques = _codes(series)
-    labels = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    lab_codes, lab_uniques = pd.factorize(labels, sort=True)
+    remap, lab_uniques = trimmed_sorted([*uniques, ""])  # row codes in 4 bytes (an index into the distinct values)
     blank = np.flatnonzero(lab_uniques == "")
-    remap = lab_codes.astype(np.int32)  # row codes in 4 bytes (an index into the distinct values)
     if len(blank):
         remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
         lab_uniques = np.delete(lab_uniques, blank[0])

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from carbonkit.codes import trimmed_sorted
 from carbonkit.documents import MEASURED
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import Factor
@@ -154,11 +155,10 @@ def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
     if len(codes) == 0 or codes.min() < 0:
         return None
-    texts = np.array([str(u).strip() for u in uniques], dtype=object)  # Python's whitespace, as validation strips
-    rank, labels = pd.factorize(texts, sort=True)  # as validation codes them (activity._labels)
+    rank, labels = trimmed_sorted(uniques)  # as validation codes them (activity._labels)
     if (labels == "").any():
         return None
-    return rank.astype(np.int32)[codes], pd.Index(labels)
+    return rank[codes], pd.Index(labels)
 
 
 TEXT_COLUMNS = ("period", "item", "unit", "flow", "region", "industry", "park", "name")  # read as labels only

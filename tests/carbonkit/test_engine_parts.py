@@ -73,3 +73,18 @@ def test_grid_used_names_an_undated_factor_any_year():
                             "grid_year_location": pd.array([2023, pd.NA], dtype="Int64")})
     assert grid_used(summary) == ("of province level, data year 2023 (1 results); "
                                   "national level, data year any (1 results)")
+
+
+texts = st.one_of(st.text(alphabet=st.sampled_from(list("aAzé中 \t\x00\x1f\u3000\U0001F600\ud800\uffff0")), max_size=4),
+                  st.integers(-5, 5))
+
+
+@given(st.lists(texts, min_size=1, max_size=40, unique_by=lambda v: (type(v), v)))
+def test_trimmed_sorted_is_pythons_sorted_set_of_trimmed_texts(values):
+    """Python's own answer: the set of ``str(v).strip()`` sorted (code points), each value's place in it; lone
+    surrogates (which Arrow cannot hold), NUL and the ideographic space included."""
+    want = sorted({str(v).strip() for v in values})
+    got_codes, got_texts = codes.trimmed_sorted(pd.Index(values, dtype=object))
+    assert got_texts.tolist() == want
+    assert got_codes.dtype == np.int32
+    assert [want[c] for c in got_codes] == [str(v).strip() for v in values]
