@@ -129,11 +129,35 @@ def cut(codes: np.ndarray, n_codes: int, size: int) -> list[np.ndarray]:
     counts = np.bincount(codes, minlength=n_codes)
     start = np.cumsum(counts) - counts  # the first place of each enterprise's rows, in code order
     block_of = (start // target).astype(np.int8 if n_blocks < 2**7 else np.int16 if n_blocks < 2**15 else np.int64)
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1  # where a run of one enterprise's rows begins
+    if len(change) < n // RUN_ROWS:
+        return _cut_runs(block_of, codes, change, n)
     row_block = block_of[codes]
     order = np.argsort(row_block, kind="stable")  # a radix sort of 1- or 2-byte keys: linear, rows ascending in a block
     order = order.astype(np.int32) if n < 2**31 else order
     bounds = np.cumsum(np.bincount(row_block))[:-1]
     return [rows.copy() for rows in np.split(order, bounds) if len(rows)]  # copies: each freed on its own
+
+
+RUN_ROWS = 4  # an input whose enterprises come in runs of this many rows or more, on average, is cut by its runs
+
+
+def _cut_runs(block_of: np.ndarray, codes: np.ndarray, change: np.ndarray, n: int) -> list[np.ndarray]:
+    """:func:`cut` of an input whose rows come in runs of one enterprise (a report's rows together, as files
+    and the service's batches hold them): each block's rows are made from its runs, in the input's order, with
+    no sort and no temporary as long as the input (10 M rows: 131 -> 30 ms, what grew with the size)."""
+    starts = np.concatenate(([0], change))
+    lengths = np.diff(starts, append=n)
+    run_block = block_of[codes[starts]]
+    order = np.argsort(run_block, kind="stable")  # the runs of each block, in the input's order
+    bounds = np.cumsum(np.bincount(run_block))[:-1]
+    rows = []
+    for runs in np.split(order, bounds):
+        if len(runs):
+            size = lengths[runs]
+            skip = np.cumsum(size) - size  # where each run begins among the block's rows
+            rows.append((np.arange(size.sum()) + np.repeat(starts[runs] - skip, size)).astype(np.int32 if n < 2**31 else np.int64))
+    return rows
 
 
 def enterprise_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:

@@ -86,6 +86,41 @@ def test_cut_keeps_enterprises_whole():
     assert [p.tolist() for p in blocks.cut(np.array([0, 0, 0, 0, 1]), 2, 2)] == [[0, 1, 2, 3], [4]]
 
 
+def _cut_by_sort(codes: np.ndarray, n_codes: int, size: int) -> list[list[int]]:
+    """What cut gives, from its definition: enterprises in code order fill blocks of about ``size`` rows (an
+    enterprise's block is where its first row would fall among equal blocks); each block's rows ascending."""
+    n = len(codes)
+    n_blocks = -(-n // size)
+    target = -(-n // n_blocks)
+    counts = [int((codes == c).sum()) for c in range(n_codes)]
+    block_of = [sum(counts[:c]) // target for c in range(n_codes)]
+    blocks_rows: dict[int, list[int]] = {}
+    for row, code in enumerate(codes.tolist()):
+        blocks_rows.setdefault(block_of[code], []).append(row)
+    return [blocks_rows[b] for b in sorted(blocks_rows)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(1, 12)), min_size=1, max_size=40), st.integers(1, 60),
+       st.booleans())
+def test_cut_by_runs_and_by_sort_give_the_definitions_blocks(runs, size, shuffle):
+    """Runs of one enterprise's rows (cut by its runs) or rows shuffled (cut by a sort): the same blocks."""
+    codes = np.repeat([c for c, _ in runs], [k for _, k in runs])
+    if shuffle:
+        codes = np.random.default_rng(len(codes)).permutation(codes)
+    present = np.unique(codes)
+    codes = np.searchsorted(present, codes)  # codes 0 .. n - 1, each used
+    want = _cut_by_sort(codes, len(present), size)
+    for run_rows in (1, 10**9):  # every input cut by its runs, then every one by the sort
+        saved, blocks.RUN_ROWS = blocks.RUN_ROWS, run_rows
+        try:
+            got = [p.tolist() for p in blocks.cut(codes, len(present), size)]
+        finally:
+            blocks.RUN_ROWS = saved
+        assert got == want
+        assert sorted(r for p in got for r in p) == list(range(len(codes)))
+
+
 def test_merge_used_orders_by_first_use():
     # block 0 used b at (stage 2, block 0, place 1) and a at (stage 0, item 5); block 1 used c at (stage 0,
     # item 3), a at (stage 0, item 5) and b at (stage 2, block 1, place 0): the whole run meets c (item 3),
