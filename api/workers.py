@@ -9,9 +9,11 @@ other idled. Here each worker opens its own listening socket on the same address
 hash of its addresses and ports, so connections are spread evenly over the workers on average, whatever
 the timing (what nginx's ``reuseport`` does).
 
-Where ``SO_REUSEPORT`` is missing (not Linux, or a Unix socket, or one worker) the service starts as uvicorn
-starts it. Supervision (a dead worker restarted, SIGHUP, SIGTERM) is uvicorn's own ``Multiprocess``: only
-the socket handed to each worker differs.
+Where ``SO_REUSEPORT`` is missing (not Linux, or one worker) the service starts as uvicorn starts it.
+Supervision (a dead worker restarted, SIGHUP, SIGTERM) is uvicorn's own ``Multiprocess``: only the socket
+handed to each worker differs. The price: connections the kernel has already queued on a worker's socket,
+not yet accepted, are reset if that worker dies (clients retry), where a shared socket would have handed them
+to another worker.
 """
 
 from __future__ import annotations

@@ -27,12 +27,11 @@ def test_bind_refusal(host, unsafe):
 
 
 def test_serve_refuses_in_production_and_warns_in_development(monkeypatch):
-    import uvicorn
-
+    import api.workers
     from cli.main import app
 
     started = []
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(k["host"]))
+    monkeypatch.setattr(api.workers, "run", lambda *a, **k: started.append(k["host"]))  # what serve starts
     monkeypatch.setenv("CARBONKIT_DATABASE_URL", PG)
     monkeypatch.setenv("CARBONKIT_AUTO_MIGRATE", "false")
     monkeypatch.setenv("CARBONKIT_ENV", "production")
