@@ -220,9 +220,14 @@ class Service:
                     established.add(cols[9])
         out = {}
         for pid in pids:
+            fds = []
             try:
-                fds = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
-            except OSError:
+                for f in Path(f"/proc/{pid}/fd").iterdir():
+                    try:
+                        fds.append(os.readlink(f))
+                    except OSError:  # closed meanwhile (a database connection let go): not the whole process
+                        continue
+            except OSError:  # the process is gone
                 continue
             n = sum(1 for fd in fds if fd.startswith("socket:[") and fd[8:-1] in established)
             if n:

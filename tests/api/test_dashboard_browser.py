@@ -15,11 +15,8 @@ Seeded data (as in test_progress.py; electricity 0.1229 kgce/kWh, so 1 MWh = 0.1
 
 from __future__ import annotations
 
-import os
 import re
 from contextlib import contextmanager
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import free_port, service_env, stop
 from service_kit import PARK_B
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,12 +52,6 @@ DOCS = [_doc(ENT_A, "2020", 10_000, 10_000), _doc(ENT_A, "2023", 9_000, 11_000, 
         _doc(ENT_D, "2020", 1_000, 1_000, region="370305", park=PARK_B, industry="C2614")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _key(url: str, role: str, **scope) -> str:
     from api.db import session_scope
     from api.keys import create_key
@@ -74,9 +66,8 @@ def uvicorn_service(tmp_path_factory, name: str, *, timeout: float = 5):
     """uvicorn in a subprocess on a free loopback port with a fresh SQLite database; yields (base url, database
     url, an httpx client on it) once /healthz answers, and stops the server afterwards."""
     db = f"sqlite:///{tmp_path_factory.mktemp(name) / 'd.sqlite'}"
-    port = _free_port()
-    env = {**os.environ, "CARBONKIT_DATABASE_URL": db, "CARBONKIT_ENV": "development",
-           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    port = free_port()
+    env = service_env(db)
     log = tmp_path_factory.mktemp(f"{name}-log") / "uvicorn.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
@@ -97,12 +88,7 @@ def uvicorn_service(tmp_path_factory, name: str, *, timeout: float = 5):
                 time.sleep(0.2)
             yield base, db, client
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

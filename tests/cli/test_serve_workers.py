@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pytest
 
 from api.workers import OwnSocket, reuse_port_available, reuse_port_socket
 from cli.service import cpu_quota, default_workers
+from servers import ROOT, free_port, service_env, stop
 
 
 def write(root, files: dict[str, str]):
@@ -50,19 +50,11 @@ def test_default_workers_fit_the_cpus_and_the_quota(tmp_path, monkeypatch, cpus,
 
 # --- each worker on its own socket (api.workers) -------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
 linux_only = pytest.mark.skipif(not reuse_port_available(), reason="SO_REUSEPORT spreads connections on Linux only")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env(tmp_path) -> dict[str, str]:
-    return {**os.environ, "CARBONKIT_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "CARBONKIT_ENV": "development",
-            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    return service_env(f"sqlite:///{tmp_path / 'serve.db'}")
 
 
 def _listening(port: int) -> int:
@@ -76,11 +68,20 @@ def _holders(port: int, pids: list[int]) -> dict[int, int]:
     lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
     inodes = {line.split()[9] for line in lines
               if line.split()[3] == "01" and int(line.split()[1].rsplit(":", 1)[1], 16) == port}
-    held = {}
-    for pid in pids:
-        links = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
-        held[pid] = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in inodes)
+    held = {pid: sum(1 for link in _links(pid) if link.startswith("socket:[") and link[8:-1] in inodes) for pid in pids}
     return held
+
+
+def _links(pid: int) -> list[str]:
+    """What each open file descriptor of ``pid`` points to; one closed meanwhile (a database connection let go
+    after its answer was sent) is left out, not an error."""
+    links = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            links.append(os.readlink(fd))
+        except FileNotFoundError:
+            continue
+    return links
 
 
 @linux_only
@@ -112,7 +113,7 @@ def test_serve_gives_each_worker_its_socket_and_the_kernel_spreads_connections(t
     """With one shared socket (plain ``uvicorn --workers 2``) 16 connections opened together landed 16/0 in 4 of
     5 tries; here two listening sockets exist and 64 connections reach both workers (by a hash of their ports:
     all 64 on one worker has a chance of 2 in 2**64)."""
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path)
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
@@ -140,12 +141,7 @@ def test_serve_gives_each_worker_its_socket_and_the_kernel_spreads_connections(t
     finally:
         for conn in conns:
             conn.close()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        stop(proc)
 
 
 @linux_only
