@@ -29,7 +29,8 @@ from carbonkit.factors import Factor, Release, load_release
 from carbonkit.identity import credit_code_statuses
 from carbonkit.intensity import add_intensities
 from carbonkit.readers import read_activities
-from carbonkit.schema import conform, factor_set_column, summary_columns, typed_summary
+from carbonkit.schema import (TEXT, conform, factor_set_column, summary_columns, summary_schema, text_array, text_take,
+                              typed_summary)
 from carbonkit.units import multiplier
 from carbonkit.vocabulary import FLOWS, Item, Vocabulary, vocabulary
 from carbonkit.water import water_columns
@@ -175,6 +176,38 @@ def _in_order(out: dict[str, Any]) -> dict[str, Any]:
     if len(ordered) == len(out):  # the usual case: no other column
         return ordered
     return {**ordered, **{c: v for c, v in out.items() if c not in ordered}}
+
+
+class FactorIds:
+    """The id of a factor per group, as a code (-1: none) into the distinct ids: the summary's column is built from
+    the codes (:func:`carbonkit.schema.text_take`) instead of converting an id per group."""
+
+    def __init__(self, codes: np.ndarray, labels: list[str]):
+        self.codes, self.labels = codes, labels
+
+    def set(self, groups: np.ndarray, fid: str) -> None:
+        """``groups`` (a mask) use the factor ``fid``."""
+        self.codes[groups] = len(self.labels)
+        self.labels.append(fid)
+
+    def texts(self, as_objects: bool) -> Any:
+        """The id per group, '' where none: objects (a few groups), else the schema's text."""
+        if as_objects:
+            return np.array([self.labels[c] if c >= 0 else "" for c in self.codes.tolist()], dtype=object)
+        return text_take([*self.labels, ""], np.where(self.codes < 0, len(self.labels), self.codes))
+
+
+PRICE_BASES = ("comparable", "current")  # price_basis: value added at comparable prices, or at current prices only
+
+
+def _texts(out: dict[str, Any]) -> None:
+    """The summary's text columns still held as objects, as the schema's text (:func:`carbonkit.schema.text_array`:
+    each distinct value converted once), so that neither the frame nor a merge of blocks converts them a row at
+    a time."""
+    schema = summary_schema()
+    for name, values in out.items():
+        if schema.get(name) == TEXT and isinstance(values, np.ndarray) and values.dtype == object:
+            out[name] = text_array(values)
 
 
 def _summary_frame(out: dict[str, Any]) -> pd.DataFrame:
@@ -325,7 +358,7 @@ class _Engine:
         self.trace: list[tuple[np.ndarray, np.ndarray]] = []  # (groups, factor codes)
         self.item_trace: list[tuple[np.ndarray, dict[int, list[int]]]] = []  # (rows, item -> factor codes)
         self._py: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self.grid_ids: dict[str, np.ndarray] = {}  # scope -> grid factor id per group
+        self.grid_ids: dict[str, FactorIds] = {}  # scope -> grid factor id per group
         self.measured = measured.none(len(acts.item))  # measured NCV and carbon content per row (carbonkit.measured)
         self.gcols = acts.group_columns  # the groups' columns
         self.memo = _memo(release, options)  # the factors resolved by earlier runs with this release and options
@@ -430,13 +463,14 @@ class _Engine:
         return self._py
 
     def per_group(self, resolve: Callable[[str, int], Coefficient | EmissionFactor | None], groups: np.ndarray, what: str,
-                  rows_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  rows_mask: np.ndarray) -> tuple[np.ndarray, FactorIds]:
         """Resolve a region- and year-specific factor once per distinct (province, year) of ``groups``.
 
-        Returns the value per group (0 where not needed or missing) and the id of its first factor.
+        Returns the value per group (0 where not needed or missing) and the id of its first factor, as a code
+        per group (-1: none) into a list of the ids.
         """
         values = np.zeros(self.G)
-        ids = np.full(self.G, "", dtype=object)
+        ids = FactorIds(np.full(self.G, -1, dtype=np.intp), [])
         if not groups.any():
             return values, ids
         key, provinces, years = self._province_years()
@@ -457,7 +491,7 @@ class _Engine:
                 continue
             values[sel] = found.value
             if found.factors:
-                ids[sel] = found.factors[0].id
+                ids.set(sel, found.factors[0].id)
                 chosen_groups = np.flatnonzero(sel)
             for factor in found.factors:
                 self.trace.append((chosen_groups, np.full(len(chosen_groups), self._fid(factor))))
@@ -469,8 +503,9 @@ class _Engine:
         m = self._masks()
         out: dict[str, Any] = {c: self.gcols[c] for c in ("enterprise", "period", "year", "region",
                                                                    "industry", "park", "name")}  # typed already
-        out["release"] = np.full(self.G, self.release.name, dtype=object)
-        out["credit_code_check"] = credit_code_statuses(out["enterprise"])  # GB 32100-2015: valid, check_failed or ""
+        out["release"] = (np.full(self.G, self.release.name, dtype=object) if self.G <= SMALL_GROUPS
+                          else text_take([self.release.name], np.zeros(self.G, dtype=np.intp)))
+        out["credit_code_check"] = credit_code_statuses(out["enterprise"], as_text=self.G > SMALL_GROUPS)  # GB 32100-2015
         self._energy(out, m)
         out.update(water_columns(self))
         self._co2(out, m)
@@ -480,9 +515,12 @@ class _Engine:
         del self.a  # done with the rows: let them go before the intensities and the summary (peak memory)
         add_intensities(out)
         for scope in ("location", "market"):
-            out[f"grid_factor_{scope}"] = self.grid_ids[scope]
-            out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(self.grid_ids[scope], self.factor_objs)
+            ids = self.grid_ids[scope]
+            out[f"grid_factor_{scope}"] = ids.texts(self.G <= SMALL_GROUPS)
+            out[f"grid_level_{scope}"], out[f"grid_year_{scope}"] = grid.statements(ids.codes, ids.labels, self.factor_objs)
         out["factor_ids"] = factor_ids
+        if self.G > SMALL_GROUPS:
+            _texts(out)
         return _in_order(out)
 
     def _masks(self) -> SimpleNamespace:
@@ -652,10 +690,13 @@ class _Engine:
         table[~given.reshape(self.G, K)] = np.nan  # no row: no value
         del cells, amt
         col = {name: table[:, j] for j, name in enumerate(idx)}
-        product_unit = np.full(self.G, None, dtype=object)
+        units = [*a.units, "", None]  # a product row's unit (code -1: none given, ""), or no product row (None)
+        unit_of = np.full(self.G, len(units) - 1, dtype=np.intp)
         prod = a.item == idx["product_output"]
         if prod.any():
-            product_unit[a.group[prod]] = np.array(a.units + [""], dtype=object)[a.unit_code[prod]]
+            code = a.unit_code[prod]
+            unit_of[a.group[prod]] = np.where(code < 0, len(units) - 2, code)
+        product_unit = np.array(units, dtype=object)[unit_of] if self.G <= SMALL_GROUPS else text_take(units, unit_of)
         with np.errstate(invalid="ignore", divide="ignore"):
             comparable = np.where(np.isnan(col["value_added_comparable"]),
                                   col["value_added"] / col["va_price_index"], col["value_added_comparable"])
@@ -663,7 +704,9 @@ class _Engine:
             out[column] = col[name]
             if name == "value_added":
                 out["value_added_comparable_10k_cny"] = comparable
-                out["price_basis"] = np.array(["comparable", "current"], dtype=object)[np.isnan(comparable).view(np.int8)]
+                basis = np.isnan(comparable).view(np.int8)  # 0 comparable, 1 current
+                out["price_basis"] = (np.array(PRICE_BASES, dtype=object)[basis] if self.G <= SMALL_GROUPS
+                                      else text_take(PRICE_BASES, basis))
         out["product_unit"] = product_unit
         va_rows = a.item == idx["value_added"]
         self.problems.add(va_rows & (a.amount <= 0), "value_added_nonpositive", "amount",

@@ -37,7 +37,7 @@ from carbonkit.codes import trimmed_sorted
 from carbonkit.documents import MEASURED
 from carbonkit.errors import CarbonkitError
 from carbonkit.factors import Factor
-from carbonkit.schema import TEXT, factor_set_column, summary_schema
+from carbonkit.schema import TEXT, factor_set_column, summary_schema, text_array
 
 if TYPE_CHECKING:
     from carbonkit.accounting import _Engine
@@ -274,16 +274,8 @@ def merge_columns(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
         if name not in out:
             out[name] = _concat([p.pop(name) for p in parts])
             if schema.get(name) == TEXT and isinstance(out[name], np.ndarray) and out[name].dtype == object:
-                out[name] = _text(out[name])
+                out[name] = text_array(out[name])
     return {name: out[name] for name in names}
-
-
-def _text(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """An object column of the summary (a release name, a status, a factor id: a few distinct values, or None) as
-    the schema's text, exactly as :func:`carbonkit.schema.conform` casts it (None and NaN missing), each distinct
-    value converted once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return pd.array(np.asarray(uniques, dtype=object), dtype=TEXT).take(codes, allow_fill=True)
 
 
 def _concat(columns: list[Any]) -> Any:

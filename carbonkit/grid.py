@@ -8,10 +8,13 @@ with no region at all is refused (``CN`` asks for the national average on purpos
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from carbonkit.factors import Factor
+from carbonkit.schema import text_take
 
 NO_REGION_MESSAGE = "no region: give the 6-digit code, or `CN` to use the national average on purpose"
 NO_REGION_EXPECTED = "a 6-digit administrative code (370211), a 2-digit province code (37) or CN"
@@ -25,37 +28,41 @@ def level_of(factor: Factor) -> str:
     return "province" if key.isdigit() else "grid"
 
 
-def statements(ids: np.ndarray, factors: dict[str, Factor]) -> tuple[np.ndarray, pd.arrays.IntegerArray]:
+def statements(codes: np.ndarray, ids: list[str], factors: dict[str, Factor]) -> tuple[Any, pd.arrays.IntegerArray]:
     """Per group, the level and the data year of the grid factor it used.
 
     Parameters
     ----------
-    ids : numpy.ndarray
-        The grid factor id per group ('' for none).
+    codes : numpy.ndarray of int
+        The grid factor per group, as its place in ``ids`` (-1 for none).
+    ids : list of str
+        The grid factors' ids.
     factors : dict of str to Factor
         The factors used, by id.
 
     Returns
     -------
-    level : numpy.ndarray
-        ``province``, ``grid`` or ``national`` per group (None where no grid factor).
+    level : numpy.ndarray or pandas ExtensionArray
+        ``province``, ``grid`` or ``national`` per group (missing where no grid factor): objects for up to
+        :data:`SMALL` groups, else the schema's text (:func:`carbonkit.schema.text_take`).
     year : pandas.arrays.IntegerArray
         The data year [a] (``Int64``; missing for a factor valid for any year, or no factor).
     """
-    level = np.full(len(ids), None, dtype=object)
-    year = np.zeros(len(ids), dtype=np.int64)
-    no_year = np.ones(len(ids), dtype=bool)
-    for fid in set(ids) - {""}:
-        sel = ids == fid
-        factor = factors[fid]
-        level[sel] = level_of(factor)
-        if factor.year is not None:
-            year[sel] = int(factor.year)
-            no_year[sel] = False
-    return level, pd.arrays.IntegerArray(year, no_year)
+    if len(codes) <= SMALL:  # a few groups (one report): in Python, numpy's calls cost more
+        used = [factors[ids[c]] if c >= 0 else None for c in codes.tolist()]
+        dated = [None if f is None or f.year is None else int(f.year) for f in used]
+        return (np.array([None if f is None else level_of(f) for f in used], dtype=object),
+                pd.arrays.IntegerArray(np.array([y or 0 for y in dated], dtype=np.int64),
+                                       np.array([y is None for y in dated], dtype=bool)))
+    levels = [level_of(factors[fid]) for fid in ids] + [None]  # the last: no factor
+    years = np.array([int(factors[fid].year or 0) for fid in ids] + [0], dtype=np.int64)
+    undated = np.array([factors[fid].year is None for fid in ids] + [True], dtype=bool)
+    full = np.where(codes < 0, len(ids), codes)
+    return text_take(levels, full), pd.arrays.IntegerArray(years[full], undated[full])
 
 
-SMALL = 64  # up to this many enterprise-periods, blank regions are found in Python (pandas' hashing costs more)
+SMALL = 64  # up to this many enterprise-periods, blank regions and grid statements are found in Python (numpy and
+#            pandas cost more)
 
 
 def _blank(region: object) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from carbonkit.datafiles import data_path
+from carbonkit.schema import text_take
 
 PERIOD_EXPECTED = ("a year (2023) or a month (2023-05; also 2023-5, 2023/05, 202305, 2023年5月 or an Excel date), "
                    "years 1901-2199")
@@ -111,7 +112,7 @@ def credit_code_status(code: object) -> str:
 SMALL = 64  # up to this many ids, each distinct one is checked in Python (pandas' hashing costs more)
 
 
-def credit_code_statuses(ids: np.ndarray) -> np.ndarray:
+def credit_code_statuses(ids: np.ndarray, as_text: bool = False) -> Any:
     """:func:`credit_code_status` per element, vectorised over the distinct ids (a province has 10^5 of them).
 
     Parameters
@@ -119,10 +120,14 @@ def credit_code_statuses(ids: np.ndarray) -> np.ndarray:
     ids : numpy.ndarray or pandas array
         Enterprise ids (text; None or NaN allowed).
 
+    as_text : bool
+        Return the schema's text (built from codes, :func:`carbonkit.schema.text_take`) instead of objects, for
+        more than ``SMALL`` ids.
+
     Returns
     -------
-    numpy.ndarray
-        ``valid``, ``check_failed`` (GB 32100-2015 check character) or ``""`` per id, as objects.
+    numpy.ndarray or pandas ExtensionArray
+        ``valid``, ``check_failed`` (GB 32100-2015 check character) or ``""`` per id, as objects (or text).
     """
     if len(ids) <= SMALL:
         items = list(ids)
@@ -143,5 +148,9 @@ def credit_code_statuses(ids: np.ndarray) -> np.ndarray:
         modulus = spec["modulus"]
         check = (modulus - (values[:, :-1] * np.asarray(spec["weights"])).sum(axis=1) % modulus) % modulus
         out[sized] = np.where(in_set, np.where(check == values[:, -1], "valid", "check_failed"), "")
+    if as_text:
+        kinds = ("valid", "check_failed", "")
+        kind = np.select([out == kinds[0], out == kinds[1]], [0, 1], 2)  # per distinct id
+        return text_take(kinds, kind[codes])
     statuses: np.ndarray = out[codes]
     return statuses

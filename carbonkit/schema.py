@@ -124,6 +124,44 @@ def _one_column_blocks() -> tuple[tuple[int, str], ...]:
     return tuple((j, name) for j, (name, dtype) in enumerate(_summary_schema().items()) if dtype not in ("float64", "int64"))
 
 
+def text_take(labels: Sequence[str | None], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The schema's text column ``labels[codes]`` (a code of -1 or a label None: missing), built from integer
+    codes: a summary's text column of a few distinct values (release, price basis, product unit) without
+    converting a Python string per row (13 against 45-85 ns a value, measured on 77,000 values).
+
+    Parameters
+    ----------
+    labels : sequence of str or None
+        The distinct values.
+    codes : numpy.ndarray of int
+        Each row's place in ``labels``; -1 for missing.
+
+    Returns
+    -------
+    pandas ExtensionArray
+        Of dtype :data:`TEXT`, missing as NaN (as :func:`conform` casts None).
+    """
+    return pd.array(list(labels), dtype=TEXT).take(codes, allow_fill=True)
+
+
+def text_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """An object column as the schema's text, exactly as :func:`conform` casts it (None and NaN missing, an empty
+    text kept), each distinct value converted once (45 against 75-85 ns a value).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of object
+        Texts, None or NaN.
+
+    Returns
+    -------
+    pandas ExtensionArray
+        Of dtype :data:`TEXT`.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return text_take(np.asarray(uniques, dtype=object).tolist(), codes)
+
+
 def typed_summary(columns: Mapping[str, Any], rows: int) -> pd.DataFrame | None:
     """The summary of a few rows from its columns, each built in its schema dtype at once: exactly
     ``conform(pd.DataFrame(columns))``, without pandas' per-column inference and casts, which cost
