@@ -12,7 +12,8 @@ import json
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, cast
@@ -312,23 +313,14 @@ def read_excel(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX
     InvalidInput
         An archive too large or broken, a sheet not recognised, no data.
     """
-    from openpyxl import load_workbook  # imported here: only workbooks need it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    name = Path(source).name if isinstance(source, (str, Path)) else "workbook"
-    check_xlsx_archive(source, max_unpacked_bytes, name)
-    try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise _unreadable(name, exc) from None
-    try:
-        frames, problems, seen = _read_sheets(book)
-    except InvalidInput:
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # sheets are read lazily: broken packed
-        raise _unreadable(name, exc) from None  # data, or XML openpyxl cannot read (a number of a million digits)
-    finally:
-        book.close()
+    name = workbook_name(source)
+    with open_workbook(source, max_unpacked_bytes) as book:
+        try:
+            frames, problems, seen = _read_sheets(book)
+        except InvalidInput:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # sheets are read lazily: broken packed
+            raise _unreadable(name, exc) from None  # data, or XML openpyxl cannot read (a number of a million digits)
     if problems:
         raise InvalidInput(problems)
     if not frames:
@@ -369,10 +361,57 @@ def _read_sheets(book: Any) -> tuple[dict[str, pd.DataFrame], list[Problem], lis
     return frames, problems, seen
 
 
-def _unreadable(name: str, exc: Exception) -> InvalidInput:
+WORKBOOK_EXPECTED = "an Excel workbook (.xlsx), e.g. from `carbonkit template`"
+
+
+def workbook_name(source: str | Path | IO[bytes]) -> str:
+    """A workbook's name in messages: its file name, or "workbook" for a stream."""
+    return Path(source).name if isinstance(source, (str, Path)) else "workbook"
+
+
+@contextmanager
+def open_workbook(source: str | Path | IO[bytes], max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES,
+                  expected: str = WORKBOOK_EXPECTED) -> Iterator[Any]:
+    """An .xlsx workbook opened by openpyxl (read only, cell values), closed on leaving: the one place the core
+    opens a workbook (the long template, form 205-1).
+
+    Parameters
+    ----------
+    source : str, Path or binary stream
+        The workbook.
+    max_unpacked_bytes : int
+        The most the archive may unpack to [B] (:func:`check_xlsx_archive`, before openpyxl reads it).
+    expected : str
+        What the ``xlsx_invalid`` problem says was expected.
+
+    Yields
+    ------
+    openpyxl.Workbook
+        The workbook.
+
+    Raises
+    ------
+    InvalidInput
+        ``xlsx_too_large`` or ``xlsx_invalid``: an archive too large or broken, a file openpyxl cannot open.
+    """
+    from openpyxl import load_workbook  # imported here: only workbooks need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = workbook_name(source)
+    check_xlsx_archive(source, max_unpacked_bytes, name)
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise _unreadable(name, exc, expected) from None
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def _unreadable(name: str, exc: Exception, expected: str = WORKBOOK_EXPECTED) -> InvalidInput:
     why = "corrupt packed data" if isinstance(exc, zlib.error) else exc.__class__.__name__
-    return InvalidInput(Problem("xlsx_invalid", f"{name}: not a readable .xlsx workbook ({why})",
-                                expected="an Excel workbook (.xlsx), e.g. from `carbonkit template`"))
+    return InvalidInput(Problem("xlsx_invalid", f"{name}: not a readable .xlsx workbook ({why})", expected=expected))
 
 
 def check_xlsx_archive(source: str | Path | IO[bytes], max_unpacked_bytes: int = XLSX_MAX_UNPACKED_BYTES, name: str = "workbook") -> None:

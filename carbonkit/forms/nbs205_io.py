@@ -10,7 +10,6 @@ from row 9 one energy row each.
 from __future__ import annotations
 
 import math
-import zipfile
 from pathlib import Path
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
@@ -33,7 +32,7 @@ from carbonkit.forms.nbs205 import (
     reference_coefficient,
 )
 from carbonkit.messages import unit_text
-from carbonkit.readers import XLSX_MAX_UNPACKED_BYTES, check_xlsx_archive
+from carbonkit.readers import XLSX_MAX_UNPACKED_BYTES, open_workbook, workbook_name
 
 KEYS = [k for k, _ in COLUMNS]
 PROMPTS = {"start_stock": "报告期初的库存量，按本行计量单位", "purchases": "报告期内购进的实物量",
@@ -184,17 +183,8 @@ def read_form(source: str | Path | IO[bytes], *, max_unpacked_bytes: int = XLSX_
 
 
 def _sheet_values(source: str | Path | IO[bytes], max_unpacked_bytes: int) -> dict[tuple[int, int], object]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    name = Path(source).name if isinstance(source, (str, Path)) else "workbook"
-    check_xlsx_archive(source, max_unpacked_bytes, name)
-    try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(Problem("xlsx_invalid", f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__})",
-                                   expected="the 205-1 workbook of `carbonkit template --form 205-1`")) from None
-    try:
+    name = workbook_name(source)
+    with open_workbook(source, max_unpacked_bytes, "the 205-1 workbook of `carbonkit template --form 205-1`") as book:
         if SHEET not in book.sheetnames:
             raise InvalidInput(Problem("sheet_missing", f"{name}: no sheet {SHEET} (sheets: {', '.join(book.sheetnames)})",
                                        expected=f"the sheet {SHEET} of the 205-1 template"))
@@ -202,8 +192,6 @@ def _sheet_values(source: str | Path | IO[bytes], max_unpacked_bytes: int) -> di
         ws.reset_dimensions()
         return {(cell.row, cell.column): cell.value for line in ws.iter_rows() for cell in line
                 if getattr(cell, "value", None) is not None}
-    finally:
-        book.close()
 
 
 def _text(value: object) -> str:
