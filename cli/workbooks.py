@@ -61,7 +61,7 @@ def template_cmd(
                                    expected="205-1")))
     try:
         if form:
-            from carbonkit.forms import write_template as write_form_template
+            from reports.form205 import write_template as write_form_template
 
             write_form_template(path)
         else:

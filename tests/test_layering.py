@@ -86,6 +86,14 @@ def test_each_layer_imports_only_downwards():
     assert offenders == {}
 
 
+def test_the_core_opens_workbooks_in_one_place_and_writes_none():
+    """openpyxl in the core only where a user's workbook is read (readers.open_workbook); writing workbooks, with
+    their cells and styles, is presentation (reports/)."""
+    users = sorted(str(path.relative_to(ROOT)) for path in CORE.rglob("*.py")
+                   if "openpyxl" in _imports(path, top_level_only=False))
+    assert users == ["carbonkit/readers.py"]
+
+
 UPPER_OR_OPTIONAL = sorted(SERVICE | {"cli", "reports", "typer", "rich", "jinja2", "openpyxl", "pyarrow", "dask"})
 
 

@@ -23,7 +23,8 @@ import pytest
 from openpyxl import load_workbook
 
 from carbonkit.errors import InvalidInput
-from carbonkit.forms import account_form, form_rows, read_form, write_form, write_template
+from carbonkit.forms import account_form, form_rows, read_form
+from reports.form205 import write_form, write_template
 from carbonkit.forms.nbs205 import COLUMNS, HEADER_ROW, SHEET
 
 KEYS = [k for k, _ in COLUMNS]
