@@ -111,7 +111,9 @@ def test_drill_down_city_park_enterprise_with_a_breadcrumb(page, service):
 def test_the_industry_filter_narrows_the_tables(page, service):
     _province(page, service)
     page.select_option("#industry", "C29")
-    page.wait_for_function("document.querySelector(\"#area-table tr[data-key='3703']\") === null", timeout=30_000)
+    # the table redrawn: 3703 gone and the rows drawn again (between the two the body is empty)
+    page.wait_for_selector("#area-table tr[data-key='3703']", state="detached", timeout=30_000)
+    page.wait_for_selector("#area-table tr[data-key='3702']", timeout=30_000)
     agg = _get(service, "/v1/aggregates?level=city&period=2023&industry=C29", service[1]["province"])
     shown = page.locator("#area-table tbody tr").evaluate_all("rs => rs.map(r => r.getAttribute('data-key'))")
     assert shown == [g["city"] for g in agg["groups"] if g["n_expected"] or g["n_reporting"]] == ["3702"]
